@@ -1,0 +1,91 @@
+"""jaxscope: TensorFlow 1's variable model (variable_scope, get_variable, reuse) as pure JAX."""
+
+from jaxscope._src.errors import DtypeMismatchError as DtypeMismatchError
+from jaxscope._src.errors import DuplicateNameError as DuplicateNameError
+from jaxscope._src.errors import InitializerError as InitializerError
+from jaxscope._src.errors import InvalidNameError as InvalidNameError
+from jaxscope._src.errors import JaxscopeError as JaxscopeError
+from jaxscope._src.errors import MissingVariableError as MissingVariableError
+from jaxscope._src.errors import OutsideTransformError as OutsideTransformError
+from jaxscope._src.errors import ScopeArgumentError as ScopeArgumentError
+from jaxscope._src.errors import ScopeNestingError as ScopeNestingError
+from jaxscope._src.errors import ScopeValueError as ScopeValueError
+from jaxscope._src.errors import ShapeMismatchError as ShapeMismatchError
+from jaxscope._src.errors import TreeConflictError as TreeConflictError
+from jaxscope._src.errors import UnusedVariablesError as UnusedVariablesError
+from jaxscope._src.errors import ValueMismatchError as ValueMismatchError
+from jaxscope._src.errors import VariableExistsError as VariableExistsError
+from jaxscope._src.errors import VariableNotFoundError as VariableNotFoundError
+from jaxscope._src.initializers import constant_initializer as constant_initializer
+from jaxscope._src.initializers import glorot_normal_initializer as glorot_normal_initializer
+from jaxscope._src.initializers import glorot_uniform_initializer as glorot_uniform_initializer
+from jaxscope._src.initializers import he_normal as he_normal
+from jaxscope._src.initializers import he_uniform as he_uniform
+from jaxscope._src.initializers import identity_initializer as identity_initializer
+from jaxscope._src.initializers import lecun_normal as lecun_normal
+from jaxscope._src.initializers import lecun_uniform as lecun_uniform
+from jaxscope._src.initializers import ones_initializer as ones_initializer
+from jaxscope._src.initializers import orthogonal_initializer as orthogonal_initializer
+from jaxscope._src.initializers import random_normal_initializer as random_normal_initializer
+from jaxscope._src.initializers import random_uniform_initializer as random_uniform_initializer
+from jaxscope._src.initializers import truncated_normal_initializer as truncated_normal_initializer
+from jaxscope._src.initializers import (
+    uniform_unit_scaling_initializer as uniform_unit_scaling_initializer,
+)
+from jaxscope._src.initializers import variance_scaling_initializer as variance_scaling_initializer
+from jaxscope._src.initializers import zeros_initializer as zeros_initializer
+from jaxscope._src.scope import AUTO_REUSE as AUTO_REUSE
+from jaxscope._src.scope import VariableScope as VariableScope
+from jaxscope._src.scope import get_variable_scope as get_variable_scope
+from jaxscope._src.scope import name_scope as name_scope
+from jaxscope._src.scope import variable_scope as variable_scope
+from jaxscope._src.transform import Transformed as Transformed
+from jaxscope._src.transform import transform as transform
+from jaxscope._src.variables import Variable as Variable
+from jaxscope._src.variables import get_variable as get_variable
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AUTO_REUSE",
+    "DtypeMismatchError",
+    "DuplicateNameError",
+    "InitializerError",
+    "InvalidNameError",
+    "JaxscopeError",
+    "MissingVariableError",
+    "OutsideTransformError",
+    "ScopeArgumentError",
+    "ScopeNestingError",
+    "ScopeValueError",
+    "ShapeMismatchError",
+    "Transformed",
+    "TreeConflictError",
+    "UnusedVariablesError",
+    "ValueMismatchError",
+    "Variable",
+    "VariableExistsError",
+    "VariableNotFoundError",
+    "VariableScope",
+    "constant_initializer",
+    "get_variable",
+    "get_variable_scope",
+    "glorot_normal_initializer",
+    "glorot_uniform_initializer",
+    "he_normal",
+    "he_uniform",
+    "identity_initializer",
+    "lecun_normal",
+    "lecun_uniform",
+    "name_scope",
+    "ones_initializer",
+    "orthogonal_initializer",
+    "random_normal_initializer",
+    "random_uniform_initializer",
+    "transform",
+    "truncated_normal_initializer",
+    "uniform_unit_scaling_initializer",
+    "variable_scope",
+    "variance_scaling_initializer",
+    "zeros_initializer",
+]

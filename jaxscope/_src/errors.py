@@ -1,0 +1,221 @@
+"""jaxscope's one error hierarchy.
+
+Every class subclasses :class:`JaxscopeError` *and* the builtin that TF1 raised for the same
+situation (``ValueError`` for reuse, shape, dtype and name errors, ``TypeError`` for argument types,
+``RuntimeError`` for nesting), so ported ``except ValueError:`` blocks keep working. Each message
+says what happened, names the full variable name, shows both sides, says where the variable was
+first created and gives the fix as code.
+"""
+
+from __future__ import annotations
+
+_REUSE_FIX = (
+    "To share it, open the enclosing scope with reuse:\n"
+    "    with jaxscope.variable_scope(scope, reuse=True):            # must exist\n"
+    "    with jaxscope.variable_scope(scope, reuse=jaxscope.AUTO_REUSE):  # create or share"
+)
+
+
+def _at(created_at: str | None) -> str:
+    return f"; created at {created_at}" if created_at else ""
+
+
+class JaxscopeError(Exception):
+    """Base class of every error jaxscope raises."""
+
+
+class VariableExistsError(JaxscopeError, ValueError):
+    """``get_variable`` would create a variable that already exists while reuse is off.
+
+    TF1: ``Variable v already exists, disallowed. Did you mean to set reuse=True or
+    reuse=tf.AUTO_REUSE in VarScope?``
+    """
+
+    def __init__(self, name: str, shape, dtype, created_at: str | None):
+        self.name = name
+        super().__init__(
+            f'Variable "{name}" already exists, disallowed (shape {tuple(shape)}, {dtype}'
+            f"{_at(created_at)}), and the current variable scope does not reuse variables.\n"
+            f"{_REUSE_FIX}\nTF1 equivalent: the same ValueError from tf.compat.v1.get_variable."
+        )
+
+
+class VariableNotFoundError(JaxscopeError, ValueError):
+    """``get_variable`` under ``reuse=True`` asks for a variable that was never created.
+
+    TF1: ``Variable v does not exist, or was not created with tf.get_variable()``.
+    """
+
+    def __init__(self, name: str, made_by_variable: str | None = None):
+        self.name = name
+        extra = (
+            f" A variable of that name was created by jaxscope.Variable ({made_by_variable}), "
+            "which never shares: create it with jaxscope.get_variable instead."
+            if made_by_variable
+            else ""
+        )
+        super().__init__(
+            f'Variable "{name}" does not exist, or was not created with jaxscope.get_variable(), '
+            f"but the current variable scope has reuse=True.{extra}\n"
+            "To create it when missing, open the scope with "
+            "jaxscope.variable_scope(scope, reuse=jaxscope.AUTO_REUSE), or create it first with "
+            "reuse off."
+        )
+
+
+class ShapeMismatchError(JaxscopeError, ValueError):
+    """A shared (reused) variable is asked for with an incompatible shape."""
+
+    def __init__(self, name: str, shape, found_shape, created_at: str | None):
+        self.name, self.shape, self.found_shape = name, shape, found_shape
+        super().__init__(
+            f'Trying to share variable "{name}", but specified shape {_fmt_shape(shape)} and '
+            f"found shape {_fmt_shape(found_shape)}{_at(created_at)}.\n"
+            f"Ask for the existing shape: get_variable({name.rsplit('/', 1)[-1]!r}, "
+            f"{list(found_shape)}), or pass shape=None to skip the check."
+        )
+
+
+class DtypeMismatchError(JaxscopeError, ValueError):
+    """A shared (reused) variable is asked for with another dtype.
+
+    As in TF1, ``dtype=None`` means the scope's dtype (float32 by default), also on reuse.
+    """
+
+    def __init__(self, name: str, dtype, found_dtype, created_at: str | None):
+        self.name, self.dtype, self.found_dtype = name, dtype, found_dtype
+        super().__init__(
+            f'Trying to share variable "{name}", but specified dtype {dtype} and found dtype '
+            f"{found_dtype}{_at(created_at)}. dtype=None means the scope's dtype ({dtype} "
+            f"here), as in TF1.\nAsk for the existing dtype: "
+            f"get_variable({name.rsplit('/', 1)[-1]!r}, dtype=jnp.{found_dtype})."
+        )
+
+
+class InvalidNameError(JaxscopeError, ValueError):
+    """A scope or variable name does not match TF1's name rules."""
+
+    def __init__(self, name: str, pattern: str, kind: str):
+        self.name = name
+        super().__init__(
+            f"{name!r} is not a valid {kind} name. A {kind} name has to match the pattern "
+            f"{pattern} (letters, digits, '_', '.', '-', '>', '/' and '\\'; no spaces or ':'"
+            + ("; it may not start with '_', '-', '/' or '>'" if "root" in kind else "")
+            + ")."
+        )
+
+
+class DuplicateNameError(JaxscopeError, ValueError):
+    """An absolute name (ending in ``/``) names a variable that already exists."""
+
+    def __init__(self, name: str):
+        self.name = name
+        super().__init__(
+            f"Duplicate node name {name!r}: a variable with this exact name exists already, and a "
+            "name ending in '/' is used verbatim (never uniquified). Drop the trailing '/' to get "
+            f"a fresh name such as '{name}_1'."
+        )
+
+
+class InitializerError(JaxscopeError, ValueError):
+    """``get_variable`` got an initializer that cannot define the variable."""
+
+    def __init__(self, name: str, problem: str, fix: str):
+        self.name = name
+        super().__init__(f'Variable "{name}": {problem}\n{fix}')
+
+
+class TreeConflictError(JaxscopeError, ValueError):
+    """A variable name would be both a leaf and a scope prefix of the variables tree."""
+
+    def __init__(self, name: str, other: str, created_at: str | None):
+        self.name, self.other = name, other
+        super().__init__(
+            f'Variable "{name}" cannot be created: "{other}"{_at(created_at)} is already a '
+            f"variable, and jaxscope's nested tree cannot hold a leaf and a sub-tree under the "
+            "same key (TF1's flat namespace can). Rename one of them, e.g. "
+            f"get_variable({other.rsplit('/', 1)[-1] + '_value'!r}, ...)."
+        )
+
+
+class MissingVariableError(JaxscopeError, LookupError):
+    """``apply`` needs a variable that the given ``variables`` tree does not hold.
+
+    The functional analog of TF1's "Attempting to use uninitialized value".
+    """
+
+    def __init__(self, name: str, collection: str, created_at: str | None, available: list[str]):
+        self.name = name
+        near = ", ".join(available[:8]) + (", ..." if len(available) > 8 else "")
+        path = "".join(f"[{p!r}]" for p in [collection, *name.split("/")])
+        super().__init__(
+            f'apply() needs variable "{name}" (created{_at(created_at)[1:] or " here"}), but '
+            f"variables{path} does not exist. The tree holds: {near or 'nothing'}.\n"
+            "Build the tree with variables = f.init(rng, *args) on the same function, or fill in "
+            "the missing entries before calling apply."
+        )
+
+    def __str__(self) -> str:  # LookupError subclasses would otherwise print repr()
+        return self.args[0]
+
+
+class ValueMismatchError(JaxscopeError, ValueError):
+    """``apply`` got a value whose shape or dtype differs from what the program asks for."""
+
+    def __init__(self, name: str, what: str, given, expected, created_at: str | None):
+        self.name = name
+        super().__init__(
+            f'variables entry for "{name}" has {what} {given}, but the program declares {what} '
+            f"{expected}{_at(created_at)}. Restore a matching value, or re-initialize it with "
+            "f.init."
+        )
+
+
+class UnusedVariablesError(JaxscopeError, ValueError):
+    """``apply`` got variables that the program never asked for (often a typo in a restored tree)."""
+
+    def __init__(self, names: list[str]):
+        self.names = names
+        shown = ", ".join(names[:10]) + (", ..." if len(names) > 10 else "")
+        super().__init__(
+            f"apply() got {len(names)} variable(s) the program never uses: {shown}. A typo in a "
+            "restored or renamed tree would silently leave the real variable untrained.\n"
+            "Remove them, or allow extras with jaxscope.transform(fn, allow_unused=True)."
+        )
+
+
+class OutsideTransformError(JaxscopeError, RuntimeError):
+    """A jaxscope function that needs a variable store was called outside ``transform``."""
+
+    def __init__(self, what: str):
+        super().__init__(
+            f"jaxscope.{what} must be called inside a function transformed by jaxscope.transform "
+            "(jaxscope keeps no global graph):\n"
+            "    f = jaxscope.transform(model)\n"
+            "    variables = f.init(jax.random.key(0), *args)\n"
+            "    out = f.apply(variables, *args)"
+        )
+
+
+class ScopeNestingError(JaxscopeError, RuntimeError):
+    """Scopes were exited in another order than they were entered."""
+
+    def __init__(self):
+        super().__init__(
+            "Improper nesting of variable_scope: a scope was exited while another was current. "
+            "Use `with` blocks instead of calling __enter__/__exit__ by hand."
+        )
+
+
+class ScopeArgumentError(JaxscopeError, TypeError):
+    """A scope argument has the wrong type (TF1 raises ``TypeError`` here)."""
+
+
+class ScopeValueError(JaxscopeError, ValueError):
+    """A scope argument has a wrong value (TF1 raises ``ValueError`` here)."""
+
+
+def _fmt_shape(shape) -> str:
+    if shape is None:
+        return "<unknown>"
+    return "(" + ", ".join("?" if d is None else str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"

@@ -1,0 +1,110 @@
+"""The per-call state that TF1 kept in a graph: one :class:`Frame` per ``init``/``apply`` call.
+
+Frames live on a thread-local stack, so two threads can run ``init`` on different models at once,
+and a transformed function may call another one.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from typing import Any
+
+from jaxscope._src import errors
+from jaxscope._src.names import NameRegistry
+
+COLLECT, INIT, APPLY = "collect", "init", "apply"
+
+_PKG_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_local = threading.local()
+
+
+class Frame:
+    """One run of a transformed function: its namespace, scopes, variable store and values.
+
+    ``mode`` is ``COLLECT`` (abstract first pass of ``init``: records what to create),
+    ``INIT`` (second pass of ``init``: values come from ``provided`` or are computed inline) or
+    ``APPLY`` (values come from ``provided``, every miss is an error).
+    """
+
+    def __init__(self, mode: str, provided: dict[str, Any] | None = None):
+        from jaxscope._src.scope import VariableScope
+
+        self.mode = mode
+        self.provided = provided if provided is not None else {}
+        self.names = NameRegistry()
+        self.root_scope = VariableScope(False)
+        self.var_scope = self.root_scope
+        self.scope_counts: dict[str, int] = {}
+        self.store: dict[str, Any] = {}  # get_variable key -> Variable
+        self.variables: dict[str, Any] = {}  # node name -> Variable, in creation order
+        self.prefixes: set[str] = set()  # every "a", "a/b" that is a scope of some variable
+        self.collection_of: dict[str, str] = {}  # node -> "params"/"state" of provided values
+        self.specs: list = []  # COLLECT: (variable, how to make its value, initializer)
+        self.used: set[str] = set()  # provided values that were looked up
+
+    def open_variable_scope(self, name: str) -> None:
+        self.scope_counts[name] = self.scope_counts.get(name, 0) + 1
+
+    def close_variable_subscopes(self, name: str) -> None:
+        prefix = name + "/"
+        for k in self.scope_counts:
+            if k.startswith(prefix):
+                self.scope_counts[k] = 0
+
+    def register(self, var) -> None:
+        """Adds a new variable to the tree, refusing a name that is both a leaf and a prefix."""
+        node = var._node
+        if node in self.prefixes:
+            other = next(n for n in self.variables if n.startswith(node + "/"))
+            raise errors.TreeConflictError(node, other, self.variables[other]._created_at)
+        parts = node.split("/")
+        for i in range(1, len(parts)):
+            prefix = "/".join(parts[:i])
+            if prefix in self.variables:
+                raise errors.TreeConflictError(
+                    node, prefix, self.variables[prefix]._created_at
+                )
+            self.prefixes.add(prefix)
+        self.variables[node] = var
+
+
+def _stack() -> list[Frame]:
+    try:
+        return _local.frames
+    except AttributeError:
+        _local.frames = []
+        return _local.frames
+
+
+def current(what: str) -> Frame:
+    """The innermost frame of this thread, or a clear error naming ``what`` was called outside."""
+    frames = _stack()
+    if not frames:
+        raise errors.OutsideTransformError(what)
+    return frames[-1]
+
+
+class running:
+    """Context manager that makes ``frame`` the current frame of this thread."""
+
+    def __init__(self, frame: Frame):
+        self.frame = frame
+
+    def __enter__(self) -> Frame:
+        _stack().append(self.frame)
+        return self.frame
+
+    def __exit__(self, *exc) -> None:
+        _stack().pop()
+
+
+def user_location() -> str | None:
+    """``file:line`` of the innermost caller outside jaxscope (cheap: no traceback objects)."""
+    f = sys._getframe(1)
+    while f is not None and f.f_code.co_filename.startswith(_PKG_DIR):
+        f = f.f_back
+    if f is None:
+        return None
+    return f"{os.path.basename(f.f_code.co_filename)}:{f.f_lineno}"

@@ -1,0 +1,329 @@
+"""TF1's initializer catalogue with TF1's defaults, on top of ``jax.nn.initializers``.
+
+Every initializer is callable both ways:
+
+* JAX style ``init(key, shape, dtype)`` -- what ``init`` uses, and what any JAX library expects;
+* TF1 style ``init(shape, dtype=None, partition_info=None)`` -- random ones then draw from their
+  ``seed=`` (a clear error says a seed or key is needed).
+
+Instances compare equal when configured alike, so ``init`` draws all variables with equal
+(shape, dtype, initializer) in one vmapped call.
+
+==============================  ==========================================================  ======
+TF1 name                        JAX expression                                              notes
+==============================  ==========================================================  ======
+zeros_initializer()             ``jnp.zeros(shape, dtype)``                                 bool: False
+ones_initializer()              ``jnp.ones(shape, dtype)``
+constant_initializer(v)         ``jnp.asarray(v)`` filled/reshaped/padded as TF1            short list padded with last value
+random_normal_initializer       ``mean + stddev * jax.random.normal``                       stddev 1.0 (jax: 0.01)
+truncated_normal_initializer    ``mean + stddev * jax.random.truncated_normal(-2, 2)``      cut at 2 stddev, no correction
+random_uniform_initializer      ``u * (maxval - minval) + minval``, ``u ~ U[0, 1)``         maxval None -> 1 (jax: 0.01)
+variance_scaling_initializer    ``jax.nn.initializers.variance_scaling`` (rank >= 2)        TF fans for rank 0/1; 'normal' is truncated
+glorot_*, he_*, lecun_*         ``variance_scaling`` with TF1's scale/mode/distribution
+uniform_unit_scaling            ``U(+-factor * sqrt(3 / max(1, prod(shape[:-1]))))``
+orthogonal_initializer(gain)    ``jax.nn.initializers.orthogonal(gain)``                    rank >= 2
+identity_initializer(gain)      ``gain * jnp.eye(rows, cols)``                              exactly 2-D
+==============================  ==========================================================  ======
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from jaxscope._src.dtypes import as_dtype, is_floating
+
+_TRUNC_STD = 0.87962566103423978  # stddev of a unit normal truncated to (-2, 2)
+
+
+def _is_key(x) -> bool:
+    if not isinstance(x, (jax.Array, np.ndarray)):
+        return False
+    return jax.dtypes.issubdtype(x.dtype, jax.dtypes.prng_key) or (
+        x.dtype == np.uint32 and x.shape[-1:] == (2,)
+    )
+
+
+def compute_fans(shape) -> tuple[float, float]:
+    """TF1's ``_compute_fans``: () -> (1, 1), (n,) -> (n, n), conv kernels use the receptive field."""
+    if len(shape) < 1:
+        return 1, 1
+    if len(shape) == 1:
+        return shape[0], shape[0]
+    if len(shape) == 2:
+        return shape[0], shape[1]
+    rf = math.prod(shape[:-2])
+    return shape[-2] * rf, shape[-1] * rf
+
+
+@dataclasses.dataclass(frozen=True)
+class Initializer:
+    """Base class: subclasses implement ``sample(key, shape, dtype)``."""
+
+    needs_key = True
+
+    def __call__(self, *args, **kwargs) -> jax.Array:
+        if args and _is_key(args[0]):
+            key, shape = args[0], args[1] if len(args) > 1 else kwargs["shape"]
+            dtype = args[2] if len(args) > 2 else kwargs.get("dtype")
+        else:  # TF1 style: (shape, dtype=None, partition_info=None)
+            shape = args[0] if args else kwargs["shape"]
+            dtype = args[1] if len(args) > 1 else kwargs.get("dtype")
+            key = None
+            if self.needs_key:
+                seed = getattr(self, "seed", None)
+                if seed is None:
+                    raise ValueError(
+                        f"{type(self).__name__} is random: call it JAX-style as init(key, shape, "
+                        f"dtype), or give it a seed, e.g. {type(self).__name__}(seed=0)(shape)."
+                    )
+                key = jax.random.key(seed)
+        dtype = as_dtype(getattr(self, "dtype", "float32") if dtype is None else dtype)
+        return self.sample(key, tuple(int(d) for d in shape), dtype)
+
+    def sample(self, key, shape, dtype) -> jax.Array:
+        raise NotImplementedError
+
+
+@dataclasses.dataclass(frozen=True)
+class zeros_initializer(Initializer):
+    """Zeros (``False`` for bool). TF1 equivalent: tf.compat.v1.zeros_initializer"""
+
+    dtype: Any = "float32"
+    needs_key = False
+
+    def sample(self, key, shape, dtype):
+        return jnp.zeros(shape, dtype)
+
+
+@dataclasses.dataclass(frozen=True)
+class ones_initializer(Initializer):
+    """Ones. TF1 equivalent: tf.compat.v1.ones_initializer"""
+
+    dtype: Any = "float32"
+    needs_key = False
+
+    def sample(self, key, shape, dtype):
+        return jnp.ones(shape, dtype)
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class constant_initializer(Initializer):
+    """A scalar fill, or a list/array reshaped to the shape (a short one padded with its last value).
+
+    TF1 equivalent: tf.compat.v1.constant_initializer
+    """
+
+    value: Any = 0
+    dtype: Any = "float32"
+    verify_shape: bool = False
+    needs_key = False
+
+    def sample(self, key, shape, dtype):
+        value = np.asarray(self.value)
+        size = math.prod(shape)
+        if self.verify_shape and value.shape != tuple(shape):
+            raise TypeError(f"Expected Tensor's shape: {tuple(shape)}, but got {value.shape}.")
+        if value.ndim == 0:
+            return jnp.full(shape, value, dtype)
+        flat = value.reshape(-1)
+        if flat.size > size:
+            raise ValueError(
+                f"Too many elements provided. Needed at most {size}, but received {flat.size}: "
+                f"constant_initializer got {flat.size} values for shape {tuple(shape)}."
+            )
+        if flat.size < size:
+            flat = np.concatenate([flat, np.repeat(flat[-1:], size - flat.size)])
+        return jnp.asarray(flat.reshape(shape), dtype)
+
+
+@dataclasses.dataclass(frozen=True)
+class random_normal_initializer(Initializer):
+    """Normal(mean, stddev), TF1 defaults mean 0.0, stddev 1.0.
+
+    TF1 equivalent: tf.compat.v1.random_normal_initializer
+    """
+
+    mean: float = 0.0
+    stddev: float = 1.0
+    seed: int | None = None
+    dtype: Any = "float32"
+
+    def sample(self, key, shape, dtype):
+        return jax.nn.initializers.normal(self.stddev, dtype)(key, shape, dtype) + jnp.asarray(
+            self.mean, dtype
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class truncated_normal_initializer(Initializer):
+    """Normal(mean, stddev) redrawn outside two stddevs (no variance correction).
+
+    TF1 equivalent: tf.compat.v1.truncated_normal_initializer
+    """
+
+    mean: float = 0.0
+    stddev: float = 1.0
+    seed: int | None = None
+    dtype: Any = "float32"
+
+    def sample(self, key, shape, dtype):
+        unit = jax.random.truncated_normal(key, -2.0, 2.0, shape, dtype)
+        return unit * jnp.asarray(self.stddev, dtype) + jnp.asarray(self.mean, dtype)
+
+
+@dataclasses.dataclass(frozen=True)
+class random_uniform_initializer(Initializer):
+    """Uniform [minval, maxval); ``maxval=None`` means 1 for floats (an error for integers).
+
+    TF1 equivalent: tf.compat.v1.random_uniform_initializer
+    """
+
+    minval: float = 0
+    maxval: float | None = None
+    seed: int | None = None
+    dtype: Any = "float32"
+
+    def sample(self, key, shape, dtype):
+        if not is_floating(dtype):
+            if self.maxval is None:
+                raise ValueError(f"Must specify maxval for integer dtype {dtype}.")
+            return jax.random.randint(key, shape, self.minval, self.maxval, dtype)
+        maxval = 1.0 if self.maxval is None else self.maxval
+        u = jax.random.uniform(key, shape, dtype)
+        return u * jnp.asarray(maxval - self.minval, dtype) + jnp.asarray(self.minval, dtype)
+
+
+_DISTRIBUTIONS = {
+    "truncated_normal": "truncated_normal",
+    "normal": "truncated_normal",  # TF1: 'normal' is an alias of the truncated one
+    "untruncated_normal": "normal",
+    "uniform": "uniform",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class variance_scaling_initializer(Initializer):
+    """Scale / fan (TF1 fans, also for rank 0 and 1), truncated normal by default.
+
+    TF1 equivalent: tf.compat.v1.variance_scaling_initializer
+    """
+
+    scale: float = 1.0
+    mode: str = "fan_in"
+    distribution: str = "truncated_normal"
+    seed: int | None = None
+    dtype: Any = "float32"
+
+    def __post_init__(self):
+        if self.scale <= 0.0:
+            raise ValueError(f"`scale` must be a positive float, got {self.scale}.")
+        if self.mode not in ("fan_in", "fan_out", "fan_avg"):
+            raise ValueError(f"Invalid `mode` {self.mode!r}: use fan_in, fan_out or fan_avg.")
+        if self.distribution not in _DISTRIBUTIONS:
+            raise ValueError(
+                f"Invalid `distribution` {self.distribution!r}: use one of {sorted(_DISTRIBUTIONS)}."
+            )
+
+    def sample(self, key, shape, dtype):
+        dist = _DISTRIBUTIONS[self.distribution]
+        if len(shape) >= 2:
+            return jax.nn.initializers.variance_scaling(self.scale, self.mode, dist)(
+                key, shape, dtype
+            )
+        fan_in, fan_out = compute_fans(shape)
+        n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
+        var = self.scale / max(1.0, n)
+        if dist == "truncated_normal":
+            std = math.sqrt(var) / _TRUNC_STD
+            return jax.random.truncated_normal(key, -2.0, 2.0, shape, dtype) * std
+        if dist == "normal":
+            return jax.random.normal(key, shape, dtype) * math.sqrt(var)
+        limit = math.sqrt(3.0 * var)
+        return jax.random.uniform(key, shape, dtype, -limit, limit)
+
+
+def glorot_uniform_initializer(seed=None, dtype="float32") -> variance_scaling_initializer:
+    """TF1's default for floating variables. TF1 equivalent: tf.compat.v1.glorot_uniform_initializer"""
+    return variance_scaling_initializer(1.0, "fan_avg", "uniform", seed, dtype)
+
+
+def glorot_normal_initializer(seed=None, dtype="float32") -> variance_scaling_initializer:
+    """TF1 equivalent: tf.compat.v1.glorot_normal_initializer"""
+    return variance_scaling_initializer(1.0, "fan_avg", "truncated_normal", seed, dtype)
+
+
+def he_normal(seed=None) -> variance_scaling_initializer:
+    """TF1 equivalent: tf.compat.v1.keras.initializers.he_normal"""
+    return variance_scaling_initializer(2.0, "fan_in", "truncated_normal", seed)
+
+
+def he_uniform(seed=None) -> variance_scaling_initializer:
+    """TF1 equivalent: tf.compat.v1.keras.initializers.he_uniform"""
+    return variance_scaling_initializer(2.0, "fan_in", "uniform", seed)
+
+
+def lecun_normal(seed=None) -> variance_scaling_initializer:
+    """TF1 equivalent: tf.compat.v1.keras.initializers.lecun_normal"""
+    return variance_scaling_initializer(1.0, "fan_in", "truncated_normal", seed)
+
+
+def lecun_uniform(seed=None) -> variance_scaling_initializer:
+    """TF1 equivalent: tf.compat.v1.keras.initializers.lecun_uniform"""
+    return variance_scaling_initializer(1.0, "fan_in", "uniform", seed)
+
+
+@dataclasses.dataclass(frozen=True)
+class uniform_unit_scaling_initializer(Initializer):
+    """Uniform(+-factor * sqrt(3 / input_size)), input_size = prod(shape[:-1]).
+
+    TF1 equivalent: tf.compat.v1.uniform_unit_scaling_initializer
+    """
+
+    factor: float = 1.0
+    seed: int | None = None
+    dtype: Any = "float32"
+
+    def sample(self, key, shape, dtype):
+        limit = self.factor * math.sqrt(3.0 / max(1.0, math.prod(shape[:-1])))
+        return jax.random.uniform(key, shape, dtype, -limit, limit)
+
+
+@dataclasses.dataclass(frozen=True)
+class orthogonal_initializer(Initializer):
+    """A (semi-)orthogonal matrix over (prod(shape[:-1]), shape[-1]), times ``gain``.
+
+    TF1 equivalent: tf.compat.v1.orthogonal_initializer
+    """
+
+    gain: float = 1.0
+    seed: int | None = None
+    dtype: Any = "float32"
+
+    def sample(self, key, shape, dtype):
+        if len(shape) < 2:
+            raise ValueError(
+                f"The tensor to initialize must be at least two-dimensional, got shape {shape}."
+            )
+        return jax.nn.initializers.orthogonal(self.gain)(key, shape, dtype)
+
+
+@dataclasses.dataclass(frozen=True)
+class identity_initializer(Initializer):
+    """``gain * eye(rows, cols)`` for 2-D shapes. TF1 equivalent: tf.compat.v1.initializers.identity"""
+
+    gain: float = 1.0
+    dtype: Any = "float32"
+    needs_key = False
+
+    def sample(self, key, shape, dtype):
+        if len(shape) != 2:
+            raise ValueError(
+                f"Identity matrix initializer can only be used for 2D matrices, got shape {shape}."
+            )
+        return jnp.eye(*shape, dtype=dtype) * jnp.asarray(self.gain, dtype)

@@ -1,0 +1,100 @@
+"""TF1's name rules: validation regexes and graph-wide uniquification (``Graph.unique_name``).
+
+jaxscope has no graph, but TF1's variable names depend on one: variables, ``tf.Variable`` names and
+name scopes share a single namespace, uniquified case-insensitively. :class:`NameRegistry` is that
+namespace, one per ``init``/``apply`` call (the analog of a fresh ``tf.Graph``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from jaxscope._src import errors
+
+ROOT_PATTERN = r"^[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*$"
+NESTED_PATTERN = r"^[A-Za-z0-9_.\\/>-]*$"
+_ROOT = re.compile(ROOT_PATTERN)
+_NESTED = re.compile(NESTED_PATTERN)
+
+
+def validate_scope_name(name: str, nested: bool) -> None:
+    """Checks a name-scope name as ``Graph.name_scope`` does (root names are stricter)."""
+    if nested:
+        if not _NESTED.match(name):
+            raise errors.InvalidNameError(name, NESTED_PATTERN, "scope")
+    elif not _ROOT.match(name):
+        raise errors.InvalidNameError(name, ROOT_PATTERN, "root scope")
+
+
+def validate_op_name(name: str) -> None:
+    """Checks a full variable (node) name as TF1's op constructor does."""
+    if not _ROOT.match(name):
+        raise errors.InvalidNameError(name, ROOT_PATTERN, "node")
+
+
+class NameRegistry:
+    """The op/name-scope namespace of one TF1 graph, and the current name-scope stack."""
+
+    __slots__ = ("names_in_use", "name_stack", "nodes")
+
+    def __init__(self) -> None:
+        self.names_in_use: dict[str, int] = {}
+        self.name_stack = ""
+        self.nodes: set[str] = set()  # full names of created variables ("ops")
+
+    def unique_name(self, name: str, mark_as_used: bool = True) -> str:
+        """``Graph.unique_name``: ``a``, ``a_1``, ...; case-insensitive; skips taken suffixes."""
+        if self.name_stack:
+            name = self.name_stack + "/" + name
+        key = name.lower()
+        i = self.names_in_use.get(key, 0)
+        if mark_as_used:
+            self.names_in_use[key] = i + 1
+        if i > 0:
+            base = key
+            while key in self.names_in_use:
+                key = f"{base}_{i}"
+                i += 1
+            if mark_as_used:
+                self.names_in_use[key] = 1
+            name = f"{name}_{i - 1}"
+        return name
+
+    def enter(self, name: str | None) -> tuple[str, str]:
+        """Opens ``name_scope(name)``; returns (previous stack, yielded scope string)."""
+        if name:
+            validate_scope_name(name, nested=bool(self.name_stack))
+        old = self.name_stack
+        if not name:
+            new, yielded = "", ""
+        elif name[-1] == "/":
+            new, yielded = name[:-1], name
+        else:
+            new = self.unique_name(name)
+            yielded = new + "/"
+        self.name_stack = new
+        return old, yielded
+
+    def new_node(self, name: str | None, default: str = "VariableV2") -> str:
+        """Names a new variable node as ``tf.Variable(name=...)`` does in the current name scope.
+
+        ``name`` is entered as a name scope (uniquified, or verbatim when it ends in ``/``); the
+        node takes that scope's name. An empty name resets to the root and takes the op type's
+        name, as TF1's ref variables do.
+        """
+        old, yielded = self.enter(name)
+        try:
+            if yielded:
+                node = yielded[:-1]
+            else:
+                node = self.unique_name(default)
+            validate_op_name(node)
+            if node in self.nodes:
+                raise errors.DuplicateNameError(node)
+            self.nodes.add(node)
+            # The ops TF1 makes under the variable's own scope, so later scopes collide the same way.
+            for sub in ("initial_value", "Initializer", "Assign", "read"):
+                self.names_in_use.setdefault(f"{node}/{sub}".lower(), 1)
+            return node
+        finally:
+            self.name_stack = old

@@ -1,0 +1,540 @@
+"""``get_variable``, ``Variable`` and the variable handle that ported TF1 code uses like a tensor.
+
+A handle carries TF1's metadata (``.name == "scope1/w1:0"``, ``.shape``, ``.dtype``, ``.trainable``)
+and its current value. It is a registered pytree (one leaf: the value) with ``__jax_array__``, so it
+works in ``x @ w``, ``w + 1``, ``w[0]``, ``jnp.matmul(x, w)``, ``jax.nn.relu(w)``, ``jnp.sum(w)`` and
+as an argument of a jitted function. ``==`` is identity, as for TF1 graph-mode variables: the
+same variable fetched twice is the same handle.
+"""
+
+from __future__ import annotations
+
+import inspect
+import operator
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from jaxscope._src import errors, frame
+from jaxscope._src import initializers as inits
+from jaxscope._src.dtypes import as_dtype, as_shape, compatible, is_floating, is_fully_defined
+from jaxscope._src.dtypes import is_int_or_bool as _int_or_bool
+from jaxscope._src.scope import _not_yet
+
+DRAW, CONST = "draw", "const"  # how init obtains a value: grouped random draw, or computed inline
+
+
+def _unwrap(x):
+    return x.value if isinstance(x, Variable) else x
+
+
+def _binary(op):
+    def forward(self, other):
+        return op(self.value, _unwrap(other))
+
+    def reflected(self, other):
+        return op(_unwrap(other), self.value)
+
+    return forward, reflected
+
+
+class Variable:
+    """A TF1 variable: ``Variable(initial_value, ...)`` always creates a new, uniquely named one.
+
+    The name is uniquified in the current *name* scope (``a:0``, then ``a_1:0``); variable scopes
+    and reuse do not apply (use :func:`get_variable` to share). ``get_variable`` returns the same
+    class.
+
+    Args:
+      initial_value: an array-like, or a callable with no arguments returning one.
+      trainable: if True (default) the variable lives under ``variables["params"]``, else
+        under ``variables["state"]``.
+      name: the name (default ``"Variable"``); a name ending in ``/`` is used verbatim.
+      dtype: converts a Python initial value; an array of another dtype is an error.
+      validate_shape, caching_device, use_resource, synchronization, aggregation, variable_def,
+        expected_shape, import_scope: accepted for TF1 compatibility; no effect in JAX.
+      collections, constraint: not supported yet (``NotImplementedError`` when given).
+
+    Example:
+      >>> import jax, jaxscope as js
+      >>> def f():
+      ...     return js.Variable(1.0, name="a").name, js.Variable(2.0, name="a").name
+      >>> js.transform(f).apply(js.transform(f).init(jax.random.key(0)))
+      ('a:0', 'a_1:0')
+
+    TF1 equivalent: tf.compat.v1.Variable
+    """
+
+    __slots__ = ("_node", "_key", "_shape", "_dtype", "_trainable", "_value", "_created_at")
+    __array_ufunc__ = None  # numpy defers to our reflected operators
+    __array_priority__ = 1000
+
+    def __init__(
+        self,
+        initial_value=None,
+        trainable=None,
+        collections=None,
+        validate_shape=True,
+        caching_device=None,
+        name=None,
+        variable_def=None,
+        dtype=None,
+        expected_shape=None,
+        import_scope=None,
+        constraint=None,
+        use_resource=None,
+        synchronization=None,
+        aggregation=None,
+        shape=None,
+    ):
+        if initial_value is None:
+            raise errors.InitializerError(
+                name or "Variable", "initial_value must be specified.",
+                "Pass a value or a zero-argument callable: jaxscope.Variable(jnp.zeros([3]))."
+            )  # fmt: skip
+        _not_yet("collections", collections)
+        _not_yet("constraint", constraint)
+        fr = frame.current("Variable")
+        node = fr.names.new_node("Variable" if name is None else name)
+        trainable = True if trainable is None else bool(trainable)
+        self._setup(node, None, trainable)
+        if fr.mode == frame.APPLY or node in fr.provided:
+            if fr.mode == frame.APPLY:
+                expect = jax.eval_shape(initial_value) if callable(initial_value) else initial_value
+                self._shape = _shape_of(expect)
+                self._dtype = _value_dtype(expect, dtype, node)
+            _lookup(fr, self)
+        else:
+            value = initial_value() if callable(initial_value) else initial_value
+            dtype = _value_dtype(value, dtype, node)
+            value = jnp.asarray(value, dtype) if fr.mode == frame.INIT else _as_const(value, dtype)
+            self._shape, self._dtype, self._value = tuple(np.shape(value)), dtype, value
+            _record(fr, self, CONST, None)
+        fr.register(self)
+
+    def _setup(self, node, key, trainable):
+        self._node, self._key, self._trainable = node, key, trainable
+        self._shape = self._dtype = self._value = None
+        self._created_at = frame.user_location()
+
+    # -- TF1 metadata -------------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        """TF1's name, with the output index: ``"scope1/w1:0"``."""
+        return self._node + ":0"
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self._shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self._dtype
+
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @property
+    def value(self) -> jax.Array:
+        """The variable's current value (an abstract stand-in while ``init`` collects)."""
+        if self._value is None:
+            return jnp.zeros(self._shape, self._dtype)
+        return self._value
+
+    def read_value(self) -> jax.Array:
+        return self.value
+
+    def get_shape(self) -> tuple[int, ...]:
+        return self._shape
+
+    @property
+    def ndim(self) -> int:
+        return len(self._shape)
+
+    def __repr__(self) -> str:
+        return f"<jaxscope.Variable {self.name!r} shape={self._shape} dtype={self._dtype}>"
+
+    # -- tensor behaviour -----------------------------------------------------------------------
+    def __jax_array__(self):
+        return self.value
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(self.value, dtype)
+
+    def __getitem__(self, idx):
+        return self.value[idx]
+
+    def __len__(self) -> int:
+        return self._shape[0]
+
+    def __iter__(self):
+        return iter(self.value)
+
+    def __bool__(self):
+        raise TypeError(
+            f"Using variable {self.name!r} as a Python bool is not allowed (as in TF1); "
+            "compare its value explicitly, e.g. bool(jnp.all(v.value > 0))."
+        )
+
+    def __getattr__(self, attr):
+        if attr.startswith("_"):
+            raise AttributeError(attr)
+        return getattr(self.value, attr)  # reshape, sum, T, astype, ...
+
+    __eq__ = object.__eq__  # identity, as TF1 graph-mode variables (use jnp.equal elementwise)
+    __hash__ = object.__hash__
+    __add__, __radd__ = _binary(operator.add)
+    __sub__, __rsub__ = _binary(operator.sub)
+    __mul__, __rmul__ = _binary(operator.mul)
+    __truediv__, __rtruediv__ = _binary(operator.truediv)
+    __floordiv__, __rfloordiv__ = _binary(operator.floordiv)
+    __mod__, __rmod__ = _binary(operator.mod)
+    __pow__, __rpow__ = _binary(operator.pow)
+    __matmul__, __rmatmul__ = _binary(operator.matmul)
+    __and__, __rand__ = _binary(operator.and_)
+    __or__, __ror__ = _binary(operator.or_)
+    __xor__, __rxor__ = _binary(operator.xor)
+    __lt__, _ = _binary(operator.lt)
+    __le__, _ = _binary(operator.le)
+    __gt__, _ = _binary(operator.gt)
+    __ge__, _ = _binary(operator.ge)
+    del _
+
+    def __neg__(self):
+        return -self.value
+
+    def __pos__(self):
+        return +self.value
+
+    def __abs__(self):
+        return abs(self.value)
+
+    def __invert__(self):
+        return ~self.value
+
+
+def _flatten(v: Variable):
+    return (v.value,), (v._node, v._key, v._shape, v._dtype, v._trainable)
+
+
+def _unflatten(aux, children) -> Variable:
+    v = object.__new__(Variable)
+    v._node, v._key, v._shape, v._dtype, v._trainable = aux
+    v._value, v._created_at = children[0], None
+    return v
+
+
+jax.tree_util.register_pytree_node(Variable, _flatten, _unflatten)
+
+
+def _value_dtype(value, dtype, node) -> np.dtype:
+    """TF1's dtype for an initial value: Python int -> int32, float -> float32, arrays keep theirs."""
+    if isinstance(value, (jax.Array, np.ndarray, np.generic, jax.ShapeDtypeStruct)):
+        own = as_dtype(value.dtype)
+        if dtype is not None and as_dtype(dtype) != own:
+            raise errors.InitializerError(
+                node, f"the initial value has dtype {own}, but dtype={as_dtype(dtype)} was given; "
+                "TF1 never casts a tensor here.",
+                f"Cast it yourself: initial_value.astype(jnp.{as_dtype(dtype)}).",
+            )  # fmt: skip
+        return own
+    if dtype is not None:
+        return as_dtype(dtype)
+    kind = np.asarray(value).dtype.kind
+    return as_dtype({"b": "bool", "i": "int32", "u": "int32", "f": "float32", "c": "complex64"}.get(kind, kind))
+
+
+def _shape_of(value) -> tuple[int, ...]:
+    return tuple(value.shape) if hasattr(value, "shape") else np.shape(value)
+
+
+def _as_const(value, dtype):
+    """A concrete initial value stays numpy (no device work in the abstract pass)."""
+    if not _is_concrete(value):
+        return jnp.asarray(value, dtype)
+    return np.asarray(value, dtype)
+
+
+def _record(fr: frame.Frame, var: Variable, kind: str, initializer) -> None:
+    """In the collecting pass, remember how ``init`` will produce ``var``'s value."""
+    if fr.mode == frame.COLLECT:
+        fr.specs.append((var, kind, initializer))
+
+
+def _lookup(fr: frame.Frame, var: Variable) -> None:
+    """Takes ``var``'s value from the given variables, checking it against the declaration."""
+    node = var._node
+    try:
+        value = fr.provided[node]
+    except KeyError:
+        raise errors.MissingVariableError(
+            node, "params" if var._trainable else "state", var._created_at, sorted(fr.provided)
+        ) from None
+    shape, dtype = tuple(np.shape(value)), as_dtype(value.dtype)
+    if var._shape is not None and shape != var._shape:
+        raise errors.ValueMismatchError(node, "shape", shape, var._shape, var._created_at)
+    if var._dtype is not None and dtype != var._dtype:
+        raise errors.ValueMismatchError(node, "dtype", dtype, var._dtype, var._created_at)
+    collection = fr.collection_of.get(node)
+    expected = "params" if var._trainable else "state"
+    if collection is not None and collection != expected:
+        raise errors.ValueMismatchError(
+            node, "collection", repr(collection), repr(expected), var._created_at
+        )
+    var._shape, var._dtype, var._value = shape, dtype, value
+    fr.used.add(node)
+
+
+def _default_initializer(key: str, dtype: np.dtype):
+    if is_floating(dtype):
+        return inits.glorot_uniform_initializer()
+    if _int_or_bool(dtype):
+        return inits.zeros_initializer()
+    raise errors.InitializerError(
+        key, f"An initializer for variable {key} of {dtype} is required (TF1 has no default for it).",
+        f"Pass one: get_variable({key.rsplit('/', 1)[-1]!r}, shape, dtype=jnp.{dtype}, "
+        "initializer=jaxscope.zeros_initializer()).",
+    )  # fmt: skip
+
+
+def _needs_no_arguments(fn) -> bool:
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return all(
+        p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params
+    )
+
+
+def _is_tf_style(fn) -> bool:
+    """True for a TF1-style initializer ``f(shape, dtype=None, partition_info=None)``."""
+    if isinstance(fn, inits.Initializer):
+        return False
+    try:
+        first = next(iter(inspect.signature(fn).parameters))
+    except (TypeError, ValueError, StopIteration):
+        return False
+    return first == "shape"
+
+
+def get_variable(
+    name: str,
+    shape=None,
+    dtype=None,
+    initializer=None,
+    regularizer=None,
+    trainable: bool | None = None,
+    collections=None,
+    caching_device=None,
+    partitioner=None,
+    validate_shape: bool = True,
+    use_resource=None,
+    custom_getter=None,
+    constraint=None,
+    synchronization=None,
+    aggregation=None,
+) -> Variable:
+    """Creates a variable or returns the existing one, by TF1's reuse rules.
+
+    The name is the current *variable* scope's name plus ``name`` (name scopes are ignored).
+    With reuse off, an existing name is an error; with ``reuse=True`` a missing one is; with
+    ``AUTO_REUSE`` it is created when missing. Shared variables are checked for shape and dtype
+    (``dtype=None`` means the scope's dtype, float32 by default, also on reuse).
+
+    Args:
+      name: the variable's name within the current variable scope.
+      shape: its shape (int or sequence); must be omitted when ``initializer`` is a constant.
+      dtype: defaults to the scope's dtype; a constant initializer's dtype otherwise.
+      initializer: an initializer (JAX or TF1 style, or a class to instantiate), a constant
+        (number, list, array: fixes shape and dtype), or a zero-argument callable; defaults to
+        the scope's initializer, else glorot_uniform for floats and zeros for integers/bool.
+      trainable: True (default) puts it under ``variables["params"]``, False under ``"state"``.
+      caching_device, validate_shape, use_resource, synchronization, aggregation: accepted for
+        TF1 compatibility; no effect in JAX.
+      regularizer, collections, partitioner, custom_getter, constraint: not supported yet
+        (``NotImplementedError`` when given).
+
+    Returns:
+      The :class:`Variable` handle (the same object for every lookup in one call).
+
+    Raises:
+      VariableExistsError, VariableNotFoundError, ShapeMismatchError, DtypeMismatchError,
+      InitializerError, InvalidNameError (all ``ValueError``); OutsideTransformError.
+
+    Example:
+      >>> import jax, jaxscope as js
+      >>> def f():
+      ...     with js.variable_scope("foo", reuse=js.AUTO_REUSE):
+      ...         return js.get_variable("v", [2]).name, js.get_variable("v", [2]).name
+      >>> js.transform(f).apply(js.transform(f).init(jax.random.key(0)))
+      ('foo/v:0', 'foo/v:0')
+
+    TF1 equivalent: tf.compat.v1.get_variable
+    """
+    fr = frame.current("get_variable")
+    for arg, value in (
+        ("regularizer", regularizer), ("collections", collections),
+        ("partitioner", partitioner), ("custom_getter", custom_getter),
+        ("constraint", constraint),
+    ):  # fmt: skip
+        _not_yet(arg, value)
+    if not isinstance(name, str):
+        raise TypeError(f"get_variable name must be a str, got {type(name).__name__} ({name!r}).")
+    scope = fr.var_scope
+    key = scope.name + "/" + name if scope.name else name
+    shape = as_shape(shape)
+    if dtype is not None and initializer is not None and not callable(initializer):
+        const_dtype = _value_dtype(initializer, None, key)
+        if const_dtype != as_dtype(dtype):
+            raise errors.InitializerError(
+                key, f"Initializer type '{const_dtype}' and explicit dtype '{as_dtype(dtype)}' "
+                "don't match (TF1 never casts a constant initializer).",
+                f"Make them agree, e.g. initializer=np.asarray(value, np.{as_dtype(dtype)}).",
+            )  # fmt: skip
+    if initializer is None:
+        initializer = scope.initializer
+    dtype = scope.dtype if dtype is None else as_dtype(dtype)
+    from_value = initializer is not None and not callable(initializer)
+    if shape is not None and from_value:
+        raise errors.InitializerError(
+            key, "If initializer is a constant, do not specify shape (the constant fixes it).",
+            f"Drop the shape: get_variable({name!r}, initializer=value).",
+        )  # fmt: skip
+
+    found = fr.store.get(key)
+    if found is not None:
+        if scope.reuse is False:
+            raise errors.VariableExistsError(key, found._shape, found._dtype, found._created_at)
+        if not compatible(shape, found._shape):
+            raise errors.ShapeMismatchError(key, shape, found._shape, found._created_at)
+        if dtype != found._dtype:
+            raise errors.DtypeMismatchError(key, dtype, found._dtype, found._created_at)
+        return found
+    if scope.reuse is True:
+        other = fr.variables.get(key)
+        raise errors.VariableNotFoundError(key, other._created_at or "here" if other else None)
+
+    if initializer is None:
+        if shape is None:
+            raise errors.InitializerError(
+                key, "did not get an initializer, so its `shape` argument must be specified.",
+                f"Give a shape: get_variable({name!r}, [3, 4]), or a constant initializer.",
+            )  # fmt: skip
+        initializer = _default_initializer(key, dtype)
+    if not from_value and inspect.isclass(initializer):
+        initializer = initializer()
+    if not from_value and not is_fully_defined(shape):
+        if not _needs_no_arguments(initializer):
+            raise errors.InitializerError(
+                key, "The initializer passed is not valid: it needs a fully defined shape "
+                f"(got {shape}), or must be a callable with no arguments.",
+                f"Give the full shape: get_variable({name!r}, [3, 4], initializer=...).",
+            )  # fmt: skip
+        # A zero-argument callable acts as a constant (apply only needs its shape and dtype).
+        initializer = jax.eval_shape(initializer) if fr.mode == frame.APPLY else initializer()
+        from_value = True
+
+    var = object.__new__(Variable)
+    names = fr.names
+    old_stack, names.name_stack = names.name_stack, ""  # get_variable ignores name scopes
+    try:
+        var._setup(names.new_node(key), key, True if trainable is None else bool(trainable))
+    finally:
+        names.name_stack = old_stack
+    node = var._node
+    if from_value:
+        var._dtype = _value_dtype(initializer, None, key)
+        var._shape = _shape_of(initializer)
+    else:
+        var._shape, var._dtype = shape, dtype
+    if fr.mode == frame.APPLY or node in fr.provided:
+        _lookup(fr, var)
+    elif from_value:
+        if fr.mode == frame.INIT:
+            var._value = jnp.asarray(initializer, var._dtype)
+        else:
+            var._value = _as_const(initializer, var._dtype)
+        _record(fr, var, CONST, None)
+    else:
+        _record(fr, var, DRAW, _jax_style(initializer))
+    fr.register(var)
+    fr.store[key] = var
+    return var
+
+
+def _jax_style(initializer):
+    """Any supported initializer as ``f(key, shape, dtype)``."""
+    if _is_tf_style(initializer):
+        return _TFStyle(initializer)
+    return initializer
+
+
+class _TFStyle:
+    """Adapts a user's TF1-style ``f(shape, dtype=None, partition_info=None)`` initializer."""
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def __call__(self, key, shape, dtype):
+        return jnp.asarray(self.fn(list(shape), dtype=dtype), dtype)
+
+    def __eq__(self, other):
+        return isinstance(other, _TFStyle) and other.fn is self.fn
+
+    def __hash__(self):
+        return hash(id(self.fn))
+
+
+def initial_values(specs: list, rng) -> dict[str, Any]:
+    """Draws every ``DRAW`` spec: one vmapped call per (shape, dtype, initializer) group.
+
+    Each variable's key is ``rng`` folded with a 64-bit stable hash of its name, so its value
+    depends only on (rng, name, shape, dtype, initializer) -- never on which other variables
+    exist -- and one compiled draw serves a whole group (no compile-time blow-up with thousands
+    of variables).
+    """
+    groups: dict[Any, list] = {}
+    for var, kind, initializer in specs:
+        if kind == DRAW:
+            try:
+                gkey = (var._shape, var._dtype, initializer)
+                hash(gkey)
+            except TypeError:
+                gkey = (var._shape, var._dtype, id(initializer))
+            groups.setdefault(gkey, []).append((var, initializer))
+    values: dict[str, Any] = {}
+    for (shape, dtype, _), members in groups.items():
+        initializer = members[0][1]
+        hashes = np.array([_name_hash(v._node) for v, _ in members], dtype=np.uint32)
+
+        def draw(h, initializer=initializer, shape=shape, dtype=dtype):
+            k = jax.random.fold_in(jax.random.fold_in(rng, h[0]), h[1])
+            return initializer(k, shape, dtype)
+
+        stacked = jax.vmap(draw)(hashes)
+        if stacked.shape[1:] != shape:
+            raise errors.InitializerError(
+                members[0][0]._node, f"the initializer returned shape {stacked.shape[1:]} for "
+                f"declared shape {shape}.", "Fix the initializer to honour its shape argument.",
+            )  # fmt: skip
+        for i, (var, _) in enumerate(members):
+            values[var._node] = stacked[i]
+    return values
+
+
+def _name_hash(name: str) -> tuple[int, int]:
+    import hashlib
+
+    digest = hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest[:4], "little"), int.from_bytes(digest[4:], "little")
+
+
+def _is_concrete(x) -> bool:
+    return not isinstance(x, jax.core.Tracer)
+
+
+__all__ = ["Variable", "get_variable", "initial_values", "DRAW", "CONST", "_is_concrete"]
