@@ -11,13 +11,18 @@ Shape = tuple[int | None, ...]
 
 
 def as_dtype(dtype) -> np.dtype:
-    """Any dtype spelling (``jnp.float32``, ``"float32"``, ``np.int64``) as JAX stores it.
+    """Any dtype spelling (``jnp.float32``, ``"float32"``, ``np.int64``) as a numpy dtype.
 
-    Like TF1 we accept dtype objects, numpy types and strings; like JAX we canonicalise
-    (``float64`` is ``float32`` unless ``jax_enable_x64`` is on).
+    This is the dtype TF1 would see: reuse checks compare these, so asking for ``float64``
+    where ``float32`` exists is an error even when JAX stores both as float32.
     """
     if isinstance(dtype, str) and dtype.endswith("_ref"):  # TF1 spelling of a ref dtype
         dtype = dtype[:-4]
+    return np.dtype(dtype)
+
+
+def canonical(dtype) -> np.dtype:
+    """The dtype JAX actually stores (``float64`` is ``float32`` unless ``jax_enable_x64``)."""
     return jax.dtypes.canonicalize_dtype(np.dtype(dtype))
 
 

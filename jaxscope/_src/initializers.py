@@ -36,7 +36,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from jaxscope._src.dtypes import as_dtype, is_floating
+from jaxscope._src.dtypes import canonical, is_floating
 
 _TRUNC_STD = 0.87962566103423978  # stddev of a unit normal truncated to (-2, 2)
 
@@ -83,7 +83,7 @@ class Initializer:
                         f"dtype), or give it a seed, e.g. {type(self).__name__}(seed=0)(shape)."
                     )
                 key = jax.random.key(seed)
-        dtype = as_dtype(getattr(self, "dtype", "float32") if dtype is None else dtype)
+        dtype = canonical(getattr(self, "dtype", "float32") if dtype is None else dtype)
         return self.sample(key, tuple(int(d) for d in shape), dtype)
 
     def sample(self, key, shape, dtype) -> jax.Array:

@@ -19,7 +19,14 @@ import numpy as np
 
 from jaxscope._src import errors, frame
 from jaxscope._src import initializers as inits
-from jaxscope._src.dtypes import as_dtype, as_shape, compatible, is_floating, is_fully_defined
+from jaxscope._src.dtypes import (
+    as_dtype,
+    as_shape,
+    canonical,
+    compatible,
+    is_floating,
+    is_fully_defined,
+)
 from jaxscope._src.dtypes import is_int_or_bool as _int_or_bool
 from jaxscope._src.scope import _not_yet
 
@@ -109,7 +116,11 @@ class Variable:
         else:
             value = initial_value() if callable(initial_value) else initial_value
             dtype = _value_dtype(value, dtype, node)
-            value = jnp.asarray(value, dtype) if fr.mode == frame.INIT else _as_const(value, dtype)
+            value = (
+                jnp.asarray(value, canonical(dtype))
+                if fr.mode == frame.INIT
+                else _as_const(value, dtype)
+            )
             self._shape, self._dtype, self._value = tuple(np.shape(value)), dtype, value
             _record(fr, self, CONST, None)
         fr.register(self)
@@ -131,7 +142,8 @@ class Variable:
 
     @property
     def dtype(self) -> np.dtype:
-        return self._dtype
+        """The dtype of the value, as JAX stores it."""
+        return canonical(self._dtype)
 
     @property
     def trainable(self) -> bool:
@@ -141,7 +153,7 @@ class Variable:
     def value(self) -> jax.Array:
         """The variable's current value (an abstract stand-in while ``init`` collects)."""
         if self._value is None:
-            return jnp.zeros(self._shape, self._dtype)
+            return jnp.zeros(self._shape, canonical(self._dtype))
         return self._value
 
     def read_value(self) -> jax.Array:
@@ -254,8 +266,8 @@ def _shape_of(value) -> tuple[int, ...]:
 def _as_const(value, dtype):
     """A concrete initial value stays numpy (no device work in the abstract pass)."""
     if not _is_concrete(value):
-        return jnp.asarray(value, dtype)
-    return np.asarray(value, dtype)
+        return jnp.asarray(value, canonical(dtype))
+    return np.asarray(value, canonical(dtype))
 
 
 def _record(fr: frame.Frame, var: Variable, kind: str, initializer) -> None:
@@ -273,18 +285,22 @@ def _lookup(fr: frame.Frame, var: Variable) -> None:
         raise errors.MissingVariableError(
             node, "params" if var._trainable else "state", var._created_at, sorted(fr.provided)
         ) from None
-    shape, dtype = tuple(np.shape(value)), as_dtype(value.dtype)
+    shape, dtype = tuple(np.shape(value)), canonical(value.dtype)
     if var._shape is not None and shape != var._shape:
         raise errors.ValueMismatchError(node, "shape", shape, var._shape, var._created_at)
-    if var._dtype is not None and dtype != var._dtype:
-        raise errors.ValueMismatchError(node, "dtype", dtype, var._dtype, var._created_at)
+    if var._dtype is not None and dtype != canonical(var._dtype):
+        raise errors.ValueMismatchError(
+            node, "dtype", dtype, canonical(var._dtype), var._created_at
+        )
     collection = fr.collection_of.get(node)
     expected = "params" if var._trainable else "state"
     if collection is not None and collection != expected:
         raise errors.ValueMismatchError(
             node, "collection", repr(collection), repr(expected), var._created_at
         )
-    var._shape, var._dtype, var._value = shape, dtype, value
+    var._shape, var._value = shape, value
+    if var._dtype is None:
+        var._dtype = dtype
     fr.used.add(node)
 
 
@@ -301,6 +317,8 @@ def _default_initializer(key: str, dtype: np.dtype):
 
 
 def _needs_no_arguments(fn) -> bool:
+    if isinstance(fn, inits.Initializer):
+        return False
     try:
         params = inspect.signature(fn).parameters.values()
     except (TypeError, ValueError):
@@ -455,7 +473,7 @@ def get_variable(
         _lookup(fr, var)
     elif from_value:
         if fr.mode == frame.INIT:
-            var._value = jnp.asarray(initializer, var._dtype)
+            var._value = jnp.asarray(initializer, canonical(var._dtype))
         else:
             var._value = _as_const(initializer, var._dtype)
         _record(fr, var, CONST, None)
@@ -513,7 +531,7 @@ def initial_values(specs: list, rng) -> dict[str, Any]:
 
         def draw(h, initializer=initializer, shape=shape, dtype=dtype):
             k = jax.random.fold_in(jax.random.fold_in(rng, h[0]), h[1])
-            return initializer(k, shape, dtype)
+            return initializer(k, shape, canonical(dtype))
 
         stacked = jax.vmap(draw)(hashes)
         if stacked.shape[1:] != shape:
