@@ -434,7 +434,8 @@ def get_variable(
         return found
     if scope.reuse is True:
         other = fr.variables.get(key)
-        raise errors.VariableNotFoundError(key, other._created_at or "here" if other else None)
+        made_by = None if other is None else (other._created_at or "here")
+        raise errors.VariableNotFoundError(key, made_by)
 
     if initializer is None:
         if shape is None:
