@@ -1,0 +1,293 @@
+"""transform(): init/apply contract, purity under JAX transformations, stable initial values."""
+
+import re
+import threading
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import jaxscope as js
+
+
+def fully_connected(x, out_dim, scope):
+    with js.variable_scope(scope, reuse=js.AUTO_REUSE):
+        w = js.get_variable("weights", [x.shape[1], out_dim],
+                            initializer=js.random_normal_initializer())
+        b = js.get_variable("biases", [out_dim], initializer=js.constant_initializer(0.0))
+        return x @ w + b
+
+
+def two_layers(x1, x2):
+    def two_hidden_layers(x):
+        return fully_connected(jax.nn.relu(fully_connected(x, 50, "h1")), 10, "h2")
+
+    with js.variable_scope("two_layers"):
+        return two_hidden_layers(x1), two_hidden_layers(x2)
+
+
+X1 = jnp.linspace(-1, 1, 400).reshape(4, 100)
+X2 = jnp.cos(X1)
+
+
+@pytest.fixture(params=["eager", "jit"])
+def maybe_jit(request):
+    return (lambda f: f) if request.param == "eager" else jax.jit
+
+
+def test_seed_example_tree_and_sharing(maybe_jit):
+    f = js.transform(two_layers)
+    variables = maybe_jit(f.init)(jax.random.key(0), X1, X2)
+    assert jax.tree.map(jnp.shape, variables) == {
+        "params": {"two_layers": {"h1": {"weights": (100, 50), "biases": (50,)},
+                                  "h2": {"weights": (50, 10), "biases": (10,)}}}}
+    y1, y2 = maybe_jit(f.apply)(variables, X1, X2)
+    p = variables["params"]["two_layers"]
+    ref = lambda x: jax.nn.relu(x @ p["h1"]["weights"] + p["h1"]["biases"]) @ p["h2"]["weights"]
+    np.testing.assert_allclose(y1, ref(X1) + p["h2"]["biases"], rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(y2, ref(X2) + p["h2"]["biases"], rtol=1e-5, atol=1e-5)
+    assert float(jnp.std(p["h1"]["weights"])) == pytest.approx(1.0, abs=0.05)
+    assert not np.any(p["h1"]["biases"])
+
+
+def test_init_jit_and_eager_agree():
+    f = js.transform(two_layers)
+    a = f.init(jax.random.key(3), X1, X2)
+    b = jax.jit(f.init)(jax.random.key(3), X1, X2)
+    jax.tree.map(np.testing.assert_array_equal, a, b)
+
+
+def test_initial_value_depends_only_on_rng_name_shape_dtype_initializer():
+    def small(x):
+        with js.variable_scope("body"):
+            return x @ js.get_variable("w", [3, 3])
+
+    def bigger(x):
+        pre = js.get_variable("extra", [3, 3])  # created first, same group as body/w
+        with js.variable_scope("body"):
+            y = x @ js.get_variable("w", [3, 3])
+        return y + js.get_variable("more", [3])
+
+    x = jnp.ones((1, 3))
+    a = js.transform(small).init(jax.random.key(0), x)["params"]["body"]["w"]
+    b = js.transform(bigger).init(jax.random.key(0), x)["params"]["body"]["w"]
+    np.testing.assert_array_equal(a, b)
+    c = js.transform(small).init(jax.random.key(1), x)["params"]["body"]["w"]
+    assert not np.array_equal(a, c)
+
+
+def test_same_shape_different_names_get_different_values():
+    def f():
+        return [js.get_variable(f"w{i}", [4, 4]) for i in range(5)]
+
+    v = js.transform(f).init(jax.random.key(0))["params"]
+    flat = [np.asarray(v[f"w{i}"]) for i in range(5)]
+    assert len({a.tobytes() for a in flat}) == 5
+
+
+def test_grad_trains_params_only():
+    def f(x):
+        w = js.get_variable("w", [3])
+        step = js.get_variable("step", [], dtype="int32", trainable=False)
+        return jnp.sum(w * x) + 0 * step
+
+    t = js.transform(f)
+    v = t.init(jax.random.key(0), jnp.ones(3))
+    assert set(v) == {"params", "state"} and "step" in v["state"]
+    g = jax.grad(lambda p: t.apply({"params": p, "state": v["state"]}, jnp.arange(3.0)))(v["params"])
+    np.testing.assert_array_equal(g["w"], jnp.arange(3.0))
+
+
+def test_vmap_scan_and_checkpoint():
+    def model(xs):
+        def body(h, x):
+            with js.variable_scope("cell", reuse=js.AUTO_REUSE):
+                w = js.get_variable("w", [3, 3])
+            h = jnp.tanh(h @ w + x)
+            return h, h
+
+        return jnp.sum(jax.lax.scan(body, jnp.zeros(3), xs)[1])
+
+    f = js.transform(model)
+    xs = jnp.ones((5, 3))
+    v = f.init(jax.random.key(0), xs)
+    assert jax.tree.map(jnp.shape, v) == {"params": {"cell": {"w": (3, 3)}}}
+    out = f.apply(v, xs)
+    assert jax.jit(f.apply)(v, xs) == pytest.approx(out, rel=1e-6)
+    assert jax.checkpoint(f.apply)(v, xs) == pytest.approx(out, rel=1e-6)
+    batched = jax.vmap(f.apply, in_axes=(None, 0))(v, jnp.stack([xs, xs]))
+    np.testing.assert_allclose(batched, [out, out], rtol=1e-6)
+    keys = jax.random.split(jax.random.key(0), 2)
+    stacked = jax.vmap(f.init, in_axes=(0, None))(keys, xs)
+    assert stacked["params"]["cell"]["w"].shape == (2, 3, 3)
+    assert jax.tree.map(jnp.shape, jax.grad(f.apply)(v, xs)) == {"params": {"cell": {"w": (3, 3)}}}
+
+
+def test_traced_initial_values_are_computed():
+    def m(x):
+        a = js.Variable(x * 2, name="a")
+        c = js.get_variable("c", initializer=jnp.ones(3) * x.sum())
+        return a + c
+
+    f = js.transform(m)
+    for init in (f.init, jax.jit(f.init)):
+        v = init(jax.random.key(0), jnp.ones(3))["params"]
+        np.testing.assert_array_equal(v["a"], [2, 2, 2])
+        np.testing.assert_array_equal(v["c"], [3, 3, 3])
+
+
+def test_init_returns_initializer_values_not_body_results():
+    def f():
+        v = js.get_variable("v", [2], initializer=js.ones_initializer())
+        return v * 10
+
+    t = js.transform(f)
+    v = t.init(jax.random.key(0))
+    np.testing.assert_array_equal(v["params"]["v"], [1, 1])
+    np.testing.assert_array_equal(t.apply(v), [10, 10])
+
+
+def test_apply_missing_variable_names_path():
+    f = js.transform(two_layers)
+    v = f.init(jax.random.key(0), X1, X2)
+    del v["params"]["two_layers"]["h2"]["biases"]
+    with pytest.raises(js.MissingVariableError, match=r'"two_layers/h2/biases".*'
+                       r"\['params'\]\['two_layers'\]\['h2'\]\['biases'\]"):
+        f.apply(v, X1, X2)
+    with pytest.raises(LookupError):
+        f.apply(v, X1, X2)
+
+
+def test_apply_wrong_shape_and_dtype():
+    f = js.transform(two_layers)
+    v = f.init(jax.random.key(0), X1, X2)
+    v["params"]["two_layers"]["h1"]["biases"] = jnp.zeros(49)
+    with pytest.raises(js.ValueMismatchError, match=r'"two_layers/h1/biases" has shape \(49,\).*'
+                       r"declares shape \(50,\)"):
+        f.apply(v, X1, X2)
+    v["params"]["two_layers"]["h1"]["biases"] = jnp.zeros(50, jnp.int32)
+    with pytest.raises(ValueError, match="dtype int32.*dtype float32"):
+        f.apply(v, X1, X2)
+
+
+def test_apply_unused_entries_are_errors_with_opt_out():
+    f = js.transform(two_layers)
+    v = f.init(jax.random.key(0), X1, X2)
+    v["params"]["two_layers"]["h1"]["weigths"] = jnp.zeros(3)
+    with pytest.raises(js.UnusedVariablesError, match="(?s)two_layers/h1/weigths.*allow_unused=True"):
+        f.apply(v, X1, X2)
+    js.transform(two_layers, allow_unused=True).apply(v, X1, X2)
+
+
+def test_apply_wrong_collection_is_an_error():
+    def f():
+        return js.get_variable("s", [], trainable=False)
+
+    t = js.transform(f)
+    with pytest.raises(js.ValueMismatchError, match="collection 'params'.*'state'"):
+        t.apply({"params": {"s": jnp.zeros(())}})
+
+
+def test_apply_replays_reuse_errors():
+    def f():
+        js.get_variable("v", [1])
+        js.get_variable("v", [1])
+
+    t = js.transform(f)
+    with pytest.raises(js.VariableExistsError):
+        t.init(jax.random.key(0))
+    with pytest.raises(js.VariableExistsError):
+        t.apply({"params": {"v": jnp.zeros(1)}})
+
+
+def test_outside_transform_is_a_clear_error():
+    with pytest.raises(js.OutsideTransformError, match=r"jaxscope.transform"):
+        js.get_variable("v", [1])
+    with pytest.raises(RuntimeError, match="variable_scope must be called inside"):
+        with js.variable_scope("a"):
+            pass
+
+
+def test_apply_takes_only_the_variables_dict():
+    t = js.transform(lambda: js.get_variable("v", [1]))
+    with pytest.raises(TypeError, match="takes the dict returned by init"):
+        t.apply({"v": jnp.zeros(1)})
+
+
+def test_leaf_and_prefix_conflict_is_refused_at_creation():
+    def f():
+        js.get_variable("a", [1])
+        with js.variable_scope("a"):
+            js.get_variable("b", [1])
+
+    with pytest.raises(js.TreeConflictError, match=r'"a/b" cannot be created: "a".*leaf'):
+        js.transform(f).init(jax.random.key(0))
+
+    def g():
+        js.get_variable("a/b", [1])
+        js.get_variable("a", [1])
+
+    with pytest.raises(ValueError, match=r'"a" cannot be created: "a/b"'):
+        js.transform(g).init(jax.random.key(0))
+
+
+def test_named_scopes_reach_the_hlo():
+    f = js.transform(two_layers)
+    v = f.init(jax.random.key(0), X1, X2)
+    text = jax.jit(f.apply).lower(v, X1, X2).as_text(debug_info=True)
+    assert re.search(r"two_layers/h1/dot_general", text)
+    assert re.search(r"two_layers/h2_1/", text)  # second call: TF1's uniquified name scope
+
+
+def test_threads_init_different_models_at_once():
+    barrier = threading.Barrier(2)
+    results = {}
+
+    def model(name):
+        def fn():
+            with js.variable_scope(name):
+                barrier.wait()
+                for i in range(20):
+                    js.get_variable(f"w{i}", [2])
+                return js.get_variable_scope().name
+        return fn
+
+    def worker(name):
+        t = js.transform(model(name))
+        v = t.init(jax.random.key(0))
+        results[name] = (sorted(v["params"][name]), t.apply(v))
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in ("left", "right")]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert results["left"] == (sorted(f"w{i}" for i in range(20)), "left")
+    assert results["right"][1] == "right"
+
+
+def test_nested_transform_uses_its_own_store():
+    inner = js.transform(lambda: js.get_variable("v", [1]).name)
+
+    def outer():
+        js.get_variable("v", [2])
+        return inner.apply({"params": {"v": jnp.zeros(1)}})
+
+    t = js.transform(outer)
+    assert t.apply(t.init(jax.random.key(0))) == "v:0"
+
+
+def test_init_needs_a_key():
+    with pytest.raises(TypeError, match=r"jax.random.key\(0\)"):
+        js.transform(lambda: None).init(None)
+
+
+def test_many_variables_compile_fast_because_draws_are_grouped():
+    def f():
+        for i in range(300):
+            js.get_variable(f"w{i}", [8, 8])
+
+    lowered = jax.jit(js.transform(f).init).lower(jax.random.key(0))
+    # One vmapped draw for the group: the HLO does not grow with the number of variables.
+    assert lowered.as_text().count("threefry") < 30
