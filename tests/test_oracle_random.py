@@ -18,8 +18,15 @@ def generate(rnd: random.Random, depth: int = 0) -> list:
     for _ in range(rnd.randint(1, 5 if depth == 0 else 3)):
         kind = rnd.choices(
             ["gv", "var", "vs", "vs_obj", "vs_default", "ns", "reuse_vars"],
-            weights=[6, 2, 4 if depth < 3 else 0, 2 if depth < 3 else 0, 1 if depth < 3 else 0,
-                     2 if depth < 3 else 0, 1],
+            weights=[
+                6,
+                2,
+                4 if depth < 3 else 0,
+                2 if depth < 3 else 0,
+                1 if depth < 3 else 0,
+                2 if depth < 3 else 0,
+                1,
+            ],
         )[0]
         if kind == "gv":
             shape = rnd.choice([[1], [2], None, [2]])
@@ -57,16 +64,22 @@ def interpret(ast):
                     r(lambda: S.Variable(1.0, name=st[1]))
                 elif kind == "vs":
                     _, name, reuse, body = st
-                    r.scope(lambda: S.variable_scope(name, reuse=reuse_arg(reuse)),
-                            lambda s, body=body: (saved.append(s), run(body)))
+                    r.scope(
+                        lambda: S.variable_scope(name, reuse=reuse_arg(reuse)),
+                        lambda s, body=body: (saved.append(s), run(body)),
+                    )
                 elif kind == "vs_obj":
                     _, slot, reuse, body = st
                     if slot < len(saved):
-                        r.scope(lambda: S.variable_scope(saved[slot], reuse=reuse_arg(reuse)),
-                                lambda s, body=body: run(body))
+                        r.scope(
+                            lambda: S.variable_scope(saved[slot], reuse=reuse_arg(reuse)),
+                            lambda s, body=body: run(body),
+                        )
                 elif kind == "vs_default":
-                    r.scope(lambda: S.variable_scope(None, default_name=st[1]),
-                            lambda s, body=st[2]: run(body))
+                    r.scope(
+                        lambda: S.variable_scope(None, default_name=st[1]),
+                        lambda s, body=st[2]: run(body),
+                    )
                 elif kind == "ns":
                     r.scope(lambda: S.name_scope(st[1]), lambda s, body=st[2]: run(body))
                 else:

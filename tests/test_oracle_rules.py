@@ -17,23 +17,31 @@ def program(fn):
 def seed_two_hidden_layers(S, r):
     def fully_connected(out_dim, scope, in_dim):
         def body(_):
-            r(lambda: S.get_variable("weights", [in_dim, out_dim],
-                                     initializer=S.random_normal_initializer()))
+            r(
+                lambda: S.get_variable(
+                    "weights", [in_dim, out_dim], initializer=S.random_normal_initializer()
+                )
+            )
             r(lambda: S.get_variable("biases", [out_dim], initializer=S.constant_initializer(0.0)))
+
         r.scope(lambda: S.variable_scope(scope, reuse=S.AUTO_REUSE), body)
 
     def two_hidden_layers():
         fully_connected(50, "h1", 100)
         fully_connected(10, "h2", 50)
 
-    r.scope(lambda: S.variable_scope("two_layers"), lambda _: (two_hidden_layers(), two_hidden_layers()))
+    r.scope(
+        lambda: S.variable_scope("two_layers"), lambda _: (two_hidden_layers(), two_hidden_layers())
+    )
 
 
 @program
 def seed_two_hidden_layers_without_reuse_fails(S, r):
     def fc(scope):
-        r.scope(lambda: S.variable_scope(scope),
-                lambda _: r(lambda: S.get_variable("weights", [3, 2])))
+        r.scope(
+            lambda: S.variable_scope(scope), lambda _: r(lambda: S.get_variable("weights", [3, 2]))
+        )
+
     r.scope(lambda: S.variable_scope("two_layers"), lambda _: (fc("h1"), fc("h1")))
 
 
@@ -57,6 +65,7 @@ def name_scope_ignored_by_get_variable(S, r):  # R02.24
         r(lambda: S.get_variable("v", [1]))
         r(lambda: S.Variable(1.0, name="x"))
         r.scope(lambda: S.variable_scope("inner"), lambda _: r(lambda: S.get_variable("u", [1])))
+
     r.scope(lambda: S.name_scope("ns"), body)
 
 
@@ -72,13 +81,22 @@ def variable_never_shares(S, r):  # R03.1-R03.2
 @program
 def reenter_by_string_and_object(S, r):  # R02.5-R02.7
     saved = []
-    r.scope(lambda: S.variable_scope("foo"), lambda s: (saved.append(s), r(lambda: S.get_variable("v", [1]))))
+    r.scope(
+        lambda: S.variable_scope("foo"),
+        lambda s: (saved.append(s), r(lambda: S.get_variable("v", [1]))),
+    )
     r.scope(lambda: S.variable_scope("foo"), lambda s: r(lambda: S.Variable(1.0, name="x")))
-    r.scope(lambda: S.variable_scope(saved[0], reuse=True), lambda s: r(lambda: S.get_variable("v", [1])))
+    r.scope(
+        lambda: S.variable_scope(saved[0], reuse=True),
+        lambda s: r(lambda: S.get_variable("v", [1])),
+    )
 
     def other(_):
-        r.scope(lambda: S.variable_scope(saved[0]), lambda s: (
-            r(lambda: S.get_variable("w", [1])), r(lambda: S.Variable(2.0, name="x"))))
+        r.scope(
+            lambda: S.variable_scope(saved[0]),
+            lambda s: (r(lambda: S.get_variable("w", [1])), r(lambda: S.Variable(2.0, name="x"))),
+        )
+
     r.scope(lambda: S.variable_scope("other"), other)
 
 
@@ -86,10 +104,13 @@ def reenter_by_string_and_object(S, r):  # R02.5-R02.7
 def default_name_uniquification(S, r):  # R02.12-R02.17
     def body(_):
         for _ in range(3):
-            r.scope(lambda: S.variable_scope(None, default_name="bar"),
-                    lambda _: r(lambda: S.get_variable("v", [1])))
+            r.scope(
+                lambda: S.variable_scope(None, default_name="bar"),
+                lambda _: r(lambda: S.get_variable("v", [1])),
+            )
         r.scope(lambda: S.variable_scope("bar_5"), lambda _: None)
         r.scope(lambda: S.variable_scope(None, default_name="bar_5"), lambda _: None)
+
     r.scope(lambda: S.variable_scope("outer"), body)
     r.scope(lambda: S.variable_scope("outer"), body)
     r.scope(lambda: S.variable_scope(None, default_name="outer"), lambda _: None)
@@ -103,6 +124,7 @@ def default_name_counters_restored_by_object(S, r):  # R02.17
     def inside(_):
         r.scope(lambda: S.variable_scope(None, default_name="bar"), lambda _: None)
         r.scope(lambda: S.variable_scope(None, default_name="bar"), lambda _: None)
+
     r.scope(lambda: S.variable_scope(saved[0]), inside)
     r.scope(lambda: S.variable_scope(saved[0]), inside)
 
@@ -120,18 +142,30 @@ def default_name_with_reuse_fails(S, r):  # R02.18
 @program
 def reuse_inheritance(S, r):  # R04.7-R04.10
     saved = []
-    r.scope(lambda: S.variable_scope("a"), lambda s: (saved.append(s), r(lambda: S.get_variable("v", [1]))))
+    r.scope(
+        lambda: S.variable_scope("a"),
+        lambda s: (saved.append(s), r(lambda: S.get_variable("v", [1]))),
+    )
 
     def outer(_):
-        r.scope(lambda: S.variable_scope("a", reuse=False), lambda s: r(lambda: S.get_variable("v", [1])))
+        r.scope(
+            lambda: S.variable_scope("a", reuse=False),
+            lambda s: r(lambda: S.get_variable("v", [1])),
+        )
         r.scope(lambda: S.variable_scope(saved[0]), lambda s: r(lambda: S.get_variable("v", [1])))
-        r.scope(lambda: S.variable_scope("a", reuse=S.AUTO_REUSE),
-                lambda s: r(lambda: S.get_variable("w", [1])))
+        r.scope(
+            lambda: S.variable_scope("a", reuse=S.AUTO_REUSE),
+            lambda s: r(lambda: S.get_variable("w", [1])),
+        )
+
     r.scope(lambda: S.variable_scope("", reuse=True), outer)
 
     def auto(_):
-        r.scope(lambda: S.variable_scope("b", reuse=True), lambda s: r(lambda: S.get_variable("z", [1])))
+        r.scope(
+            lambda: S.variable_scope("b", reuse=True), lambda s: r(lambda: S.get_variable("z", [1]))
+        )
         r.scope(lambda: S.variable_scope("b"), lambda s: r(lambda: S.get_variable("z", [1])))
+
     r.scope(lambda: S.variable_scope("top", reuse=S.AUTO_REUSE), auto)
 
 
@@ -140,8 +174,12 @@ def reuse_root_object_resets(S, r):  # R04.10
     root = []
     r(lambda: root.append(S.get_variable_scope()))
     r(lambda: S.get_variable("v", [1]))
-    r.scope(lambda: S.variable_scope("", reuse=True),
-            lambda _: r.scope(lambda: S.variable_scope(root[0]), lambda _: r(lambda: S.get_variable("v", [1]))))
+    r.scope(
+        lambda: S.variable_scope("", reuse=True),
+        lambda _: r.scope(
+            lambda: S.variable_scope(root[0]), lambda _: r(lambda: S.get_variable("v", [1]))
+        ),
+    )
 
 
 @program
@@ -155,6 +193,7 @@ def reuse_variables_method(S, r):  # R04.11-R04.13
         r(lambda: S.get_variable("v", [1]))
         r(lambda: S.get_variable("w", [1]))
         r.scope(lambda: S.variable_scope("c"), lambda s: r(lambda: S.get_variable("x", [1])))
+
     r.scope(lambda: S.variable_scope("a"), body)
     r.scope(lambda: S.variable_scope(saved[0]), lambda s: r(lambda: S.get_variable("v", [1])))
     r.scope(lambda: S.variable_scope("a"), lambda s: r(lambda: S.get_variable("v", [1])))
@@ -177,6 +216,7 @@ def shape_and_dtype_checks_on_reuse(S, r):  # R04.14-R04.18
         r(lambda: S.get_variable("v", [2, 3], dtype="float64"))
         r(lambda: S.get_variable("v", initializer=[1.0, 2.0]))
         r(lambda: S.get_variable("v", [2, 3], initializer=[1.0]))
+
     r.scope(lambda: S.variable_scope("", reuse=True), body)
 
 
@@ -204,12 +244,16 @@ def scope_defaults_inherited(S, r):  # R05.16-R05.22
         r(lambda: S.get_variable("a", [2]))
         r(lambda: S.get_variable("b", [2], dtype="int32"))
         r(lambda: S.get_variable("c", [2], initializer=S.ones_initializer()))
-    r.scope(lambda: S.variable_scope("x", initializer=S.constant_initializer(2), dtype="float32"),
-            lambda _: r.scope(lambda: S.variable_scope("y"), inner))
+
+    r.scope(
+        lambda: S.variable_scope("x", initializer=S.constant_initializer(2), dtype="float32"),
+        lambda _: r.scope(lambda: S.variable_scope("y"), inner),
+    )
 
     def int_scope(_):
         r(lambda: S.get_variable("k", [2]))
         r(lambda: S.get_variable("f", [2], dtype="float32"))
+
     r.scope(lambda: S.variable_scope("z", dtype="int32"), int_scope)
 
 
@@ -220,7 +264,9 @@ def names_validated(S, r):  # R01.14-R01.16, R05.25
     r.scope(lambda: S.variable_scope("s"), lambda _: r(lambda: S.get_variable("_u", [1])))
     r.scope(lambda: S.name_scope("bad name"), lambda _: None)
     r.scope(lambda: S.name_scope("_x"), lambda _: None)
-    r.scope(lambda: S.name_scope("y"), lambda _: r.scope(lambda: S.name_scope("_x"), lambda _: None))
+    r.scope(
+        lambda: S.name_scope("y"), lambda _: r.scope(lambda: S.name_scope("_x"), lambda _: None)
+    )
     r(lambda: S.Variable(1.0, name="a b"))
 
 
@@ -244,8 +290,12 @@ def name_scope_forms(S, r):  # R01.6-R01.12, R01.17
     r.scope(lambda: S.name_scope("a"), lambda s: r(lambda: S.Variable(1.0, name="v")))
     r.scope(lambda: S.name_scope("foo/"), lambda s: r(lambda: S.Variable(1.0, name="v")))
     r.scope(lambda: S.name_scope("foo"), lambda s: r(lambda: S.Variable(1.0, name="v")))
-    r.scope(lambda: S.name_scope("x"), lambda s: r.scope(
-        lambda: S.name_scope(None), lambda s: r(lambda: S.Variable(1.0, name="root"))))
+    r.scope(
+        lambda: S.name_scope("x"),
+        lambda s: r.scope(
+            lambda: S.name_scope(None), lambda s: r(lambda: S.Variable(1.0, name="root"))
+        ),
+    )
     r.scope(lambda: S.name_scope(None, default_name="d"), lambda s: None)
     r.scope(lambda: S.name_scope(None, default_name="d"), lambda s: None)
     r.scope(lambda: S.name_scope("p/q"), lambda s: None)
@@ -257,15 +307,30 @@ def name_scope_forms(S, r):  # R01.6-R01.12, R01.17
 @program
 def variable_scope_special_names(S, r):  # R02.9, R02.20-R02.22, R05.26-R05.27
     r.scope(lambda: S.variable_scope(""), lambda s: r(lambda: S.get_variable("v", [1])))
-    r.scope(lambda: S.variable_scope("a"), lambda s: r.scope(
-        lambda: S.variable_scope(""), lambda s: r(lambda: S.get_variable("v", [1]))))
+    r.scope(
+        lambda: S.variable_scope("a"),
+        lambda s: r.scope(
+            lambda: S.variable_scope(""), lambda s: r(lambda: S.get_variable("v", [1]))
+        ),
+    )
     r.scope(lambda: S.variable_scope("b/c"), lambda s: r(lambda: S.get_variable("v", [1])))
-    r.scope(lambda: S.variable_scope("b"), lambda s: r.scope(
-        lambda: S.variable_scope("c", reuse=True), lambda s: r(lambda: S.get_variable("v", [1]))))
-    r.scope(lambda: S.variable_scope("d", auxiliary_name_scope=False),
-            lambda s: r(lambda: S.Variable(1.0, name="x")))
-    r.scope(lambda: S.name_scope("n"), lambda s: r.scope(
-        lambda: S.variable_scope("e", auxiliary_name_scope=False), lambda s: r(lambda: S.Variable(1.0))))
+    r.scope(
+        lambda: S.variable_scope("b"),
+        lambda s: r.scope(
+            lambda: S.variable_scope("c", reuse=True), lambda s: r(lambda: S.get_variable("v", [1]))
+        ),
+    )
+    r.scope(
+        lambda: S.variable_scope("d", auxiliary_name_scope=False),
+        lambda s: r(lambda: S.Variable(1.0, name="x")),
+    )
+    r.scope(
+        lambda: S.name_scope("n"),
+        lambda s: r.scope(
+            lambda: S.variable_scope("e", auxiliary_name_scope=False),
+            lambda s: r(lambda: S.Variable(1.0)),
+        ),
+    )
     r.scope(lambda: S.variable_scope("t/"), lambda s: r(lambda: S.get_variable("v", [1])))
     r(lambda: S.get_variable("k/", [1]))
     r.scope(lambda: S.variable_scope("f"), lambda s: r(lambda: S.get_variable("", [1])))
@@ -281,10 +346,17 @@ def same_context_manager_reentered(S, r):  # R02.11
 
 @program
 def variable_scope_inside_name_scope(S, r):  # R02.25-R02.26
-    r.scope(lambda: S.name_scope("ns"), lambda s: r.scope(
-        lambda: S.variable_scope("vs"), lambda s: (
-            r(lambda: S.get_variable("v", [1])), r(lambda: S.Variable(1.0, name="x")),
-            r.scope(lambda: S.name_scope(None), lambda s: r(lambda: S.get_variable("w", [1]))))))
+    r.scope(
+        lambda: S.name_scope("ns"),
+        lambda s: r.scope(
+            lambda: S.variable_scope("vs"),
+            lambda s: (
+                r(lambda: S.get_variable("v", [1])),
+                r(lambda: S.Variable(1.0, name="x")),
+                r.scope(lambda: S.name_scope(None), lambda s: r(lambda: S.get_variable("w", [1]))),
+            ),
+        ),
+    )
 
 
 @pytest.mark.parametrize("mode", ["init", "apply"])

@@ -13,8 +13,9 @@ import jaxscope as js
 
 def fully_connected(x, out_dim, scope):
     with js.variable_scope(scope, reuse=js.AUTO_REUSE):
-        w = js.get_variable("weights", [x.shape[1], out_dim],
-                            initializer=js.random_normal_initializer())
+        w = js.get_variable(
+            "weights", [x.shape[1], out_dim], initializer=js.random_normal_initializer()
+        )
         b = js.get_variable("biases", [out_dim], initializer=js.constant_initializer(0.0))
         return x @ w + b
 
@@ -40,8 +41,13 @@ def test_seed_example_tree_and_sharing(maybe_jit):
     f = js.transform(two_layers)
     variables = maybe_jit(f.init)(jax.random.key(0), X1, X2)
     assert jax.tree.map(jnp.shape, variables) == {
-        "params": {"two_layers": {"h1": {"weights": (100, 50), "biases": (50,)},
-                                  "h2": {"weights": (50, 10), "biases": (10,)}}}}
+        "params": {
+            "two_layers": {
+                "h1": {"weights": (100, 50), "biases": (50,)},
+                "h2": {"weights": (50, 10), "biases": (10,)},
+            }
+        }
+    }
     y1, y2 = maybe_jit(f.apply)(variables, X1, X2)
     p = variables["params"]["two_layers"]
     ref = lambda x: jax.nn.relu(x @ p["h1"]["weights"] + p["h1"]["biases"]) @ p["h2"]["weights"]
@@ -64,7 +70,7 @@ def test_initial_value_depends_only_on_rng_name_shape_dtype_initializer():
             return x @ js.get_variable("w", [3, 3])
 
     def bigger(x):
-        pre = js.get_variable("extra", [3, 3])  # created first, same group as body/w
+        js.get_variable("extra", [3, 3])  # created first, same group as body/w
         with js.variable_scope("body"):
             y = x @ js.get_variable("w", [3, 3])
         return y + js.get_variable("more", [3])
@@ -95,7 +101,9 @@ def test_grad_trains_params_only():
     t = js.transform(f)
     v = t.init(jax.random.key(0), jnp.ones(3))
     assert set(v) == {"params", "state"} and "step" in v["state"]
-    g = jax.grad(lambda p: t.apply({"params": p, "state": v["state"]}, jnp.arange(3.0)))(v["params"])
+    g = jax.grad(lambda p: t.apply({"params": p, "state": v["state"]}, jnp.arange(3.0)))(
+        v["params"]
+    )
     np.testing.assert_array_equal(g["w"], jnp.arange(3.0))
 
 
@@ -152,8 +160,11 @@ def test_apply_missing_variable_names_path():
     f = js.transform(two_layers)
     v = f.init(jax.random.key(0), X1, X2)
     del v["params"]["two_layers"]["h2"]["biases"]
-    with pytest.raises(js.MissingVariableError, match=r'"two_layers/h2/biases".*'
-                       r"\['params'\]\['two_layers'\]\['h2'\]\['biases'\]"):
+    with pytest.raises(
+        js.MissingVariableError,
+        match=r'"two_layers/h2/biases".*'
+        r"\['params'\]\['two_layers'\]\['h2'\]\['biases'\]",
+    ):
         f.apply(v, X1, X2)
     with pytest.raises(LookupError):
         f.apply(v, X1, X2)
@@ -163,8 +174,11 @@ def test_apply_wrong_shape_and_dtype():
     f = js.transform(two_layers)
     v = f.init(jax.random.key(0), X1, X2)
     v["params"]["two_layers"]["h1"]["biases"] = jnp.zeros(49)
-    with pytest.raises(js.ValueMismatchError, match=r'"two_layers/h1/biases" has shape \(49,\).*'
-                       r"declares shape \(50,\)"):
+    with pytest.raises(
+        js.ValueMismatchError,
+        match=r'"two_layers/h1/biases" has shape \(49,\).*'
+        r"declares shape \(50,\)",
+    ):
         f.apply(v, X1, X2)
     v["params"]["two_layers"]["h1"]["biases"] = jnp.zeros(50, jnp.int32)
     with pytest.raises(ValueError, match="dtype int32.*dtype float32"):
@@ -175,7 +189,9 @@ def test_apply_unused_entries_are_errors_with_opt_out():
     f = js.transform(two_layers)
     v = f.init(jax.random.key(0), X1, X2)
     v["params"]["two_layers"]["h1"]["weigths"] = jnp.zeros(3)
-    with pytest.raises(js.UnusedVariablesError, match="(?s)two_layers/h1/weigths.*allow_unused=True"):
+    with pytest.raises(
+        js.UnusedVariablesError, match="(?s)two_layers/h1/weigths.*allow_unused=True"
+    ):
         f.apply(v, X1, X2)
     js.transform(two_layers, allow_unused=True).apply(v, X1, X2)
 
@@ -251,6 +267,7 @@ def test_threads_init_different_models_at_once():
                 for i in range(20):
                     js.get_variable(f"w{i}", [2])
                 return js.get_variable_scope().name
+
         return fn
 
     def worker(name):

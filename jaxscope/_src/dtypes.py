@@ -45,7 +45,9 @@ def compatible(shape: Shape | None, found: Shape) -> bool:
     """TF1's ``TensorShape.is_compatible_with``: unknown shapes and dims match anything."""
     if shape is None:
         return True
-    return len(shape) == len(found) and all(a is None or a == b for a, b in zip(shape, found))
+    return len(shape) == len(found) and all(
+        a is None or a == b for a, b in zip(shape, found, strict=True)
+    )
 
 
 def is_floating(dtype: np.dtype) -> bool:

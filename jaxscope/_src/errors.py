@@ -218,4 +218,9 @@ class ScopeValueError(JaxscopeError, ValueError):
 def _fmt_shape(shape) -> str:
     if shape is None:
         return "<unknown>"
-    return "(" + ", ".join("?" if d is None else str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+    return (
+        "("
+        + ", ".join("?" if d is None else str(d) for d in shape)
+        + ("," if len(shape) == 1 else "")
+        + ")"
+    )

@@ -63,9 +63,7 @@ class Frame:
         for i in range(1, len(parts)):
             prefix = "/".join(parts[:i])
             if prefix in self.variables:
-                raise errors.TreeConflictError(
-                    node, prefix, self.variables[prefix]._created_at
-                )
+                raise errors.TreeConflictError(node, prefix, self.variables[prefix]._created_at)
             self.prefixes.add(prefix)
         self.variables[node] = var
 

@@ -256,7 +256,9 @@ def _value_dtype(value, dtype, node) -> np.dtype:
     if dtype is not None:
         return as_dtype(dtype)
     kind = np.asarray(value).dtype.kind
-    return as_dtype({"b": "bool", "i": "int32", "u": "int32", "f": "float32", "c": "complex64"}.get(kind, kind))
+    return as_dtype(
+        {"b": "bool", "i": "int32", "u": "int32", "f": "float32", "c": "complex64"}.get(kind, kind)
+    )
 
 
 def _shape_of(value) -> tuple[int, ...]:

@@ -1,0 +1,84 @@
+"""The public surface: a pinned __all__ and runnable docstring examples."""
+
+import doctest
+
+import pytest
+
+import jaxscope as js
+from jaxscope._src import scope, transform, variables
+
+EXPECTED_ALL = sorted(
+    [
+        "AUTO_REUSE",
+        "DtypeMismatchError",
+        "DuplicateNameError",
+        "InitializerError",
+        "InvalidNameError",
+        "JaxscopeError",
+        "MissingVariableError",
+        "OutsideTransformError",
+        "ScopeArgumentError",
+        "ScopeNestingError",
+        "ScopeValueError",
+        "ShapeMismatchError",
+        "Transformed",
+        "TreeConflictError",
+        "UnusedVariablesError",
+        "ValueMismatchError",
+        "Variable",
+        "VariableExistsError",
+        "VariableNotFoundError",
+        "VariableScope",
+        "constant_initializer",
+        "get_variable",
+        "get_variable_scope",
+        "glorot_normal_initializer",
+        "glorot_uniform_initializer",
+        "he_normal",
+        "he_uniform",
+        "identity_initializer",
+        "lecun_normal",
+        "lecun_uniform",
+        "name_scope",
+        "ones_initializer",
+        "orthogonal_initializer",
+        "random_normal_initializer",
+        "random_uniform_initializer",
+        "transform",
+        "truncated_normal_initializer",
+        "uniform_unit_scaling_initializer",
+        "variable_scope",
+        "variance_scaling_initializer",
+        "zeros_initializer",
+    ]
+)
+
+
+def test_all_is_pinned_and_sorted():
+    assert js.__all__ == EXPECTED_ALL
+    for name in js.__all__:
+        assert hasattr(js, name)
+
+
+def test_errors_subclass_tf1_builtins():
+    for cls in (
+        js.VariableExistsError,
+        js.VariableNotFoundError,
+        js.ShapeMismatchError,
+        js.DtypeMismatchError,
+        js.InvalidNameError,
+        js.InitializerError,
+        js.TreeConflictError,
+        js.UnusedVariablesError,
+        js.ValueMismatchError,
+    ):
+        assert issubclass(cls, ValueError) and issubclass(cls, js.JaxscopeError)
+    assert issubclass(js.MissingVariableError, LookupError)
+    assert issubclass(js.OutsideTransformError, RuntimeError)
+    assert issubclass(js.ScopeArgumentError, TypeError)
+
+
+@pytest.mark.parametrize("module", [scope, variables, transform], ids=lambda m: m.__name__)
+def test_docstring_examples_run(module):
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted > 0
