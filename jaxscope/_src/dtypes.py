@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 
 import jax
@@ -10,26 +11,57 @@ import numpy as np
 Shape = tuple[int | None, ...]
 
 
+_AS_DTYPE: dict = {}
+_SHAPES: dict = {}
+_CANONICAL: dict = {}
+
+
 def as_dtype(dtype) -> np.dtype:
     """Any dtype spelling (``jnp.float32``, ``"float32"``, ``np.int64``) as a numpy dtype.
 
     This is the dtype TF1 would see: reuse checks compare these, so asking for ``float64``
     where ``float32`` exists is an error even when JAX stores both as float32.
     """
-    if isinstance(dtype, str) and dtype.endswith("_ref"):  # TF1 spelling of a ref dtype
-        dtype = dtype[:-4]
-    return np.dtype(dtype)
+    try:
+        return _AS_DTYPE[dtype]
+    except (KeyError, TypeError):
+        pass
+    spelled = dtype[:-4] if isinstance(dtype, str) and dtype.endswith("_ref") else dtype  # TF1 ref
+    out = np.dtype(spelled)
+    try:
+        _AS_DTYPE[dtype] = out
+    except TypeError:
+        pass
+    return out
 
 
 def canonical(dtype) -> np.dtype:
     """The dtype JAX actually stores (``float64`` is ``float32`` unless ``jax_enable_x64``)."""
-    return jax.dtypes.canonicalize_dtype(np.dtype(dtype))
+    key = (dtype, jax.config.jax_enable_x64)
+    try:
+        return _CANONICAL[key]
+    except KeyError:
+        out = _CANONICAL[key] = jax.dtypes.canonicalize_dtype(np.dtype(dtype))
+        return out
 
 
 def as_shape(shape) -> Shape | None:
     """``None``, an int, or a sequence of ints/None as a tuple (``None`` stays unknown)."""
     if shape is None:
         return None
+    if type(shape) in (list, tuple):
+        shape = tuple(shape)
+        if shape in _SHAPES:  # already seen and valid: skip the per-dimension checks
+            return shape
+        if None not in shape:
+            try:
+                out = tuple(map(operator.index, shape))
+            except TypeError:
+                pass
+            else:
+                if len(_SHAPES) < 1 << 16:
+                    _SHAPES[out] = None
+                return out
     if isinstance(shape, (int, np.integer)):
         return (int(shape),)
     if not isinstance(shape, Sequence) and not hasattr(shape, "__iter__"):
@@ -38,7 +70,7 @@ def as_shape(shape) -> Shape | None:
 
 
 def is_fully_defined(shape: Shape | None) -> bool:
-    return shape is not None and all(d is not None for d in shape)
+    return shape is not None and None not in shape
 
 
 def compatible(shape: Shape | None, found: Shape) -> bool:

@@ -9,6 +9,8 @@ first created and gives the fix as code.
 
 from __future__ import annotations
 
+import os
+
 _REUSE_FIX = (
     "To share it, open the enclosing scope with reuse:\n"
     "    with jaxscope.variable_scope(scope, reuse=True):            # must exist\n"
@@ -16,8 +18,15 @@ _REUSE_FIX = (
 )
 
 
-def _at(created_at: str | None) -> str:
-    return f"; created at {created_at}" if created_at else ""
+def where(created_at) -> str | None:
+    """``file.py:12`` for a (filename, line) pair."""
+    if not created_at:
+        return None
+    return f"{os.path.basename(created_at[0])}:{created_at[1]}"
+
+
+def _at(created_at) -> str:
+    return f"; created at {where(created_at)}" if created_at else ""
 
 
 class JaxscopeError(Exception):

@@ -9,14 +9,17 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from collections.abc import Mapping
 from typing import Any
 
 from jaxscope._src import errors
 from jaxscope._src.names import NameRegistry
 
 COLLECT, INIT, APPLY = "collect", "init", "apply"
+MISSING = object()
+_IS_MAPPING: dict[type, bool] = {}
 
-_PKG_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PKG_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _local = threading.local()
 
 
@@ -25,10 +28,11 @@ class Frame:
 
     ``mode`` is ``COLLECT`` (abstract first pass of ``init``: records what to create),
     ``INIT`` (second pass of ``init``: values come from ``provided`` or are computed inline) or
-    ``APPLY`` (values come from ``provided``, every miss is an error).
+    ``APPLY`` (values come from ``provided``, every miss is an error). ``provided`` is a
+    variables tree: ``{"params": {...}, "state": {...}}``.
     """
 
-    def __init__(self, mode: str, provided: dict[str, Any] | None = None):
+    def __init__(self, mode: str, provided: Mapping[str, Any] | None = None):
         from jaxscope._src.scope import VariableScope
 
         self.mode = mode
@@ -40,9 +44,32 @@ class Frame:
         self.store: dict[str, Any] = {}  # get_variable key -> Variable
         self.variables: dict[str, Any] = {}  # node name -> Variable, in creation order
         self.prefixes: set[str] = set()  # every "a", "a/b" that is a scope of some variable
-        self.collection_of: dict[str, str] = {}  # node -> "params"/"state" of provided values
         self.specs: list = []  # COLLECT: (variable, how to make its value, initializer)
-        self.used: set[str] = set()  # provided values that were looked up
+        self._last_parent: tuple[str, str] | None = None  # cache of find()'s last parent subtree
+        self._last_tree: Any = None
+
+    def find(self, node: str, collection: str):
+        """The value at ``provided[collection][part][part]...`` for ``node``, or ``MISSING``."""
+        parent, _, leaf = node.rpartition("/")
+        if (collection, parent) == self._last_parent:  # siblings are usually looked up together
+            tree = self._last_tree
+        else:
+            tree = self.provided.get(collection, MISSING)
+            for part in parent.split("/") if parent else ():
+                try:
+                    tree = tree[part]
+                except (KeyError, TypeError, IndexError, ValueError):
+                    return MISSING
+            self._last_parent, self._last_tree = (collection, parent), tree
+        try:
+            tree = tree[leaf]
+        except (KeyError, TypeError, IndexError, ValueError):
+            return MISSING
+        kind = type(tree)
+        is_map = _IS_MAPPING.get(kind)
+        if is_map is None:
+            is_map = _IS_MAPPING[kind] = issubclass(kind, Mapping)
+        return MISSING if tree is None or is_map else tree
 
     def open_variable_scope(self, name: str) -> None:
         self.scope_counts[name] = self.scope_counts.get(name, 0) + 1
@@ -54,8 +81,15 @@ class Frame:
                 self.scope_counts[k] = 0
 
     def register(self, var) -> None:
-        """Adds a new variable to the tree, refusing a name that is both a leaf and a prefix."""
+        """Adds a new variable to the tree, refusing a name that is both a leaf and a prefix.
+
+        Only the collecting pass checks: ``apply`` could not hold such a pair in its tree anyway
+        (one of the two would be reported missing), so it skips the cost.
+        """
         node = var._node
+        if self.mode is not COLLECT:
+            self.variables[node] = var
+            return
         if node in self.prefixes:
             other = next(n for n in self.variables if n.startswith(node + "/"))
             raise errors.TreeConflictError(node, other, self.variables[other]._created_at)
@@ -78,10 +112,10 @@ def _stack() -> list[Frame]:
 
 def current(what: str) -> Frame:
     """The innermost frame of this thread, or a clear error naming ``what`` was called outside."""
-    frames = _stack()
-    if not frames:
-        raise errors.OutsideTransformError(what)
-    return frames[-1]
+    try:
+        return _local.frames[-1]
+    except (AttributeError, IndexError):
+        raise errors.OutsideTransformError(what) from None
 
 
 class running:
@@ -98,11 +132,12 @@ class running:
         _stack().pop()
 
 
-def user_location() -> str | None:
-    """``file:line`` of the innermost caller outside jaxscope (cheap: no traceback objects)."""
-    f = sys._getframe(1)
-    while f is not None and f.f_code.co_filename.startswith(_PKG_DIR):
+def user_location(depth: int = 1) -> tuple[str, int] | None:
+    """(filename, line) of the innermost caller outside jaxscope; cheap (no traceback objects).
+
+    Errors format it as ``file.py:12``.
+    """
+    f = sys._getframe(depth + 1)
+    while f is not None and f.f_code.co_filename.startswith(PKG_DIR):
         f = f.f_back
-    if f is None:
-        return None
-    return f"{os.path.basename(f.f_code.co_filename)}:{f.f_lineno}"
+    return None if f is None else (f.f_code.co_filename, f.f_lineno)

@@ -7,6 +7,7 @@ namespace, one per ``init``/``apply`` call (the analog of a fresh ``tf.Graph``).
 
 from __future__ import annotations
 
+import functools
 import re
 
 from jaxscope._src import errors
@@ -17,6 +18,7 @@ _ROOT = re.compile(ROOT_PATTERN)
 _NESTED = re.compile(NESTED_PATTERN)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def validate_scope_name(name: str, nested: bool) -> None:
     """Checks a name-scope name as ``Graph.name_scope`` does (root names are stricter)."""
     if nested:
@@ -80,21 +82,20 @@ class NameRegistry:
 
         ``name`` is entered as a name scope (uniquified, or verbatim when it ends in ``/``); the
         node takes that scope's name. An empty name resets to the root and takes the op type's
-        name, as TF1's ref variables do.
+        name, as TF1's ref variables do. (TF1 also names the variable's own ops, ``v/read``,
+        ``v/Assign``...; jaxscope has no ops, so only the variable names take part.)
         """
-        old, yielded = self.enter(name)
-        try:
-            if yielded:
-                node = yielded[:-1]
-            else:
-                node = self.unique_name(default)
+        if name and name[-1] != "/":  # the common case, kept cheap
+            validate_scope_name(name, nested=bool(self.name_stack))
+            node = self.unique_name(name)
+        else:
+            old, yielded = self.enter(name)
+            try:
+                node = yielded[:-1] if yielded else self.unique_name(default)
+            finally:
+                self.name_stack = old
             validate_op_name(node)
-            if node in self.nodes:
-                raise errors.DuplicateNameError(node)
-            self.nodes.add(node)
-            # The ops TF1 makes under the variable's own scope, so later scopes collide the same way.
-            for sub in ("initial_value", "Initializer", "Assign", "read"):
-                self.names_in_use.setdefault(f"{node}/{sub}".lower(), 1)
-            return node
-        finally:
-            self.name_stack = old
+        if node in self.nodes:
+            raise errors.DuplicateNameError(node)
+        self.nodes.add(node)
+        return node

@@ -26,7 +26,7 @@ import jax
 import jax.numpy as jnp
 
 from jaxscope._src import errors, frame
-from jaxscope._src.variables import CONST, _is_concrete, initial_values
+from jaxscope._src.variables import CONST, _is_concrete, initial_values, leaf_names
 
 COLLECTIONS = ("params", "state")
 
@@ -92,7 +92,7 @@ def transform(fn: Callable[..., Any], *, allow_unused: bool = False) -> Transfor
                     again = True
         variables = collect.variables
         if again:
-            fr = frame.Frame(frame.INIT, provided=values)
+            fr = frame.Frame(frame.INIT, provided=_nest(variables, values))
             with frame.running(fr):
                 fn(*args, **kwargs)
             variables = fr.variables
@@ -102,21 +102,25 @@ def transform(fn: Callable[..., Any], *, allow_unused: bool = False) -> Transfor
     @functools.wraps(fn)
     def apply(variables: Mapping[str, Any], *args, rng=None, **kwargs):
         del rng  # reserved for random ops inside the model
-        provided, collection_of = _flatten(variables)
-        fr = frame.Frame(frame.APPLY, provided=provided)
-        fr.collection_of = collection_of
+        _check_collections(variables)
+        fr = frame.Frame(frame.APPLY, provided=variables)
         with frame.running(fr):
             out = fn(*args, **kwargs)
-        if not allow_unused and len(fr.used) != len(provided):
-            raise errors.UnusedVariablesError(sorted(set(provided) - fr.used))
+        # Every variable of an apply run was looked up, so the counts tell if anything is unused.
+        if not allow_unused and len(fr.variables) != len(jax.tree_util.tree_leaves(variables)):
+            unused = [n for n in leaf_names(variables) if n.split("/", 1)[1] not in fr.variables]
+            raise errors.UnusedVariablesError(unused)
         return out
 
     return Transformed(init, apply)
 
 
 def _nest(variables: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """The variables tree: ``values[node]`` at ``[collection][part][part]...``."""
     out: dict[str, Any] = {"params": {}}
     for node, var in variables.items():
+        if node not in values:
+            continue
         tree = out.setdefault("params" if var._trainable else "state", {})
         *parents, leaf = node.split("/")
         for p in parents:
@@ -125,25 +129,10 @@ def _nest(variables: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _flatten(variables: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+def _check_collections(variables) -> None:
     if not isinstance(variables, Mapping) or not set(variables) <= set(COLLECTIONS):
         raise TypeError(
             "apply(variables, ...) takes the dict returned by init: {'params': {...}, "
             f"'state': {{...}}}}; got {type(variables).__name__} with keys "
             f"{sorted(variables) if isinstance(variables, Mapping) else '-'}."
         )
-    flat: dict[str, Any] = {}
-    collection_of: dict[str, str] = {}
-
-    def walk(tree, prefix, collection):
-        for k, v in tree.items():
-            name = prefix + k
-            if isinstance(v, Mapping):
-                walk(v, name + "/", collection)
-            else:
-                flat[name] = v
-                collection_of[name] = collection
-
-    for collection in COLLECTIONS:
-        walk(variables.get(collection, {}), "", collection)
-    return flat, collection_of

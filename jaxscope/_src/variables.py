@@ -9,8 +9,11 @@ same variable fetched twice is the same handle.
 
 from __future__ import annotations
 
+import hashlib
 import inspect
+import sys
 import operator
+from collections.abc import Mapping
 from typing import Any
 
 import jax
@@ -107,12 +110,15 @@ class Variable:
         node = fr.names.new_node("Variable" if name is None else name)
         trainable = True if trainable is None else bool(trainable)
         self._setup(node, None, trainable)
-        if fr.mode == frame.APPLY or node in fr.provided:
-            if fr.mode == frame.APPLY:
+        found = frame.MISSING
+        if fr.mode is not frame.COLLECT:
+            found = fr.find(node, "params" if trainable else "state")
+        if fr.mode is frame.APPLY or found is not frame.MISSING:
+            if fr.mode is frame.APPLY:
                 expect = jax.eval_shape(initial_value) if callable(initial_value) else initial_value
                 self._shape = _shape_of(expect)
                 self._dtype = _value_dtype(expect, dtype, node)
-            _lookup(fr, self)
+            _lookup(fr, self, found)
         else:
             value = initial_value() if callable(initial_value) else initial_value
             dtype = _value_dtype(value, dtype, node)
@@ -128,7 +134,7 @@ class Variable:
     def _setup(self, node, key, trainable):
         self._node, self._key, self._trainable = node, key, trainable
         self._shape = self._dtype = self._value = None
-        self._created_at = frame.user_location()
+        self._created_at = frame.user_location(2)
 
     # -- TF1 metadata -------------------------------------------------------------------------
     @property
@@ -278,32 +284,50 @@ def _record(fr: frame.Frame, var: Variable, kind: str, initializer) -> None:
         fr.specs.append((var, kind, initializer))
 
 
-def _lookup(fr: frame.Frame, var: Variable) -> None:
+def _lookup(fr: frame.Frame, var: Variable, value) -> None:
     """Takes ``var``'s value from the given variables, checking it against the declaration."""
     node = var._node
-    try:
-        value = fr.provided[node]
-    except KeyError:
+    if value is frame.MISSING:
+        collection, other = ("params", "state") if var._trainable else ("state", "params")
+        if fr.find(node, other) is not frame.MISSING:
+            raise errors.ValueMismatchError(
+                node, "collection", repr(other), repr(collection), var._created_at
+            )
         raise errors.MissingVariableError(
-            node, "params" if var._trainable else "state", var._created_at, sorted(fr.provided)
-        ) from None
-    shape, dtype = tuple(np.shape(value)), canonical(value.dtype)
+            node, collection, var._created_at, leaf_names(fr.provided)
+        )
+    try:
+        dtype = value.dtype
+    except AttributeError:  # a Python number or list in a hand-made tree
+        value = np.asarray(value)
+        dtype = value.dtype
+    shape = tuple(value.shape)
     if var._shape is not None and shape != var._shape:
         raise errors.ValueMismatchError(node, "shape", shape, var._shape, var._created_at)
-    if var._dtype is not None and dtype != canonical(var._dtype):
+    if var._dtype is not None and dtype != var._dtype and canonical(dtype) != canonical(var._dtype):
         raise errors.ValueMismatchError(
-            node, "dtype", dtype, canonical(var._dtype), var._created_at
-        )
-    collection = fr.collection_of.get(node)
-    expected = "params" if var._trainable else "state"
-    if collection is not None and collection != expected:
-        raise errors.ValueMismatchError(
-            node, "collection", repr(collection), repr(expected), var._created_at
+            node, "dtype", canonical(dtype), canonical(var._dtype), var._created_at
         )
     var._shape, var._value = shape, value
     if var._dtype is None:
-        var._dtype = dtype
-    fr.used.add(node)
+        var._dtype = canonical(dtype)
+
+
+def leaf_names(variables) -> list[str]:
+    """``"params/a/b"``-style names of every leaf in a variables tree (for error messages)."""
+    out = []
+
+    def walk(tree, prefix):
+        for k, v in tree.items():
+            if isinstance(v, Mapping):
+                walk(v, f"{prefix}{k}/")
+            elif v is not None:
+                out.append(prefix + k)
+
+    for collection, tree in variables.items():
+        if isinstance(tree, Mapping):
+            walk(tree, f"{collection}/")
+    return out
 
 
 def _default_initializer(key: str, dtype: np.dtype):
@@ -396,16 +420,17 @@ def get_variable(
     TF1 equivalent: tf.compat.v1.get_variable
     """
     fr = frame.current("get_variable")
-    for arg, value in (
-        ("regularizer", regularizer), ("collections", collections),
-        ("partitioner", partitioner), ("custom_getter", custom_getter),
-        ("constraint", constraint),
-    ):  # fmt: skip
-        _not_yet(arg, value)
+    if regularizer or collections or partitioner or custom_getter or constraint:
+        for arg, value in (
+            ("regularizer", regularizer), ("collections", collections),
+            ("partitioner", partitioner), ("custom_getter", custom_getter),
+            ("constraint", constraint),
+        ):  # fmt: skip
+            _not_yet(arg, value)
     if not isinstance(name, str):
         raise TypeError(f"get_variable name must be a str, got {type(name).__name__} ({name!r}).")
     scope = fr.var_scope
-    key = scope.name + "/" + name if scope.name else name
+    key = scope._name + "/" + name if scope._name else name
     shape = as_shape(shape)
     if dtype is not None and initializer is not None and not callable(initializer):
         const_dtype = _value_dtype(initializer, None, key)
@@ -416,8 +441,8 @@ def get_variable(
                 f"Make them agree, e.g. initializer=np.asarray(value, np.{as_dtype(dtype)}).",
             )  # fmt: skip
     if initializer is None:
-        initializer = scope.initializer
-    dtype = scope.dtype if dtype is None else as_dtype(dtype)
+        initializer = scope._initializer
+    dtype = scope._dtype if dtype is None else as_dtype(dtype)
     from_value = initializer is not None and not callable(initializer)
     if shape is not None and from_value:
         raise errors.InitializerError(
@@ -427,16 +452,16 @@ def get_variable(
 
     found = fr.store.get(key)
     if found is not None:
-        if scope.reuse is False:
+        if scope._reuse is False:
             raise errors.VariableExistsError(key, found._shape, found._dtype, found._created_at)
         if not compatible(shape, found._shape):
             raise errors.ShapeMismatchError(key, shape, found._shape, found._created_at)
         if dtype != found._dtype:
             raise errors.DtypeMismatchError(key, dtype, found._dtype, found._created_at)
         return found
-    if scope.reuse is True:
+    if scope._reuse is True:
         other = fr.variables.get(key)
-        made_by = None if other is None else (other._created_at or "here")
+        made_by = None if other is None else (errors.where(other._created_at) or "here")
         raise errors.VariableNotFoundError(key, made_by)
 
     if initializer is None:
@@ -446,7 +471,7 @@ def get_variable(
                 f"Give a shape: get_variable({name!r}, [3, 4]), or a constant initializer.",
             )  # fmt: skip
         initializer = _default_initializer(key, dtype)
-    if not from_value and inspect.isclass(initializer):
+    if not from_value and isinstance(initializer, type):
         initializer = initializer()
     if not from_value and not is_fully_defined(shape):
         if not _needs_no_arguments(initializer):
@@ -463,17 +488,26 @@ def get_variable(
     names = fr.names
     old_stack, names.name_stack = names.name_stack, ""  # get_variable ignores name scopes
     try:
-        var._setup(names.new_node(key), key, True if trainable is None else bool(trainable))
+        node = names.new_node(key)
     finally:
         names.name_stack = old_stack
-    node = var._node
+    var._node, var._key, var._trainable = node, key, True if trainable is None else bool(trainable)
+    var._value = None
+    caller = sys._getframe(1)
+    if caller.f_code.co_filename.startswith(frame.PKG_DIR):
+        var._created_at = frame.user_location()
+    else:
+        var._created_at = (caller.f_code.co_filename, caller.f_lineno)
     if from_value:
         var._dtype = _value_dtype(initializer, None, key)
         var._shape = _shape_of(initializer)
     else:
         var._shape, var._dtype = shape, dtype
-    if fr.mode == frame.APPLY or node in fr.provided:
-        _lookup(fr, var)
+    found = frame.MISSING
+    if fr.mode is not frame.COLLECT:
+        found = fr.find(node, "params" if var._trainable else "state")
+    if fr.mode is frame.APPLY or found is not frame.MISSING:
+        _lookup(fr, var, found)
     elif from_value:
         if fr.mode == frame.INIT:
             var._value = jnp.asarray(initializer, canonical(var._dtype))
@@ -482,7 +516,10 @@ def get_variable(
         _record(fr, var, CONST, None)
     else:
         _record(fr, var, DRAW, _jax_style(initializer))
-    fr.register(var)
+    if fr.mode is frame.COLLECT:
+        fr.register(var)
+    else:
+        fr.variables[node] = var
     fr.store[key] = var
     return var
 
@@ -532,24 +569,26 @@ def initial_values(specs: list, rng) -> dict[str, Any]:
         initializer = members[0][1]
         hashes = np.array([_name_hash(v._node) for v, _ in members], dtype=np.uint32)
 
-        def draw(h, initializer=initializer, shape=shape, dtype=dtype):
+        def draw(h, initializer=initializer, shape=shape, dtype=dtype, node=members[0][0]._node):
             k = jax.random.fold_in(jax.random.fold_in(rng, h[0]), h[1])
-            return initializer(k, shape, canonical(dtype))
+            value = initializer(k, shape, canonical(dtype))
+            if tuple(value.shape) != shape:
+                raise errors.InitializerError(
+                    node, f"the initializer returned shape {tuple(value.shape)} for the "
+                    f"declared shape {shape}.", "Fix the initializer to honour its shape argument.",
+                )  # fmt: skip
+            return value
 
+        if len(members) == 1:
+            values[members[0][0]._node] = draw(hashes[0])
+            continue
         stacked = jax.vmap(draw)(hashes)
-        if stacked.shape[1:] != shape:
-            raise errors.InitializerError(
-                members[0][0]._node, f"the initializer returned shape {stacked.shape[1:]} for "
-                f"declared shape {shape}.", "Fix the initializer to honour its shape argument.",
-            )  # fmt: skip
-        for i, (var, _) in enumerate(members):
-            values[var._node] = stacked[i]
+        for (var, _), value in zip(members, jnp.unstack(stacked), strict=True):
+            values[var._node] = value
     return values
 
 
 def _name_hash(name: str) -> tuple[int, int]:
-    import hashlib
-
     digest = hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest[:4], "little"), int.from_bytes(digest[4:], "little")
 
