@@ -78,7 +78,7 @@ def trace_time(fn, arg, repeat=3):
     for _ in range(repeat):
         spent = {}
 
-        def traced(a):
+        def traced(a, spent=spent):
             t0 = time.perf_counter()
             fn(a)
             spent["t"] = time.perf_counter() - t0

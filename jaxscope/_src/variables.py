@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-import sys
 import operator
+import sys
 from collections.abc import Mapping
 from typing import Any
 
