@@ -1,5 +1,6 @@
 """jaxscope: TensorFlow 1's variable model (variable_scope, get_variable, reuse) as pure JAX."""
 
+from jaxscope import initializers as initializers
 from jaxscope._src.errors import DtypeMismatchError as DtypeMismatchError
 from jaxscope._src.errors import DuplicateNameError as DuplicateNameError
 from jaxscope._src.errors import InitializerError as InitializerError
@@ -75,6 +76,7 @@ __all__ = [
     "he_normal",
     "he_uniform",
     "identity_initializer",
+    "initializers",
     "lecun_normal",
     "lecun_uniform",
     "name_scope",

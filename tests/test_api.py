@@ -37,6 +37,7 @@ EXPECTED_ALL = sorted(
         "he_normal",
         "he_uniform",
         "identity_initializer",
+        "initializers",
         "lecun_normal",
         "lecun_uniform",
         "name_scope",
@@ -58,6 +59,9 @@ def test_all_is_pinned_and_sorted():
     assert js.__all__ == EXPECTED_ALL
     for name in js.__all__:
         assert hasattr(js, name)
+    for name in js.initializers.__all__:
+        assert getattr(js.initializers, name) is getattr(js, name, getattr(js.initializers, name))
+    assert "random_normal_initializer" in js.initializers.__doc__
 
 
 def test_errors_subclass_tf1_builtins():

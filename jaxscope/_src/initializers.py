@@ -4,7 +4,8 @@ Every initializer is callable both ways:
 
 * JAX style ``init(key, shape, dtype)`` -- what ``init`` uses, and what any JAX library expects;
 * TF1 style ``init(shape, dtype=None, partition_info=None)`` -- random ones then draw from their
-  ``seed=`` (a clear error says a seed or key is needed).
+  ``seed=`` (a clear error says a seed or key is needed); with ``partition_info`` (anything with a
+  ``full_shape``), fans come from the full shape of the partitioned variable, as in TF1.
 
 Instances compare equal when configured alike, so ``init`` draws all variables with equal
 (shape, dtype, initializer) in one vmapped call.
@@ -68,12 +69,16 @@ class Initializer:
     needs_key = True
 
     def __call__(self, *args, **kwargs) -> jax.Array:
+        full_shape = None
         if args and _is_key(args[0]):
             key, shape = args[0], args[1] if len(args) > 1 else kwargs["shape"]
             dtype = args[2] if len(args) > 2 else kwargs.get("dtype")
         else:  # TF1 style: (shape, dtype=None, partition_info=None)
             shape = args[0] if args else kwargs["shape"]
             dtype = args[1] if len(args) > 1 else kwargs.get("dtype")
+            info = args[2] if len(args) > 2 else kwargs.get("partition_info")
+            if info is not None:  # a shard of a partitioned variable: fans from the full shape
+                full_shape = tuple(int(d) for d in info.full_shape)
             key = None
             if self.needs_key:
                 seed = getattr(self, "seed", None)
@@ -84,7 +89,10 @@ class Initializer:
                     )
                 key = jax.random.key(seed)
         dtype = canonical(getattr(self, "dtype", "float32") if dtype is None else dtype)
-        return self.sample(key, tuple(int(d) for d in shape), dtype)
+        shape = tuple(int(d) for d in shape)
+        if full_shape is not None and getattr(self, "uses_fans", False):
+            return self.sample(key, shape, dtype, full_shape)
+        return self.sample(key, shape, dtype)
 
     def sample(self, key, shape, dtype) -> jax.Array:
         raise NotImplementedError
@@ -230,13 +238,15 @@ class variance_scaling_initializer(Initializer):
                 f"Invalid `distribution` {self.distribution!r}: use one of {sorted(_DISTRIBUTIONS)}."
             )
 
-    def sample(self, key, shape, dtype):
+    uses_fans = True
+
+    def sample(self, key, shape, dtype, full_shape=None):
         dist = _DISTRIBUTIONS[self.distribution]
-        if len(shape) >= 2:
+        if len(shape) >= 2 and full_shape is None:
             return jax.nn.initializers.variance_scaling(self.scale, self.mode, dist)(
                 key, shape, dtype
             )
-        fan_in, fan_out = compute_fans(shape)
+        fan_in, fan_out = compute_fans(shape if full_shape is None else full_shape)
         n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
         var = self.scale / max(1.0, n)
         if dist == "truncated_normal":
@@ -289,8 +299,11 @@ class uniform_unit_scaling_initializer(Initializer):
     seed: int | None = None
     dtype: Any = "float32"
 
-    def sample(self, key, shape, dtype):
-        limit = self.factor * math.sqrt(3.0 / max(1.0, math.prod(shape[:-1])))
+    uses_fans = True
+
+    def sample(self, key, shape, dtype, full_shape=None):
+        fan_shape = shape if full_shape is None else full_shape
+        limit = self.factor * math.sqrt(3.0 / max(1.0, math.prod(fan_shape[:-1])))
         return jax.random.uniform(key, shape, dtype, -limit, limit)
 
 
