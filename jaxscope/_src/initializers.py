@@ -323,7 +323,9 @@ class orthogonal_initializer(Initializer):
             raise ValueError(
                 f"The tensor to initialize must be at least two-dimensional, got shape {shape}."
             )
-        return jax.nn.initializers.orthogonal(self.gain)(key, shape, dtype)
+        # XLA's QR has no half-precision kernels: decompose in float32, then cast.
+        work = jnp.float32 if jnp.finfo(dtype).bits < 32 else dtype
+        return jax.nn.initializers.orthogonal(self.gain)(key, shape, work).astype(dtype)
 
 
 @dataclasses.dataclass(frozen=True)
