@@ -12,7 +12,6 @@ Shape = tuple[int | None, ...]
 
 
 _AS_DTYPE: dict = {}
-_SHAPES: dict = {}
 _CANONICAL: dict = {}
 
 
@@ -46,27 +45,25 @@ def canonical(dtype) -> np.dtype:
 
 
 def as_shape(shape) -> Shape | None:
-    """``None``, an int, or a sequence of ints/None as a tuple (``None`` stays unknown)."""
+    """``None``, an int, or a sequence of ints/None as a tuple (``None`` stays unknown).
+
+    Dimensions must be integers (``operator.index``), as in TF1: ``3.0`` is an error.
+    """
     if shape is None:
         return None
-    if type(shape) in (list, tuple):
-        shape = tuple(shape)
-        if shape in _SHAPES:  # already seen and valid: skip the per-dimension checks
-            return shape
+    if not isinstance(shape, (list, tuple)):
+        try:
+            return (operator.index(shape),)
+        except TypeError:
+            pass
+    try:
         if None not in shape:
-            try:
-                out = tuple(map(operator.index, shape))
-            except TypeError:
-                pass
-            else:
-                if len(_SHAPES) < 1 << 16:
-                    _SHAPES[out] = None
-                return out
-    if isinstance(shape, (int, np.integer)):
-        return (int(shape),)
-    if not isinstance(shape, Sequence) and not hasattr(shape, "__iter__"):
-        raise TypeError(f"shape must be an int or a sequence of ints, got {shape!r}")
-    return tuple(None if d is None else int(d) for d in shape)
+            return tuple(map(operator.index, shape))
+        return tuple(None if d is None else operator.index(d) for d in shape)
+    except TypeError:
+        raise TypeError(
+            f"shape must be an int or a sequence of ints (None for unknown), got {shape!r}"
+        ) from None
 
 
 def is_fully_defined(shape: Shape | None) -> bool:
