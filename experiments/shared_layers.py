@@ -93,8 +93,10 @@ def main(argv=None):
     n_params = sum(v.size for v in jax.tree.leaves(variables["params"]))
     print("variables:", jax.tree.map(jnp.shape, variables))
     one_copy = (64 * 50 + 50) + (50 * 10 + 10) + 2  # h1, h2, head
-    print(f"parameters: {n_params} (one shared copy: {one_copy}; two copies would be "
-          f"{2 * one_copy - 2})")
+    print(
+        f"parameters: {n_params} (one shared copy: {one_copy}; two copies would be "
+        f"{2 * one_copy - 2})"
+    )
 
     opt = optax.adam(1e-3)
     params = variables["params"]
@@ -118,11 +120,18 @@ def main(argv=None):
         losses.append(float(loss))
     seconds = time.perf_counter() - t0
     accuracy = float(np.mean(np.asarray(predict(params, tx1, tx2)) == (tsame > 0.5)))
-    print(f"held-out pair accuracy: {accuracy:.3f} (chance 0.5), {a.steps} steps in {seconds:.1f} s")
+    print(
+        f"held-out pair accuracy: {accuracy:.3f} (chance 0.5), {a.steps} steps in {seconds:.1f} s"
+    )
 
     os.makedirs(a.out, exist_ok=True)
-    summary = {"parameters": int(n_params), "heldout_pair_accuracy": accuracy, "steps": a.steps,
-               "final_loss": float(np.mean(losses[-50:])), "seconds": seconds}
+    summary = {
+        "parameters": int(n_params),
+        "heldout_pair_accuracy": accuracy,
+        "steps": a.steps,
+        "final_loss": float(np.mean(losses[-50:])),
+        "seconds": seconds,
+    }
     with open(os.path.join(a.out, "shared_layers.json"), "w") as fh:
         json.dump(summary, fh, indent=2)
     import matplotlib
@@ -132,8 +141,11 @@ def main(argv=None):
 
     fig, ax = plt.subplots(figsize=(6, 3.5))
     ax.plot(np.convolve(losses, np.ones(25) / 25, mode="valid"))
-    ax.set(xlabel="step", ylabel="loss (25-step mean)",
-           title=f"Siamese two_hidden_layers on digits: accuracy {accuracy:.3f}")
+    ax.set(
+        xlabel="step",
+        ylabel="loss (25-step mean)",
+        title=f"Siamese two_hidden_layers on digits: accuracy {accuracy:.3f}",
+    )
     fig.tight_layout()
     fig.savefig(os.path.join(a.out, "shared_layers.png"), dpi=100)
     print(f"wrote {a.out}/shared_layers.png and {a.out}/shared_layers.json")
