@@ -1,6 +1,11 @@
 """jaxscope: TensorFlow 1's variable model (variable_scope, get_variable, reuse) as pure JAX."""
 
 from jaxscope import initializers as initializers
+from jaxscope._src.collections import GraphKeys as GraphKeys
+from jaxscope._src.collections import add_to_collection as add_to_collection
+from jaxscope._src.collections import get_collection as get_collection
+from jaxscope._src.collections import global_variables as global_variables
+from jaxscope._src.collections import trainable_variables as trainable_variables
 from jaxscope._src.errors import DtypeMismatchError as DtypeMismatchError
 from jaxscope._src.errors import DuplicateNameError as DuplicateNameError
 from jaxscope._src.errors import InitializerError as InitializerError
@@ -35,6 +40,12 @@ from jaxscope._src.initializers import (
 )
 from jaxscope._src.initializers import variance_scaling_initializer as variance_scaling_initializer
 from jaxscope._src.initializers import zeros_initializer as zeros_initializer
+from jaxscope._src.regularizers import get_regularization_loss as get_regularization_loss
+from jaxscope._src.regularizers import get_regularization_losses as get_regularization_losses
+from jaxscope._src.regularizers import l1_l2_regularizer as l1_l2_regularizer
+from jaxscope._src.regularizers import l1_regularizer as l1_regularizer
+from jaxscope._src.regularizers import l2_regularizer as l2_regularizer
+from jaxscope._src.regularizers import no_regularizer as no_regularizer
 from jaxscope._src.scope import AUTO_REUSE as AUTO_REUSE
 from jaxscope._src.scope import VariableScope as VariableScope
 from jaxscope._src.scope import get_variable_scope as get_variable_scope
@@ -51,6 +62,7 @@ __all__ = [
     "AUTO_REUSE",
     "DtypeMismatchError",
     "DuplicateNameError",
+    "GraphKeys",
     "InitializerError",
     "InvalidNameError",
     "JaxscopeError",
@@ -68,22 +80,32 @@ __all__ = [
     "VariableExistsError",
     "VariableNotFoundError",
     "VariableScope",
+    "add_to_collection",
     "constant_initializer",
+    "get_collection",
+    "get_regularization_loss",
+    "get_regularization_losses",
     "get_variable",
     "get_variable_scope",
+    "global_variables",
     "glorot_normal_initializer",
     "glorot_uniform_initializer",
     "he_normal",
     "he_uniform",
     "identity_initializer",
     "initializers",
+    "l1_l2_regularizer",
+    "l1_regularizer",
+    "l2_regularizer",
     "lecun_normal",
     "lecun_uniform",
     "name_scope",
+    "no_regularizer",
     "ones_initializer",
     "orthogonal_initializer",
     "random_normal_initializer",
     "random_uniform_initializer",
+    "trainable_variables",
     "transform",
     "truncated_normal_initializer",
     "uniform_unit_scaling_initializer",

@@ -178,7 +178,6 @@ class VariableScope:
         self._use_resource = use_resource
 
     def set_regularizer(self, regularizer) -> None:
-        _not_yet("regularizer", regularizer)
         self._regularizer = regularizer
 
     def set_partitioner(self, partitioner) -> None:
@@ -193,9 +192,13 @@ class VariableScope:
         return f"<jaxscope.VariableScope name={self._name!r} reuse={self._reuse!r}>"
 
 
-def _apply_overrides(scope: VariableScope, initializer, caching_device, dtype, use_resource):
+def _apply_overrides(
+    scope: VariableScope, initializer, regularizer, caching_device, dtype, use_resource
+):
     if initializer is not None:
         scope.set_initializer(initializer)
+    if regularizer is not None:
+        scope.set_regularizer(regularizer)
     if caching_device is not None:
         scope.set_caching_device(caching_device)
     if dtype is not None:
@@ -220,6 +223,7 @@ class _pure_variable_scope:
                 obj.reuse if not reuse else reuse,
                 name=self._new_name,
                 initializer=obj.initializer,
+                regularizer=obj.regularizer,
                 caching_device=obj.caching_device,
                 dtype=obj.dtype,
                 name_scope=obj.original_name_scope,
@@ -227,8 +231,8 @@ class _pure_variable_scope:
                 constraint=kw["constraint"],
             )
             _apply_overrides(
-                self._cached, kw["initializer"], kw["caching_device"], kw["dtype"],
-                kw["use_resource"],
+                self._cached, kw["initializer"], kw["regularizer"], kw["caching_device"],
+                kw["dtype"], kw["use_resource"],
             )  # fmt: skip
 
     def __enter__(self) -> VariableScope:
@@ -248,6 +252,7 @@ class _pure_variable_scope:
                 self._reuse,
                 name=self._new_name,
                 initializer=old.initializer,
+                regularizer=old.regularizer,
                 caching_device=old.caching_device,
                 dtype=old.dtype,
                 use_resource=old.use_resource,
@@ -258,8 +263,9 @@ class _pure_variable_scope:
             )
             kw = self._kw
             _apply_overrides(
-                scope, kw["initializer"], kw["caching_device"], kw["dtype"], kw["use_resource"]
-            )
+                scope, kw["initializer"], kw["regularizer"], kw["caching_device"], kw["dtype"],
+                kw["use_resource"],
+            )  # fmt: skip
             fr.open_variable_scope(self._new_name)
         fr.var_scope = scope
         self._last = scope
@@ -297,9 +303,10 @@ class variable_scope:
       reuse: ``None``/``False`` inherit; ``True`` only looks variables up; ``AUTO_REUSE`` creates
         or looks up. ``True``/``AUTO_REUSE`` are inherited and cannot be switched off by a child
         opened by string.
-      initializer, dtype: defaults for ``get_variable`` in this scope and its sub-scopes.
+      initializer, regularizer, dtype: defaults for ``get_variable`` in this scope and its
+        sub-scopes.
       values, caching_device, use_resource: accepted for TF1 compatibility; no effect in JAX.
-      regularizer, partitioner, custom_getter, constraint: not supported yet
+      partitioner, custom_getter, constraint: not supported yet
         (``NotImplementedError`` when given).
       auxiliary_name_scope: if False, no name scope is opened.
 
@@ -337,7 +344,6 @@ class variable_scope:
         auxiliary_name_scope: bool = True,
     ):
         del values  # only picked a tf.Graph in TF1
-        _not_yet("regularizer", regularizer)
         _not_yet("partitioner", partitioner)
         _not_yet("custom_getter", custom_getter)
         _not_yet("constraint", constraint)
@@ -364,6 +370,7 @@ class variable_scope:
         self._aux = auxiliary_name_scope
         self._kw = dict(
             initializer=initializer,
+            regularizer=regularizer,
             caching_device=caching_device,
             dtype=dtype,
             use_resource=use_resource,

@@ -22,6 +22,7 @@ import numpy as np
 
 from jaxscope._src import errors, frame
 from jaxscope._src import initializers as inits
+from jaxscope._src.collections import add_variable
 from jaxscope._src.dtypes import (
     as_dtype,
     as_shape,
@@ -31,6 +32,7 @@ from jaxscope._src.dtypes import (
     is_fully_defined,
 )
 from jaxscope._src.dtypes import is_int_or_bool as _int_or_bool
+from jaxscope._src.regularizers import regularize
 from jaxscope._src.scope import _not_yet
 
 DRAW, CONST = "draw", "const"  # how init obtains a value: grouped random draw, or computed inline
@@ -65,7 +67,9 @@ class Variable:
       dtype: converts a Python initial value; an array of another dtype is an error.
       validate_shape, caching_device, use_resource, synchronization, aggregation, variable_def,
         expected_shape, import_scope: accepted for TF1 compatibility; no effect in JAX.
-      collections, constraint: not supported yet (``NotImplementedError`` when given).
+      collections: the collections to file it in (replacing ``[GLOBAL_VARIABLES]``;
+        ``TRAINABLE_VARIABLES`` is added when trainable), as in TF1.
+      constraint: not supported yet (``NotImplementedError`` when given).
 
     Example:
       >>> import jax, jaxscope as js
@@ -104,7 +108,6 @@ class Variable:
                 name or "Variable", "initial_value must be specified.",
                 "Pass a value or a zero-argument callable: jaxscope.Variable(jnp.zeros([3]))."
             )  # fmt: skip
-        _not_yet("collections", collections)
         _not_yet("constraint", constraint)
         fr = frame.current("Variable")
         node = fr.names.new_node("Variable" if name is None else name)
@@ -130,6 +133,7 @@ class Variable:
             self._shape, self._dtype, self._value = tuple(np.shape(value)), dtype, value
             _record(fr, self, CONST, None)
         fr.register(self)
+        add_variable(fr, self, collections, trainable)
 
     def _setup(self, node, key, trainable):
         self._node, self._key, self._trainable = node, key, trainable
@@ -397,10 +401,13 @@ def get_variable(
         (number, list, array: fixes shape and dtype), or a zero-argument callable; defaults to
         the scope's initializer, else glorot_uniform for floats and zeros for integers/bool.
       trainable: True (default) puts it under ``variables["params"]``, False under ``"state"``.
+      regularizer: ``w -> loss or None`` (default: the scope's); a new variable's loss joins
+        ``REGULARIZATION_LOSSES`` (see ``get_regularization_loss``).
+      collections: replaces ``[GLOBAL_VARIABLES]``; ``TRAINABLE_VARIABLES`` is added when
+        trainable. On reuse, as in TF1, regularizer/collections/trainable are ignored.
       caching_device, validate_shape, use_resource, synchronization, aggregation: accepted for
         TF1 compatibility; no effect in JAX.
-      regularizer, collections, partitioner, custom_getter, constraint: not supported yet
-        (``NotImplementedError`` when given).
+      partitioner, custom_getter, constraint: not supported yet (``NotImplementedError``).
 
     Returns:
       The :class:`Variable` handle (the same object for every lookup in one call).
@@ -420,9 +427,8 @@ def get_variable(
     TF1 equivalent: tf.compat.v1.get_variable
     """
     fr = frame.current("get_variable")
-    if regularizer or collections or partitioner or custom_getter or constraint:
+    if partitioner or custom_getter or constraint:
         for arg, value in (
-            ("regularizer", regularizer), ("collections", collections),
             ("partitioner", partitioner), ("custom_getter", custom_getter),
             ("constraint", constraint),
         ):  # fmt: skip
@@ -521,6 +527,11 @@ def get_variable(
     else:
         fr.variables[node] = var
     fr.store[key] = var
+    add_variable(fr, var, collections, var._trainable)
+    if regularizer is None:
+        regularizer = scope._regularizer
+    if regularizer is not None:
+        regularize(fr, var, regularizer)
     return var
 
 

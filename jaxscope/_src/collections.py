@@ -1,0 +1,93 @@
+"""TF1 graph collections, kept per ``init``/``apply`` call: ``GraphKeys``, ``get_collection``, ...
+
+Variables join ``GLOBAL_VARIABLES`` (or the ``collections=`` given, which replace it) and, when
+trainable, ``TRAINABLE_VARIABLES``; regularized variables add their loss to
+``REGULARIZATION_LOSSES``. Insertion order is kept and nothing is deduplicated, as in TF1.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from jaxscope._src import frame
+
+
+class GraphKeys:
+    """TF1's standard collection names. TF1 equivalent: tf.compat.v1.GraphKeys"""
+
+    GLOBAL_VARIABLES = "variables"
+    LOCAL_VARIABLES = "local_variables"
+    METRIC_VARIABLES = "metric_variables"
+    MODEL_VARIABLES = "model_variables"
+    TRAINABLE_VARIABLES = "trainable_variables"
+    SUMMARIES = "summaries"
+    MOVING_AVERAGE_VARIABLES = "moving_average_variables"
+    REGULARIZATION_LOSSES = "regularization_losses"
+    WEIGHTS = "weights"
+    BIASES = "biases"
+    ACTIVATIONS = "activations"
+    UPDATE_OPS = "update_ops"
+    LOSSES = "losses"
+    GLOBAL_STEP = "global_step"
+
+
+def _add(fr: frame.Frame, key: str, value: Any, name: str | None = None) -> None:
+    """Files ``value``; ``name`` is only needed for items without a ``.name`` of their own."""
+    fr.collections.setdefault(key, []).append((value, name))
+
+
+def add_to_collection(name: str, value: Any) -> None:
+    """Appends ``value`` to collection ``name`` of the current call.
+
+    TF1 equivalent: tf.compat.v1.add_to_collection
+    """
+    _add(frame.current("add_to_collection"), name, value)
+
+
+def get_collection(key: str, scope: str | None = None) -> list[Any]:
+    """A copy of collection ``key``, filtered by ``re.match(scope, item.name)`` when given.
+
+    As in TF1 the match is a regex prefix match (``"foo"`` also matches ``"foo_1/w:0"``), and
+    items without a name are left out when a scope is given.
+
+    TF1 equivalent: tf.compat.v1.get_collection
+    """
+    items = frame.current("get_collection").collections.get(key, [])
+    if scope is None:
+        return [value for value, _ in items]
+    regex = re.compile(scope)
+    out = []
+    for value, name in items:
+        name = getattr(value, "name", None) if name is None else name
+        if isinstance(name, str) and regex.match(name):
+            out.append(value)
+    return out
+
+
+def global_variables(scope: str | None = None) -> list[Any]:
+    """TF1 equivalent: tf.compat.v1.global_variables"""
+    return get_collection(GraphKeys.GLOBAL_VARIABLES, scope)
+
+
+def trainable_variables(scope: str | None = None) -> list[Any]:
+    """TF1 equivalent: tf.compat.v1.trainable_variables"""
+    return get_collection(GraphKeys.TRAINABLE_VARIABLES, scope)
+
+
+def add_variable(fr: frame.Frame, var, collections, trainable: bool) -> None:
+    """Files a new variable as TF1's ``Variable`` constructor does."""
+    if collections is None:
+        keys = [GraphKeys.GLOBAL_VARIABLES]
+    elif isinstance(collections, (list, tuple, set)):
+        keys = list(collections)
+    else:
+        raise ValueError(
+            f"collections argument to Variable constructor must be a list, tuple, or set. Got "
+            f"{collections!r} of type {type(collections).__name__} for variable {var._node!r}; "
+            f"write collections=[{collections!r}]."
+        )
+    if trainable and GraphKeys.TRAINABLE_VARIABLES not in keys:
+        keys.append(GraphKeys.TRAINABLE_VARIABLES)
+    for key in keys:
+        _add(fr, key, var)

@@ -1,0 +1,106 @@
+"""Weight regularizers with TF1's definitions, and the regularization-loss collection.
+
+``l1_regularizer(scale)`` is ``scale * sum(|w|)``; ``l2_regularizer(scale)`` is
+``scale * sum(w**2) / 2`` (TF1's ``scale * tf.nn.l2_loss(w)``); ``l1_l2_regularizer`` is their sum.
+A scale of 0 disables the regularizer (it returns ``None``), as in TF1.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import jax.numpy as jnp
+
+from jaxscope._src import frame
+from jaxscope._src.collections import GraphKeys, get_collection
+
+
+def _check_scale(scale, what: str) -> None:
+    if isinstance(scale, numbers.Integral):
+        raise ValueError(f"{what}: scale cannot be an integer: {scale}; write {float(scale)}.")
+    if not isinstance(scale, numbers.Real):
+        raise ValueError(f"{what}: scale must be a float, got {scale!r}.")
+    if scale < 0.0:
+        raise ValueError(f"Setting a scale less than 0 on a regularizer: {scale}.")
+
+
+def l1_regularizer(scale: float):
+    """``w -> scale * sum(|w|)``. TF1 equivalent: tf.contrib.layers.l1_regularizer"""
+    _check_scale(scale, "l1_regularizer")
+    if scale == 0.0:
+        return lambda _: None
+
+    def l1(w):
+        w = jnp.asarray(w)
+        return jnp.asarray(scale, w.dtype) * jnp.sum(jnp.abs(w))
+
+    return l1
+
+
+def l2_regularizer(scale: float):
+    """``w -> scale * sum(w**2) / 2``. TF1 equivalent: tf.contrib.layers.l2_regularizer"""
+    _check_scale(scale, "l2_regularizer")
+    if scale == 0.0:
+        return lambda _: None
+
+    def l2(w):
+        w = jnp.asarray(w)
+        return jnp.asarray(scale, w.dtype) * (jnp.sum(jnp.square(w)) / 2)
+
+    return l2
+
+
+def l1_l2_regularizer(scale_l1: float = 1.0, scale_l2: float = 1.0):
+    """``l1_regularizer(scale_l1)(w) + l2_regularizer(scale_l2)(w)``.
+
+    TF1 equivalent: tf.contrib.layers.l1_l2_regularizer
+    """
+    if scale_l1 == 0.0 and scale_l2 == 0.0:
+        return lambda _: None
+    l1, l2 = l1_regularizer(scale_l1), l2_regularizer(scale_l2)
+
+    def l1_l2(w):
+        parts = [p for p in (l1(w), l2(w)) if p is not None]
+        return parts[0] if len(parts) == 1 else parts[0] + parts[1]
+
+    return l1_l2
+
+
+def no_regularizer(_):
+    """Opts one variable out of its scope's regularizer. TF1 equivalent: tf.compat.v1.no_regularizer"""
+    return None
+
+
+def regularize(fr: frame.Frame, var, regularizer) -> None:
+    """Runs ``regularizer`` on a newly created variable and files a non-None loss."""
+    loss = regularizer(var)
+    if loss is not None:
+        name = getattr(regularizer, "__name__", "regularizer").strip("<>")
+        fr.collections.setdefault(GraphKeys.REGULARIZATION_LOSSES, []).append(
+            (loss, f"{var._node}/Regularizer/{name}:0")
+        )
+
+
+def get_regularization_losses(scope: str | None = None) -> list:
+    """The regularization losses of the variables created so far in this call.
+
+    TF1 equivalent: tf.compat.v1.losses.get_regularization_losses
+    """
+    return get_collection(GraphKeys.REGULARIZATION_LOSSES, scope)
+
+
+def get_regularization_loss(scope: str | None = None):
+    """The sum of :func:`get_regularization_losses` (0.0 when there are none).
+
+    ``loss = data_loss + jaxscope.get_regularization_loss()`` works as in TF1, and its gradient
+    reaches the regularized variables.
+
+    TF1 equivalent: tf.compat.v1.losses.get_regularization_loss
+    """
+    losses = get_regularization_losses(scope)
+    if not losses:
+        return jnp.asarray(0.0, jnp.float32)
+    total = losses[0]
+    for loss in losses[1:]:
+        total = total + loss
+    return total
