@@ -34,7 +34,9 @@ class GraphKeys:
 
 def _add(fr: frame.Frame, key: str, value: Any, name: str | None = None) -> None:
     """Files ``value``; ``name`` is only needed for items without a ``.name`` of their own."""
-    fr.collections.setdefault(key, []).append((value, name))
+    fr.collections.setdefault(key, []).append(value)
+    if name is not None:
+        fr.item_names[id(value)] = name  # the list keeps value alive, so its id stays unique
 
 
 def add_to_collection(name: str, value: Any) -> None:
@@ -55,11 +57,12 @@ def get_collection(key: str, scope: str | None = None) -> list[Any]:
     """
     items = frame.current("get_collection").collections.get(key, [])
     if scope is None:
-        return [value for value, _ in items]
+        return list(items)
+    fr = frame.current("get_collection")
     regex = re.compile(scope)
     out = []
-    for value, name in items:
-        name = getattr(value, "name", None) if name is None else name
+    for value in items:
+        name = fr.item_names.get(id(value)) or getattr(value, "name", None)
         if isinstance(name, str) and regex.match(name):
             out.append(value)
     return out
@@ -77,16 +80,18 @@ def trainable_variables(scope: str | None = None) -> list[Any]:
 
 def add_variable(fr: frame.Frame, var, collections, trainable: bool) -> None:
     """Files a new variable as TF1's ``Variable`` constructor does."""
-    if collections is None:
-        keys = [GraphKeys.GLOBAL_VARIABLES]
-    elif isinstance(collections, (list, tuple, set)):
-        keys = list(collections)
-    else:
+    if collections is None:  # the common case, kept cheap
+        fr.collections[GraphKeys.GLOBAL_VARIABLES].append(var)
+        if trainable:
+            fr.collections[GraphKeys.TRAINABLE_VARIABLES].append(var)
+        return
+    if not isinstance(collections, (list, tuple, set)):
         raise ValueError(
             f"collections argument to Variable constructor must be a list, tuple, or set. Got "
             f"{collections!r} of type {type(collections).__name__} for variable {var._node!r}; "
             f"write collections=[{collections!r}]."
         )
+    keys = list(collections)
     if trainable and GraphKeys.TRAINABLE_VARIABLES not in keys:
         keys.append(GraphKeys.TRAINABLE_VARIABLES)
     for key in keys:

@@ -44,7 +44,9 @@ class Frame:
         self.store: dict[str, Any] = {}  # get_variable key -> Variable
         self.variables: dict[str, Any] = {}  # node name -> Variable, in creation order
         self.prefixes: set[str] = set()  # every "a", "a/b" that is a scope of some variable
-        self.collections: dict[str, list] = {}  # key -> [(item, name or None)]
+        # TF1 collections: key -> items; names of items that have no .name of their own.
+        self.collections: dict[str, list] = {"variables": [], "trainable_variables": []}
+        self.item_names: dict[int, str] = {}
         self.specs: list = []  # COLLECT: (variable, how to make its value, initializer)
         self._last_parent: tuple[str, str] | None = None  # cache of find()'s last parent subtree
         self._last_tree: Any = None

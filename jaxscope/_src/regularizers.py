@@ -12,7 +12,7 @@ import numbers
 import jax.numpy as jnp
 
 from jaxscope._src import frame
-from jaxscope._src.collections import GraphKeys, get_collection
+from jaxscope._src.collections import GraphKeys, _add, get_collection
 
 
 def _check_scale(scale, what: str) -> None:
@@ -76,9 +76,7 @@ def regularize(fr: frame.Frame, var, regularizer) -> None:
     loss = regularizer(var)
     if loss is not None:
         name = getattr(regularizer, "__name__", "regularizer").strip("<>")
-        fr.collections.setdefault(GraphKeys.REGULARIZATION_LOSSES, []).append(
-            (loss, f"{var._node}/Regularizer/{name}:0")
-        )
+        _add(fr, GraphKeys.REGULARIZATION_LOSSES, loss, f"{var._node}/Regularizer/{name}:0")
 
 
 def get_regularization_losses(scope: str | None = None) -> list:
