@@ -7,6 +7,6 @@ mkdir -p "$out"
 export PYTHONPATH=$PWD
 python -c "import jax, flax, sys; print('jax', jax.__version__, 'flax', flax.__version__, jax.devices())" 2>&1 | tee "$out/env.txt"
 timeout 200 python -m pytest -q -p no:cacheprovider tests/test_transform.py tests/test_variables.py \
-  tests/test_errors.py tests/test_api.py tests/test_readme.py 2>&1 | tail -15 | tee "$out/tests.txt"
+  tests/test_errors.py tests/test_api.py tests/test_readme.py tests/test_collections.py 2>&1 | tail -15 | tee "$out/tests.txt"
 timeout 300 python benchmarks/bench_core.py --variables 10000 --compile-variables 500 --iters 200 2>&1 \
   | grep -v Warning | tee "$out/bench_core.txt"
