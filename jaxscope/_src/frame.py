@@ -48,14 +48,15 @@ class Frame:
         self.collections: dict[str, list] = {"variables": [], "trainable_variables": []}
         self.item_names: dict[int, str] = {}
         self.specs: list = []  # COLLECT: (variable, how to make its value, initializer)
-        self._last_parent: tuple[str, str] | None = None  # cache of find()'s last parent subtree
+        self._last_parent: str | None = None  # find()'s last parent subtree, for its siblings
+        self._last_collection: str | None = None
         self._last_tree: Any = None
 
     def find(self, node: str, collection: str):
         """The value at ``provided[collection][part][part]...`` for ``node``, or ``MISSING``."""
         parent, _, leaf = node.rpartition("/")
-        if (collection, parent) == self._last_parent:  # siblings are usually looked up together
-            tree = self._last_tree
+        if parent == self._last_parent and collection == self._last_collection:
+            tree = self._last_tree  # siblings are usually looked up together
         else:
             tree = self.provided.get(collection, MISSING)
             for part in parent.split("/") if parent else ():
@@ -63,7 +64,7 @@ class Frame:
                     tree = tree[part]
                 except (KeyError, TypeError, IndexError, ValueError):
                     return MISSING
-            self._last_parent, self._last_tree = (collection, parent), tree
+            self._last_parent, self._last_collection, self._last_tree = parent, collection, tree
         try:
             tree = tree[leaf]
         except (KeyError, TypeError, IndexError, ValueError):

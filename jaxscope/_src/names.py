@@ -77,6 +77,30 @@ class NameRegistry:
         self.name_stack = new
         return old, yielded
 
+    def new_root_node(self, key: str) -> str:
+        """``new_node`` at the root name scope, where ``get_variable`` names its variables."""
+        if not key or key[-1] == "/":
+            old, self.name_stack = self.name_stack, ""
+            try:
+                return self.new_node(key)
+            finally:
+                self.name_stack = old
+        validate_scope_name(key, nested=False)
+        lower = key.lower()
+        if lower in self.names_in_use:  # taken: the general path uniquifies
+            old, self.name_stack = self.name_stack, ""
+            try:
+                node = self.unique_name(key)
+            finally:
+                self.name_stack = old
+        else:
+            self.names_in_use[lower] = 1
+            node = key
+        if node in self.nodes:
+            raise errors.DuplicateNameError(node)
+        self.nodes.add(node)
+        return node
+
     def new_node(self, name: str | None, default: str = "VariableV2") -> str:
         """Names a new variable node as ``tf.Variable(name=...)`` does in the current name scope.
 

@@ -491,12 +491,7 @@ def get_variable(
         from_value = True
 
     var = object.__new__(Variable)
-    names = fr.names
-    old_stack, names.name_stack = names.name_stack, ""  # get_variable ignores name scopes
-    try:
-        node = names.new_node(key)
-    finally:
-        names.name_stack = old_stack
+    node = fr.names.new_root_node(key)  # get_variable ignores name scopes
     var._node, var._key, var._trainable = node, key, True if trainable is None else bool(trainable)
     var._value = None
     caller = sys._getframe(1)
@@ -527,7 +522,12 @@ def get_variable(
     else:
         fr.variables[node] = var
     fr.store[key] = var
-    add_variable(fr, var, collections, var._trainable)
+    if collections is None:  # the common case, inlined: GLOBAL (+ TRAINABLE)
+        fr.collections["variables"].append(var)
+        if var._trainable:
+            fr.collections["trainable_variables"].append(var)
+    else:
+        add_variable(fr, var, collections, var._trainable)
     if regularizer is None:
         regularizer = scope._regularizer
     if regularizer is not None:
