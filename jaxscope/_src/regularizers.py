@@ -24,30 +24,28 @@ def _check_scale(scale, what: str) -> None:
         raise ValueError(f"Setting a scale less than 0 on a regularizer: {scale}.")
 
 
-def l1_regularizer(scale: float):
-    """``w -> scale * sum(|w|)``. TF1 equivalent: tf.contrib.layers.l1_regularizer"""
-    _check_scale(scale, "l1_regularizer")
+def _scaled(scale: float, what: str, penalty):
+    """``w -> scale * penalty(w)`` in ``w``'s dtype; ``None`` (disabled) for a scale of 0."""
+    _check_scale(scale, what)
     if scale == 0.0:
         return lambda _: None
 
-    def l1(w):
+    def regularizer(w):
         w = jnp.asarray(w)
-        return jnp.asarray(scale, w.dtype) * jnp.sum(jnp.abs(w))
+        return jnp.asarray(scale, w.dtype) * penalty(w)
 
-    return l1
+    regularizer.__name__ = what.removesuffix("_regularizer")  # names the loss: "w/Regularizer/l2"
+    return regularizer
+
+
+def l1_regularizer(scale: float):
+    """``w -> scale * sum(|w|)``. TF1 equivalent: tf.contrib.layers.l1_regularizer"""
+    return _scaled(scale, "l1_regularizer", lambda w: jnp.sum(jnp.abs(w)))
 
 
 def l2_regularizer(scale: float):
     """``w -> scale * sum(w**2) / 2``. TF1 equivalent: tf.contrib.layers.l2_regularizer"""
-    _check_scale(scale, "l2_regularizer")
-    if scale == 0.0:
-        return lambda _: None
-
-    def l2(w):
-        w = jnp.asarray(w)
-        return jnp.asarray(scale, w.dtype) * (jnp.sum(jnp.square(w)) / 2)
-
-    return l2
+    return _scaled(scale, "l2_regularizer", lambda w: jnp.sum(jnp.square(w)) / 2)
 
 
 def l1_l2_regularizer(scale_l1: float = 1.0, scale_l2: float = 1.0):
