@@ -32,11 +32,9 @@ AUTO_REUSE = _ReuseMode.AUTO_REUSE
 """Reuse mode that creates a variable when missing and returns the existing one otherwise."""
 
 _LATER = {
-    "regularizer": "regularizers",
     "partitioner": "partitioned variables",
     "custom_getter": "custom getters",
     "constraint": "constraints",
-    "collections": "collections",
 }
 
 

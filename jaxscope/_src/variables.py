@@ -606,6 +606,3 @@ def _name_hash(name: str) -> tuple[int, int]:
 
 def _is_concrete(x) -> bool:
     return not isinstance(x, jax.core.Tracer)
-
-
-__all__ = ["Variable", "get_variable", "initial_values", "DRAW", "CONST", "_is_concrete"]
