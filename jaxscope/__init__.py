@@ -1,27 +1,41 @@
 """jaxscope: TensorFlow 1's variable model (variable_scope, get_variable, reuse) as pure JAX."""
 
 from jaxscope import initializers as initializers
+from jaxscope._src.assign import assign as assign
+from jaxscope._src.assign import assign_add as assign_add
+from jaxscope._src.assign import assign_sub as assign_sub
+from jaxscope._src.assign import scatter_add as scatter_add
+from jaxscope._src.assign import scatter_update as scatter_update
 from jaxscope._src.collections import GraphKeys as GraphKeys
 from jaxscope._src.collections import add_to_collection as add_to_collection
 from jaxscope._src.collections import get_collection as get_collection
 from jaxscope._src.collections import global_variables as global_variables
 from jaxscope._src.collections import trainable_variables as trainable_variables
+from jaxscope._src.errors import AssignDtypeError as AssignDtypeError
+from jaxscope._src.errors import AssignShapeError as AssignShapeError
 from jaxscope._src.errors import DtypeMismatchError as DtypeMismatchError
 from jaxscope._src.errors import DuplicateNameError as DuplicateNameError
+from jaxscope._src.errors import ImmutableVariableError as ImmutableVariableError
 from jaxscope._src.errors import InitializerError as InitializerError
 from jaxscope._src.errors import InvalidNameError as InvalidNameError
 from jaxscope._src.errors import JaxscopeError as JaxscopeError
 from jaxscope._src.errors import MissingVariableError as MissingVariableError
 from jaxscope._src.errors import OutsideTransformError as OutsideTransformError
+from jaxscope._src.errors import ScatterIndexError as ScatterIndexError
 from jaxscope._src.errors import ScopeArgumentError as ScopeArgumentError
 from jaxscope._src.errors import ScopeNestingError as ScopeNestingError
 from jaxscope._src.errors import ScopeValueError as ScopeValueError
 from jaxscope._src.errors import ShapeMismatchError as ShapeMismatchError
+from jaxscope._src.errors import StaleVariableError as StaleVariableError
 from jaxscope._src.errors import TreeConflictError as TreeConflictError
+from jaxscope._src.errors import UnknownVariableError as UnknownVariableError
 from jaxscope._src.errors import UnusedVariablesError as UnusedVariablesError
 from jaxscope._src.errors import ValueMismatchError as ValueMismatchError
 from jaxscope._src.errors import VariableExistsError as VariableExistsError
 from jaxscope._src.errors import VariableNotFoundError as VariableNotFoundError
+from jaxscope._src.info import VariableInfo as VariableInfo
+from jaxscope._src.info import VariablesInfo as VariablesInfo
+from jaxscope._src.info import inspect as inspect
 from jaxscope._src.initializers import constant_initializer as constant_initializer
 from jaxscope._src.initializers import glorot_normal_initializer as glorot_normal_initializer
 from jaxscope._src.initializers import glorot_uniform_initializer as glorot_uniform_initializer
@@ -52,6 +66,8 @@ from jaxscope._src.scope import get_variable_scope as get_variable_scope
 from jaxscope._src.scope import name_scope as name_scope
 from jaxscope._src.scope import variable_scope as variable_scope
 from jaxscope._src.transform import Transformed as Transformed
+from jaxscope._src.transform import initialize_missing as initialize_missing
+from jaxscope._src.transform import reinitialize as reinitialize
 from jaxscope._src.transform import transform as transform
 from jaxscope._src.variables import Variable as Variable
 from jaxscope._src.variables import get_variable as get_variable
@@ -60,27 +76,38 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AUTO_REUSE",
+    "AssignDtypeError",
+    "AssignShapeError",
     "DtypeMismatchError",
     "DuplicateNameError",
     "GraphKeys",
+    "ImmutableVariableError",
     "InitializerError",
     "InvalidNameError",
     "JaxscopeError",
     "MissingVariableError",
     "OutsideTransformError",
+    "ScatterIndexError",
     "ScopeArgumentError",
     "ScopeNestingError",
     "ScopeValueError",
     "ShapeMismatchError",
+    "StaleVariableError",
     "Transformed",
     "TreeConflictError",
+    "UnknownVariableError",
     "UnusedVariablesError",
     "ValueMismatchError",
     "Variable",
     "VariableExistsError",
+    "VariableInfo",
     "VariableNotFoundError",
     "VariableScope",
+    "VariablesInfo",
     "add_to_collection",
+    "assign",
+    "assign_add",
+    "assign_sub",
     "constant_initializer",
     "get_collection",
     "get_regularization_loss",
@@ -93,7 +120,9 @@ __all__ = [
     "he_normal",
     "he_uniform",
     "identity_initializer",
+    "initialize_missing",
     "initializers",
+    "inspect",
     "l1_l2_regularizer",
     "l1_regularizer",
     "l2_regularizer",
@@ -105,10 +134,12 @@ __all__ = [
     "orthogonal_initializer",
     "random_normal_initializer",
     "random_uniform_initializer",
+    "reinitialize",
+    "scatter_add",
+    "scatter_update",
     "trainable_variables",
     "transform",
     "truncated_normal_initializer",
-    "uniform_unit_scaling_initializer",
     "variable_scope",
     "variance_scaling_initializer",
     "zeros_initializer",

@@ -193,6 +193,84 @@ class UnusedVariablesError(JaxscopeError, ValueError):
         )
 
 
+class AssignShapeError(JaxscopeError, ValueError):
+    """An assign or scatter value does not fit the variable's shape (TF1: ``ValueError``)."""
+
+    def __init__(self, name: str, op: str, shape, expected, fix: str):
+        self.name, self.shape, self.expected = name, shape, expected
+        super().__init__(
+            f'{op} to variable "{name}": the value has shape {_fmt_shape(shape)}, but {expected}.'
+            f"\n{fix}"
+        )
+
+
+class AssignDtypeError(JaxscopeError, TypeError):
+    """An assign value or index has the wrong dtype; TF1 never casts (``TypeError``)."""
+
+    def __init__(self, name: str, op: str, what: str, dtype, expected):
+        self.name, self.dtype, self.expected = name, dtype, expected
+        fix = (
+            "Pass int32 or int64 indices: jnp.asarray(indices, jnp.int32)."
+            if what == "the indices"
+            else f"Cast it yourself: value.astype(jnp.{expected})."
+        )
+        super().__init__(
+            f'{op} to variable "{name}": {what} has dtype {dtype}, but {expected} is needed, and '
+            f"TF1 never casts here.\n{fix}"
+        )
+
+
+class ScatterIndexError(JaxscopeError, IndexError):
+    """A scatter index is outside ``[0, rows)`` (TF1: ``InvalidArgumentError`` at run time)."""
+
+    def __init__(self, name: str, op: str, index: int, rows: int):
+        self.name, self.index, self.rows = name, index, rows
+        super().__init__(
+            f'{op} to variable "{name}": index {index} is not in [0, {rows}). TF1 does not wrap '
+            "negative indices either. Fix the indices (e.g. jnp.where(i < 0, i + rows, i))."
+        )
+
+
+class StaleVariableError(JaxscopeError, RuntimeError):
+    """A variable handle was used after the ``init``/``apply`` call that made it."""
+
+    def __init__(self, name: str, op: str):
+        self.name = name
+        super().__init__(
+            f'{op} of variable "{name}": this handle belongs to another init/apply call (it '
+            "escaped the function that created it). Fetch the variable again inside the current "
+            "call with jaxscope.get_variable."
+        )
+
+
+class ImmutableVariableError(JaxscopeError, RuntimeError):
+    """``apply`` was not allowed to change the collection of an assigned variable."""
+
+    def __init__(self, name: str, op: str, collection: str, mutable):
+        self.name, self.collection = name, collection
+        allowed = "nothing" if not mutable else f"only {sorted(mutable)}"
+        super().__init__(
+            f'{op} to variable "{name}" (in variables[{collection!r}]) inside apply(), which may '
+            f"change {allowed}. apply() is pure: it returns the new values instead of mutating "
+            "its input. Ask for them:\n"
+            f"    out, variables = f.apply(variables, *args, mutable=True)          # any variable\n"
+            f"    out, variables = f.apply(variables, *args, mutable=[{collection!r}])"
+        )
+
+
+class UnknownVariableError(JaxscopeError, ValueError):
+    """A selection names variables that the tree (or program) does not hold."""
+
+    def __init__(self, names: list[str], available: list[str], what: str):
+        self.names = names
+        near = ", ".join(available[:8]) + (", ..." if len(available) > 8 else "")
+        super().__init__(
+            f"{what}: no variable named {', '.join(map(repr, names))}. The variables are: "
+            f"{near or 'none'}.\nUse the names without the collection ('dense/w', not "
+            "'params/dense/w'), or select by a scope regex string: 'dense/'."
+        )
+
+
 class OutsideTransformError(JaxscopeError, RuntimeError):
     """A jaxscope function that needs a variable store was called outside ``transform``."""
 

@@ -32,10 +32,13 @@ class Frame:
     variables tree: ``{"params": {...}, "state": {...}}``.
     """
 
-    def __init__(self, mode: str, provided: Mapping[str, Any] | None = None):
+    def __init__(
+        self, mode: str, provided: Mapping[str, Any] | None = None, mutable: frozenset = frozenset()
+    ):
         from jaxscope._src.scope import VariableScope
 
         self.mode = mode
+        self.mutable = mutable  # APPLY: the collections ("params", "state") assigns may change
         self.provided = provided if provided is not None else {}
         self.names = NameRegistry()
         self.root_scope = VariableScope(False)
@@ -48,6 +51,8 @@ class Frame:
         self.collections: dict[str, list] = {"variables": [], "trainable_variables": []}
         self.item_names: dict[int, str] = {}
         self.specs: list = []  # COLLECT: (variable, how to make its value, initializer)
+        self.initial: dict[str, Any] = {}  # node -> value before its first assign in this call
+        self.constraints: dict[str, Any] = {}  # node -> constraint function
         self._last_parent: str | None = None  # find()'s last parent subtree, for its siblings
         self._last_collection: str | None = None
         self._last_tree: Any = None

@@ -34,7 +34,6 @@ AUTO_REUSE = _ReuseMode.AUTO_REUSE
 _LATER = {
     "partitioner": "partitioned variables",
     "custom_getter": "custom getters",
-    "constraint": "constraints",
 }
 
 
@@ -304,8 +303,8 @@ class variable_scope:
       initializer, regularizer, dtype: defaults for ``get_variable`` in this scope and its
         sub-scopes.
       values, caching_device, use_resource: accepted for TF1 compatibility; no effect in JAX.
-      partitioner, custom_getter, constraint: not supported yet
-        (``NotImplementedError`` when given).
+      constraint: default for ``get_variable`` in this scope only (not inherited, as in TF1).
+      partitioner, custom_getter: not supported yet (``NotImplementedError`` when given).
       auxiliary_name_scope: if False, no name scope is opened.
 
     Yields:
@@ -344,7 +343,6 @@ class variable_scope:
         del values  # only picked a tf.Graph in TF1
         _not_yet("partitioner", partitioner)
         _not_yet("custom_getter", custom_getter)
-        _not_yet("constraint", constraint)
         if default_name is None and name_or_scope is None:
             raise errors.ScopeArgumentError(
                 "variable_scope needs a name: If default_name is None then name_or_scope is "

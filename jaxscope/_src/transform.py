@@ -19,6 +19,7 @@ errors).
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
@@ -27,6 +28,7 @@ import jax.numpy as jnp
 
 from jaxscope._src import errors, frame
 from jaxscope._src.variables import CONST, _is_concrete, initial_values, leaf_names
+from jaxscope._src.variables import _lookup as lookup
 
 COLLECTIONS = ("params", "state")
 
@@ -48,7 +50,12 @@ def transform(fn: Callable[..., Any], *, allow_unused: bool = False) -> Transfor
 
     Returns:
       ``Transformed(init, apply)`` with ``init(rng, *args, **kwargs) -> variables`` and
-      ``apply(variables, *args, rng=None, **kwargs) -> out``. ``variables`` is a nested dict:
+      ``apply(variables, *args, rng=None, mutable=False, **kwargs) -> out``. With
+      ``mutable=True`` (or a list of collections, ``["state"]``) ``apply`` may run ``assign``
+      and friends and returns ``(out, new_variables)``: the whole tree, with the assigned
+      variables' final values (under ``jax.jit(..., donate_argnums=0)`` they reuse the input
+      buffers). ``init`` always returns the initial values, never values assigned in the body
+      (as TF1's ``global_variables_initializer``). ``variables`` is a nested dict:
       trainable variables under ``"params"``, the others under ``"state"``, keyed by the parts of
       the variable name (``"two_layers/h1/weights"`` is ``["params"]["two_layers"]["h1"]["weights"]``).
 
@@ -71,48 +78,195 @@ def transform(fn: Callable[..., Any], *, allow_unused: bool = False) -> Transfor
 
     @functools.wraps(fn)
     def init(rng, *args, **kwargs) -> dict[str, Any]:
-        if rng is None:
-            raise TypeError(
-                "init needs a PRNG key for the random initializers: f.init(jax.random.key(0), ...)"
-            )
-        collect = frame.Frame(frame.COLLECT)
-
-        def run():
-            with frame.running(collect):
-                fn(*args, **kwargs)
-
-        jax.eval_shape(run)
-        values = initial_values(collect.specs, rng)
-        again = False
-        for var, kind, _ in collect.specs:
-            if kind == CONST:
-                if _is_concrete(var._value):
-                    values[var._node] = jnp.asarray(var._value)
-                else:
-                    again = True
-        variables = collect.variables
-        if again:
-            fr = frame.Frame(frame.INIT, provided=_nest(variables, values))
-            with frame.running(fr):
-                fn(*args, **kwargs)
-            variables = fr.variables
-            values = {node: var._value for node, var in variables.items()}
-        return _nest(variables, values)
+        return _initialize(fn, {}, rng, args, kwargs, allow_unused)
 
     @functools.wraps(fn)
-    def apply(variables: Mapping[str, Any], *args, rng=None, **kwargs):
+    def apply(variables: Mapping[str, Any], *args, rng=None, mutable=False, **kwargs):
         del rng  # reserved for random ops inside the model
         _check_collections(variables)
-        fr = frame.Frame(frame.APPLY, provided=variables)
+        fr = frame.Frame(frame.APPLY, provided=variables, mutable=_mutable(mutable))
         with frame.running(fr):
             out = fn(*args, **kwargs)
         # Every variable of an apply run was looked up, so the counts tell if anything is unused.
         if not allow_unused and len(fr.variables) != len(jax.tree_util.tree_leaves(variables)):
             unused = [n for n in leaf_names(variables) if n.split("/", 1)[1] not in fr.variables]
             raise errors.UnusedVariablesError(unused)
-        return out
+        if mutable is False or mutable is None:
+            return out
+        updates = {node: fr.variables[node] for node in fr.initial}
+        return out, _replace(variables, {n: v._value for n, v in updates.items()}, updates)
 
+    del apply.__wrapped__  # jax.jit(f.apply, static_argnames="mutable") needs apply's signature
+    init._jaxscope = (fn, allow_unused)  # read by initialize_missing / reinitialize
     return Transformed(init, apply)
+
+
+def _initialize(fn, provided, rng, args, kwargs, allow_unused) -> dict[str, Any]:
+    """``provided`` plus initial values for every variable of ``fn`` that it lacks."""
+    if rng is None:
+        raise TypeError(
+            "init needs a PRNG key for the random initializers: f.init(jax.random.key(0), ...)"
+        )
+    collect = frame.Frame(frame.COLLECT)
+
+    def run():
+        with frame.running(collect):
+            fn(*args, **kwargs)
+
+    jax.eval_shape(run)
+    variables = collect.variables
+    kept: dict[str, Any] = {}
+    if provided:
+        _check_collections(provided)
+        check = frame.Frame(frame.APPLY, provided=provided)
+        for node, var in variables.items():
+            found = check.find(node, "params" if var._trainable else "state")
+            if found is not frame.MISSING:
+                lookup(check, var, found)  # the same shape / dtype / collection checks as apply
+                kept[node] = found
+        if not allow_unused and len(kept) != len(jax.tree_util.tree_leaves(provided)):
+            raise errors.UnusedVariablesError(
+                [n for n in leaf_names(provided) if n.split("/", 1)[1] not in kept]
+            )
+    specs = [spec for spec in collect.specs if spec[0]._node not in kept]
+    values = dict(kept)
+    values.update(initial_values(specs, rng))
+    again = False
+    for var, kind, _ in specs:
+        if kind == CONST:
+            value = collect.initial.get(var._node, var._value)
+            if _is_concrete(value):
+                values[var._node] = jnp.asarray(value)
+            else:
+                again = True
+    if again:
+        fr = frame.Frame(frame.INIT, provided=_nest(variables, values))
+        with frame.running(fr):
+            fn(*args, **kwargs)
+        variables = fr.variables
+        values = {node: fr.initial.get(node, var._value) for node, var in variables.items()}
+        values.update(kept)
+    return _nest(variables, values)
+
+
+def initialize_missing(f: Transformed, variables, rng, *args, **kwargs) -> dict[str, Any]:
+    """Fills in the variables that a partial tree lacks; every given value is kept as it is.
+
+    For fine-tuning: restore a pretrained body, then initialize only the new head. Given values
+    are checked like ``apply`` checks them (shape, dtype, collection; entries the program never
+    uses are an error unless ``transform(..., allow_unused=True)``). New values are the ones
+    ``f.init(rng, ...)`` would give them (each variable's key depends only on ``rng`` and its name).
+
+    Example:
+      >>> import jax, jaxscope as js
+      >>> def model(x):
+      ...     body = js.get_variable("body/w", [3, 3])
+      ...     return x @ body @ js.get_variable("head/w", [3, 2])
+      >>> f = js.transform(model)
+      >>> x = jax.numpy.ones([1, 3])
+      >>> pretrained = {"params": {"body": f.init(jax.random.key(1), x)["params"]["body"]}}
+      >>> variables = js.initialize_missing(f, pretrained, jax.random.key(0), x)
+      >>> variables["params"]["body"]["w"] is pretrained["params"]["body"]["w"]
+      True
+      >>> variables["params"]["head"]["w"].shape
+      (3, 2)
+
+    TF1 equivalent: tf.compat.v1.variables_initializer(var_list) for the uninitialized ones
+    """
+    fn, allow_unused = _program(f, "initialize_missing")
+    return _initialize(fn, variables, rng, args, kwargs, allow_unused)
+
+
+def reinitialize(f: Transformed, variables, select, rng, *args, **kwargs) -> dict[str, Any]:
+    """Re-initializes the selected variables and keeps every other value bit for bit.
+
+    Args:
+      f: the transformed function.
+      variables: the current tree.
+      select: the variables to re-initialize: a list of names (``"two_layers/h1/weights"``, a
+        trailing ``:0`` is allowed), or a regex string matched from the start of each name (as
+        TF1's ``get_collection(..., scope=...)``), or a predicate ``name -> bool``.
+      rng, *args, **kwargs: as for ``f.init``.
+
+    Returns:
+      A new tree; the selected variables get the values ``f.init(rng, *args)`` would give them.
+
+    TF1 equivalent: tf.compat.v1.variables_initializer([v_6, v_7, v_8])
+    """
+    fn, allow_unused = _program(f, "reinitialize")
+    if isinstance(select, str):
+        pattern = re.compile(select)
+        chosen = lambda name: pattern.match(name) is not None  # noqa: E731
+    elif callable(select):
+        chosen = select
+    else:
+        names = {n.removesuffix(":0") for n in select}
+        known = {n.split("/", 1)[1] for n in leaf_names(variables)}
+        if names - known:
+            raise errors.UnknownVariableError(sorted(names - known), sorted(known), "reinitialize")
+        chosen = names.__contains__
+    kept = {}
+    for leaf in leaf_names(variables):
+        collection, name = leaf.split("/", 1)
+        if not chosen(name):
+            kept[name] = (collection, _get(variables[collection], name))
+    tree: dict[str, Any] = {}
+    for name, (collection, value) in kept.items():
+        sub = tree.setdefault(collection, {})
+        *parents, last = name.split("/")
+        for p in parents:
+            sub = sub.setdefault(p, {})
+        sub[last] = value
+    return _initialize(fn, tree, rng, args, kwargs, allow_unused)
+
+
+def _program(f, what):
+    try:
+        return f.init._jaxscope
+    except AttributeError:
+        raise TypeError(
+            f"{what} takes the Transformed returned by jaxscope.transform, got {type(f).__name__}."
+        ) from None
+
+
+def _get(tree, name):
+    for part in name.split("/"):
+        tree = tree[part]
+    return tree
+
+
+def _mutable(mutable) -> frozenset:
+    if mutable is True:
+        return frozenset(COLLECTIONS)
+    if mutable is False or mutable is None:
+        return frozenset()
+    if isinstance(mutable, jax.core.Tracer):
+        raise TypeError(
+            "apply's mutable= was traced by jax.jit; make it static: "
+            "jax.jit(f.apply, static_argnames='mutable'), or "
+            "jax.jit(functools.partial(f.apply, mutable=True))."
+        )
+    names = frozenset([mutable] if isinstance(mutable, str) else mutable)
+    if not names <= set(COLLECTIONS):
+        raise ValueError(
+            f"mutable={mutable!r}: the collections of a variables tree are 'params' "
+            "(trainable) and 'state' (trainable=False); use mutable=True, ['state'] or ['params']."
+        )
+    return names
+
+
+def _replace(tree, values: dict[str, Any], variables: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``tree`` with ``values[node]`` at each node's path; untouched subtrees shared."""
+    out = dict(tree)
+    for node, value in values.items():
+        collection = "params" if variables[node]._trainable else "state"
+        sub = out[collection] = dict(out[collection])
+        *parents, leaf = node.split("/")
+        for p in parents:
+            sub[p] = dict(sub[p])
+            sub = sub[p]
+        sub[leaf] = value
+    return out
 
 
 def _nest(variables: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:

@@ -69,7 +69,8 @@ class Variable:
         expected_shape, import_scope: accepted for TF1 compatibility; no effect in JAX.
       collections: the collections to file it in (replacing ``[GLOBAL_VARIABLES]``;
         ``TRAINABLE_VARIABLES`` is added when trainable), as in TF1.
-      constraint: not supported yet (``NotImplementedError`` when given).
+      constraint: a function ``value -> value`` that ``VariablesInfo.apply_constraints``
+        applies after an optimizer step, as TF1's optimizers did.
 
     Example:
       >>> import jax, jaxscope as js
@@ -108,7 +109,6 @@ class Variable:
                 name or "Variable", "initial_value must be specified.",
                 "Pass a value or a zero-argument callable: jaxscope.Variable(jnp.zeros([3]))."
             )  # fmt: skip
-        _not_yet("constraint", constraint)
         fr = frame.current("Variable")
         node = fr.names.new_node("Variable" if name is None else name)
         trainable = True if trainable is None else bool(trainable)
@@ -134,6 +134,8 @@ class Variable:
             _record(fr, self, CONST, None)
         fr.register(self)
         add_variable(fr, self, collections, trainable)
+        if constraint is not None:
+            _set_constraint(fr, node, constraint)
 
     def _setup(self, node, key, trainable):
         self._node, self._key, self._trainable = node, key, trainable
@@ -224,6 +226,40 @@ class Variable:
     __gt__, _ = _binary(operator.gt)
     __ge__, _ = _binary(operator.ge)
     del _
+
+    # -- TF1 updates (see jaxscope._src.assign) ------------------------------------------------
+    def assign(self, value, use_locking=False, name=None, read_value=True):
+        """``jaxscope.assign(self, value)``: later reads see ``value``. TF1: Variable.assign"""
+        return _assign.assign(self, value, None, use_locking, name, read_value)
+
+    def assign_add(self, delta, use_locking=False, name=None, read_value=True):
+        """``jaxscope.assign_add(self, delta)``. TF1: Variable.assign_add"""
+        return _assign.assign_add(self, delta, use_locking, name, read_value)
+
+    def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
+        """``jaxscope.assign_sub(self, delta)``. TF1: Variable.assign_sub"""
+        return _assign.assign_sub(self, delta, use_locking, name, read_value)
+
+    def scatter_update(self, sparse_delta, use_locking=False, name=None):
+        """Rows ``sparse_delta.indices`` become ``sparse_delta.values`` (an IndexedSlices-like
+        object). TF1: Variable.scatter_update"""
+        return _assign.scatter_update(self, sparse_delta.indices, sparse_delta.values)
+
+    def scatter_add(self, sparse_delta, use_locking=False, name=None):
+        """Adds ``sparse_delta.values`` to rows ``sparse_delta.indices``. TF1: Variable.scatter_add"""
+        return _assign.scatter_add(self, sparse_delta.indices, sparse_delta.values)
+
+    def initialized_value(self) -> jax.Array:
+        """The value this variable had before any assign in this call.
+
+        In ``init`` that is its initial value, so ``Variable(w.initialized_value() * 2)`` starts
+        at twice ``w``'s initial value; in ``apply`` (where the new variable is just looked up)
+        it is the value ``w`` was given.
+
+        TF1 equivalent: tf.compat.v1.Variable.initialized_value
+        """
+        value = frame.current("initialized_value").initial.get(self._node, self._value)
+        return jnp.zeros(self._shape, canonical(self._dtype)) if value is None else value
 
     def __neg__(self):
         return -self.value
@@ -405,9 +441,13 @@ def get_variable(
         ``REGULARIZATION_LOSSES`` (see ``get_regularization_loss``).
       collections: replaces ``[GLOBAL_VARIABLES]``; ``TRAINABLE_VARIABLES`` is added when
         trainable. On reuse, as in TF1, regularizer/collections/trainable are ignored.
-      caching_device, validate_shape, use_resource, synchronization, aggregation: accepted for
-        TF1 compatibility; no effect in JAX.
-      partitioner, custom_getter, constraint: not supported yet (``NotImplementedError``).
+      constraint: a function ``value -> value`` applied after each optimizer step by
+        ``VariablesInfo.apply_constraints`` (default: the scope's), as TF1's optimizers did.
+      validate_shape: if False, ``apply`` accepts a stored value of any shape (one changed by
+        ``assign(..., validate_shape=False)``).
+      caching_device, use_resource, synchronization, aggregation: accepted for TF1
+        compatibility; no effect in JAX.
+      partitioner, custom_getter: not supported yet (``NotImplementedError``).
 
     Returns:
       The :class:`Variable` handle (the same object for every lookup in one call).
@@ -427,12 +467,9 @@ def get_variable(
     TF1 equivalent: tf.compat.v1.get_variable
     """
     fr = frame.current("get_variable")
-    if partitioner or custom_getter or constraint:
-        for arg, value in (
-            ("partitioner", partitioner), ("custom_getter", custom_getter),
-            ("constraint", constraint),
-        ):  # fmt: skip
-            _not_yet(arg, value)
+    if partitioner or custom_getter:
+        _not_yet("partitioner", partitioner)
+        _not_yet("custom_getter", custom_getter)
     if not isinstance(name, str):
         raise TypeError(f"get_variable name must be a str, got {type(name).__name__} ({name!r}).")
     scope = fr.var_scope
@@ -508,6 +545,8 @@ def get_variable(
     if fr.mode is not frame.COLLECT:
         found = fr.find(node, "params" if var._trainable else "state")
     if fr.mode is frame.APPLY or found is not frame.MISSING:
+        if not validate_shape:
+            var._shape = None  # accept any stored shape (see assign(validate_shape=False))
         _lookup(fr, var, found)
     elif from_value:
         if fr.mode == frame.INIT:
@@ -532,7 +571,20 @@ def get_variable(
         regularizer = scope._regularizer
     if regularizer is not None:
         regularize(fr, var, regularizer)
+    if constraint is None:
+        constraint = scope._constraint
+    if constraint is not None:
+        _set_constraint(fr, node, constraint)
     return var
+
+
+def _set_constraint(fr: frame.Frame, node: str, constraint) -> None:
+    if not callable(constraint):
+        raise errors.ScopeValueError(
+            f'The `constraint` argument of variable "{node}" must be a callable (value -> value), '
+            f"got {constraint!r}; e.g. constraint=lambda w: jnp.clip(w, -1.0, 1.0)."
+        )
+    fr.constraints[node] = constraint
 
 
 def _jax_style(initializer):
@@ -606,3 +658,6 @@ def _name_hash(name: str) -> tuple[int, int]:
 
 def _is_concrete(x) -> bool:
     return not isinstance(x, jax.core.Tracer)
+
+
+from jaxscope._src import assign as _assign  # noqa: E402  (assign needs Variable defined first)

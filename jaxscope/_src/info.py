@@ -1,0 +1,237 @@
+"""What a program's variables are, without running it: ``inspect`` and ``VariablesInfo``.
+
+``inspect(f, *args)`` traces ``f`` abstractly (``jax.eval_shape``: no FLOPs, no memory for
+values) and lists every variable with its TF1 metadata. On top of it: a summary table, boolean
+masks and string labels shaped like the variables tree (for ``optax.masked`` /
+``optax.multi_transform``, selected by collection or scope regex as TF1's
+``var_list=tf.get_collection(TRAINABLE_VARIABLES, scope="generator")``), and
+``apply_constraints`` for the ``constraint=`` functions TF1's optimizers applied after each step.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
+
+import jax
+import numpy as np
+
+from jaxscope._src import errors, frame
+from jaxscope._src.dtypes import canonical
+from jaxscope._src.variables import CONST, Variable, _TFStyle
+
+
+class VariableInfo(NamedTuple):
+    """One variable: ``name`` (TF1's, without ``:0``) and where it lives in the tree (``path``)."""
+
+    name: str
+    path: tuple[str, ...]
+    shape: tuple[int, ...]
+    dtype: np.dtype
+    trainable: bool
+    collections: tuple[str, ...]
+    initializer: str
+    constraint: Callable | None
+    created_at: str | None
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    @property
+    def nbytes(self) -> int:
+        return self.size * self.dtype.itemsize
+
+
+class VariablesInfo(tuple):
+    """The :class:`VariableInfo` of every variable, in creation order (a tuple)."""
+
+    def select(self, collection: str | None = None, scope: str | None = None) -> VariablesInfo:
+        """The variables in ``collection`` (a ``GraphKeys`` key or your own) whose name matches
+        the regex ``scope`` from its start -- TF1's ``get_collection(collection, scope)``."""
+        pattern = re.compile(scope) if scope is not None else None
+        return VariablesInfo(
+            v
+            for v in self
+            if (collection is None or collection in v.collections)
+            and (pattern is None or pattern.match(v.name))
+        )
+
+    def mask(self, collection: str | None = None, scope: str | None = None) -> dict[str, Any]:
+        """A tree of bools shaped like the variables tree: True where ``select`` picks.
+
+        Example: ``optax.masked(optax.adam(1e-3), info.mask(scope="generator")["params"])``.
+        """
+        chosen = {v.name for v in self.select(collection, scope)}
+        return self._tree(lambda v: v.name in chosen)
+
+    def labels(self, rules: Mapping[str, str], default: str | None = None) -> dict[str, Any]:
+        """A tree of labels for ``optax.multi_transform``: the first scope regex in ``rules``
+        that matches a variable's name gives its label, else ``default``.
+
+        Example: ``info.labels({"generator/": "gen", "discriminator/": "disc"})["params"]``.
+        """
+        compiled = [(re.compile(k), label) for k, label in rules.items()]
+
+        def label(v: VariableInfo) -> str:
+            for pattern, name in compiled:
+                if pattern.match(v.name):
+                    return name
+            if default is None:
+                raise errors.UnknownVariableError(
+                    [v.name], list(rules), "labels: no rule matches, and no default= was given;"
+                    " the rules are"
+                )  # fmt: skip
+            return default
+
+        return self._tree(label)
+
+    def apply_constraints(self, variables: Mapping[str, Any]) -> dict[str, Any]:
+        """Each constrained variable's value replaced by ``constraint(value)`` (jit-friendly).
+
+        Call it after every optimizer update, as TF1's ``Optimizer.apply_gradients`` did.
+        """
+        out = dict(variables)
+        for v in self:
+            if v.constraint is None:
+                continue
+            collection, *parents, leaf = v.path
+            if collection not in out:
+                continue
+            sub = out[collection] = dict(out[collection])
+            for p in parents:
+                sub[p] = dict(sub[p])
+                sub = sub[p]
+            sub[leaf] = v.constraint(sub[leaf])
+        return out
+
+    def summary(self, depth: int = 2) -> str:
+        """A table: each variable, then parameter counts and bytes per scope (down to ``depth``
+        levels) and totals."""
+        rows = [("name", "shape", "dtype", "params", "bytes", "trainable", "created at")]
+        for v in self:
+            rows.append((
+                v.name, str(v.shape), str(v.dtype), f"{v.size:,}", _bytes(v.nbytes),
+                "yes" if v.trainable else "no", v.created_at or "",
+            ))  # fmt: skip
+        scopes: dict[str, list[int]] = {}
+        for v in self:
+            parts = v.name.split("/")[:-1]
+            for i in range(1, min(depth, len(parts)) + 1):
+                total = scopes.setdefault("/".join(parts[:i]), [0, 0])
+                total[0] += v.size
+                total[1] += v.nbytes
+        out = [_table(rows)]
+        if scopes:
+            out.append(_table([("scope", "params", "bytes")] + [
+                (k, f"{n:,}", _bytes(b)) for k, (n, b) in sorted(scopes.items())
+            ]))  # fmt: skip
+        trainable = sum(v.size for v in self if v.trainable)
+        total = sum(v.size for v in self)
+        out.append(
+            f"Total: {total:,} parameters ({trainable:,} trainable, {total - trainable:,} not) in "
+            f"{len(self)} variables, {_bytes(sum(v.nbytes for v in self))}."
+        )
+        return "\n\n".join(out)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def _tree(self, fn: Callable[[VariableInfo], Any]) -> dict[str, Any]:
+        tree: dict[str, Any] = {"params": {}}
+        for v in self:
+            sub = tree
+            for p in v.path[:-1]:
+                sub = sub.setdefault(p, {})
+            sub[v.path[-1]] = fn(v)
+        return tree
+
+
+def inspect(f, *args, **kwargs) -> VariablesInfo:
+    """Lists the variables ``f`` creates for these inputs, without running any FLOPs.
+
+    Args:
+      f: a ``Transformed`` (from :func:`transform`) or the plain model function.
+      *args, **kwargs: example inputs (arrays or ``jax.ShapeDtypeStruct``).
+
+    Returns:
+      A :class:`VariablesInfo`: name, tree path, shape, dtype, trainable, collections,
+      initializer, constraint and creation site of each variable; ``print`` it for a table.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> def model(x):
+      ...     with js.variable_scope("dense"):
+      ...         return x @ js.get_variable("w", [3, 2]) + js.get_variable("b", [2])
+      >>> info = js.inspect(js.transform(model), jax.ShapeDtypeStruct((1, 3), jnp.float32))
+      >>> [(v.name, v.shape, v.trainable) for v in info]
+      [('dense/w', (3, 2), True), ('dense/b', (2,), True)]
+      >>> info.mask(scope="dense/w")
+      {'params': {'dense': {'w': True, 'b': False}}}
+
+    TF1 equivalent: tf.compat.v1.global_variables() / get_collection after building the graph
+    """
+    fn = f.init._jaxscope[0] if hasattr(getattr(f, "init", None), "_jaxscope") else f
+    collect = frame.Frame(frame.COLLECT)
+
+    def run():
+        with frame.running(collect):
+            fn(*args, **kwargs)
+
+    jax.eval_shape(run)
+    how = {var._node: (kind, init) for var, kind, init in collect.specs}
+    member: dict[str, list[str]] = {}
+    for key, items in collect.collections.items():
+        for item in items:
+            if isinstance(item, Variable):
+                member.setdefault(item._node, []).append(key)
+    return VariablesInfo(
+        VariableInfo(
+            name=node,
+            path=("params" if var._trainable else "state", *node.split("/")),
+            shape=tuple(var._shape),
+            dtype=canonical(var._dtype),
+            trainable=var._trainable,
+            collections=tuple(member.get(node, ())),
+            initializer=_describe(*how.get(node, (CONST, None))),
+            constraint=collect.constraints.get(node),
+            created_at=errors.where(var._created_at),
+        )
+        for node, var in collect.variables.items()
+    )
+
+
+def _describe(kind: str, initializer) -> str:
+    if kind == CONST:
+        return "initial value"
+    if isinstance(initializer, _TFStyle):
+        initializer = initializer.fn
+    if hasattr(initializer, "__dataclass_fields__"):
+        return repr(initializer)
+    return getattr(initializer, "__qualname__", None) or repr(initializer)
+
+
+def _bytes(n: int) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:,} B" if unit == "B" else f"{n:,.1f} {unit}"
+        n /= 1024
+    return ""
+
+
+def _table(rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    numeric = [all(_is_num(r[i]) for r in rows[1:]) for i in range(len(rows[0]))]
+    lines = []
+    for r in rows:
+        cells = [
+            c.rjust(w) if num else c.ljust(w) for c, w, num in zip(r, widths, numeric, strict=True)
+        ]
+        lines.append("  ".join(cells).rstrip())
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _is_num(cell: str) -> bool:
+    return bool(cell) and (cell[0].isdigit()) and not cell.startswith("(")
