@@ -7,7 +7,8 @@ Under ``jax.jit(..., donate_argnums=0)`` XLA writes the updated buffers in place
 
 Shapes and dtypes follow TF1 (ref variables): the value must have the variable's exact shape
 (``validate_shape=False`` lets ``assign`` change it), Python numbers and lists convert to the
-variable's dtype, arrays of another dtype are an error.
+variable's dtype (numpy arrays too, as TF1 converts them), JAX arrays of another dtype are an
+error (TF1 never casts a tensor).
 """
 
 from __future__ import annotations
@@ -115,8 +116,7 @@ def _store(ref: Variable, value, op: str, read_value: bool):
             raise errors.ImmutableVariableError(node, op, collection, fr.mutable)
     if node not in fr.initial:
         fr.initial[node] = ref._value
-    ref._value = value
-    ref._shape = tuple(value.shape)
+    ref._value = value  # the static shape stays the declared one, as in TF1 (R08.10)
     return value if read_value else None
 
 
@@ -129,11 +129,11 @@ def _convert(ref: Variable, value, op: str, what: str = "the value"):
     if isinstance(value, Variable):
         value = value.value
     dtype = canonical(ref._dtype)
-    if isinstance(value, (jax.Array, np.ndarray, np.generic)) and not _weak(value):
+    if isinstance(value, jax.Array) and not _weak(value):  # a tensor: TF1 never casts it
         if canonical(value.dtype) != dtype:
             raise errors.AssignDtypeError(ref._node, op, what, canonical(value.dtype), dtype)
         return value
-    kind = np.result_type(value).kind if not _weak(value) else value.dtype.kind
+    kind = value.dtype.kind if _weak(value) else np.asarray(value).dtype.kind
     if kind not in _KIND_OK.get(_kind(dtype), "?"):
         raise errors.AssignDtypeError(ref._node, op, what, f"Python {kind!r}-kind value", dtype)
     return jnp.asarray(value, dtype)
@@ -160,7 +160,10 @@ def _same_shape(ref: Variable, value, op: str):
 def _scatter_args(ref: Variable, indices, updates, op: str):
     updates = _convert(ref, updates, op, "the updates")
     idx = indices.value if isinstance(indices, Variable) else indices
-    idx_dtype = np.result_type(idx) if not hasattr(idx, "dtype") else idx.dtype
+    if not hasattr(idx, "dtype"):
+        idx = np.asarray(idx)
+        idx = idx.astype(np.int32) if idx.dtype == np.int64 else idx  # Python ints: int32, as TF1
+    idx_dtype = idx.dtype
     if np.dtype(idx_dtype).kind not in "iu":
         raise errors.AssignDtypeError(ref._node, op, "the indices", idx_dtype, "int32 or int64")
     if not ref._shape:
