@@ -61,7 +61,8 @@ class VariablesInfo(tuple):
     def mask(self, collection: str | None = None, scope: str | None = None) -> dict[str, Any]:
         """A tree of bools shaped like the variables tree: True where ``select`` picks.
 
-        Example: ``optax.masked(optax.adam(1e-3), info.mask(scope="generator")["params"])``.
+        Note that ``optax.masked(opt, mask)`` passes the unmasked gradients through unchanged;
+        to train only the selection (TF1's ``var_list``) zero the rest, or use :meth:`labels`.
         """
         chosen = {v.name for v in self.select(collection, scope)}
         return self._tree(lambda v: v.name in chosen)
@@ -70,7 +71,12 @@ class VariablesInfo(tuple):
         """A tree of labels for ``optax.multi_transform``: the first scope regex in ``rules``
         that matches a variable's name gives its label, else ``default``.
 
-        Example: ``info.labels({"generator/": "gen", "discriminator/": "disc"})["params"]``.
+        Example -- train only the generator, as ``minimize(loss, var_list=tf.get_collection(
+        TRAINABLE_VARIABLES, scope="generator"))``::
+
+            labels = info.labels({"generator/": "train"}, default="frozen")["params"]
+            opt = optax.multi_transform({"train": optax.adam(1e-3),
+                                         "frozen": optax.set_to_zero()}, labels)
         """
         compiled = [(re.compile(k), label) for k, label in rules.items()]
 
@@ -175,11 +181,11 @@ def inspect(f, *args, **kwargs) -> VariablesInfo:
     fn = f.init._jaxscope[0] if hasattr(getattr(f, "init", None), "_jaxscope") else f
     collect = frame.Frame(frame.COLLECT)
 
-    def run():
+    def run(args, kwargs):
         with frame.running(collect):
             fn(*args, **kwargs)
 
-    jax.eval_shape(run)
+    jax.eval_shape(run, args, kwargs)
     how = {var._node: (kind, init) for var, kind, init in collect.specs}
     member: dict[str, list[str]] = {}
     for key, items in collect.collections.items():
