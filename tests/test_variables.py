@@ -214,3 +214,20 @@ def test_tf_style_and_jax_initializers_are_accepted():
     v = js.transform(fn).init(jax.random.key(0))["params"]
     np.testing.assert_array_equal(v["a"], [7, 7])
     np.testing.assert_array_equal(v["b"], np.ones((2, 2)))
+
+
+def test_initializers_with_different_values_are_never_grouped_together():
+    def fn():
+        for i in range(3):
+            with js.variable_scope(f"h{i}"):
+                js.get_variable("g", [4], initializer=js.constant_initializer(1))
+                js.get_variable("b", [4], initializer=js.constant_initializer(0))
+                js.get_variable("n", [4], initializer=js.random_normal_initializer(stddev=0.0))
+                js.get_variable(
+                    "m", [4], initializer=js.random_normal_initializer(mean=2.0, stddev=0.0)
+                )
+
+    params = js.transform(fn).init(jax.random.key(0))["params"]
+    for i in range(3):
+        h = params[f"h{i}"]
+        assert [float(h[k][0]) for k in "gbnm"] == [1.0, 0.0, 0.0, 2.0]

@@ -62,9 +62,13 @@ def compute_fans(shape) -> tuple[float, float]:
     return shape[-2] * rf, shape[-1] * rf
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)  # identity: no two instances look alike
 class Initializer:
-    """Base class: subclasses implement ``sample(key, shape, dtype)``."""
+    """Base class: subclasses implement ``sample(key, shape, dtype)``.
+
+    Instances are grouped for drawing by equality, so a subclass is equal to another instance
+    only when their fields are (dataclass subclasses), or never (``eq=False``: by identity).
+    """
 
     needs_key = True
 
