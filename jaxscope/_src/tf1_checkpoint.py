@@ -318,7 +318,7 @@ def write_bundle(prefix: str, arrays: Mapping[str, np.ndarray]) -> None:
     offset = 0
     with open(data_path + ".tmp", "wb") as f:
         for name in sorted(arrays):
-            arr = np.ascontiguousarray(arrays[name])
+            arr = np.asarray(arrays[name], order="C")  # ascontiguousarray makes 0-D 1-D
             if arr.dtype not in tb.DT_OF_DTYPE:
                 raise TypeError(
                     f'save_tf1 cannot write variable "{name}" of dtype {arr.dtype}: TF1 '

@@ -1,0 +1,27 @@
+"""Checkpoints: read TF1 checkpoints without TensorFlow, write them, and save jaxscope trees.
+
+TF1 checkpoints (``model.ckpt.index`` + ``model.ckpt.data-*``) map onto jaxscope variables trees
+by TF1 name: ``two_layers/h1/weights`` <-> ``variables["params"]["two_layers"]["h1"]["weights"]``.
+"""
+
+from jaxscope._src.checkpoint import Mismatch as Mismatch
+from jaxscope._src.checkpoint import RestoreReport as RestoreReport
+from jaxscope._src.checkpoint import restore_tf1 as restore_tf1
+from jaxscope._src.checkpoint import save_tf1 as save_tf1
+from jaxscope._src.tf1_checkpoint import CheckpointReader as CheckpointReader
+from jaxscope._src.tf1_checkpoint import VariableInfo as VariableInfo
+from jaxscope._src.tf1_checkpoint import latest_checkpoint as latest_checkpoint
+from jaxscope._src.tf1_checkpoint import list_variables as list_variables
+from jaxscope._src.tf1_checkpoint import load_variables as load_variables
+
+__all__ = [
+    "CheckpointReader",
+    "Mismatch",
+    "RestoreReport",
+    "VariableInfo",
+    "latest_checkpoint",
+    "list_variables",
+    "load_variables",
+    "restore_tf1",
+    "save_tf1",
+]
