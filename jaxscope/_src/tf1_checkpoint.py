@@ -57,38 +57,46 @@ def latest_checkpoint(directory: str | os.PathLike) -> str | None:
 
     TF1 equivalent: tf.compat.v1.train.latest_checkpoint
     """
-    directory = os.fspath(directory)
+    prefix = _state_prefix(os.fspath(directory))
+    return prefix if prefix and os.path.exists(prefix + ".index") else None
+
+
+def _state_prefix(directory: str) -> str | None:
     try:
         with open(os.path.join(directory, "checkpoint"), encoding="utf-8") as f:
             match = _STATE_LINE.search(f.read())
     except (FileNotFoundError, NotADirectoryError):
         return None
-    if not match:
-        return None
-    prefix = os.path.join(directory, _unescape(match.group(1)))
-    return prefix if os.path.exists(prefix + ".index") else None
+    return os.path.join(directory, _unescape(match.group(1))) if match else None
 
 
 def resolve_prefix(path: str | os.PathLike) -> str:
     """A checkpoint prefix for ``path`` (a prefix, or a directory with a ``checkpoint`` file)."""
     path = os.fspath(path)
     if os.path.isdir(path):
-        prefix = latest_checkpoint(path)
-        if prefix is None:
-            state = os.path.join(path, "checkpoint")
-            raise CheckpointNotFoundError(
-                path,
-                "The directory holds no checkpoint state file naming an existing checkpoint "
-                f"({state} is missing or points to a deleted checkpoint)",
-                "Pass the prefix itself, e.g. load_variables('dir/model.ckpt-1000') for "
-                "dir/model.ckpt-1000.index; jaxscope.checkpoint.save_tf1 writes the state file.",
-            )
-        return prefix
-    if path.endswith(".index") and os.path.isfile(path):
-        path = path[: -len(".index")]
-    if os.path.isfile(path + ".index"):
-        return path
-    if os.path.isfile(path) or glob.glob(glob.escape(path) + "-?????-of-?????"):
+        prefix = _state_prefix(path)
+        if prefix is not None and (os.path.isfile(prefix) or os.path.isfile(prefix + ".index")):
+            return resolve_prefix(prefix)
+        state = os.path.join(path, "checkpoint")
+        raise CheckpointNotFoundError(
+            path,
+            "The directory holds no checkpoint state file naming an existing checkpoint "
+            f"({state} is missing or points to a deleted checkpoint)",
+            "Pass the prefix itself, e.g. load_variables('dir/model.ckpt-1000') for "
+            "dir/model.ckpt-1000.index; jaxscope.checkpoint.save_tf1 writes the state file.",
+        )
+    stem = re.sub(r"\.(index|data-\d{5}-of-\d{5})$", "", path)
+    if os.path.isfile(stem + ".index"):
+        return stem  # the prefix, or one of its files
+    v1_files = glob.glob(glob.escape(path) + "-?????-of-?????")
+    if os.path.isfile(path) and not _is_table(path) and not v1_files:
+        raise CheckpointNotFoundError(
+            path,
+            "This file is not a checkpoint (no .index file beside it, and not a V1 checkpoint)",
+            "Pass the checkpoint prefix: for dir/model.ckpt.index and dir/model.ckpt.data-*, "
+            "pass 'dir/model.ckpt'.",
+        )
+    if os.path.isfile(path) or v1_files:
         raise UnsupportedCheckpointError(
             path,
             "this is a V1 checkpoint (one file per shard, no .index; written by "
@@ -96,14 +104,22 @@ def resolve_prefix(path: str | os.PathLike) -> str:
             "Convert it once with TensorFlow: restore it in TF1 and save it again with "
             "tf.compat.v1.train.Saver() (V2 is the default).",
         )
-    stem = path.removesuffix(".data-00000-of-00001")
-    hint = f" Did you mean {stem!r}?" if stem != path else ""
     raise CheckpointNotFoundError(
         path,
         "No checkpoint at this path (no .index file)",
         "Pass the prefix that Saver.save returned (the file names without .index/.data-*), "
-        f"or the directory holding the 'checkpoint' state file.{hint}",
+        "or the directory holding the 'checkpoint' state file.",
     )
+
+
+def _is_table(path: str) -> bool:
+    """Whether a file ends in the table magic (V1 checkpoints are tables too)."""
+    with open(path, "rb") as f:
+        f.seek(0, os.SEEK_END)
+        if f.tell() < tb.FOOTER_SIZE:
+            return False
+        f.seek(-8, os.SEEK_END)
+        return f.read(8) == tb.TABLE_MAGIC.to_bytes(8, "little")
 
 
 class CheckpointReader:
