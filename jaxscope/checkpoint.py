@@ -8,6 +8,8 @@ from jaxscope._src.checkpoint import Mismatch as Mismatch
 from jaxscope._src.checkpoint import RestoreReport as RestoreReport
 from jaxscope._src.checkpoint import restore_tf1 as restore_tf1
 from jaxscope._src.checkpoint import save_tf1 as save_tf1
+from jaxscope._src.orbax_checkpoint import restore as restore
+from jaxscope._src.orbax_checkpoint import save as save
 from jaxscope._src.tf1_checkpoint import CheckpointReader as CheckpointReader
 from jaxscope._src.tf1_checkpoint import VariableInfo as VariableInfo
 from jaxscope._src.tf1_checkpoint import latest_checkpoint as latest_checkpoint
@@ -22,6 +24,8 @@ __all__ = [
     "latest_checkpoint",
     "list_variables",
     "load_variables",
+    "restore",
     "restore_tf1",
+    "save",
     "save_tf1",
 ]
