@@ -8,6 +8,7 @@ from jaxscope._src.checkpoint import Mismatch as Mismatch
 from jaxscope._src.checkpoint import RestoreReport as RestoreReport
 from jaxscope._src.checkpoint import restore_tf1 as restore_tf1
 from jaxscope._src.checkpoint import save_tf1 as save_tf1
+from jaxscope._src.optimizer_slots import restore_tf1_adam as restore_tf1_adam
 from jaxscope._src.orbax_checkpoint import restore as restore
 from jaxscope._src.orbax_checkpoint import save as save
 from jaxscope._src.tf1_checkpoint import CheckpointReader as CheckpointReader
@@ -26,6 +27,7 @@ __all__ = [
     "load_variables",
     "restore",
     "restore_tf1",
+    "restore_tf1_adam",
     "save",
     "save_tf1",
 ]
