@@ -242,17 +242,19 @@ class CheckpointReader:
         flat = out.reshape(-1).view(np.uint8)
         crc = pos = 0
         while pos < entry.size:
-            chunk = f.read(min(_CHUNK, entry.size - pos))
-            if not chunk:
+            # Straight into the final array; the CRC reads a read-only view of the same bytes.
+            n = f.readinto(flat[pos : min(pos + _CHUNK, entry.size)])
+            if not n:
                 raise CorruptCheckpointError(
                     path,
                     f"it ends at byte {entry.offset + pos}, but the tensor's {entry.size} bytes "
                     f"run to byte {entry.offset + entry.size}",
                     name,
                 )
-            crc = google_crc32c.extend(crc, chunk)
-            flat[pos : pos + len(chunk)] = np.frombuffer(chunk, np.uint8)
-            pos += len(chunk)
+            done = flat[pos : pos + n]
+            done.flags.writeable = False  # google-crc32c takes read-only buffers only
+            crc = google_crc32c.extend(crc, done)
+            pos += n
         computed = tb.masked_crc32c(b"", crc)
         if computed != entry.crc32c:
             raise ChecksumMismatchError(
