@@ -4,7 +4,8 @@ Writes a checkpoint of float32 tensors (GPT-2-like shapes, random values) with
 tf.compat.v1.train.Saver into a temporary directory, then reads every tensor, each reader in a
 fresh subprocess (best of ``--repeat``):
 
-* ``raw``: the .index and .data files' bytes read in 8 MiB chunks (disk/page-cache speed);
+* ``raw``: the .index and .data files' bytes read into fresh numpy arrays (``np.fromfile``): the
+  floor for any reader that returns the data in memory;
 * ``jaxscope``: ``jaxscope.checkpoint.load_variables(prefix)`` (checksums verified);
 * ``tensorflow``: ``tf.train.load_checkpoint(prefix).get_tensor(name)`` for every name.
 
@@ -39,7 +40,7 @@ def write_checkpoint(prefix: str, size_mb: int) -> None:
     layer = {"attn/c_attn/w": (d, 3 * d), "attn/c_proj/w": (d, d), "mlp/c_fc/w": (d, 4 * d)}
     layer |= {"mlp/c_proj/w": (4 * d, d), "ln_1/g": (d,), "mlp/c_fc/b": (4 * d,)}
     per_layer = sum(int(np.prod(s)) for s in layer.values()) * 4
-    for i in range(max(1, (size_mb * 2**20 - 8192 * d * 4) // per_layer)):
+    for i in range(max(1, -(-(size_mb * 2**20 - 8192 * d * 4) // per_layer))):
         shapes |= {f"model/h{i}/{k}": s for k, s in layer.items()}
     rng = np.random.default_rng(0)
     graph = tf.Graph()
@@ -62,11 +63,10 @@ def read(kind: str, prefix: str) -> dict:
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
     if kind == "raw":
-        nbytes = 0
-        for path in sorted(glob.glob(prefix + ".*")):
-            with open(path, "rb", buffering=0) as f:
-                while chunk := f.read(8 << 20):
-                    nbytes += len(chunk)
+        import numpy as np
+
+        arrays = [np.fromfile(path, np.uint8) for path in sorted(glob.glob(prefix + ".*"))]
+        nbytes = sum(a.nbytes for a in arrays)
     elif kind == "jaxscope":
         arrays = load_variables(prefix)
         nbytes = sum(a.nbytes for a in arrays.values())

@@ -246,3 +246,9 @@ def test_rename_collision():
     rename = {"two_layers/h1/": "two_layers/h1/", "two_layers/h2/": "two_layers/h1/"}
     with pytest.raises(RenameCollisionError, match='both checkpoint variables "two_layers/h1/'):
         ckpt.restore_tf1(variables(), os.path.join(FIXTURES, "model"), rename=rename)
+
+
+def test_save_tf1_rejects_dtypes_tf1_checkpoints_cannot_hold(tmp_path):
+    tree = {"params": {"vocab": np.array(["a", "b"])}}
+    with pytest.raises(TypeError, match=r'(?s)variable "vocab" of dtype <U1.*astype'):
+        ckpt.save_tf1(tmp_path / "m.ckpt", tree)

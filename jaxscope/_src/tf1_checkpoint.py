@@ -331,30 +331,40 @@ def write_checkpoint_state(directory: str, prefix: str) -> None:
 
 def write_bundle(prefix: str, arrays: Mapping[str, np.ndarray]) -> None:
     """Writes ``arrays`` as a one-shard TensorBundle at ``prefix`` (data first, index last)."""
-    items = []
+    items: list[tuple[bytes, bytes]] = []
     data_path = f"{prefix}.data-00000-of-00001"
-    offset = 0
     with open(data_path + ".tmp", "wb") as f:
-        for name in sorted(arrays):
-            arr = np.asarray(arrays[name], order="C")  # ascontiguousarray makes 0-D 1-D
-            if arr.dtype not in tb.DT_OF_DTYPE:
-                raise TypeError(
-                    f'save_tf1 cannot write variable "{name}" of dtype {arr.dtype}: TF1 '
-                    "checkpoints hold bool, (u)int8-64, float16/32/64, bfloat16 and complex. "
-                    "Cast it first, e.g. variables = jax.tree.map(lambda x: x.astype(jnp.float32),"
-                    " variables)."
-                )
-            flat, crc = arr.reshape(-1).view(np.uint8), 0
-            for start in range(0, flat.size, _CHUNK):
-                chunk = flat[start : start + _CHUNK].tobytes()
-                crc = google_crc32c.extend(crc, chunk)
-                f.write(chunk)
-            crc = tb.masked_crc32c(b"", crc)
-            dt = tb.DT_OF_DTYPE[arr.dtype]
-            items.append((name.encode(), tb.encode_entry(dt, arr.shape, offset, flat.size, crc)))
-            offset += flat.size
+        try:
+            _write_data(f, arrays, items)
+        except BaseException:
+            f.close()
+            os.remove(data_path + ".tmp")
+            raise
     index = tb.build_table([(b"", tb.encode_header(1)), *items])
     with open(prefix + ".index.tmp", "wb") as f:
         f.write(index)
     os.replace(data_path + ".tmp", data_path)
     os.replace(prefix + ".index.tmp", prefix + ".index")
+
+
+def _write_data(f, arrays: Mapping[str, np.ndarray], items: list) -> None:
+    offset = 0
+    for name in sorted(arrays):
+        arr = np.asarray(arrays[name], order="C")  # ascontiguousarray makes 0-D 1-D
+        if arr.dtype not in tb.DT_OF_DTYPE:
+            raise TypeError(
+                f'save_tf1 cannot write variable "{name}" of dtype {arr.dtype}: TF1 '
+                "checkpoints hold bool, (u)int8-64, float16/32/64, bfloat16 and complex. "
+                "Cast it first, e.g. variables = jax.tree.map(lambda x: x.astype(jnp.float32),"
+                " variables)."
+            )
+        flat, crc = arr.reshape(-1).view(np.uint8), 0
+        for start in range(0, flat.size, _CHUNK):
+            chunk = flat[start : start + _CHUNK]
+            chunk.flags.writeable = False  # a view: google-crc32c takes read-only buffers only
+            crc = google_crc32c.extend(crc, chunk)
+            f.write(chunk)
+        crc = tb.masked_crc32c(b"", crc)
+        dt = tb.DT_OF_DTYPE[arr.dtype]
+        items.append((name.encode(), tb.encode_entry(dt, arr.shape, offset, flat.size, crc)))
+        offset += flat.size
