@@ -67,11 +67,14 @@ def test_load_variables_matches_the_written_values(tf_ckpt, var):
     np.testing.assert_array_equal(got, value(var.name, var.shape, var.dtype))
 
 
-def test_reads_in_small_chunks(tf_ckpt, monkeypatch):
+def test_reads_and_writes_in_small_chunks(tf_ckpt, monkeypatch, tmp_path):
     whole = ckpt.load_variables(tf_ckpt)
     monkeypatch.setattr(tf1_checkpoint, "_CHUNK", 7)
     chunked = ckpt.load_variables(tf_ckpt)
     assert all(whole[n].tobytes() == chunked[n].tobytes() for n in whole)
+    prefix = ckpt.save_tf1(tmp_path / "model.ckpt", {"params": {"v": chunked["v/float64"]}})
+    monkeypatch.undo()
+    assert ckpt.load_variables(prefix)["v"].tobytes() == whole["v/float64"].tobytes()
 
 
 def test_latest_checkpoint_matches_tf(tf1, tmp_path):

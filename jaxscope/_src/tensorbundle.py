@@ -237,11 +237,11 @@ def _block(data: bytes, offset: int, size: int, path: str) -> bytes:
     stored = struct.unpack_from("<I", data, offset + size + 1)[0]
     computed = masked_crc32c(data[offset : offset + size + 1])
     if stored != computed:
-        raise ChecksumMismatchError(path, f"the index block at offset {offset}", stored, computed)
+        raise ChecksumMismatchError(path, f"the table block at offset {offset}", stored, computed)
     if kind != 0:
         raise UnsupportedCheckpointError(
             path,
-            f"its index block at offset {offset} is compressed (compression type {kind}; 1 is "
+            f"its table block at offset {offset} is compressed (compression type {kind}; 1 is "
             "snappy), which TensorFlow never writes for checkpoints and jaxscope does not read",
             "Re-save it uncompressed: tf.train.load_checkpoint(prefix) then Saver().save(...).",
         )
