@@ -255,3 +255,19 @@ def test_save_tf1_rejects_dtypes_tf1_checkpoints_cannot_hold(tmp_path):
     with pytest.raises(TypeError, match=r'(?s)variable "vocab" of dtype <U1.*astype'):
         ckpt.save_tf1(tmp_path / "m.ckpt", tree)
     assert os.listdir(tmp_path) == []  # no half-written files left behind
+
+
+@pytest.mark.parametrize(
+    "cls, builtin",
+    [
+        (CheckpointNotFoundError, FileNotFoundError),
+        (CorruptCheckpointError, ValueError),
+        (ChecksumMismatchError, CorruptCheckpointError),
+        (UnsupportedCheckpointError, ValueError),
+        (VariableNotInCheckpointError, KeyError),
+        (CheckpointMismatchError, ValueError),
+        (RenameCollisionError, ValueError),
+    ],
+)
+def test_errors_subclass_jaxscope_error_and_the_builtin(cls, builtin):
+    assert issubclass(cls, js.JaxscopeError) and issubclass(cls, builtin)
