@@ -311,3 +311,90 @@ def _fmt_shape(shape) -> str:
         + ("," if len(shape) == 1 else "")
         + ")"
     )
+
+
+_RESAVE_FIX = (
+    "The file was truncated or changed after TensorFlow wrote it: copy it again from its source, "
+    "or write it again with tf.compat.v1.train.Saver().save(sess, prefix)."
+)
+
+
+class CheckpointNotFoundError(JaxscopeError, FileNotFoundError):
+    """A checkpoint path, its ``checkpoint`` state file or one of its files does not exist."""
+
+    def __init__(self, path: str, problem: str, fix: str):
+        self.path = path
+        super().__init__(f"{problem}: {path}\n{fix}")
+
+    def __str__(self) -> str:  # OSError would print (errno, strerror) otherwise
+        return self.args[0]
+
+
+class CorruptCheckpointError(JaxscopeError, ValueError):
+    """A checkpoint file is truncated or garbled, so no array can be trusted."""
+
+    def __init__(self, path: str, problem: str, name: str | None = None):
+        self.path, self.problem, self.name = path, problem, name
+        var = f' (reading variable "{name}")' if name else ""
+        super().__init__(f"Checkpoint file {path} is corrupt{var}: {problem}.\n{_RESAVE_FIX}")
+
+
+class ChecksumMismatchError(CorruptCheckpointError):
+    """The CRC32C stored in a checkpoint does not match the bytes on disk."""
+
+    def __init__(self, path: str, what: str, stored: int, computed: int, name: str | None = None):
+        self.stored, self.computed = stored, computed
+        super().__init__(
+            path,
+            f"the CRC32C checksum of {what} does not match (stored 0x{stored:08x}, computed "
+            f"0x{computed:08x})",
+            name,
+        )
+
+
+class UnsupportedCheckpointError(JaxscopeError, ValueError):
+    """A valid checkpoint uses a feature that jaxscope does not read (V1 format, compression)."""
+
+    def __init__(self, path: str, problem: str, fix: str):
+        self.path = path
+        super().__init__(f"Checkpoint {path}: {problem}.\n{fix}")
+
+
+class VariableNotInCheckpointError(JaxscopeError, KeyError):
+    """``load_variables`` was asked for names that the checkpoint does not hold."""
+
+    def __init__(self, names: list[str], path: str, available: list[str]):
+        self.names, self.path = names, path
+        shown = ", ".join(available[:8]) + (", ..." if len(available) > 8 else "")
+        super().__init__(
+            f"Checkpoint {path} has no variable(s) {', '.join(map(repr, names))}. It holds: "
+            f"{shown or 'nothing'}.\nList the names with "
+            f"jaxscope.checkpoint.list_variables({path!r})."
+        )
+
+    def __str__(self) -> str:  # KeyError would print repr() otherwise
+        return self.args[0]
+
+
+class CheckpointMismatchError(JaxscopeError, ValueError):
+    """A strict restore found variables that are missing or differ in shape or dtype."""
+
+    def __init__(self, path: str, report):
+        self.path, self.report = path, report
+        super().__init__(
+            f"Cannot restore {path} into the variables tree:\n{report}\n"
+            "Map checkpoint names onto the tree with rename={'ckpt_prefix/': 'tree_prefix/'} or "
+            "rename=callable, or pass strict=False to get the partly restored tree and the report."
+        )
+
+
+class RenameCollisionError(JaxscopeError, ValueError):
+    """``rename`` maps two checkpoint variables onto the same tree name."""
+
+    def __init__(self, name: str, first: str, second: str):
+        self.name = name
+        super().__init__(
+            f'rename maps both checkpoint variables "{first}" and "{second}" onto "{name}". '
+            "Make the rename rules more specific, or return None from a rename callable to skip "
+            "one of them."
+        )

@@ -1,0 +1,370 @@
+"""TF1 checkpoints on disk: find them, list and read their tensors, write new ones.
+
+Reading goes straight from the data shards into each tensor's final numpy array in chunks, with
+the CRC32C of every tensor checked on the way (google-crc32c's C code), so a checkpoint loads at
+close to disk speed and with about one copy of its data in memory.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+import warnings
+from collections.abc import Iterable, Mapping
+from typing import NamedTuple
+
+import google_crc32c
+import numpy as np
+
+from jaxscope._src import tensorbundle as tb
+from jaxscope._src.errors import (
+    CheckpointNotFoundError,
+    ChecksumMismatchError,
+    CorruptCheckpointError,
+    UnsupportedCheckpointError,
+    VariableNotInCheckpointError,
+)
+
+_CHUNK = 8 << 20  # bytes per read: large enough for disk speed, small next to a tensor
+
+_STATE_LINE = re.compile(r'^\s*model_checkpoint_path\s*:\s*"((?:[^"\\]|\\.)*)"', re.M)
+
+
+class VariableInfo(NamedTuple):
+    """One checkpoint entry, as :func:`list_variables` reports it."""
+
+    name: str
+    shape: tuple[int, ...]
+    dtype: np.dtype
+
+
+def _unescape(s: str) -> str:
+    # Text-format strings are C-escaped; paths rarely hold more than \\ and \".
+    return s.encode("latin-1", "backslashreplace").decode("unicode_escape")
+
+
+def latest_checkpoint(directory: str | os.PathLike) -> str | None:
+    """The prefix named by ``directory/checkpoint``, or None if there is none or it is gone.
+
+    Relative paths in the state file are taken relative to ``directory``, as TF does.
+
+    Args:
+      directory: a folder that ``Saver.save`` wrote into.
+
+    Returns:
+      A prefix such as ``"dir/model.ckpt-1000"`` whose ``.index`` file exists, or None.
+
+    TF1 equivalent: tf.compat.v1.train.latest_checkpoint
+    """
+    prefix = _state_prefix(os.fspath(directory))
+    return prefix if prefix and os.path.exists(prefix + ".index") else None
+
+
+def _state_prefix(directory: str) -> str | None:
+    try:
+        with open(os.path.join(directory, "checkpoint"), encoding="utf-8") as f:
+            match = _STATE_LINE.search(f.read())
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return os.path.join(directory, _unescape(match.group(1))) if match else None
+
+
+def resolve_prefix(path: str | os.PathLike) -> str:
+    """A checkpoint prefix for ``path`` (a prefix, or a directory with a ``checkpoint`` file)."""
+    path = os.fspath(path)
+    if os.path.isdir(path):
+        prefix = _state_prefix(path)
+        if prefix is not None and (os.path.isfile(prefix) or os.path.isfile(prefix + ".index")):
+            return resolve_prefix(prefix)
+        state = os.path.join(path, "checkpoint")
+        raise CheckpointNotFoundError(
+            path,
+            "The directory holds no checkpoint state file naming an existing checkpoint "
+            f"({state} is missing or points to a deleted checkpoint)",
+            "Pass the prefix itself, e.g. load_variables('dir/model.ckpt-1000') for "
+            "dir/model.ckpt-1000.index; jaxscope.checkpoint.save_tf1 writes the state file.",
+        )
+    stem = re.sub(r"\.(index|data-\d{5}-of-\d{5})$", "", path)
+    if os.path.isfile(stem + ".index"):
+        return stem  # the prefix, or one of its files
+    v1_files = glob.glob(glob.escape(path) + "-?????-of-?????")
+    if os.path.isfile(path) and not _is_table(path) and not v1_files:
+        raise CheckpointNotFoundError(
+            path,
+            "This file is not a checkpoint (no .index file beside it, and not a V1 checkpoint)",
+            "Pass the checkpoint prefix: for dir/model.ckpt.index and dir/model.ckpt.data-*, "
+            "pass 'dir/model.ckpt'.",
+        )
+    if os.path.isfile(path) or v1_files:
+        raise UnsupportedCheckpointError(
+            path,
+            "this is a V1 checkpoint (one file per shard, no .index; written by "
+            "Saver(write_version=tf.train.SaverDef.V1) before 2017), which jaxscope does not read",
+            "Convert it once with TensorFlow: restore it in TF1 and save it again with "
+            "tf.compat.v1.train.Saver() (V2 is the default).",
+        )
+    raise CheckpointNotFoundError(
+        path,
+        "No checkpoint at this path (no .index file)",
+        "Pass the prefix that Saver.save returned (the file names without .index/.data-*), "
+        "or the directory holding the 'checkpoint' state file.",
+    )
+
+
+def _is_table(path: str) -> bool:
+    """Whether a file ends in the table magic (V1 checkpoints are tables too)."""
+    with open(path, "rb") as f:
+        f.seek(0, os.SEEK_END)
+        if f.tell() < tb.FOOTER_SIZE:
+            return False
+        f.seek(-8, os.SEEK_END)
+        return f.read(8) == tb.TABLE_MAGIC.to_bytes(8, "little")
+
+
+class CheckpointReader:
+    """Reads the tensors of one TF1 (V2 TensorBundle) checkpoint.
+
+    Args:
+      path: a checkpoint prefix, or a directory with a ``checkpoint`` state file.
+
+    TF1 equivalent: tf.compat.v1.train.NewCheckpointReader
+    """
+
+    def __init__(self, path: str | os.PathLike):
+        self.prefix = resolve_prefix(path)
+        self.index_path = self.prefix + ".index"
+        with open(self.index_path, "rb") as f:
+            items = tb.read_table(f.read(), self.index_path)
+        if not items or items[0][0] != b"":
+            raise CorruptCheckpointError(self.index_path, "the header entry (key '') is missing")
+        try:
+            self.header = tb.decode_header(items[0][1])
+            self._entries = {key: tb.decode_entry(value) for key, value in items[1:]}
+        except (ValueError, IndexError) as e:
+            raise CorruptCheckpointError(self.index_path, f"bad entry proto ({e})") from None
+        if self.header.num_shards < 1:
+            raise CorruptCheckpointError(self.index_path, "the header says it has 0 data shards")
+        self._shards = [
+            f"{self.prefix}.data-{i:05d}-of-{self.header.num_shards:05d}"
+            for i in range(self.header.num_shards)
+        ]
+        for shard in self._shards:
+            if not os.path.isfile(shard):
+                raise CheckpointNotFoundError(
+                    shard,
+                    f"Data shard {os.path.basename(shard)} of checkpoint {self.prefix} is missing",
+                    f"Copy all {self.header.num_shards} .data-* files with the .index file.",
+                )
+        self._files: dict[int, object] = {}
+        self.names = sorted(k.decode() for k in self._entries if not k.startswith(b"\x00"))
+
+    def __enter__(self) -> CheckpointReader:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for f in self._files.values():
+            f.close()
+        self._files.clear()
+
+    def entry(self, name: str) -> tb.BundleEntry:
+        try:
+            return self._entries[name.encode()]
+        except KeyError:
+            raise VariableNotInCheckpointError([name], self.prefix, self.names) from None
+
+    def dtype(self, name: str) -> np.dtype:
+        dt = self.entry(name).dtype % 100  # reference dtypes (DT_FLOAT_REF = 101) count too
+        if dt == tb.DT_STRING:
+            return np.dtype(object)
+        if dt not in tb.DTYPES:
+            raise UnsupportedCheckpointError(
+                self.prefix,
+                f'variable "{name}" has TensorFlow DataType enum {dt}, which jaxscope does not '
+                "read (it reads bool, (u)int8-64, float16/32/64, bfloat16 and complex)",
+                f"Leave it out: load_variables(path, names=[n for n in names if n != {name!r}]).",
+            )
+        return tb.DTYPES[dt]
+
+    def info(self, name: str) -> VariableInfo:
+        return VariableInfo(name, self.entry(name).shape, self.dtype(name))
+
+    def read(self, name: str) -> np.ndarray:
+        """The tensor ``name`` as a new numpy array, partitioned parts reassembled."""
+        entry, dtype = self.entry(name), self.dtype(name)
+        if dtype.kind == "O":
+            raise UnsupportedCheckpointError(
+                self.prefix,
+                f'variable "{name}" is a string tensor, which jaxscope does not read',
+                "Read it with TensorFlow: tf.train.load_checkpoint(prefix).get_tensor(name).",
+            )
+        out = np.empty(entry.shape, dtype)
+        if not entry.slices:
+            self._read_into(out, entry, name)
+            return out
+        for extents in entry.slices:
+            extents = tuple(
+                (start, dim - start if length is None else length)
+                for (start, length), dim in zip(extents, entry.shape, strict=True)
+            )
+            key = tb.slice_key(name, extents)
+            if key not in self._entries:
+                raise CorruptCheckpointError(
+                    self.index_path, f"the part {extents} (start, length) per axis is missing", name
+                )
+            view = out[tuple(slice(s, s + n) for s, n in extents)]
+            if view.flags.c_contiguous:  # parts split along axis 0: no temporary copy
+                self._read_into(view, self._entries[key], name)
+            else:
+                part = np.empty(view.shape, dtype)
+                self._read_into(part, self._entries[key], name)
+                view[...] = part
+        return out
+
+    def _read_into(self, out: np.ndarray, entry: tb.BundleEntry, name: str) -> None:
+        if tuple(entry.shape) != out.shape or entry.size != out.nbytes:
+            raise CorruptCheckpointError(
+                self.index_path,
+                f"entry shape {entry.shape} with {entry.size} bytes does not fit "
+                f"{out.dtype} of shape {out.shape}",
+                name,
+            )
+        if not 0 <= entry.shard_id < len(self._shards):
+            raise CorruptCheckpointError(self.index_path, f"bad shard id {entry.shard_id}", name)
+        path = self._shards[entry.shard_id]
+        f = self._files.get(entry.shard_id)
+        if f is None:
+            f = self._files[entry.shard_id] = open(path, "rb", buffering=0)  # noqa: SIM115
+        f.seek(entry.offset)
+        flat = out.reshape(-1).view(np.uint8)
+        crc = pos = 0
+        while pos < entry.size:
+            # Straight into the final array; the CRC reads a read-only view of the same bytes.
+            n = f.readinto(flat[pos : min(pos + _CHUNK, entry.size)])
+            if not n:
+                raise CorruptCheckpointError(
+                    path,
+                    f"it ends at byte {entry.offset + pos}, but the tensor's {entry.size} bytes "
+                    f"run to byte {entry.offset + entry.size}",
+                    name,
+                )
+            done = flat[pos : pos + n]
+            done.flags.writeable = False  # google-crc32c takes read-only buffers only
+            crc = google_crc32c.extend(crc, done)
+            pos += n
+        computed = tb.masked_crc32c(b"", crc)
+        if computed != entry.crc32c:
+            raise ChecksumMismatchError(
+                path, f"bytes [{entry.offset}, {entry.offset + entry.size})", entry.crc32c,
+                computed, name,
+            )  # fmt: skip
+        if self.header.big_endian:
+            out.byteswap(inplace=True)
+
+
+def list_variables(path: str | os.PathLike) -> list[VariableInfo]:
+    """The variables a TF1 checkpoint holds, sorted by name.
+
+    Args:
+      path: a checkpoint prefix (``dir/model.ckpt-1000``), or a directory with a ``checkpoint``
+        state file (its latest checkpoint is listed).
+
+    Returns:
+      ``[VariableInfo(name, shape, dtype), ...]``; a partitioned variable is one entry with its
+      full shape; string tensors have dtype ``object``.
+
+    TF1 equivalent: tf.compat.v1.train.list_variables
+    """
+    with CheckpointReader(path) as reader:
+        return [reader.info(name) for name in reader.names]
+
+
+def load_variables(
+    path: str | os.PathLike, names: Iterable[str] | None = None
+) -> dict[str, np.ndarray]:
+    """Reads tensors of a TF1 checkpoint into numpy arrays, checksums verified.
+
+    Args:
+      path: a checkpoint prefix, or a directory with a ``checkpoint`` state file.
+      names: the variables to read; None reads all of them except string tensors (which are
+        skipped with a warning).
+
+    Returns:
+      ``{name: array}`` with TF's dtypes (bfloat16 as ``ml_dtypes.bfloat16``).
+
+    Raises:
+      VariableNotInCheckpointError: a name is not in the checkpoint (a ``KeyError``).
+      CorruptCheckpointError: a file is truncated, garbled or fails its checksum.
+
+    TF1 equivalent: tf.compat.v1.train.load_checkpoint(path).get_tensor(name)
+    """
+    with CheckpointReader(path) as reader:
+        if names is None:
+            names = [n for n in reader.names if reader.dtype(n).kind != "O"]
+            if len(names) < len(reader.names):
+                skipped = sorted(set(reader.names) - set(names))
+                warnings.warn(
+                    f"load_variables skipped string tensors {skipped} of {reader.prefix}: "
+                    "jaxscope reads numeric tensors only.",
+                    stacklevel=2,
+                )
+        else:
+            names = list(names)
+            unknown = [n for n in names if n not in reader.names]
+            if unknown:
+                raise VariableNotInCheckpointError(unknown, reader.prefix, reader.names)
+        return {name: reader.read(name) for name in names}
+
+
+def write_checkpoint_state(directory: str, prefix: str) -> None:
+    """Writes ``directory/checkpoint`` naming ``prefix`` (relative), atomically."""
+    rel = os.path.relpath(prefix, directory).replace("\\", "\\\\").replace('"', '\\"')
+    text = f'model_checkpoint_path: "{rel}"\nall_model_checkpoint_paths: "{rel}"\n'
+    tmp = os.path.join(directory, f"checkpoint.tmp{os.getpid()}")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, os.path.join(directory, "checkpoint"))
+
+
+def write_bundle(prefix: str, arrays: Mapping[str, np.ndarray]) -> None:
+    """Writes ``arrays`` as a one-shard TensorBundle at ``prefix`` (data first, index last)."""
+    items: list[tuple[bytes, bytes]] = []
+    data_path = f"{prefix}.data-00000-of-00001"
+    with open(data_path + ".tmp", "wb") as f:
+        try:
+            _write_data(f, arrays, items)
+        except BaseException:
+            f.close()
+            os.remove(data_path + ".tmp")
+            raise
+    index = tb.build_table([(b"", tb.encode_header(1)), *items])
+    with open(prefix + ".index.tmp", "wb") as f:
+        f.write(index)
+    os.replace(data_path + ".tmp", data_path)
+    os.replace(prefix + ".index.tmp", prefix + ".index")
+
+
+def _write_data(f, arrays: Mapping[str, np.ndarray], items: list) -> None:
+    offset = 0
+    for name in sorted(arrays):
+        arr = np.asarray(arrays[name], order="C")  # ascontiguousarray makes 0-D 1-D
+        if arr.dtype not in tb.DT_OF_DTYPE:
+            raise TypeError(
+                f'save_tf1 cannot write variable "{name}" of dtype {arr.dtype}: TF1 '
+                "checkpoints hold bool, (u)int8-64, float16/32/64, bfloat16 and complex. "
+                "Cast it first, e.g. variables = jax.tree.map(lambda x: x.astype(jnp.float32),"
+                " variables)."
+            )
+        flat, crc = arr.reshape(-1).view(np.uint8), 0
+        for start in range(0, flat.size, _CHUNK):
+            chunk = flat[start : start + _CHUNK]
+            chunk.flags.writeable = False  # a view: google-crc32c takes read-only buffers only
+            crc = google_crc32c.extend(crc, chunk)
+            f.write(chunk)
+        crc = tb.masked_crc32c(b"", crc)
+        dt = tb.DT_OF_DTYPE[arr.dtype]
+        items.append((name.encode(), tb.encode_entry(dt, arr.shape, offset, flat.size, crc)))
+        offset += flat.size

@@ -1,0 +1,33 @@
+"""Checkpoints: read TF1 checkpoints without TensorFlow, write them, and save jaxscope trees.
+
+TF1 checkpoints (``model.ckpt.index`` + ``model.ckpt.data-*``) map onto jaxscope variables trees
+by TF1 name: ``two_layers/h1/weights`` <-> ``variables["params"]["two_layers"]["h1"]["weights"]``.
+"""
+
+from jaxscope._src.checkpoint import Mismatch as Mismatch
+from jaxscope._src.checkpoint import RestoreReport as RestoreReport
+from jaxscope._src.checkpoint import restore_tf1 as restore_tf1
+from jaxscope._src.checkpoint import save_tf1 as save_tf1
+from jaxscope._src.optimizer_slots import restore_tf1_adam as restore_tf1_adam
+from jaxscope._src.orbax_checkpoint import restore as restore
+from jaxscope._src.orbax_checkpoint import save as save
+from jaxscope._src.tf1_checkpoint import CheckpointReader as CheckpointReader
+from jaxscope._src.tf1_checkpoint import VariableInfo as VariableInfo
+from jaxscope._src.tf1_checkpoint import latest_checkpoint as latest_checkpoint
+from jaxscope._src.tf1_checkpoint import list_variables as list_variables
+from jaxscope._src.tf1_checkpoint import load_variables as load_variables
+
+__all__ = [
+    "CheckpointReader",
+    "Mismatch",
+    "RestoreReport",
+    "VariableInfo",
+    "latest_checkpoint",
+    "list_variables",
+    "load_variables",
+    "restore",
+    "restore_tf1",
+    "restore_tf1_adam",
+    "save",
+    "save_tf1",
+]
