@@ -1,5 +1,6 @@
 """jaxscope: TensorFlow 1's variable model (variable_scope, get_variable, reuse) as pure JAX."""
 
+from jaxscope import checkpoint as checkpoint
 from jaxscope import initializers as initializers
 from jaxscope._src.assign import assign as assign
 from jaxscope._src.assign import assign_add as assign_add
@@ -13,6 +14,10 @@ from jaxscope._src.collections import global_variables as global_variables
 from jaxscope._src.collections import trainable_variables as trainable_variables
 from jaxscope._src.errors import AssignDtypeError as AssignDtypeError
 from jaxscope._src.errors import AssignShapeError as AssignShapeError
+from jaxscope._src.errors import CheckpointMismatchError as CheckpointMismatchError
+from jaxscope._src.errors import CheckpointNotFoundError as CheckpointNotFoundError
+from jaxscope._src.errors import ChecksumMismatchError as ChecksumMismatchError
+from jaxscope._src.errors import CorruptCheckpointError as CorruptCheckpointError
 from jaxscope._src.errors import DtypeMismatchError as DtypeMismatchError
 from jaxscope._src.errors import DuplicateNameError as DuplicateNameError
 from jaxscope._src.errors import ImmutableVariableError as ImmutableVariableError
@@ -21,6 +26,7 @@ from jaxscope._src.errors import InvalidNameError as InvalidNameError
 from jaxscope._src.errors import JaxscopeError as JaxscopeError
 from jaxscope._src.errors import MissingVariableError as MissingVariableError
 from jaxscope._src.errors import OutsideTransformError as OutsideTransformError
+from jaxscope._src.errors import RenameCollisionError as RenameCollisionError
 from jaxscope._src.errors import ScatterIndexError as ScatterIndexError
 from jaxscope._src.errors import ScopeArgumentError as ScopeArgumentError
 from jaxscope._src.errors import ScopeNestingError as ScopeNestingError
@@ -29,10 +35,12 @@ from jaxscope._src.errors import ShapeMismatchError as ShapeMismatchError
 from jaxscope._src.errors import StaleVariableError as StaleVariableError
 from jaxscope._src.errors import TreeConflictError as TreeConflictError
 from jaxscope._src.errors import UnknownVariableError as UnknownVariableError
+from jaxscope._src.errors import UnsupportedCheckpointError as UnsupportedCheckpointError
 from jaxscope._src.errors import UnusedVariablesError as UnusedVariablesError
 from jaxscope._src.errors import ValueMismatchError as ValueMismatchError
 from jaxscope._src.errors import VariableExistsError as VariableExistsError
 from jaxscope._src.errors import VariableNotFoundError as VariableNotFoundError
+from jaxscope._src.errors import VariableNotInCheckpointError as VariableNotInCheckpointError
 from jaxscope._src.info import VariableInfo as VariableInfo
 from jaxscope._src.info import VariablesInfo as VariablesInfo
 from jaxscope._src.info import inspect as inspect
@@ -78,6 +86,10 @@ __all__ = [
     "AUTO_REUSE",
     "AssignDtypeError",
     "AssignShapeError",
+    "CheckpointMismatchError",
+    "CheckpointNotFoundError",
+    "ChecksumMismatchError",
+    "CorruptCheckpointError",
     "DtypeMismatchError",
     "DuplicateNameError",
     "GraphKeys",
@@ -87,6 +99,7 @@ __all__ = [
     "JaxscopeError",
     "MissingVariableError",
     "OutsideTransformError",
+    "RenameCollisionError",
     "ScatterIndexError",
     "ScopeArgumentError",
     "ScopeNestingError",
@@ -96,18 +109,21 @@ __all__ = [
     "Transformed",
     "TreeConflictError",
     "UnknownVariableError",
+    "UnsupportedCheckpointError",
     "UnusedVariablesError",
     "ValueMismatchError",
     "Variable",
     "VariableExistsError",
     "VariableInfo",
     "VariableNotFoundError",
+    "VariableNotInCheckpointError",
     "VariableScope",
     "VariablesInfo",
     "add_to_collection",
     "assign",
     "assign_add",
     "assign_sub",
+    "checkpoint",
     "constant_initializer",
     "get_collection",
     "get_regularization_loss",

@@ -12,7 +12,7 @@ from jaxscope._src.optimizer_slots import restore_tf1_adam as restore_tf1_adam
 from jaxscope._src.orbax_checkpoint import restore as restore
 from jaxscope._src.orbax_checkpoint import save as save
 from jaxscope._src.tf1_checkpoint import CheckpointReader as CheckpointReader
-from jaxscope._src.tf1_checkpoint import VariableInfo as VariableInfo
+from jaxscope._src.tf1_checkpoint import TensorInfo as TensorInfo
 from jaxscope._src.tf1_checkpoint import latest_checkpoint as latest_checkpoint
 from jaxscope._src.tf1_checkpoint import list_variables as list_variables
 from jaxscope._src.tf1_checkpoint import load_variables as load_variables
@@ -21,7 +21,7 @@ __all__ = [
     "CheckpointReader",
     "Mismatch",
     "RestoreReport",
-    "VariableInfo",
+    "TensorInfo",
     "latest_checkpoint",
     "list_variables",
     "load_variables",

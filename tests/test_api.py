@@ -5,13 +5,17 @@ import doctest
 import pytest
 
 import jaxscope as js
-from jaxscope._src import scope, transform, variables
+from jaxscope._src import assign, info, scope, transform, variables
 
 EXPECTED_ALL = sorted(
     [
         "AUTO_REUSE",
         "AssignDtypeError",
         "AssignShapeError",
+        "CheckpointMismatchError",
+        "CheckpointNotFoundError",
+        "ChecksumMismatchError",
+        "CorruptCheckpointError",
         "DtypeMismatchError",
         "DuplicateNameError",
         "GraphKeys",
@@ -21,6 +25,7 @@ EXPECTED_ALL = sorted(
         "JaxscopeError",
         "MissingVariableError",
         "OutsideTransformError",
+        "RenameCollisionError",
         "ScatterIndexError",
         "ScopeArgumentError",
         "ScopeNestingError",
@@ -30,18 +35,21 @@ EXPECTED_ALL = sorted(
         "Transformed",
         "TreeConflictError",
         "UnknownVariableError",
+        "UnsupportedCheckpointError",
         "UnusedVariablesError",
         "ValueMismatchError",
         "Variable",
         "VariableExistsError",
         "VariableInfo",
         "VariableNotFoundError",
+        "VariableNotInCheckpointError",
         "VariableScope",
         "VariablesInfo",
         "add_to_collection",
         "assign",
         "assign_add",
         "assign_sub",
+        "checkpoint",
         "constant_initializer",
         "get_collection",
         "get_regularization_loss",
@@ -106,9 +114,19 @@ def test_errors_subclass_tf1_builtins():
     assert issubclass(js.MissingVariableError, LookupError)
     assert issubclass(js.OutsideTransformError, RuntimeError)
     assert issubclass(js.ScopeArgumentError, TypeError)
+    assert issubclass(js.AssignShapeError, ValueError) and issubclass(
+        js.AssignDtypeError, TypeError
+    )
+    assert issubclass(js.ScatterIndexError, IndexError)
+    assert issubclass(js.ImmutableVariableError, RuntimeError)
+    assert issubclass(js.CheckpointNotFoundError, FileNotFoundError)
+    assert issubclass(js.ChecksumMismatchError, js.CorruptCheckpointError)
+    assert issubclass(js.CheckpointMismatchError, ValueError)
 
 
-@pytest.mark.parametrize("module", [scope, variables, transform], ids=lambda m: m.__name__)
+@pytest.mark.parametrize(
+    "module", [scope, variables, transform, assign, info], ids=lambda m: m.__name__
+)
 def test_docstring_examples_run(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 0

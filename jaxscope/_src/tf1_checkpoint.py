@@ -31,7 +31,7 @@ _CHUNK = 8 << 20  # bytes per read: large enough for disk speed, small next to a
 _STATE_LINE = re.compile(r'^\s*model_checkpoint_path\s*:\s*"((?:[^"\\]|\\.)*)"', re.M)
 
 
-class VariableInfo(NamedTuple):
+class TensorInfo(NamedTuple):
     """One checkpoint entry, as :func:`list_variables` reports it."""
 
     name: str
@@ -189,8 +189,8 @@ class CheckpointReader:
             )
         return tb.DTYPES[dt]
 
-    def info(self, name: str) -> VariableInfo:
-        return VariableInfo(name, self.entry(name).shape, self.dtype(name))
+    def info(self, name: str) -> TensorInfo:
+        return TensorInfo(name, self.entry(name).shape, self.dtype(name))
 
     def read(self, name: str) -> np.ndarray:
         """The tensor ``name`` as a new numpy array, partitioned parts reassembled."""
@@ -265,7 +265,7 @@ class CheckpointReader:
             out.byteswap(inplace=True)
 
 
-def list_variables(path: str | os.PathLike) -> list[VariableInfo]:
+def list_variables(path: str | os.PathLike) -> list[TensorInfo]:
     """The variables a TF1 checkpoint holds, sorted by name.
 
     Args:
@@ -273,7 +273,7 @@ def list_variables(path: str | os.PathLike) -> list[VariableInfo]:
         state file (its latest checkpoint is listed).
 
     Returns:
-      ``[VariableInfo(name, shape, dtype), ...]``; a partitioned variable is one entry with its
+      ``[TensorInfo(name, shape, dtype), ...]``; a partitioned variable is one entry with its
       full shape; string tensors have dtype ``object``.
 
     TF1 equivalent: tf.compat.v1.train.list_variables
