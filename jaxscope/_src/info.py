@@ -19,7 +19,8 @@ import numpy as np
 
 from jaxscope._src import errors, frame
 from jaxscope._src.dtypes import canonical
-from jaxscope._src.variables import CONST, Variable, _TFStyle
+from jaxscope._src.initial import CONST, _TFStyle
+from jaxscope._src.variables import Variable
 
 
 class VariableInfo(NamedTuple):

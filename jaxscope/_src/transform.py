@@ -27,7 +27,8 @@ import jax
 import jax.numpy as jnp
 
 from jaxscope._src import errors, frame
-from jaxscope._src.variables import CONST, _is_concrete, initial_values, leaf_names
+from jaxscope._src.initial import CONST, initial_values
+from jaxscope._src.variables import _is_concrete, leaf_names
 from jaxscope._src.variables import _lookup as lookup
 
 COLLECTIONS = ("params", "state")
