@@ -244,3 +244,20 @@ def model(hparams, X, past=None, scope="model", reuse=False, *, past_length=None
         logits = h_flat @ jnp.transpose(wte)
         results["logits"] = jnp.reshape(logits, [batch, sequence, hparams.n_vocab])
         return results
+
+
+def creation_order(hparams, scope="model"):
+    """``[(name, shape), ...]`` of ``model``'s variables in creation order, traced without FLOPs.
+
+    The order is read from ``js.global_variables()`` inside the transformed function, as TF1's
+    ``tf.global_variables()`` after building the graph.
+    """
+    seen = []
+
+    def probe(X):
+        model(hparams, X, scope=scope)
+        seen.append([(v.name[: -len(":0")], tuple(v.shape)) for v in js.global_variables()])
+
+    X = jax.ShapeDtypeStruct((1, 1), jnp.int32)
+    jax.eval_shape(js.transform(probe).init, jax.random.key(0), X)
+    return seen[0]
