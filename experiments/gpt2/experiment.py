@@ -30,7 +30,7 @@ def load_model_dir(model_dir, *, seed=0):
     if path is None:
         raise FileNotFoundError(f"no TF1 checkpoint (model.ckpt.*) in {model_dir!r}")
     f = language_model(hparams)
-    template = f.init(jax.random.key(seed), jnp.zeros([1, 1], jnp.int32))
+    template = jax.jit(f.init)(jax.random.key(seed), jnp.zeros([1, 1], jnp.int32))
     variables, report = checkpoint.restore_tf1(template, path, strict=True)
     return hparams, variables, report
 
@@ -89,9 +89,8 @@ def main(argv=None):
         print(f"restored {a.model_dir} ({time.perf_counter() - t0:.1f} s): {report}")
         encoder = get_encoder(a.model_dir)
     else:
-        variables = language_model(hparams).init(
-            jax.random.key(a.seed), jnp.zeros([1, 1], jnp.int32)
-        )
+        init = jax.jit(language_model(hparams).init)  # one compiled draw, not op-by-op
+        variables = init(jax.random.key(a.seed), jnp.zeros([1, 1], jnp.int32))
         jax.block_until_ready(variables)
         print(
             f"no --model-dir: freshly initialized weights ({time.perf_counter() - t0:.1f} s), "
