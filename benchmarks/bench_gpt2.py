@@ -191,13 +191,17 @@ def main(argv=None):
         bench_size(s, a.repeats, a.steps, a.gen_batch, a.gen_tokens) for s in a.sizes.split(",")
     ]
     print()
-    print("| size | measurement | shape | jaxscope tok/s | plain JAX tok/s | ratio (median) | ratio range |")
+    print(
+        "| size | measurement | shape | jaxscope tok/s | plain JAX tok/s | ratio (median) | ratio range |"
+    )
     print("|---|---|---|---|---|---|---|")
     for res in results:
         for what, per in res["tokens_per_s"].items():
             ratios = [j / p for j, p in zip(per["jaxscope"], per["plain"], strict=True)]
             shape = res["train_shape"] if what == "train" else res["generate_shape"]
-            shape = "×".join(map(str, shape)) + (" (batch×seq)" if what == "train" else " (batch×prompt×new)")
+            shape = "×".join(map(str, shape)) + (
+                " (batch×seq)" if what == "train" else " (batch×prompt×new)"
+            )
             print(
                 f"| {res['size']} | {what} | {shape} | {statistics.median(per['jaxscope']):,.0f} | "
                 f"{statistics.median(per['plain']):,.0f} | {statistics.median(ratios):.3f} | "

@@ -14,7 +14,9 @@ def build(tf, hp, X, past=None, scope="model", reuse=False):
     def dense(x, name, nf):
         with tf.variable_scope(name):
             nx = x.shape[-1]
-            w = tf.get_variable("w", [1, nx, nf], initializer=tf.random_normal_initializer(stddev=0.02))
+            w = tf.get_variable(
+                "w", [1, nx, nf], initializer=tf.random_normal_initializer(stddev=0.02)
+            )
             b = tf.get_variable("b", [nf], initializer=tf.constant_initializer(0))
             lead = tf.shape(x)[:-1]
             y = tf.matmul(tf.reshape(x, [-1, nx]), tf.reshape(w, [nx, nf])) + b
@@ -28,7 +30,9 @@ def build(tf, hp, X, past=None, scope="model", reuse=False):
             return (x - mean) * tf.rsqrt(var + 1e-5) * g + b
 
     def heads(x):  # [b, t, E] -> [b, H, t, E/H]
-        return tf.transpose(tf.reshape(x, [tf.shape(x)[0], tf.shape(x)[1], H, E // H]), [0, 2, 1, 3])
+        return tf.transpose(
+            tf.reshape(x, [tf.shape(x)[0], tf.shape(x)[1], H, E // H]), [0, 2, 1, 3]
+        )
 
     def attention(x, layer_past):
         with tf.variable_scope("attn"):
@@ -47,8 +51,12 @@ def build(tf, hp, X, past=None, scope="model", reuse=False):
             return dense(a, "c_proj", E), present
 
     with tf.variable_scope(scope, reuse=reuse):
-        wpe = tf.get_variable("wpe", [hp["n_ctx"], E], initializer=tf.random_normal_initializer(stddev=0.01))
-        wte = tf.get_variable("wte", [hp["n_vocab"], E], initializer=tf.random_normal_initializer(stddev=0.02))
+        wpe = tf.get_variable(
+            "wpe", [hp["n_ctx"], E], initializer=tf.random_normal_initializer(stddev=0.01)
+        )
+        wte = tf.get_variable(
+            "wte", [hp["n_vocab"], E], initializer=tf.random_normal_initializer(stddev=0.02)
+        )
         start = 0 if past is None else tf.shape(past)[-2]
         pos = start + tf.range(tf.shape(X)[1])
         h = tf.gather(wte, X) + tf.gather(wpe, pos)[None]

@@ -184,7 +184,9 @@ def main(argv=None):
     fig, ax = plt.subplots(figsize=(6, 3.5))
     ax.plot(np.arange(1, len(cached_dt) + 1), cached_dt * 1e3, ".-", label="sample (cached)")
     for label, r in runs.items():
-        ax.plot(np.arange(1, len(r["seconds"]) + 1), r["seconds"] * 1e3, ".-", label=f"greedy ({label})")
+        ax.plot(
+            np.arange(1, len(r["seconds"]) + 1), r["seconds"] * 1e3, ".-", label=f"greedy ({label})"
+        )
     ax.set(xlabel="token", ylabel="ms (log)", yscale="log", title=f"GPT-2, {n_params:,} parameters")
     ax.legend()
     fig.tight_layout()

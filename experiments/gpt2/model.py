@@ -229,7 +229,9 @@ def model(hparams, X, past=None, scope="model", reuse=False, *, past_length=None
         h = jnp.take(wte, X, axis=0) + jnp.take(wpe, positions_for(X, offset), axis=0)
 
         presents = []
-        pasts = [past[:, i] for i in range(past.shape[1])] if past is not None else [None] * hparams.n_layer
+        pasts = (
+            [None] * hparams.n_layer if past is None else [past[:, i] for i in range(past.shape[1])]
+        )
         assert len(pasts) == hparams.n_layer
         for layer, layer_past in enumerate(pasts):
             h, present = block(

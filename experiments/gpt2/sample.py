@@ -22,7 +22,7 @@ from .model import model, past_shape
 TRACES: collections.Counter = collections.Counter()  # traces (= compilations) per step kind
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def language_model(hparams) -> js.Transformed:
     """``js.transform`` of ``model``; cached so that jitted callers see one ``apply`` per hparams."""
 
@@ -108,7 +108,9 @@ def sample_sequence(
     temperature = jnp.float32(temperature)
     dtype = jax.tree.leaves(variables)[0].dtype
     # The last token is never fed back, so n + length - 1 positions are enough.
-    buffer = jnp.zeros(past_shape(hparams=hparams, batch_size=batch, sequence=n + length - 1), dtype)
+    buffer = jnp.zeros(
+        past_shape(hparams=hparams, batch_size=batch, sequence=n + length - 1), dtype
+    )
     kw = {"top_k": top_k, "greedy": greedy}
     buffer, tok = _prefill(apply, variables, context, buffer, rngs[0], temperature, **kw)
     tokens = [tok]
