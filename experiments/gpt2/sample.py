@@ -98,6 +98,8 @@ def sample_sequence(
     apply = apply or language_model(hparams).apply
     context = jnp.asarray(context, jnp.int32)
     batch, n = context.shape
+    if length < 1:
+        raise ValueError(f"length must be at least 1, got {length}")
     if n + length - 1 > hparams.n_ctx:
         raise ValueError(
             f"context ({n}) + length ({length}) - 1 exceeds n_ctx ({hparams.n_ctx}): the model "
