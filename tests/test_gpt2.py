@@ -283,3 +283,21 @@ def test_js_global_variables_sees_the_variables_in_apply_too():
     jax.eval_shape(f.apply, jax.eval_shape(f.init, jax.random.key(0), X), X)
     assert seen[-1][:3] == ["model/wpe:0", "model/wte:0", "model/h0/ln_1/g:0"]
     assert len(seen[-1]) == 28
+
+
+def test_second_model_call_needs_reuse_as_in_tf1():
+    X = jax.ShapeDtypeStruct((1, 2), jnp.int32)
+
+    def twice(X):
+        gpt2.model(SMALL, X)
+        return gpt2.model(SMALL, X)
+
+    with pytest.raises(js.VariableExistsError, match="model/wpe"):
+        jax.eval_shape(js.transform(twice).init, jax.random.key(0), X)
+
+    def shared(X):
+        gpt2.model(SMALL, X)
+        return gpt2.model(SMALL, X, reuse=True)
+
+    tree = jax.eval_shape(js.transform(shared).init, jax.random.key(0), X)
+    assert len(flat(tree["params"])) == 28

@@ -47,7 +47,7 @@ def _timed(fn, **kw):
 def main(argv=None):
     from . import __doc__ as doc
 
-    p = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    p = argparse.ArgumentParser(prog="gpt2", description=doc.split("\n\n")[0])
     p.add_argument("--model-dir", help="hparams.json + model.ckpt.* (+ encoder.json, vocab.bpe)")
     p.add_argument("--n-vocab", type=int, default=50257)
     p.add_argument("--n-ctx", type=int, default=1024)
