@@ -13,7 +13,7 @@ Repeats are interleaved (jaxscope, plain, plain, jaxscope, ...) because the mach
 table gives the median tokens/s and the median and range of the per-repeat ratio
 jaxscope / plain (1.00 = no overhead; above 1 means jaxscope is faster).
 
-Run: ``python benchmarks/bench_gpt2.py`` (small + 124M; a few minutes on 2 CPU cores), or
+Run: ``python benchmarks/bench_gpt2.py`` (small + 124M; about 5 minutes on 2 CPU cores), or
 ``--sizes small --repeats 3`` for a quick look. Runs unchanged on any JAX backend.
 """
 
