@@ -72,8 +72,8 @@ def norm(x, scope, *, axis=-1, epsilon=1e-5):
     """Layer norm: zero mean, unit variance, then the diagonal affine map ``g``, ``b``."""
     with js.variable_scope(scope):
         n_state = x.shape[-1]
-        g = js.get_variable("g", [n_state], initializer=js.ones_initializer())
-        b = js.get_variable("b", [n_state], initializer=js.zeros_initializer())
+        g = js.get_variable("g", [n_state], initializer=js.constant_initializer(1))
+        b = js.get_variable("b", [n_state], initializer=js.constant_initializer(0))
         u = jnp.mean(x, axis=axis, keepdims=True)
         n = x - u
         s = jnp.mean(jnp.square(n), axis=axis, keepdims=True)
@@ -98,7 +98,7 @@ def conv1d(x, scope, nf, *, w_init_stdev=0.02):
         w = js.get_variable(
             "w", [1, nx, nf], initializer=js.random_normal_initializer(stddev=w_init_stdev)
         )
-        b = js.get_variable("b", [nf], initializer=js.zeros_initializer())
+        b = js.get_variable("b", [nf], initializer=js.constant_initializer(0))
         c = jnp.reshape(x, [-1, nx]) @ jnp.reshape(w, [-1, nf]) + b
         return jnp.reshape(c, start + [nf])
 
