@@ -146,6 +146,13 @@ def oversample_size(num_sampled, range_max, sigmas=8.0):
         m += 16
 
 
+def log_uniform_draws(key, n, range_max):
+    """``n`` independent draws from P(k), as TF1's ``LogUniformSampler::Sample``:
+    ``floor(exp(u * log(range_max + 1))) - 1`` for ``u ~ U[0, 1)``."""
+    u = jax.random.uniform(key, [n])
+    return (jnp.floor(jnp.exp(u * math.log1p(range_max))).astype(jnp.int32) - 1) % range_max
+
+
 def log_uniform_candidate_sampler(
     key, true_classes, num_true, num_sampled, unique, range_max, num_draws=None
 ):
@@ -168,8 +175,7 @@ def log_uniform_candidate_sampler(
     del num_true  # the shape of true_classes carries it
     if num_draws is None:
         num_draws = oversample_size(num_sampled, range_max) if unique else num_sampled
-    u = jax.random.uniform(key, [num_draws])
-    draws = (jnp.floor(jnp.exp(u * math.log1p(range_max))).astype(jnp.int32) - 1) % range_max
+    draws = log_uniform_draws(key, num_draws, range_max)
     if unique:
         earlier = jnp.tril(draws[:, None] == draws[None, :], k=-1)
         first = ~earlier.any(axis=1)
