@@ -344,7 +344,10 @@ def heldout_checks(params, heldout_ids, unk, rng):
     unit = normalized(emb)
 
     def cos(a, b):
-        return float(np.mean(np.sum(unit[a] * unit[b], axis=1)))
+        return np.sum(unit[a] * unit[b], axis=1)
+
+    def z(x, y):  # two-sample z-score of mean(x) - mean(y)
+        return float((x.mean() - y.mean()) / math.sqrt(x.var() / len(x) + y.var() / len(y)))
 
     def vs_random(a, b):
         keep = (a != unk) & (b != unk) & (a != b)
@@ -361,8 +364,9 @@ def heldout_checks(params, heldout_ids, unk, rng):
     def score(x, y):
         return np.sum(emb[x] * w_out[y], axis=1) + b_out[y]
 
-    ranked = float(np.mean(score(a, b) > score(a, rb)))
-    neighbours = (cos(a, b), cos(a, rb), len(a))
+    wins = score(a, b) > score(a, rb)
+    ranked, ranked_z = float(wins.mean()), float((wins.mean() - 0.5) / math.sqrt(0.25 / len(a)))
+    neighbours = (cos(a, b), cos(a, rb))
     # Substitutes: positions sorted by their (previous, next) word; consecutive entries of a group
     # with different middle words are a pair.
     slot = heldout_ids[:-2].astype(np.int64) * (int(heldout_ids.max()) + 1) + heldout_ids[2:]
@@ -370,16 +374,19 @@ def heldout_checks(params, heldout_ids, unk, rng):
     slot, mid = slot[order], heldout_ids[1:-1][order]
     same = slot[1:] == slot[:-1]
     sa, sb, srb = vs_random(mid[:-1][same], mid[1:][same])
-    substitutes = (cos(sa, sb), cos(sa, srb), len(sa))
+    substitutes = (cos(sa, sb), cos(sa, srb))
     return {
         "context_ranked": ranked,
+        "context_ranked_z": ranked_z,
         "context_pairs": len(a),
-        "substitutes_cosine": substitutes[0],
-        "substitutes_random_cosine": substitutes[1],
-        "substitutes_pairs": substitutes[2],
-        "neighbours_cosine": neighbours[0],
-        "neighbours_random_cosine": neighbours[1],
-        "neighbours_pairs": neighbours[2],
+        "substitutes_cosine": float(substitutes[0].mean()),
+        "substitutes_random_cosine": float(substitutes[1].mean()),
+        "substitutes_z": z(*substitutes),
+        "substitutes_pairs": len(sa),
+        "neighbours_cosine": float(neighbours[0].mean()),
+        "neighbours_random_cosine": float(neighbours[1].mean()),
+        "neighbours_z": z(*neighbours),
+        "neighbours_pairs": len(a),
     }
 
 
@@ -452,20 +459,22 @@ def main(argv=None):
     check = heldout_checks(params, heldout_ids, unk, rng)
     print(
         f"held-out check ({check['context_pairs']:,} neighbouring pairs): the true neighbour "
-        f"outscores a random word {check['context_ranked']:.1%} of the time (chance 50%)"
+        f"outscores a random word {check['context_ranked']:.1%} of the time (chance 50%; "
+        f"z = {check['context_ranked_z']:.0f})"
     )
     print(
         f"held-out substitutes (same slot, {check['substitutes_pairs']:,} pairs): cosine "
-        f"{check['substitutes_cosine']:.3f} vs random pairs {check['substitutes_random_cosine']:.3f}"
+        f"{check['substitutes_cosine']:.3f} vs random pairs {check['substitutes_random_cosine']:.3f} "
+        f"(z = {check['substitutes_z']:.0f})"
     )
     print(
         f"held-out neighbouring words: cosine {check['neighbours_cosine']:.3f} vs random pairs "
-        f"{check['neighbours_random_cosine']:.3f} (not expected to differ: see heldout_checks)"
+        f"{check['neighbours_random_cosine']:.3f} (z = {check['neighbours_z']:.1f}; not expected "
+        "to be higher: see heldout_checks)"
     )
-    better = check["context_ranked"] > 0.55 and (
-        check["substitutes_cosine"] > check["substitutes_random_cosine"]
-    )
-    print(f"better than chance: {better}")
+    # Better than chance: both differences at least 5 standard errors above zero.
+    better = check["context_ranked_z"] > 5 and check["substitutes_z"] > 5
+    print(f"better than chance (both z > 5): {better}")
 
     os.makedirs(a.out, exist_ok=True)
     summary = {
