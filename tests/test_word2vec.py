@@ -56,14 +56,14 @@ def _sequential_unique(draws, num_sampled):
 def test_vectorised_unique_sampler_replays_tf1s_rejection_loop(range_max, num_sampled):
     labels = jnp.array([[0], [7], [range_max - 1]])
     num_draws = w2v.oversample_size(num_sampled, range_max)
+    sample = jax.jit(
+        lambda k: w2v.log_uniform_candidate_sampler(k, labels, 1, num_sampled, True, range_max)
+    )
+    draw = jax.jit(lambda k: w2v.log_uniform_draws(k, num_draws, range_max))
     for seed in range(20):
         key = jax.random.key(seed)
-        sampled, true_ec, sampled_ec = w2v.log_uniform_candidate_sampler(
-            key, labels, 1, num_sampled, True, range_max
-        )
-        expected, tries = _sequential_unique(
-            np.asarray(w2v.log_uniform_draws(key, num_draws, range_max)), num_sampled
-        )
+        sampled, true_ec, sampled_ec = sample(key)
+        expected, tries = _sequential_unique(np.asarray(draw(key)), num_sampled)
         np.testing.assert_array_equal(sampled, expected)
         p_true = w2v.log_uniform_probability(labels, range_max)
         np.testing.assert_allclose(
@@ -160,7 +160,7 @@ def test_nce_loss_and_gradients_equal_tf1_nce_loss(tf1, num_true):
             w2v.nce_loss(w, b, labels, x, num_sampled, num_classes, num_true, sampled_values)
         )
 
-    loss, grads = jax.value_and_grad(ours, argnums=(0, 1, 2))(weights, biases, inputs)
+    loss, grads = jax.jit(jax.value_and_grad(ours, argnums=(0, 1, 2)))(weights, biases, inputs)
 
     graph = tf.Graph()
     with graph.as_default():
@@ -239,7 +239,7 @@ def test_sparse_sgd_step_touches_only_looked_up_rows():
     assert set(changed.tolist()) == {3, 4}
     # The step equals plain SGD on the dense gradient.
     sub = jax.random.split(key, 1)[0]
-    grad = jax.grad(lambda p: f.apply({"params": p}, centers[0], targets[0], sub))(before)
+    grad = jax.jit(jax.grad(lambda p: f.apply({"params": p}, centers[0], targets[0], sub)))(before)
     for name in before:
         np.testing.assert_allclose(new[name], before[name] - 0.5 * grad[name], atol=1e-6)
     assert losses.shape == (1,)
