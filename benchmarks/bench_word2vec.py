@@ -127,8 +127,7 @@ class JaxscopeRunner:
 
     def run(self, steps):
         for _ in range(max(1, steps // self.k)):
-            self.key, sub = jax.random.split(self.key)
-            self.params, losses = self.train(self.params, *next(self.chunks), sub)
+            self.params, self.key, losses = self.train(self.params, self.key, *next(self.chunks))
         jax.block_until_ready(self.params)
         return losses
 

@@ -275,8 +275,9 @@ def word2vec(center_words, target_words, sample_key, vocab_size, embed_size, num
 
 # --- training ------------------------------------------------------------------------------------------
 def make_train(f, learning_rate):
-    """``train(params, centers [K, B], targets [K, B], key) -> (params, losses [K])``: K SGD steps
-    in one ``jax.jit`` call (``lax.scan``), the params buffers donated and updated in place.
+    """``train(params, key, centers [K, B], targets [K, B]) -> (params, key, losses [K])``: K SGD
+    steps in one ``jax.jit`` call (``lax.scan``), the params buffers donated and updated in place.
+    The key for the negative samples is carried through, so a call is one dispatch.
 
     The gradient of an embedding lookup is a scatter-add into zeros; taking the gradient of
     ``-learning_rate * loss`` and *adding* it lets XLA fold ``params + scatter(0, ids, rows)`` into
@@ -295,11 +296,12 @@ def make_train(f, learning_rate):
             params = jax.tree.map(jnp.add, params, delta)
         return params, -value / learning_rate
 
-    def train(params, centers, targets, key):
-        keys = jax.random.split(key, centers.shape[0])
-        return jax.lax.scan(step, params, (centers, targets, keys))
+    def train(params, key, centers, targets):
+        key, *keys = jax.random.split(key, centers.shape[0] + 1)
+        params, losses = jax.lax.scan(step, params, (centers, targets, jnp.stack(keys)))
+        return params, key, losses
 
-    return jax.jit(train, donate_argnums=0)
+    return jax.jit(train, donate_argnums=(0, 1))
 
 
 def batches(centers, targets, batch_size, steps_per_call, rng):
@@ -441,8 +443,7 @@ def main(argv=None):
         total=n_calls * a.steps_per_call, desc="training", unit="step", mininterval=1.0
     ) as bar:
         for _ in range(n_calls):
-            key, sub = jax.random.split(key)
-            params, chunk_losses = train(params, *next(chunks), sub)
+            params, key, chunk_losses = train(params, key, *next(chunks))
             losses.append(np.asarray(chunk_losses))
             bar.update(a.steps_per_call)
     seconds = time.perf_counter() - t0

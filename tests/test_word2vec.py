@@ -234,11 +234,16 @@ def test_sparse_sgd_step_touches_only_looked_up_rows():
     params = f.init(key, centers[0], targets[0], key)["params"]
     before = jax.tree.map(np.array, params)
     train = w2v.make_train(f, 0.5)
-    new, losses = train(params, centers, targets, key)
+    # Sparse in the compiled step too: the tables are scattered into, never rebuilt densely from a
+    # broadcast zero gradient.
+    hlo = train.lower(params, key, centers, targets).compile().as_text()
+    assert "f32[200,8]{1,0} scatter(" in hlo
+    assert "f32[200,8]{1,0} broadcast(" not in hlo
+    sub = jax.random.split(key, 2)[1]  # the key of the first step (train donates key)
+    new, _, losses = train(params, key, centers, targets)
     changed = np.flatnonzero(np.any(new["embed_matrix"] != before["embed_matrix"], axis=1))
     assert set(changed.tolist()) == {3, 4}
     # The step equals plain SGD on the dense gradient.
-    sub = jax.random.split(key, 1)[0]
     grad = jax.jit(jax.grad(lambda p: f.apply({"params": p}, centers[0], targets[0], sub)))(before)
     for name in before:
         np.testing.assert_allclose(new[name], before[name] - 0.5 * grad[name], atol=1e-6)
