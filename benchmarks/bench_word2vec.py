@@ -7,10 +7,12 @@ corpus of ``experiments/word2vec.py``; ``--corpus text8`` for the seed's):
 * **TF1**: the seed's graph verbatim in ``tf.compat.v1`` (``get_variable``,
   ``tf.nn.embedding_lookup``, ``tf.nn.nce_loss``, ``GradientDescentOptimizer(...).minimize``, whose
   sparse ``IndexedSlices`` update touches only the looked-up rows). Batches come either from a
-  ``tf.data`` pipeline in the graph (the seed's way; ``prefetch``) or through ``feed_dict``; the
-  faster of the two is the baseline. One ``Session.run`` per step, as the seed does (TF1 has no
+  ``tf.data`` pipeline in the graph (the seed's way; ``prefetch``) or through ``feed_dict`` (with
+  TF's default thread pools, and with one intra-op and one inter-op thread, which is often faster
+  for such small ops); in each round the fastest of the three is the baseline. One ``Session.run`` per step, as the seed does (TF1 has no
   practical way to run several optimizer steps per call).
-* **jaxscope**: ``experiments/word2vec.py``'s ``make_train``: the step under ``jax.jit`` with the
+* **jaxscope**: ``experiments/word2vec.py``'s ``make_train`` (XLA's CPU backend limited to one
+  thread, like the single-threaded TF1 session; ``--xla-threads default`` lifts that): the step under ``jax.jit`` with the
   variables donated, the update an in-place scatter; measured with 1 step per call (as TF1) and
   with ``--steps-per-call`` steps per call (``lax.scan`` over pre-generated batches). Host-side
   batch generation (numpy shuffling) is inside the timed loop, as TF1's pipeline is.
@@ -91,10 +93,15 @@ def tf1_graph(tf, centers, targets, a, pipeline):
 
 
 class TF1Runner:
-    def __init__(self, tf, centers, targets, a, pipeline):
+    def __init__(self, tf, centers, targets, a, pipeline, threads=None):
         self.pipeline = pipeline
         graph, self.train_op, self.loss, self.feeds = tf1_graph(tf, centers, targets, a, pipeline)
-        self.sess = tf.Session(graph=graph)
+        config = None
+        if threads is not None:
+            config = tf.ConfigProto(
+                intra_op_parallelism_threads=threads, inter_op_parallelism_threads=threads
+            )
+        self.sess = tf.Session(graph=graph, config=config)
         with graph.as_default():
             self.sess.run(tf.global_variables_initializer())
         # The same host-side batching as the jaxscope runner.
@@ -151,7 +158,19 @@ def main(argv=None):
     p.add_argument("--steps-per-call", type=int, default=100)
     p.add_argument("--rounds", type=int, default=12)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--xla-threads",
+        choices=["1", "default"],
+        default="1",
+        help="XLA CPU threads for jaxscope (1 is faster for these small ops on a busy machine)",
+    )
     a = p.parse_args(argv)
+    if a.xla_threads == "1":
+        # Read when jax first creates its CPU backend, which has not happened yet.
+        os.environ["XLA_FLAGS"] = (
+            os.environ.get("XLA_FLAGS", "")
+            + " --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
+        )
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import tensorflow.compat.v1 as tf
 
@@ -165,11 +184,12 @@ def main(argv=None):
         f"{platform.machine()}, {os.cpu_count()} CPU cores; jax {jax.__version__}, "
         f"tensorflow {tf.__version__}; corpus {len(words):,} words, {len(vocab):,} distinct ids "
         f"used of a {a.vocab:,}-row vocabulary, {len(centers):,} pairs; batch {a.batch}, embed "
-        f"{a.embed}, {a.num_sampled} sampled"
+        f"{a.embed}, {a.num_sampled} sampled; XLA CPU threads: {a.xla_threads}"
     )
     runners = {
         "TF1 tf.data": TF1Runner(tf, centers, targets, a, "tf.data"),
         "TF1 feed_dict": TF1Runner(tf, centers, targets, a, "feed_dict"),
+        "TF1 feed_dict 1 thread": TF1Runner(tf, centers, targets, a, "feed_dict", threads=1),
         "jaxscope 1 step/call": JaxscopeRunner(centers, targets, a, 1),
         f"jaxscope {a.steps_per_call} steps/call": JaxscopeRunner(
             centers, targets, a, a.steps_per_call
@@ -192,8 +212,11 @@ def main(argv=None):
     print(f"\nmedian over {a.rounds} rounds of {a.steps} steps:")
     for name, v in results.items():
         print(f"  {name:<26} {fmt(v)}")
-    tf_best = np.maximum(results["TF1 tf.data"], results["TF1 feed_dict"])
-    for name in list(runners)[2:]:
+    tf_names = [n for n in runners if n.startswith("TF1")]
+    tf_best = np.max([results[n] for n in tf_names], axis=0)
+    for name in runners:
+        if name in tf_names:
+            continue
         ratio = np.asarray(results[name]) / tf_best
         q1, q3 = np.percentile(ratio, [25, 75])
         print(
