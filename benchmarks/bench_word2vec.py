@@ -120,13 +120,23 @@ class TF1Runner:
 
 class JaxscopeRunner:
     def __init__(self, centers, targets, a, steps_per_call):
-        model = lambda c, t, k: w2v.word2vec(c, t, k, a.vocab, a.embed, a.num_sampled)  # noqa: E731
+        def model(center_words, target_words, sample_key, sampled_values=None):
+            return w2v.word2vec(
+                center_words,
+                target_words,
+                sample_key,
+                a.vocab,
+                a.embed,
+                a.num_sampled,
+                sampled_values,
+            )
+
         self.f = js.transform(model)
         self.key = jax.random.key(a.seed)
         self.params = self.f.init(self.key, centers[: a.batch], targets[: a.batch], self.key)[
             "params"
         ]
-        self.train = w2v.make_train(self.f, a.lr)
+        self.train = w2v.make_train(self.f, a.lr, w2v.sampler(a.num_sampled, a.vocab))
         self.k = steps_per_call
         self.chunks = w2v.batches(
             centers, targets, a.batch, steps_per_call, np.random.default_rng(0)

@@ -227,7 +227,7 @@ def test_variable_names_and_shapes_equal_the_tf1_seed_graph(tf1):
 
 def test_sparse_sgd_step_touches_only_looked_up_rows():
     vocab, embed, num_sampled = 200, 8, 5
-    f = js.transform(lambda c, t, k: w2v.word2vec(c, t, k, vocab, embed, num_sampled))
+    f = js.transform(lambda c, t, k, sv=None: w2v.word2vec(c, t, k, vocab, embed, num_sampled, sv))
     key = jax.random.key(0)
     centers = np.array([[3, 4]], np.int32)
     targets = np.array([[5, 6]], np.int32)
@@ -248,3 +248,22 @@ def test_sparse_sgd_step_touches_only_looked_up_rows():
     for name in before:
         np.testing.assert_allclose(new[name], before[name] - 0.5 * grad[name], atol=1e-6)
     assert losses.shape == (1,)
+
+
+def test_negatives_drawn_before_the_scan_equal_those_drawn_in_each_step():
+    vocab, embed, num_sampled, steps = 300, 8, 10, 5
+    f = js.transform(lambda c, t, k, sv=None: w2v.word2vec(c, t, k, vocab, embed, num_sampled, sv))
+    rng = np.random.default_rng(0)
+    centers = rng.integers(0, vocab, [steps, 16]).astype(np.int32)
+    targets = rng.integers(0, vocab, [steps, 16]).astype(np.int32)
+    key = jax.random.key(0)
+    params = f.init(key, centers[0], targets[0], key)["params"]
+    out = {}
+    for name, sampler in [("in step", None), ("hoisted", w2v.sampler(num_sampled, vocab))]:
+        train = w2v.make_train(f, 0.5, sampler)
+        out[name] = train(jax.tree.map(jnp.copy, params), jax.random.key(1), centers, targets)
+    a, b = out["in step"], out["hoisted"]
+    np.testing.assert_allclose(a[2], b[2], rtol=1e-6)
+    for name in params:
+        np.testing.assert_allclose(a[0][name], b[0][name], rtol=1e-5, atol=1e-6)
+    assert float(a[2][-1]) < float(a[2][0])
