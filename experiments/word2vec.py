@@ -15,8 +15,8 @@ any text file. A tenth of the corpus is held out and checked against random word
 same word frequencies: the model's score ranks the true neighbour of a held-out word above a random
 word, and words that fill the same held-out slot ("the ___ of") have closer embeddings.
 
-Command:   python experiments/word2vec.py                 (about 20 s on 2 CPU cores)
-Output:    the variables tree, the loss falling (61 -> 3.8 over 100,000 steps), nearest neighbours
+Command:   python experiments/word2vec.py                 (about 25 s on 2 busy CPU cores)
+Output:    the variables tree, the loss falling (60 -> 3.8 over 100,000 steps), nearest neighbours
            of a few probe words (true: false, file: files, error: warning, thread: process),
            "the true neighbour outscores a random word 64% of the time (chance 50%)",
            "held-out substitutes: cosine 0.20 vs random pairs 0.16", and
