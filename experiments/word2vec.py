@@ -11,11 +11,11 @@ TF1, ``name_scope`` does not prefix ``get_variable`` names, so the tree is
 
 The default corpus needs no download: CPython's own English documentation (``pydoc_data.topics``
 and the docstrings of the standard library, about 320,000 words). ``--corpus PATH`` takes text8 or
-any text file. A tenth of the corpus is held out and checked against random word pairs with the
+any text file (the seed's setting: ``--corpus text8 --vocab 50000``). A tenth of the corpus is held out and checked against random word pairs with the
 same word frequencies: the model's score ranks the true neighbour of a held-out word above a random
 word, and words that fill the same held-out slot ("the ___ of") have closer embeddings.
 
-Command:   python experiments/word2vec.py                 (about 25 s on 2 busy CPU cores)
+Command:   python experiments/word2vec.py                 (15-25 s on 2 CPU cores)
 Output:    the variables tree, the loss falling (60 -> 3.8 over 100,000 steps), nearest neighbours
            of a few probe words (true: false, file: files, error: warning, thread: process),
            "the true neighbour outscores a random word 64% of the time (chance 50%)",
