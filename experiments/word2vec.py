@@ -137,6 +137,10 @@ def oversample_size(num_sampled, range_max, sigmas=8.0):
     standard deviations reaches ``num_sampled`` (a Chernoff bound puts the shortfall probability
     far below 1e-12).
     """
+    if num_sampled > range_max:
+        raise ValueError(
+            f"num_sampled={num_sampled} distinct ids cannot be drawn from range_max={range_max}"
+        )
     p = np.log1p(1.0 / (np.arange(range_max) + 1.0)) / np.log1p(range_max)
     m = max(16, -(-num_sampled // 16) * 16)
     while True:
