@@ -24,6 +24,7 @@ from jaxscope._src.errors import ImmutableVariableError as ImmutableVariableErro
 from jaxscope._src.errors import InitializerError as InitializerError
 from jaxscope._src.errors import InvalidNameError as InvalidNameError
 from jaxscope._src.errors import JaxscopeError as JaxscopeError
+from jaxscope._src.errors import MissingRngError as MissingRngError
 from jaxscope._src.errors import MissingVariableError as MissingVariableError
 from jaxscope._src.errors import OutsideTransformError as OutsideTransformError
 from jaxscope._src.errors import RenameCollisionError as RenameCollisionError
@@ -62,6 +63,7 @@ from jaxscope._src.initializers import (
 )
 from jaxscope._src.initializers import variance_scaling_initializer as variance_scaling_initializer
 from jaxscope._src.initializers import zeros_initializer as zeros_initializer
+from jaxscope._src.random import next_rng_key as next_rng_key
 from jaxscope._src.regularizers import get_regularization_loss as get_regularization_loss
 from jaxscope._src.regularizers import get_regularization_losses as get_regularization_losses
 from jaxscope._src.regularizers import l1_l2_regularizer as l1_l2_regularizer
@@ -97,6 +99,7 @@ __all__ = [
     "InitializerError",
     "InvalidNameError",
     "JaxscopeError",
+    "MissingRngError",
     "MissingVariableError",
     "OutsideTransformError",
     "RenameCollisionError",
@@ -145,6 +148,7 @@ __all__ = [
     "lecun_normal",
     "lecun_uniform",
     "name_scope",
+    "next_rng_key",
     "no_regularizer",
     "ones_initializer",
     "orthogonal_initializer",

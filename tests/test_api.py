@@ -5,7 +5,7 @@ import doctest
 import pytest
 
 import jaxscope as js
-from jaxscope._src import assign, info, scope, transform, variables
+from jaxscope._src import assign, info, random, scope, transform, variables
 
 EXPECTED_ALL = sorted(
     [
@@ -23,6 +23,7 @@ EXPECTED_ALL = sorted(
         "InitializerError",
         "InvalidNameError",
         "JaxscopeError",
+        "MissingRngError",
         "MissingVariableError",
         "OutsideTransformError",
         "RenameCollisionError",
@@ -71,6 +72,7 @@ EXPECTED_ALL = sorted(
         "lecun_normal",
         "lecun_uniform",
         "name_scope",
+        "next_rng_key",
         "no_regularizer",
         "ones_initializer",
         "orthogonal_initializer",
@@ -125,7 +127,7 @@ def test_errors_subclass_tf1_builtins():
 
 
 @pytest.mark.parametrize(
-    "module", [scope, variables, transform, assign, info], ids=lambda m: m.__name__
+    "module", [scope, variables, transform, assign, info, random], ids=lambda m: m.__name__
 )
 def test_docstring_examples_run(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)

@@ -308,3 +308,33 @@ def test_many_variables_compile_fast_because_draws_are_grouped():
     lowered = jax.jit(js.transform(f).init).lower(jax.random.key(0))
     # One vmapped draw for the group: the HLO does not grow with the number of variables.
     assert lowered.as_text().count("threefry") < 30
+
+
+def test_next_rng_key_gives_distinct_reproducible_keys_from_apply_rng():
+    def noisy(x):
+        a = jax.random.normal(js.next_rng_key(), x.shape)
+        b = jax.random.normal(js.next_rng_key(), x.shape)
+        return x + a, b
+
+    f = js.transform(noisy)
+    x = jnp.zeros([3])
+    (a1, b1), (a2, _), (a3, _) = (
+        f.apply({}, x, rng=jax.random.key(0)),
+        jax.jit(f.apply)({}, x, rng=jax.random.key(0)),
+        f.apply({}, x, rng=jax.random.key(1)),
+    )
+    np.testing.assert_array_equal(a1, a2)  # reproducible, under jit too
+    assert not np.array_equal(a1, b1) and not np.array_equal(a1, a3)
+    with pytest.raises(js.MissingRngError, match=r"rng=jax.random.key\(step\)"):
+        f.apply({}, x)
+
+
+def test_next_rng_key_in_init_is_independent_of_the_initializers():
+    def model():
+        w = js.get_variable("w", [4], initializer=js.random_normal_initializer())
+        return js.Variable(jax.random.normal(js.next_rng_key(), [4]), name="noise"), w
+
+    variables = js.transform(model).init(jax.random.key(0))
+    assert not np.array_equal(variables["params"]["noise"], variables["params"]["w"])
+    again = js.transform(model).init(jax.random.key(0))
+    np.testing.assert_array_equal(variables["params"]["noise"], again["params"]["noise"])

@@ -271,6 +271,16 @@ class UnknownVariableError(JaxscopeError, ValueError):
         )
 
 
+class MissingRngError(JaxscopeError, ValueError):
+    """``next_rng_key`` was called in an ``apply`` that got no ``rng=``."""
+
+    def __init__(self):
+        super().__init__(
+            "jaxscope.next_rng_key() needs a key, but apply() was called without one. Pass it:\n"
+            "    out = f.apply(variables, *args, rng=jax.random.key(step))"
+        )
+
+
 class OutsideTransformError(JaxscopeError, RuntimeError):
     """A jaxscope function that needs a variable store was called outside ``transform``."""
 

@@ -53,6 +53,8 @@ class Frame:
         self.specs: list = []  # COLLECT: (variable, how to make its value, initializer)
         self.initial: dict[str, Any] = {}  # node -> value before its first assign in this call
         self.constraints: dict[str, Any] = {}  # node -> constraint function
+        self.rng: Any = None  # the call's key for next_rng_key, and how many keys were taken
+        self.rng_count = 0
         self._last_parent: str | None = None  # find()'s last parent subtree, for its siblings
         self._last_collection: str | None = None
         self._last_tree: Any = None

@@ -28,6 +28,7 @@ import jax.numpy as jnp
 
 from jaxscope._src import errors, frame
 from jaxscope._src.initial import CONST, initial_values
+from jaxscope._src.random import _INIT_SALT
 from jaxscope._src.variables import _is_concrete, leaf_names
 from jaxscope._src.variables import _lookup as lookup
 
@@ -51,7 +52,8 @@ def transform(fn: Callable[..., Any], *, allow_unused: bool = False) -> Transfor
 
     Returns:
       ``Transformed(init, apply)`` with ``init(rng, *args, **kwargs) -> variables`` and
-      ``apply(variables, *args, rng=None, mutable=False, **kwargs) -> out``. With
+      ``apply(variables, *args, rng=None, mutable=False, **kwargs) -> out`` (``rng`` seeds
+      :func:`next_rng_key` inside the function; ``init``'s key does so in ``init``). With
       ``mutable=True`` (or a list of collections, ``["state"]``) ``apply`` may run ``assign``
       and friends and returns ``(out, new_variables)``: the whole tree, with the assigned
       variables' final values (under ``jax.jit(..., donate_argnums=0)`` they reuse the input
@@ -83,9 +85,9 @@ def transform(fn: Callable[..., Any], *, allow_unused: bool = False) -> Transfor
 
     @functools.wraps(fn)
     def apply(variables: Mapping[str, Any], *args, rng=None, mutable=False, **kwargs):
-        del rng  # reserved for random ops inside the model
         _check_collections(variables)
         fr = frame.Frame(frame.APPLY, provided=variables, mutable=_mutable(mutable))
+        fr.rng = rng
         with frame.running(fr):
             out = fn(*args, **kwargs)
         # Every variable of an apply run was looked up, so the counts tell if anything is unused.
@@ -109,6 +111,7 @@ def _initialize(fn, provided, rng, args, kwargs, allow_unused) -> dict[str, Any]
             "init needs a PRNG key for the random initializers: f.init(jax.random.key(0), ...)"
         )
     collect = frame.Frame(frame.COLLECT)
+    collect.rng = body_rng = jax.random.fold_in(rng, _INIT_SALT)
 
     def run():
         with frame.running(collect):
@@ -142,6 +145,7 @@ def _initialize(fn, provided, rng, args, kwargs, allow_unused) -> dict[str, Any]
                 again = True
     if again:
         fr = frame.Frame(frame.INIT, provided=_nest(variables, values))
+        fr.rng = body_rng
         with frame.running(fr):
             fn(*args, **kwargs)
         variables = fr.variables

@@ -1,0 +1,39 @@
+"""``next_rng_key``: random numbers inside a transformed function (dropout, sampling, noise).
+
+TF1 ops drew from a per-graph seed with a per-op counter; here ``apply(..., rng=key)`` (and
+``init``'s key) seeds the call, and each ``next_rng_key()`` folds in a counter, so a call's keys
+are reproducible from its one key and distinct from each other.
+"""
+
+from __future__ import annotations
+
+import jax
+
+from jaxscope._src import errors, frame
+
+# init's body gets keys independent of the initializers' (which fold in name hashes).
+_INIT_SALT = 0x6A73
+
+
+def next_rng_key() -> jax.Array:
+    """A fresh PRNG key for a random op inside the transformed function.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> def dropout(x, rate=0.5):
+      ...     keep = jax.random.bernoulli(js.next_rng_key(), 1 - rate, x.shape)
+      ...     return jnp.where(keep, x / (1 - rate), 0.0)
+      >>> f = js.transform(dropout)
+      >>> f.apply({}, jnp.ones([4]), rng=jax.random.key(0)).shape
+      (4,)
+
+    Raises:
+      MissingRngError (a ``ValueError``) if ``apply`` was called without ``rng=``.
+
+    TF1 equivalent: the seed of tf.random.* ops (tf.compat.v1.set_random_seed + op counters)
+    """
+    fr = frame.current("next_rng_key")
+    if fr.rng is None:
+        raise errors.MissingRngError()
+    fr.rng_count += 1
+    return jax.random.fold_in(fr.rng, fr.rng_count)
