@@ -89,3 +89,35 @@ def test_save_refuses_to_overwrite_unless_forced(tmp_path):
         ckpt.save(tmp_path / "ckpt", init(1))
     ckpt.save(tmp_path / "ckpt", init(1), force=True)
     assert_trees_identical(ckpt.restore(tmp_path / "ckpt")[0], init(1))
+
+
+def test_save_restore_with_an_optax_state_and_keep_training(tmp_path):
+    import optax
+
+    f = js.transform(lambda x: jnp.sum(model(x)[0].astype(jnp.float32) ** 2))
+    x = jnp.ones([1, 3])
+    opt = optax.adam(1e-2)
+
+    def step(variables, opt_state):
+        grads = jax.grad(lambda p: f.apply({**variables, "params": p}, x))(variables["params"])
+        updates, opt_state = opt.update(grads, opt_state, variables["params"])
+        return {**variables, "params": optax.apply_updates(variables["params"], updates)}, opt_state
+
+    variables = init()
+    opt_state = opt.init(variables["params"])
+    for _ in range(3):
+        variables, opt_state = step(variables, opt_state)
+    ckpt.save(tmp_path / "ckpt", {"variables": variables, "opt_state": opt_state})
+
+    fresh = init(1)
+    target = {"variables": fresh, "opt_state": opt.init(fresh["params"])}
+    restored, report = ckpt.restore(tmp_path / "ckpt", target)
+    assert report.ok and "opt_state/0/mu/net/w" in report.loaded and not report.unused
+    assert_trees_identical(restored, {"variables": variables, "opt_state": opt_state})
+    assert type(restored["opt_state"][0]) is type(opt_state[0])  # an optax state again
+    a = step(variables, opt_state)
+    b = step(restored["variables"], restored["opt_state"])
+    assert_trees_identical(a, b)  # training resumes exactly
+
+    as_saved, _ = ckpt.restore(tmp_path / "ckpt")
+    np.testing.assert_array_equal(as_saved["opt_state"][0]["count"], 3)

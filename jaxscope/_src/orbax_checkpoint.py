@@ -14,7 +14,7 @@ from typing import Any
 import jax
 import numpy as np
 
-from jaxscope._src.checkpoint import Mismatch, RestoreReport, _copy_dicts, _set, tree_names
+from jaxscope._src.checkpoint import Mismatch, RestoreReport
 from jaxscope._src.errors import CheckpointMismatchError, CheckpointNotFoundError
 
 
@@ -53,10 +53,28 @@ def save(directory: str | os.PathLike, tree, *, force: bool = False) -> str:
     return path
 
 
-def _map_leaves(fn, tree):
-    if isinstance(tree, dict):
-        return {k: _map_leaves(fn, v) for k, v in tree.items()}
-    return fn(tree)
+def _is_meta(x) -> bool:
+    return hasattr(x, "shape") and hasattr(x, "dtype")
+
+
+def _key(k) -> str:
+    for attr in ("key", "name", "idx"):  # DictKey, GetAttrKey (NamedTuple fields), SequenceKey
+        if hasattr(k, attr):
+            return str(getattr(k, attr))
+    return str(k)
+
+
+def pytree_names(tree, is_leaf=None):
+    """(names, leaves, treedef) of any pytree; a name joins the key path with ``/``.
+
+    orbax stores tuples as lists and NamedTuples (optax states) as dicts of their fields, so
+    ``opt_state/0/mu/dense/w`` names the same leaf in a live tree and in a saved one. The top
+    ``params``/``state`` level of a variables tree is not part of the name (as in TF1).
+    """
+    flat, treedef = jax.tree_util.tree_flatten_with_path(tree, is_leaf=is_leaf)
+    collections = isinstance(tree, dict) and tree and set(tree) <= {"params", "state"}
+    names = ["/".join(_key(k) for k in path[1 if collections else 0 :]) for path, _ in flat]
+    return names, [leaf for _, leaf in flat], treedef
 
 
 def _abstract(leaf):
@@ -74,10 +92,12 @@ def restore(
 ) -> tuple[Any, RestoreReport]:
     """Restores a tree saved by :func:`save`, optionally into a (partly) matching target.
 
-    Without ``target`` the saved tree comes back as saved, on the default device. With one, every target leaf takes the
-    saved leaf of the same TF1 name (``params``/``state`` are not part of the name, so a
-    ``variables["params"]`` target works too) onto the target leaf's sharding; shapes and dtypes
-    must match exactly. Only the matching leaves are read.
+    The checkpoint is read onto the default device. Without ``target`` it comes back as orbax
+    stores it (dicts and lists: tuples become lists, NamedTuples such as optax states become dicts
+    of their fields). With one, the result has the target's structure: every target leaf takes the
+    saved leaf of the same name (the key path joined by ``/``; ``params``/``state`` are not part of
+    it, so a ``variables["params"]`` target works too), placed on the target leaf's sharding;
+    shapes and dtypes must match exactly. Pass a target to get an optax state back as one.
 
     Args:
       directory: what :func:`save` wrote.
@@ -105,41 +125,40 @@ def restore(
             "Pass the directory that jaxscope.checkpoint.save wrote; for TF1 checkpoints "
             "(.index/.data-*) use jaxscope.checkpoint.restore_tf1.",
         ) from None
-    saved_names = tree_names(saved)
-    if target is None:  # as saved, on the default device (safe on any topology)
-        target = _map_leaves(lambda m: jax.ShapeDtypeStruct(m.shape, m.dtype), saved)
+    device = jax.sharding.SingleDeviceSharding(jax.devices()[0])
+    abstract = jax.tree.map(
+        lambda m: jax.ShapeDtypeStruct(m.shape, m.dtype, sharding=device), saved, is_leaf=_is_meta
+    )  # read onto the default device (safe on any topology), then placed like the target
+    values = checkpointer.restore(
+        path,
+        args=ocp.args.PyTreeRestore(
+            item=abstract, restore_args=ocp.checkpoint_utils.construct_restore_args(abstract)
+        ),
+    )
+    saved_names, saved_leaves, _ = pytree_names(values)
+    by_name = dict(zip(saved_names, saved_leaves, strict=True))
+    if target is None:
+        return values, RestoreReport(path, sorted(by_name), [], [], [], [])
 
-    loaded, missing, mismatched, subset, placement = [], [], [], {}, {}
-    for name, (path_in_target, leaf) in sorted(tree_names(target).items()):
-        if name not in saved_names:
-            missing.append(name)
-            continue
-        saved_path, meta = saved_names[name]
+    names, leaves, treedef = pytree_names(target)
+    loaded, missing, mismatched, new_leaves = [], [], [], []
+    for name, leaf in zip(names, leaves, strict=True):
+        value = by_name.get(name)
         shape, dtype = tuple(np.shape(leaf)), np.dtype(leaf.dtype)
-        if tuple(meta.shape) != shape or np.dtype(meta.dtype) != dtype:
-            mismatched.append(
-                Mismatch(name, name, shape, dtype, tuple(meta.shape), np.dtype(meta.dtype))
-            )
+        if value is None:
+            missing.append(name)
+        elif value.shape != shape or value.dtype != dtype:
+            mismatched.append(Mismatch(name, name, shape, dtype, value.shape, value.dtype))
+        else:
+            sharding = getattr(leaf, "sharding", None)
+            value = jax.device_put(value, sharding) if sharding is not None else value
+            loaded.append(name)
+            new_leaves.append(value)
             continue
-        node = subset
-        for key in saved_path[:-1]:
-            node = node.setdefault(key, {})
-        node[saved_path[-1]] = _abstract(leaf)
-        placement[name] = (saved_path, path_in_target)
-        loaded.append(name)
-    new = _copy_dicts(target)
-    if subset:
-        args = ocp.args.PyTreeRestore(
-            item=subset,
-            restore_args=ocp.checkpoint_utils.construct_restore_args(subset),
-            partial_restore=True,
-        )
-        values = checkpointer.restore(path, args=args)
-        for saved_path, path_in_target in placement.values():
-            value = values
-            for key in saved_path:
-                value = value[key]
-            new = _set(new, path_in_target, value)
+        new_leaves.append(leaf)
+    new = jax.tree_util.tree_unflatten(treedef, new_leaves)
+    loaded.sort()
+    missing.sort()
     taken = set(loaded) | {m.name for m in mismatched}
     unused = [n for n in sorted(saved_names) if n not in taken]
     report = RestoreReport(path, loaded, missing, mismatched, unused, [])
