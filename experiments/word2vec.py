@@ -9,8 +9,9 @@ TF1, ``name_scope`` does not prefix ``get_variable`` names, so the tree is
 ``tf.nn.nce_loss`` exactly and samples negatives like TF1's ``log_uniform_candidate_sampler``
 (``unique=True``); ``tests/test_word2vec.py`` checks both against TensorFlow.
 
-The default corpus needs no download: CPython's own English documentation (``pydoc_data.topics``
-and the docstrings of the standard library, about 320,000 words). ``--corpus PATH`` takes text8 or
+The default corpus needs no download: CPython 3.11.7's own English documentation
+(``pydoc_data.topics`` and the standard library's docstrings, about 320,000 words), committed as
+``experiments/data/python_docs.txt.gz`` (500 KB). ``--corpus PATH`` takes text8 or
 any text file (the seed's setting: ``--corpus text8 --vocab 50000``). A tenth of the corpus is held out and checked against random word pairs with the
 same word frequencies: the model's score ranks the true neighbour of a held-out word above a random
 word, and words that fill the same held-out slot ("the ___ of") have closer embeddings.
@@ -28,6 +29,7 @@ from __future__ import annotations
 import argparse
 import ast
 import collections
+import gzip
 import json
 import math
 import os
@@ -53,32 +55,44 @@ PROBES = ("function", "class", "list", "file", "string", "error", "true", "threa
 
 
 # --- data ----------------------------------------------------------------------------------------
-def load_corpus(path=None):
-    """Lower-case words of ``path`` (text8 or any text), or of CPython's bundled documentation."""
-    if path is not None:
-        text = pathlib.Path(path).read_text(encoding="utf-8", errors="replace")
-    else:
-        import pydoc_data.topics
+CORPUS = pathlib.Path(__file__).parent / "data" / "python_docs.txt.gz"
 
-        docs = list(pydoc_data.topics.topics.values())
-        root = pathlib.Path(sysconfig.get_paths()["stdlib"])
-        skip = {"test", "tests", "site-packages", "idlelib", "lib2to3", "pydoc_data"}
-        for p in sorted(root.rglob("*.py")):
-            if skip & set(p.relative_to(root).parts):
-                continue
-            try:
-                tree = ast.parse(p.read_text(encoding="utf-8"))
-            except (SyntaxError, UnicodeDecodeError, ValueError):
-                continue
-            for node in ast.walk(tree):
-                if isinstance(
-                    node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef
-                ):
-                    doc = ast.get_docstring(node)
-                    if doc:
-                        docs.append(doc)
-        text = "\n".join(docs)
+
+def load_corpus(path=None):
+    """Lower-case words of ``path`` (text8 or any text), or of the embedded corpus.
+
+    The embedded corpus (``experiments/data/python_docs.txt.gz``, 319,473 words, Python Software
+    Foundation License) is CPython 3.11.7's own English documentation -- ``pydoc_data.topics`` and
+    the standard library's docstrings -- as ``python_docs_words()`` extracts it; it is committed so
+    results do not depend on the installed Python.
+    """
+    if path is None:
+        with gzip.open(CORPUS, "rt", encoding="utf-8") as f:
+            return f.read().split()
+    text = pathlib.Path(path).read_text(encoding="utf-8", errors="replace")
     return re.findall(r"[a-z]+", text.lower())
+
+
+def python_docs_words():
+    """The words of the running CPython's bundled documentation (how the corpus was made)."""
+    import pydoc_data.topics
+
+    docs = list(pydoc_data.topics.topics.values())
+    root = pathlib.Path(sysconfig.get_paths()["stdlib"])
+    skip = {"test", "tests", "site-packages", "idlelib", "lib2to3", "pydoc_data"}
+    for p in sorted(root.rglob("*.py")):
+        if skip & set(p.relative_to(root).parts):
+            continue
+        try:
+            tree = ast.parse(p.read_text(encoding="utf-8"))
+        except (SyntaxError, UnicodeDecodeError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+                doc = ast.get_docstring(node)
+                if doc:
+                    docs.append(doc)
+    return re.findall(r"[a-z]+", "\n".join(docs).lower())
 
 
 def build_vocab(words, vocab_size):
@@ -530,7 +544,7 @@ def main(argv=None):
 
     os.makedirs(a.out, exist_ok=True)
     summary = {
-        "corpus": a.corpus or "pydoc_data.topics + stdlib docstrings",
+        "corpus": a.corpus or "experiments/data/python_docs.txt.gz (CPython 3.11.7 docs)",
         "words": len(words),
         "vocabulary": len(vocab),
         "pairs": int(len(centers)),
