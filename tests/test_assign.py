@@ -267,3 +267,32 @@ def test_donated_scatter_updates_the_table_in_place():
     out, new = jax.jit(step, donate_argnums=0)(variables, idx, rows)
     assert new["state"]["embed"]["table"].unsafe_buffer_pointer() == before
     assert out == 1.0 and float(new["state"]["embed"]["table"].sum()) == 128 * 128
+
+
+class IndexedSlices:  # what TF1's Variable.scatter_* methods take: .indices and .values
+    def __init__(self, values, indices):
+        self.values, self.indices = values, indices
+
+
+def test_handle_methods_match_tf1(tf1):
+    ups = [np.float32([[1, 2]]), np.float32([[3, 4], [5, 6]])]
+    tf1.reset_default_graph()
+    v = tf1.get_variable("v", initializer=START)
+    ops = [v.assign(START + 1), v.assign_add(START), v.assign_sub(np.ones([4, 2], np.float32)),
+           v.scatter_update(tf1.IndexedSlices(ups[0], tf1.constant([3]))),
+           v.scatter_add(tf1.IndexedSlices(ups[1], tf1.constant([0, 0])))]  # fmt: skip
+    with tf1.Session() as s:
+        s.run(v.initializer)
+        expected = [s.run(op) for op in ops]
+
+    def model():
+        v = js.get_variable("v", initializer=START)
+        return [v.assign(START + 1), v.assign_add(START), v.assign_sub(np.ones([4, 2], np.float32)),
+                v.scatter_update(IndexedSlices(ups[0], np.int32([3]))),
+                v.scatter_add(IndexedSlices(ups[1], np.int32([0, 0])))]  # fmt: skip
+
+    f = js.transform(model)
+    outs, new = f.apply(f.init(jax.random.key(0)), mutable=True)
+    for a, b in zip(expected, outs, strict=True):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(new["params"]["v"], expected[-1])

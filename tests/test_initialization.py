@@ -32,6 +32,10 @@ def test_initialized_value_matches_tf1(tf1):
     for name, value in expected.items():
         np.testing.assert_array_equal(variables["params"][name], value)
     assert f.apply(variables) == [n + ":0" for n in expected]  # apply just looks them up
+    given = jax.tree.map(lambda v: v + 100, variables)  # apply reads the tree, never recomputes
+    g = js.transform(lambda: [v.value for v in seed_program(js)])
+    for got, want in zip(g.apply(given), [given["params"][n] for n in expected], strict=True):
+        np.testing.assert_array_equal(got, want)
 
 
 def test_initialized_value_of_a_random_variable_is_its_initial_draw():
@@ -99,10 +103,12 @@ def test_reinitialize_a_subset_keeps_the_rest_bit_for_bit(tf1):
     assert [float(reset["params"]["a"]), float(reset["params"]["b"])] == expected
 
 
-def test_reinitialize_unknown_name_is_an_error():
+def test_reinitialize_unknown_name_or_empty_selection_is_an_error():
     f = js.transform(net)
     with pytest.raises(js.UnknownVariableError, match="no variable named 'head/W'.*head/w"):
         js.reinitialize(f, trained(f), ["head/W"], jax.random.key(0), X)
+    with pytest.raises(js.UnknownVariableError, match="selection 'bdy/' matches no variable"):
+        js.reinitialize(f, trained(f), "bdy/", jax.random.key(0), X)
 
 
 def test_initialize_missing_fills_a_new_head_on_a_pretrained_body():

@@ -259,16 +259,15 @@ class ImmutableVariableError(JaxscopeError, RuntimeError):
 
 
 class UnknownVariableError(JaxscopeError, ValueError):
-    """A selection names variables that the tree (or program) does not hold."""
+    """A selection names variables that the tree (or program) does not hold, or matches none."""
 
-    def __init__(self, names: list[str], available: list[str], what: str):
-        self.names = names
+    def __init__(self, problem: str, available: list[str], fix: str | None = None):
         near = ", ".join(available[:8]) + (", ..." if len(available) > 8 else "")
         super().__init__(
-            f"{what}: no variable named {', '.join(map(repr, names))}. The variables are: "
-            f"{near or 'none'}.\nUse the names without the collection ('dense/w', not "
-            "'params/dense/w'), or select by a scope regex string: 'dense/'."
-        )
+            f"{problem}. The variables are: {near or 'none'}.\n"
+            + (fix or "Use the names without the collection ('dense/w', not 'params/dense/w'), "
+               "or select by a scope regex string matched from the start: 'dense/'.")
+        )  # fmt: skip
 
 
 class MissingRngError(JaxscopeError, ValueError):

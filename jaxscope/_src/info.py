@@ -87,9 +87,10 @@ class VariablesInfo(tuple):
                     return name
             if default is None:
                 raise errors.UnknownVariableError(
-                    [v.name], list(rules), "labels: no rule matches, and no default= was given;"
-                    " the rules are"
-                )  # fmt: skip
+                    f"labels: no rule in {list(rules)} matches variable {v.name!r}",
+                    [x.name for x in self],
+                    "Add a rule for it, or label the rest: info.labels(rules, default='frozen').",
+                )
             return default
 
         return self._tree(label)

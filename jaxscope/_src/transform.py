@@ -208,13 +208,22 @@ def reinitialize(f: Transformed, variables, select, rng, *args, **kwargs) -> dic
         names = {n.removesuffix(":0") for n in select}
         known = {n.split("/", 1)[1] for n in leaf_names(variables)}
         if names - known:
-            raise errors.UnknownVariableError(sorted(names - known), sorted(known), "reinitialize")
+            raise errors.UnknownVariableError(
+                f"reinitialize: no variable named {', '.join(map(repr, sorted(names - known)))}",
+                sorted(known),
+            )
         chosen = names.__contains__
     kept = {}
-    for leaf in leaf_names(variables):
+    all_names = leaf_names(variables)
+    for leaf in all_names:
         collection, name = leaf.split("/", 1)
         if not chosen(name):
             kept[name] = (collection, _get(variables[collection], name))
+    if len(kept) == len(all_names):  # a selection that picks nothing is almost surely a typo
+        raise errors.UnknownVariableError(
+            f"reinitialize: the selection {select!r} matches no variable",
+            [n.split("/", 1)[1] for n in all_names],
+        )
     tree: dict[str, Any] = {}
     for name, (collection, value) in kept.items():
         sub = tree.setdefault(collection, {})
@@ -248,8 +257,9 @@ def _mutable(mutable) -> frozenset:
     if isinstance(mutable, jax.core.Tracer):
         raise TypeError(
             "apply's mutable= was traced by jax.jit; make it static: "
-            "jax.jit(f.apply, static_argnames='mutable'), or "
-            "jax.jit(functools.partial(f.apply, mutable=True))."
+            "jax.jit(functools.partial(f.apply, mutable=True), donate_argnums=0), or "
+            "jax.jit(f.apply, static_argnames='mutable') called with mutable=True or a tuple "
+            "such as ('state',) (a list is not hashable)."
         )
     names = frozenset([mutable] if isinstance(mutable, str) else mutable)
     if not names <= set(COLLECTIONS):
