@@ -1,6 +1,6 @@
 """Differential tests: each program runs against tf.compat.v1 (graph mode) and jaxscope, and every
 recorded name, shape, sharing and error class must be equal. Rules cited are from
-shared/tf1/CATALOGUE.md."""
+the team's TF1 catalogue (rule numbers like R04.23; not part of this repository)."""
 
 import pytest
 from oracle import run_js, run_tf

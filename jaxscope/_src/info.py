@@ -38,10 +38,12 @@ class VariableInfo(NamedTuple):
 
     @property
     def size(self) -> int:
+        """Number of elements (parameters)."""
         return int(np.prod(self.shape, dtype=np.int64))
 
     @property
     def nbytes(self) -> int:
+        """Bytes of the value as JAX stores it."""
         return self.size * self.dtype.itemsize
 
 

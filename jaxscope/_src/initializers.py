@@ -99,6 +99,7 @@ class Initializer:
         return self.sample(key, shape, dtype)
 
     def sample(self, key, shape, dtype) -> jax.Array:
+        """The initial value of ``shape`` and ``dtype`` (``key`` is None for deterministic ones)."""
         raise NotImplementedError
 
 

@@ -1,7 +1,7 @@
 """``variable_scope``, ``name_scope`` and ``VariableScope``, with TF1's exact naming and reuse rules.
 
 The algorithms follow TF1's ``variable_scope.py`` / ``ops.py`` step by step (see
-``shared/tf1/CATALOGUE.md`` sections A and B3), because ported code depends on every quirk:
+the team's TF1 catalogue, sections A and B3), because ported code depends on every quirk:
 re-entering a scope by name opens a new, uniquified *name* scope (``scope1_1/``) while variables
 keep the prefix ``scope1/``; re-entering a ``VariableScope`` object takes that object's reuse, not
 the parent's; a child opened by string can never switch reuse off.
@@ -161,9 +161,11 @@ class VariableScope:
         self._reuse = True
 
     def set_initializer(self, initializer) -> None:
+        """Default initializer for ``get_variable`` in this scope (and sub-scopes opened later)."""
         self._initializer = initializer
 
     def set_dtype(self, dtype) -> None:
+        """Default dtype for ``get_variable`` in this scope (and sub-scopes opened later)."""
         self._dtype = as_dtype(dtype)
 
     def set_caching_device(self, caching_device) -> None:
@@ -175,13 +177,16 @@ class VariableScope:
         self._use_resource = use_resource
 
     def set_regularizer(self, regularizer) -> None:
+        """Default regularizer for ``get_variable`` in this scope (and sub-scopes opened later)."""
         self._regularizer = regularizer
 
     def set_partitioner(self, partitioner) -> None:
+        """Not supported yet: ``NotImplementedError`` unless None."""
         _not_yet("partitioner", partitioner)
         self._partitioner = partitioner
 
     def set_custom_getter(self, custom_getter) -> None:
+        """Not supported yet: ``NotImplementedError`` unless None."""
         _not_yet("custom_getter", custom_getter)
         self._custom_getter = custom_getter
 

@@ -166,17 +166,20 @@ class CheckpointReader:
         self.close()
 
     def close(self) -> None:
+        """Closes the open data shards (also done by ``with CheckpointReader(...)``)."""
         for f in self._files.values():
             f.close()
         self._files.clear()
 
     def entry(self, name: str) -> tb.BundleEntry:
+        """The raw index entry of ``name`` (shard, offset, size, checksum, slices)."""
         try:
             return self._entries[name.encode()]
         except KeyError:
             raise VariableNotInCheckpointError([name], self.prefix, self.names) from None
 
     def dtype(self, name: str) -> np.dtype:
+        """The numpy dtype ``read(name)`` returns."""
         dt = self.entry(name).dtype % 100  # reference dtypes (DT_FLOAT_REF = 101) count too
         if dt == tb.DT_STRING:
             return np.dtype(object)
@@ -190,6 +193,7 @@ class CheckpointReader:
         return tb.DTYPES[dt]
 
     def info(self, name: str) -> TensorInfo:
+        """``(name, shape, dtype)`` of one variable, as ``list_variables`` gives it."""
         return TensorInfo(name, self.entry(name).shape, self.dtype(name))
 
     def read(self, name: str) -> np.ndarray:

@@ -149,6 +149,7 @@ class Variable:
 
     @property
     def shape(self) -> tuple[int, ...]:
+        """The static shape (TF1's: an assign with ``validate_shape=False`` does not change it)."""
         return self._shape
 
     @property
@@ -158,6 +159,7 @@ class Variable:
 
     @property
     def trainable(self) -> bool:
+        """True: the variable lives under ``variables["params"]``; False: under ``"state"``."""
         return self._trainable
 
     @property
@@ -168,13 +170,16 @@ class Variable:
         return self._value
 
     def read_value(self) -> jax.Array:
+        """The current value. TF1 equivalent: tf.compat.v1.Variable.read_value"""
         return self.value
 
     def get_shape(self) -> tuple[int, ...]:
+        """Same as :attr:`shape`. TF1 equivalent: tf.compat.v1.Variable.get_shape"""
         return self._shape
 
     @property
     def ndim(self) -> int:
+        """The rank of :attr:`shape`."""
         return len(self._shape)
 
     def __repr__(self) -> str:
