@@ -15,6 +15,7 @@ import gpt2  # noqa: E402
 from gpt2 import encoder as bpe  # noqa: E402
 from gpt2.model import past_shape  # noqa: E402
 from gpt2.sample import TRACES  # noqa: E402
+from test_gpt2_checkpoint import _toy_vocab  # noqa: E402
 
 import jaxscope as js  # noqa: E402
 
@@ -225,12 +226,7 @@ def test_context_longer_than_n_ctx_is_refused(varied):
 
 
 def _toy_encoder(pattern=None):
-    chars = list(bpe.byte_to_char().values())
-    merges = [("h", "e"), ("l", "l"), ("he", "ll"), ("Ġ", "w"), ("o", "r"), ("Ġw", "or")]
-    vocab = {c: i for i, c in enumerate(chars)}
-    for a, b in merges:
-        vocab[a + b] = len(vocab)
-    vocab["<|endoftext|>"] = len(vocab)
+    vocab, merges = _toy_vocab()
     return bpe.Encoder(vocab, merges, pattern=pattern), vocab
 
 
