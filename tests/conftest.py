@@ -3,6 +3,7 @@ import os
 import pytest
 
 _TF = None
+_SKIPPED: list[str] = []
 
 
 def load_tf1():
@@ -24,3 +25,16 @@ def load_tf1():
 @pytest.fixture(scope="session")
 def tf1():
     return load_tf1()
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped:
+        _SKIPPED.append(report.nodeid)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session, exitstatus):
+    # CI sets JAXSCOPE_FAIL_ON_SKIP: there a skip means a missing dependency or a dead test.
+    if _SKIPPED and os.environ.get("JAXSCOPE_FAIL_ON_SKIP"):
+        print(f"\nJAXSCOPE_FAIL_ON_SKIP: {len(_SKIPPED)} test(s) skipped: {', '.join(_SKIPPED)}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
