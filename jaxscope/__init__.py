@@ -2,6 +2,7 @@
 
 from jaxscope import checkpoint as checkpoint
 from jaxscope import initializers as initializers
+from jaxscope import layers as layers
 from jaxscope._src.assign import assign as assign
 from jaxscope._src.assign import assign_add as assign_add
 from jaxscope._src.assign import assign_sub as assign_sub
@@ -26,6 +27,7 @@ from jaxscope._src.errors import InvalidNameError as InvalidNameError
 from jaxscope._src.errors import JaxscopeError as JaxscopeError
 from jaxscope._src.errors import MissingRngError as MissingRngError
 from jaxscope._src.errors import MissingVariableError as MissingVariableError
+from jaxscope._src.errors import MovingAverageUpdateError as MovingAverageUpdateError
 from jaxscope._src.errors import OutsideTransformError as OutsideTransformError
 from jaxscope._src.errors import RenameCollisionError as RenameCollisionError
 from jaxscope._src.errors import ScatterIndexError as ScatterIndexError
@@ -101,6 +103,7 @@ __all__ = [
     "JaxscopeError",
     "MissingRngError",
     "MissingVariableError",
+    "MovingAverageUpdateError",
     "OutsideTransformError",
     "RenameCollisionError",
     "ScatterIndexError",
@@ -145,6 +148,7 @@ __all__ = [
     "l1_l2_regularizer",
     "l1_regularizer",
     "l2_regularizer",
+    "layers",
     "lecun_normal",
     "lecun_uniform",
     "name_scope",

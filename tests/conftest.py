@@ -2,6 +2,10 @@ import os
 
 import pytest
 
+# tf.compat.v1.layers (the oracle of tests/test_layers*.py) needs Keras 2 (tf_keras); TensorFlow
+# reads this once, at its first import.
+os.environ["TF_USE_LEGACY_KERAS"] = "1"
+
 _TF = None
 _SKIPPED: list[str] = []
 

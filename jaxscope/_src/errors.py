@@ -258,6 +258,26 @@ class ImmutableVariableError(JaxscopeError, RuntimeError):
         )
 
 
+class MovingAverageUpdateError(ImmutableVariableError):
+    """A layer ran with ``training=True`` inside ``apply`` that may not update its moving averages.
+
+    TF1 left the averages stale when the ``UPDATE_OPS`` were forgotten; jaxscope refuses instead.
+    """
+
+    def __init__(self, layer: str, names: list[str]):
+        self.layer, self.name, self.collection = layer, names[0], "state"
+        Exception.__init__(
+            self,
+            f'Layer "{layer}" ran with training=True inside apply() without mutable=, so it '
+            f"cannot update its moving averages ({', '.join(names)}). (TF1 would silently "
+            "leave them stale if the UPDATE_OPS were not run; jaxscope refuses.) Ask for the "
+            "updated state:\n"
+            '    out, variables = f.apply(variables, x, training=True, mutable=["state"])\n'
+            "or normalize with the moving averages (inference):\n"
+            "    out = f.apply(variables, x, training=False)",
+        )
+
+
 class UnknownVariableError(JaxscopeError, ValueError):
     """A selection names variables that the tree (or program) does not hold, or matches none."""
 

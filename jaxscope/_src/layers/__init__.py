@@ -1,0 +1,1 @@
+"""TF1's ``tf.compat.v1.layers``, written on ``variable_scope`` and ``get_variable``."""

@@ -1,0 +1,360 @@
+"""Convolutions: ``conv1d/2d/3d``, ``conv2d_transpose``/``conv3d_transpose``, ``separable_conv1d/2d``.
+
+Kernels keep TF1's layouts (``[*kernel_size, in_channels, filters]``; transposed convolutions
+``[*kernel_size, filters, in_channels]``; separable: ``depthwise_kernel`` then
+``pointwise_kernel``), so TF1 checkpoints load as they are. ``padding="same"`` pads as TF1 does
+(the extra pixel at the end); a transposed convolution is computed as the gradient of the forward
+convolution, which is how TF1 defines it.
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+from jax import lax
+
+from jaxscope._src.initializers import zeros_initializer
+from jaxscope._src.layers.base import (
+    Layer,
+    functional,
+    normalize_data_format,
+    normalize_padding,
+    normalize_tuple,
+    with_defaults,
+)
+
+_SPATIAL = {1: "W", 2: "HW", 3: "DHW"}
+# TF1's defaults are initializer instances too (shared: they hold no state).
+_ZEROS = zeros_initializer()
+
+
+def _dimension_numbers(rank: int, data_format: str):
+    s = _SPATIAL[rank]
+    lhs = "NC" + s if data_format == "channels_first" else "N" + s + "C"
+    return lax.conv_dimension_numbers((1,) * (rank + 2), (1,) * (rank + 2), (lhs, s + "IO", lhs))
+
+
+class _Conv(Layer):
+    """The shared body of TF1's ``Conv1D``/``Conv2D``/``Conv3D`` (tf_keras' ``Conv``)."""
+
+    _rank = 2
+
+    def __init__(
+        self,
+        filters,
+        kernel_size,
+        strides=1,
+        padding="valid",
+        data_format="channels_last",
+        dilation_rate=1,
+        activation=None,
+        use_bias=True,
+        kernel_initializer=None,
+        bias_initializer=_ZEROS,
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        trainable=True,
+        name=None,
+        **kwargs,
+    ):
+        super().__init__(trainable, name, activity_regularizer=activity_regularizer, **kwargs)
+        rank = self._rank
+        self.filters = int(filters)
+        self.kernel_size = normalize_tuple(kernel_size, rank, "kernel_size")
+        self.strides = normalize_tuple(strides, rank, "strides")
+        allowed = ("valid", "same", "causal") if rank == 1 else ("valid", "same")
+        self.padding = normalize_padding(padding, allowed)
+        self.data_format = normalize_data_format(data_format)
+        self.dilation_rate = normalize_tuple(dilation_rate, rank, "dilation_rate")
+        self.activation = activation
+        self.use_bias = use_bias
+        self.kernel_initializer = kernel_initializer
+        self.bias_initializer = bias_initializer
+        self.kernel_regularizer = kernel_regularizer
+        self.bias_regularizer = bias_regularizer
+        self.kernel_constraint = kernel_constraint
+        self.bias_constraint = bias_constraint
+
+    def _in_channels(self, input_shape) -> int:
+        axis = 1 if self.data_format == "channels_first" else -1
+        if len(input_shape) != self._rank + 2 or input_shape[axis] is None:
+            raise ValueError(
+                f"Input 0 of layer {self._base_name!r} should have rank {self._rank + 2} with a "
+                f"defined channel dimension; found shape {input_shape}."
+            )
+        return input_shape[axis]
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight(
+            "kernel", self._kernel_shape(self._in_channels(input_shape)),
+            initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+        )  # fmt: skip
+        self._build_bias()
+
+    def _kernel_shape(self, in_channels):
+        return list(self.kernel_size) + [in_channels, self.filters]
+
+    def _build_bias(self):
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(
+                "bias", [self.filters], initializer=self.bias_initializer,
+                regularizer=self.bias_regularizer, constraint=self.bias_constraint,
+            )  # fmt: skip
+
+    def _convolve(self, x, kernel, strides, padding, feature_groups=1):
+        if padding == "causal":  # left-pad so output t only sees inputs <= t
+            pad = self.dilation_rate[0] * (self.kernel_size[0] - 1)
+            axis = 2 if self.data_format == "channels_first" else 1
+            widths = [(0, 0)] * x.ndim
+            widths[axis] = (pad, 0)
+            x, padding = jnp.pad(x, widths), "valid"
+        return lax.conv_general_dilated(
+            x, kernel, window_strides=strides, padding=padding.upper(),
+            rhs_dilation=self.dilation_rate,
+            dimension_numbers=_dimension_numbers(self._rank, self.data_format),
+            feature_group_count=feature_groups,
+        )  # fmt: skip
+
+    def _finish(self, outputs):
+        if self.use_bias:
+            bias = self.bias.value
+            if self.data_format == "channels_first":
+                bias = bias.reshape((-1,) + (1,) * self._rank)
+            outputs = outputs + bias
+        if self.activation is not None:
+            outputs = self.activation(outputs)
+        return outputs
+
+    def call(self, inputs):
+        x = jnp.asarray(inputs)
+        return self._finish(self._convolve(x, self.kernel.value, self.strides, self.padding))
+
+
+class Conv1D(_Conv):
+    """1-D convolution (``padding`` may also be ``"causal"``). TF1: tf.compat.v1.layers.Conv1D"""
+
+    _rank = 1
+
+
+class Conv2D(_Conv):
+    """2-D convolution. TF1 equivalent: tf.compat.v1.layers.Conv2D"""
+
+    _rank = 2
+    __init__ = with_defaults(_Conv.__init__, strides=(1, 1), dilation_rate=(1, 1))
+
+
+class Conv3D(_Conv):
+    """3-D convolution. TF1 equivalent: tf.compat.v1.layers.Conv3D"""
+
+    _rank = 3
+    __init__ = with_defaults(_Conv.__init__, strides=(1, 1, 1), dilation_rate=(1, 1, 1))
+
+
+def _deconv_length(length, kernel, padding, stride):
+    if padding == "valid":
+        return length * stride + max(kernel - stride, 0)
+    return length * stride
+
+
+class _ConvTranspose(_Conv):
+    """TF1's ``Conv2DTranspose``/``Conv3DTranspose``: the gradient of a convolution."""
+
+    def __init__(
+        self,
+        filters,
+        kernel_size,
+        strides=1,
+        padding="valid",
+        data_format="channels_last",
+        activation=None,
+        use_bias=True,
+        kernel_initializer=None,
+        bias_initializer=_ZEROS,
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        trainable=True,
+        name=None,
+        **kwargs,
+    ):
+        super().__init__(
+            filters, kernel_size, strides, padding, data_format, 1, activation, use_bias,
+            kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer,
+            activity_regularizer, kernel_constraint, bias_constraint, trainable, name, **kwargs,
+        )  # fmt: skip
+
+    def _kernel_shape(self, in_channels):
+        return list(self.kernel_size) + [self.filters, in_channels]
+
+    def call(self, inputs):
+        x = jnp.asarray(inputs)
+        first = self.data_format == "channels_first"
+        spatial = x.shape[2:] if first else x.shape[1:-1]
+        out_spatial = tuple(
+            _deconv_length(n, k, self.padding, s)
+            for n, k, s in zip(spatial, self.kernel_size, self.strides, strict=True)
+        )
+        out_shape = (
+            (x.shape[0], self.filters, *out_spatial)
+            if first
+            else (x.shape[0], *out_spatial, self.filters)
+        )
+        kernel = self.kernel.value
+
+        def forward(y):
+            return self._convolve(y, kernel, self.strides, self.padding)
+
+        _, backward = jax.vjp(forward, jnp.zeros(out_shape, x.dtype))
+        return self._finish(backward(x)[0])
+
+
+class Conv2DTranspose(_ConvTranspose):
+    """Transposed 2-D convolution. TF1 equivalent: tf.compat.v1.layers.Conv2DTranspose"""
+
+    _rank = 2
+    __init__ = with_defaults(_ConvTranspose.__init__, strides=(1, 1))
+
+
+class Conv3DTranspose(_ConvTranspose):
+    """Transposed 3-D convolution. TF1 equivalent: tf.compat.v1.layers.Conv3DTranspose"""
+
+    _rank = 3
+    __init__ = with_defaults(_ConvTranspose.__init__, strides=(1, 1, 1))
+
+
+class _SeparableConv(_Conv):
+    """TF1's ``SeparableConv1D``/``SeparableConv2D``: a depthwise then a 1x1 convolution."""
+
+    def __init__(
+        self,
+        filters,
+        kernel_size,
+        strides=1,
+        padding="valid",
+        data_format="channels_last",
+        dilation_rate=1,
+        depth_multiplier=1,
+        activation=None,
+        use_bias=True,
+        depthwise_initializer=None,
+        pointwise_initializer=None,
+        bias_initializer=_ZEROS,
+        depthwise_regularizer=None,
+        pointwise_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        depthwise_constraint=None,
+        pointwise_constraint=None,
+        bias_constraint=None,
+        trainable=True,
+        name=None,
+        **kwargs,
+    ):
+        super().__init__(
+            filters, kernel_size, strides, padding, data_format, dilation_rate, activation,
+            use_bias, bias_initializer=bias_initializer, bias_regularizer=bias_regularizer,
+            activity_regularizer=activity_regularizer, bias_constraint=bias_constraint,
+            trainable=trainable, name=name, **kwargs,
+        )  # fmt: skip
+        self.depth_multiplier = int(depth_multiplier)
+        self.depthwise_initializer = depthwise_initializer
+        self.pointwise_initializer = pointwise_initializer
+        self.depthwise_regularizer = depthwise_regularizer
+        self.pointwise_regularizer = pointwise_regularizer
+        self.depthwise_constraint = depthwise_constraint
+        self.pointwise_constraint = pointwise_constraint
+
+    def build(self, input_shape):
+        cin = self._in_channels(input_shape)
+        self.depthwise_kernel = self.add_weight(
+            "depthwise_kernel", list(self.kernel_size) + [cin, self.depth_multiplier],
+            initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
+            constraint=self.depthwise_constraint,
+        )  # fmt: skip
+        self.pointwise_kernel = self.add_weight(
+            "pointwise_kernel", [1] * self._rank + [cin * self.depth_multiplier, self.filters],
+            initializer=self.pointwise_initializer, regularizer=self.pointwise_regularizer,
+            constraint=self.pointwise_constraint,
+        )  # fmt: skip
+        self._build_bias()
+
+    def call(self, inputs):
+        x = jnp.asarray(inputs)
+        dw = self.depthwise_kernel.value
+        cin = dw.shape[-2]
+        dw = dw.reshape(dw.shape[:-2] + (1, cin * self.depth_multiplier))
+        y = self._convolve(x, dw, self.strides, self.padding, feature_groups=cin)
+        ones = (1,) * self._rank
+        saved, self.dilation_rate = self.dilation_rate, ones
+        try:
+            y = self._convolve(y, self.pointwise_kernel.value, ones, "valid")
+        finally:
+            self.dilation_rate = saved
+        return self._finish(y)
+
+
+class SeparableConv1D(_SeparableConv):
+    """Depthwise-separable 1-D convolution. TF1 equivalent: tf.compat.v1.layers.SeparableConv1D"""
+
+    _rank = 1
+
+
+class SeparableConv2D(_SeparableConv):
+    """Depthwise-separable 2-D convolution. TF1 equivalent: tf.compat.v1.layers.SeparableConv2D"""
+
+    _rank = 2
+    __init__ = with_defaults(_SeparableConv.__init__, strides=(1, 1), dilation_rate=(1, 1))
+
+
+_TF1 = "\n\n    TF1 equivalent: tf.compat.v1.layers."
+_ARGS = """
+
+    Args:
+      inputs: the input, ``[batch, *spatial, channels]`` (``channels_first``: channels second).
+      filters: the number of output channels.
+      kernel_size, strides, dilation_rate: an int or one int per spatial axis.
+      padding: ``"valid"`` or ``"same"`` (any case; TF1's padding, extra pixel at the end).
+      data_format: ``"channels_last"`` (default) or ``"channels_first"``.
+      activation, use_bias, *_initializer, *_regularizer, activity_regularizer, *_constraint,
+        trainable, name, reuse: as for :func:`dense`."""
+
+conv1d = functional(
+    Conv1D,
+    "conv1d",
+    '1-D convolution (padding may also be ``"causal"``).' + _ARGS + _TF1 + "conv1d",
+)
+conv2d = functional(
+    Conv2D, "conv2d", "2-D convolution: kernel ``[kh, kw, in, filters]`` then bias ``[filters]``."
+    + _ARGS + _TF1 + "conv2d", strides=(1, 1), dilation_rate=(1, 1),
+)  # fmt: skip
+conv3d = functional(
+    Conv3D, "conv3d", "3-D convolution." + _ARGS + _TF1 + "conv3d", strides=(1, 1, 1),
+    dilation_rate=(1, 1, 1),
+)  # fmt: skip
+conv2d_transpose = functional(
+    Conv2DTranspose, "conv2d_transpose", "Transposed 2-D convolution (kernel ``[kh, kw, filters, "
+    "in]``); output size ``in * stride`` (same) or ``in * stride + max(k - stride, 0)`` (valid)."
+    + _ARGS + _TF1 + "conv2d_transpose", strides=(1, 1),
+)  # fmt: skip
+conv3d_transpose = functional(
+    Conv3DTranspose, "conv3d_transpose", "Transposed 3-D convolution." + _ARGS + _TF1
+    + "conv3d_transpose", strides=(1, 1, 1),
+)  # fmt: skip
+separable_conv1d = functional(
+    SeparableConv1D, "separable_conv1d", "Depthwise-separable 1-D convolution: "
+    "``depthwise_kernel`` then ``pointwise_kernel`` then ``bias``." + _ARGS + _TF1
+    + "separable_conv1d",
+)  # fmt: skip
+separable_conv2d = functional(
+    SeparableConv2D, "separable_conv2d", "Depthwise-separable 2-D convolution: "
+    "``depthwise_kernel`` ``[kh, kw, in, depth_multiplier]`` then ``pointwise_kernel`` "
+    "``[1, 1, in * depth_multiplier, filters]`` then ``bias``." + _ARGS + _TF1
+    + "separable_conv2d", strides=(1, 1), dilation_rate=(1, 1),
+)  # fmt: skip

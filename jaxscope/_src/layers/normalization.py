@@ -1,0 +1,256 @@
+"""``batch_normalization`` and ``BatchNormalization``, as ``tf.compat.v1.layers``.
+
+Variables, in TF1's order: ``gamma`` (if ``scale``), ``beta`` (if ``center``), then
+``moving_mean`` and ``moving_variance`` (``trainable=False``: in ``variables["state"]``).
+
+``training=True`` normalizes with the batch statistics and updates the moving averages with TF1's
+formula, ``moving -= (moving - batch_value) * (1 - momentum)`` (no zero-debias). As in TF1, the
+"fused" case (rank-4/5 inputs normalized over the channel axis, 1 or last) updates the moving
+variance with the unbiased batch variance (Bessel's correction); the other cases with the biased
+one. The update is an ``assign_sub`` on the handles, so it comes back from
+``apply(..., mutable=["state"])``; without ``mutable`` a training-mode call raises
+:class:`jaxscope.MovingAverageUpdateError` rather than leave the averages silently stale (TF1's
+forgotten ``UPDATE_OPS``). The updated values are also filed in ``UPDATE_OPS``, as TF1 files its
+update ops.
+"""
+
+from __future__ import annotations
+
+import jax.numpy as jnp
+
+from jaxscope._src import errors, frame
+from jaxscope._src.assign import assign_sub
+from jaxscope._src.collections import GraphKeys, _add
+from jaxscope._src.dtypes import as_dtype
+from jaxscope._src.initializers import ones_initializer, zeros_initializer
+from jaxscope._src.layers.base import Layer, not_built, static_training
+from jaxscope._src.scope import name_scope
+
+_FUSED_DTYPES = ("float16", "bfloat16", "float32")
+# TF1's defaults are initializer instances too (shared: they hold no state).
+_ZEROS = zeros_initializer()
+_ONES = ones_initializer()
+
+
+class BatchNormalization(Layer):
+    """Batch normalization over the ``axis`` features. See :func:`batch_normalization`.
+
+    TF1 equivalent: tf.compat.v1.layers.BatchNormalization
+    """
+
+    def __init__(
+        self,
+        axis=-1,
+        momentum=0.99,
+        epsilon=1e-3,
+        center=True,
+        scale=True,
+        beta_initializer=_ZEROS,
+        gamma_initializer=_ONES,
+        moving_mean_initializer=_ZEROS,
+        moving_variance_initializer=_ONES,
+        beta_regularizer=None,
+        gamma_regularizer=None,
+        beta_constraint=None,
+        gamma_constraint=None,
+        renorm=False,
+        renorm_clipping=None,
+        renorm_momentum=0.99,
+        fused=None,
+        trainable=True,
+        virtual_batch_size=None,
+        adjustment=None,
+        name=None,
+        **kwargs,
+    ):
+        not_built("renorm", renorm, False)
+        not_built("renorm_clipping", renorm_clipping)
+        not_built("virtual_batch_size", virtual_batch_size)
+        not_built("adjustment", adjustment)
+        del renorm_momentum  # only read with renorm=True
+        super().__init__(trainable, name, **kwargs)
+        self.axis = list(axis) if isinstance(axis, (list, tuple)) else axis
+        self.momentum = momentum
+        self.epsilon = epsilon
+        self.center = center
+        self.scale = scale
+        self.beta_initializer = beta_initializer
+        self.gamma_initializer = gamma_initializer
+        self.moving_mean_initializer = moving_mean_initializer
+        self.moving_variance_initializer = moving_variance_initializer
+        self.beta_regularizer = beta_regularizer
+        self.gamma_regularizer = gamma_regularizer
+        self.beta_constraint = beta_constraint
+        self.gamma_constraint = gamma_constraint
+        self.fused = fused
+
+    def build(self, input_shape):
+        rank = len(input_shape)
+        axes = self.axis if isinstance(self.axis, list) else [self.axis]
+        self._axes = []
+        for a in axes:
+            if not -rank <= a < rank:
+                raise ValueError(
+                    f"Invalid value for `axis` argument. Expected 0 <= axis < {rank}. "
+                    f"Received: axis={a}"
+                )
+            self._axes.append(a % rank)
+        if len(set(self._axes)) != len(self._axes):
+            raise ValueError(f"Duplicate axis: {self.axis}")
+        # tf.compat.v1's rule: fused=None/True means "fused when it can be", never an error.
+        self._fused = (
+            self.fused is not False
+            and rank in (4, 5)
+            and len(self._axes) == 1
+            and self._axes[0] in (1, rank - 1)
+            and str(as_dtype(self.dtype)) in _FUSED_DTYPES
+        )
+        dims = {a: input_shape[a] for a in self._axes}
+        if len(dims) == 1:
+            param_shape = [dims[self._axes[0]]]
+        else:
+            param_shape = [dims.get(i, 1) for i in range(rank)]
+        dtype = "float32" if str(as_dtype(self.dtype)) in ("float16", "bfloat16") else self.dtype
+        self.gamma = self.beta = None
+        if self.scale:
+            self.gamma = self.add_weight(
+                "gamma", param_shape, dtype, self.gamma_initializer, self.gamma_regularizer,
+                trainable=True, constraint=self.gamma_constraint,
+            )  # fmt: skip
+        if self.center:
+            self.beta = self.add_weight(
+                "beta", param_shape, dtype, self.beta_initializer, self.beta_regularizer,
+                trainable=True, constraint=self.beta_constraint,
+            )  # fmt: skip
+        self.moving_mean = self.add_weight(
+            "moving_mean", param_shape, dtype, self.moving_mean_initializer, trainable=False
+        )
+        self.moving_variance = self.add_weight(
+            "moving_variance", param_shape, dtype, self.moving_variance_initializer,
+            trainable=False,
+        )  # fmt: skip
+
+    def call(self, inputs, training=False):
+        training = static_training(training, f'batch_normalization layer "{self._base_name}"')
+        x = jnp.asarray(inputs)
+        in_dtype = x.dtype
+        param_dtype = self.moving_mean.dtype
+        x = x.astype(param_dtype)
+        ndim = x.ndim
+        reduction = tuple(i for i in range(ndim) if i not in self._axes)
+        bshape = [1] * ndim
+        for a in self._axes:
+            bshape[a] = x.shape[a]
+
+        def broadcast(v):
+            return None if v is None else jnp.reshape(v.value if hasattr(v, "value") else v, bshape)
+
+        if training:
+            mean = jnp.mean(x, axis=reduction, keepdims=True)
+            variance = jnp.mean(jnp.square(x - mean), axis=reduction, keepdims=True)
+            self._update_moving_averages(mean, variance, x.size // mean.size)
+        else:
+            mean, variance = broadcast(self.moving_mean), broadcast(self.moving_variance)
+        inv = 1.0 / jnp.sqrt(variance + jnp.asarray(self.epsilon, param_dtype))
+        if self.scale:
+            inv = inv * broadcast(self.gamma)
+        offset = -mean * inv
+        if self.center:
+            offset = offset + broadcast(self.beta)
+        return (x * inv + offset).astype(in_dtype)
+
+    def _update_moving_averages(self, mean, variance, n: int) -> None:
+        fr = frame.current("batch_normalization")
+        if fr.mode is frame.APPLY and "state" not in fr.mutable:
+            raise errors.MovingAverageUpdateError(
+                fr.var_scope.name, [self.moving_mean._node, self.moving_variance._node]
+            )
+        dtype = self.moving_mean.dtype
+        if self._fused:  # TF1's fused kernel hands back the unbiased variance
+            variance = variance * jnp.asarray(n / (n - 1) if n > 1 else 1.0, dtype)
+            decay = jnp.asarray(1.0, dtype) - jnp.asarray(self.momentum, dtype)
+        else:
+            decay = jnp.asarray(1.0 - self.momentum, dtype)
+        for var, value in ((self.moving_mean, mean), (self.moving_variance, variance)):
+            value = jnp.reshape(value, var.shape)
+            with name_scope("AssignMovingAvg") as ns:
+                new = assign_sub(var, (var.value - value.astype(dtype)) * decay)
+            _add(fr, GraphKeys.UPDATE_OPS, new, ns.rstrip("/") + ":0")
+
+
+def batch_normalization(
+    inputs,
+    axis=-1,
+    momentum=0.99,
+    epsilon=1e-3,
+    center=True,
+    scale=True,
+    beta_initializer=_ZEROS,
+    gamma_initializer=_ONES,
+    moving_mean_initializer=_ZEROS,
+    moving_variance_initializer=_ONES,
+    beta_regularizer=None,
+    gamma_regularizer=None,
+    beta_constraint=None,
+    gamma_constraint=None,
+    training=False,
+    trainable=True,
+    name=None,
+    reuse=None,
+    renorm=False,
+    renorm_clipping=None,
+    renorm_momentum=0.99,
+    fused=None,
+    virtual_batch_size=None,
+    adjustment=None,
+):
+    """Batch normalization: ``gamma * (x - mean) / sqrt(variance + epsilon) + beta``.
+
+    With ``training=False`` (the default) ``mean`` and ``variance`` are the moving averages.
+    With ``training=True`` they are the batch's statistics over every axis but ``axis``, and the
+    moving averages are updated: ``moving -= (moving - batch) * (1 - momentum)``. That update
+    needs ``apply(..., mutable=["state"])`` (it is returned with the new variables); without it
+    the call raises :class:`jaxscope.MovingAverageUpdateError` (TF1 silently left the averages
+    stale when ``UPDATE_OPS`` were not run). ``training`` must be a Python bool.
+
+    Args:
+      inputs: the input.
+      axis: the feature axis (or a list of axes), ``-1`` by default; ``1`` for
+        ``channels_first``.
+      momentum: of the moving averages (0.99).
+      epsilon: added to the variance (1e-3).
+      center, scale: create ``beta`` / ``gamma``.
+      beta_initializer, gamma_initializer, moving_mean_initializer,
+        moving_variance_initializer: zeros, ones, zeros, ones.
+      beta_regularizer, gamma_regularizer, beta_constraint, gamma_constraint: as for dense.
+      training: a Python bool.
+      trainable: False puts ``gamma``/``beta`` in ``variables["state"]`` too.
+      name, reuse: as for dense (default names ``batch_normalization``, ``..._1``).
+      fused: accepted (None/True/False); as in TF1 it only chooses which variance updates the
+        moving variance (see the module docstring), the math is the same.
+      renorm, renorm_clipping, virtual_batch_size, adjustment: not supported yet
+        (``NotImplementedError``).
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> f = js.transform(lambda x, training: js.layers.batch_normalization(x, training=training))
+      >>> x = jnp.arange(6.0).reshape(3, 2)
+      >>> variables = f.init(jax.random.key(0), x, True)
+      >>> y, variables = f.apply(variables, x, True, mutable=["state"])
+      >>> variables["state"]["batch_normalization"]["moving_mean"]
+      Array([0.02, 0.03], dtype=float32)
+
+    TF1 equivalent: tf.compat.v1.layers.batch_normalization
+    """
+    layer = BatchNormalization(
+        axis=axis, momentum=momentum, epsilon=epsilon, center=center, scale=scale,
+        beta_initializer=beta_initializer, gamma_initializer=gamma_initializer,
+        moving_mean_initializer=moving_mean_initializer,
+        moving_variance_initializer=moving_variance_initializer,
+        beta_regularizer=beta_regularizer, gamma_regularizer=gamma_regularizer,
+        beta_constraint=beta_constraint, gamma_constraint=gamma_constraint, renorm=renorm,
+        renorm_clipping=renorm_clipping, renorm_momentum=renorm_momentum, fused=fused,
+        trainable=trainable, virtual_batch_size=virtual_batch_size, adjustment=adjustment,
+        name=name, _scope=name, _reuse=reuse,
+    )  # fmt: skip
+    return layer(inputs, training=training)

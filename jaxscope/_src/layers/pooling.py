@@ -1,0 +1,105 @@
+"""``max_pooling1d/2d/3d`` and ``average_pooling1d/2d/3d``, as ``tf.compat.v1.layers``.
+
+``padding="same"`` pads as TF1 (the extra pixel at the end); average pooling then divides by the
+number of real (unpadded) elements in each window, as TF1's ``avg_pool`` does.
+"""
+
+from __future__ import annotations
+
+import math
+
+import jax.numpy as jnp
+from jax import lax
+
+from jaxscope._src.layers.base import (
+    Layer,
+    normalize_data_format,
+    normalize_padding,
+    normalize_tuple,
+)
+
+
+class _Pooling(Layer):
+    _rank = 2
+    _max = True
+
+    def __init__(
+        self, pool_size, strides, padding="valid", data_format="channels_last", name=None, **kwargs
+    ):
+        super().__init__(name=name, **kwargs)
+        self.pool_size = normalize_tuple(pool_size, self._rank, "pool_size")
+        self.strides = normalize_tuple(strides, self._rank, "strides")
+        self.padding = normalize_padding(padding)
+        self.data_format = normalize_data_format(data_format)
+
+    def _full(self, values, fill):
+        if self.data_format == "channels_first":
+            return (fill, fill, *values)
+        return (fill, *values, fill)
+
+    def call(self, inputs):
+        x = jnp.asarray(inputs)
+        if x.ndim != self._rank + 2:
+            raise ValueError(
+                f"Input 0 of layer {self._base_name!r} should have rank {self._rank + 2}; "
+                f"found shape {x.shape}."
+            )
+        window = self._full(self.pool_size, 1)
+        strides = self._full(self.strides, 1)
+        pads = lax.padtype_to_pads(x.shape, window, strides, self.padding.upper())
+        if self._max:
+            init = jnp.array(-jnp.inf if jnp.issubdtype(x.dtype, jnp.floating) else
+                             jnp.iinfo(x.dtype).min, x.dtype)  # fmt: skip
+            return lax.reduce_window(x, init, lax.max, window, strides, pads)
+        total = lax.reduce_window(x, jnp.array(0, x.dtype), lax.add, window, strides, pads)
+        if self.padding == "valid":
+            return total / jnp.asarray(math.prod(self.pool_size), x.dtype)
+        ones_shape = self._full([x.shape[i] for i in self._spatial_axes(x.ndim)], 1)
+        count = lax.reduce_window(
+            jnp.ones(ones_shape, x.dtype), jnp.array(0, x.dtype), lax.add, window, strides, pads
+        )
+        return total / count
+
+    def _spatial_axes(self, ndim):
+        return range(2, ndim) if self.data_format == "channels_first" else range(1, ndim - 1)
+
+
+def _pool_class(name, rank, is_max, doc):
+    cls = type(name, (_Pooling,), {"_rank": rank, "_max": is_max, "__doc__": doc})
+    cls.__module__ = __name__
+    return cls
+
+
+MaxPooling1D = _pool_class("MaxPooling1D", 1, True, "TF1: tf.compat.v1.layers.MaxPooling1D")
+MaxPooling2D = _pool_class("MaxPooling2D", 2, True, "TF1: tf.compat.v1.layers.MaxPooling2D")
+MaxPooling3D = _pool_class("MaxPooling3D", 3, True, "TF1: tf.compat.v1.layers.MaxPooling3D")
+AveragePooling1D = _pool_class(
+    "AveragePooling1D", 1, False, "TF1: tf.compat.v1.layers.AveragePooling1D"
+)
+AveragePooling2D = _pool_class(
+    "AveragePooling2D", 2, False, "TF1: tf.compat.v1.layers.AveragePooling2D"
+)
+AveragePooling3D = _pool_class(
+    "AveragePooling3D", 3, False, "TF1: tf.compat.v1.layers.AveragePooling3D"
+)
+
+
+def _pool_fn(cls, fn_name, what):
+    def pool(inputs, pool_size, strides, padding="valid", data_format="channels_last", name=None):
+        return cls(pool_size, strides, padding=padding, data_format=data_format, name=name)(inputs)
+
+    pool.__name__ = pool.__qualname__ = fn_name
+    pool.__doc__ = (
+        f"{what} over windows of ``pool_size`` moved by ``strides`` (ints or one per spatial "
+        'axis); ``padding`` ``"valid"`` or ``"same"``; ``data_format`` ``"channels_last"`` '
+        f'or ``"channels_first"``.\n\n    TF1 equivalent: tf.compat.v1.layers.{fn_name}'
+    )
+    return pool
+
+
+max_pooling1d = _pool_fn(MaxPooling1D, "max_pooling1d", "1-D max pooling")
+max_pooling2d = _pool_fn(MaxPooling2D, "max_pooling2d", "2-D max pooling")
+max_pooling3d = _pool_fn(MaxPooling3D, "max_pooling3d", "3-D max pooling")
+average_pooling1d = _pool_fn(AveragePooling1D, "average_pooling1d", "1-D average pooling")
+average_pooling2d = _pool_fn(AveragePooling2D, "average_pooling2d", "2-D average pooling")
+average_pooling3d = _pool_fn(AveragePooling3D, "average_pooling3d", "3-D average pooling")
