@@ -56,9 +56,11 @@ def _requirements(extras: list[str]) -> set[str]:
 def _local_modules() -> set[str]:
     """Our own modules and packages (experiments and benchmarks are imported by path)."""
     trees = [ROOT / t for t in TREES]
-    return {p.stem for t in trees for p in t.rglob("*.py")} | {
-        p.name for t in trees for p in t.rglob("*") if p.is_dir()
-    } | set(TREES)
+    return (
+        {p.stem for t in trees for p in t.rglob("*.py")}
+        | {p.name for t in trees for p in t.rglob("*") if p.is_dir()}
+        | set(TREES)
+    )
 
 
 def _imports(tree: Path) -> dict[str, str]:
@@ -89,9 +91,7 @@ def test_every_import_is_a_declared_dependency(tree):
     for mod, where in sorted(_imports(ROOT / tree).items()):
         if mod in sys.stdlib_module_names or mod in local or mod in OPTIONAL:
             continue
-        dists = {_normalize(d) for d in providers.get(mod, [])} or {
-            _normalize(KNOWN.get(mod, mod))
-        }
+        dists = {_normalize(d) for d in providers.get(mod, [])} or {_normalize(KNOWN.get(mod, mod))}
         dists |= {SAME[d] for d in dists if d in SAME}
         if not dists & declared:
             missing.append(f"{mod} (imported by {where}; installed from {sorted(dists) or '-'})")
