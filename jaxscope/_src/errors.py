@@ -29,6 +29,10 @@ def _at(created_at) -> str:
     return f"; created at {where(created_at)}" if created_at else ""
 
 
+def _created(created_at) -> str:
+    return f"created at {where(created_at)}" if created_at else "created by the program"
+
+
 class JaxscopeError(Exception):
     """Base class of every error jaxscope raises."""
 
@@ -158,7 +162,7 @@ class MissingVariableError(JaxscopeError, LookupError):
         near = ", ".join(available[:8]) + (", ..." if len(available) > 8 else "")
         path = "".join(f"[{p!r}]" for p in [collection, *name.split("/")])
         super().__init__(
-            f'apply() needs variable "{name}" (created{_at(created_at)[1:] or " here"}), but '
+            f'apply() needs variable "{name}" ({_created(created_at)}), but '
             f"variables{path} does not exist. The tree holds: {near or 'nothing'}.\n"
             "Build the tree with variables = f.init(rng, *args) on the same function, or fill in "
             "the missing entries before calling apply."
