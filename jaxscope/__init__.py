@@ -21,8 +21,11 @@ from jaxscope._src.errors import CorruptCheckpointError as CorruptCheckpointErro
 from jaxscope._src.errors import DtypeMismatchError as DtypeMismatchError
 from jaxscope._src.errors import DuplicateNameError as DuplicateNameError
 from jaxscope._src.errors import ImmutableVariableError as ImmutableVariableError
+from jaxscope._src.errors import InitializerDtypeError as InitializerDtypeError
 from jaxscope._src.errors import InitializerError as InitializerError
+from jaxscope._src.errors import InvalidDtypeError as InvalidDtypeError
 from jaxscope._src.errors import InvalidNameError as InvalidNameError
+from jaxscope._src.errors import InvalidShapeError as InvalidShapeError
 from jaxscope._src.errors import JaxscopeError as JaxscopeError
 from jaxscope._src.errors import MissingRngError as MissingRngError
 from jaxscope._src.errors import MissingVariableError as MissingVariableError
@@ -33,6 +36,7 @@ from jaxscope._src.errors import ScopeArgumentError as ScopeArgumentError
 from jaxscope._src.errors import ScopeNestingError as ScopeNestingError
 from jaxscope._src.errors import ScopeValueError as ScopeValueError
 from jaxscope._src.errors import ShapeMismatchError as ShapeMismatchError
+from jaxscope._src.errors import ShapeTypeError as ShapeTypeError
 from jaxscope._src.errors import StaleVariableError as StaleVariableError
 from jaxscope._src.errors import TreeConflictError as TreeConflictError
 from jaxscope._src.errors import UnknownVariableError as UnknownVariableError
@@ -96,8 +100,11 @@ __all__ = [
     "DuplicateNameError",
     "GraphKeys",
     "ImmutableVariableError",
+    "InitializerDtypeError",
     "InitializerError",
+    "InvalidDtypeError",
     "InvalidNameError",
+    "InvalidShapeError",
     "JaxscopeError",
     "MissingRngError",
     "MissingVariableError",
@@ -108,6 +115,7 @@ __all__ = [
     "ScopeNestingError",
     "ScopeValueError",
     "ShapeMismatchError",
+    "ShapeTypeError",
     "StaleVariableError",
     "Transformed",
     "TreeConflictError",

@@ -10,6 +10,10 @@ from jaxscope._src import assign, info, random, scope, transform, variables
 EXPECTED_ALL = sorted(
     [
         "AUTO_REUSE",
+        "InitializerDtypeError",
+        "InvalidDtypeError",
+        "ShapeTypeError",
+        "InvalidShapeError",
         "AssignDtypeError",
         "AssignShapeError",
         "CheckpointMismatchError",
