@@ -26,9 +26,11 @@ from jaxscope._src.errors import InitializerError as InitializerError
 from jaxscope._src.errors import InvalidDtypeError as InvalidDtypeError
 from jaxscope._src.errors import InvalidNameError as InvalidNameError
 from jaxscope._src.errors import InvalidShapeError as InvalidShapeError
+from jaxscope._src.errors import InvalidVariableValueError as InvalidVariableValueError
 from jaxscope._src.errors import JaxscopeError as JaxscopeError
 from jaxscope._src.errors import MissingRngError as MissingRngError
 from jaxscope._src.errors import MissingVariableError as MissingVariableError
+from jaxscope._src.errors import MutableArgumentError as MutableArgumentError
 from jaxscope._src.errors import OutsideTransformError as OutsideTransformError
 from jaxscope._src.errors import RenameCollisionError as RenameCollisionError
 from jaxscope._src.errors import ScatterIndexError as ScatterIndexError
@@ -105,9 +107,11 @@ __all__ = [
     "InvalidDtypeError",
     "InvalidNameError",
     "InvalidShapeError",
+    "InvalidVariableValueError",
     "JaxscopeError",
     "MissingRngError",
     "MissingVariableError",
+    "MutableArgumentError",
     "OutsideTransformError",
     "RenameCollisionError",
     "ScatterIndexError",

@@ -10,6 +10,8 @@ from jaxscope._src import assign, info, random, scope, transform, variables
 EXPECTED_ALL = sorted(
     [
         "AUTO_REUSE",
+        "MutableArgumentError",
+        "InvalidVariableValueError",
         "InitializerDtypeError",
         "InvalidDtypeError",
         "ShapeTypeError",

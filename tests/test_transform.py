@@ -338,3 +338,81 @@ def test_next_rng_key_in_init_is_independent_of_the_initializers():
     assert not np.array_equal(variables["params"]["noise"], variables["params"]["w"])
     again = js.transform(model).init(jax.random.key(0))
     np.testing.assert_array_equal(variables["params"]["noise"], again["params"]["noise"])
+
+
+def _body_head(x):
+    with js.variable_scope("body"):
+        h = x @ js.get_variable("w", [3, 3])
+    return h @ js.get_variable("head/w", [3, 2])
+
+
+@pytest.mark.parametrize(
+    "leaf",
+    [np.eye(3).tolist(), (1.0, 2.0), "abc", b"abc", jax.ShapeDtypeStruct((3, 3), jnp.float32),
+     object()],
+    ids=["list", "tuple", "str", "bytes", "ShapeDtypeStruct", "object"],
+)  # fmt: skip
+def test_apply_refuses_non_array_leaves_naming_the_variable(leaf):
+    f = js.transform(_body_head)
+    x = jnp.ones([1, 3])
+    v = f.init(jax.random.key(0), x)
+    v["params"]["body"]["w"] = leaf
+    with pytest.raises(
+        js.InvalidVariableValueError,
+        match=r"^variables\['params'\]\['body'\]\['w'\] \(variable \"body/w\"\) is ",
+    ) as err:
+        f.apply(v, x)
+    assert isinstance(err.value, TypeError)
+    fix = "initialize_missing" if isinstance(leaf, jax.ShapeDtypeStruct) else "jnp.asarray"
+    assert fix in str(err.value)
+
+
+@pytest.mark.parametrize("leaf", [None, {"a": jnp.ones(3)}], ids=["None", "dict"])
+def test_apply_reports_none_or_subtree_leaf_as_missing_variable(leaf):
+    f = js.transform(_body_head)
+    x = jnp.ones([1, 3])
+    v = f.init(jax.random.key(0), x)
+    v["params"]["body"]["w"] = leaf
+    with pytest.raises(js.MissingVariableError, match=r'needs variable "body/w"'):
+        f.apply(v, x)
+
+
+def test_apply_accepts_arrays_numpy_scalars_and_python_numbers():
+    f = js.transform(lambda: js.get_variable("s", []) * js.get_variable("m", [2]))
+    for s in [jnp.float32(2), np.float32(2), np.asarray(2.0, np.float32), 2.0]:
+        out = f.apply({"params": {"s": s, "m": np.ones(2, np.float32)}})
+        assert out.tolist() == [2.0, 2.0]
+    v = {"params": {"s": jnp.float32(2), "m": jnp.ones(2)}}
+    assert jax.jit(f.apply)(v).tolist() == [2.0, 2.0]  # tracers
+
+
+@pytest.mark.parametrize(
+    "mutable, builtin",
+    [(5, TypeError), (object(), TypeError), ("foo", ValueError), (["params", "x"], ValueError)],
+)
+def test_bad_mutable_argument_names_mutable(mutable, builtin):
+    f = js.transform(lambda: js.get_variable("w", [1]))
+    v = f.init(jax.random.key(0))
+    with pytest.raises(js.MutableArgumentError, match=r"apply\(\.\.\., mutable=") as err:
+        f.apply(v, mutable=mutable)
+    assert isinstance(err.value, builtin)
+
+
+def test_initialize_missing_fills_abstract_leaves_of_a_partial_restore(tmp_path):
+    from jaxscope import checkpoint
+
+    f = js.transform(_body_head)
+    x = jnp.ones([1, 3])
+    path = str(tmp_path / "ckpt")
+    checkpoint.save_tf1(path, {"params": {"body": {"w": np.eye(3, dtype=np.float32)}}})
+    abstract = jax.eval_shape(f.init, jax.random.key(0), x)
+    restored, _ = checkpoint.restore_tf1(abstract, path, strict=False)
+    assert isinstance(restored["params"]["head"]["w"], jax.ShapeDtypeStruct)
+    full = js.initialize_missing(f, restored, jax.random.key(0), x)
+    head = full["params"]["head"]["w"]
+    assert isinstance(head, jax.Array)
+    np.testing.assert_array_equal(head, f.init(jax.random.key(0), x)["params"]["head"]["w"])
+    np.testing.assert_array_equal(full["params"]["body"]["w"], np.eye(3))
+    assert f.apply(full, x).shape == (1, 2)
+    with pytest.raises(js.InvalidVariableValueError, match=r"(?s)\"head/w\".*initialize_missing"):
+        f.apply(restored, x)

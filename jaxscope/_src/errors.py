@@ -233,6 +233,41 @@ class ValueMismatchError(JaxscopeError, ValueError):
         )
 
 
+class InvalidVariableValueError(JaxscopeError, TypeError):
+    """A ``variables`` entry that the program reads is not an array (a list, string, placeholder).
+
+    Arrays (JAX, numpy, numpy scalars, tracers) and Python numbers are values; anything else is
+    refused here, before it reaches the model's arithmetic.
+    """
+
+    def __init__(self, name: str, collection: str, value):
+        self.name, self.value = name, value
+        path = "".join(f"[{p!r}]" for p in [collection, *name.split("/")])
+        if hasattr(value, "shape") and hasattr(value, "dtype"):  # not an array: a placeholder
+            what = (
+                f"an abstract placeholder {value} (from jax.eval_shape, e.g. left by a "
+                "restore_tf1(..., strict=False) of a variable the checkpoint lacks)"
+            )
+            fix = "Initialize it: variables = jaxscope.initialize_missing(f, variables, rng, *args)"
+        else:
+            what = f"a {type(value).__name__}, not an array"
+            fix = f"Store an array there: variables{path} = jnp.asarray(value)"
+        super().__init__(f'variables{path} (variable "{name}") is {what}.\n{fix}')
+
+
+class MutableArgumentError(JaxscopeError, TypeError, ValueError):
+    """``apply``'s ``mutable=`` is not True/False or a collection list (a ``TypeError`` for a wrong
+    type, and a ``ValueError`` too, for an unknown collection name, as before)."""
+
+    def __init__(self, mutable, problem: str):
+        super().__init__(
+            f"apply(..., mutable={mutable!r}): {problem}. mutable= takes True (any collection), "
+            "False, or a list of collections of the variables tree:\n"
+            "    out, variables = f.apply(variables, *args, mutable=True)\n"
+            "    out, variables = f.apply(variables, *args, mutable=['state'])"
+        )
+
+
 class UnusedVariablesError(JaxscopeError, ValueError):
     """``apply`` got variables that the program never asked for (often a typo in a restored tree)."""
 

@@ -123,12 +123,16 @@ def _initialize(fn, provided, rng, args, kwargs, allow_unused) -> dict[str, Any]
     if provided:
         _check_collections(provided)
         check = frame.Frame(frame.APPLY, provided=provided)
+        placeholders = 0  # abstract leaves (jax.eval_shape): missing values, to be initialized
         for node, var in variables.items():
             found = check.find(node, "params" if var._trainable else "state")
-            if found is not frame.MISSING:
+            if isinstance(found, jax.ShapeDtypeStruct):
+                placeholders += 1
+            elif found is not frame.MISSING:
                 lookup(check, var, found)  # the same shape / dtype / collection checks as apply
                 kept[node] = found
-        if not allow_unused and len(kept) != len(jax.tree_util.tree_leaves(provided)):
+        leaves = len(jax.tree_util.tree_leaves(provided))
+        if not allow_unused and len(kept) + placeholders != leaves:
             raise errors.UnusedVariablesError(
                 [n for n in leaf_names(provided) if n.split("/", 1)[1] not in kept]
             )
@@ -255,18 +259,22 @@ def _mutable(mutable) -> frozenset:
     if mutable is False or mutable is None:
         return frozenset()
     if isinstance(mutable, jax.core.Tracer):
-        raise TypeError(
-            "apply's mutable= was traced by jax.jit; make it static: "
+        raise errors.MutableArgumentError(
+            "<traced>",
+            "it was traced by jax.jit; make it static: "
             "jax.jit(functools.partial(f.apply, mutable=True), donate_argnums=0), or "
             "jax.jit(f.apply, static_argnames='mutable') called with mutable=True or a tuple "
             "such as ('state',) (a list is not hashable)."
         )
-    names = frozenset([mutable] if isinstance(mutable, str) else mutable)
+    try:
+        names = frozenset([mutable] if isinstance(mutable, str) else mutable)
+    except TypeError:
+        raise errors.MutableArgumentError(mutable, "not a bool or a list of collections") from None
     if not names <= set(COLLECTIONS):
-        raise ValueError(
-            f"mutable={mutable!r}: the collections of a variables tree are 'params' "
-            "(trainable) and 'state' (trainable=False); use mutable=True, ['state'] or ['params']."
-        )
+        raise errors.MutableArgumentError(
+            mutable, "the collections of a variables tree are 'params' (trainable) and 'state' "
+            "(trainable=False)",
+        )  # fmt: skip
     return names
 
 

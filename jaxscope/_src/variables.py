@@ -332,6 +332,13 @@ def _record(fr: frame.Frame, var: Variable, kind: str, initializer) -> None:
         fr.specs.append((var, kind, initializer))
 
 
+# What apply accepts as a variable's value (a cheap check, cached per type): arrays, numpy
+# scalars, tracers, and Python numbers (bool is an int). Lists, strings, jax.ShapeDtypeStruct
+# placeholders and other objects are refused, naming the variable.
+_VALUE_TYPES = (jax.Array, np.ndarray, np.generic, jax.core.Tracer, int, float, complex)
+_IS_VALUE: dict[type, bool] = {}
+
+
 def _lookup(fr: frame.Frame, var: Variable, value) -> None:
     """Takes ``var``'s value from the given variables, checking it against the declaration."""
     node = var._node
@@ -344,9 +351,17 @@ def _lookup(fr: frame.Frame, var: Variable, value) -> None:
         raise errors.MissingVariableError(
             node, collection, var._created_at, leaf_names(fr.provided)
         )
+    kind = type(value)
+    is_value = _IS_VALUE.get(kind)
+    if is_value is None:
+        is_value = _IS_VALUE[kind] = issubclass(kind, _VALUE_TYPES)
+    if not is_value:
+        raise errors.InvalidVariableValueError(
+            node, "params" if var._trainable else "state", value
+        )
     try:
         dtype = value.dtype
-    except AttributeError:  # a Python number or list in a hand-made tree
+    except AttributeError:  # a Python number in a hand-made tree
         value = np.asarray(value)
         dtype = value.dtype
     shape = tuple(value.shape)
