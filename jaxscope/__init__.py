@@ -33,6 +33,7 @@ from jaxscope._src.errors import MissingVariableError as MissingVariableError
 from jaxscope._src.errors import MutableArgumentError as MutableArgumentError
 from jaxscope._src.errors import OutsideTransformError as OutsideTransformError
 from jaxscope._src.errors import RenameCollisionError as RenameCollisionError
+from jaxscope._src.errors import RngInTransformError as RngInTransformError
 from jaxscope._src.errors import ScatterIndexError as ScatterIndexError
 from jaxscope._src.errors import ScopeArgumentError as ScopeArgumentError
 from jaxscope._src.errors import ScopeNestingError as ScopeNestingError
@@ -114,6 +115,7 @@ __all__ = [
     "MutableArgumentError",
     "OutsideTransformError",
     "RenameCollisionError",
+    "RngInTransformError",
     "ScatterIndexError",
     "ScopeArgumentError",
     "ScopeNestingError",

@@ -416,3 +416,35 @@ def test_initialize_missing_fills_abstract_leaves_of_a_partial_restore(tmp_path)
     assert f.apply(full, x).shape == (1, 2)
     with pytest.raises(js.InvalidVariableValueError, match=r"(?s)\"head/w\".*initialize_missing"):
         f.apply(restored, x)
+
+
+@pytest.mark.parametrize(
+    "loop",
+    [
+        lambda body: jax.lax.scan(lambda c, i: (c, body()), 0, jnp.arange(3))[1],
+        lambda body: jax.lax.fori_loop(0, 3, lambda i, c: c + body(), jnp.zeros(2)),
+        lambda body: jax.vmap(lambda _: body())(jnp.arange(3)),
+    ],
+    ids=["scan", "fori_loop", "vmap"],
+)
+def test_next_rng_key_inside_a_loop_body_is_refused(loop):
+    def body():
+        return jax.random.uniform(js.next_rng_key(), [2])
+
+    f = js.transform(lambda: loop(body))
+    with pytest.raises(js.RngInTransformError, match=r"(?s)same key.*fold_in\(key, i\)"):
+        f.apply({}, rng=jax.random.key(0))
+    with pytest.raises(js.RngInTransformError):
+        f.init(jax.random.key(0))
+
+
+def test_the_documented_loop_pattern_draws_afresh_each_step():
+    def model():
+        key = js.next_rng_key()
+        body = lambda c, i: (c, jax.random.uniform(jax.random.fold_in(key, i), [2]))  # noqa: E731
+        return jax.lax.scan(body, 0, jnp.arange(3))[1]
+
+    f = js.transform(model)
+    for call in (f.apply, jax.jit(f.apply)):
+        draws = np.asarray(call({}, rng=jax.random.key(0)))
+        assert len({tuple(d) for d in draws}) == 3

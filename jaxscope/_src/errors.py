@@ -368,6 +368,27 @@ class MissingRngError(JaxscopeError, ValueError):
         )
 
 
+class RngInTransformError(JaxscopeError, RuntimeError):
+    """``next_rng_key`` was called inside a JAX transformation opened within the function.
+
+    A ``jax.lax.scan`` / ``fori_loop`` / ``while_loop`` / ``vmap`` body is traced once, so a
+    key taken there would be the same at every step (TF1 drew afresh each iteration).
+    """
+
+    def __init__(self):
+        super().__init__(
+            "jaxscope.next_rng_key() was called inside a jax transformation opened within the "
+            "transformed function (jax.lax.scan, fori_loop, while_loop, vmap, cond, checkpoint, "
+            "...). Its body is traced once, so every iteration would get the same key. Take one "
+            "key outside and derive a key per step:\n"
+            "    key = jaxscope.next_rng_key()\n"
+            "    def body(carry, i):\n"
+            "        step_key = jax.random.fold_in(key, i)\n"
+            "        ...\n"
+            "    jax.lax.scan(body, carry, jnp.arange(n))"
+        )
+
+
 class OutsideTransformError(JaxscopeError, RuntimeError):
     """A jaxscope function that needs a variable store was called outside ``transform``."""
 

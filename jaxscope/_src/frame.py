@@ -12,6 +12,8 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
+from jax.extend.core import get_opaque_trace_state
+
 from jaxscope._src import errors
 from jaxscope._src.names import NameRegistry
 
@@ -55,6 +57,7 @@ class Frame:
         self.constraints: dict[str, Any] = {}  # node -> constraint function
         self.rng: Any = None  # the call's key for next_rng_key, and how many keys were taken
         self.rng_count = 0
+        self.trace: Any = None  # the JAX trace the call runs in (set by `running`)
         self._last_parent: str | None = None  # find()'s last parent subtree, for its siblings
         self._last_collection: str | None = None
         self._last_tree: Any = None
@@ -136,6 +139,7 @@ class running:
         self.frame = frame
 
     def __enter__(self) -> Frame:
+        self.frame.trace = get_opaque_trace_state()  # next_rng_key refuses nested traces
         _stack().append(self.frame)
         return self.frame
 
