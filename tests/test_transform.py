@@ -448,3 +448,58 @@ def test_the_documented_loop_pattern_draws_afresh_each_step():
     for call in (f.apply, jax.jit(f.apply)):
         draws = np.asarray(call({}, rng=jax.random.key(0)))
         assert len({tuple(d) for d in draws}) == 3
+
+
+def _counter(x):  # README's `counter` example
+    step = js.get_variable("global_step", [], "int32", trainable=False)
+    step.assign_add(1)
+    with js.variable_scope("dense", regularizer=js.l2_regularizer(1e-3)):
+        w = js.get_variable("w", [3, 1])
+    return jnp.mean((x @ w - 1.0) ** 2) + js.get_regularization_loss()
+
+
+@pytest.mark.parametrize(
+    "model", [_counter, lambda x: js.Variable(x * 2, name="d") + 0], ids=["counter", "traced"]
+)
+def test_init_inspect_and_jitted_apply_leak_no_tracers(model):
+    f = js.transform(model)
+    x = jnp.ones([4, 3])
+    with jax.checking_leaks():
+        v = f.init(jax.random.key(0), x)
+        js.inspect(f, x)
+        js.initialize_missing(f, {}, jax.random.key(0), x)
+        jax.jit(f.apply, static_argnames="mutable")(v, x, mutable=True)
+
+
+def test_handle_smuggled_out_of_init_raises_instead_of_reading_zeros():
+    escaped = []
+
+    def model():
+        w = js.get_variable("layer/w", [2], initializer=js.ones_initializer())
+        escaped.append(w)
+        return w + 0
+
+    js.transform(model).init(jax.random.key(0))
+    with pytest.raises(js.StaleVariableError, match=r'read of variable "layer/w": this handle'):
+        escaped[0].value
+    with pytest.raises(js.StaleVariableError):
+        escaped[0] + 1
+    assert escaped[0].shape == (2,) and escaped[0].name == "layer/w:0"  # metadata stays
+
+
+def test_handle_smuggled_out_of_apply_reads_its_value_or_raises_under_jit():
+    escaped = []
+
+    def model():
+        w = js.get_variable("w", [2])
+        escaped.append(w)
+        return w + 0
+
+    f = js.transform(model)
+    v = {"params": {"w": jnp.asarray([3.0, 4.0])}}
+    f.apply(v)
+    assert escaped[-1].value.tolist() == [3.0, 4.0]  # eager: the value it had in that call
+    with jax.checking_leaks():
+        jax.jit(f.apply)(v)
+    with pytest.raises(js.StaleVariableError, match='read of variable "w"'):
+        escaped[-1].value  # jit: it held a tracer

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
+from jax.core import Tracer
 from jax.extend.core import get_opaque_trace_state
 
 from jaxscope._src import errors
@@ -19,6 +20,7 @@ from jaxscope._src.names import NameRegistry
 
 COLLECT, INIT, APPLY = "collect", "init", "apply"
 MISSING = object()
+STALE = object()  # the value of a handle whose call ended while it held a traced/abstract value
 _IS_MAPPING: dict[type, bool] = {}
 
 PKG_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -84,6 +86,23 @@ class Frame:
         if is_map is None:
             is_map = _IS_MAPPING[kind] = issubclass(kind, Mapping)
         return MISSING if tree is None or is_map else tree
+
+    def release(self, everything: bool = False) -> None:
+        """Ends the call: no handle keeps a traced or abstract value past it.
+
+        A handle holding one gets ``STALE`` (reading it raises ``StaleVariableError``, never a
+        wrong value); a concrete value stays readable. ``everything`` also drops the tracers
+        the frame itself holds (pre-assign values, collection items), needed when the frame
+        outlives the trace, as ``init``'s abstract pass does.
+        """
+        for var in self.variables.values():
+            value = var._value
+            if value is None or isinstance(value, Tracer):
+                var._value = STALE
+        if everything:
+            self.initial = {k: v for k, v in self.initial.items() if not isinstance(v, Tracer)}
+            for key, items in self.collections.items():
+                self.collections[key] = [x for x in items if not isinstance(x, Tracer)]
 
     def open_variable_scope(self, name: str) -> None:
         self.scope_counts[name] = self.scope_counts.get(name, 0) + 1

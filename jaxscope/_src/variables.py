@@ -166,9 +166,12 @@ class Variable:
     @property
     def value(self) -> jax.Array:
         """The variable's current value (an abstract stand-in while ``init`` collects)."""
-        if self._value is None:
+        value = self._value
+        if value is None:
             return jnp.zeros(self._shape, canonical(self._dtype))
-        return self._value
+        if value is frame.STALE:
+            raise errors.StaleVariableError(self._node, "read")
+        return value
 
     def read_value(self) -> jax.Array:
         """The current value. TF1 equivalent: tf.compat.v1.Variable.read_value"""
@@ -263,7 +266,7 @@ class Variable:
 
         TF1 equivalent: tf.compat.v1.Variable.initialized_value
         """
-        value = frame.current("initialized_value").initial.get(self._node, self._value)
+        value = frame.current("initialized_value").initial.get(self._node, self.value)
         return jnp.zeros(self._shape, canonical(self._dtype)) if value is None else value
 
     def __neg__(self):
