@@ -22,19 +22,26 @@ from jaxscope._src.errors import CorruptCheckpointError as CorruptCheckpointErro
 from jaxscope._src.errors import DtypeMismatchError as DtypeMismatchError
 from jaxscope._src.errors import DuplicateNameError as DuplicateNameError
 from jaxscope._src.errors import ImmutableVariableError as ImmutableVariableError
+from jaxscope._src.errors import InitializerDtypeError as InitializerDtypeError
 from jaxscope._src.errors import InitializerError as InitializerError
+from jaxscope._src.errors import InvalidDtypeError as InvalidDtypeError
 from jaxscope._src.errors import InvalidNameError as InvalidNameError
+from jaxscope._src.errors import InvalidShapeError as InvalidShapeError
+from jaxscope._src.errors import InvalidVariableValueError as InvalidVariableValueError
 from jaxscope._src.errors import JaxscopeError as JaxscopeError
 from jaxscope._src.errors import MissingRngError as MissingRngError
 from jaxscope._src.errors import MissingVariableError as MissingVariableError
 from jaxscope._src.errors import MovingAverageUpdateError as MovingAverageUpdateError
+from jaxscope._src.errors import MutableArgumentError as MutableArgumentError
 from jaxscope._src.errors import OutsideTransformError as OutsideTransformError
 from jaxscope._src.errors import RenameCollisionError as RenameCollisionError
+from jaxscope._src.errors import RngInTransformError as RngInTransformError
 from jaxscope._src.errors import ScatterIndexError as ScatterIndexError
 from jaxscope._src.errors import ScopeArgumentError as ScopeArgumentError
 from jaxscope._src.errors import ScopeNestingError as ScopeNestingError
 from jaxscope._src.errors import ScopeValueError as ScopeValueError
 from jaxscope._src.errors import ShapeMismatchError as ShapeMismatchError
+from jaxscope._src.errors import ShapeTypeError as ShapeTypeError
 from jaxscope._src.errors import StaleVariableError as StaleVariableError
 from jaxscope._src.errors import TreeConflictError as TreeConflictError
 from jaxscope._src.errors import UnknownVariableError as UnknownVariableError
@@ -98,19 +105,26 @@ __all__ = [
     "DuplicateNameError",
     "GraphKeys",
     "ImmutableVariableError",
+    "InitializerDtypeError",
     "InitializerError",
+    "InvalidDtypeError",
     "InvalidNameError",
+    "InvalidShapeError",
+    "InvalidVariableValueError",
     "JaxscopeError",
     "MissingRngError",
     "MissingVariableError",
     "MovingAverageUpdateError",
+    "MutableArgumentError",
     "OutsideTransformError",
     "RenameCollisionError",
+    "RngInTransformError",
     "ScatterIndexError",
     "ScopeArgumentError",
     "ScopeNestingError",
     "ScopeValueError",
     "ShapeMismatchError",
+    "ShapeTypeError",
     "StaleVariableError",
     "Transformed",
     "TreeConflictError",

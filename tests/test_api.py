@@ -10,6 +10,13 @@ from jaxscope._src import assign, info, random, scope, transform, variables
 EXPECTED_ALL = sorted(
     [
         "AUTO_REUSE",
+        "RngInTransformError",
+        "MutableArgumentError",
+        "InvalidVariableValueError",
+        "InitializerDtypeError",
+        "InvalidDtypeError",
+        "ShapeTypeError",
+        "InvalidShapeError",
         "AssignDtypeError",
         "AssignShapeError",
         "CheckpointMismatchError",

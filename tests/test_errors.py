@@ -137,3 +137,17 @@ def test_duplicate_absolute_name():
 
     with pytest.raises(js.DuplicateNameError, match=r"'x'.*Drop the trailing '/'"):
         init(fn)
+
+
+def test_missing_variable_says_created_at_once():
+    def fn():
+        return js.get_variable("head/w", [2])
+
+    f = js.transform(fn)
+    with pytest.raises(
+        js.MissingVariableError,
+        match=r'^apply\(\) needs variable "head/w" \(created at test_errors\.py:\d+\), but '
+        r"variables\['params'\]\['head'\]\['w'\] does not exist\.",
+    ) as err:
+        f.apply({"params": {}})
+    assert "created created" not in str(err.value)

@@ -338,3 +338,168 @@ def test_next_rng_key_in_init_is_independent_of_the_initializers():
     assert not np.array_equal(variables["params"]["noise"], variables["params"]["w"])
     again = js.transform(model).init(jax.random.key(0))
     np.testing.assert_array_equal(variables["params"]["noise"], again["params"]["noise"])
+
+
+def _body_head(x):
+    with js.variable_scope("body"):
+        h = x @ js.get_variable("w", [3, 3])
+    return h @ js.get_variable("head/w", [3, 2])
+
+
+@pytest.mark.parametrize(
+    "leaf",
+    [np.eye(3).tolist(), (1.0, 2.0), "abc", b"abc", jax.ShapeDtypeStruct((3, 3), jnp.float32),
+     object()],
+    ids=["list", "tuple", "str", "bytes", "ShapeDtypeStruct", "object"],
+)  # fmt: skip
+def test_apply_refuses_non_array_leaves_naming_the_variable(leaf):
+    f = js.transform(_body_head)
+    x = jnp.ones([1, 3])
+    v = f.init(jax.random.key(0), x)
+    v["params"]["body"]["w"] = leaf
+    with pytest.raises(
+        js.InvalidVariableValueError,
+        match=r"^variables\['params'\]\['body'\]\['w'\] \(variable \"body/w\"\) is ",
+    ) as err:
+        f.apply(v, x)
+    assert isinstance(err.value, TypeError)
+    fix = "initialize_missing" if isinstance(leaf, jax.ShapeDtypeStruct) else "jnp.asarray"
+    assert fix in str(err.value)
+
+
+@pytest.mark.parametrize("leaf", [None, {"a": jnp.ones(3)}], ids=["None", "dict"])
+def test_apply_reports_none_or_subtree_leaf_as_missing_variable(leaf):
+    f = js.transform(_body_head)
+    x = jnp.ones([1, 3])
+    v = f.init(jax.random.key(0), x)
+    v["params"]["body"]["w"] = leaf
+    with pytest.raises(js.MissingVariableError, match=r'needs variable "body/w"'):
+        f.apply(v, x)
+
+
+def test_apply_accepts_arrays_numpy_scalars_and_python_numbers():
+    f = js.transform(lambda: js.get_variable("s", []) * js.get_variable("m", [2]))
+    for s in [jnp.float32(2), np.float32(2), np.asarray(2.0, np.float32), 2.0]:
+        out = f.apply({"params": {"s": s, "m": np.ones(2, np.float32)}})
+        assert out.tolist() == [2.0, 2.0]
+    v = {"params": {"s": jnp.float32(2), "m": jnp.ones(2)}}
+    assert jax.jit(f.apply)(v).tolist() == [2.0, 2.0]  # tracers
+
+
+@pytest.mark.parametrize(
+    "mutable, builtin",
+    [(5, TypeError), (object(), TypeError), ("foo", ValueError), (["params", "x"], ValueError)],
+)
+def test_bad_mutable_argument_names_mutable(mutable, builtin):
+    f = js.transform(lambda: js.get_variable("w", [1]))
+    v = f.init(jax.random.key(0))
+    with pytest.raises(js.MutableArgumentError, match=r"apply\(\.\.\., mutable=") as err:
+        f.apply(v, mutable=mutable)
+    assert isinstance(err.value, builtin)
+
+
+def test_initialize_missing_fills_abstract_leaves_of_a_partial_restore(tmp_path):
+    from jaxscope import checkpoint
+
+    f = js.transform(_body_head)
+    x = jnp.ones([1, 3])
+    path = str(tmp_path / "ckpt")
+    checkpoint.save_tf1(path, {"params": {"body": {"w": np.eye(3, dtype=np.float32)}}})
+    abstract = jax.eval_shape(f.init, jax.random.key(0), x)
+    restored, _ = checkpoint.restore_tf1(abstract, path, strict=False)
+    assert isinstance(restored["params"]["head"]["w"], jax.ShapeDtypeStruct)
+    full = js.initialize_missing(f, restored, jax.random.key(0), x)
+    head = full["params"]["head"]["w"]
+    assert isinstance(head, jax.Array)
+    np.testing.assert_array_equal(head, f.init(jax.random.key(0), x)["params"]["head"]["w"])
+    np.testing.assert_array_equal(full["params"]["body"]["w"], np.eye(3))
+    assert f.apply(full, x).shape == (1, 2)
+    with pytest.raises(js.InvalidVariableValueError, match=r"(?s)\"head/w\".*initialize_missing"):
+        f.apply(restored, x)
+
+
+@pytest.mark.parametrize(
+    "loop",
+    [
+        lambda body: jax.lax.scan(lambda c, i: (c, body()), 0, jnp.arange(3))[1],
+        lambda body: jax.lax.fori_loop(0, 3, lambda i, c: c + body(), jnp.zeros(2)),
+        lambda body: jax.vmap(lambda _: body())(jnp.arange(3)),
+    ],
+    ids=["scan", "fori_loop", "vmap"],
+)
+def test_next_rng_key_inside_a_loop_body_is_refused(loop):
+    def body():
+        return jax.random.uniform(js.next_rng_key(), [2])
+
+    f = js.transform(lambda: loop(body))
+    with pytest.raises(js.RngInTransformError, match=r"(?s)same key.*fold_in\(key, i\)"):
+        f.apply({}, rng=jax.random.key(0))
+    with pytest.raises(js.RngInTransformError):
+        f.init(jax.random.key(0))
+
+
+def test_the_documented_loop_pattern_draws_afresh_each_step():
+    def model():
+        key = js.next_rng_key()
+        body = lambda c, i: (c, jax.random.uniform(jax.random.fold_in(key, i), [2]))  # noqa: E731
+        return jax.lax.scan(body, 0, jnp.arange(3))[1]
+
+    f = js.transform(model)
+    for call in (f.apply, jax.jit(f.apply)):
+        draws = np.asarray(call({}, rng=jax.random.key(0)))
+        assert len({tuple(d) for d in draws}) == 3
+
+
+def _counter(x):  # README's `counter` example
+    step = js.get_variable("global_step", [], "int32", trainable=False)
+    step.assign_add(1)
+    with js.variable_scope("dense", regularizer=js.l2_regularizer(1e-3)):
+        w = js.get_variable("w", [3, 1])
+    return jnp.mean((x @ w - 1.0) ** 2) + js.get_regularization_loss()
+
+
+@pytest.mark.parametrize(
+    "model", [_counter, lambda x: js.Variable(x * 2, name="d") + 0], ids=["counter", "traced"]
+)
+def test_init_inspect_and_jitted_apply_leak_no_tracers(model):
+    f = js.transform(model)
+    x = jnp.ones([4, 3])
+    with jax.checking_leaks():
+        v = f.init(jax.random.key(0), x)
+        js.inspect(f, x)
+        js.initialize_missing(f, {}, jax.random.key(0), x)
+        jax.jit(f.apply, static_argnames="mutable")(v, x, mutable=True)
+
+
+def test_handle_smuggled_out_of_init_raises_instead_of_reading_zeros():
+    escaped = []
+
+    def model():
+        w = js.get_variable("layer/w", [2], initializer=js.ones_initializer())
+        escaped.append(w)
+        return w + 0
+
+    js.transform(model).init(jax.random.key(0))
+    with pytest.raises(js.StaleVariableError, match=r'read of variable "layer/w": this handle'):
+        escaped[0].value
+    with pytest.raises(js.StaleVariableError):
+        escaped[0] + 1
+    assert escaped[0].shape == (2,) and escaped[0].name == "layer/w:0"  # metadata stays
+
+
+def test_handle_smuggled_out_of_apply_reads_its_value_or_raises_under_jit():
+    escaped = []
+
+    def model():
+        w = js.get_variable("w", [2])
+        escaped.append(w)
+        return w + 0
+
+    f = js.transform(model)
+    v = {"params": {"w": jnp.asarray([3.0, 4.0])}}
+    f.apply(v)
+    assert escaped[-1].value.tolist() == [3.0, 4.0]  # eager: the value it had in that call
+    with jax.checking_leaks():
+        jax.jit(f.apply)(v)
+    with pytest.raises(js.StaleVariableError, match='read of variable "w"'):
+        escaped[-1].value  # jit: it held a tracer

@@ -7,6 +7,8 @@ import operator
 import jax
 import numpy as np
 
+from jaxscope._src import errors
+
 Shape = tuple[int | None, ...]
 
 
@@ -14,18 +16,27 @@ _AS_DTYPE: dict = {}
 _CANONICAL: dict = {}
 
 
-def as_dtype(dtype) -> np.dtype:
+def as_dtype(dtype, name: str = "?") -> np.dtype:
     """Any dtype spelling (``jnp.float32``, ``"float32"``, ``np.int64``) as a numpy dtype.
 
     This is the dtype TF1 would see: reuse checks compare these, so asking for ``float64``
-    where ``float32`` exists is an error even when JAX stores both as float32.
+    where ``float32`` exists is an error even when JAX stores both as float32. A spelling that is
+    no dtype, or a dtype JAX cannot store (strings, objects), raises ``InvalidDtypeError``
+    naming the variable ``name``.
     """
     try:
         return _AS_DTYPE[dtype]
     except (KeyError, TypeError):
         pass
     spelled = dtype[:-4] if isinstance(dtype, str) and dtype.endswith("_ref") else dtype  # TF1 ref
-    out = np.dtype(spelled)
+    try:
+        out = np.dtype(spelled)
+    except TypeError as e:
+        raise errors.InvalidDtypeError(name, dtype, f"is not a dtype ({e})") from None
+    if out.kind in "OSUMm" or (out.kind == "V" and not jax.numpy.issubdtype(out, np.number)):
+        raise errors.InvalidDtypeError(
+            name, str(out), "cannot be stored in a JAX array (TF1's string variables have no JAX twin)"
+        )
     try:
         _AS_DTYPE[dtype] = out
     except TypeError:
@@ -43,26 +54,41 @@ def canonical(dtype) -> np.dtype:
         return out
 
 
-def as_shape(shape) -> Shape | None:
+def as_shape(shape, name: str = "?") -> Shape | None:
     """``None``, an int, or a sequence of ints/None as a tuple (``None`` stays unknown).
 
-    Dimensions must be integers (``operator.index``), as in TF1: ``3.0`` is an error.
+    As in TF1, dimensions must be integers (numpy ints are fine; bools, floats and strings raise
+    ``ShapeTypeError``, a ``TypeError``) and >= 0 (``InvalidShapeError``, a ``ValueError``).
+    ``name`` is the variable the errors name.
     """
     if shape is None:
         return None
-    if not isinstance(shape, (list, tuple)):
-        try:
-            return (operator.index(shape),)
-        except TypeError:
-            pass
+    if isinstance(shape, np.ndarray):
+        shape = shape.tolist()
+    if not isinstance(shape, (list, tuple)) and hasattr(shape, "__index__"):
+        shape = (shape,)
     try:
         if None not in shape:
-            return tuple(map(operator.index, shape))
-        return tuple(None if d is None else operator.index(d) for d in shape)
+            out = tuple(map(operator.index, shape))
+        else:
+            out = tuple(None if d is None else operator.index(d) for d in shape)
     except TypeError:
-        raise TypeError(
-            f"shape must be an int or a sequence of ints (None for unknown), got {shape!r}"
-        ) from None
+        raise errors.ShapeTypeError(name, shape, _bad_dim(shape)) from None
+    if bool in map(type, shape):  # operator.index(True) is 1
+        raise errors.ShapeTypeError(name, shape, next(d for d in shape if type(d) is bool))
+    known = out if None not in out else [d for d in out if d is not None]
+    if known and min(known) < 0:
+        raise errors.InvalidShapeError(name, shape, min(known))
+    return out
+
+
+def _bad_dim(shape):
+    if not hasattr(shape, "__iter__"):
+        return shape  # not a sequence: the shape itself is the bad value
+    for d in shape:
+        if d is not None and not hasattr(d, "__index__"):
+            return d
+    return shape
 
 
 def is_fully_defined(shape: Shape | None) -> bool:
@@ -84,3 +110,25 @@ def is_floating(dtype: np.dtype) -> bool:
 
 def is_int_or_bool(dtype: np.dtype) -> bool:
     return jax.numpy.issubdtype(dtype, jax.numpy.integer) or dtype == np.bool_
+
+
+def checked_initial_value(name: str, value, shape: Shape, dtype):
+    """An initializer's result, checked for the declared shape and dtype.
+
+    A numpy or Python result converts to ``dtype`` (as TF1's ``convert_to_tensor``); a JAX array
+    of another dtype is an error (TF1: ``ValueError``), never a silent cast.
+    """
+    if not isinstance(value, jax.Array):
+        value = jax.numpy.asarray(value, canonical(dtype))
+    if tuple(value.shape) != shape:
+        raise errors.InitializerError(
+            name, f"the initializer returned shape {tuple(value.shape)} for the declared shape "
+            f"{shape}.", "Fix the initializer to honour its shape argument.",
+        )  # fmt: skip
+    if canonical(value.dtype) != canonical(dtype):
+        raise errors.InitializerError(
+            name, f"the initializer returned dtype {canonical(value.dtype)} for the declared dtype "
+            f"{canonical(dtype)}; TF1 never casts an initializer's tensor (ValueError).",
+            f"Return the declared dtype from the initializer: value.astype(jnp.{canonical(dtype)}).",
+        )  # fmt: skip
+    return value

@@ -29,6 +29,10 @@ def _at(created_at) -> str:
     return f"; created at {where(created_at)}" if created_at else ""
 
 
+def _created(created_at) -> str:
+    return f"created at {where(created_at)}" if created_at else "created by the program"
+
+
 class JaxscopeError(Exception):
     """Base class of every error jaxscope raises."""
 
@@ -134,6 +138,55 @@ class InitializerError(JaxscopeError, ValueError):
         super().__init__(f'Variable "{name}": {problem}\n{fix}')
 
 
+class InvalidShapeError(JaxscopeError, ValueError):
+    """A variable's shape has a negative dimension (TF1: ``ValueError``)."""
+
+    def __init__(self, name: str, shape, dim):
+        self.name, self.shape = name, shape
+        super().__init__(
+            f'Variable "{name}": shape {shape!r} has the negative dimension {dim}; every dimension '
+            "must be >= 0 (0 makes an empty variable), or None for unknown.\n"
+            f"Fix the shape, e.g. get_variable({name.rsplit('/', 1)[-1]!r}, [0, 3])."
+        )
+
+
+class ShapeTypeError(JaxscopeError, TypeError):
+    """A variable's shape is not a sequence of ints/None (TF1: ``TypeError``)."""
+
+    def __init__(self, name: str, shape, dim):
+        self.name, self.shape = name, shape
+        super().__init__(
+            f'Variable "{name}": shape {shape!r} has the dimension {dim!r} of type '
+            f"{type(dim).__name__}; a dimension must be an int (numpy ints are fine) or None, "
+            "never a bool, float or string, as in TF1.\n"
+            "Convert it: shape=[int(d) for d in shape]."
+        )
+
+
+class InvalidDtypeError(JaxscopeError, TypeError):
+    """A dtype that is no dtype, or that JAX cannot store (strings, objects)."""
+
+    def __init__(self, name: str, dtype, problem: str):
+        self.name, self.dtype = name, dtype
+        super().__init__(
+            f'Variable "{name}": dtype {dtype!r} {problem}.\n'
+            "Use a numeric or bool dtype: dtype=jnp.float32, jnp.int32, jnp.bool_, ..."
+        )
+
+
+class InitializerDtypeError(JaxscopeError, TypeError):
+    """An initializer cannot make values of the variable's dtype (TF1: ``TypeError``)."""
+
+    def __init__(self, name: str, initializer, dtype):
+        self.name, self.dtype = name, dtype
+        super().__init__(
+            f'Variable "{name}" has dtype {dtype}, but {type(initializer).__name__} only makes '
+            f"floating-point values (TF1 raises a TypeError too).\nPass an initializer for {dtype}: "
+            f"get_variable({name.rsplit('/', 1)[-1]!r}, shape, dtype=jnp.{dtype}, "
+            "initializer=jaxscope.zeros_initializer())."
+        )
+
+
 class TreeConflictError(JaxscopeError, ValueError):
     """A variable name would be both a leaf and a scope prefix of the variables tree."""
 
@@ -158,7 +211,7 @@ class MissingVariableError(JaxscopeError, LookupError):
         near = ", ".join(available[:8]) + (", ..." if len(available) > 8 else "")
         path = "".join(f"[{p!r}]" for p in [collection, *name.split("/")])
         super().__init__(
-            f'apply() needs variable "{name}" (created{_at(created_at)[1:] or " here"}), but '
+            f'apply() needs variable "{name}" ({_created(created_at)}), but '
             f"variables{path} does not exist. The tree holds: {near or 'nothing'}.\n"
             "Build the tree with variables = f.init(rng, *args) on the same function, or fill in "
             "the missing entries before calling apply."
@@ -177,6 +230,41 @@ class ValueMismatchError(JaxscopeError, ValueError):
             f'variables entry for "{name}" has {what} {given}, but the program declares {what} '
             f"{expected}{_at(created_at)}. Restore a matching value, or re-initialize it with "
             "f.init."
+        )
+
+
+class InvalidVariableValueError(JaxscopeError, TypeError):
+    """A ``variables`` entry that the program reads is not an array (a list, string, placeholder).
+
+    Arrays (JAX, numpy, numpy scalars, tracers) and Python numbers are values; anything else is
+    refused here, before it reaches the model's arithmetic.
+    """
+
+    def __init__(self, name: str, collection: str, value):
+        self.name, self.value = name, value
+        path = "".join(f"[{p!r}]" for p in [collection, *name.split("/")])
+        if hasattr(value, "shape") and hasattr(value, "dtype"):  # not an array: a placeholder
+            what = (
+                f"an abstract placeholder {value} (from jax.eval_shape, e.g. left by a "
+                "restore_tf1(..., strict=False) of a variable the checkpoint lacks)"
+            )
+            fix = "Initialize it: variables = jaxscope.initialize_missing(f, variables, rng, *args)"
+        else:
+            what = f"a {type(value).__name__}, not an array"
+            fix = f"Store an array there: variables{path} = jnp.asarray(value)"
+        super().__init__(f'variables{path} (variable "{name}") is {what}.\n{fix}')
+
+
+class MutableArgumentError(JaxscopeError, TypeError, ValueError):
+    """``apply``'s ``mutable=`` is not True/False or a collection list (a ``TypeError`` for a wrong
+    type, and a ``ValueError`` too, for an unknown collection name, as before)."""
+
+    def __init__(self, mutable, problem: str):
+        super().__init__(
+            f"apply(..., mutable={mutable!r}): {problem}. mutable= takes True (any collection), "
+            "False, or a list of collections of the variables tree:\n"
+            "    out, variables = f.apply(variables, *args, mutable=True)\n"
+            "    out, variables = f.apply(variables, *args, mutable=['state'])"
         )
 
 
@@ -297,6 +385,27 @@ class MissingRngError(JaxscopeError, ValueError):
         super().__init__(
             "jaxscope.next_rng_key() needs a key, but apply() was called without one. Pass it:\n"
             "    out = f.apply(variables, *args, rng=jax.random.key(step))"
+        )
+
+
+class RngInTransformError(JaxscopeError, RuntimeError):
+    """``next_rng_key`` was called inside a JAX transformation opened within the function.
+
+    A ``jax.lax.scan`` / ``fori_loop`` / ``while_loop`` / ``vmap`` body is traced once, so a
+    key taken there would be the same at every step (TF1 drew afresh each iteration).
+    """
+
+    def __init__(self):
+        super().__init__(
+            "jaxscope.next_rng_key() was called inside a jax transformation opened within the "
+            "transformed function (jax.lax.scan, fori_loop, while_loop, vmap, cond, checkpoint, "
+            "...). Its body is traced once, so every iteration would get the same key. Take one "
+            "key outside and derive a key per step:\n"
+            "    key = jaxscope.next_rng_key()\n"
+            "    def body(carry, i):\n"
+            "        step_key = jax.random.fold_in(key, i)\n"
+            "        ...\n"
+            "    jax.lax.scan(body, carry, jnp.arange(n))"
         )
 
 

@@ -12,11 +12,15 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
+from jax.core import Tracer
+from jax.extend.core import get_opaque_trace_state
+
 from jaxscope._src import errors
 from jaxscope._src.names import NameRegistry
 
 COLLECT, INIT, APPLY = "collect", "init", "apply"
 MISSING = object()
+STALE = object()  # the value of a handle whose call ended while it held a traced/abstract value
 _IS_MAPPING: dict[type, bool] = {}
 
 PKG_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -55,6 +59,7 @@ class Frame:
         self.constraints: dict[str, Any] = {}  # node -> constraint function
         self.rng: Any = None  # the call's key for next_rng_key, and how many keys were taken
         self.rng_count = 0
+        self.trace: Any = None  # the JAX trace the call runs in (set by `running`)
         self._last_parent: str | None = None  # find()'s last parent subtree, for its siblings
         self._last_collection: str | None = None
         self._last_tree: Any = None
@@ -81,6 +86,23 @@ class Frame:
         if is_map is None:
             is_map = _IS_MAPPING[kind] = issubclass(kind, Mapping)
         return MISSING if tree is None or is_map else tree
+
+    def release(self, everything: bool = False) -> None:
+        """Ends the call: no handle keeps a traced or abstract value past it.
+
+        A handle holding one gets ``STALE`` (reading it raises ``StaleVariableError``, never a
+        wrong value); a concrete value stays readable. ``everything`` also drops the tracers
+        the frame itself holds (pre-assign values, collection items), needed when the frame
+        outlives the trace, as ``init``'s abstract pass does.
+        """
+        for var in self.variables.values():
+            value = var._value
+            if value is None or isinstance(value, Tracer):
+                var._value = STALE
+        if everything:
+            self.initial = {k: v for k, v in self.initial.items() if not isinstance(v, Tracer)}
+            for key, items in self.collections.items():
+                self.collections[key] = [x for x in items if not isinstance(x, Tracer)]
 
     def open_variable_scope(self, name: str) -> None:
         self.scope_counts[name] = self.scope_counts.get(name, 0) + 1
@@ -136,6 +158,7 @@ class running:
         self.frame = frame
 
     def __enter__(self) -> Frame:
+        self.frame.trace = get_opaque_trace_state()  # next_rng_key refuses nested traces
         _stack().append(self.frame)
         return self.frame
 

@@ -187,7 +187,10 @@ def inspect(f, *args, **kwargs) -> VariablesInfo:
 
     def run(args, kwargs):
         with frame.running(collect):
-            fn(*args, **kwargs)
+            try:
+                fn(*args, **kwargs)
+            finally:
+                collect.release(everything=True)  # no tracer may outlive eval_shape
 
     jax.eval_shape(run, args, kwargs)
     how = {var._node: (kind, init) for var, kind, init in collect.specs}

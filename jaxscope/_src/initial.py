@@ -17,7 +17,7 @@ import numpy as np
 
 from jaxscope._src import errors
 from jaxscope._src import initializers as inits
-from jaxscope._src.dtypes import canonical, is_floating
+from jaxscope._src.dtypes import canonical, checked_initial_value, is_floating
 from jaxscope._src.dtypes import is_int_or_bool as _int_or_bool
 
 DRAW, CONST = "draw", "const"  # how init obtains a value: grouped random draw, or computed inline
@@ -72,7 +72,7 @@ class _TFStyle:
         self.fn = fn
 
     def __call__(self, key, shape, dtype):
-        return jnp.asarray(self.fn(list(shape), dtype=dtype), dtype)
+        return self.fn(list(shape), dtype=dtype)  # checked_initial_value converts
 
     def __eq__(self, other):
         return isinstance(other, _TFStyle) and other.fn is self.fn
@@ -105,13 +105,7 @@ def initial_values(specs: list, rng) -> dict[str, Any]:
 
         def draw(h, initializer=initializer, shape=shape, dtype=dtype, node=members[0][0]._node):
             k = jax.random.fold_in(jax.random.fold_in(rng, h[0]), h[1])
-            value = initializer(k, shape, canonical(dtype))
-            if tuple(value.shape) != shape:
-                raise errors.InitializerError(
-                    node, f"the initializer returned shape {tuple(value.shape)} for the "
-                    f"declared shape {shape}.", "Fix the initializer to honour its shape argument.",
-                )  # fmt: skip
-            return value
+            return checked_initial_value(node, initializer(k, shape, canonical(dtype)), shape, dtype)
 
         if len(members) == 1:
             values[members[0][0]._node] = draw(hashes[0])

@@ -167,6 +167,8 @@ class random_normal_initializer(Initializer):
     seed: int | None = None
     dtype: Any = "float32"
 
+    floats_only = True  # TF1 raises a TypeError for other dtypes
+
     def sample(self, key, shape, dtype):
         return jax.nn.initializers.normal(self.stddev, dtype)(key, shape, dtype) + jnp.asarray(
             self.mean, dtype
@@ -184,6 +186,8 @@ class truncated_normal_initializer(Initializer):
     stddev: float = 1.0
     seed: int | None = None
     dtype: Any = "float32"
+
+    floats_only = True  # TF1 raises a TypeError for other dtypes
 
     def sample(self, key, shape, dtype):
         unit = jax.random.truncated_normal(key, -2.0, 2.0, shape, dtype)
@@ -245,9 +249,11 @@ class variance_scaling_initializer(Initializer):
 
     uses_fans = True
 
+    floats_only = True  # TF1 raises a TypeError for other dtypes
+
     def sample(self, key, shape, dtype, full_shape=None):
         dist = _DISTRIBUTIONS[self.distribution]
-        if len(shape) >= 2 and full_shape is None:
+        if len(shape) >= 2 and full_shape is None and 0 not in shape:  # jax divides by a 0 fan
             return jax.nn.initializers.variance_scaling(self.scale, self.mode, dist)(
                 key, shape, dtype
             )
@@ -306,6 +312,8 @@ class uniform_unit_scaling_initializer(Initializer):
 
     uses_fans = True
 
+    floats_only = True  # TF1 raises a TypeError for other dtypes
+
     def sample(self, key, shape, dtype, full_shape=None):
         fan_shape = shape if full_shape is None else full_shape
         limit = self.factor * math.sqrt(3.0 / max(1.0, math.prod(fan_shape[:-1])))
@@ -322,6 +330,8 @@ class orthogonal_initializer(Initializer):
     gain: float = 1.0
     seed: int | None = None
     dtype: Any = "float32"
+
+    floats_only = True  # TF1 raises a TypeError for other dtypes
 
     def sample(self, key, shape, dtype):
         if len(shape) < 2:

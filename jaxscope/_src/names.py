@@ -22,15 +22,15 @@ _NESTED = re.compile(NESTED_PATTERN)
 def validate_scope_name(name: str, nested: bool) -> None:
     """Checks a name-scope name as ``Graph.name_scope`` does (root names are stricter)."""
     if nested:
-        if not _NESTED.match(name):
+        if not _NESTED.fullmatch(name):  # fullmatch: `$` alone allows a final "\n"
             raise errors.InvalidNameError(name, NESTED_PATTERN, "scope")
-    elif not _ROOT.match(name):
+    elif not _ROOT.fullmatch(name):
         raise errors.InvalidNameError(name, ROOT_PATTERN, "root scope")
 
 
 def validate_op_name(name: str) -> None:
     """Checks a full variable (node) name as TF1's op constructor does."""
-    if not _ROOT.match(name):
+    if not _ROOT.fullmatch(name):
         raise errors.InvalidNameError(name, ROOT_PATTERN, "node")
 
 

@@ -18,7 +18,7 @@ from jaxscope._src.checkpoint import (
 from jaxscope._src.errors import CheckpointMismatchError, UnsupportedCheckpointError
 from jaxscope._src.tf1_checkpoint import CheckpointReader
 
-_OTHER_ADAM = re.compile(r"/Adam_([2-9]|\d\d+)$")
+_OTHER_ADAM = re.compile(r"/Adam_([2-9]|\d\d+)\Z")  # \Z: `$` also matches before a final "\n"
 
 
 def _map_adam_states(state, fn, found: list):

@@ -8,6 +8,7 @@ are reproducible from its one key and distinct from each other.
 from __future__ import annotations
 
 import jax
+from jax.extend.core import get_opaque_trace_state
 
 from jaxscope._src import errors, frame
 
@@ -27,13 +28,22 @@ def next_rng_key() -> jax.Array:
       >>> f.apply({}, jnp.ones([4]), rng=jax.random.key(0)).shape
       (4,)
 
+    Inside a ``jax.lax.scan`` / ``fori_loop`` / ``while_loop`` / ``vmap`` body (any JAX
+    transformation opened inside the transformed function, also ``cond`` and ``checkpoint``) it
+    raises: such a body is traced once, so it would return the same key at every iteration,
+    where TF1 drew afresh. Take one key outside the loop and derive one per step with
+    ``jax.random.fold_in(key, i)`` (or ``jax.random.split(key, n)`` scanned over).
+
     Raises:
-      MissingRngError (a ``ValueError``) if ``apply`` was called without ``rng=``.
+      MissingRngError (a ``ValueError``) if ``apply`` was called without ``rng=``;
+      RngInTransformError (a ``RuntimeError``) inside a transformation opened in the function.
 
     TF1 equivalent: the seed of tf.random.* ops (tf.compat.v1.set_random_seed + op counters)
     """
     fr = frame.current("next_rng_key")
     if fr.rng is None:
         raise errors.MissingRngError()
+    if get_opaque_trace_state() != fr.trace:  # a loop body would reuse one key at every step
+        raise errors.RngInTransformError()
     fr.rng_count += 1
     return jax.random.fold_in(fr.rng, fr.rng_count)

@@ -88,16 +88,19 @@ def transform(fn: Callable[..., Any], *, allow_unused: bool = False) -> Transfor
         _check_collections(variables)
         fr = frame.Frame(frame.APPLY, provided=variables, mutable=_mutable(mutable))
         fr.rng = rng
-        with frame.running(fr):
-            out = fn(*args, **kwargs)
-        # Every variable of an apply run was looked up, so the counts tell if anything is unused.
-        if not allow_unused and len(fr.variables) != len(jax.tree_util.tree_leaves(variables)):
-            unused = [n for n in leaf_names(variables) if n.split("/", 1)[1] not in fr.variables]
-            raise errors.UnusedVariablesError(unused)
-        if mutable is False or mutable is None:
-            return out
-        updates = {node: fr.variables[node] for node in fr.initial}
-        return out, _replace(variables, {n: v._value for n, v in updates.items()}, updates)
+        try:
+            with frame.running(fr):
+                out = fn(*args, **kwargs)
+            # Every variable of an apply run was looked up: the counts tell if anything is unused.
+            if not allow_unused and len(fr.variables) != len(jax.tree_util.tree_leaves(variables)):
+                unused = [n for n in leaf_names(variables) if n.split("/", 1)[1] not in fr.variables]
+                raise errors.UnusedVariablesError(unused)
+            if mutable is False or mutable is None:
+                return out
+            updates = {node: fr.variables[node] for node in fr.initial}
+            return out, _replace(variables, {n: v._value for n, v in updates.items()}, updates)
+        finally:
+            fr.release()
 
     del apply.__wrapped__  # jax.jit(f.apply, static_argnames="mutable") needs apply's signature
     init._jaxscope = (fn, allow_unused)  # read by initialize_missing / reinitialize
@@ -113,9 +116,18 @@ def _initialize(fn, provided, rng, args, kwargs, allow_unused) -> dict[str, Any]
     collect = frame.Frame(frame.COLLECT)
     collect.rng = body_rng = jax.random.fold_in(rng, _INIT_SALT)
 
+    consts: dict[str, Any] = {}  # CONST variables' concrete initial values (None: traced)
+
     def run():
         with frame.running(collect):
-            fn(*args, **kwargs)
+            try:
+                fn(*args, **kwargs)
+                for var, kind, _ in collect.specs:
+                    if kind == CONST:
+                        value = collect.initial.get(var._node, var._value)
+                        consts[var._node] = value if _is_concrete(value) else None
+            finally:
+                collect.release(everything=True)  # no tracer may outlive eval_shape
 
     jax.eval_shape(run)
     variables = collect.variables
@@ -123,12 +135,16 @@ def _initialize(fn, provided, rng, args, kwargs, allow_unused) -> dict[str, Any]
     if provided:
         _check_collections(provided)
         check = frame.Frame(frame.APPLY, provided=provided)
+        placeholders = 0  # abstract leaves (jax.eval_shape): missing values, to be initialized
         for node, var in variables.items():
             found = check.find(node, "params" if var._trainable else "state")
-            if found is not frame.MISSING:
+            if isinstance(found, jax.ShapeDtypeStruct):
+                placeholders += 1
+            elif found is not frame.MISSING:
                 lookup(check, var, found)  # the same shape / dtype / collection checks as apply
                 kept[node] = found
-        if not allow_unused and len(kept) != len(jax.tree_util.tree_leaves(provided)):
+        leaves = len(jax.tree_util.tree_leaves(provided))
+        if not allow_unused and len(kept) + placeholders != leaves:
             raise errors.UnusedVariablesError(
                 [n for n in leaf_names(provided) if n.split("/", 1)[1] not in kept]
             )
@@ -138,19 +154,22 @@ def _initialize(fn, provided, rng, args, kwargs, allow_unused) -> dict[str, Any]
     again = False
     for var, kind, _ in specs:
         if kind == CONST:
-            value = collect.initial.get(var._node, var._value)
-            if _is_concrete(value):
+            value = consts[var._node]
+            if value is not None:
                 values[var._node] = jnp.asarray(value)
             else:
                 again = True
     if again:
         fr = frame.Frame(frame.INIT, provided=_nest(variables, values))
         fr.rng = body_rng
-        with frame.running(fr):
-            fn(*args, **kwargs)
-        variables = fr.variables
-        values = {node: fr.initial.get(node, var._value) for node, var in variables.items()}
-        values.update(kept)
+        try:
+            with frame.running(fr):
+                fn(*args, **kwargs)
+            variables = fr.variables
+            values = {node: fr.initial.get(node, var._value) for node, var in variables.items()}
+            values.update(kept)
+        finally:
+            fr.release()
     return _nest(variables, values)
 
 
@@ -255,18 +274,22 @@ def _mutable(mutable) -> frozenset:
     if mutable is False or mutable is None:
         return frozenset()
     if isinstance(mutable, jax.core.Tracer):
-        raise TypeError(
-            "apply's mutable= was traced by jax.jit; make it static: "
+        raise errors.MutableArgumentError(
+            "<traced>",
+            "it was traced by jax.jit; make it static: "
             "jax.jit(functools.partial(f.apply, mutable=True), donate_argnums=0), or "
             "jax.jit(f.apply, static_argnames='mutable') called with mutable=True or a tuple "
             "such as ('state',) (a list is not hashable)."
         )
-    names = frozenset([mutable] if isinstance(mutable, str) else mutable)
+    try:
+        names = frozenset([mutable] if isinstance(mutable, str) else mutable)
+    except TypeError:
+        raise errors.MutableArgumentError(mutable, "not a bool or a list of collections") from None
     if not names <= set(COLLECTIONS):
-        raise ValueError(
-            f"mutable={mutable!r}: the collections of a variables tree are 'params' "
-            "(trainable) and 'state' (trainable=False); use mutable=True, ['state'] or ['params']."
-        )
+        raise errors.MutableArgumentError(
+            mutable, "the collections of a variables tree are 'params' (trainable) and 'state' "
+            "(trainable=False)",
+        )  # fmt: skip
     return names
 
 

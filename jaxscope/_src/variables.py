@@ -24,6 +24,7 @@ from jaxscope._src.dtypes import (
     as_shape,
     canonical,
     compatible,
+    is_floating,
     is_fully_defined,
 )
 from jaxscope._src.initial import (
@@ -165,9 +166,12 @@ class Variable:
     @property
     def value(self) -> jax.Array:
         """The variable's current value (an abstract stand-in while ``init`` collects)."""
-        if self._value is None:
+        value = self._value
+        if value is None:
             return jnp.zeros(self._shape, canonical(self._dtype))
-        return self._value
+        if value is frame.STALE:
+            raise errors.StaleVariableError(self._node, "read")
+        return value
 
     def read_value(self) -> jax.Array:
         """The current value. TF1 equivalent: tf.compat.v1.Variable.read_value"""
@@ -262,7 +266,7 @@ class Variable:
 
         TF1 equivalent: tf.compat.v1.Variable.initialized_value
         """
-        value = frame.current("initialized_value").initial.get(self._node, self._value)
+        value = frame.current("initialized_value").initial.get(self._node, self.value)
         return jnp.zeros(self._shape, canonical(self._dtype)) if value is None else value
 
     def __neg__(self):
@@ -295,8 +299,8 @@ jax.tree_util.register_pytree_node(Variable, _flatten, _unflatten)
 def _value_dtype(value, dtype, node) -> np.dtype:
     """TF1's dtype for an initial value: Python int -> int32, float -> float32, arrays keep theirs."""
     if isinstance(value, (jax.Array, np.ndarray, np.generic, jax.ShapeDtypeStruct)):
-        own = as_dtype(value.dtype)
-        if dtype is not None and as_dtype(dtype) != own:
+        own = as_dtype(value.dtype, node)
+        if dtype is not None and as_dtype(dtype, node) != own:
             raise errors.InitializerError(
                 node, f"the initial value has dtype {own}, but dtype={as_dtype(dtype)} was given; "
                 "TF1 never casts a tensor here.",
@@ -304,10 +308,13 @@ def _value_dtype(value, dtype, node) -> np.dtype:
             )  # fmt: skip
         return own
     if dtype is not None:
-        return as_dtype(dtype)
-    kind = np.asarray(value).dtype.kind
+        return as_dtype(dtype, node)
+    own = np.asarray(value).dtype
     return as_dtype(
-        {"b": "bool", "i": "int32", "u": "int32", "f": "float32", "c": "complex64"}.get(kind, kind)
+        {"b": "bool", "i": "int32", "u": "int32", "f": "float32", "c": "complex64"}.get(
+            own.kind, own
+        ),
+        node,
     )
 
 
@@ -328,6 +335,13 @@ def _record(fr: frame.Frame, var: Variable, kind: str, initializer) -> None:
         fr.specs.append((var, kind, initializer))
 
 
+# What apply accepts as a variable's value (a cheap check, cached per type): arrays, numpy
+# scalars, tracers, and Python numbers (bool is an int). Lists, strings, jax.ShapeDtypeStruct
+# placeholders and other objects are refused, naming the variable.
+_VALUE_TYPES = (jax.Array, np.ndarray, np.generic, jax.core.Tracer, int, float, complex)
+_IS_VALUE: dict[type, bool] = {}
+
+
 def _lookup(fr: frame.Frame, var: Variable, value) -> None:
     """Takes ``var``'s value from the given variables, checking it against the declaration."""
     node = var._node
@@ -340,9 +354,17 @@ def _lookup(fr: frame.Frame, var: Variable, value) -> None:
         raise errors.MissingVariableError(
             node, collection, var._created_at, leaf_names(fr.provided)
         )
+    kind = type(value)
+    is_value = _IS_VALUE.get(kind)
+    if is_value is None:
+        is_value = _IS_VALUE[kind] = issubclass(kind, _VALUE_TYPES)
+    if not is_value:
+        raise errors.InvalidVariableValueError(
+            node, "params" if var._trainable else "state", value
+        )
     try:
         dtype = value.dtype
-    except AttributeError:  # a Python number or list in a hand-made tree
+    except AttributeError:  # a Python number in a hand-made tree
         value = np.asarray(value)
         dtype = value.dtype
     shape = tuple(value.shape)
@@ -443,7 +465,7 @@ def get_variable(
         raise TypeError(f"get_variable name must be a str, got {type(name).__name__} ({name!r}).")
     scope = fr.var_scope
     key = scope._name + "/" + name if scope._name else name
-    shape = as_shape(shape)
+    shape = as_shape(shape, key)
     if dtype is not None and initializer is not None and not callable(initializer):
         const_dtype = _value_dtype(initializer, None, key)
         if const_dtype != as_dtype(dtype):
@@ -454,7 +476,7 @@ def get_variable(
             )  # fmt: skip
     if initializer is None:
         initializer = scope._initializer
-    dtype = scope._dtype if dtype is None else as_dtype(dtype)
+    dtype = scope._dtype if dtype is None else as_dtype(dtype, key)
     from_value = initializer is not None and not callable(initializer)
     if shape is not None and from_value:
         raise errors.InitializerError(
@@ -524,6 +546,7 @@ def get_variable(
             var._value = _as_const(initializer, var._dtype)
         _record(fr, var, CONST, None)
     else:
+        _check_initializer_dtype(key, initializer, var._dtype)
         _record(fr, var, DRAW, _jax_style(initializer))
     if fr.mode is frame.COLLECT:
         fr.register(var)
@@ -545,6 +568,11 @@ def get_variable(
     if constraint is not None:
         _set_constraint(fr, node, constraint)
     return var
+
+
+def _check_initializer_dtype(key: str, initializer, dtype) -> None:
+    if getattr(initializer, "floats_only", False) and not is_floating(dtype):
+        raise errors.InitializerDtypeError(key, initializer, dtype)
 
 
 def _set_constraint(fr: frame.Frame, node: str, constraint) -> None:
