@@ -18,6 +18,7 @@ import google_crc32c
 import numpy as np
 
 from jaxscope._src import tensorbundle as tb
+from jaxscope._src.bundle_index import read_index
 from jaxscope._src.errors import (
     CheckpointNotFoundError,
     ChecksumMismatchError,
@@ -134,30 +135,10 @@ class CheckpointReader:
     def __init__(self, path: str | os.PathLike):
         self.prefix = resolve_prefix(path)
         self.index_path = self.prefix + ".index"
-        with open(self.index_path, "rb") as f:
-            items = tb.read_table(f.read(), self.index_path)
-        if not items or items[0][0] != b"":
-            raise CorruptCheckpointError(self.index_path, "the header entry (key '') is missing")
-        try:
-            self.header = tb.decode_header(items[0][1])
-            self._entries = {key: tb.decode_entry(value) for key, value in items[1:]}
-        except (ValueError, IndexError) as e:
-            raise CorruptCheckpointError(self.index_path, f"bad entry proto ({e})") from None
-        if self.header.num_shards < 1:
-            raise CorruptCheckpointError(self.index_path, "the header says it has 0 data shards")
-        self._shards = [
-            f"{self.prefix}.data-{i:05d}-of-{self.header.num_shards:05d}"
-            for i in range(self.header.num_shards)
-        ]
-        for shard in self._shards:
-            if not os.path.isfile(shard):
-                raise CheckpointNotFoundError(
-                    shard,
-                    f"Data shard {os.path.basename(shard)} of checkpoint {self.prefix} is missing",
-                    f"Copy all {self.header.num_shards} .data-* files with the .index file.",
-                )
+        index = read_index(self.prefix)
+        self.header, self._entries, self._shards = index.header, index.entries, index.shards
+        self.names = index.names
         self._files: dict[int, object] = {}
-        self.names = sorted(k.decode() for k in self._entries if not k.startswith(b"\x00"))
 
     def __enter__(self) -> CheckpointReader:
         return self
@@ -209,16 +190,12 @@ class CheckpointReader:
         if not entry.slices:
             self._read_into(out, entry, name)
             return out
-        for extents in entry.slices:
+        for extents in entry.slices:  # read_index checked that they exist and tile the shape
             extents = tuple(
                 (start, dim - start if length is None else length)
                 for (start, length), dim in zip(extents, entry.shape, strict=True)
             )
             key = tb.slice_key(name, extents)
-            if key not in self._entries:
-                raise CorruptCheckpointError(
-                    self.index_path, f"the part {extents} (start, length) per axis is missing", name
-                )
             view = out[tuple(slice(s, s + n) for s, n in extents)]
             if view.flags.c_contiguous:  # parts split along axis 0: no temporary copy
                 self._read_into(view, self._entries[key], name)
