@@ -10,6 +10,7 @@ from __future__ import annotations
 import glob
 import os
 import re
+import secrets
 import warnings
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
@@ -21,6 +22,7 @@ from jaxscope._src import tensorbundle as tb
 from jaxscope._src.bundle_index import read_index
 from jaxscope._src.errors import (
     CheckpointNotFoundError,
+    CheckpointTreeError,
     ChecksumMismatchError,
     CorruptCheckpointError,
     UnsupportedCheckpointError,
@@ -304,41 +306,71 @@ def write_checkpoint_state(directory: str, prefix: str) -> None:
     """Writes ``directory/checkpoint`` naming ``prefix`` (relative), atomically."""
     rel = os.path.relpath(prefix, directory).replace("\\", "\\\\").replace('"', '\\"')
     text = f'model_checkpoint_path: "{rel}"\nall_model_checkpoint_paths: "{rel}"\n'
-    tmp = os.path.join(directory, f"checkpoint.tmp{os.getpid()}")
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, os.path.join(directory, "checkpoint"))
+    tmp = os.path.join(directory, f"checkpoint{_tmp_suffix()}")
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, os.path.join(directory, "checkpoint"))
+    except BaseException:
+        _remove(tmp)
+        raise
+
+
+def check_dtypes(arrays: Mapping[str, np.ndarray]) -> None:
+    """Every array has a dtype that a TF1 checkpoint can hold, or a CheckpointTreeError."""
+    for name, arr in arrays.items():
+        if arr.dtype not in tb.DT_OF_DTYPE:
+            raise CheckpointTreeError(
+                f'save_tf1 cannot write variable "{name}"',
+                f"of dtype {arr.dtype}: TF1 checkpoints hold bool, (u)int8-64, float16/32/64, "
+                "bfloat16 and complex",
+                "Cast it first, e.g. variables = jax.tree.map(lambda x: x.astype(jnp.float32), "
+                "variables).",
+            )
+
+
+def _tmp_suffix() -> str:
+    return f".tmp{os.getpid()}-{secrets.token_hex(4)}"  # never another writer's file
+
+
+def _remove(path: str) -> None:
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        pass
 
 
 def write_bundle(prefix: str, arrays: Mapping[str, np.ndarray]) -> None:
-    """Writes ``arrays`` as a one-shard TensorBundle at ``prefix`` (data first, index last)."""
-    items: list[tuple[bytes, bytes]] = []
-    data_path = f"{prefix}.data-00000-of-00001"
-    with open(data_path + ".tmp", "wb") as f:
-        try:
+    """Writes ``arrays`` as a one-shard TensorBundle at ``prefix`` (data first, index last).
+
+    Both files are written under temporary names. The old index is removed before the data
+    file is renamed into place, so no moment pairs an old index with new data; a failure at
+    any step removes the temporary files and leaves the old checkpoint, or none.
+    """
+    check_dtypes(arrays)
+    data_path, index_path = f"{prefix}.data-00000-of-00001", prefix + ".index"
+    suffix = _tmp_suffix()
+    tmp_data, tmp_index = data_path + suffix, index_path + suffix
+    try:
+        items: list[tuple[bytes, bytes]] = []
+        with open(tmp_data, "wb") as f:
             _write_data(f, arrays, items)
-        except BaseException:
-            f.close()
-            os.remove(data_path + ".tmp")
-            raise
-    index = tb.build_table([(b"", tb.encode_header(1)), *items])
-    with open(prefix + ".index.tmp", "wb") as f:
-        f.write(index)
-    os.replace(data_path + ".tmp", data_path)
-    os.replace(prefix + ".index.tmp", prefix + ".index")
+        index = tb.build_table([(b"", tb.encode_header(1)), *items])
+        with open(tmp_index, "wb") as f:
+            f.write(index)
+        _remove(index_path)
+        os.replace(tmp_data, data_path)
+        os.replace(tmp_index, index_path)
+    except BaseException:
+        _remove(tmp_data)
+        _remove(tmp_index)
+        raise
 
 
 def _write_data(f, arrays: Mapping[str, np.ndarray], items: list) -> None:
     offset = 0
     for name in sorted(arrays):
         arr = np.asarray(arrays[name], order="C")  # ascontiguousarray makes 0-D 1-D
-        if arr.dtype not in tb.DT_OF_DTYPE:
-            raise TypeError(
-                f'save_tf1 cannot write variable "{name}" of dtype {arr.dtype}: TF1 '
-                "checkpoints hold bool, (u)int8-64, float16/32/64, bfloat16 and complex. "
-                "Cast it first, e.g. variables = jax.tree.map(lambda x: x.astype(jnp.float32),"
-                " variables)."
-            )
         flat, crc = arr.reshape(-1).view(np.uint8), 0
         for start in range(0, flat.size, _CHUNK):
             chunk = flat[start : start + _CHUNK]
