@@ -26,6 +26,7 @@ def test_flatten_unflatten_round_trip_of_an_init_tree():
     assert flat["two_layers/count"] is tree["state"]["two_layers"]["count"]  # leaves as given
     assert_same_tree(ckpt.unflatten(flat, trainable=tree), tree)
     assert_same_tree(ckpt.unflatten(flat, trainable=ckpt.flatten(tree["params"])), tree)
+    assert_same_tree(ckpt.unflatten(flat, trainable=tree["params"]), tree)  # nested, not keys
     assert_same_tree(ckpt.unflatten(flat, trainable=lambda n: not n.endswith("count")), tree)
 
 

@@ -199,6 +199,8 @@ def _is_trainable(trainable: Trainable) -> Callable[[str], bool]:
         return lambda name: bool(trainable(name))
     if has_collections(trainable):  # a variables tree: its params are the trainable names
         chosen = set(flatten(trainable.get("params", {})))
+    elif isinstance(trainable, Mapping):  # a params tree, or a flat {name: array} of them
+        chosen = set(flatten({_strip_output(k, "trainable"): v for k, v in trainable.items()}))
     else:
         chosen = {_strip_output(n, "trainable") for n in trainable}
     return chosen.__contains__
@@ -217,8 +219,9 @@ def unflatten(arrays: Mapping[str, Any], trainable: Trainable) -> dict[str, dict
       arrays: ``{name: array}``, e.g. from ``load_variables`` or a TF1 session's
         ``{v.name: sess.run(v) for v in tf.global_variables()}``.
       trainable: ``True``/``False`` for all; a set (or any collection) of trainable names; a
-        predicate ``name -> bool``; or a variables tree whose ``params`` are the trainable
-        names (e.g. ``jax.eval_shape(f.init, ...)``).
+        predicate ``name -> bool``; a variables tree whose ``params`` are the trainable names
+        (e.g. ``jax.eval_shape(f.init, ...)``); or a params tree or ``{name: array}`` mapping
+        of the trainable variables.
 
     Returns:
       ``{"params": {...}, "state": {...}}``.
