@@ -5,7 +5,8 @@ import doctest
 import pytest
 
 import jaxscope as js
-from jaxscope._src import assign, info, random, scope, transform, variables
+from jaxscope._src import assign, info, random, scope, transform, tree_names, variables
+from jaxscope._src import checkpoint as checkpoint_impl
 
 EXPECTED_ALL = sorted(
     [
@@ -141,3 +142,33 @@ def test_errors_subclass_tf1_builtins():
 def test_docstring_examples_run(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_checkpoint_all_is_pinned_and_sorted():
+    from jaxscope import checkpoint
+
+    assert checkpoint.__all__ == [
+        "CheckpointNameError",
+        "CheckpointReader",
+        "CheckpointTreeError",
+        "Mismatch",
+        "RestoreReport",
+        "TensorInfo",
+        "flatten",
+        "latest_checkpoint",
+        "list_variables",
+        "load_variables",
+        "restore",
+        "restore_tf1",
+        "restore_tf1_adam",
+        "save",
+        "save_tf1",
+        "unflatten",
+    ]
+    for name in checkpoint.__all__:
+        assert hasattr(checkpoint, name)
+    assert issubclass(checkpoint.CheckpointNameError, ValueError)
+    assert issubclass(checkpoint.CheckpointTreeError, TypeError)
+    for module in (tree_names, checkpoint_impl):
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert result.failed == 0 and result.attempted > 0

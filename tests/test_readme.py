@@ -13,3 +13,14 @@ def test_readme_examples():
         optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE,
     )
     assert result.failed == 0 and result.attempted > 10
+
+
+def test_readme_checkpoint_snippets_are_all_doctests():
+    """Every code block of the Checkpoints section runs (no unrunnable 'gpt2/...' sketches)."""
+    text = README.read_text()
+    section = text[text.index("## Checkpoints") : text.index("## Differences from TF1")]
+    blocks = section.split("```python")[1:]
+    assert len(blocks) >= 3
+    for block in blocks:
+        code = block.split("```")[0]
+        assert code.lstrip().startswith(">>>"), code

@@ -20,9 +20,12 @@ import numpy as np
 from jaxscope._src.errors import CheckpointMismatchError, RenameCollisionError
 from jaxscope._src.tf1_checkpoint import (
     CheckpointReader,
+    TensorInfo,
+    check_dtypes,
     write_bundle,
     write_checkpoint_state,
 )
+from jaxscope._src.tree_names import check_array_leaves, flat_names, tree_names
 
 Rename = Mapping[str, str] | Callable[[str], str | None] | None
 
@@ -37,22 +40,6 @@ _SLOT = re.compile(
 def is_optimizer_slot(name: str) -> bool:
     """Whether a checkpoint name is an optimizer slot or counter (``w/Adam``, ``global_step``)."""
     return _SLOT.search(name) is not None
-
-
-def tree_names(tree: Any) -> dict[str, tuple[tuple[str, ...], Any]]:
-    """``{tf1_name: (path_in_tree, leaf)}`` for every leaf of a nested-dict variables tree."""
-    out: dict[str, tuple[tuple[str, ...], Any]] = {}
-    collections = isinstance(tree, Mapping) and tree and set(tree) <= {"params", "state"}
-
-    def walk(node, path):
-        if isinstance(node, Mapping):
-            for key, child in node.items():
-                walk(child, (*path, str(key)))
-        else:
-            out["/".join(path[1:] if collections else path)] = (path, node)
-
-    walk(tree, ())
-    return out
 
 
 def _copy_dicts(tree):
@@ -89,7 +76,7 @@ def _place(value: np.ndarray, like) -> Any:
     """``value`` on the sharding of the tree leaf ``like`` (numpy leaves get numpy values)."""
     if isinstance(like, jax.Array | jax.ShapeDtypeStruct):
         return jax.device_put(value, like.sharding)
-    return value
+    return np.asarray(value)
 
 
 class Mismatch(NamedTuple):
@@ -159,6 +146,32 @@ class RestoreReport:
         return "\n".join(lines)
 
 
+class MappingReader:
+    """A ``{TF1 name: array}`` mapping read like a checkpoint (names checked, ``:0`` dropped)."""
+
+    prefix = "the {name: array} mapping"
+
+    def __init__(self, arrays: Mapping[str, Any]):
+        self._arrays = arrays
+        self._keys = flat_names(arrays)
+        where = {name: ((key,), arrays[key]) for name, key in self._keys.items()}
+        check_array_leaves(where, "arrays")
+        self.names = sorted(self._keys)
+
+    def __enter__(self) -> MappingReader:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+    def info(self, name: str) -> TensorInfo:
+        value = self._arrays[self._keys[name]]
+        return TensorInfo(name, tuple(np.shape(value)), np.dtype(value.dtype))
+
+    def read(self, name: str):
+        return self._arrays[self._keys[name]]
+
+
 def fill_tree(tree, reader: CheckpointReader, sources: Mapping[str, str]):
     """Copies ``tree`` with each leaf named in ``sources`` (tree name -> checkpoint name) read.
 
@@ -195,9 +208,13 @@ def checkpoint_sources(names, rename: Rename, skip=lambda n: False) -> dict[str,
 
 
 def restore_tf1(
-    variables, path: str | os.PathLike, *, rename: Rename = None, strict: bool = True
+    variables,
+    path: str | os.PathLike | Mapping[str, Any],
+    *,
+    rename: Rename = None,
+    strict: bool = True,
 ) -> tuple[Any, RestoreReport]:
-    """Fills a variables tree from a TF1 checkpoint, matching by TF1 name.
+    """Fills a variables tree from a TF1 checkpoint or a ``{name: array}`` mapping, by TF1 name.
 
     Every tree variable (``f.init``'s tree, or ``jax.eval_shape(f.init, ...)``'s) takes the
     checkpoint tensor of the same name, which must have the same shape and dtype: nothing is
@@ -209,7 +226,9 @@ def restore_tf1(
 
     Args:
       variables: the tree to fill; it is not mutated.
-      path: a checkpoint prefix, or a directory with a ``checkpoint`` state file.
+      path: a checkpoint prefix, or a directory with a ``checkpoint`` state file; or a flat
+        ``{TF1 name: array}`` mapping (from ``load_variables``, or a TF1 session's
+        ``{v.name: value}``: a ``:0`` suffix is dropped), read as if it were a checkpoint.
       rename: maps checkpoint names to tree names: a dict of prefix rewrites applied in order,
         first match wins (``{"bert/": ""}``), or a callable returning the tree name or None to
         skip the variable.
@@ -222,10 +241,21 @@ def restore_tf1(
     Raises:
       CheckpointMismatchError: ``strict`` and the report is not ``ok`` (a ``ValueError``).
       RenameCollisionError: ``rename`` maps two checkpoint names to one tree name.
+      CheckpointNameError: ``variables`` or the mapping holds a name TF1 refuses, or one name
+        twice (``w`` and ``w:0``).
+
+    Example:
+      >>> import numpy as np
+      >>> from jaxscope import checkpoint
+      >>> target = {"params": {"dense": {"w": np.zeros(2, np.float32)}}}
+      >>> tree, report = checkpoint.restore_tf1(target, {"dense/w:0": np.ones(2, np.float32)})
+      >>> tree["params"]["dense"]["w"], report.loaded
+      (array([1., 1.], dtype=float32), ['dense/w'])
 
     TF1 equivalent: tf.compat.v1.train.Saver(var_list).restore(sess, path)
     """
-    with CheckpointReader(path) as reader:
+    reader = MappingReader(path) if isinstance(path, Mapping) else CheckpointReader(path)
+    with reader:
         sources = checkpoint_sources(reader.names, rename)
         new, loaded, missing, mismatched = fill_tree(variables, reader, sources)
         taken = {sources[n] for n in loaded} | {m.checkpoint_name for m in mismatched}
@@ -250,18 +280,34 @@ def save_tf1(path: str | os.PathLike, variables) -> str:
     them (naming ``path`` as the latest), creating the directory if needed. Names are the tree's
     TF1 names (``two_layers/h1/weights``, no ``:0``); ``params`` and ``state`` are saved alike.
 
+    Nothing is written unless every name and leaf is valid. The files are written under
+    temporary names and renamed when complete, the index last, after removing the old index:
+    a failed save (a full disk) leaves no temporary files, and never a checkpoint at ``path``
+    that loads other values than the old or the new ones.
+
     Args:
       path: the checkpoint prefix, e.g. ``"out/model.ckpt-1000"``.
-      variables: a tree as ``f.init`` returns it, of jax or numpy arrays.
+      variables: a tree as ``f.init`` returns it (nested dicts with ``str`` keys), of jax or
+        numpy arrays; a flat ``{name: array}`` mapping goes through :func:`unflatten` first.
 
     Returns:
       The prefix written.
 
+    Raises:
+      CheckpointTreeError: ``variables`` is not nested dicts, a key is not a ``str``, or a leaf
+        is not an array (None, a list, a Python number, a ``jax.ShapeDtypeStruct``), or has a
+        dtype TF1 checkpoints cannot hold (a ``TypeError``).
+      CheckpointNameError: an empty name or part, characters TF1 refuses, two paths giving one
+        name (``{"a": {"b": x}, "a/b": y}``), or a name that is also a scope (a ``ValueError``).
+
     TF1 equivalent: tf.compat.v1.train.Saver().save(sess, path)
     """
+    names = tree_names(variables)  # refuses collisions and names TF1 cannot hold, first
+    check_array_leaves(names, "variables")
+    arrays = {name: np.asarray(leaf) for name, (_, leaf) in names.items()}
+    check_dtypes(arrays)
     prefix = os.path.abspath(os.fspath(path))
     os.makedirs(os.path.dirname(prefix), exist_ok=True)
-    arrays = {name: np.asarray(leaf) for name, (_, leaf) in tree_names(variables).items()}
     write_bundle(prefix, arrays)
     write_checkpoint_state(os.path.dirname(prefix), prefix)
     return prefix

@@ -536,3 +536,24 @@ class RenameCollisionError(JaxscopeError, ValueError):
             "Make the rename rules more specific, or return None from a rename callable to skip "
             "one of them."
         )
+
+
+class CheckpointNameError(JaxscopeError, ValueError):
+    """A tree or ``{name: array}`` mapping holds a name no TF1 checkpoint variable can have.
+
+    An empty name or name part, characters TF1 refuses, two paths that give one name (data
+    would be lost), or a name that is both a variable and a scope of others (a nested tree
+    cannot hold both).
+    """
+
+    def __init__(self, name: str, problem: str, fix: str):
+        self.name = name
+        super().__init__(f"Variable name {name!r} {problem}.\n{fix}")
+
+
+class CheckpointTreeError(JaxscopeError, TypeError):
+    """A checkpoint function got something that is not a tree (nested dicts) of arrays."""
+
+    def __init__(self, where: str, problem: str, fix: str):
+        self.where = where
+        super().__init__(f"{where} {problem}.\n{fix}")

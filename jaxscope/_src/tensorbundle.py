@@ -77,18 +77,25 @@ def _varint(buf: bytes, pos: int) -> tuple[int, int]:
             raise ValueError("varint longer than 10 bytes")
 
 
+def _uvarint64(buf: bytes, pos: int) -> tuple[int, int]:
+    value, pos = _varint(buf, pos)
+    if value >> 64:
+        raise ValueError(f"varint {value} does not fit 64 bits")
+    return value, pos
+
+
 def _fields(buf: bytes):
     """Yields ``(field_number, value)``: an int for varint/fixed fields, bytes for the rest."""
     pos = 0
     while pos < len(buf):
-        key, pos = _varint(buf, pos)
+        key, pos = _uvarint64(buf, pos)
         field, wire = key >> 3, key & 7
         if wire == 0:
-            value, pos = _varint(buf, pos)
+            value, pos = _uvarint64(buf, pos)
         elif wire == 1:
             value, pos = int.from_bytes(buf[pos : pos + 8], "little"), pos + 8
         elif wire == 2:
-            n, pos = _varint(buf, pos)
+            n, pos = _uvarint64(buf, pos)
             value, pos = bytes(buf[pos : pos + n]), pos + n
         elif wire == 5:
             value, pos = int.from_bytes(buf[pos : pos + 4], "little"), pos + 4
@@ -101,6 +108,37 @@ def _fields(buf: bytes):
 
 def _int64(v: int) -> int:
     return v - (1 << 64) if v >= 1 << 63 else v
+
+
+_PROTO_FIELDS = {  # (message, field) -> (name, Python type of its value: int or bytes)
+    ("header", 1): ("num_shards", int),
+    ("header", 2): ("endianness", int),
+    ("header", 3): ("version", bytes),
+    ("version", 1): ("producer", int),
+    ("entry", 1): ("dtype", int),
+    ("entry", 2): ("shape", bytes),
+    ("entry", 3): ("shard_id", int),
+    ("entry", 4): ("offset", int),
+    ("entry", 5): ("size", int),
+    ("entry", 6): ("crc32c", int),
+    ("entry", 7): ("slices", bytes),
+    ("shape", 2): ("dim", bytes),
+    ("shape", 3): ("unknown_rank", int),
+    ("dim", 1): ("size", int),
+    ("slice", 1): ("extent", bytes),
+    ("extent", 1): ("start", int),
+    ("extent", 2): ("length", int),
+}
+
+
+def _typed_fields(buf: bytes, message: str):
+    """``_fields`` of a known message, each known field checked to have its wire type."""
+    for field, value in _fields(buf):
+        known = _PROTO_FIELDS.get((message, field))
+        if known is not None and not isinstance(value, known[1]):
+            kind = "a length-delimited message" if known[1] is bytes else "a number"
+            raise ValueError(f"{message} field {known[0]} ({field}) is not {kind}")
+        yield field, value
 
 
 def _enc_varint(v: int) -> bytes:
@@ -139,21 +177,23 @@ class BundleEntry(NamedTuple):
 
 def decode_header(buf: bytes) -> BundleHeader:
     num_shards, endianness, producer = 0, 0, 0
-    for field, value in _fields(buf):
+    for field, value in _typed_fields(buf, "header"):
         if field == 1:
-            num_shards = value
+            num_shards = _int64(value)
         elif field == 2:
             endianness = value
         elif field == 3:
-            producer = dict(_fields(value)).get(1, 0)
+            producer = dict(_typed_fields(value, "version")).get(1, 0)
+    if endianness not in (0, 1):
+        raise ValueError(f"endianness is {endianness}, neither 0 (little) nor 1 (big)")
     return BundleHeader(num_shards, endianness == 1, producer)
 
 
 def _decode_shape(buf: bytes) -> tuple[int, ...]:
     dims = []
-    for field, value in _fields(buf):
+    for field, value in _typed_fields(buf, "shape"):
         if field == 2:  # TensorShapeProto.dim
-            dims.append(_int64(dict(_fields(value)).get(1, 0)))
+            dims.append(_int64(dict(_typed_fields(value, "dim")).get(1, 0)))
         elif field == 3 and value:
             raise ValueError("a saved tensor has unknown rank")
     return tuple(dims)
@@ -161,9 +201,9 @@ def _decode_shape(buf: bytes) -> tuple[int, ...]:
 
 def _decode_slice(buf: bytes) -> tuple[tuple[int, int | None], ...]:
     extents = []
-    for field, value in _fields(buf):
+    for field, value in _typed_fields(buf, "slice"):
         if field == 1:  # TensorSliceProto.extent: start = 1, length = 2 (absent: full extent)
-            ext = dict(_fields(value))
+            ext = dict(_typed_fields(value, "extent"))
             extents.append((_int64(ext.get(1, 0)), _int64(ext[2]) if 2 in ext else None))
     return tuple(extents)
 
@@ -171,11 +211,13 @@ def _decode_slice(buf: bytes) -> tuple[tuple[int, int | None], ...]:
 def decode_entry(buf: bytes) -> BundleEntry:
     f = {1: 0, 2: b"", 3: 0, 4: 0, 5: 0, 6: 0}
     slices = []
-    for field, value in _fields(buf):
+    for field, value in _typed_fields(buf, "entry"):
         if field == 7:
             slices.append(_decode_slice(value))
-        else:
+        elif field in f:
             f[field] = value
+    if f[6] >> 32:
+        raise ValueError(f"crc32c {f[6]} does not fit 32 bits")
     return BundleEntry(
         f[1], _decode_shape(f[2]), f[3], _int64(f[4]), _int64(f[5]), f[6], tuple(slices)
     )
@@ -224,8 +266,8 @@ def slice_key(name: str, extents) -> bytes:
 
 
 def _handle(buf: bytes, pos: int) -> tuple[int, int, int]:
-    offset, pos = _varint(buf, pos)
-    size, pos = _varint(buf, pos)
+    offset, pos = _uvarint64(buf, pos)
+    size, pos = _uvarint64(buf, pos)
     return offset, size, pos
 
 
@@ -255,9 +297,9 @@ def _block_entries(block: bytes):
         raise ValueError("block restart array is larger than the block")
     pos, key = 0, b""
     while pos < end:
-        shared, pos = _varint(block, pos)
-        unshared, pos = _varint(block, pos)
-        value_len, pos = _varint(block, pos)
+        shared, pos = _uvarint64(block, pos)
+        unshared, pos = _uvarint64(block, pos)
+        value_len, pos = _uvarint64(block, pos)
         if shared > len(key) or pos + unshared + value_len > end:
             raise ValueError("block entry runs past the end of its block")
         key = key[:shared] + block[pos : pos + unshared]
@@ -275,12 +317,22 @@ def read_table(data: bytes, path: str) -> list[tuple[bytes, bytes]]:
         if magic != TABLE_MAGIC:
             raise ValueError(f"its footer magic is 0x{magic:016x}, not 0x{TABLE_MAGIC:016x}")
         footer = data[-FOOTER_SIZE:]
-        _, _, pos = _handle(footer, 0)  # the metaindex block, empty in TensorFlow's tables
+        meta_offset, meta_size, pos = _handle(footer, 0)  # the metaindex block, unused
+        if meta_offset + meta_size + BLOCK_TRAILER_SIZE > len(data) - FOOTER_SIZE:
+            raise ValueError(
+                f"the metaindex block [{meta_offset}, {meta_offset + meta_size}) lies past the "
+                f"{len(data) - FOOTER_SIZE} bytes before the footer"
+            )
         index_offset, index_size, _ = _handle(footer, pos)
         items = []
         for _, handle in _block_entries(_block(data, index_offset, index_size, path)):
             offset, size, _ = _handle(handle, 0)
-            items.extend(_block_entries(_block(data, offset, size, path)))
+            for key, value in _block_entries(_block(data, offset, size, path)):
+                if items and key <= items[-1][0]:
+                    raise ValueError(
+                        f"key {key!r} follows key {items[-1][0]!r}: keys must be unique and sorted"
+                    )
+                items.append((key, value))
     except (ValueError, IndexError, struct.error) as e:
         if isinstance(e, CorruptCheckpointError | UnsupportedCheckpointError):
             raise

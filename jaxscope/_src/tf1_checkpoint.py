@@ -10,6 +10,7 @@ from __future__ import annotations
 import glob
 import os
 import re
+import secrets
 import warnings
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
@@ -18,8 +19,10 @@ import google_crc32c
 import numpy as np
 
 from jaxscope._src import tensorbundle as tb
+from jaxscope._src.bundle_index import read_index
 from jaxscope._src.errors import (
     CheckpointNotFoundError,
+    CheckpointTreeError,
     ChecksumMismatchError,
     CorruptCheckpointError,
     UnsupportedCheckpointError,
@@ -134,30 +137,10 @@ class CheckpointReader:
     def __init__(self, path: str | os.PathLike):
         self.prefix = resolve_prefix(path)
         self.index_path = self.prefix + ".index"
-        with open(self.index_path, "rb") as f:
-            items = tb.read_table(f.read(), self.index_path)
-        if not items or items[0][0] != b"":
-            raise CorruptCheckpointError(self.index_path, "the header entry (key '') is missing")
-        try:
-            self.header = tb.decode_header(items[0][1])
-            self._entries = {key: tb.decode_entry(value) for key, value in items[1:]}
-        except (ValueError, IndexError) as e:
-            raise CorruptCheckpointError(self.index_path, f"bad entry proto ({e})") from None
-        if self.header.num_shards < 1:
-            raise CorruptCheckpointError(self.index_path, "the header says it has 0 data shards")
-        self._shards = [
-            f"{self.prefix}.data-{i:05d}-of-{self.header.num_shards:05d}"
-            for i in range(self.header.num_shards)
-        ]
-        for shard in self._shards:
-            if not os.path.isfile(shard):
-                raise CheckpointNotFoundError(
-                    shard,
-                    f"Data shard {os.path.basename(shard)} of checkpoint {self.prefix} is missing",
-                    f"Copy all {self.header.num_shards} .data-* files with the .index file.",
-                )
+        index = read_index(self.prefix)
+        self.header, self._entries, self._shards = index.header, index.entries, index.shards
+        self.names = index.names
         self._files: dict[int, object] = {}
-        self.names = sorted(k.decode() for k in self._entries if not k.startswith(b"\x00"))
 
     def __enter__(self) -> CheckpointReader:
         return self
@@ -209,16 +192,12 @@ class CheckpointReader:
         if not entry.slices:
             self._read_into(out, entry, name)
             return out
-        for extents in entry.slices:
+        for extents in entry.slices:  # read_index checked that they exist and tile the shape
             extents = tuple(
                 (start, dim - start if length is None else length)
                 for (start, length), dim in zip(extents, entry.shape, strict=True)
             )
             key = tb.slice_key(name, extents)
-            if key not in self._entries:
-                raise CorruptCheckpointError(
-                    self.index_path, f"the part {extents} (start, length) per axis is missing", name
-                )
             view = out[tuple(slice(s, s + n) for s, n in extents)]
             if view.flags.c_contiguous:  # parts split along axis 0: no temporary copy
                 self._read_into(view, self._entries[key], name)
@@ -327,41 +306,71 @@ def write_checkpoint_state(directory: str, prefix: str) -> None:
     """Writes ``directory/checkpoint`` naming ``prefix`` (relative), atomically."""
     rel = os.path.relpath(prefix, directory).replace("\\", "\\\\").replace('"', '\\"')
     text = f'model_checkpoint_path: "{rel}"\nall_model_checkpoint_paths: "{rel}"\n'
-    tmp = os.path.join(directory, f"checkpoint.tmp{os.getpid()}")
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, os.path.join(directory, "checkpoint"))
+    tmp = os.path.join(directory, f"checkpoint{_tmp_suffix()}")
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, os.path.join(directory, "checkpoint"))
+    except BaseException:
+        _remove(tmp)
+        raise
+
+
+def check_dtypes(arrays: Mapping[str, np.ndarray]) -> None:
+    """Every array has a dtype that a TF1 checkpoint can hold, or a CheckpointTreeError."""
+    for name, arr in arrays.items():
+        if arr.dtype not in tb.DT_OF_DTYPE:
+            raise CheckpointTreeError(
+                f'save_tf1 cannot write variable "{name}"',
+                f"of dtype {arr.dtype}: TF1 checkpoints hold bool, (u)int8-64, float16/32/64, "
+                "bfloat16 and complex",
+                "Cast it first, e.g. variables = jax.tree.map(lambda x: x.astype(jnp.float32), "
+                "variables).",
+            )
+
+
+def _tmp_suffix() -> str:
+    return f".tmp{os.getpid()}-{secrets.token_hex(4)}"  # never another writer's file
+
+
+def _remove(path: str) -> None:
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        pass
 
 
 def write_bundle(prefix: str, arrays: Mapping[str, np.ndarray]) -> None:
-    """Writes ``arrays`` as a one-shard TensorBundle at ``prefix`` (data first, index last)."""
-    items: list[tuple[bytes, bytes]] = []
-    data_path = f"{prefix}.data-00000-of-00001"
-    with open(data_path + ".tmp", "wb") as f:
-        try:
+    """Writes ``arrays`` as a one-shard TensorBundle at ``prefix`` (data first, index last).
+
+    Both files are written under temporary names. The old index is removed before the data
+    file is renamed into place, so no moment pairs an old index with new data; a failure at
+    any step removes the temporary files and leaves the old checkpoint, or none.
+    """
+    check_dtypes(arrays)
+    data_path, index_path = f"{prefix}.data-00000-of-00001", prefix + ".index"
+    suffix = _tmp_suffix()
+    tmp_data, tmp_index = data_path + suffix, index_path + suffix
+    try:
+        items: list[tuple[bytes, bytes]] = []
+        with open(tmp_data, "wb") as f:
             _write_data(f, arrays, items)
-        except BaseException:
-            f.close()
-            os.remove(data_path + ".tmp")
-            raise
-    index = tb.build_table([(b"", tb.encode_header(1)), *items])
-    with open(prefix + ".index.tmp", "wb") as f:
-        f.write(index)
-    os.replace(data_path + ".tmp", data_path)
-    os.replace(prefix + ".index.tmp", prefix + ".index")
+        index = tb.build_table([(b"", tb.encode_header(1)), *items])
+        with open(tmp_index, "wb") as f:
+            f.write(index)
+        _remove(index_path)
+        os.replace(tmp_data, data_path)
+        os.replace(tmp_index, index_path)
+    except BaseException:
+        _remove(tmp_data)
+        _remove(tmp_index)
+        raise
 
 
 def _write_data(f, arrays: Mapping[str, np.ndarray], items: list) -> None:
     offset = 0
     for name in sorted(arrays):
         arr = np.asarray(arrays[name], order="C")  # ascontiguousarray makes 0-D 1-D
-        if arr.dtype not in tb.DT_OF_DTYPE:
-            raise TypeError(
-                f'save_tf1 cannot write variable "{name}" of dtype {arr.dtype}: TF1 '
-                "checkpoints hold bool, (u)int8-64, float16/32/64, bfloat16 and complex. "
-                "Cast it first, e.g. variables = jax.tree.map(lambda x: x.astype(jnp.float32),"
-                " variables)."
-            )
         flat, crc = arr.reshape(-1).view(np.uint8), 0
         for start in range(0, flat.size, _CHUNK):
             chunk = flat[start : start + _CHUNK]
