@@ -1,239 +1,391 @@
-"""Core overheads of jaxscope, beside dm-haiku, flax linen and plain JAX, in one process.
+"""What users wait for: jaxscope beside dm-haiku, flax linen, flax nnx and plain JAX.
 
-1. Tracing cost per variable access (µs per call) for a model with N variables (default 10,000):
-   ``create`` is tracing ``init`` (every call creates; for jaxscope this includes the abstract
-   pass and the grouped draws), ``reuse`` is tracing ``apply`` (every call looks up). Compared with ``hk.get_parameter`` and flax linen's ``self.param`` on the same model.
-   The model only accesses its variables, with a zeros initializer, so the numbers measure the
-   variable machinery, not arithmetic or random draws.
-2. Compile time of ``jax.jit(init)`` for 500 randomly initialized variables (the trap of drawing
-   each variable separately), beside haiku.
-3. Steady-state step time of ``jax.jit`` training step of an MLP written with jaxscope, beside the
-   same MLP in plain JAX with explicit parameters (ratio; 1.00 means zero overhead).
+Headline (``cold``): every figure from a fresh Python process per framework, processes
+interleaved (jaxscope, haiku, linen, nnx, plain, then again ...), best of ``--rounds``:
 
-Run: ``python benchmarks/bench_core.py`` (needs ``pip install -e '.[bench]'``).
+* ``import``: importing jax + the framework;
+* ``first init``: the first eager ``init`` in the process (compilations included);
+* ``warm init``: a second eager ``init`` with another key, per variable;
+* ``jit(apply) lower`` / ``compile``: ``jax.jit(apply).lower(params, x)`` and ``.compile()``;
+* ``step``: a steady jitted SGD step (median of ``--steps``);
+* ``to first step``: import -> init -> first jitted step done.
+
+The models are written as ported TF1 code writes them: scopes, several shapes (dense kernel and
+bias, layer-norm gamma/beta, an embedding table read with ``jnp.take``), handles used directly
+(``x @ w``, ``jax.nn.relu(w)``, ``jnp.sum(w)``). ``toy`` has 50 blocks of 6 variables (+ the
+embedding: 301); ``bert`` is BERT-Base-shaped (199 variables, 110M parameters; init only).
+
+Secondary: ``jax.jit(init)`` of the BERT-shaped model (lower + compile, run time, peak memory from
+``memory_analysis``) beside plain per-variable draws, and the framework-only tracing cost of
+``apply`` (µs per variable access inside ``make_jaxpr``; not what users wait for).
+
+Run: ``python benchmarks/bench_core.py`` (about 5 minutes on 2 CPU cores), ``--quick`` for a smoke
+run. Needs ``pip install -e '.[bench]'``.
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
+import datetime
+import json
+import os
 import platform
 import statistics
+import subprocess
+import sys
 import time
 
-import jax
-import jax.numpy as jnp
-
-import jaxscope as js
+FRAMEWORKS = ("jaxscope", "haiku", "linen", "nnx", "plain")
+D, V, BLOCKS = 64, 1000, 50
 
 
-# --- 1. tracing cost ---------------------------------------------------------------------------
-def js_model(n, per_scope=100):
-    def fn():
-        for s in range(n // per_scope):
-            with js.variable_scope(f"layer{s}"):
-                for i in range(per_scope):
-                    js.get_variable(f"w{i}", [4], initializer=js.zeros_initializer())
-
-    return js.transform(fn)
-
-
-def haiku_model(n, per_scope=100):
-    import haiku as hk
-
-    def fn():
-        for s in range(n // per_scope):
-            with hk.name_scope(f"layer{s}"):
-                for i in range(per_scope):
-                    hk.get_parameter(f"w{i}", [4], init=jnp.zeros)
-
-    return hk.transform(fn)
-
-
-def flax_model(n, per_scope=100):
-    import flax.linen as nn
-
-    class Layer(nn.Module):
-        @nn.compact
-        def __call__(self):
-            for i in range(per_scope):
-                self.param(f"w{i}", nn.initializers.zeros, (4,))
-
-    class Model(nn.Module):
-        @nn.compact
-        def __call__(self):
-            for s in range(n // per_scope):
-                Layer(name=f"layer{s}")()
-
-    return Model()
+# --- the model specification, shared by all frameworks -------------------------------------------
+def bert_spec():
+    """(path, shape, init) of BERT-Base's 199 variables; init is 'normal', 'zeros' or 'ones'."""
+    h, ff = 768, 3072
+    spec = [("embeddings/word", (30522, h), "normal"), ("embeddings/position", (512, h), "normal")]
+    spec += [("embeddings/type", (2, h), "normal")]
+    spec += [("embeddings/ln/gamma", (h,), "ones"), ("embeddings/ln/beta", (h,), "zeros")]
+    for i in range(12):
+        p = f"layer{i}/"
+        for name in ("query", "key", "value", "output"):
+            spec += [(p + f"attention/{name}/kernel", (h, h), "normal")]
+            spec += [(p + f"attention/{name}/bias", (h,), "zeros")]
+        spec += [(p + "attention/ln/gamma", (h,), "ones"), (p + "attention/ln/beta", (h,), "zeros")]
+        spec += [
+            (p + "intermediate/kernel", (h, ff), "normal"),
+            (p + "intermediate/bias", (ff,), "zeros"),
+        ]
+        spec += [(p + "output/kernel", (ff, h), "normal"), (p + "output/bias", (h,), "zeros")]
+        spec += [(p + "output/ln/gamma", (h,), "ones"), (p + "output/ln/beta", (h,), "zeros")]
+    spec += [("pooler/kernel", (h, h), "normal"), ("pooler/bias", (h,), "zeros")]
+    return spec  # fmt: skip
 
 
-def trace_time(fn, arg, repeat=3):
-    """Best time spent *inside* ``jax.make_jaxpr(fn)(arg)``: the framework's own tracing work.
+def toy_spec():
+    spec = [("embedding", (V, D), "normal")]
+    for i in range(BLOCKS):
+        p = f"block{i}/"
+        spec += [(p + "ln/gamma", (D,), "ones"), (p + "ln/beta", (D,), "zeros")]
+        spec += [(p + "fc1/kernel", (D, 2 * D), "normal"), (p + "fc1/bias", (2 * D,), "zeros")]
+        spec += [(p + "fc2/kernel", (2 * D, D), "normal"), (p + "fc2/bias", (D,), "zeros")]
+    return spec
 
-    jax's handling of the arguments (flattening and abstracting the variables tree) is left out:
-    it is the same work for every framework.
-    """
-    best = float("inf")
-    for _ in range(repeat):
-        spent = {}
 
-        def traced(a, spent=spent):
+def forward(get, ids):
+    """The toy network; ``get(path)`` returns a variable (a handle, an array, an nnx.Param)."""
+    import jax
+    import jax.numpy as jnp
+
+    x = jnp.take(get("embedding"), ids, axis=0)
+    for i in range(BLOCKS):
+        p = f"block{i}/"
+        u = x * get(p + "ln/gamma") + get(p + "ln/beta")  # (a layer norm without statistics)
+        u = jax.nn.relu(u @ get(p + "fc1/kernel") + get(p + "fc1/bias"))
+        x = x + u @ get(p + "fc2/kernel") + get(p + "fc2/bias")
+    return jnp.mean(x * x) + 1e-6 * jnp.sum(get("embedding"))
+
+
+# --- one framework, one fresh process ------------------------------------------------------------
+def build(framework, spec):
+    """Returns (init(key) -> params, apply(params, ids) -> loss) for ``framework``."""
+    import jax
+    import jax.numpy as jnp
+
+    if framework == "jaxscope":
+        import jaxscope as js
+
+        kinds = {
+            "normal": js.truncated_normal_initializer(stddev=0.02),
+            "zeros": js.zeros_initializer(),
+            "ones": js.ones_initializer(),
+        }
+
+        def model(ids):
+            handles = {}
+            for path, shape, kind in spec:
+                scope, _, name = path.rpartition("/")
+                if scope:
+                    with js.variable_scope(scope):
+                        handles[path] = js.get_variable(name, shape, initializer=kinds[kind])
+                else:
+                    handles[path] = js.get_variable(name, shape, initializer=kinds[kind])
+            return forward(handles.__getitem__, ids) if ids is not None else None
+
+        f = js.transform(model)
+        return (lambda key, ids: f.init(key, ids)), (lambda p, ids: f.apply(p, ids))
+    if framework == "haiku":
+        import haiku as hk
+
+        kinds = {
+            "normal": hk.initializers.TruncatedNormal(0.02),
+            "zeros": jnp.zeros,
+            "ones": jnp.ones,
+        }
+
+        def model(ids):
+            got = {}
+            for path, shape, kind in spec:
+                scope, name = path.rsplit("/", 1) if "/" in path else ("", path)
+                if scope:
+                    with hk.name_scope(scope):
+                        got[path] = hk.get_parameter(name, shape, init=kinds[kind])
+                else:
+                    got[path] = hk.get_parameter(name, shape, init=kinds[kind])
+            return forward(got.__getitem__, ids) if ids is not None else None
+
+        f = hk.transform(model)
+        return (lambda key, ids: f.init(key, ids)), (lambda p, ids: f.apply(p, None, ids))
+    if framework == "linen":
+        import flax.linen as nn
+
+        kinds = {
+            "normal": nn.initializers.truncated_normal(0.02),
+            "zeros": nn.initializers.zeros,
+            "ones": nn.initializers.ones,
+        }
+
+        class Model(nn.Module):
+            @nn.compact
+            def __call__(self, ids):
+                got = {p: self.param(p.replace("/", "."), kinds[k], s) for p, s, k in spec}
+                return forward(got.__getitem__, ids) if ids is not None else None
+
+        m = Model()
+        return (lambda key, ids: m.init(key, ids)), (lambda p, ids: m.apply(p, ids))
+    if framework == "nnx":
+        from flax import nnx
+
+        kinds = {
+            "normal": nnx.initializers.truncated_normal(0.02),
+            "zeros": nnx.initializers.zeros,
+            "ones": nnx.initializers.ones,
+        }
+
+        class Model(nnx.Module):
+            def __init__(self, rngs):
+                self.p = nnx.Dict(
+                    {path: nnx.Param(kinds[k](rngs.params(), s)) for path, s, k in spec}
+                )
+
+            def __call__(self, ids):
+                return forward(self.p.__getitem__, ids)
+
+        graphdef = None
+
+        def init(key, ids):
+            nonlocal graphdef
+            graphdef, state = nnx.split(Model(nnx.Rngs(key)))
+            return state
+
+        return init, (lambda state, ids: nnx.merge(graphdef, state)(ids))
+
+    # plain JAX: one jax.random call per variable
+    def init(key, ids):
+        params = {}
+        for i, (path, shape, kind) in enumerate(spec):
+            if kind == "normal":
+                w = 0.02 * jax.random.truncated_normal(jax.random.fold_in(key, i), -2.0, 2.0, shape)
+            else:
+                w = (jnp.zeros if kind == "zeros" else jnp.ones)(shape)
+            params[path] = w
+        return params
+
+    return init, (lambda p, ids: forward(p.__getitem__, ids))
+
+
+def child(framework, model, steps):
+    t_start = time.perf_counter()
+    import jax
+    import jax.numpy as jnp
+
+    spec = toy_spec() if model == "toy" else bert_spec()
+    init, apply = build(framework, spec)
+    t_import = time.perf_counter() - t_start
+    ids = jnp.arange(16, dtype=jnp.int32) % V if model == "toy" else None
+    t0 = time.perf_counter()
+    params = jax.block_until_ready(init(jax.random.key(0), ids))
+    t_first = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    jax.block_until_ready(init(jax.random.key(1), ids))
+    out = {"import": t_import, "first init": t_first, "warm init": time.perf_counter() - t0}
+    out["variables"] = len(spec)
+    if model == "toy":
+        t0 = time.perf_counter()
+        lowered = jax.jit(apply).lower(params, ids)
+        out["jit(apply) lower"] = time.perf_counter() - t0
+    if model == "toy" and steps:
+
+        def step(p, ids):
+            g = jax.grad(apply)(p, ids)
+            return jax.tree.map(lambda a, b: a - 1e-3 * b, p, g)
+
+        t0 = time.perf_counter()
+        lowered.compile()
+        out["jit(apply) compile"] = time.perf_counter() - t0
+        jstep = jax.jit(step)
+        params = jax.block_until_ready(jstep(params, ids))
+        out["to first step"] = time.perf_counter() - t_start
+        times = []
+        for _ in range(steps):
             t0 = time.perf_counter()
-            fn(a)
-            spent["t"] = time.perf_counter() - t0
+            params = jax.block_until_ready(jstep(params, ids))
+            times.append(time.perf_counter() - t0)
+        out["step"] = statistics.median(times)
+    print("RESULT " + json.dumps(out))
 
-        gc.collect()
-        gc.disable()
-        try:
-            jax.make_jaxpr(traced)(arg)
-        finally:
-            gc.enable()
-        best = min(best, spent["t"])
+
+def cold(model, frameworks, rounds, steps):
+    best: dict[str, dict[str, float]] = {fw: {} for fw in frameworks}
+    for r in range(rounds):
+        order = frameworks if r % 2 == 0 else frameworks[::-1]
+        for fw in order:
+            args = [
+                sys.executable,
+                __file__,
+                "--child",
+                fw,
+                "--model",
+                model,
+                "--steps",
+                str(steps),
+            ]
+            proc = subprocess.run(args, capture_output=True, text=True, timeout=900)
+            line = [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")]
+            if not line:
+                print(f"  ({fw} failed: {proc.stderr.strip().splitlines()[-1:]})")
+                continue
+            for k, v in json.loads(line[0][7:]).items():
+                best[fw][k] = min(best[fw].get(k, v), v)
     return best
 
 
-def tracing(n):
-    key = jax.random.key(0)
-    rows = []
-    f = js_model(n)
-    v = f.init(key)
-    rows.append(("jaxscope get_variable", trace_time(f.init, key), trace_time(f.apply, v)))
-    try:
-        h = haiku_model(n)
-        hv = h.init(key)
-        rows.append(
-            (
-                "haiku get_parameter",
-                trace_time(h.init, key),
-                trace_time(lambda p: h.apply(p, None), hv),
-            )
-        )
-    except ImportError:
-        print("(dm-haiku not installed: pip install -e '.[bench]')")
-    try:
-        m = flax_model(n)
-        mv = m.init(key)
-        rows.append(("flax linen self.param", trace_time(m.init, key), trace_time(m.apply, mv)))
-    except ImportError:
-        print("(flax not installed: pip install -e '.[bench]')")
-    print(f"\n1. Tracing cost per variable access, {n} variables (inside make_jaxpr, best of 3)")
+def print_table(title, best, per_var=("warm init", "jit(apply) lower")):
+    fws = [fw for fw in best if best[fw]]
+    keys = [k for k in next(iter(best[f] for f in fws)) if k != "variables"]
+    n = best[fws[0]]["variables"]
+    print(f"\n{title}")
+    print("| measurement | " + " | ".join(fws) + " | jaxscope / best other |")
+    print("|---|" + "---|" * (len(fws) + 1))
+    for k in keys:
+        scale, unit = (1e6 / n, "µs/var") if k in per_var else (1.0, "s")
+        vals = [best[f].get(k, float("nan")) * scale for f in fws]
+        fmt = "{:.1f}" if unit == "µs/var" else ("{:.4f}" if k == "step" else "{:.2f}")
+        others = [v for f, v in zip(fws, vals, strict=True) if f != "jaxscope"]
+        ratio = vals[0] / min(others) if others and fws[0] == "jaxscope" else float("nan")
+        cells = " | ".join(fmt.format(v) for v in vals)
+        print(f"| {k} ({unit}) | {cells} | {ratio:.2f} |")
+
+
+# --- secondary: jax.jit(init) of the BERT-shaped model, and tracing cost -------------------------
+def jit_init_bert(repeat):
+    import jax
+
+    spec = bert_spec()
+    nbytes = sum(4 * _prod(s) for _, s, _ in spec)
+    print(f"\njax.jit(init), BERT-Base-shaped: {len(spec)} variables, {nbytes / 2**20:.0f} MiB")
     print(
-        f"{'':26s}{'create µs/call':>16s}{'reuse µs/call':>16s}{'create ratio':>14s}{'reuse ratio':>13s}"
+        f"| framework | lower + compile (s) | run (s, best of {repeat}) | peak / parameter bytes |"
     )
-    base_c, base_r = rows[0][1], rows[0][2]
-    for name, c, r in rows:
-        print(
-            f"{name:26s}{c / n * 1e6:16.1f}{r / n * 1e6:16.1f}{c / base_c:14.2f}{r / base_r:13.2f}"
-        )
+    print("|---|---|---|---|")
+    for fw in ("jaxscope", "plain"):
+        init, _ = build(fw, spec)
+        key = jax.random.key(0)
+        t0 = time.perf_counter()
+        compiled = jax.jit(lambda k, init=init: init(k, None)).lower(key).compile()
+        t_compile = time.perf_counter() - t0
+        runs = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            jax.block_until_ready(compiled(key))
+            runs.append(time.perf_counter() - t0)
+        mem = compiled.memory_analysis()
+        peak = None
+        if mem is not None:
+            peak = getattr(mem, "peak_memory_in_bytes", 0) or (
+                mem.temp_size_in_bytes + mem.output_size_in_bytes
+            )
+        ratio = f"{peak / nbytes:.2f}" if peak else "n/a"
+        print(f"| {fw} | {t_compile:.2f} | {min(runs):.3f} | {ratio} |")
 
 
-# --- 2. compile time of jit(init) with many random variables -----------------------------------
-def compile_init(n):
-    key = jax.random.key(0)
+def _prod(shape):
+    out = 1
+    for d in shape:
+        out *= d
+    return out
+
+
+def tracing_cost(n):
+    import jax
+    import jax.numpy as jnp
+
+    import jaxscope as js
 
     def fn():
-        for i in range(n):
-            js.get_variable(
-                f"w{i}", [16, 16], initializer=js.random_normal_initializer(stddev=0.02)
-            )
+        for s in range(n // 100):
+            with js.variable_scope(f"layer{s}"):
+                for i in range(100):
+                    js.get_variable(f"w{i}", [4], initializer=js.zeros_initializer())
 
     f = js.transform(fn)
-    t0 = time.perf_counter()
-    jax.jit(f.init).lower(key).compile()
-    ours = time.perf_counter() - t0
-    print(f"\n2. jax.jit(init) lower+compile, {n} random-normal variables")
-    print(f"   jaxscope (grouped, vmapped draw): {ours:8.2f} s")
-    try:
-        import haiku as hk
+    v = f.init(jax.random.key(0))
+    spent = []
 
-        def hfn():
-            for i in range(n):
-                hk.get_parameter(f"w{i}", [16, 16], init=hk.initializers.RandomNormal(0.02))
-
-        h = hk.transform(hfn)
+    def traced(p):
         t0 = time.perf_counter()
-        jax.jit(h.init).lower(key).compile()
-        theirs = time.perf_counter() - t0
-        print(f"   haiku (one draw per parameter):   {theirs:8.2f} s   ratio {theirs / ours:.1f}x")
-    except ImportError:
-        pass
+        f.apply(p)
+        spent.append(time.perf_counter() - t0)
 
-
-# --- 3. jit step time vs plain JAX -------------------------------------------------------------
-def mlp_js(x, sizes):
-    for i, size in enumerate(sizes):
-        with js.variable_scope(f"fc{i}"):
-            w = js.get_variable("weights", [x.shape[1], size])
-            b = js.get_variable("biases", [size], initializer=js.zeros_initializer())
-            x = x @ w + b
-            if i < len(sizes) - 1:
-                x = jax.nn.relu(x)
-    return x
-
-
-def mlp_plain(params, x, sizes):
-    for i in range(len(sizes)):
-        p = params[f"fc{i}"]
-        x = x @ p["weights"] + p["biases"]
-        if i < len(sizes) - 1:
-            x = jax.nn.relu(x)
-    return x
-
-
-def step_time(batch, width, depth, iters):
-    sizes = [width] * (depth - 1) + [10]
-    x = jax.random.normal(jax.random.key(1), (batch, width))
-    y = jax.random.normal(jax.random.key(2), (batch, 10))
-    f = js.transform(lambda x: mlp_js(x, sizes))
-    variables = f.init(jax.random.key(0), x)
-
-    def loss_js(params, x, y):
-        return jnp.mean((f.apply({"params": params}, x) - y) ** 2)
-
-    def loss_plain(params, x, y):
-        return jnp.mean((mlp_plain(params, x, sizes) - y) ** 2)
-
-    def make_step(loss):
-        @jax.jit
-        def step(params, x, y):
-            g = jax.grad(loss)(params, x, y)
-            return jax.tree.map(lambda p, g: p - 1e-3 * g, params, g)
-
-        return step
-
-    steps = {"jaxscope": make_step(loss_js), "plain JAX": make_step(loss_plain)}
-    times = {k: [] for k in steps}
-    params = {k: variables["params"] for k in steps}
-    for k, s in steps.items():  # compile + warm up
-        params[k] = jax.block_until_ready(s(params[k], x, y))
-    for _ in range(7):  # interleave to share machine noise
-        for k, s in steps.items():
-            p = params[k]
-            t0 = time.perf_counter()
-            for _ in range(iters):
-                p = s(p, x, y)
-            jax.block_until_ready(p)
-            times[k].append((time.perf_counter() - t0) / iters)
-    med = {k: statistics.median(v) for k, v in times.items()}
-    print(f"\n3. jit training step, MLP {depth}x{width}, batch {batch} (median of 7x{iters} steps)")
-    for k in steps:
-        print(f"   {k:10s} {med[k] * 1e6:10.1f} µs/step   ratio {med[k] / med['plain JAX']:.3f}")
+    for _ in range(3):
+        jax.make_jaxpr(traced)(v)
+    print(
+        f"\n(secondary) framework-only tracing cost of apply, {n} variables: "
+        f"{min(spent) / n * 1e6:.1f} µs per get_variable inside make_jaxpr"
+    )
+    del jnp
 
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument("--variables", type=int, default=10_000)
-    p.add_argument("--compile-variables", type=int, default=500)
-    p.add_argument("--iters", type=int, default=200)
+    p.add_argument("--child", help=argparse.SUPPRESS)
+    p.add_argument("--model", default="toy", help=argparse.SUPPRESS)
+    p.add_argument("--rounds", type=int, default=2)
+    p.add_argument("--steps", type=int, default=20)
+    p.add_argument("--frameworks", default=",".join(FRAMEWORKS))
+    p.add_argument("--quick", action="store_true", help="one round, few steps, no BERT")
+    p.add_argument("--no-step", action="store_true", help="init and lowering only (no compile)")
     a = p.parse_args(argv)
+    if a.child:
+        return child(a.child, a.model, a.steps)
+    if a.quick:
+        a.rounds, a.steps = 1, 3
+    import jax
+
     print(
-        f"jax {jax.__version__}, backend {jax.default_backend()}, {jax.devices()[0].device_kind}, "
-        f"{platform.processor() or platform.machine()}"
+        f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M UTC}, "
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cpus, "
+        f"python {platform.python_version()}, jax {jax.__version__}, "
+        f"backend {jax.default_backend()}, load average {os.getloadavg()}"
     )
-    tracing(a.variables)
-    compile_init(a.compile_variables)
-    step_time(batch=256, width=512, depth=4, iters=a.iters)
+    for mod in ("haiku", "flax"):
+        try:
+            print(f"  {mod} {__import__(mod).__version__}")
+        except ImportError:
+            print(f"  ({mod} not installed: pip install -e '.[bench]')")
+    fws = a.frameworks.split(",")
+    best = cold("toy", fws, a.rounds, 0 if a.no_step else a.steps)
+    print_table(
+        f"Cold (fresh process each, interleaved, best of {a.rounds}): toy model, "
+        f"{len(toy_spec())} variables",
+        best,
+    )
+    if not a.quick:
+        best = cold("bert", [fw for fw in fws if fw in ("jaxscope", "haiku", "plain")], a.rounds, 0)
+        print_table(f"Cold, BERT-Base-shaped init (best of {a.rounds})", best)
+        jit_init_bert(3)
+    tracing_cost(2000 if a.quick else 10_000)
+    print(f"load average at the end {os.getloadavg()}")
 
 
 if __name__ == "__main__":

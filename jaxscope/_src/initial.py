@@ -7,8 +7,10 @@ by one vmapped call (no compile-time blow-up with thousands of variables).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
+import math
 from typing import Any
 
 import jax
@@ -72,7 +74,7 @@ class _TFStyle:
         self.fn = fn
 
     def __call__(self, key, shape, dtype):
-        return self.fn(list(shape), dtype=dtype)  # checked_initial_value converts
+        return self.fn(list(shape), dtype=dtype)  # _draw_traced converts, _check checks
 
     def __eq__(self, other):
         return isinstance(other, _TFStyle) and other.fn is self.fn
@@ -82,12 +84,14 @@ class _TFStyle:
 
 
 def initial_values(specs: list, rng) -> dict[str, Any]:
-    """Draws every ``DRAW`` spec: one vmapped call per (shape, dtype, initializer) group.
+    """Draws every ``DRAW`` spec with one compiled program per (shape, dtype, initializer) group.
 
     Each variable's key is ``rng`` folded with a 64-bit stable hash of its name, so its value
     depends only on (rng, name, shape, dtype, initializer) -- never on which other variables
-    exist -- and one compiled draw serves a whole group (no compile-time blow-up with thousands
-    of variables).
+    exist. Eagerly, each variable is drawn by a cached jitted draw whose static arguments are the
+    group's (shape, dtype, initializer): one compilation per group, no stacked copy. Under a
+    trace (``jax.jit(f.init)``, ``vmap``) a group is drawn by one vmapped call and sliced, in
+    chunks of bounded size, so the program does not grow with the number of variables.
     """
     groups: dict[Any, list] = {}
     for var, kind, initializer in specs:
@@ -96,24 +100,69 @@ def initial_values(specs: list, rng) -> dict[str, Any]:
                 gkey = (var._shape, var._dtype, initializer)
                 hash(gkey)
             except TypeError:
-                gkey = (var._shape, var._dtype, id(initializer))
-            groups.setdefault(gkey, []).append((var, initializer))
+                gkey = (var._shape, var._dtype, _ByIdentity(initializer))
+            groups.setdefault(gkey, []).append(var)
     values: dict[str, Any] = {}
-    for (shape, dtype, _), members in groups.items():
-        initializer = members[0][1]
-        hashes = np.array([_name_hash(v._node) for v, _ in members], dtype=np.uint32)
-
-        def draw(h, initializer=initializer, shape=shape, dtype=dtype, node=members[0][0]._node):
-            k = jax.random.fold_in(jax.random.fold_in(rng, h[0]), h[1])
-            return checked_initial_value(node, initializer(k, shape, canonical(dtype)), shape, dtype)
-
-        if len(members) == 1:
-            values[members[0][0]._node] = draw(hashes[0])
+    traced = isinstance(rng, jax.core.Tracer)
+    for (shape, dtype, initializer), members in groups.items():
+        hashes = np.array([_name_hash(v._node) for v in members], dtype=np.uint32)
+        if not traced:
+            dtype = canonical(dtype)
+            for var, h in zip(members, hashes, strict=True):
+                values[var._node] = _check(_draw(initializer, shape, dtype, rng, h), shape, var)
             continue
-        stacked = jax.vmap(draw)(hashes)
-        for (var, _), value in zip(members, jnp.unstack(stacked), strict=True):
-            values[var._node] = value
+        draw = functools.partial(_draw_traced, initializer, shape, canonical(dtype), rng)
+        if len(members) == 1:
+            values[members[0]._node] = _check(draw(hashes[0]), shape, members[0])
+            continue
+        per_chunk = max(1, _CHUNK_BYTES // max(1, math.prod(shape) * canonical(dtype).itemsize))
+        for start in range(0, len(members), per_chunk):
+            chunk = members[start : start + per_chunk]
+            stacked = jax.vmap(draw)(hashes[start : start + per_chunk])
+            _check(stacked[0], shape, chunk[0])
+            for var, value in zip(chunk, jnp.unstack(stacked), strict=True):
+                values[var._node] = value
     return values
+
+
+# Under a trace a group is drawn stacked, then sliced: the stacked temporary is at most this big,
+# so init's peak memory stays near the parameter bytes.
+_CHUNK_BYTES = 32 << 20
+
+
+class _ByIdentity:
+    """An unhashable initializer as a static jit argument (compared by identity)."""
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def __call__(self, key, shape, dtype):
+        return self.fn(key, shape, dtype)
+
+    def __eq__(self, other):
+        return isinstance(other, _ByIdentity) and other.fn is self.fn
+
+    def __hash__(self):
+        return id(self.fn)
+
+
+def _draw_traced(initializer, shape, dtype, rng, h):
+    k = jax.random.fold_in(jax.random.fold_in(rng, h[0]), h[1])
+    value = initializer(k, shape, dtype)
+    # A numpy / Python result converts (as TF1's convert_to_tensor); a JAX array keeps its dtype
+    # so that _check can refuse a wrong one.
+    return value if isinstance(value, jax.Array) else jnp.asarray(value, dtype)
+
+
+# One compiled program per (initializer, shape, dtype), reused for every variable of the group
+# and across calls; the name hash is a runtime argument.
+_draw = jax.jit(_draw_traced, static_argnums=(0, 1, 2))
+
+
+def _check(value, shape, var):
+    return checked_initial_value(var._node, value, shape, var._dtype)
 
 
 def _name_hash(name: str) -> tuple[int, int]:

@@ -170,9 +170,11 @@ class random_normal_initializer(Initializer):
     floats_only = True  # TF1 raises a TypeError for other dtypes
 
     def sample(self, key, shape, dtype):
-        return jax.nn.initializers.normal(self.stddev, dtype)(key, shape, dtype) + jnp.asarray(
-            self.mean, dtype
-        )
+        # The barrier keeps XLA from folding sqrt(2) * stddev into one constant, so a jitted
+        # draw gives the same bits as op-by-op (eager) evaluation: values do not depend on
+        # whether init is jitted.
+        normal = jax.lax.optimization_barrier(jax.random.normal(key, shape, dtype))
+        return normal * jnp.array(self.stddev, dtype) + jnp.asarray(self.mean, dtype)
 
 
 @dataclasses.dataclass(frozen=True)

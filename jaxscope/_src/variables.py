@@ -282,14 +282,39 @@ class Variable:
         return ~self.value
 
 
+class _Meta:
+    """A handle's pytree aux data; equal for all handles of one (shape, dtype, trainable).
+
+    jax keys its jit caches on the tree structure, so aux data that differed per variable (the
+    name) made every jitted jnp function (``jnp.sum(w)``, ``x @ w``, ``jax.nn.relu(w)``) trace
+    anew for each handle. The name rides along but is not compared: a jitted function of one's
+    own that receives handles traces once per shape/dtype, and inside it a handle's ``.name`` is
+    the one it was first traced with (use names outside ``jax.jit``, or pass ``w.value``).
+    """
+
+    __slots__ = ("node", "key", "shape", "dtype", "trainable", "_id")
+
+    def __init__(self, node, key, shape, dtype, trainable):
+        self.node, self.key, self.shape, self.dtype, self.trainable = (
+            node, key, shape, dtype, trainable
+        )  # fmt: skip
+        self._id = (shape, str(dtype), trainable)
+
+    def __eq__(self, other):
+        return isinstance(other, _Meta) and other._id == self._id
+
+    def __hash__(self):
+        return hash(self._id)
+
+
 def _flatten(v: Variable):
-    return (v.value,), (v._node, v._key, v._shape, v._dtype, v._trainable)
+    return (v.value,), _Meta(v._node, v._key, v._shape, v._dtype, v._trainable)
 
 
-def _unflatten(aux, children) -> Variable:
+def _unflatten(meta: _Meta, children) -> Variable:
     v = object.__new__(Variable)
-    v._node, v._key, v._shape, v._dtype, v._trainable = aux
-    v._value, v._created_at = children[0], None
+    v._node, v._key, v._shape, v._dtype = meta.node, meta.key, meta.shape, meta.dtype
+    v._trainable, v._value, v._created_at = meta.trainable, children[0], None
     return v
 
 
