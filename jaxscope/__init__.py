@@ -16,7 +16,9 @@ from jaxscope._src.collections import trainable_variables as trainable_variables
 from jaxscope._src.errors import AssignDtypeError as AssignDtypeError
 from jaxscope._src.errors import AssignShapeError as AssignShapeError
 from jaxscope._src.errors import CheckpointMismatchError as CheckpointMismatchError
+from jaxscope._src.errors import CheckpointNameError as CheckpointNameError
 from jaxscope._src.errors import CheckpointNotFoundError as CheckpointNotFoundError
+from jaxscope._src.errors import CheckpointTreeError as CheckpointTreeError
 from jaxscope._src.errors import ChecksumMismatchError as ChecksumMismatchError
 from jaxscope._src.errors import CorruptCheckpointError as CorruptCheckpointError
 from jaxscope._src.errors import DtypeMismatchError as DtypeMismatchError
@@ -98,7 +100,9 @@ __all__ = [
     "AssignDtypeError",
     "AssignShapeError",
     "CheckpointMismatchError",
+    "CheckpointNameError",
     "CheckpointNotFoundError",
+    "CheckpointTreeError",
     "ChecksumMismatchError",
     "CorruptCheckpointError",
     "DtypeMismatchError",
