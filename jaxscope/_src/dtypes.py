@@ -35,7 +35,9 @@ def as_dtype(dtype, name: str = "?") -> np.dtype:
         raise errors.InvalidDtypeError(name, dtype, f"is not a dtype ({e})") from None
     if out.kind in "OSUMm" or (out.kind == "V" and not jax.numpy.issubdtype(out, np.number)):
         raise errors.InvalidDtypeError(
-            name, str(out), "cannot be stored in a JAX array (TF1's string variables have no JAX twin)"
+            name,
+            str(out),
+            "cannot be stored in a JAX array (TF1's string variables have no JAX twin)",
         )
     try:
         _AS_DTYPE[dtype] = out

@@ -93,7 +93,9 @@ def transform(fn: Callable[..., Any], *, allow_unused: bool = False) -> Transfor
                 out = fn(*args, **kwargs)
             # Every variable of an apply run was looked up: the counts tell if anything is unused.
             if not allow_unused and len(fr.variables) != len(jax.tree_util.tree_leaves(variables)):
-                unused = [n for n in leaf_names(variables) if n.split("/", 1)[1] not in fr.variables]
+                unused = [
+                    n for n in leaf_names(variables) if n.split("/", 1)[1] not in fr.variables
+                ]
                 raise errors.UnusedVariablesError(unused)
             if mutable is False or mutable is None:
                 return out
@@ -279,7 +281,7 @@ def _mutable(mutable) -> frozenset:
             "it was traced by jax.jit; make it static: "
             "jax.jit(functools.partial(f.apply, mutable=True), donate_argnums=0), or "
             "jax.jit(f.apply, static_argnames='mutable') called with mutable=True or a tuple "
-            "such as ('state',) (a list is not hashable)."
+            "such as ('state',) (a list is not hashable).",
         )
     try:
         names = frozenset([mutable] if isinstance(mutable, str) else mutable)

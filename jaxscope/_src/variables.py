@@ -384,9 +384,7 @@ def _lookup(fr: frame.Frame, var: Variable, value) -> None:
     if is_value is None:
         is_value = _IS_VALUE[kind] = issubclass(kind, _VALUE_TYPES)
     if not is_value:
-        raise errors.InvalidVariableValueError(
-            node, "params" if var._trainable else "state", value
-        )
+        raise errors.InvalidVariableValueError(node, "params" if var._trainable else "state", value)
     try:
         dtype = value.dtype
     except AttributeError:  # a Python number in a hand-made tree
