@@ -97,6 +97,9 @@ def transform(fn: Callable[..., Any], *, allow_unused: bool = False) -> Transfor
                     n for n in leaf_names(variables) if n.split("/", 1)[1] not in fr.variables
                 ]
                 raise errors.UnusedVariablesError(unused)
+            # Handles in the output are rebuilt (same name, current value), so the call's own
+            # handles can go stale below while a jit still flattens what apply returned.
+            out = jax.tree_util.tree_map(_same, out)
             if mutable is False or mutable is None:
                 return out
             updates = {node: fr.variables[node] for node in fr.initial}
@@ -107,6 +110,10 @@ def transform(fn: Callable[..., Any], *, allow_unused: bool = False) -> Transfor
     del apply.__wrapped__  # jax.jit(f.apply, static_argnames="mutable") needs apply's signature
     init._jaxscope = (fn, allow_unused)  # read by initialize_missing / reinitialize
     return Transformed(init, apply)
+
+
+def _same(x):
+    return x
 
 
 def _initialize(fn, provided, rng, args, kwargs, allow_unused) -> dict[str, Any]:
