@@ -13,8 +13,14 @@ Repeats are interleaved (jaxscope, plain, plain, jaxscope, ...) because the mach
 table gives the median tokens/s and the median and range of the per-repeat ratio
 jaxscope / plain (1.00 = no overhead; above 1 means jaxscope is faster).
 
+* ``cold``: time to the first training step in a fresh process (``--cold N``): import -> init
+  (jaxscope: ``f.init``; plain JAX: one ``jax.random`` call per variable, as a hand-written model
+  initializes) -> the first jitted train step done. One fresh process per side, interleaved,
+  best of N.
+
 Run: ``python benchmarks/bench_gpt2.py`` (small + 124M; about 5 minutes on 2 CPU cores), or
-``--sizes small --repeats 3`` for a quick look. Runs unchanged on any JAX backend.
+``--sizes small --repeats 3`` for a quick look; ``--cold 3 --sizes 124M --repeats 0`` for the
+cold start alone. Runs unchanged on any JAX backend.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import json
 import platform
 import re
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -114,6 +121,79 @@ def hlo_opcodes(fn, *args):
     text = jax.jit(fn).lower(*args).compile().as_text()
     ops = re.findall(r"= [^=]*? ([a-z][a-z0-9-]*)\(", text)
     return collections.Counter(ops)
+
+
+def plain_init(hparams, key):
+    """GPT-2's parameters as a hand-written JAX model draws them: one random call per variable."""
+    E, keys = hparams.n_embd, iter(jax.random.split(key, 4 * hparams.n_layer + 2))
+
+    def normal(shape, std=0.02):
+        return std * jax.random.normal(next(keys), shape, jnp.float32)
+
+    def dense(n_in, n_out):
+        return {"w": normal((1, n_in, n_out)), "b": jnp.zeros((n_out,), jnp.float32)}
+
+    def ln():
+        return {"g": jnp.ones((E,), jnp.float32), "b": jnp.zeros((E,), jnp.float32)}
+
+    model = {"wpe": normal((hparams.n_ctx, E), 0.01), "wte": normal((hparams.n_vocab, E))}
+    for i in range(hparams.n_layer):
+        model[f"h{i}"] = {
+            "ln_1": ln(),
+            "attn": {"c_attn": dense(E, 3 * E), "c_proj": dense(E, E)},
+            "ln_2": ln(),
+            "mlp": {"c_fc": dense(E, 4 * E), "c_proj": dense(4 * E, E)},
+        }
+    model["ln_f"] = ln()
+    return {"params": {"model": model}}
+
+
+def cold_child(who, size):
+    """Seconds from here (a fresh process, imports done) to init done and first train step done."""
+    t0 = time.perf_counter()
+    hparams, batch, seq = SIZES[size]
+    X = jax.random.randint(jax.random.key(1), (batch, seq + 1), 0, hparams.n_vocab)
+    if who == "jaxscope":
+        f = gpt2.language_model(hparams)
+        variables = f.init(jax.random.key(0), X[:1, :1])
+        apply = f.apply
+    else:
+        variables = plain_init(hparams, jax.random.key(0))
+        apply = functools.partial(plain_apply, hparams)
+    jax.block_until_ready(variables)
+    t_init = time.perf_counter()
+    step, opt = train_step_fn(apply)
+    _, _, loss = step(variables["params"], opt.init(variables["params"]), X)
+    jax.block_until_ready(loss)
+    return {"init": t_init - t0, "first_step": time.perf_counter() - t0}
+
+
+def _fresh(code):
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def cold_start(size, rounds):
+    """Fresh processes, interleaved (jaxscope, plain, plain, jaxscope, ...), best of ``rounds``.
+
+    Both sides import the same modules (this file imports jaxscope for its GPT-2), so ``init``
+    and ``first_step`` are timed from after the imports; what importing jaxscope adds to importing
+    jax is timed in its own fresh processes (``import`` row).
+    """
+    here = str(Path(__file__).parent)
+    out = {"jaxscope": [], "plain": []}
+    for r in range(rounds):
+        for who in ("jaxscope", "plain") if r % 2 == 0 else ("plain", "jaxscope"):
+            run = _fresh(
+                f"import sys, json; sys.path.insert(0, {here!r}); import bench_gpt2 as b; "
+                f"print(json.dumps(b.cold_child({who!r}, {size!r})))"
+            )
+            mods = "jax, jaxscope" if who == "jaxscope" else "jax"
+            t = "import time; t = time.perf_counter(); import json; "
+            run["import"] = _fresh(f"{t}import {mods}; print(json.dumps(time.perf_counter() - t))")
+            out[who].append(run)
+    best = {who: {k: min(r[k] for r in runs) for k in runs[0]} for who, runs in out.items()}
+    return {"size": size, "rounds": rounds, "best": best, "all": out}
 
 
 # --- measurements --------------------------------------------------------------------------------
@@ -208,11 +288,24 @@ def main(argv=None):
     p.add_argument("--steps", type=int, default=4, help="timed training steps per repeat")
     p.add_argument("--gen-batch", type=int, default=1)
     p.add_argument("--gen-tokens", type=int, default=32)
+    p.add_argument("--cold", type=int, default=0, help="rounds of the cold-start measurement")
     p.add_argument("--json", help="write the results here")
     a = p.parse_args(argv)
     print(f"jax {jax.__version__} on {jax.devices()[0].device_kind} ({platform.machine()})")
+    colds = [cold_start(s, a.cold) for s in a.sizes.split(",")] if a.cold else []
+    for c in colds:
+        j, p_ = c["best"]["jaxscope"], c["best"]["plain"]
+        print(f"\ncold start, GPT-2 {c['size']} (fresh process each, best of {c['rounds']}):")
+        print("| seconds, fresh process | jaxscope | plain JAX | ratio |")
+        print("|---|---|---|---|")
+        rows = (("import", "import (jax + framework)"), ("init", "init, after imports"))
+        rows += (("first_step", "init + first train step, after imports"),)
+        for k, label in rows:
+            print(f"| {label} | {j[k]:.2f} | {p_[k]:.2f} | {j[k] / p_[k]:.3f} |")
     results = [
-        bench_size(s, a.repeats, a.steps, a.gen_batch, a.gen_tokens) for s in a.sizes.split(",")
+        bench_size(s, a.repeats, a.steps, a.gen_batch, a.gen_tokens)
+        for s in a.sizes.split(",")
+        if a.repeats
     ]
     print()
     print(
@@ -239,7 +332,7 @@ def main(argv=None):
         )
     if a.json:
         with open(a.json, "w") as fh:
-            json.dump(results, fh, indent=2)
+            json.dump({"cold": colds, "throughput": results}, fh, indent=2)
     return results
 
 
