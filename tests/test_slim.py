@@ -10,6 +10,7 @@ that update) the moving averages after three training steps.
 """
 
 import functools
+import inspect
 import sys
 import types
 
@@ -405,3 +406,248 @@ CASES = {
 def test_slim_layers_match_tf_slim(tf1, slim, case):
     prog, shapes, *updates = CASES[case]
     check(tf1, slim, prog, shapes, updates=bool(updates and updates[0]))
+
+
+# -- arg_scope: nesting and override rules, statement by statement -------------------------------
+def _arg_scope_record(lib):
+    """Runs the same arg_scope statements with ``lib`` (tf_slim or jaxscope.slim)."""
+
+    def f(a, b=1, c=2):
+        return (a, b, c)
+
+    def g(a, b=10):
+        return (a, b)
+
+    def plain(a, b=1):
+        return (a, b)
+
+    f, g = lib.add_arg_scope(f), lib.add_arg_scope(g)
+    out = []
+
+    def rec(fn):
+        try:
+            out.append(fn())
+        except Exception as e:  # noqa: BLE001 - we record the builtin class
+            out.append(
+                ("raises", next(c.__name__ for c in (TypeError, ValueError) if isinstance(e, c)))
+            )
+
+    rec(lambda: f(0))
+    with lib.arg_scope([f, g], b=5) as outer:
+        rec(lambda: (f(0), g(0)))
+        with lib.arg_scope([f], b=6, c=7):  # inner overrides outer for the same op
+            rec(lambda: (f(0), g(0), f(0, b=8)))  # explicit kwargs override both
+            with lib.arg_scope([g], b=9) as inner:
+                rec(lambda: (f(0), g(0)))
+        rec(lambda: (f(0), g(0), f(0, 3)))
+    rec(lambda: f(0))
+    with lib.arg_scope(inner):  # re-entering a saved scope
+        rec(lambda: (f(0), g(0)))
+        with lib.arg_scope(outer):
+            rec(lambda: (f(0), g(0)))
+    rec(lambda: lib.arg_scope([plain], b=2).__enter__())  # not decorated
+    rec(lambda: lib.arg_scope(f, b=2).__enter__())  # not a list
+    rec(lambda: lib.arg_scope(outer, b=2).__enter__())  # dict and kwargs
+    rec(
+        lambda: (lib.has_arg_scope(f), lib.has_arg_scope(plain), tuple(lib.arg_scoped_arguments(f)))
+    )
+    rec(lambda: lib.current_arg_scope() == {})
+    return out
+
+
+def test_arg_scope_semantics_match_tf_slim(slim):
+    want = _arg_scope_record(slim)
+    assert _arg_scope_record(js.slim) == want
+    assert ("raises", "ValueError") in want and ("raises", "TypeError") in want
+
+
+def test_arg_scope_sets_layer_defaults_inside_transform():
+    def fn(x):
+        with js.slim.arg_scope([js.slim.fully_connected], activation_fn=None, scope="fc"):
+            return js.slim.fully_connected(x, 2, biases_initializer=None)
+
+    f = js.transform(fn)
+    x = -jnp.ones([1, 3])
+    variables = f.init(jax.random.key(0), x)
+    assert list(variables["params"]) == ["fc"] and list(variables["params"]["fc"]) == ["weights"]
+    np.testing.assert_allclose(f.apply(variables, x), x @ variables["params"]["fc"]["weights"])
+
+
+def test_arg_scope_error_message_shows_the_fix():
+    def plain(x, b=1):
+        return x
+
+    with pytest.raises(
+        ValueError, match=r"(?s)not decorated with @add_arg_scope.*add_arg_scope\(plain\)"
+    ):
+        with js.slim.arg_scope([plain], b=2):
+            pass
+
+
+# -- names, reuse and errors ----------------------------------------------------------------------
+BUILTINS = (NotImplementedError, TypeError, ValueError, RuntimeError, LookupError)
+
+
+def _in_scope(name, stmt, **kw):
+    def run(S, L, x):
+        with S.variable_scope(
+            name, **{k: (S.AUTO_REUSE if v == "AUTO" else v) for k, v in kw.items()}
+        ):
+            return stmt(S, L, x)
+
+    return run
+
+
+NAMING = [
+    lambda S, L, x: L.conv2d(x, 2, 3),
+    lambda S, L, x: L.conv2d(x, 2, 3),
+    lambda S, L, x: L.conv2d(x, 2, 3, scope="Conv"),  # exists
+    lambda S, L, x: L.conv2d(x, 2, 3, scope="Conv", reuse=True),
+    lambda S, L, x: L.conv2d(x, 3, 3, scope="Conv", reuse=True),  # shape mismatch
+    lambda S, L, x: L.fully_connected(L.flatten(x), 3, reuse=True),  # no scope: error
+    lambda S, L, x: L.fully_connected(L.flatten(x), 3.0),  # num_outputs not an int
+    _in_scope("s", lambda S, L, x: L.fully_connected(L.flatten(x), 3)),
+    _in_scope("s", lambda S, L, x: L.fully_connected(L.flatten(x), 3), reuse=True),
+    _in_scope("t", lambda S, L, x: L.fully_connected(L.flatten(x), 3), reuse="AUTO"),
+    _in_scope("t", lambda S, L, x: L.fully_connected(L.flatten(x), 3), reuse="AUTO"),
+    lambda S, L, x: L.batch_norm(x),
+    lambda S, L, x: L.batch_norm(x, scale=True, scope="BatchNorm", reuse=True),  # no gamma
+    lambda S, L, x: L.batch_norm(x, data_format="NCWH"),
+    lambda S, L, x: L.layer_norm(x),
+    lambda S, L, x: L.layer_norm(x, begin_norm_axis=4),
+    lambda S, L, x: L.dropout(x, is_training=False),
+    lambda S, L, x: L.dropout(x, is_training=False),
+    lambda S, L, x: L.max_pool2d(x, 2),
+    lambda S, L, x: L.conv2d(x, 2, 3, data_format="NHCW"),
+    lambda S, L, x: L.conv2d_transpose(x, 2, 3),
+    lambda S, L, x: L.stack(x, L.conv2d, 2),  # stack_args not a list
+    lambda S, L, x: L.repeat(x, 2, L.conv2d, 3, [1, 1]),
+    lambda S, L, x: L.stack(x, L.conv2d, [(3, 1), (3, 1)]),
+]
+
+
+def _record(S, L, stmts, x):
+    items = []
+    for st in stmts:
+        try:
+            out = st(S, L, x)
+        except Exception as e:  # noqa: BLE001 - we record which builtin class it is
+            items.append(("raises", next(c.__name__ for c in BUILTINS if isinstance(e, c))))
+            continue
+        items.append(tuple(out.shape.as_list() if hasattr(out.shape, "as_list") else out.shape))
+    items.append([(v.name, tuple(np.shape(v) if S is js else v.shape.as_list()))
+                  for v in S.global_variables()])  # fmt: skip
+    items.append([v.name for v in S.trainable_variables()])
+    items.append([v.name for v in S.get_collection("model_variables")])
+    return items
+
+
+@pytest.mark.parametrize("mode", ["init", "apply"])
+def test_names_reuse_and_errors_match_tf_slim(tf1, slim, mode):
+    x_np = np.ones([2, 5, 5, 3], np.float32)
+    with tf1.Graph().as_default():
+        want = _record(tf1, slim, NAMING, tf1.constant(x_np))
+    got = {}
+
+    def fn(x):
+        got["items"] = _record(js, js.slim, NAMING, x)
+
+    f = js.transform(fn)
+    variables = f.init(jax.random.key(0), x_np)
+    if mode == "apply":
+        f.apply(variables, x_np, mutable=["state"])
+    assert got["items"] == want
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"zero_debias_moving_mean": True}, {"renorm": True}, {"batch_weights": [1.0] * 4}]
+)
+def test_batch_norm_unsupported_arguments_raise_naming_them(kwargs):
+    (arg,) = kwargs
+    f = js.transform(lambda x: js.slim.batch_norm(x, **kwargs))
+    with pytest.raises(NotImplementedError, match=arg):
+        f.init(jax.random.key(0), jnp.ones([4, 3]))
+
+
+def test_batch_norm_training_without_mutable_raises():
+    f = js.transform(lambda x: js.slim.batch_norm(x, updates_collections=None))
+    x = jnp.ones([4, 3])
+    variables = f.init(jax.random.key(0), x)
+    with pytest.raises(js.MovingAverageUpdateError, match="mutable"):
+        f.apply(variables, x)
+    g = js.transform(lambda x: js.slim.batch_norm(x, is_training=False))
+    np.testing.assert_allclose(g.apply(variables, x), x / np.sqrt(1.001), rtol=1e-6)
+
+
+def test_dropout_trains_by_default_and_needs_an_rng():
+    f = js.transform(lambda x: js.slim.dropout(x, keep_prob=0.25, noise_shape=[1, 400]))
+    x = jnp.ones([3, 400])
+    y = f.apply({}, x, rng=jax.random.key(1))
+    assert sorted(set(np.unique(y).tolist())) == [0.0, 4.0]
+    assert (y == y[0]).all()  # one mask broadcast over the batch
+    assert 0.15 < float((y[0] > 0).mean()) < 0.35
+    with pytest.raises(js.MissingRngError):
+        f.apply({}, x)
+
+
+@pytest.mark.parametrize(
+    "make, shape",
+    [
+        (lambda L: L.xavier_initializer(), (40, 60)),
+        (lambda L: L.xavier_initializer(uniform=False), (3, 3, 20, 30)),
+        (lambda L: L.variance_scaling_initializer(), (50, 40)),
+        (lambda L: L.variance_scaling_initializer(1.0, "FAN_OUT", uniform=True), (3, 3, 20, 30)),
+        (lambda L: L.variance_scaling_initializer(3.0, "FAN_AVG"), (7,)),
+    ],
+)
+def test_contrib_initializers_match_tf_slim_distributions(tf1, slim, make, shape):
+    with tf1.Graph().as_default():
+        tf1.set_random_seed(0)
+        want = tf1.Session().run(make(slim)(list(shape) * 1 if len(shape) > 1 else [20000]))
+    if len(shape) == 1:
+        shape = (20000,)
+    got = np.asarray(make(js.slim)(jax.random.key(0), shape, jnp.float32))
+    assert got.shape == want.shape and got.dtype == want.dtype
+    np.testing.assert_allclose(np.abs(got).max(), np.abs(want).max(), rtol=0.05)
+    np.testing.assert_allclose(got.std(), want.std(), rtol=0.05)
+
+
+def test_contrib_initializer_errors_match_tf_slim(slim, tf1):
+    for kwargs in ({"mode": "fan_in"}, {"dtype": "int32"}):
+        with pytest.raises(TypeError):
+            slim.variance_scaling_initializer(
+                **{**kwargs, "dtype": getattr(tf1, kwargs.get("dtype", "float32"))}
+            )
+        with pytest.raises(TypeError):
+            js.slim.variance_scaling_initializer(**kwargs)
+
+
+def test_signatures_match_tf_slim(slim):
+    for name in js.slim.__all__:
+        theirs, ours = getattr(slim, name), getattr(js.slim, name)
+        if name in ("arg_scope",):
+            continue  # tf_contextlib hides the signature
+        p_t, p_o = inspect.signature(theirs).parameters, inspect.signature(ours).parameters
+        assert list(p_o) == list(p_t), name
+        for arg, p in p_t.items():
+            d_t, d_o = p.default, p_o[arg].default
+            if isinstance(d_t, (int, float, str, tuple, bool, type(None))):
+                assert d_o == d_t, (name, arg)
+            elif callable(d_t) and getattr(d_t, "__name__", "") == "relu":
+                assert d_o is jax.nn.relu, (name, arg)
+            elif arg in ("synchronization", "aggregation"):
+                assert d_o is None, (name, arg)  # TF's AUTO / NONE enums: no effect in JAX
+            elif arg == "dtype":
+                assert str(d_o) == getattr(d_t, "name", d_t), (name, arg)
+            else:  # initializer objects
+                assert d_o is not None, (name, arg)
+
+
+@pytest.mark.parametrize("module", ["arg_scope", "layers", "normalization"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    mod = importlib.import_module(f"jaxscope._src.contrib.{module}")
+    result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0 and result.attempted > 0

@@ -30,18 +30,39 @@ def exists(name: str) -> bool:
     return (scope + "/" + name if scope else name) in fr.store
 
 
-def model_variable(name, shape=None, dtype="float32", initializer=None, regularizer=None,
-                   trainable=True, collections=None):  # fmt: skip
+def model_variable(
+    name,
+    shape=None,
+    dtype="float32",
+    initializer=None,
+    regularizer=None,
+    trainable=True,
+    collections=None,
+    caching_device=None,
+    device=None,
+    partitioner=None,
+    custom_getter=None,
+    use_resource=None,
+    synchronization=None,
+    aggregation=None,
+):
     """``get_variable`` filed in ``GLOBAL_VARIABLES`` and ``MODEL_VARIABLES`` too.
+
+    ``device``, ``caching_device``, ``use_resource``, ``synchronization`` and ``aggregation`` have
+    no effect in JAX; ``partitioner`` and ``custom_getter`` are not supported yet
+    (``NotImplementedError``, from ``get_variable``).
 
     TF1 equivalent: tf_slim.model_variable
     """
+    del device
     collections = _unique(
         [*list(collections or []), GraphKeys.GLOBAL_VARIABLES, GraphKeys.MODEL_VARIABLES]
     )
     return get_variable(
         name, shape, dtype=dtype, initializer=initializer, regularizer=regularizer,
-        trainable=trainable, collections=collections,
+        trainable=trainable, collections=collections, caching_device=caching_device,
+        partitioner=partitioner, custom_getter=custom_getter, use_resource=use_resource,
+        synchronization=synchronization, aggregation=aggregation,
     )  # fmt: skip
 
 
