@@ -18,7 +18,7 @@ def test_readme_examples():
 def test_readme_checkpoint_snippets_are_all_doctests():
     """Every code block of the Checkpoints section runs (no unrunnable 'gpt2/...' sketches)."""
     text = README.read_text()
-    section = text[text.index("## Checkpoints") : text.index("## Differences from TF1")]
+    section = text[text.index("## Checkpoints") : text.index("## TF1 layers")]
     blocks = section.split("```python")[1:]
     assert len(blocks) >= 3
     for block in blocks:
