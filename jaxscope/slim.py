@@ -20,6 +20,8 @@ from jaxscope.contrib.layers import fully_connected as fully_connected
 from jaxscope.contrib.layers import layer_norm as layer_norm
 from jaxscope.contrib.layers import max_pool2d as max_pool2d
 from jaxscope.contrib.layers import repeat as repeat
+from jaxscope.contrib.layers import separable_conv2d as separable_conv2d
+from jaxscope.contrib.layers import separable_convolution2d as separable_convolution2d
 from jaxscope.contrib.layers import stack as stack
 from jaxscope.contrib.layers import variance_scaling_initializer as variance_scaling_initializer
 from jaxscope.contrib.layers import xavier_initializer as xavier_initializer
@@ -46,6 +48,8 @@ __all__ = [
     "max_pool2d",
     "model_variable",
     "repeat",
+    "separable_conv2d",
+    "separable_convolution2d",
     "stack",
     "variance_scaling_initializer",
     "xavier_initializer",

@@ -651,3 +651,38 @@ def test_docstring_examples_run(module):
     mod = importlib.import_module(f"jaxscope._src.contrib.{module}")
     result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0 and result.attempted > 0
+
+
+SEPARABLE = {
+    "separable_default": (lambda S, L, o, x: L.separable_conv2d(x, 4, 3), [(2, 6, 6, 3)]),
+    "separable_multiplier_strided_regularized": (
+        lambda S, L, o, x: L.separable_conv2d(
+            x,
+            4,
+            [3, 2],
+            depth_multiplier=2,
+            stride=2,
+            padding="VALID",
+            weights_regularizer=REG["sq"](o),
+            variables_collections=["my"],
+        ),  # fmt: skip
+        [(2, 7, 7, 3)],
+    ),
+    "separable_rate_batch_norm": (
+        lambda S, L, o, x: L.separable_conv2d(x, 2, 3, rate=2, normalizer_fn=L.batch_norm),
+        [(2, 7, 7, 3)],
+        True,
+    ),  # fmt: skip
+    "separable_depthwise_only": (
+        lambda S, L, o, x: L.separable_conv2d(
+            x, None, 3, depth_multiplier=2, weights_regularizer=REG["sum"](o)
+        ),
+        [(2, 6, 6, 3)],
+    ),  # fmt: skip
+}
+
+
+@pytest.mark.parametrize("case", SEPARABLE)
+def test_separable_conv2d_matches_tf_slim(tf1, slim, case):
+    prog, shapes, *updates = SEPARABLE[case]
+    check(tf1, slim, prog, shapes, updates=bool(updates and updates[0]))

@@ -25,6 +25,8 @@ from jaxscope._src.contrib.layers import flatten as flatten
 from jaxscope._src.contrib.layers import fully_connected as fully_connected
 from jaxscope._src.contrib.layers import max_pool2d as max_pool2d
 from jaxscope._src.contrib.layers import repeat as repeat
+from jaxscope._src.contrib.layers import separable_conv2d as separable_conv2d
+from jaxscope._src.contrib.layers import separable_convolution2d as separable_convolution2d
 from jaxscope._src.contrib.layers import stack as stack
 from jaxscope._src.contrib.normalization import batch_norm as batch_norm
 from jaxscope._src.contrib.normalization import layer_norm as layer_norm
@@ -43,6 +45,8 @@ __all__ = [
     "layer_norm",
     "max_pool2d",
     "repeat",
+    "separable_conv2d",
+    "separable_convolution2d",
     "stack",
     "variance_scaling_initializer",
     "xavier_initializer",

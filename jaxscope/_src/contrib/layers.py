@@ -25,11 +25,12 @@ from jaxscope._src.contrib.variables import (
     add_variable_to_collections,
     collect_named_outputs,
     exists,
+    get_variable_collections,
     model_variable,
 )
 from jaxscope._src.initializers import zeros_initializer
 from jaxscope._src.layers.base import static_training
-from jaxscope._src.layers.conv import Conv1D, Conv2D, Conv2DTranspose, Conv3D
+from jaxscope._src.layers.conv import Conv1D, Conv2D, Conv2DTranspose, Conv3D, SeparableConv2D
 from jaxscope._src.layers.core import Flatten
 from jaxscope._src.layers.pooling import AveragePooling2D, MaxPooling2D
 from jaxscope._src.random import next_rng_key
@@ -333,3 +334,70 @@ def stack(inputs, layer, stack_args, **kwargs):
                 layer_args = [layer_args]
             outputs = layer(outputs, *layer_args, **kwargs)
         return outputs
+
+
+@add_arg_scope
+def separable_convolution2d(inputs, num_outputs, kernel_size, depth_multiplier=1, stride=1,
+                            padding="SAME", data_format="NHWC", rate=1, activation_fn=relu,
+                            normalizer_fn=None, normalizer_params=None,
+                            weights_initializer=_XAVIER, pointwise_initializer=None,
+                            weights_regularizer=None, biases_initializer=_ZEROS,
+                            biases_regularizer=None, reuse=None, variables_collections=None,
+                            outputs_collections=None, trainable=True, scope=None):  # fmt: skip
+    """A depthwise (``depthwise_weights`` ``[kh, kw, in, depth_multiplier]``) then pointwise
+    (``pointwise_weights`` ``[1, 1, in * depth_multiplier, num_outputs]``) convolution;
+    ``num_outputs=None`` stops after the depthwise one (biases of ``in * depth_multiplier``).
+
+    TF1 equivalent: tf.contrib.layers.separable_conv2d
+    """
+    if data_format not in ("NCHW", "NHWC"):
+        raise ValueError("data_format has to be either NCHW or NHWC.")
+    with variable_scope(scope, "SeparableConv2d", [inputs], reuse=reuse) as sc:
+        x = jnp.asarray(inputs)
+        pointwise_initializer = pointwise_initializer or weights_initializer
+        df = "channels_first" if data_format.startswith("NC") else "channels_last"
+        layer = SeparableConv2D(filters=num_outputs or 1, kernel_size=kernel_size, strides=stride,
+                                padding=padding, data_format=df, dilation_rate=rate,
+                                depth_multiplier=depth_multiplier)  # fmt: skip
+        cin = x.shape[1] if df == "channels_first" else x.shape[-1]
+        dw_shape = [*layer.kernel_size, cin, depth_multiplier]
+        if num_outputs is not None:
+            dw = _weight("depthwise_weights", "depthwise_kernel", dw_shape, x.dtype,
+                         weights_initializer, weights_regularizer, trainable,
+                         variables_collections, "weights")  # fmt: skip
+            pw = _weight("pointwise_weights", "pointwise_kernel",
+                         [1, 1, cin * depth_multiplier, num_outputs], x.dtype,
+                         pointwise_initializer, weights_regularizer, trainable,
+                         variables_collections, "weights")  # fmt: skip
+            b = None
+            if not normalizer_fn and biases_initializer is not None:
+                b = _weight("biases", "bias", [num_outputs], x.dtype, biases_initializer,
+                            biases_regularizer, trainable, variables_collections, "biases")  # fmt: skip
+            layer.depthwise_kernel, layer.pointwise_kernel, layer.bias = dw, pw, b
+            layer.use_bias = b is not None
+            outputs = layer.call(x)
+            if normalizer_fn is not None:
+                outputs = normalizer_fn(outputs, **(normalizer_params or {}))
+        else:
+            dw = model_variable(
+                "depthwise_weights", dw_shape, x.dtype, weights_initializer, weights_regularizer,
+                trainable, get_variable_collections(variables_collections, "weights"),
+            )  # fmt: skip
+            kernel = dw.value.reshape((*layer.kernel_size, 1, cin * depth_multiplier))
+            outputs = layer._convolve(x, kernel, layer.strides, layer.padding, feature_groups=cin)
+            if normalizer_fn is not None:
+                outputs = normalizer_fn(outputs, **(normalizer_params or {}))
+            elif biases_initializer is not None:
+                b = model_variable(
+                    "biases", [cin * depth_multiplier], x.dtype, biases_initializer,
+                    biases_regularizer, trainable,
+                    get_variable_collections(variables_collections, "biases"),
+                )  # fmt: skip
+                bias = b.value.reshape((-1, 1, 1)) if df == "channels_first" else b.value
+                outputs = outputs + bias
+        if activation_fn is not None:
+            outputs = activation_fn(outputs)
+        return collect_named_outputs(outputs_collections, sc.name, outputs)
+
+
+separable_conv2d = separable_convolution2d
