@@ -11,7 +11,6 @@ that update) the moving averages after three training steps.
 
 import functools
 import inspect
-import sys
 import types
 
 import jax
@@ -30,20 +29,6 @@ pytestmark = pytest.mark.filterwarnings(
 RTOL, ATOL = 1e-5, 1e-5
 STEPS = 3
 KEYS = ["trainable_variables", "model_variables", "moving_average_variables", "my", "my_w"]
-
-
-@pytest.fixture(scope="session")
-def slim(tf1):
-    """tf_slim, importable against TF 2.21 / tf_keras 2.21 (two renamed modules)."""
-    import tf_keras.src.legacy_tf_layers as legacy
-    from tensorflow.python.framework import ops
-
-    if not hasattr(ops, "Tensor"):
-        ops.Tensor = tf1.Tensor
-    sys.modules.setdefault("tf_keras.legacy_tf_layers", legacy)
-    import tf_slim
-
-    return tf_slim
 
 
 def ops(S):
@@ -357,6 +342,10 @@ CASES = {
         [(6, 3)],
         True,
     ),  # fmt: skip
+    "bn_layer_route_not_trainable_never_updates": (
+        lambda S, L, o, x: L.batch_norm(x, scale=True, trainable=False),
+        [(4, 3, 3, 2)],
+    ),
     "bn_inference": (
         lambda S, L, o, x: L.batch_norm(x, scale=True, is_training=False),
         [(4, 3, 3, 2)],

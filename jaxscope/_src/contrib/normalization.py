@@ -7,7 +7,9 @@
   updated with the unbiased batch variance (TF1's fused kernel);
 * the ``tf.layers`` route (``updates_collections=UPDATE_OPS``, the default, otherwise):
   ``gamma`` before ``beta`` (``tf.layers.BatchNormalization``'s order); unbiased variance when
-  that layer fuses (rank 4/5, channel axis);
+  that layer fuses (rank 4/5, channel axis); with ``trainable=False`` TF1's layer base drops
+  the layer's updates, so training mode normalizes with the batch statistics and leaves the
+  moving averages as they are;
 * the plain route (``updates_collections=None`` on other ranks, or ``fused=False``): ``beta``,
   ``gamma``; biased variance; ``param_regularizers`` are ignored, as in TF1.
 
@@ -132,14 +134,17 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001, act
             for name in ("moving_mean", "moving_variance", "beta", "gamma"):
                 if name in v:
                     add_variable_to_collections(v[name], variables_collections, name)
-        outputs = _normalize(x, v, axis, epsilon, route, unbiased, decay, is_training,
+        # TF1's layer base drops a non-trainable layer's updates: batch statistics, frozen averages
+        frozen = route == "layer" and not trainable
+        outputs = _normalize(x, v, axis, epsilon, route, unbiased, decay, is_training, frozen,
                              updates_collections, sc.name)  # fmt: skip
         if activation_fn is not None:
             outputs = activation_fn(outputs)
         return collect_named_outputs(outputs_collections, sc.name, outputs)
 
 
-def _normalize(x, v, axis, epsilon, route, unbiased, decay, is_training, updates, scope_name):
+def _normalize(x, v, axis, epsilon, route, unbiased, decay, is_training, frozen, updates,
+               scope_name):  # fmt: skip
     training = static_training(is_training, f'batch_norm "{scope_name}"')
     in_dtype = x.dtype
     x = x.astype(v["moving_mean"].dtype)
@@ -153,7 +158,8 @@ def _normalize(x, v, axis, epsilon, route, unbiased, decay, is_training, updates
         variance = jnp.mean(jnp.square(x - mean), axis=reduction, keepdims=True)
         n = x.size // mean.size
         moving_variance = variance * (n / (n - 1) if n > 1 else 1.0) if unbiased else variance
-        _update(v, mean, moving_variance, decay, route, updates)
+        if not frozen:
+            _update(v, mean, moving_variance, decay, route, updates)
     else:
         mean = jnp.reshape(v["moving_mean"].value, bshape)
         variance = jnp.reshape(v["moving_variance"].value, bshape)
