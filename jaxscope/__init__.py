@@ -1,8 +1,10 @@
 """jaxscope: TensorFlow 1's variable model (variable_scope, get_variable, reuse) as pure JAX."""
 
 from jaxscope import checkpoint as checkpoint
+from jaxscope import contrib as contrib
 from jaxscope import initializers as initializers
 from jaxscope import layers as layers
+from jaxscope import slim as slim
 from jaxscope._src.assign import assign as assign
 from jaxscope._src.assign import assign_add as assign_add
 from jaxscope._src.assign import assign_sub as assign_sub
@@ -149,6 +151,7 @@ __all__ = [
     "assign_sub",
     "checkpoint",
     "constant_initializer",
+    "contrib",
     "get_collection",
     "get_regularization_loss",
     "get_regularization_losses",
@@ -179,6 +182,7 @@ __all__ = [
     "reinitialize",
     "scatter_add",
     "scatter_update",
+    "slim",
     "trainable_variables",
     "transform",
     "truncated_normal_initializer",

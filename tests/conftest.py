@@ -31,6 +31,27 @@ def tf1():
     return load_tf1()
 
 
+@pytest.fixture(scope="session")
+def slim(tf1):
+    """tf_slim, importable against TF 2.21 / tf_keras 2.21 (two renamed modules)."""
+    import sys
+
+    import tf_keras.src.legacy_tf_layers as legacy
+    from tensorflow.python.framework import ops
+
+    if not hasattr(ops, "Tensor"):
+        ops.Tensor = tf1.Tensor
+    sys.modules.setdefault("tf_keras.legacy_tf_layers", legacy)
+    try:
+        import tf_slim
+    except ImportError:
+        if os.environ.get("JAXSCOPE_REQUIRE_TF"):
+            raise
+        pytest.skip("tf-slim is not installed (oracle tests of jaxscope.slim)")
+
+    return tf_slim
+
+
 def pytest_runtest_logreport(report):
     if report.skipped:
         _SKIPPED.append(report.nodeid)

@@ -1,0 +1,1 @@
+"""TF1's ``tf.contrib.layers`` / tf-slim on top of ``get_variable`` (public: ``jaxscope.contrib``)."""

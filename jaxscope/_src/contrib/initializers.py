@@ -1,0 +1,78 @@
+"""``tf.contrib.layers``' initializers: ``xavier_initializer`` and its ``variance_scaling_initializer``.
+
+They differ from the core ``variance_scaling_initializer`` (a ``factor``, modes in capitals, and a
+truncated normal of stddev ``sqrt(1.3 * factor / n)`` rather than a corrected one), so they are
+their own class; fans are computed as contrib does (``[..., in, out]``; rank 1: ``n, n``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+import jax
+
+from jaxscope._src.dtypes import as_dtype, is_floating
+from jaxscope._src.initializers import Initializer
+
+_MODES = ("FAN_IN", "FAN_OUT", "FAN_AVG")
+
+
+@dataclasses.dataclass(frozen=True)
+class _ContribVarianceScaling(Initializer):
+    factor: float = 2.0
+    mode: str = "FAN_IN"
+    uniform: bool = False
+    seed: int | None = None
+    dtype: Any = "float32"
+
+    floats_only = True
+
+    def sample(self, key, shape, dtype):
+        if shape:
+            fan_in = float(shape[-2]) if len(shape) > 1 else float(shape[-1])
+            fan_out = float(shape[-1])
+        else:
+            fan_in = fan_out = 1.0
+        for dim in shape[:-2]:
+            fan_in *= float(dim)
+            fan_out *= float(dim)
+        n = {"FAN_IN": fan_in, "FAN_OUT": fan_out, "FAN_AVG": (fan_in + fan_out) / 2.0}[self.mode]
+        if self.uniform:
+            limit = math.sqrt(3.0 * self.factor / n)
+            return jax.random.uniform(key, shape, dtype, -limit, limit)
+        stddev = math.sqrt(1.3 * self.factor / n)
+        return jax.random.truncated_normal(key, -2.0, 2.0, shape, dtype) * stddev
+
+
+def _check(mode, dtype):
+    if not is_floating(as_dtype(dtype)):
+        raise TypeError("Cannot create initializer for non-floating point type.")
+    if mode not in _MODES:
+        raise TypeError(f"Unknown mode {mode} [FAN_IN, FAN_OUT, FAN_AVG]")
+
+
+def variance_scaling_initializer(factor=2.0, mode="FAN_IN", uniform=False, seed=None,
+                                 dtype="float32"):  # fmt: skip
+    """Variance ``factor / n`` (``n`` the fan in, out or their average): a normal truncated at two
+    stddevs of ``sqrt(1.3 * factor / n)``, or a uniform in ``+-sqrt(3 * factor / n)``.
+
+    Raises:
+      TypeError: ``dtype`` is not floating, or ``mode`` is not FAN_IN, FAN_OUT or FAN_AVG.
+
+    TF1 equivalent: tf.contrib.layers.variance_scaling_initializer
+    """
+    _check(mode, dtype)
+    return _ContribVarianceScaling(float(factor), mode, bool(uniform), seed, dtype)
+
+
+def xavier_initializer(uniform=True, seed=None, dtype="float32"):
+    """Glorot: ``variance_scaling_initializer(factor=1.0, mode="FAN_AVG", uniform=uniform)``.
+
+    TF1 equivalent: tf.contrib.layers.xavier_initializer
+    """
+    return variance_scaling_initializer(1.0, "FAN_AVG", uniform, seed, dtype)
+
+
+xavier_initializer_conv2d = xavier_initializer

@@ -1,0 +1,237 @@
+"""tf-slim's ``batch_norm`` and ``layer_norm``.
+
+``batch_norm`` follows tf-slim's three routes, because they name, order and update differently:
+
+* the fused route (rank 2 or 4, ``fused`` not False, and ``updates_collections`` other than
+  ``UPDATE_OPS`` or a rank-2 input): ``beta``, ``gamma``, float32; the moving variance is
+  updated with the unbiased batch variance (TF1's fused kernel);
+* the ``tf.layers`` route (``updates_collections=UPDATE_OPS``, the default, otherwise):
+  ``gamma`` before ``beta`` (``tf.layers.BatchNormalization``'s order); unbiased variance when
+  that layer fuses (rank 4/5, channel axis); with ``trainable=False`` TF1's layer base drops
+  the layer's updates, so training mode normalizes with the batch statistics and leaves the
+  moving averages as they are;
+* the plain route (``updates_collections=None`` on other ranks, or ``fused=False``): ``beta``,
+  ``gamma``; biased variance; ``param_regularizers`` are ignored, as in TF1.
+
+All variables are model variables. ``is_training=True`` (the default) normalizes with the batch
+statistics and updates ``moving -= (moving - batch) * (1 - decay)``. TF1 deferred the update to
+``UPDATE_OPS`` (default) or, with ``updates_collections=None``, forced it in place; both are the
+same here: an ``assign_sub`` that comes back from ``apply(..., mutable=["state"])`` (without it,
+:class:`jaxscope.MovingAverageUpdateError`), filed in ``updates_collections`` when not None.
+"""
+
+from __future__ import annotations
+
+import jax.numpy as jnp
+
+from jaxscope._src import errors, frame
+from jaxscope._src.assign import assign_sub
+from jaxscope._src.collections import GraphKeys, _add
+from jaxscope._src.contrib.arg_scope import add_arg_scope
+from jaxscope._src.contrib.variables import (
+    add_variable_to_collections,
+    collect_named_outputs,
+    get_variable_collections,
+    model_variable,
+)
+from jaxscope._src.initializers import ones_initializer, zeros_initializer
+from jaxscope._src.layers.base import static_training
+from jaxscope._src.scope import name_scope, variable_scope
+
+_DEFAULTS = {"beta": zeros_initializer(), "gamma": ones_initializer(),
+             "moving_mean": zeros_initializer(), "moving_variance": ones_initializer()}  # fmt: skip
+
+
+def _unsupported(arg, value, default=None):
+    if value is not default and not (default is False and value is False):
+        raise NotImplementedError(
+            f"batch_norm: {arg}={value!r} is not supported by jaxscope.slim yet; remove the "
+            f"{arg} argument (or leave it {default!r})."
+        )
+
+
+def _route(rank, fused, updates_collections, data_format, dtype):
+    """Which of tf-slim's code paths runs, and whether its moving variance is unbiased."""
+    fused = True if fused is None else fused
+    if fused and rank in (2, 4) and (rank == 2 or updates_collections != GraphKeys.UPDATE_OPS):
+        return "fused", True
+    if data_format not in ("NCHW", "NHWC"):
+        raise ValueError("data_format has to be either NCHW or NHWC.")
+    if updates_collections == GraphKeys.UPDATE_OPS:
+        axis = 1 if data_format == "NCHW" else rank - 1
+        fusable = rank in (4, 5) and axis in (1, rank - 1)
+        fusable = fusable and str(dtype) in ("float16", "bfloat16", "float32")
+        return "layer", bool(fused) and fusable
+    return "plain", False
+
+
+@add_arg_scope
+def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001, activation_fn=None,
+               param_initializers=None, param_regularizers=None,
+               updates_collections=GraphKeys.UPDATE_OPS, is_training=True, reuse=None,
+               variables_collections=None, outputs_collections=None, trainable=True,
+               batch_weights=None, fused=None, data_format="NHWC", zero_debias_moving_mean=False,
+               scope=None, renorm=False, renorm_clipping=None, renorm_decay=0.99,
+               adjustment=None):  # fmt: skip
+    """Batch normalization, ``gamma * (x - mean) / sqrt(variance + epsilon) + beta``, over every
+    axis but the channel one (last for ``NHWC``, 1 for ``NCHW``). See the module docstring.
+
+    Note tf-slim's defaults: no ``gamma`` unless ``scale=True``, ``decay=0.999``,
+    ``is_training=True``. ``is_training`` must be a Python bool.
+
+    Raises:
+      ValueError: ``data_format`` is not NCHW or NHWC; an unsupported rank on the fused route.
+      NotImplementedError: ``zero_debias_moving_mean``, ``batch_weights``, ``renorm``,
+        ``renorm_clipping`` or ``adjustment`` (not supported yet).
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> f = js.transform(lambda x: js.slim.batch_norm(x))
+      >>> x = jnp.arange(6.0).reshape(3, 2)
+      >>> variables = f.init(jax.random.key(0), x)
+      >>> y, variables = f.apply(variables, x, mutable=["state"])
+      >>> variables["state"]["BatchNorm"]["moving_mean"]
+      Array([0.002, 0.003], dtype=float32)
+
+    TF1 equivalent: tf.contrib.layers.batch_norm
+    """
+    _unsupported("zero_debias_moving_mean", zero_debias_moving_mean, False)
+    _unsupported("batch_weights", batch_weights)
+    _unsupported("renorm", renorm, False)
+    _unsupported("renorm_clipping", renorm_clipping)
+    _unsupported("adjustment", adjustment)
+    del renorm_decay
+    x = jnp.asarray(inputs)
+    rank = x.ndim
+    route, unbiased = _route(rank, fused, updates_collections, data_format, x.dtype)
+    if route == "fused":
+        if data_format not in ("NCHW", "NHWC"):
+            raise ValueError("data_format has to be either NCHW or NHWC.")
+        if rank not in (2, 4):
+            raise ValueError(f"Inputs has unsupported rank. Expected 2 or 4 but got {rank}")
+    axis = 1 if data_format == "NCHW" else rank - 1
+    initializers = {**_DEFAULTS, **(param_initializers or {})}
+    regularizers = {} if route == "plain" else dict(param_regularizers or {})
+    if route == "fused" or str(x.dtype) in ("float16", "bfloat16"):
+        dtype = "float32"
+    else:
+        dtype = x.dtype
+    order = ["gamma", "beta"] if route == "layer" else ["beta", "gamma"]
+    wanted = {"beta": center, "gamma": scale, "moving_mean": True, "moving_variance": True}
+    with variable_scope(scope, "BatchNorm", [inputs], reuse=reuse) as sc:
+        v = {}
+        for name in [*order, "moving_mean", "moving_variance"]:
+            if not wanted[name]:
+                continue
+            collections = None
+            if route != "layer":
+                collections = get_variable_collections(variables_collections, name)
+            v[name] = model_variable(
+                name, [x.shape[axis]], dtype, initializers[name], regularizers.get(name),
+                trainable=trainable and not name.startswith("moving"), collections=collections,
+            )  # fmt: skip
+        if route == "layer":  # tf-slim files the tf.layers variables afterwards, in this order
+            for name in ("moving_mean", "moving_variance", "beta", "gamma"):
+                if name in v:
+                    add_variable_to_collections(v[name], variables_collections, name)
+        # TF1's layer base drops a non-trainable layer's updates: batch statistics, frozen averages
+        frozen = route == "layer" and not trainable
+        outputs = _normalize(x, v, axis, epsilon, route, unbiased, decay, is_training, frozen,
+                             updates_collections, sc.name)  # fmt: skip
+        if activation_fn is not None:
+            outputs = activation_fn(outputs)
+        return collect_named_outputs(outputs_collections, sc.name, outputs)
+
+
+def _normalize(x, v, axis, epsilon, route, unbiased, decay, is_training, frozen, updates,
+               scope_name):  # fmt: skip
+    training = static_training(is_training, f'batch_norm "{scope_name}"')
+    in_dtype = x.dtype
+    x = x.astype(v["moving_mean"].dtype)
+    reduction = tuple(i for i in range(x.ndim) if i != axis)
+    bshape = [1] * x.ndim
+    bshape[axis] = x.shape[axis]
+    if route != "plain" and unbiased:
+        epsilon = max(epsilon, 1.001e-5)  # TF1's fused kernel's floor (a cuDNN requirement)
+    if training:
+        mean = jnp.mean(x, axis=reduction, keepdims=True)
+        variance = jnp.mean(jnp.square(x - mean), axis=reduction, keepdims=True)
+        n = x.size // mean.size
+        moving_variance = variance * (n / (n - 1) if n > 1 else 1.0) if unbiased else variance
+        if not frozen:
+            _update(v, mean, moving_variance, decay, route, updates)
+    else:
+        mean = jnp.reshape(v["moving_mean"].value, bshape)
+        variance = jnp.reshape(v["moving_variance"].value, bshape)
+    inv = jnp.reciprocal(jnp.sqrt(variance + jnp.asarray(epsilon, x.dtype)))
+    if "gamma" in v:
+        inv = inv * jnp.reshape(v["gamma"].value, bshape)
+    out = x * inv + ((jnp.reshape(v["beta"].value, bshape) if "beta" in v else 0.0) - mean * inv)
+    return out.astype(in_dtype)
+
+
+def _update(v, mean, variance, decay, route, updates):
+    fr = frame.current("batch_norm")
+    mm, mv = v["moving_mean"], v["moving_variance"]
+    if fr.mode is frame.APPLY and "state" not in fr.mutable:
+        raise errors.MovingAverageUpdateError(fr.var_scope.name, [mm._node, mv._node])
+    dtype = mm.dtype
+    if route == "layer" and updates is not None:  # tf.layers' fused layer: 1 - momentum in dtype
+        factor = jnp.asarray(1.0, dtype) - jnp.asarray(decay, dtype)
+    else:
+        factor = jnp.asarray(1.0 - decay, dtype)
+    for var, value in ((mm, mean), (mv, variance)):
+        with name_scope("AssignMovingAvg") as ns:
+            new = assign_sub(
+                var, (var.value - jnp.reshape(value, var.shape).astype(dtype)) * factor
+            )
+        if updates is not None:
+            for key in [updates] if isinstance(updates, str) else updates:
+                _add(fr, key, new, ns.rstrip("/") + ":0")
+
+
+@add_arg_scope
+def layer_norm(inputs, center=True, scale=True, activation_fn=None, reuse=None,
+               variables_collections=None, outputs_collections=None, trainable=True,
+               begin_norm_axis=1, begin_params_axis=-1, scope=None):  # fmt: skip
+    """Layer normalization: moments over axes ``begin_norm_axis:``, ``beta`` and ``gamma`` (in
+    that order) of shape ``inputs.shape[begin_params_axis:]``, epsilon 1e-12 (1e-3 for float16).
+
+    Raises:
+      ValueError: ``begin_params_axis`` or ``begin_norm_axis`` not below the input's rank.
+
+    TF1 equivalent: tf.contrib.layers.layer_norm
+    """
+    with variable_scope(scope, "LayerNorm", [inputs], reuse=reuse) as sc:
+        x = jnp.asarray(inputs)
+        rank = x.ndim
+        if begin_norm_axis < 0:
+            begin_norm_axis = rank + begin_norm_axis
+        if begin_params_axis >= rank or begin_norm_axis >= rank:
+            raise ValueError(
+                f"begin_params_axis ({begin_params_axis}) and begin_norm_axis "
+                f"({begin_norm_axis}) must be < rank(inputs) ({rank})"
+            )
+        params_shape = list(x.shape[begin_params_axis:])
+        beta = gamma = None
+        if center:
+            beta = model_variable(
+                "beta", params_shape, x.dtype, _DEFAULTS["beta"], trainable=trainable,
+                collections=get_variable_collections(variables_collections, "beta"),
+            )  # fmt: skip
+        if scale:
+            gamma = model_variable(
+                "gamma", params_shape, x.dtype, _DEFAULTS["gamma"], trainable=trainable,
+                collections=get_variable_collections(variables_collections, "gamma"),
+            )  # fmt: skip
+        axes = tuple(range(begin_norm_axis, rank))
+        mean = jnp.mean(x, axis=axes, keepdims=True)
+        variance = jnp.mean(jnp.square(x - mean), axis=axes, keepdims=True)
+        eps = 1e-3 if x.dtype == jnp.float16 else 1e-12
+        inv = jnp.reciprocal(jnp.sqrt(variance + jnp.asarray(eps, x.dtype)))
+        if gamma is not None:
+            inv = inv * gamma.value
+        out = x * inv + ((beta.value if beta is not None else 0.0) - mean * inv)
+        if activation_fn is not None:
+            out = activation_fn(out)
+        return collect_named_outputs(outputs_collections, sc.name, out)

@@ -1,0 +1,87 @@
+"""tf-slim's model variables and its collection helpers, on top of ``get_variable``.
+
+``model_variable`` files a variable in ``GLOBAL_VARIABLES`` and ``MODEL_VARIABLES`` (plus the
+``collections`` given); ``variables_collections`` of a layer is a list for all its variables or a
+dict per variable name; ``outputs_collections`` receive the layer's output under its scope name.
+"""
+
+from __future__ import annotations
+
+from jaxscope._src import frame
+from jaxscope._src.collections import GraphKeys, _add
+from jaxscope._src.variables import get_variable
+
+
+def _unique(names) -> list[str]:
+    return list(dict.fromkeys(names))
+
+
+def get_variable_collections(variables_collections, name: str):
+    """TF1 equivalent: tf_slim.layers.utils.get_variable_collections"""
+    if isinstance(variables_collections, dict):
+        return variables_collections.get(name, None)
+    return variables_collections
+
+
+def exists(name: str) -> bool:
+    """Whether ``name`` (relative to the current variable scope) exists in this call."""
+    fr = frame.current("exists")
+    scope = fr.var_scope.name
+    return (scope + "/" + name if scope else name) in fr.store
+
+
+def model_variable(
+    name,
+    shape=None,
+    dtype="float32",
+    initializer=None,
+    regularizer=None,
+    trainable=True,
+    collections=None,
+    caching_device=None,
+    device=None,
+    partitioner=None,
+    custom_getter=None,
+    use_resource=None,
+    synchronization=None,
+    aggregation=None,
+):
+    """``get_variable`` filed in ``GLOBAL_VARIABLES`` and ``MODEL_VARIABLES`` too.
+
+    ``device``, ``caching_device``, ``use_resource``, ``synchronization`` and ``aggregation`` have
+    no effect in JAX; ``partitioner`` and ``custom_getter`` are not supported yet
+    (``NotImplementedError``, from ``get_variable``).
+
+    TF1 equivalent: tf_slim.model_variable
+    """
+    del device
+    collections = _unique(
+        [*list(collections or []), GraphKeys.GLOBAL_VARIABLES, GraphKeys.MODEL_VARIABLES]
+    )
+    return get_variable(
+        name, shape, dtype=dtype, initializer=initializer, regularizer=regularizer,
+        trainable=trainable, collections=collections, caching_device=caching_device,
+        partitioner=partitioner, custom_getter=custom_getter, use_resource=use_resource,
+        synchronization=synchronization, aggregation=aggregation,
+    )  # fmt: skip
+
+
+def add_variable_to_collections(variable, variables_collections, name: str) -> None:
+    """Files ``variable`` in the collections that ``variables_collections`` gives ``name``,
+    skipping those that already hold it (a reused layer adds nothing)."""
+    fr = frame.current("add_variable_to_collections")
+    for key in get_variable_collections(variables_collections, name) or []:
+        if not any(v is variable for v in fr.collections.get(key, [])):
+            _add(fr, key, variable)
+
+
+def collect_named_outputs(collections, alias: str, outputs):
+    """Files ``outputs`` under ``alias`` in ``collections`` (a name or a list); returns it.
+
+    TF1 equivalent: tf_slim.layers.utils.collect_named_outputs
+    """
+    if collections:
+        fr = frame.current("collect_named_outputs")
+        for key in [collections] if isinstance(collections, str) else collections:
+            _add(fr, key, outputs, alias)
+    return outputs

@@ -1,0 +1,677 @@
+"""jaxscope.slim / jaxscope.contrib.layers against tf-slim 1.1.0 (``import tf_slim as slim``).
+
+Each program is written once, ``prog(S, L, o, x)``: ``S`` is ``tf.compat.v1`` or ``jaxscope``,
+``L`` tf-slim or ``jaxscope.slim`` and ``o`` the few ops that differ. Both sides must agree on the
+variable names, shapes, dtypes and creation order; the TRAINABLE, MODEL_VARIABLES,
+MOVING_AVERAGE_VARIABLES and custom collections; the UPDATE_OPS and output-collection counts;
+the REGULARIZATION_LOSSES names and values; and, with TF's initial weights copied into the
+jaxscope tree: the outputs, the gradients w.r.t. the input and trainable weights and (programs
+that update) the moving averages after three training steps.
+"""
+
+import functools
+import inspect
+import types
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import jaxscope as js
+from jaxscope._src import frame
+
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:.*is deprecated and will be removed:UserWarning",
+    "ignore::DeprecationWarning",
+)
+
+RTOL, ATOL = 1e-5, 1e-5
+STEPS = 3
+KEYS = ["trainable_variables", "model_variables", "moving_average_variables", "my", "my_w"]
+
+
+def ops(S):
+    if S is js:
+        return types.SimpleNamespace(relu=jax.nn.relu, sum=jnp.sum, square=jnp.square,
+                                     tanh=jnp.tanh)  # fmt: skip
+    return types.SimpleNamespace(relu=S.nn.relu, sum=S.reduce_sum, square=S.square, tanh=S.tanh)
+
+
+REG = {
+    "sum": lambda o: lambda w: 0.1 * o.sum(w),
+    "sq": lambda o: lambda w: 0.01 * o.sum(o.square(w)),
+}
+
+
+def _inputs(shapes, seed=0):
+    rnd = np.random.RandomState(seed)
+    return [rnd.randn(*s).astype(np.float32) for s in shapes]
+
+
+def _step_inputs(xs, step):
+    return [x * (1.0 + 0.25 * step) + 0.5 * step for x in xs]
+
+
+def _names(items):
+    return [getattr(v, "name", None) for v in items]
+
+
+def run_tf(tf, slim, prog, xs):
+    with tf.Graph().as_default():
+        tf.set_random_seed(0)
+        phs = [tf.placeholder(tf.float32, x.shape) for x in xs]
+        out = prog(tf, slim, ops(tf), *phs)
+        gv, tv = tf.global_variables(), tf.trainable_variables()
+        regs = tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)
+        ups = tf.get_collection(tf.GraphKeys.UPDATE_OPS)
+        weight = np.random.RandomState(1).randn(*out.shape.as_list()).astype(np.float32)
+        grads = tf.gradients(tf.reduce_sum(out * weight), phs + tv)
+        rec = dict(
+            vars=[(v.name, tuple(v.shape.as_list()), v.dtype.base_dtype.name) for v in gv],
+            collections={k: _names(tf.get_collection(k)) for k in KEYS},
+            reg_names=[r.name.rsplit("/", 1)[0] for r in regs],
+            n_updates=len(ups), n_outs=len(tf.get_collection("outs")), weight=weight,
+        )  # fmt: skip
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            feed = dict(zip(phs, xs, strict=True))
+            rec["init"] = sess.run(gv)
+            rec["out"], rec["grads"], rec["regs"] = sess.run([out, grads, regs], feed)
+            for v, value in zip(gv, rec["init"], strict=True):  # undo in-place updates
+                v.load(value, sess)
+            for step in range(STEPS):
+                sess.run([out, ups], dict(zip(phs, _step_inputs(xs, step), strict=True)))
+            rec["final"] = sess.run(gv)
+    return rec
+
+
+def _tree(names_trainable, values):
+    tree = {"params": {}}
+    for (name, trainable), value in zip(names_trainable, values, strict=True):
+        sub = tree.setdefault("params" if trainable else "state", {})
+        *parents, leaf = name.removesuffix(":0").split("/")
+        for p in parents:
+            sub = sub.setdefault(p, {})
+        sub[leaf] = jnp.asarray(value)
+    return tree
+
+
+def _get(tree, name):
+    for part in name.removesuffix(":0").split("/"):
+        tree = tree[part]
+    return tree
+
+
+def run_js(prog, xs, want, updates):
+    rec = {}
+
+    def fn(*xs):
+        out = prog(js, js.slim, ops(js), *xs)
+        fr = frame.current("test")
+        regs = js.get_collection(js.GraphKeys.REGULARIZATION_LOSSES)
+        rec.update(
+            vars=[(v.name, tuple(v.shape), str(v.dtype)) for v in js.global_variables()],
+            collections={k: _names(js.get_collection(k)) for k in KEYS},
+            reg_names=[fr.item_names[id(r)].rsplit("/", 1)[0] for r in regs],
+            n_updates=len(js.get_collection(js.GraphKeys.UPDATE_OPS)),
+            n_outs=len(js.get_collection("outs")), regs=regs,
+        )  # fmt: skip
+        return out
+
+    f = js.transform(fn)
+    shapes = f.init(jax.random.key(0), *xs)
+    structure = dict(rec)
+    tv = set(want["collections"]["trainable_variables"])
+    variables = _tree([(n, n in tv) for n, _, _ in want["vars"]], want["init"])
+    assert jax.tree.map(jnp.shape, shapes) == jax.tree.map(jnp.shape, variables)
+    mutable = ["state"] if updates else False
+
+    def run(variables, xs):
+        res = f.apply(variables, *xs, mutable=mutable)
+        return res if updates else (res, variables)
+
+    out, _ = run(variables, xs)
+    applied = dict(rec)
+
+    def loss(xs, params):
+        return jnp.sum(run({**variables, "params": params}, xs)[0] * want["weight"])
+
+    gx, gp = jax.grad(loss, argnums=(0, 1))(list(xs), variables["params"])
+    grads = list(gx) + [_get(gp, n) for n in want["collections"]["trainable_variables"]]
+    for step in range(STEPS):
+        _, variables = run(variables, _step_inputs(xs, step))
+    final = [_get(variables["params" if n in tv else "state"], n) for n, _, _ in want["vars"]]
+    return structure, applied, out, grads, final
+
+
+def check(tf1, slim, prog, shapes, updates=False):
+    xs = _inputs(shapes)
+    want = run_tf(tf1, slim, prog, xs)
+    structure, applied, out, grads, final = run_js(prog, xs, want, updates)
+    for rec in (structure, applied):
+        for key in ("vars", "collections", "reg_names", "n_updates", "n_outs"):
+            assert rec[key] == want[key], key
+    np.testing.assert_allclose(out, want["out"], rtol=RTOL, atol=ATOL)
+    for got, exp in zip(applied["regs"], want["regs"], strict=True):
+        np.testing.assert_allclose(got, exp, rtol=RTOL, atol=ATOL)
+    for got, exp in zip(grads, want["grads"], strict=True):
+        np.testing.assert_allclose(got, exp, rtol=1e-4, atol=1e-4)
+    for got, exp in zip(final, want["final"], strict=True):
+        np.testing.assert_allclose(got, exp, rtol=RTOL, atol=ATOL)
+    moved = [f for f, i in zip(want["final"], want["init"], strict=True) if not np.allclose(f, i)]
+    assert bool(moved) == updates
+    return want
+
+
+def _scoped(S, name, body, **kw):
+    with S.variable_scope(name, **kw):
+        return body()
+
+
+def _twice(S, L, x, **kw):
+    with S.variable_scope("net"):
+        return L.fully_connected(L.fully_connected(x, 4, **kw), 3, **kw)
+
+
+def _arg_scoped(S, L, o, x):
+    with L.arg_scope([L.fully_connected, L.conv2d], activation_fn=None,
+                     weights_regularizer=REG["sq"](o)):  # fmt: skip
+        with L.arg_scope([L.fully_connected], activation_fn=o.tanh) as sc:
+            y = L.fully_connected(L.flatten(L.conv2d(x, 2, 3)), 4)
+        with L.arg_scope(sc):
+            y = L.fully_connected(y, 3, activation_fn=o.relu, scope="explicit") + y[:, :3]
+        return L.fully_connected(y, 2, weights_regularizer=None)
+
+
+BN_SCALE = {"scale": True}
+CASES = {
+    # fully_connected
+    "fc_default": (lambda S, L, o, x: L.fully_connected(x, 4), [(3, 5)]),
+    "fc_linear_no_bias_rank3": (
+        lambda S, L, o, x: L.fully_connected(x, 3, activation_fn=None, biases_initializer=None),
+        [(2, 3, 5)],
+    ),
+    "fc_regularized_collections": (
+        lambda S, L, o, x: L.fully_connected(
+            x,
+            3,
+            weights_regularizer=REG["sq"](o),
+            biases_regularizer=REG["sum"](o),
+            variables_collections=["my"],
+            outputs_collections="outs",
+            scope="fc",
+        ),  # fmt: skip
+        [(4, 5)],
+    ),
+    "fc_dict_collections_not_trainable": (
+        lambda S, L, o, x: L.fully_connected(
+            L.fully_connected(x, 3, variables_collections={"weights": ["my_w"]}, trainable=False),
+            2,
+            variables_collections={"biases": ["my"]},
+        ),  # fmt: skip
+        [(4, 5)],
+    ),
+    "fc_twice_in_scope": (lambda S, L, o, x: _twice(S, L, x), [(3, 5)]),
+    "fc_reuse": (
+        lambda S, L, o, x: (
+            L.fully_connected(x, 3, scope="a") + L.fully_connected(x, 3, scope="a", reuse=True)
+        ),
+        [(3, 5)],
+    ),
+    "fc_scope_regularizer": (
+        lambda S, L, o, x: _scoped(
+            S, "r", lambda: L.fully_connected(x, 2), regularizer=REG["sum"](o)
+        ),  # fmt: skip
+        [(3, 5)],
+    ),
+    "fc_normalizer_batch_norm": (
+        lambda S, L, o, x: L.fully_connected(
+            x, 4, normalizer_fn=L.batch_norm, normalizer_params=BN_SCALE
+        ),  # fmt: skip
+        [(6, 5)],
+        True,
+    ),
+    # convolutions and pooling
+    "conv2d_default": (lambda S, L, o, x: L.conv2d(x, 4, 3), [(2, 6, 6, 3)]),
+    "conv2d_valid_strided": (
+        lambda S, L, o, x: L.conv2d(x, 4, [3, 2], stride=2, padding="VALID", activation_fn=None),
+        [(2, 7, 7, 3)],
+    ),
+    "conv2d_rate_twice": (
+        lambda S, L, o, x: L.convolution2d(L.conv2d(x, 4, 3, rate=2), 2, 1),
+        [(2, 7, 7, 3)],
+    ),
+    "convolution_1d_3d": (
+        lambda S, L, o, x: L.convolution(x, 3, 3, weights_regularizer=REG["sum"](o)),
+        [(2, 9, 2)],
+    ),
+    "convolution_3d": (lambda S, L, o, x: L.convolution(x, 2, [2, 3, 3]), [(2, 4, 5, 5, 2)]),
+    "conv2d_batch_norm": (
+        lambda S, L, o, x: L.conv2d(
+            x, 4, 3, normalizer_fn=L.batch_norm, normalizer_params=BN_SCALE
+        ),  # fmt: skip
+        [(2, 6, 6, 3)],
+        True,
+    ),
+    "conv2d_batch_norm_updates_none": (
+        lambda S, L, o, x: L.conv2d(
+            x,
+            4,
+            3,
+            normalizer_fn=L.batch_norm,
+            normalizer_params={"scale": True, "updates_collections": None},
+        ),
+        [(2, 6, 6, 3)],
+        True,
+    ),  # fmt: skip
+    "conv2d_transpose_same": (
+        lambda S, L, o, x: L.conv2d_transpose(x, 2, 3, stride=2),
+        [(2, 4, 4, 3)],
+    ),
+    "conv2d_transpose_valid": (
+        lambda S, L, o, x: L.convolution2d_transpose(
+            x, 2, [3, 2], stride=2, padding="VALID", biases_initializer=None
+        ),  # fmt: skip
+        [(2, 4, 5, 3)],
+    ),
+    "pools_and_flatten": (
+        lambda S, L, o, x: L.fully_connected(
+            L.flatten(
+                L.avg_pool2d(
+                    L.max_pool2d(L.conv2d(x, 3, 3), 2),
+                    3,
+                    stride=1,
+                    padding="SAME",
+                    outputs_collections="outs",
+                )
+            ),
+            2,
+        ),
+        [(2, 8, 8, 3)],
+    ),  # fmt: skip
+    "dropout_inference": (
+        lambda S, L, o, x: L.dropout(L.fully_connected(x, 3), is_training=False),
+        [(2, 3)],
+    ),
+    # batch_norm: the three routes
+    "bn_rank2_fused": (lambda S, L, o, x: L.batch_norm(x), [(6, 4)], True),
+    "bn_rank4_layer": (
+        lambda S, L, o, x: L.batch_norm(x, scale=True, param_regularizers={"gamma": REG["sq"](o)}),
+        [(4, 3, 3, 2)],
+        True,
+    ),
+    "bn_rank3_layer": (
+        lambda S, L, o, x: L.batch_norm(x, center=False, scale=True, decay=0.9),
+        [(4, 5, 3)],
+        True,
+    ),
+    "bn_rank5_layer": (lambda S, L, o, x: L.batch_norm(x, scale=True), [(2, 3, 3, 2, 2)], True),
+    "bn_rank3_plain": (
+        lambda S, L, o, x: L.batch_norm(
+            x, updates_collections=None, scale=True, param_regularizers={"beta": REG["sum"](o)}
+        ),
+        [(4, 5, 3)],
+        True,
+    ),  # fmt: skip
+    "bn_rank4_unfused_plain": (
+        lambda S, L, o, x: L.batch_norm(x, fused=False, updates_collections=None, decay=0.5),
+        [(4, 3, 3, 2)],
+        True,
+    ),
+    "bn_rank4_fused_small_epsilon": (
+        lambda S, L, o, x: L.batch_norm(x, updates_collections=None, epsilon=1e-7, decay=0.9),
+        [(4, 3, 3, 2)],
+        True,
+    ),
+    "bn_collections_layer_route": (
+        lambda S, L, o, x: L.batch_norm(
+            x,
+            scale=True,
+            variables_collections=["my"],
+            activation_fn=o.relu,
+            outputs_collections=["outs"],
+        ),
+        [(4, 3, 3, 2)],
+        True,
+    ),  # fmt: skip
+    "bn_collections_fused_route": (
+        lambda S, L, o, x: L.batch_norm(
+            x, scale=True, variables_collections={"gamma": ["my"], "moving_mean": ["my_w"]}
+        ),
+        [(6, 3)],
+        True,
+    ),  # fmt: skip
+    "bn_layer_route_not_trainable_never_updates": (
+        lambda S, L, o, x: L.batch_norm(x, scale=True, trainable=False),
+        [(4, 3, 3, 2)],
+    ),
+    "bn_inference": (
+        lambda S, L, o, x: L.batch_norm(x, scale=True, is_training=False),
+        [(4, 3, 3, 2)],
+    ),  # fmt: skip
+    "bn_not_trainable_reused": (
+        lambda S, L, o, x: (
+            L.batch_norm(x, scope="bn", trainable=False, is_training=False)
+            + L.batch_norm(x, scope="bn", reuse=True)
+        ),
+        [(5, 3)],
+        True,
+    ),
+    # layer_norm
+    "ln_default": (lambda S, L, o, x: L.layer_norm(x), [(3, 4, 5)]),
+    "ln_axes": (
+        lambda S, L, o, x: L.layer_norm(x, begin_norm_axis=-1, begin_params_axis=1),
+        [(3, 4, 5)],
+    ),  # fmt: skip
+    "ln_no_center_relu_collections": (
+        lambda S, L, o, x: L.layer_norm(
+            x, center=False, activation_fn=o.relu, variables_collections=["my"]
+        ),
+        [(3, 6)],
+    ),  # fmt: skip
+    # repeat, stack, arg_scope
+    "repeat_fc": (lambda S, L, o, x: L.repeat(x, 2, L.fully_connected, 4), [(3, 5)]),
+    "repeat_partial_named": (
+        lambda S, L, o, x: L.repeat(
+            x, 2, functools.partial(L.conv2d, kernel_size=3), 2, scope="block"
+        ),
+        [(2, 5, 5, 2)],
+    ),  # fmt: skip
+    "stack_fc_and_conv": (
+        lambda S, L, o, x: L.stack(
+            L.flatten(L.stack(x, L.conv2d, [(3, [3, 3]), (2, [1, 1])])),
+            L.fully_connected,
+            [4, 3],
+            scope="mlp",
+        ),
+        [(2, 5, 5, 2)],
+    ),  # fmt: skip
+    "arg_scope_nested": (_arg_scoped, [(2, 5, 5, 2)]),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_slim_layers_match_tf_slim(tf1, slim, case):
+    prog, shapes, *updates = CASES[case]
+    check(tf1, slim, prog, shapes, updates=bool(updates and updates[0]))
+
+
+# -- arg_scope: nesting and override rules, statement by statement -------------------------------
+def _arg_scope_record(lib):
+    """Runs the same arg_scope statements with ``lib`` (tf_slim or jaxscope.slim)."""
+
+    def f(a, b=1, c=2):
+        return (a, b, c)
+
+    def g(a, b=10):
+        return (a, b)
+
+    def plain(a, b=1):
+        return (a, b)
+
+    f, g = lib.add_arg_scope(f), lib.add_arg_scope(g)
+    out = []
+
+    def rec(fn):
+        try:
+            out.append(fn())
+        except Exception as e:  # noqa: BLE001 - we record the builtin class
+            out.append(
+                ("raises", next(c.__name__ for c in (TypeError, ValueError) if isinstance(e, c)))
+            )
+
+    rec(lambda: f(0))
+    with lib.arg_scope([f, g], b=5) as outer:
+        rec(lambda: (f(0), g(0)))
+        with lib.arg_scope([f], b=6, c=7):  # inner overrides outer for the same op
+            rec(lambda: (f(0), g(0), f(0, b=8)))  # explicit kwargs override both
+            with lib.arg_scope([g], b=9) as inner:
+                rec(lambda: (f(0), g(0)))
+        rec(lambda: (f(0), g(0), f(0, 3)))
+    rec(lambda: f(0))
+    with lib.arg_scope(inner):  # re-entering a saved scope
+        rec(lambda: (f(0), g(0)))
+        with lib.arg_scope(outer):
+            rec(lambda: (f(0), g(0)))
+    rec(lambda: lib.arg_scope([plain], b=2).__enter__())  # not decorated
+    rec(lambda: lib.arg_scope(f, b=2).__enter__())  # not a list
+    rec(lambda: lib.arg_scope(outer, b=2).__enter__())  # dict and kwargs
+    rec(
+        lambda: (lib.has_arg_scope(f), lib.has_arg_scope(plain), tuple(lib.arg_scoped_arguments(f)))
+    )
+    rec(lambda: lib.current_arg_scope() == {})
+    return out
+
+
+def test_arg_scope_semantics_match_tf_slim(slim):
+    want = _arg_scope_record(slim)
+    assert _arg_scope_record(js.slim) == want
+    assert ("raises", "ValueError") in want and ("raises", "TypeError") in want
+
+
+def test_arg_scope_sets_layer_defaults_inside_transform():
+    def fn(x):
+        with js.slim.arg_scope([js.slim.fully_connected], activation_fn=None, scope="fc"):
+            return js.slim.fully_connected(x, 2, biases_initializer=None)
+
+    f = js.transform(fn)
+    x = -jnp.ones([1, 3])
+    variables = f.init(jax.random.key(0), x)
+    assert list(variables["params"]) == ["fc"] and list(variables["params"]["fc"]) == ["weights"]
+    np.testing.assert_allclose(f.apply(variables, x), x @ variables["params"]["fc"]["weights"])
+
+
+def test_arg_scope_error_message_shows_the_fix():
+    def plain(x, b=1):
+        return x
+
+    with pytest.raises(
+        ValueError, match=r"(?s)not decorated with @add_arg_scope.*add_arg_scope\(plain\)"
+    ):
+        with js.slim.arg_scope([plain], b=2):
+            pass
+
+
+# -- names, reuse and errors ----------------------------------------------------------------------
+BUILTINS = (NotImplementedError, TypeError, ValueError, RuntimeError, LookupError)
+
+
+def _in_scope(name, stmt, **kw):
+    def run(S, L, x):
+        with S.variable_scope(
+            name, **{k: (S.AUTO_REUSE if v == "AUTO" else v) for k, v in kw.items()}
+        ):
+            return stmt(S, L, x)
+
+    return run
+
+
+NAMING = [
+    lambda S, L, x: L.conv2d(x, 2, 3),
+    lambda S, L, x: L.conv2d(x, 2, 3),
+    lambda S, L, x: L.conv2d(x, 2, 3, scope="Conv"),  # exists
+    lambda S, L, x: L.conv2d(x, 2, 3, scope="Conv", reuse=True),
+    lambda S, L, x: L.conv2d(x, 3, 3, scope="Conv", reuse=True),  # shape mismatch
+    lambda S, L, x: L.fully_connected(L.flatten(x), 3, reuse=True),  # no scope: error
+    lambda S, L, x: L.fully_connected(L.flatten(x), 3.0),  # num_outputs not an int
+    _in_scope("s", lambda S, L, x: L.fully_connected(L.flatten(x), 3)),
+    _in_scope("s", lambda S, L, x: L.fully_connected(L.flatten(x), 3), reuse=True),
+    _in_scope("t", lambda S, L, x: L.fully_connected(L.flatten(x), 3), reuse="AUTO"),
+    _in_scope("t", lambda S, L, x: L.fully_connected(L.flatten(x), 3), reuse="AUTO"),
+    lambda S, L, x: L.batch_norm(x),
+    lambda S, L, x: L.batch_norm(x, scale=True, scope="BatchNorm", reuse=True),  # no gamma
+    lambda S, L, x: L.batch_norm(x, data_format="NCWH"),
+    lambda S, L, x: L.layer_norm(x),
+    lambda S, L, x: L.layer_norm(x, begin_norm_axis=4),
+    lambda S, L, x: L.dropout(x, is_training=False),
+    lambda S, L, x: L.dropout(x, is_training=False),
+    lambda S, L, x: L.max_pool2d(x, 2),
+    lambda S, L, x: L.conv2d(x, 2, 3, data_format="NHCW"),
+    lambda S, L, x: L.conv2d_transpose(x, 2, 3),
+    lambda S, L, x: L.stack(x, L.conv2d, 2),  # stack_args not a list
+    lambda S, L, x: L.repeat(x, 2, L.conv2d, 3, [1, 1]),
+    lambda S, L, x: L.stack(x, L.conv2d, [(3, 1), (3, 1)]),
+]
+
+
+def _record(S, L, stmts, x):
+    items = []
+    for st in stmts:
+        try:
+            out = st(S, L, x)
+        except Exception as e:  # noqa: BLE001 - we record which builtin class it is
+            items.append(("raises", next(c.__name__ for c in BUILTINS if isinstance(e, c))))
+            continue
+        items.append(tuple(out.shape.as_list() if hasattr(out.shape, "as_list") else out.shape))
+    items.append([(v.name, tuple(np.shape(v) if S is js else v.shape.as_list()))
+                  for v in S.global_variables()])  # fmt: skip
+    items.append([v.name for v in S.trainable_variables()])
+    items.append([v.name for v in S.get_collection("model_variables")])
+    return items
+
+
+@pytest.mark.parametrize("mode", ["init", "apply"])
+def test_names_reuse_and_errors_match_tf_slim(tf1, slim, mode):
+    x_np = np.ones([2, 5, 5, 3], np.float32)
+    with tf1.Graph().as_default():
+        want = _record(tf1, slim, NAMING, tf1.constant(x_np))
+    got = {}
+
+    def fn(x):
+        got["items"] = _record(js, js.slim, NAMING, x)
+
+    f = js.transform(fn)
+    variables = f.init(jax.random.key(0), x_np)
+    if mode == "apply":
+        f.apply(variables, x_np, mutable=["state"])
+    assert got["items"] == want
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"zero_debias_moving_mean": True}, {"renorm": True}, {"batch_weights": [1.0] * 4}]
+)
+def test_batch_norm_unsupported_arguments_raise_naming_them(kwargs):
+    (arg,) = kwargs
+    f = js.transform(lambda x: js.slim.batch_norm(x, **kwargs))
+    with pytest.raises(NotImplementedError, match=arg):
+        f.init(jax.random.key(0), jnp.ones([4, 3]))
+
+
+def test_batch_norm_training_without_mutable_raises():
+    f = js.transform(lambda x: js.slim.batch_norm(x, updates_collections=None))
+    x = jnp.ones([4, 3])
+    variables = f.init(jax.random.key(0), x)
+    with pytest.raises(js.MovingAverageUpdateError, match="mutable"):
+        f.apply(variables, x)
+    g = js.transform(lambda x: js.slim.batch_norm(x, is_training=False))
+    np.testing.assert_allclose(g.apply(variables, x), x / np.sqrt(1.001), rtol=1e-6)
+
+
+def test_dropout_trains_by_default_and_needs_an_rng():
+    f = js.transform(lambda x: js.slim.dropout(x, keep_prob=0.25, noise_shape=[1, 400]))
+    x = jnp.ones([3, 400])
+    y = f.apply({}, x, rng=jax.random.key(1))
+    assert sorted(set(np.unique(y).tolist())) == [0.0, 4.0]
+    assert (y == y[0]).all()  # one mask broadcast over the batch
+    assert 0.15 < float((y[0] > 0).mean()) < 0.35
+    with pytest.raises(js.MissingRngError):
+        f.apply({}, x)
+
+
+@pytest.mark.parametrize(
+    "make, shape",
+    [
+        (lambda L: L.xavier_initializer(), (40, 60)),
+        (lambda L: L.xavier_initializer(uniform=False), (3, 3, 20, 30)),
+        (lambda L: L.variance_scaling_initializer(), (50, 40)),
+        (lambda L: L.variance_scaling_initializer(1.0, "FAN_OUT", uniform=True), (3, 3, 20, 30)),
+        (lambda L: L.variance_scaling_initializer(3.0, "FAN_AVG"), (7,)),
+    ],
+)
+def test_contrib_initializers_match_tf_slim_distributions(tf1, slim, make, shape):
+    with tf1.Graph().as_default():
+        tf1.set_random_seed(0)
+        want = tf1.Session().run(make(slim)(list(shape) * 1 if len(shape) > 1 else [20000]))
+    if len(shape) == 1:
+        shape = (20000,)
+    got = np.asarray(make(js.slim)(jax.random.key(0), shape, jnp.float32))
+    assert got.shape == want.shape and got.dtype == want.dtype
+    np.testing.assert_allclose(np.abs(got).max(), np.abs(want).max(), rtol=0.05)
+    np.testing.assert_allclose(got.std(), want.std(), rtol=0.05)
+
+
+def test_contrib_initializer_errors_match_tf_slim(slim, tf1):
+    for kwargs in ({"mode": "fan_in"}, {"dtype": "int32"}):
+        with pytest.raises(TypeError):
+            slim.variance_scaling_initializer(
+                **{**kwargs, "dtype": getattr(tf1, kwargs.get("dtype", "float32"))}
+            )
+        with pytest.raises(TypeError):
+            js.slim.variance_scaling_initializer(**kwargs)
+
+
+def test_signatures_match_tf_slim(slim):
+    for name in js.slim.__all__:
+        theirs, ours = getattr(slim, name), getattr(js.slim, name)
+        if name in ("arg_scope",):
+            continue  # tf_contextlib hides the signature
+        p_t, p_o = inspect.signature(theirs).parameters, inspect.signature(ours).parameters
+        assert list(p_o) == list(p_t), name
+        for arg, p in p_t.items():
+            d_t, d_o = p.default, p_o[arg].default
+            if isinstance(d_t, (int, float, str, tuple, bool, type(None))):
+                assert d_o == d_t, (name, arg)
+            elif callable(d_t) and getattr(d_t, "__name__", "") == "relu":
+                assert d_o is jax.nn.relu, (name, arg)
+            elif arg in ("synchronization", "aggregation"):
+                assert d_o is None, (name, arg)  # TF's AUTO / NONE enums: no effect in JAX
+            elif arg == "dtype":
+                assert str(d_o) == getattr(d_t, "name", d_t), (name, arg)
+            else:  # initializer objects
+                assert d_o is not None, (name, arg)
+
+
+@pytest.mark.parametrize("module", ["arg_scope", "layers", "normalization"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    mod = importlib.import_module(f"jaxscope._src.contrib.{module}")
+    result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0 and result.attempted > 0
+
+
+SEPARABLE = {
+    "separable_default": (lambda S, L, o, x: L.separable_conv2d(x, 4, 3), [(2, 6, 6, 3)]),
+    "separable_multiplier_strided_regularized": (
+        lambda S, L, o, x: L.separable_conv2d(
+            x,
+            4,
+            [3, 2],
+            depth_multiplier=2,
+            stride=2,
+            padding="VALID",
+            weights_regularizer=REG["sq"](o),
+            variables_collections=["my"],
+        ),  # fmt: skip
+        [(2, 7, 7, 3)],
+    ),
+    "separable_rate_batch_norm": (
+        lambda S, L, o, x: L.separable_conv2d(x, 2, 3, rate=2, normalizer_fn=L.batch_norm),
+        [(2, 7, 7, 3)],
+        True,
+    ),  # fmt: skip
+    "separable_depthwise_only": (
+        lambda S, L, o, x: L.separable_conv2d(
+            x, None, 3, depth_multiplier=2, weights_regularizer=REG["sum"](o)
+        ),
+        [(2, 6, 6, 3)],
+    ),  # fmt: skip
+}
+
+
+@pytest.mark.parametrize("case", SEPARABLE)
+def test_separable_conv2d_matches_tf_slim(tf1, slim, case):
+    prog, shapes, *updates = SEPARABLE[case]
+    check(tf1, slim, prog, shapes, updates=bool(updates and updates[0]))
