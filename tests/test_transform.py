@@ -481,7 +481,7 @@ def test_handle_smuggled_out_of_init_raises_instead_of_reading_zeros():
 
     js.transform(model).init(jax.random.key(0))
     with pytest.raises(js.StaleVariableError, match=r'read of variable "layer/w": this handle'):
-        escaped[0].value
+        _ = escaped[0].value
     with pytest.raises(js.StaleVariableError):
         escaped[0] + 1
     assert escaped[0].shape == (2,) and escaped[0].name == "layer/w:0"  # metadata stays
@@ -502,4 +502,4 @@ def test_handle_smuggled_out_of_apply_reads_its_value_or_raises_under_jit():
     with jax.checking_leaks():
         jax.jit(f.apply)(v)
     with pytest.raises(js.StaleVariableError, match='read of variable "w"'):
-        escaped[-1].value  # jit: it held a tracer
+        _ = escaped[-1].value  # jit: it held a tracer
