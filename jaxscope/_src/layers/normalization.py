@@ -148,7 +148,8 @@ class BatchNormalization(Layer):
         if training:
             mean = jnp.mean(x, axis=reduction, keepdims=True)
             variance = jnp.mean(jnp.square(x - mean), axis=reduction, keepdims=True)
-            self._update_moving_averages(mean, variance, x.size // mean.size)
+            if self.trainable:  # TF1's layer base drops a frozen layer's updates (oracle-tested)
+                self._update_moving_averages(mean, variance, x.size // mean.size)
         else:
             mean, variance = broadcast(self.moving_mean), broadcast(self.moving_variance)
         inv = 1.0 / jnp.sqrt(variance + jnp.asarray(self.epsilon, param_dtype))
