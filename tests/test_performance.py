@@ -56,6 +56,22 @@ def test_first_eager_init_of_one_group_compiles_a_constant_number_of_programs(co
     assert compiles == []
 
 
+def test_equal_constant_initializers_made_per_layer_share_one_program(compiles):
+    """GPT-2 style: each layer builds its own constant_initializer(0); they are one group."""
+
+    def fn():
+        for i in range(30):
+            with js.variable_scope(f"h{i}"):
+                js.get_variable("b", [7], initializer=js.constant_initializer(0))
+                js.get_variable("g", [7], initializer=js.constant_initializer(1))
+
+    v = js.transform(fn).init(jax.random.key(0))
+    assert len(compiles) < 10, compiles  # was one program per variable (60)
+    np.testing.assert_array_equal(v["params"]["h29"]["g"], np.ones(7))
+    np.testing.assert_array_equal(v["params"]["h29"]["b"], np.zeros(7))
+    assert js.constant_initializer([1, 2]) != js.constant_initializer([1, 3])
+
+
 def test_jitted_function_of_handles_traces_once_per_shape_and_dtype():
     traces = []
 

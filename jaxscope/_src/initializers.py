@@ -30,6 +30,7 @@ identity_initializer(gain)      ``gain * jnp.eye(rows, cols)``                  
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from typing import Any
 
@@ -136,6 +137,19 @@ class constant_initializer(Initializer):
     dtype: Any = "float32"
     verify_shape: bool = False
     needs_key = False
+
+    # Equal by value, so that init draws every variable with an equal constant (a model that calls
+    # constant_initializer(0) per layer, as GPT-2 does) in one group with one compiled program.
+    @functools.cached_property
+    def _fingerprint(self):
+        value = np.asarray(self.value)
+        return (value.dtype.str, value.shape, value.tobytes(), str(self.dtype), self.verify_shape)
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other._fingerprint == self._fingerprint
+
+    def __hash__(self):
+        return hash(self._fingerprint)
 
     def sample(self, key, shape, dtype):
         value = np.asarray(self.value)
