@@ -10,13 +10,19 @@ interleaved (jaxscope, haiku, linen, nnx, plain, then again ...), best of ``--ro
 * ``step``: a steady jitted SGD step (median of ``--steps``);
 * ``to first step``: import -> init -> first jitted step done.
 
+``--clock cpu`` reports each cold figure as the CPU time of its process (all threads) instead of
+wall time: on a machine shared with other work, that is the figure that stays comparable.
+
 The models are written as ported TF1 code writes them: scopes, several shapes (dense kernel and
 bias, layer-norm gamma/beta, an embedding table read with ``jnp.take``), handles used directly
 (``x @ w``, ``jax.nn.relu(w)``, ``jnp.sum(w)``). ``toy`` has 50 blocks of 6 variables (+ the
 embedding: 301); ``bert`` is BERT-Base-shaped (199 variables, 110M parameters; init only).
+``jaxscope .value`` is the jaxscope model reading ``handle.value``: beside ``jaxscope`` it shows
+what using handles directly costs.
 
-Secondary: ``jax.jit(init)`` of the BERT-shaped model (lower + compile, run time, peak memory from
-``memory_analysis``) beside plain per-variable draws, and the framework-only tracing cost of
+Then ``jax.jit(init)`` of the BERT-shaped model and of 200 separately named random variables
+(lower + compile, compiled run, outputs + temporaries from ``memory_analysis``) beside plain
+per-variable draws. Secondary: the framework-only tracing cost of
 ``apply`` (µs per variable access inside ``make_jaxpr``; not what users wait for).
 
 Run: ``python benchmarks/bench_core.py`` (about 5 minutes on 2 CPU cores), ``--quick`` for a smoke
@@ -35,7 +41,8 @@ import subprocess
 import sys
 import time
 
-FRAMEWORKS = ("jaxscope", "haiku", "linen", "nnx", "plain")
+# "jaxscope .value": the same jaxscope model reading ``handle.value`` instead of using the handle.
+FRAMEWORKS = ("jaxscope", "jaxscope .value", "haiku", "linen", "nnx", "plain")
 D, V, BLOCKS = 64, 1000, 50
 
 
@@ -92,8 +99,10 @@ def build(framework, spec):
     import jax
     import jax.numpy as jnp
 
-    if framework == "jaxscope":
+    if framework in ("jaxscope", "jaxscope .value"):
         import jaxscope as js
+
+        read = (lambda h: h.value) if framework == "jaxscope .value" else (lambda h: h)
 
         kinds = {
             "normal": js.truncated_normal_initializer(stddev=0.02),
@@ -110,7 +119,7 @@ def build(framework, spec):
                         handles[path] = js.get_variable(name, shape, initializer=kinds[kind])
                 else:
                     handles[path] = js.get_variable(name, shape, initializer=kinds[kind])
-            return forward(handles.__getitem__, ids) if ids is not None else None
+            return forward(lambda p: read(handles[p]), ids) if ids is not None else None
 
         f = js.transform(model)
         return (lambda key, ids: f.init(key, ids)), (lambda p, ids: f.apply(p, ids))
@@ -194,48 +203,49 @@ def build(framework, spec):
     return init, (lambda p, ids: forward(p.__getitem__, ids))
 
 
-def child(framework, model, steps):
-    t_start = time.perf_counter()
+def child(framework, model, steps, clock):
+    now = time.process_time if clock == "cpu" else time.perf_counter
+    t_start = now()
     import jax
     import jax.numpy as jnp
 
     spec = toy_spec() if model == "toy" else bert_spec()
     init, apply = build(framework, spec)
-    t_import = time.perf_counter() - t_start
+    t_import = now() - t_start
     ids = jnp.arange(16, dtype=jnp.int32) % V if model == "toy" else None
-    t0 = time.perf_counter()
+    t0 = now()
     params = jax.block_until_ready(init(jax.random.key(0), ids))
-    t_first = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    t_first = now() - t0
+    t0 = now()
     jax.block_until_ready(init(jax.random.key(1), ids))
-    out = {"import": t_import, "first init": t_first, "warm init": time.perf_counter() - t0}
+    out = {"import": t_import, "first init": t_first, "warm init": now() - t0}
     out["variables"] = len(spec)
     if model == "toy":
-        t0 = time.perf_counter()
+        t0 = now()
         lowered = jax.jit(apply).lower(params, ids)
-        out["jit(apply) lower"] = time.perf_counter() - t0
+        out["jit(apply) lower"] = now() - t0
     if model == "toy" and steps:
 
         def step(p, ids):
             g = jax.grad(apply)(p, ids)
             return jax.tree.map(lambda a, b: a - 1e-3 * b, p, g)
 
-        t0 = time.perf_counter()
+        t0 = now()
         lowered.compile()
-        out["jit(apply) compile"] = time.perf_counter() - t0
+        out["jit(apply) compile"] = now() - t0
         jstep = jax.jit(step)
         params = jax.block_until_ready(jstep(params, ids))
-        out["to first step"] = time.perf_counter() - t_start
+        out["to first step"] = now() - t_start
         times = []
         for _ in range(steps):
-            t0 = time.perf_counter()
+            t0 = now()
             params = jax.block_until_ready(jstep(params, ids))
-            times.append(time.perf_counter() - t0)
+            times.append(now() - t0)
         out["step"] = statistics.median(times)
     print("RESULT " + json.dumps(out))
 
 
-def cold(model, frameworks, rounds, steps):
+def cold(model, frameworks, rounds, steps, clock):
     best: dict[str, dict[str, float]] = {fw: {} for fw in frameworks}
     for r in range(rounds):
         order = frameworks if r % 2 == 0 else frameworks[::-1]
@@ -249,6 +259,8 @@ def cold(model, frameworks, rounds, steps):
                 model,
                 "--steps",
                 str(steps),
+                "--clock",
+                clock,
             ]
             proc = subprocess.run(args, capture_output=True, text=True, timeout=900)
             line = [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")]
@@ -271,42 +283,47 @@ def print_table(title, best, per_var=("warm init", "jit(apply) lower")):
         scale, unit = (1e6 / n, "µs/var") if k in per_var else (1.0, "s")
         vals = [best[f].get(k, float("nan")) * scale for f in fws]
         fmt = "{:.1f}" if unit == "µs/var" else ("{:.4f}" if k == "step" else "{:.2f}")
-        others = [v for f, v in zip(fws, vals, strict=True) if f != "jaxscope"]
+        others = [v for f, v in zip(fws, vals, strict=True) if not f.startswith("jaxscope")]
         ratio = vals[0] / min(others) if others and fws[0] == "jaxscope" else float("nan")
         cells = " | ".join(fmt.format(v) for v in vals)
         print(f"| {k} ({unit}) | {cells} | {ratio:.2f} |")
 
 
 # --- secondary: jax.jit(init) of the BERT-shaped model, and tracing cost -------------------------
-def jit_init_bert(repeat):
+def many_spec(n=200):
+    """``n`` separately named random-normal variables in four shapes (and no constants)."""
+    shapes = [(64, 64), (128, 256), (256,), (32, 32, 3)]
+    return [(f"layer{i // 10}/w{i}", shapes[i % 4], "normal") for i in range(n)]
+
+
+def jit_init(title, spec, repeat):
+    """``jax.jit(init)``: lower + compile, compiled run (wall and CPU), memory, vs plain draws."""
     import jax
 
-    spec = bert_spec()
     nbytes = sum(4 * _prod(s) for _, s, _ in spec)
-    print(f"\njax.jit(init), BERT-Base-shaped: {len(spec)} variables, {nbytes / 2**20:.0f} MiB")
+    print(f"\njax.jit(init), {title}: {len(spec)} variables, {nbytes / 2**20:.1f} MiB")
     print(
-        f"| framework | lower + compile (s) | run (s, best of {repeat}) | peak / parameter bytes |"
+        f"| framework | lower + compile (s) | run (s, best of {repeat}) | run (CPU s) "
+        "| (outputs + temporaries) / parameter bytes |"
     )
-    print("|---|---|---|---|")
+    print("|---|---|---|---|---|")
     for fw in ("jaxscope", "plain"):
         init, _ = build(fw, spec)
         key = jax.random.key(0)
         t0 = time.perf_counter()
         compiled = jax.jit(lambda k, init=init: init(k, None)).lower(key).compile()
         t_compile = time.perf_counter() - t0
-        runs = []
+        runs, cpu = [], []
         for _ in range(repeat):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             jax.block_until_ready(compiled(key))
             runs.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
         mem = compiled.memory_analysis()
-        peak = None
-        if mem is not None:
-            peak = getattr(mem, "peak_memory_in_bytes", 0) or (
-                mem.temp_size_in_bytes + mem.output_size_in_bytes
-            )
-        ratio = f"{peak / nbytes:.2f}" if peak else "n/a"
-        print(f"| {fw} | {t_compile:.2f} | {min(runs):.3f} | {ratio} |")
+        held = mem.temp_size_in_bytes + mem.output_size_in_bytes
+        print(
+            f"| {fw} | {t_compile:.2f} | {min(runs):.3f} | {min(cpu):.3f} | {held / nbytes:.2f} |"
+        )
 
 
 def _prod(shape):
@@ -355,9 +372,16 @@ def main(argv=None):
     p.add_argument("--frameworks", default=",".join(FRAMEWORKS))
     p.add_argument("--quick", action="store_true", help="one round, few steps, no BERT")
     p.add_argument("--no-step", action="store_true", help="init and lowering only (no compile)")
+    p.add_argument(
+        "--clock",
+        choices=("wall", "cpu"),
+        default="wall",
+        help="cpu: the cold figures are CPU seconds of each process (all its threads), for a "
+        "machine shared with other work",
+    )
     a = p.parse_args(argv)
     if a.child:
-        return child(a.child, a.model, a.steps)
+        return child(a.child, a.model, a.steps, a.clock)
     if a.quick:
         a.rounds, a.steps = 1, 3
     import jax
@@ -374,16 +398,18 @@ def main(argv=None):
         except ImportError:
             print(f"  ({mod} not installed: pip install -e '.[bench]')")
     fws = a.frameworks.split(",")
-    best = cold("toy", fws, a.rounds, 0 if a.no_step else a.steps)
+    best = cold("toy", fws, a.rounds, 0 if a.no_step else a.steps, a.clock)
     print_table(
-        f"Cold (fresh process each, interleaved, best of {a.rounds}): toy model, "
+        f"Cold ({a.clock} clock; fresh process each, interleaved, best of {a.rounds}): toy model, "
         f"{len(toy_spec())} variables",
         best,
     )
     if not a.quick:
-        best = cold("bert", [fw for fw in fws if fw in ("jaxscope", "haiku", "plain")], a.rounds, 0)
+        bert_fws = [fw for fw in fws if fw in ("jaxscope", "haiku", "plain")]
+        best = cold("bert", bert_fws, a.rounds, 0, a.clock)
         print_table(f"Cold, BERT-Base-shaped init (best of {a.rounds})", best)
-        jit_init_bert(3)
+        jit_init("BERT-Base-shaped", bert_spec(), 3)
+        jit_init("separately named random variables", many_spec(200), 3)
     tracing_cost(2000 if a.quick else 10_000)
     print(f"load average at the end {os.getloadavg()}")
 

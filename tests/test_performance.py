@@ -136,6 +136,29 @@ def test_handle_name_survives_a_jitted_identity():
     assert out.name == "w:0"
 
 
+def test_handle_rebuilt_inside_a_users_jit_has_no_name_rather_than_a_wrong_one():
+    # The jit cache is shared by handles of one shape, so a name seen inside could be another
+    # variable's: it raises instead, and so does assigning through such a handle.
+    def fn():
+        a, b = js.get_variable("a", [2]), js.get_variable("b", [2])
+        outer = jax.jit(lambda h: h)
+        passed = outer(a), outer(b)
+        with pytest.raises(js.TracedHandleError, match=r"static_argnames"):
+            jax.jit(lambda h: h.name)(b)
+        with pytest.raises(js.TracedHandleError, match=r"assign of a variable handle"):
+            jax.jit(lambda h: js.assign(h, jnp.ones(2)))(a)
+        return a.name, b.name, passed
+
+    f = js.transform(fn)
+    a_name, b_name, (pa, pb) = f.apply(f.init(jax.random.key(0)))
+    assert (a_name, b_name) == ("a:0", "b:0")
+    for handle in (pa, pb):
+        with pytest.raises(js.TracedHandleError):
+            _ = handle.name
+        assert "rebuilt inside a JAX transformation" in repr(handle)
+    np.testing.assert_array_equal(pb.value, f.init(jax.random.key(0))["params"]["b"])
+
+
 def _reference(rng, name, initializer, shape, dtype=jnp.float32):
     """The documented draw: rng folded with the two 32-bit halves of the name's blake2b hash."""
     digest = hashlib.blake2b(name.encode(), digest_size=8).digest()

@@ -108,6 +108,8 @@ def scatter_add(ref: Variable, indices, updates, use_locking=False, name=None):
 def _store(ref: Variable, value, op: str, read_value: bool):
     fr = frame.current(op)
     node = ref._node
+    if node is None:
+        raise errors.TracedHandleError(op, ref._shape, ref.dtype)
     if fr.variables.get(node) is not ref:
         raise errors.StaleVariableError(node, op)
     if fr.mode is frame.APPLY:

@@ -331,6 +331,20 @@ class StaleVariableError(JaxscopeError, RuntimeError):
         )
 
 
+class TracedHandleError(JaxscopeError, RuntimeError):
+    """A handle that a JAX transformation rebuilt from its arguments has no name."""
+
+    def __init__(self, op: str, shape, dtype):
+        super().__init__(
+            f"{op} of a variable handle (shape {tuple(shape)}, {dtype}) that a JAX transformation "
+            "(jax.jit, grad, vmap, ...) rebuilt from its arguments. A handle's name is not part "
+            "of its traced structure (so that jnp functions and your own jitted functions are not "
+            "retraced for each variable), so it is not known here. Use names outside the "
+            "transformation, or pass them as static arguments:\n"
+            '    jax.jit(fn, static_argnames="name")(w.value, name=w.name)'
+        )
+
+
 class ImmutableVariableError(JaxscopeError, RuntimeError):
     """``apply`` was not allowed to change the collection of an assigned variable."""
 

@@ -29,7 +29,7 @@ import jax.numpy as jnp
 from jaxscope._src import errors, frame
 from jaxscope._src.initial import CONST, initial_values
 from jaxscope._src.random import _INIT_SALT
-from jaxscope._src.variables import _is_concrete, leaf_names
+from jaxscope._src.variables import Variable, _is_concrete, leaf_names, rebuilt
 from jaxscope._src.variables import _lookup as lookup
 
 COLLECTIONS = ("params", "state")
@@ -99,7 +99,7 @@ def transform(fn: Callable[..., Any], *, allow_unused: bool = False) -> Transfor
                 raise errors.UnusedVariablesError(unused)
             # Handles in the output are rebuilt (same name, current value), so the call's own
             # handles can go stale below while a jit still flattens what apply returned.
-            out = jax.tree_util.tree_map(_same, out)
+            out = jax.tree_util.tree_map(_rebuilt, out, is_leaf=_is_handle)
             if mutable is False or mutable is None:
                 return out
             updates = {node: fr.variables[node] for node in fr.initial}
@@ -112,8 +112,12 @@ def transform(fn: Callable[..., Any], *, allow_unused: bool = False) -> Transfor
     return Transformed(init, apply)
 
 
-def _same(x):
-    return x
+def _is_handle(x):
+    return isinstance(x, Variable)
+
+
+def _rebuilt(x):
+    return rebuilt(x) if isinstance(x, Variable) else x
 
 
 def _initialize(fn, provided, rng, args, kwargs, allow_unused) -> dict[str, Any]:

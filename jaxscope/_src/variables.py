@@ -146,6 +146,8 @@ class Variable:
     @property
     def name(self) -> str:
         """TF1's name, with the output index: ``"scope1/w1:0"``."""
+        if self._node is None:
+            raise errors.TracedHandleError("name", self._shape, canonical(self._dtype))
         return self._node + ":0"
 
     @property
@@ -187,7 +189,8 @@ class Variable:
         return len(self._shape)
 
     def __repr__(self) -> str:
-        return f"<jaxscope.Variable {self.name!r} shape={self._shape} dtype={self._dtype}>"
+        name = "(rebuilt inside a JAX transformation)" if self._node is None else repr(self.name)
+        return f"<jaxscope.Variable {name} shape={self._shape} dtype={self._dtype}>"
 
     # -- tensor behaviour -----------------------------------------------------------------------
     def __jax_array__(self):
@@ -283,13 +286,14 @@ class Variable:
 
 
 class _Meta:
-    """A handle's pytree aux data; equal for all handles of one (shape, dtype, trainable).
+    """A handle's pytree aux data: (shape, dtype, trainable) and, outside traces, its name.
 
     jax keys its jit caches on the tree structure, so aux data that differed per variable (the
     name) made every jitted jnp function (``jnp.sum(w)``, ``x @ w``, ``jax.nn.relu(w)``) trace
-    anew for each handle. The name rides along but is not compared: a jitted function of one's
-    own that receives handles traces once per shape/dtype, and inside it a handle's ``.name`` is
-    the one it was first traced with (use names outside ``jax.jit``, or pass ``w.value``).
+    anew for each handle. The name rides along but is not compared. A handle rebuilt around a
+    tracer (inside ``jax.jit``/``grad``/``vmap`` of a function receiving handles) is made without
+    a name: a cached trace may have been made for another variable of that shape, so its name
+    would be wrong; ``.name`` raises :class:`TracedHandleError` instead.
     """
 
     __slots__ = ("node", "key", "shape", "dtype", "trainable", "_id")
@@ -312,9 +316,19 @@ def _flatten(v: Variable):
 
 
 def _unflatten(meta: _Meta, children) -> Variable:
+    node = None if isinstance(children[0], jax.core.Tracer) else meta.node
+    return _handle(node, meta.key, meta.shape, meta.dtype, meta.trainable, children[0])
+
+
+def rebuilt(v: Variable) -> Variable:
+    """A new handle with ``v``'s name and metadata, holding its current value."""
+    return _handle(v._node, v._key, v._shape, v._dtype, v._trainable, v.value)
+
+
+def _handle(node, key, shape, dtype, trainable, value) -> Variable:
     v = object.__new__(Variable)
-    v._node, v._key, v._shape, v._dtype = meta.node, meta.key, meta.shape, meta.dtype
-    v._trainable, v._value, v._created_at = meta.trainable, children[0], None
+    v._node, v._key, v._shape, v._dtype, v._trainable = node, key, shape, dtype, trainable
+    v._value, v._created_at = value, None
     return v
 
 
