@@ -5,6 +5,7 @@ from jaxscope import contrib as contrib
 from jaxscope import initializers as initializers
 from jaxscope import layers as layers
 from jaxscope import slim as slim
+from jaxscope import train as train
 from jaxscope._src.assign import assign as assign
 from jaxscope._src.assign import assign_add as assign_add
 from jaxscope._src.assign import assign_sub as assign_sub
@@ -25,6 +26,7 @@ from jaxscope._src.errors import ChecksumMismatchError as ChecksumMismatchError
 from jaxscope._src.errors import CorruptCheckpointError as CorruptCheckpointError
 from jaxscope._src.errors import DtypeMismatchError as DtypeMismatchError
 from jaxscope._src.errors import DuplicateNameError as DuplicateNameError
+from jaxscope._src.errors import GlobalStepError as GlobalStepError
 from jaxscope._src.errors import ImmutableVariableError as ImmutableVariableError
 from jaxscope._src.errors import InitializerDtypeError as InitializerDtypeError
 from jaxscope._src.errors import InitializerError as InitializerError
@@ -34,6 +36,7 @@ from jaxscope._src.errors import InvalidShapeError as InvalidShapeError
 from jaxscope._src.errors import InvalidVariableValueError as InvalidVariableValueError
 from jaxscope._src.errors import JaxscopeError as JaxscopeError
 from jaxscope._src.errors import MissingRngError as MissingRngError
+from jaxscope._src.errors import MissingSlotError as MissingSlotError
 from jaxscope._src.errors import MissingVariableError as MissingVariableError
 from jaxscope._src.errors import MovingAverageUpdateError as MovingAverageUpdateError
 from jaxscope._src.errors import MutableArgumentError as MutableArgumentError
@@ -109,6 +112,7 @@ __all__ = [
     "CorruptCheckpointError",
     "DtypeMismatchError",
     "DuplicateNameError",
+    "GlobalStepError",
     "GraphKeys",
     "ImmutableVariableError",
     "InitializerDtypeError",
@@ -119,6 +123,7 @@ __all__ = [
     "InvalidVariableValueError",
     "JaxscopeError",
     "MissingRngError",
+    "MissingSlotError",
     "MissingVariableError",
     "MovingAverageUpdateError",
     "MutableArgumentError",
@@ -183,6 +188,7 @@ __all__ = [
     "scatter_add",
     "scatter_update",
     "slim",
+    "train",
     "trainable_variables",
     "transform",
     "truncated_normal_initializer",
