@@ -91,6 +91,9 @@ from jaxscope._src.scope import VariableScope as VariableScope
 from jaxscope._src.scope import get_variable_scope as get_variable_scope
 from jaxscope._src.scope import name_scope as name_scope
 from jaxscope._src.scope import variable_scope as variable_scope
+from jaxscope._src.train.clip import clip_by_global_norm as clip_by_global_norm
+from jaxscope._src.train.clip import clip_by_norm as clip_by_norm
+from jaxscope._src.train.clip import global_norm as global_norm
 from jaxscope._src.transform import Transformed as Transformed
 from jaxscope._src.transform import initialize_missing as initialize_missing
 from jaxscope._src.transform import reinitialize as reinitialize
@@ -155,6 +158,8 @@ __all__ = [
     "assign_add",
     "assign_sub",
     "checkpoint",
+    "clip_by_global_norm",
+    "clip_by_norm",
     "constant_initializer",
     "contrib",
     "get_collection",
@@ -162,6 +167,7 @@ __all__ = [
     "get_regularization_losses",
     "get_variable",
     "get_variable_scope",
+    "global_norm",
     "global_variables",
     "glorot_normal_initializer",
     "glorot_uniform_initializer",

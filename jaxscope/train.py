@@ -16,6 +16,11 @@ from jaxscope._src.train.optimizers import AdamOptimizer as AdamOptimizer
 from jaxscope._src.train.optimizers import GradientDescentOptimizer as GradientDescentOptimizer
 from jaxscope._src.train.optimizers import MomentumOptimizer as MomentumOptimizer
 from jaxscope._src.train.optimizers import RMSPropOptimizer as RMSPropOptimizer
+from jaxscope._src.train.schedules import cosine_decay as cosine_decay
+from jaxscope._src.train.schedules import exponential_decay as exponential_decay
+from jaxscope._src.train.schedules import inverse_time_decay as inverse_time_decay
+from jaxscope._src.train.schedules import piecewise_constant as piecewise_constant
+from jaxscope._src.train.schedules import polynomial_decay as polynomial_decay
 
 __all__ = [
     "AdadeltaOptimizer",
@@ -25,7 +30,12 @@ __all__ = [
     "MomentumOptimizer",
     "Optimizer",
     "RMSPropOptimizer",
+    "cosine_decay",
     "create_global_step",
+    "exponential_decay",
     "get_global_step",
     "get_or_create_global_step",
+    "inverse_time_decay",
+    "piecewise_constant",
+    "polynomial_decay",
 ]

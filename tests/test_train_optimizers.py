@@ -40,7 +40,15 @@ INIT = {
     "scale": np.float32(0.7),
 }
 
-# (name, TF1 constructor, jaxscope constructor): each option set of each optimizer.
+
+def schedule(t, fn, learning_rate, *args, **kwargs):
+    """TF1's decayed rate tensor of the global step, or jaxscope's function of the step."""
+    if t is train:
+        return lambda step: getattr(train, fn)(learning_rate, step, *args, **kwargs)
+    return getattr(t, fn)(learning_rate, t.get_or_create_global_step(), *args, **kwargs)
+
+
+# name -> constructor given tf.compat.v1.train or jaxscope.train: each optimizer x option set.
 CASES = {
     "gd": lambda t: t.GradientDescentOptimizer(0.05),
     "momentum": lambda t: t.MomentumOptimizer(0.02, 0.9),
@@ -53,6 +61,16 @@ CASES = {
     "rmsprop": lambda t: t.RMSPropOptimizer(0.002),
     "rmsprop_momentum": lambda t: t.RMSPropOptimizer(0.001, decay=0.8, momentum=0.5),
     "rmsprop_centered": lambda t: t.RMSPropOptimizer(0.001, momentum=0.5, centered=True),
+    "adam_exponential_decay": lambda t: t.AdamOptimizer(
+        schedule(t, "exponential_decay", 0.05, 30, 0.5, staircase=True)
+    ),
+    "momentum_polynomial_decay": lambda t: t.MomentumOptimizer(
+        schedule(t, "polynomial_decay", 0.05, 150, cycle=True, power=0.5), 0.5
+    ),
+    "rmsprop_cosine_decay": lambda t: t.RMSPropOptimizer(schedule(t, "cosine_decay", 0.005, 180)),
+    "gd_inverse_time_decay": lambda t: t.GradientDescentOptimizer(
+        schedule(t, "inverse_time_decay", 0.1, 10, 0.5)
+    ),
     "rmsprop_centered_nomom": lambda t: t.RMSPropOptimizer(0.002, centered=True, epsilon=1e-4),
 }
 
@@ -133,7 +151,7 @@ def assert_trajectories_equal(ours, theirs, rtol=1e-6):
         )
 
 
-def tf1_rule_trajectory(tf, make_opt, steps=STEPS):
+def tf1_rule_trajectory(tf, make_opt, steps=STEPS, clip_norm=None):
     """TF1's apply_gradients with gradients A * (v - T) (a separable quadratic)."""
     graph = tf.Graph()
     with graph.as_default():
@@ -142,6 +160,8 @@ def tf1_rule_trajectory(tf, make_opt, steps=STEPS):
         params = tf.trainable_variables()
         noise = {v.op.name: tf.placeholder(tf.float32, v.shape) for v in params}
         grads = [A[v.op.name] * (v - T[v.op.name]) + noise[v.op.name] for v in params]
+        if clip_norm is not None:
+            grads, _ = tf.clip_by_global_norm(grads, clip_norm)
         train_op = make_opt(tf.train).apply_gradients(
             zip(grads, params, strict=True), global_step=step
         )
@@ -156,7 +176,7 @@ def tf1_rule_trajectory(tf, make_opt, steps=STEPS):
     return {name: np.stack(values) for name, values in out.items()}
 
 
-def js_rule_trajectory(make_opt, steps=STEPS):
+def js_rule_trajectory(make_opt, steps=STEPS, clip_norm=None):
     params = {"layer": {"w": INIT["layer/w"], "b": INIT["layer/b"]}, "scale": INIT["scale"]}
     opt = make_opt(train)
     a, t = js.checkpoint.unflatten(A, True)["params"], js.checkpoint.unflatten(T, True)["params"]
@@ -167,6 +187,8 @@ def js_rule_trajectory(make_opt, steps=STEPS):
         global_step, noise = xs
         params, opt_state = carry
         grads = jax.tree.map(lambda a, v, t, n: a * (v - t) + n, a, params, t, noise)
+        if clip_norm is not None:
+            grads, _ = js.clip_by_global_norm(grads, clip_norm)
         updates, opt_state = opt.update(grads, opt_state, params, global_step=global_step)
         params = optax.apply_updates(params, updates)
         return (params, opt_state), (js.checkpoint.flatten(params), opt_state)
@@ -182,6 +204,13 @@ def test_update_rule_matches_tf1_for_200_steps(tf1, case):
     ours = js_rule_trajectory(CASES[case])
     assert_trajectories_equal(ours, theirs)
     assert not np.allclose(theirs["layer/w"][-1], INIT["layer/w"], atol=1e-3)
+
+
+@pytest.mark.parametrize("case", ["adam", "momentum_polynomial_decay", "rmsprop_momentum"])
+def test_update_rule_with_clip_by_global_norm_matches_tf1(tf1, case):
+    theirs = tf1_rule_trajectory(tf1, CASES[case], clip_norm=1.5)
+    ours = js_rule_trajectory(CASES[case], clip_norm=1.5)
+    assert_trajectories_equal(ours, theirs)
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -213,6 +242,8 @@ def test_optax_lookalikes_differ_where_tf1_differs(tf1):
 
 def test_slot_names_are_tf1s(tf1):
     for case, make in CASES.items():
+        if "decay" in case:  # a schedule adds TF1's global_step to the graph
+            continue
         graph = tf1.Graph()
         with graph.as_default():
             loss = tf1_model(tf1, tf1.constant(X[0]), tf1.constant(Y[0]))
