@@ -9,6 +9,9 @@ are TF1's call style, pure.
 from jaxscope._src.train.global_step import create_global_step as create_global_step
 from jaxscope._src.train.global_step import get_global_step as get_global_step
 from jaxscope._src.train.global_step import get_or_create_global_step as get_or_create_global_step
+from jaxscope._src.train.moving_averages import (
+    ExponentialMovingAverage as ExponentialMovingAverage,
+)
 from jaxscope._src.train.optimizer import Optimizer as Optimizer
 from jaxscope._src.train.optimizers import AdadeltaOptimizer as AdadeltaOptimizer
 from jaxscope._src.train.optimizers import AdagradOptimizer as AdagradOptimizer
@@ -26,6 +29,7 @@ __all__ = [
     "AdadeltaOptimizer",
     "AdagradOptimizer",
     "AdamOptimizer",
+    "ExponentialMovingAverage",
     "GradientDescentOptimizer",
     "MomentumOptimizer",
     "Optimizer",
