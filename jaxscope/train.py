@@ -16,6 +16,7 @@ from jaxscope._src.train.optimizer import Optimizer as Optimizer
 from jaxscope._src.train.optimizers import AdadeltaOptimizer as AdadeltaOptimizer
 from jaxscope._src.train.optimizers import AdagradOptimizer as AdagradOptimizer
 from jaxscope._src.train.optimizers import AdamOptimizer as AdamOptimizer
+from jaxscope._src.train.optimizers import FtrlOptimizer as FtrlOptimizer
 from jaxscope._src.train.optimizers import GradientDescentOptimizer as GradientDescentOptimizer
 from jaxscope._src.train.optimizers import MomentumOptimizer as MomentumOptimizer
 from jaxscope._src.train.optimizers import RMSPropOptimizer as RMSPropOptimizer
@@ -30,6 +31,7 @@ __all__ = [
     "AdagradOptimizer",
     "AdamOptimizer",
     "ExponentialMovingAverage",
+    "FtrlOptimizer",
     "GradientDescentOptimizer",
     "MomentumOptimizer",
     "Optimizer",

@@ -18,6 +18,7 @@ def test_train_all_is_pinned_and_sorted():
         "AdagradOptimizer",
         "AdamOptimizer",
         "ExponentialMovingAverage",
+        "FtrlOptimizer",
         "GradientDescentOptimizer",
         "MomentumOptimizer",
         "Optimizer",

@@ -71,6 +71,14 @@ CASES = {
     "gd_inverse_time_decay": lambda t: t.GradientDescentOptimizer(
         schedule(t, "inverse_time_decay", 0.1, 10, 0.5)
     ),
+    "ftrl": lambda t: t.FtrlOptimizer(0.5),
+    "ftrl_l1_l2_power": lambda t: t.FtrlOptimizer(
+        0.5,
+        learning_rate_power=-0.7,
+        l1_regularization_strength=0.05,
+        l2_regularization_strength=0.1,
+        initial_accumulator_value=0.3,
+    ),  # fmt: skip
     "rmsprop_centered_nomom": lambda t: t.RMSPropOptimizer(0.002, centered=True, epsilon=1e-4),
 }
 

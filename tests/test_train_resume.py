@@ -26,6 +26,7 @@ OPTIMIZERS = {
     "rmsprop_centered": lambda t: t.RMSPropOptimizer(0.002, momentum=0.5, centered=True),
     "adadelta": lambda t: t.AdadeltaOptimizer(1.0, rho=0.9),
     "adagrad": lambda t: t.AdagradOptimizer(0.1),
+    "ftrl": lambda t: t.FtrlOptimizer(0.5, l1_regularization_strength=0.01),
 }
 
 

@@ -125,12 +125,15 @@ class Optimizer(optax.GradientTransformationExtraArgs):
             return _f32(self._learning_rate(global_step))
         return _f32(self._learning_rate)
 
+    _needs_params = False  # FTRL sets the variable; the others only subtract from it
+
     def _update(self, grads, state, params=None, *, global_step=None, **extra):
-        del params, extra  # TF1's dense updates read only the slots and the gradient
+        del extra  # optax.chain passes every extra argument to every member
         lr = self.learning_rate(global_step)
         scalars = self._prepare(state, lr)
         new_state = dict(state)
         named, treedef = named_leaves(grads)
+        values = self._values(params)
         deltas = []
         for name, grad in named:
             keys = [self.slot_key(name, slot) for slot, _ in self._slots]
@@ -139,11 +142,25 @@ class Optimizer(optax.GradientTransformationExtraArgs):
                     raise MissingSlotError(type(self).__name__, name, key, sorted(state))
             dtype = grad.dtype
             cast = {k: jnp.asarray(v, dtype) for k, v in scalars.items()}
-            step, slots = self._apply_dense(grad, [state[k] for k in keys], cast)
+            delta, slots = self._delta(grad, values.get(name), [state[k] for k in keys], cast)
             new_state.update(zip(keys, slots, strict=True))
-            deltas.append(-step)  # var -= step: p + (-step) is p - step exactly
+            deltas.append(delta)
         new_state.update(self._finish(state))
         return jax.tree_util.tree_unflatten(treedef, deltas), new_state
+
+    def _values(self, params) -> dict[str, Any]:
+        if not self._needs_params:
+            return {}
+        if params is None:
+            raise ValueError(
+                f"{type(self).__name__} sets the variables, so its update needs their values: "
+                "opt.update(grads, opt_state, params)."
+            )
+        return dict(named_leaves(params)[0])
+
+    def _delta(self, grad, var, slots, s):
+        step, slots = self._apply_dense(grad, slots, s)
+        return -step, slots  # var -= step: p + (-step) is p - step exactly
 
     def _prepare(self, state, lr: jax.Array) -> dict[str, jax.Array]:
         return {"lr": lr}
@@ -217,10 +234,9 @@ class Optimizer(optax.GradientTransformationExtraArgs):
         TF1 equivalent: tf.compat.v1.train.Optimizer.apply_gradients(grads_and_vars, global_step)
         """
         step = None if global_step is None else _read(variables, global_step)
-        updates, opt_state = self.update(grads, opt_state, None, global_step=step)
-        params = _merge(variables.get("params", {}), optax.apply_updates(_pick(
-            variables.get("params", {}), updates), updates))  # fmt: skip
-        new = _merge(variables, {"params": params})
+        trained = _pick(variables.get("params", {}), grads)  # the var_list's current values
+        updates, opt_state = self.update(grads, opt_state, trained, global_step=step)
+        new = _merge(variables, {"params": optax.apply_updates(trained, updates)})
         if global_step is not None:
             new = _write(new, global_step, step + jnp.ones((), step.dtype))
         return new, opt_state

@@ -236,3 +236,74 @@ class RMSPropOptimizer(Optimizer):
         ms = ms + (jnp.square(grad) - ms) * one_minus_rho
         mom = mom * s["momentum"] + (grad * s["lr"]) / jnp.sqrt(ms + s["epsilon"])
         return mom, [ms, mom]
+
+
+class FtrlOptimizer(Optimizer):
+    """FTRL-Proximal (McMahan et al., 2013) as TF1's ``ApplyFtrl`` kernel computes it.
+
+    ``new_accum = accum + g*g``; ``linear += g - (new_accum^-p - accum^-p) / lr * var`` (square
+    roots when ``learning_rate_power`` is -0.5); ``var = (clip(linear, -l1, l1) - linear) /
+    (new_accum^-p / lr + 2 * l2)``. Slots ``accum`` (starting at ``initial_accumulator_value``)
+    and ``linear``: ``<var>/Ftrl`` and ``<var>/Ftrl_1``. FTRL *sets* the variable, so the optax
+    update is ``new_var - var`` and needs ``params``; ``var + (new_var - var)`` may differ from
+    ``new_var`` in the last bit. Not supported yet (``NotImplementedError``):
+    ``l2_shrinkage_regularization_strength``, ``accum_name``, ``linear_name``.
+
+    TF1 equivalent: tf.compat.v1.train.FtrlOptimizer
+    """
+
+    def __init__(self, learning_rate: LearningRate, learning_rate_power: float = -0.5,
+                 initial_accumulator_value: float = 0.1, l1_regularization_strength: float = 0.0,
+                 l2_regularization_strength: float = 0.0, use_locking: bool = False,
+                 name: str = "Ftrl", accum_name: str | None = None,
+                 linear_name: str | None = None,
+                 l2_shrinkage_regularization_strength: float = 0.0,
+                 beta: float | None = None):  # fmt: skip
+        for arg, value in (
+            ("l2_shrinkage_regularization_strength", l2_shrinkage_regularization_strength),
+            ("accum_name", accum_name),
+            ("linear_name", linear_name),
+        ):
+            if value:
+                raise NotImplementedError(f"FtrlOptimizer({arg}=...) is not supported yet.")
+        if learning_rate_power > 0.0 or initial_accumulator_value < 0.0:
+            raise ValueError(
+                "FtrlOptimizer: learning_rate_power must be <= 0 and initial_accumulator_value "
+                f">= 0 (got {learning_rate_power}, {initial_accumulator_value}), as in TF1."
+            )
+        super().__init__(learning_rate, name)
+        self._power, self._initial = learning_rate_power, initial_accumulator_value
+        self._l1, self._l2, self._beta = (
+            l1_regularization_strength,
+            l2_regularization_strength,
+            0.0 if beta is None else beta,
+        )
+        self._slots = (
+            ("accum", lambda leaf: jnp.ones(leaf.shape, leaf.dtype) * self._initial),
+            ("linear", _zeros),
+        )
+
+    def _config(self):
+        return {**super()._config(), "learning_rate_power": self._power,
+                "initial_accumulator_value": self._initial,
+                "l1_regularization_strength": self._l1,
+                "l2_regularization_strength": self._l2}  # fmt: skip
+
+    def _prepare(self, state, lr):
+        l2 = _f32(self._l2) + _f32(self._beta) / (2.0 * jnp.maximum(lr, _f32(1e-36)))
+        return {"lr": lr, "l1": _f32(self._l1), "l2": l2, "power": _f32(self._power)}
+
+    _needs_params = True
+
+    def _delta(self, grad, var, slots, s):
+        accum, linear = slots
+        new_accum = accum + jnp.square(grad)
+        if self._power == -0.5:
+            linear = linear + (grad - (jnp.sqrt(new_accum) - jnp.sqrt(accum)) / s["lr"] * var)
+            y = jnp.sqrt(new_accum) / s["lr"] + 2 * s["l2"]
+        else:
+            p = -s["power"]
+            linear = linear + (grad - (new_accum**p - accum**p) / s["lr"] * var)
+            y = new_accum**p / s["lr"] + 2 * s["l2"]
+        x = jnp.clip(linear, -s["l1"], s["l1"]) - linear
+        return x / y - var, [new_accum, linear]
