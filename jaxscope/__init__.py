@@ -5,7 +5,6 @@ from jaxscope import contrib as contrib
 from jaxscope import initializers as initializers
 from jaxscope import layers as layers
 from jaxscope import slim as slim
-from jaxscope import train as train
 from jaxscope._src.assign import assign as assign
 from jaxscope._src.assign import assign_add as assign_add
 from jaxscope._src.assign import assign_sub as assign_sub
@@ -102,6 +101,16 @@ from jaxscope._src.variables import Variable as Variable
 from jaxscope._src.variables import get_variable as get_variable
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    # jaxscope.train imports optax (~0.15 s); `import jaxscope` alone should not pay for it.
+    if name == "train":
+        import jaxscope.train as train
+
+        return train
+    raise AttributeError(f"module 'jaxscope' has no attribute {name!r}")
+
 
 __all__ = [
     "AUTO_REUSE",
