@@ -37,6 +37,7 @@ from jaxscope._src.errors import JaxscopeError as JaxscopeError
 from jaxscope._src.errors import MissingRngError as MissingRngError
 from jaxscope._src.errors import MissingSlotError as MissingSlotError
 from jaxscope._src.errors import MissingVariableError as MissingVariableError
+from jaxscope._src.errors import MovingAverageDtypeError as MovingAverageDtypeError
 from jaxscope._src.errors import MovingAverageUpdateError as MovingAverageUpdateError
 from jaxscope._src.errors import MutableArgumentError as MutableArgumentError
 from jaxscope._src.errors import OutsideTransformError as OutsideTransformError
@@ -49,6 +50,7 @@ from jaxscope._src.errors import ScopeValueError as ScopeValueError
 from jaxscope._src.errors import ShapeMismatchError as ShapeMismatchError
 from jaxscope._src.errors import ShapeTypeError as ShapeTypeError
 from jaxscope._src.errors import StaleVariableError as StaleVariableError
+from jaxscope._src.errors import TrainArgumentError as TrainArgumentError
 from jaxscope._src.errors import TreeConflictError as TreeConflictError
 from jaxscope._src.errors import UnknownVariableError as UnknownVariableError
 from jaxscope._src.errors import UnsupportedCheckpointError as UnsupportedCheckpointError
@@ -137,6 +139,7 @@ __all__ = [
     "MissingRngError",
     "MissingSlotError",
     "MissingVariableError",
+    "MovingAverageDtypeError",
     "MovingAverageUpdateError",
     "MutableArgumentError",
     "OutsideTransformError",
@@ -149,6 +152,7 @@ __all__ = [
     "ShapeMismatchError",
     "ShapeTypeError",
     "StaleVariableError",
+    "TrainArgumentError",
     "Transformed",
     "TreeConflictError",
     "UnknownVariableError",

@@ -30,6 +30,8 @@ EXPECTED_ALL = sorted(
         "DuplicateNameError",
         "GlobalStepError",
         "MissingSlotError",
+        "MovingAverageDtypeError",
+        "TrainArgumentError",
         "train",
         "clip_by_global_norm",
         "clip_by_norm",

@@ -104,7 +104,7 @@ def test_compute_gradients_with_a_predicate_var_list():
         f.apply, variables, x, var_list=lambda n: n.startswith("dense/"), mutable=["state"]
     )
     assert js.checkpoint.flatten(grads).keys() == {"dense/bias", "dense/kernel"}
-    with pytest.raises(ValueError, match=r"var_list names \['dense/w'\] that are not trainable"):
+    with pytest.raises(js.UnknownVariableError, match=r"var_list names \['dense/w'\], which are"):
         opt.compute_gradients(f.apply, variables, x, var_list=["dense/w"], mutable=["state"])
 
 
@@ -127,3 +127,20 @@ def test_create_global_step_twice_raises_as_tf1():
 def test_named_leaves_of_a_whole_variables_tree_drop_the_collection_level():
     named, _ = optimizer.named_leaves({"params": {"a": {"w": 1}}, "state": {"s": 2}})
     assert named == [("a/w", 1), ("s", 2)]
+
+
+def test_arguments_tf1_refuses_raise_with_the_fix():
+    with pytest.raises(js.TrainArgumentError, match=r"initial_accumulator_value=0\.1\)"):
+        js.train.AdagradOptimizer(0.1, initial_accumulator_value=0.0)
+    with pytest.raises(js.TrainArgumentError, match=r"learning_rate_power must be <= 0"):
+        js.train.FtrlOptimizer(0.1, learning_rate_power=0.5)
+    with pytest.raises(NotImplementedError, match=r"l2_shrinkage_regularization_strength"):
+        js.train.FtrlOptimizer(0.1, l2_shrinkage_regularization_strength=0.1)
+    opt = js.train.FtrlOptimizer(0.1)
+    params = {"w": jnp.ones(2)}
+    with pytest.raises(js.TrainArgumentError, match=r"opt\.update\(grads, opt_state, params\)"):
+        opt.update(params, opt.init(params))
+    with pytest.raises(js.TrainArgumentError, match=r"global_norm: t_list holds no tensors"):
+        js.clip_by_global_norm({}, 1.0)
+    with pytest.raises(js.MovingAverageDtypeError, match=r"var_list=lambda name: name != 'n'"):
+        js.train.ExponentialMovingAverage(0.9).apply({"n": jnp.int32(1)})

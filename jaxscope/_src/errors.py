@@ -586,3 +586,23 @@ class MissingSlotError(JaxscopeError, LookupError):
 
     def __str__(self) -> str:  # LookupError subclasses like KeyError would print repr()
         return self.args[0]
+
+
+class TrainArgumentError(JaxscopeError, ValueError):
+    """A ``jaxscope.train`` function got an argument TF1 refuses, or lacks one it needs."""
+
+    def __init__(self, who: str, problem: str, fix: str):
+        self.who = who
+        super().__init__(f"{who}: {problem}.\n{fix}")
+
+
+class MovingAverageDtypeError(JaxscopeError, TypeError):
+    """``ExponentialMovingAverage.apply`` got a variable that is not floating point (as TF1)."""
+
+    def __init__(self, name: str, dtype):
+        self.name, self.dtype = name, dtype
+        super().__init__(
+            f'ExponentialMovingAverage: "{name}" is {dtype}; the variables must be half, float, '
+            "or double (TF1 raises the same TypeError).\nLeave it out: "
+            "ema.apply(variables, averages, var_list=lambda name: name != " + repr(name) + ")."
+        )

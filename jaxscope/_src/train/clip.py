@@ -9,6 +9,8 @@ import jax
 import jax.numpy as jnp
 from jax.typing import ArrayLike
 
+from jaxscope._src.errors import TrainArgumentError
+
 
 def global_norm(t_list) -> jax.Array:
     """``sqrt(sum(l2_loss(t)) * 2)`` over the leaves of ``t_list`` (None leaves skipped).
@@ -17,7 +19,9 @@ def global_norm(t_list) -> jax.Array:
     """
     leaves = jax.tree.leaves(t_list)
     if not leaves:
-        raise ValueError("global_norm needs at least one tensor; t_list has none.")
+        raise TrainArgumentError(
+            "global_norm", "t_list holds no tensors", "Pass the gradients: global_norm(grads)."
+        )
     half = jnp.sum(jnp.stack([jnp.sum(jnp.square(t)) / 2 for t in leaves]))
     return jnp.sqrt(half * jnp.asarray(2.0, half.dtype))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from jaxscope._src.collections import GraphKeys, get_collection
+from jaxscope._src.errors import GlobalStepError
 from jaxscope._src.initializers import zeros_initializer
 from jaxscope._src.variables import Variable, get_variable
 
@@ -14,8 +15,10 @@ def get_global_step() -> Variable | None:
     """
     steps = get_collection(GraphKeys.GLOBAL_STEP)
     if len(steps) > 1:
-        raise ValueError(
-            f"The GLOBAL_STEP collection holds {len(steps)} variables; TF1 allows one."
+        raise GlobalStepError(
+            "get_global_step",
+            f"the GLOBAL_STEP collection holds {len(steps)} variables; TF1 allows one",
+            "Create the step once: jaxscope.train.get_or_create_global_step().",
         )
     return steps[0] if steps else None
 
@@ -30,7 +33,11 @@ def create_global_step() -> Variable:
     TF1 equivalent: tf.compat.v1.train.create_global_step
     """
     if get_global_step() is not None:
-        raise ValueError('"global_step" already exists.')
+        raise GlobalStepError(
+            "create_global_step",
+            '"global_step" already exists (TF1 raises the same ValueError)',
+            "Share it: step = jaxscope.train.get_or_create_global_step().",
+        )
     return get_variable(
         GraphKeys.GLOBAL_STEP,
         shape=[],

@@ -13,7 +13,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-from jaxscope._src.errors import GlobalStepError
+from jaxscope._src.errors import GlobalStepError, MovingAverageDtypeError
 from jaxscope._src.train.optimizer import named_leaves
 from jaxscope._src.tree_names import flatten, has_collections
 
@@ -132,11 +132,7 @@ class ExponentialMovingAverage:
         new = dict(averages or {})
         for name, value in values.items():
             if not jnp.issubdtype(jnp.asarray(value).dtype, jnp.floating):
-                raise TypeError(
-                    f'ExponentialMovingAverage: "{name}" is {jnp.asarray(value).dtype}; the '
-                    "variables must be half, float, or double (as in TF1). Leave it out with "
-                    "var_list=[...] or a predicate."
-                )
+                raise MovingAverageDtypeError(name, jnp.asarray(value).dtype)
             key = self.average_name(name)
             shadow = new.get(key, value)
             new[key] = shadow - (shadow - value) * one_minus.astype(jnp.asarray(value).dtype)

@@ -16,7 +16,12 @@ import jax
 import jax.numpy as jnp
 import optax
 
-from jaxscope._src.errors import GlobalStepError, MissingSlotError
+from jaxscope._src.errors import (
+    GlobalStepError,
+    MissingSlotError,
+    TrainArgumentError,
+    UnknownVariableError,
+)
 from jaxscope._src.tree_names import flatten, has_collections, unflatten
 
 LearningRate = float | jax.Array | Callable[[jax.Array], jax.Array]
@@ -152,9 +157,10 @@ class Optimizer(optax.GradientTransformationExtraArgs):
         if not self._needs_params:
             return {}
         if params is None:
-            raise ValueError(
-                f"{type(self).__name__} sets the variables, so its update needs their values: "
-                "opt.update(grads, opt_state, params)."
+            raise TrainArgumentError(
+                f"{type(self).__name__}.update",
+                "the update sets the variables (TF1's FTRL kernel does), so it needs their values",
+                "Pass them: updates, opt_state = opt.update(grads, opt_state, params).",
             )
         return dict(named_leaves(params)[0])
 
@@ -277,10 +283,13 @@ def _select(params, var_list: VarList):
     if not callable(var_list):
         unknown = sorted(set(var_list) - set(flat))
         if unknown:
-            raise ValueError(
-                f"var_list names {unknown} that are not trainable variables (params holds "
-                f"{sorted(flat)[:6]}...). Pass names of variables['params'], e.g. "
-                f"var_list=[{sorted(flat)[0]!r}] or a predicate lambda name: ..."
+            raise UnknownVariableError(
+                f"var_list names {unknown}, which are not trainable variables "
+                "(variables['params'])",
+                sorted(flat),
+                "Pass TF1 names of trainable variables, e.g. "
+                f"var_list=[{(sorted(flat) or ['dense/w'])[0]!r}], or a predicate: "
+                "var_list=lambda name: name.startswith('dense/').",
             )
     chosen = {n: v for n, v in flat.items() if keep(n)}
     return unflatten(chosen, trainable=True).get("params", {})

@@ -13,6 +13,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
+from jaxscope._src.errors import TrainArgumentError
 from jaxscope._src.train.optimizer import LearningRate, Optimizer
 
 
@@ -139,8 +140,10 @@ class AdagradOptimizer(Optimizer):
     def __init__(self, learning_rate: LearningRate, initial_accumulator_value: float = 0.1,
                  use_locking: bool = False, name: str = "Adagrad"):  # fmt: skip
         if initial_accumulator_value <= 0.0:
-            raise ValueError(
-                f"initial_accumulator_value must be positive: {initial_accumulator_value}"
+            raise TrainArgumentError(
+                "AdagradOptimizer",
+                f"initial_accumulator_value must be positive, got {initial_accumulator_value}",
+                "Use TF1's default: AdagradOptimizer(learning_rate, initial_accumulator_value=0.1).",
             )
         super().__init__(learning_rate, name)
         self._initial = initial_accumulator_value
@@ -267,9 +270,12 @@ class FtrlOptimizer(Optimizer):
             if value:
                 raise NotImplementedError(f"FtrlOptimizer({arg}=...) is not supported yet.")
         if learning_rate_power > 0.0 or initial_accumulator_value < 0.0:
-            raise ValueError(
-                "FtrlOptimizer: learning_rate_power must be <= 0 and initial_accumulator_value "
-                f">= 0 (got {learning_rate_power}, {initial_accumulator_value}), as in TF1."
+            raise TrainArgumentError(
+                "FtrlOptimizer",
+                "learning_rate_power must be <= 0 and initial_accumulator_value >= 0, got "
+                f"{learning_rate_power} and {initial_accumulator_value}",
+                "Use TF1's defaults: FtrlOptimizer(lr, learning_rate_power=-0.5, "
+                "initial_accumulator_value=0.1).",
             )
         super().__init__(learning_rate, name)
         self._power, self._initial = learning_rate_power, initial_accumulator_value

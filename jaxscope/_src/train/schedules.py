@@ -16,7 +16,7 @@ import jax
 import jax.numpy as jnp
 from jax.typing import ArrayLike
 
-from jaxscope._src.errors import GlobalStepError
+from jaxscope._src.errors import GlobalStepError, TrainArgumentError
 
 
 def _check_step(global_step, who: str) -> None:
@@ -151,9 +151,12 @@ def piecewise_constant(
     TF1 equivalent: tf.compat.v1.train.piecewise_constant
     """
     if len(values) != len(boundaries) + 1:
-        raise ValueError(
-            f"The length of boundaries ({len(boundaries)}) should be 1 less than the length of "
-            f"values ({len(values)}), as in TF1: values[i] holds up to boundaries[i]."
+        raise TrainArgumentError(
+            "piecewise_constant",
+            f"the length of boundaries ({len(boundaries)}) should be 1 less than the length of "
+            f"values ({len(values)}), as in TF1",
+            "values[i] holds up to boundaries[i], values[-1] after the last: "
+            "piecewise_constant(step, [1000, 2000], [0.1, 0.01, 0.001]).",
         )
     _check_step(x, "piecewise_constant")
     x = jnp.asarray(x)
