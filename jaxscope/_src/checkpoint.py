@@ -311,7 +311,8 @@ def restore_tf1(
     numpy leaves get numpy arrays). Checkpoint variables the tree does not use are reported, not
     an error: like ``Saver(var_list)``, a model may restore a part of a checkpoint (BERT's
     encoder without its pretraining heads). Optimizer slots (``w/Adam``, ``beta1_power``,
-    ``global_step``) are listed apart; see ``restore_tf1_adam`` to load Adam's.
+    ``global_step``) are listed apart; pass ``(variables, opt_state, averages)`` of
+    ``jaxscope.train`` to load them too.
 
     Args:
       variables: the tree to fill; it is not mutated. A tuple of trees and optimizer states
