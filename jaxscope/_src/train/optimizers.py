@@ -105,10 +105,10 @@ class AdamOptimizer(Optimizer):
         return {"beta1_power": _f32(self._beta1), "beta2_power": _f32(self._beta2)}
 
     def _prepare(self, state, lr):
-        one = _f32(1)
-        b1p, b2p = state["beta1_power"], state["beta2_power"]
         return {
-            "alpha": lr * jnp.sqrt(one - b2p) / (one - b1p),
+            "lr": lr,
+            "beta1_power": state["beta1_power"],
+            "beta2_power": state["beta2_power"],
             "beta1": _f32(self._beta1),
             "beta2": _f32(self._beta2),
             "epsilon": _f32(self._epsilon),
@@ -117,9 +117,11 @@ class AdamOptimizer(Optimizer):
     def _apply_dense(self, grad, slots, s):
         m, v = slots
         one = jnp.ones((), grad.dtype)
+        # In the variable's dtype, as TF1's kernel computes it from the cast beta powers.
+        alpha = s["lr"] * jnp.sqrt(one - s["beta2_power"]) / (one - s["beta1_power"])
         m = m + (grad - m) * (one - s["beta1"])
         v = v + (jnp.square(grad) - v) * (one - s["beta2"])
-        return (m * s["alpha"]) / (jnp.sqrt(v) + s["epsilon"]), [m, v]
+        return (m * alpha) / (jnp.sqrt(v) + s["epsilon"]), [m, v]
 
     def _finish(self, state):
         return {
