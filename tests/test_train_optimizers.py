@@ -321,3 +321,37 @@ def test_minimize_with_var_list_trains_only_those(tf1):
     assert float(new["params"]["scale"]) != float(INIT["scale"])
     assert int(new["state"]["global_step"]) == 1 and int(variables["state"]["global_step"]) == 0
     assert float(loss) == pytest.approx(float(f.apply(variables, X[0], Y[0])))
+
+
+@pytest.mark.parametrize("case", ["adam", "nesterov", "rmsprop_momentum", "adagrad"])
+def test_float16_variables_stay_within_two_half_precision_ulps_of_tf1(tf1, case):
+    """TF1's Eigen kernels round each half-precision operation; XLA computes a fused elementwise
+    update in float32 and rounds once, so float16 trajectories agree to a unit or two in the
+    last place (float16's epsilon is 2**-10), not bit for bit."""
+    w0 = INIT["layer/w"].astype(np.float16)
+    noise = NOISE["layer/w"][:50].astype(np.float16)
+    with tf1.Graph().as_default():
+        w = tf1.get_variable("w", initializer=w0)
+        g = tf1.placeholder(tf1.float16, w0.shape)
+        op = CASES[case](tf1.train).apply_gradients([(g + w * np.float16(0.5), w)])
+        with tf1.Session() as sess:
+            sess.run(tf1.global_variables_initializer())
+            theirs = []
+            for n in noise:
+                sess.run(op, {g: n})
+                theirs.append(sess.run(w))
+    opt = CASES[case](train)
+
+    def step(params, xs):
+        params, state = params
+        grads = {"w": xs + params["w"] * jnp.float16(0.5)}
+        updates, state = opt.update(grads, state, params)
+        params = optax.apply_updates(params, updates)
+        return (params, state), params["w"]
+
+    params = {"w": jnp.asarray(w0)}
+    _, ours = jax.jit(lambda p: jax.lax.scan(step, (p, opt.init(p)), noise))(params)
+    assert ours.dtype == jnp.float16
+    theirs = np.stack(theirs).astype(np.float32)
+    err = np.abs(np.asarray(ours, np.float32) - theirs) / np.abs(theirs).max()
+    assert err.max() <= 2 * 2.0**-10, err.max()
