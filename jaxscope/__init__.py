@@ -25,6 +25,7 @@ from jaxscope._src.errors import ChecksumMismatchError as ChecksumMismatchError
 from jaxscope._src.errors import CorruptCheckpointError as CorruptCheckpointError
 from jaxscope._src.errors import DtypeMismatchError as DtypeMismatchError
 from jaxscope._src.errors import DuplicateNameError as DuplicateNameError
+from jaxscope._src.errors import GlobalStepError as GlobalStepError
 from jaxscope._src.errors import ImmutableVariableError as ImmutableVariableError
 from jaxscope._src.errors import InitializerDtypeError as InitializerDtypeError
 from jaxscope._src.errors import InitializerError as InitializerError
@@ -34,7 +35,9 @@ from jaxscope._src.errors import InvalidShapeError as InvalidShapeError
 from jaxscope._src.errors import InvalidVariableValueError as InvalidVariableValueError
 from jaxscope._src.errors import JaxscopeError as JaxscopeError
 from jaxscope._src.errors import MissingRngError as MissingRngError
+from jaxscope._src.errors import MissingSlotError as MissingSlotError
 from jaxscope._src.errors import MissingVariableError as MissingVariableError
+from jaxscope._src.errors import MovingAverageDtypeError as MovingAverageDtypeError
 from jaxscope._src.errors import MovingAverageUpdateError as MovingAverageUpdateError
 from jaxscope._src.errors import MutableArgumentError as MutableArgumentError
 from jaxscope._src.errors import OutsideTransformError as OutsideTransformError
@@ -48,6 +51,7 @@ from jaxscope._src.errors import ShapeMismatchError as ShapeMismatchError
 from jaxscope._src.errors import ShapeTypeError as ShapeTypeError
 from jaxscope._src.errors import StaleVariableError as StaleVariableError
 from jaxscope._src.errors import TracedHandleError as TracedHandleError
+from jaxscope._src.errors import TrainArgumentError as TrainArgumentError
 from jaxscope._src.errors import TreeConflictError as TreeConflictError
 from jaxscope._src.errors import UnknownVariableError as UnknownVariableError
 from jaxscope._src.errors import UnsupportedCheckpointError as UnsupportedCheckpointError
@@ -89,6 +93,9 @@ from jaxscope._src.scope import VariableScope as VariableScope
 from jaxscope._src.scope import get_variable_scope as get_variable_scope
 from jaxscope._src.scope import name_scope as name_scope
 from jaxscope._src.scope import variable_scope as variable_scope
+from jaxscope._src.train.clip import clip_by_global_norm as clip_by_global_norm
+from jaxscope._src.train.clip import clip_by_norm as clip_by_norm
+from jaxscope._src.train.clip import global_norm as global_norm
 from jaxscope._src.transform import Transformed as Transformed
 from jaxscope._src.transform import initialize_missing as initialize_missing
 from jaxscope._src.transform import reinitialize as reinitialize
@@ -97,6 +104,16 @@ from jaxscope._src.variables import Variable as Variable
 from jaxscope._src.variables import get_variable as get_variable
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    # jaxscope.train imports optax (~0.15 s); `import jaxscope` alone should not pay for it.
+    if name == "train":
+        import jaxscope.train as train
+
+        return train
+    raise AttributeError(f"module 'jaxscope' has no attribute {name!r}")
+
 
 __all__ = [
     "AUTO_REUSE",
@@ -110,6 +127,7 @@ __all__ = [
     "CorruptCheckpointError",
     "DtypeMismatchError",
     "DuplicateNameError",
+    "GlobalStepError",
     "GraphKeys",
     "ImmutableVariableError",
     "InitializerDtypeError",
@@ -120,7 +138,9 @@ __all__ = [
     "InvalidVariableValueError",
     "JaxscopeError",
     "MissingRngError",
+    "MissingSlotError",
     "MissingVariableError",
+    "MovingAverageDtypeError",
     "MovingAverageUpdateError",
     "MutableArgumentError",
     "OutsideTransformError",
@@ -133,6 +153,8 @@ __all__ = [
     "ShapeMismatchError",
     "ShapeTypeError",
     "StaleVariableError",
+    "TracedHandleError",
+    "TrainArgumentError",
     "Transformed",
     "TreeConflictError",
     "UnknownVariableError",
@@ -151,6 +173,8 @@ __all__ = [
     "assign_add",
     "assign_sub",
     "checkpoint",
+    "clip_by_global_norm",
+    "clip_by_norm",
     "constant_initializer",
     "contrib",
     "get_collection",
@@ -158,6 +182,7 @@ __all__ = [
     "get_regularization_losses",
     "get_variable",
     "get_variable_scope",
+    "global_norm",
     "global_variables",
     "glorot_normal_initializer",
     "glorot_uniform_initializer",
@@ -184,6 +209,7 @@ __all__ = [
     "scatter_add",
     "scatter_update",
     "slim",
+    "train",
     "trainable_variables",
     "transform",
     "truncated_normal_initializer",

@@ -17,7 +17,12 @@ from typing import Any, NamedTuple
 import jax
 import numpy as np
 
-from jaxscope._src.errors import CheckpointMismatchError, RenameCollisionError
+from jaxscope._src.errors import (
+    CheckpointMismatchError,
+    CheckpointNameError,
+    CheckpointTreeError,
+    RenameCollisionError,
+)
 from jaxscope._src.tf1_checkpoint import (
     CheckpointReader,
     TensorInfo,
@@ -25,14 +30,20 @@ from jaxscope._src.tf1_checkpoint import (
     write_bundle,
     write_checkpoint_state,
 )
-from jaxscope._src.tree_names import check_array_leaves, flat_names, tree_names
+from jaxscope._src.tree_names import (
+    check_array_leaves,
+    flat_names,
+    show_path,
+    state_names,
+    tree_names,
+)
 
 Rename = Mapping[str, str] | Callable[[str], str | None] | None
 
 # Optimizer slots and counters that TF1 training saves beside the model's variables.
 _SLOT = re.compile(
     r"(^|/)(beta1_power|beta2_power|global_step)(_\d+)?$"
-    r"|/(Adam|Adam_\d+|adam_m|adam_v|Momentum|RMSProp|RMSProp_1|Adagrad|Adadelta|Adadelta_1"
+    r"|/(Adam|Adam_\d+|adam_m|adam_v|Momentum|RMSProp(_\d+)?|Adagrad|Adadelta|Adadelta_1"
     r"|Ftrl|Ftrl_1|ExponentialMovingAverage)$"
 )
 
@@ -172,26 +183,104 @@ class MappingReader:
         return self._arrays[self._keys[name]]
 
 
-def fill_tree(tree, reader: CheckpointReader, sources: Mapping[str, str]):
-    """Copies ``tree`` with each leaf named in ``sources`` (tree name -> checkpoint name) read.
+def _stored_dtype(dtype: np.dtype) -> np.dtype:
+    """The dtype JAX stores a ``dtype`` value in (int64 -> int32 unless ``jax_enable_x64``)."""
+    return np.dtype(jax.dtypes.canonicalize_dtype(dtype))
 
-    Returns ``(new_tree, loaded, missing, mismatched)``; the input tree is not mutated.
+
+def _read_as(reader, source: str, info: TensorInfo, dtype: np.dtype):
+    """The checkpoint value in the tree's dtype, or None if it would not be the same value.
+
+    Only TF1's 64-bit integers (``global_step`` is int64) go into the 32-bit leaves JAX made of
+    them, and only when every value fits; anything else must match exactly: nothing is cast.
     """
-    new = _copy_dicts(tree)
-    loaded, missing, mismatched = [], [], []
-    for name, (path, leaf) in sorted(tree_names(tree).items()):
+    value = reader.read(source)
+    if info.dtype == dtype:
+        return value
+    if info.dtype.kind not in "iu" or _stored_dtype(info.dtype) != dtype:
+        return None
+    narrowed = np.asarray(value).astype(dtype)
+    return narrowed if np.array_equal(narrowed, value) else None
+
+
+def _fill_leaves(named, reader, sources):
+    """``(values by name, loaded, missing, mismatched)`` for ``{name: (path, leaf)}``."""
+    values, loaded, missing, mismatched = {}, [], [], []
+    for name, (_, leaf) in sorted(named.items()):
         source = sources.get(name)
         if source is None:
             missing.append(name)
             continue
         info = reader.info(source)
         shape, dtype = tuple(np.shape(leaf)), np.dtype(leaf.dtype)
-        if info.shape != shape or info.dtype != dtype:
+        value = None if info.shape != shape else _read_as(reader, source, info, dtype)
+        if value is None:
             mismatched.append(Mismatch(name, source, shape, dtype, info.shape, info.dtype))
             continue
-        new = _set(new, path, _place(reader.read(source), leaf))
+        values[name] = _place(value, leaf)
         loaded.append(name)
+    return values, loaded, missing, mismatched
+
+
+def fill_tree(tree, reader: CheckpointReader, sources: Mapping[str, str]):
+    """Copies ``tree`` with each leaf named in ``sources`` (tree name -> checkpoint name) read.
+
+    Returns ``(new_tree, loaded, missing, mismatched)``; the input tree is not mutated.
+    """
+    named = tree_names(tree)
+    values, loaded, missing, mismatched = _fill_leaves(named, reader, sources)
+    new = _copy_dicts(tree)
+    for name, value in values.items():
+        new = _set(new, named[name][0], value)
     return new, loaded, missing, mismatched
+
+
+def _fill_state(state, reader, sources, root):
+    """:func:`fill_tree` for an optimizer state (tuples of name-keyed dicts)."""
+    if isinstance(state, Mapping) or root == "variables":
+        return fill_tree(state, reader, sources)
+    named = state_names(state, root)
+    values, loaded, missing, mismatched = _fill_leaves(named, reader, sources)
+    by_path = {named[n][0]: v for n, v in values.items()}
+    new = jax.tree_util.tree_map_with_path(lambda p, leaf: by_path.get(p, leaf), state)
+    return new, loaded, missing, mismatched
+
+
+def _parts(variables) -> list[tuple[Any, str]]:
+    """``[(tree, root)]``: a tuple holds several trees (variables, opt_state, averages)."""
+    if isinstance(variables, tuple) and not hasattr(variables, "_fields"):
+        return [(part, f"variables[{i}]") for i, part in enumerate(variables)]
+    return [(variables, "variables")]
+
+
+def _all_names(variables, arrays: bool = True) -> dict[str, tuple[tuple, Any, str]]:
+    """``{name: (path, leaf, root)}`` over every tree; one name in two trees is an error."""
+    out: dict[str, tuple[tuple, Any, str]] = {}
+    for part, root in _parts(variables):
+        # A lone tree must be a variables tree; beside others it may be an optax state.
+        alone = root == "variables"
+        named = tree_names(part, root) if alone or isinstance(part, Mapping) else (
+            state_names(part, root))  # fmt: skip
+        if arrays:
+            check_array_leaves(named, root)
+        for name, (path, leaf) in named.items():
+            if name in out:
+                first = out[name]
+                raise CheckpointNameError(
+                    name,
+                    f"is given twice, by {_where(first[0], first[2])} and {_where(path, root)}; "
+                    "a checkpoint holds one value per name",
+                    "Keep it in one of the trees only (global_step in variables['state'], slots "
+                    "in the optimizer state, shadows in the averages).",
+                )
+            out[name] = (path, leaf, root)
+    return out
+
+
+def _where(path, root) -> str:
+    if path and not isinstance(path[0], str):
+        return root + jax.tree_util.keystr(path)
+    return show_path(path, root)
 
 
 def checkpoint_sources(names, rename: Rename, skip=lambda n: False) -> dict[str, str]:
@@ -222,10 +311,16 @@ def restore_tf1(
     numpy leaves get numpy arrays). Checkpoint variables the tree does not use are reported, not
     an error: like ``Saver(var_list)``, a model may restore a part of a checkpoint (BERT's
     encoder without its pretraining heads). Optimizer slots (``w/Adam``, ``beta1_power``,
-    ``global_step``) are listed apart; see ``restore_tf1_adam`` to load Adam's.
+    ``global_step``) are listed apart; pass ``(variables, opt_state, averages)`` of
+    ``jaxscope.train`` to load them too.
 
     Args:
-      variables: the tree to fill; it is not mutated.
+      variables: the tree to fill; it is not mutated. A tuple of trees and optimizer states
+        (``(variables, opt_state, averages)``) is filled as one: a TF1 training checkpoint's
+        slots (``w/Adam``, ``beta1_power``) and averages go to ``jaxscope.train``'s states, and
+        the result is a tuple of the same shape. TF1's int64 ``global_step`` goes into the
+        int32 leaf JAX keeps without ``jax_enable_x64`` (64-bit integers whose values fit are
+        the one exception to "nothing is cast").
       path: a checkpoint prefix, or a directory with a ``checkpoint`` state file; or a flat
         ``{TF1 name: array}`` mapping (from ``load_variables``, or a TF1 session's
         ``{v.name: value}``: a ``:0`` suffix is dropped), read as if it were a checkpoint.
@@ -257,7 +352,17 @@ def restore_tf1(
     reader = MappingReader(path) if isinstance(path, Mapping) else CheckpointReader(path)
     with reader:
         sources = checkpoint_sources(reader.names, rename)
-        new, loaded, missing, mismatched = fill_tree(variables, reader, sources)
+        parts = _parts(variables)
+        if len(parts) > 1:
+            _all_names(variables, arrays=False)  # no name in two trees
+        results = [_fill_state(part, reader, sources, root) for part, root in parts]
+        loaded = [n for r in results for n in r[1]]
+        missing = [n for r in results for n in r[2]]
+        mismatched = [m for r in results for m in r[3]]
+        if parts[0][1] == "variables":
+            new = results[0][0]
+        else:
+            new = type(variables)(r[0] for r in results)
         taken = {sources[n] for n in loaded} | {m.checkpoint_name for m in mismatched}
         rest = [n for n in reader.names if n not in taken]
         report = RestoreReport(
@@ -273,7 +378,24 @@ def restore_tf1(
     return new, report
 
 
-def save_tf1(path: str | os.PathLike, variables) -> str:
+def _cast_for_tf1(arrays, name: str, dtype: np.dtype) -> np.ndarray:
+    if name not in arrays:
+        raise CheckpointTreeError(
+            f"dtypes[{name!r}]",
+            f"names no variable of the trees (they hold {', '.join(sorted(arrays)[:6])}, ...)",
+            "Give TF1 names: save_tf1(path, trees, dtypes={'global_step': 'int64'}).",
+        )
+    value = arrays[name].astype(dtype)
+    if not np.array_equal(value, arrays[name]):
+        raise CheckpointTreeError(
+            f"dtypes[{name!r}]",
+            f"would change the values of {name!r} ({arrays[name].dtype} -> {dtype})",
+            "Cast only to a dtype that holds the values exactly (int32 -> int64).",
+        )
+    return value
+
+
+def save_tf1(path: str | os.PathLike, variables, *, dtypes: Mapping[str, Any] | None = None) -> str:
     """Writes a variables tree as a TF1 checkpoint that TensorFlow's Saver can restore.
 
     Writes ``path.index``, ``path.data-00000-of-00001`` and the ``checkpoint`` state file beside
@@ -288,7 +410,13 @@ def save_tf1(path: str | os.PathLike, variables) -> str:
     Args:
       path: the checkpoint prefix, e.g. ``"out/model.ckpt-1000"``.
       variables: a tree as ``f.init`` returns it (nested dicts with ``str`` keys), of jax or
-        numpy arrays; a flat ``{name: array}`` mapping goes through :func:`unflatten` first.
+        numpy arrays; or a tuple of such trees and optimizer states saved together (a training
+        checkpoint: ``(variables, opt_state, averages)`` with ``jaxscope.train``'s name-keyed
+        slots and moving averages; TF1's ``w`` and ``w/Adam`` live in different trees).
+      dtypes: ``{name: dtype}`` to write some variables in another dtype that holds their
+        values exactly: TF1's ``global_step`` is int64, which JAX keeps as int32 unless
+        ``jax_enable_x64``, so a checkpoint that TF1's ``Saver`` resumes from needs
+        ``dtypes={"global_step": "int64"}``.
 
     Returns:
       The prefix written.
@@ -302,9 +430,10 @@ def save_tf1(path: str | os.PathLike, variables) -> str:
 
     TF1 equivalent: tf.compat.v1.train.Saver().save(sess, path)
     """
-    names = tree_names(variables)  # refuses collisions and names TF1 cannot hold, first
-    check_array_leaves(names, "variables")
-    arrays = {name: np.asarray(leaf) for name, (_, leaf) in names.items()}
+    names = _all_names(variables)  # refuses collisions and names TF1 cannot hold, first
+    arrays = {name: np.asarray(leaf) for name, (_, leaf, _) in names.items()}
+    for name, dtype in (dtypes or {}).items():
+        arrays[name] = _cast_for_tf1(arrays, name, np.dtype(dtype))
     check_dtypes(arrays)
     prefix = os.path.abspath(os.fspath(path))
     os.makedirs(os.path.dirname(prefix), exist_ok=True)

@@ -571,3 +571,52 @@ class CheckpointTreeError(JaxscopeError, TypeError):
     def __init__(self, where: str, problem: str, fix: str):
         self.where = where
         super().__init__(f"{where} {problem}.\n{fix}")
+
+
+class GlobalStepError(JaxscopeError, ValueError):
+    """A learning-rate schedule (or ``num_updates``) needs the global step, and none was given."""
+
+    def __init__(self, who: str, problem: str, fix: str):
+        self.who = who
+        super().__init__(f"{who}: {problem}.\n{fix}")
+
+
+class MissingSlotError(JaxscopeError, LookupError):
+    """An optimizer update got a gradient for a variable that has no slot in the optimizer state.
+
+    TF1 creates slots for ``var_list`` when ``minimize``/``apply_gradients`` builds the graph; in
+    jaxscope ``opt.init(params)`` creates them, so the gradient tree must name the same variables.
+    """
+
+    def __init__(self, optimizer: str, name: str, slot: str, available: list[str]):
+        self.name, self.slot = name, slot
+        shown = ", ".join(available[:6]) + (", ..." if len(available) > 6 else "")
+        super().__init__(
+            f'{optimizer} has no slot "{slot}" for the gradient of "{name}" (the state holds: '
+            f"{shown or 'nothing'}). The state was built for other variables.\n"
+            "Build it for the variables you train: opt_state = opt.init(variables['params']); "
+            "a gradient tree must name a subset of those variables."
+        )
+
+    def __str__(self) -> str:  # LookupError subclasses like KeyError would print repr()
+        return self.args[0]
+
+
+class TrainArgumentError(JaxscopeError, ValueError):
+    """A ``jaxscope.train`` function got an argument TF1 refuses, or lacks one it needs."""
+
+    def __init__(self, who: str, problem: str, fix: str):
+        self.who = who
+        super().__init__(f"{who}: {problem}.\n{fix}")
+
+
+class MovingAverageDtypeError(JaxscopeError, TypeError):
+    """``ExponentialMovingAverage.apply`` got a variable that is not floating point (as TF1)."""
+
+    def __init__(self, name: str, dtype):
+        self.name, self.dtype = name, dtype
+        super().__init__(
+            f'ExponentialMovingAverage: "{name}" is {dtype}; the variables must be half, float, '
+            "or double (TF1 raises the same TypeError).\nLeave it out: "
+            "ema.apply(variables, averages, var_list=lambda name: name != " + repr(name) + ")."
+        )

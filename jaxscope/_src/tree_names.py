@@ -280,3 +280,36 @@ def check_array_leaves(names: Mapping[str, tuple[tuple, Any]], root: str) -> Non
                 "remove None entries.",
             )
         raise CheckpointTreeError(show_path(path, root), problem, fix)
+
+
+def state_names(state: Any, root: str = "opt_state") -> dict[str, tuple[tuple, Any]]:
+    """``{tf1_name: (key_path, leaf)}`` for a pytree that is not a variables tree.
+
+    For optimizer states: optax chains and masks (tuples and NamedTuples) around
+    ``jaxscope.train``'s ``{TF1 name: array}`` dicts. Only dict keys name a leaf (the tuple and
+    attribute levels are containers); a leaf reached without one has no TF1 name.
+    """
+    if isinstance(state, Mapping):
+        return tree_names(state, root)
+    out: dict[str, tuple[tuple, Any]] = {}
+    for path, leaf in jax.tree_util.tree_flatten_with_path(state)[0]:
+        where = root + jax.tree_util.keystr(path)
+        keys = [k.key for k in path if isinstance(k, jax.tree_util.DictKey)]
+        if not keys or not all(isinstance(k, str) for k in keys):
+            raise CheckpointTreeError(
+                where,
+                "has no TF1 name: in an optimizer state only str dict keys name a variable, and "
+                "optax's own states (ScaleByAdamState.mu, .count, ...) are not keyed by TF1 names",
+                "Use a jaxscope.train optimizer, whose state is {TF1 slot name: array}:\n"
+                "    opt = jaxscope.train.AdamOptimizer(1e-3)   # slots 'w/Adam', 'beta1_power'",
+            )
+        name = "/".join(keys)
+        check_name(name, where)
+        if name in out:
+            raise CheckpointNameError(
+                name,
+                f"is given twice, by {root + jax.tree_util.keystr(out[name][0])} and {where}",
+                "Keep one optimizer per set of slot names (name= gives a second one other names).",
+            )
+        out[name] = (path, leaf)
+    return out

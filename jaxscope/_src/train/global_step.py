@@ -1,0 +1,57 @@
+"""TF1's global step: an int64 counter variable named ``global_step``, in ``GLOBAL_STEP``."""
+
+from __future__ import annotations
+
+from jaxscope._src.collections import GraphKeys, get_collection
+from jaxscope._src.errors import GlobalStepError
+from jaxscope._src.initializers import zeros_initializer
+from jaxscope._src.variables import Variable, get_variable
+
+
+def get_global_step() -> Variable | None:
+    """The variable of the ``GLOBAL_STEP`` collection, or None (inside a transformed function).
+
+    TF1 equivalent: tf.compat.v1.train.get_global_step
+    """
+    steps = get_collection(GraphKeys.GLOBAL_STEP)
+    if len(steps) > 1:
+        raise GlobalStepError(
+            "get_global_step",
+            f"the GLOBAL_STEP collection holds {len(steps)} variables; TF1 allows one",
+            "Create the step once: jaxscope.train.get_or_create_global_step().",
+        )
+    return steps[0] if steps else None
+
+
+def create_global_step() -> Variable:
+    """Creates ``global_step``: int64 (int32 unless ``jax_enable_x64``), 0, not trainable.
+
+    It lives in ``variables["state"]`` under the current variable scope (TF1 ignores name
+    scopes here, as ``get_variable`` does). ``apply_gradients(..., global_step="global_step")``
+    increments it.
+
+    TF1 equivalent: tf.compat.v1.train.create_global_step
+    """
+    if get_global_step() is not None:
+        raise GlobalStepError(
+            "create_global_step",
+            '"global_step" already exists (TF1 raises the same ValueError)',
+            "Share it: step = jaxscope.train.get_or_create_global_step().",
+        )
+    return get_variable(
+        GraphKeys.GLOBAL_STEP,
+        shape=[],
+        dtype="int64",
+        initializer=zeros_initializer(),
+        trainable=False,
+        collections=[GraphKeys.GLOBAL_VARIABLES, GraphKeys.GLOBAL_STEP],
+    )
+
+
+def get_or_create_global_step() -> Variable:
+    """The global step variable, created by :func:`create_global_step` if missing.
+
+    TF1 equivalent: tf.compat.v1.train.get_or_create_global_step
+    """
+    step = get_global_step()
+    return create_global_step() if step is None else step

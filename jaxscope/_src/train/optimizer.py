@@ -1,0 +1,345 @@
+"""TF1's ``Optimizer`` as an optax transformation whose state is keyed by TF1 slot names.
+
+``opt.init(params)`` returns ``{"dense/w/Adam": m, "dense/w/Adam_1": v, "beta1_power": ...}``: the
+names TF1 gives the slot and non-slot variables, so the state saves to and restores from TF1
+checkpoints as it is. ``opt.update(grads, state, params, global_step=step)`` returns optax
+updates (``optax.apply_updates(params, updates)`` is TF1's ``var -= ...``, bit for bit) and the new
+state. ``minimize`` / ``compute_gradients`` / ``apply_gradients`` are TF1's call style, pure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import optax
+
+from jaxscope._src.errors import (
+    GlobalStepError,
+    MissingSlotError,
+    TrainArgumentError,
+    UnknownVariableError,
+)
+from jaxscope._src.tree_names import flatten, has_collections, unflatten
+
+LearningRate = float | jax.Array | Callable[[jax.Array], jax.Array]
+VarList = Collection[str] | Callable[[str], bool] | None
+
+_MSG_NO_GLOBAL_STEP = """\
+Pass the step that drives the schedule (TF1 read the global_step variable):
+    updates, opt_state = opt.update(grads, opt_state, params, global_step=step)
+    new_vars, opt_state = opt.apply_gradients(grads, variables, opt_state,
+                                              global_step="global_step")"""
+
+
+def _key_name(key) -> str:
+    for field in ("key", "name", "idx"):
+        if hasattr(key, field):
+            return str(getattr(key, field))
+    return str(key)
+
+
+def named_leaves(tree) -> tuple[list[tuple[str, Any]], Any]:
+    """``([(tf1_name, leaf), ...], treedef)``; a whole variables tree drops its params/state level."""
+    skip = 1 if has_collections(tree) else 0
+    leaves, treedef = jax.tree_util.tree_flatten_with_path(tree)
+    return [("/".join(_key_name(k) for k in path[skip:]), leaf) for path, leaf in leaves], treedef
+
+
+def _f32(x) -> jax.Array:
+    return jnp.asarray(x, jnp.float32)
+
+
+class Optimizer(optax.GradientTransformationExtraArgs):
+    """Base of the TF1 optimizers: an optax ``GradientTransformationExtraArgs``.
+
+    Subclasses list their slots (``_slots``: ``(slot_name, init)`` in TF1's creation order, named
+    ``<var>/<name>``, ``<var>/<name>_1``, ...), their non-slot variables (``_non_slots``) and
+    implement ``_apply_dense`` with TF1's kernel arithmetic (float32, TF1's operation order).
+    """
+
+    _slots: tuple[tuple[str, Callable[[Any], jax.Array]], ...] = ()
+
+    def __new__(cls, *args, **kwargs):
+        # The tuple fields are what optax calls; they forward to the methods of this object.
+        def init(params):
+            return obj._init(params)
+
+        def update(updates, state, params=None, **extra):
+            return obj._update(updates, state, params, **extra)
+
+        obj = super().__new__(cls, init, update)
+        return obj
+
+    def __init__(self, learning_rate: LearningRate, name: str):
+        self._learning_rate = learning_rate
+        self._name = name
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self._config().items())
+        return f"{type(self).__name__}({args})"
+
+    def _config(self) -> dict[str, Any]:
+        return {"learning_rate": self._learning_rate, "name": self._name}
+
+    # -- names ------------------------------------------------------------------------------
+    def get_slot_names(self) -> list[str]:
+        """TF1's slot names of this optimizer (``["m", "v"]`` for Adam).
+
+        TF1 equivalent: tf.compat.v1.train.Optimizer.get_slot_names
+        """
+        return [slot for slot, _ in self._slots]
+
+    def slot_key(self, var_name: str, slot: str) -> str:
+        """The TF1 name of ``var_name``'s slot ``slot``: ``("dense/w", "v")`` -> ``dense/w/Adam_1``."""
+        index = self.get_slot_names().index(slot)
+        return f"{var_name}/{self._name}" + (f"_{index}" if index else "")
+
+    def get_slot(self, opt_state: Mapping[str, jax.Array], var_name: str, slot: str) -> jax.Array:
+        """The value of ``var_name``'s slot ``slot`` in ``opt_state``.
+
+        TF1 equivalent: tf.compat.v1.train.Optimizer.get_slot(var, name)
+        """
+        key = self.slot_key(var_name, slot)
+        if key not in opt_state:
+            raise MissingSlotError(type(self).__name__, var_name, key, sorted(opt_state))
+        return opt_state[key]
+
+    # -- optax ------------------------------------------------------------------------------
+    def _non_slots(self) -> dict[str, jax.Array]:
+        return {}
+
+    def _init(self, params) -> dict[str, jax.Array]:
+        state = dict(self._non_slots())
+        for name, leaf in named_leaves(params)[0]:
+            for slot, init in self._slots:
+                state[self.slot_key(name, slot)] = init(leaf)
+        return state
+
+    def learning_rate(self, global_step=None) -> jax.Array:
+        """The learning rate at ``global_step`` (float32), as TF1's ``_lr_t``."""
+        if callable(self._learning_rate):
+            if global_step is None:
+                raise GlobalStepError(
+                    f"{type(self).__name__}.update",
+                    "learning_rate is a schedule of the global step, but no global_step was given",
+                    _MSG_NO_GLOBAL_STEP,
+                )
+            return _f32(self._learning_rate(global_step))
+        return _f32(self._learning_rate)
+
+    _needs_params = False  # FTRL sets the variable; the others only subtract from it
+
+    def _update(self, grads, state, params=None, *, global_step=None, **extra):
+        del extra  # optax.chain passes every extra argument to every member
+        lr = self.learning_rate(global_step)
+        scalars = self._prepare(state, lr)
+        new_state = dict(state)
+        named, treedef = named_leaves(grads)
+        values = self._values(params)
+        deltas = []
+        for name, grad in named:
+            keys = [self.slot_key(name, slot) for slot, _ in self._slots]
+            for key in keys:
+                if key not in state:
+                    raise MissingSlotError(type(self).__name__, name, key, sorted(state))
+            dtype = grad.dtype
+            cast = {k: jnp.asarray(v, dtype) for k, v in scalars.items()}
+            delta, slots = self._delta(grad, values.get(name), [state[k] for k in keys], cast)
+            new_state.update(zip(keys, slots, strict=True))
+            deltas.append(delta)
+        new_state.update(self._finish(state))
+        return jax.tree_util.tree_unflatten(treedef, deltas), new_state
+
+    def _values(self, params) -> dict[str, Any]:
+        if not self._needs_params:
+            return {}
+        if params is None:
+            raise TrainArgumentError(
+                f"{type(self).__name__}.update",
+                "the update sets the variables (TF1's FTRL kernel does), so it needs their values",
+                "Pass them: updates, opt_state = opt.update(grads, opt_state, params).",
+            )
+        return dict(named_leaves(params)[0])
+
+    def _delta(self, grad, var, slots, s):
+        step, slots = self._apply_dense(grad, slots, s)
+        return -step, slots  # var -= step: p + (-step) is p - step exactly
+
+    def _prepare(self, state, lr: jax.Array) -> dict[str, jax.Array]:
+        return {"lr": lr}
+
+    def _apply_dense(self, grad, slots, s):
+        raise NotImplementedError
+
+    def _finish(self, state) -> dict[str, jax.Array]:
+        return {}
+
+    # -- TF1 call style ---------------------------------------------------------------------
+    def compute_gradients(
+        self,
+        loss_fn: Callable[..., Any],
+        variables: Mapping[str, Any],
+        *args,
+        var_list: VarList = None,
+        **kwargs,
+    ):
+        """Gradients of ``loss_fn(variables, *args, **kwargs)`` with respect to ``var_list``.
+
+        ``loss_fn`` is typically ``f.apply``. It returns the loss, or a tuple whose first item
+        is the loss (the rest is passed through); with ``mutable=...`` among ``kwargs`` it returns
+        ``(out, new_variables)`` as ``f.apply`` does, and the new variables come back.
+
+        Args:
+          loss_fn: ``(variables, *args, **kwargs) -> loss``.
+          variables: the variables tree (``{"params": ..., "state": ...}``).
+          *args: passed to ``loss_fn``.
+          var_list: the TF1 names to differentiate (a collection of names or a predicate);
+            None: every trainable variable (``variables["params"]``), as TF1's default.
+          **kwargs: passed to ``loss_fn`` (``mutable=["state"]``, ``rng=key``).
+
+        Returns:
+          ``(grads, out, new_variables)``: ``grads`` is a tree of the ``var_list`` variables
+          shaped as ``variables["params"]``; ``out`` is ``loss_fn``'s output.
+
+        TF1 equivalent: tf.compat.v1.train.Optimizer.compute_gradients(loss, var_list)
+        """
+        trainable = _select(variables.get("params", {}), var_list)
+        has_state = bool(kwargs.get("mutable"))
+
+        def objective(chosen):
+            result = loss_fn(_merge(variables, {"params": chosen}), *args, **kwargs)
+            out, new = result if has_state else (result, None)
+            loss = out[0] if isinstance(out, tuple) else out
+            return loss, (out, new)
+
+        grads, (out, new) = jax.grad(objective, has_aux=True)(trainable)
+        return grads, out, variables if new is None else new
+
+    def apply_gradients(
+        self,
+        grads,
+        variables: Mapping[str, Any],
+        opt_state: Mapping[str, jax.Array],
+        global_step: str | None = None,
+    ):
+        """Applies ``grads`` to ``variables["params"]``; increments ``global_step`` if named.
+
+        Args:
+          grads: a tree shaped as ``variables["params"]`` or a sub-tree of it.
+          variables: the variables tree.
+          opt_state: ``opt.init(variables["params"])`` or a later state.
+          global_step: the TF1 name of the step variable (``"global_step"``) in ``variables``.
+            Its value drives a learning-rate schedule; it is incremented after the update.
+
+        Returns:
+          ``(new_variables, new_opt_state)``.
+
+        TF1 equivalent: tf.compat.v1.train.Optimizer.apply_gradients(grads_and_vars, global_step)
+        """
+        step = None if global_step is None else _read(variables, global_step)
+        trained = _pick(variables.get("params", {}), grads)  # the var_list's current values
+        updates, opt_state = self.update(grads, opt_state, trained, global_step=step)
+        new = _merge(variables, {"params": optax.apply_updates(trained, updates)})
+        if global_step is not None:
+            new = _write(new, global_step, step + jnp.ones((), step.dtype))
+        return new, opt_state
+
+    def minimize(
+        self,
+        loss_fn: Callable[..., Any],
+        variables: Mapping[str, Any],
+        opt_state: Mapping[str, jax.Array],
+        *args,
+        var_list: VarList = None,
+        global_step: str | None = None,
+        **kwargs,
+    ):
+        """One training step: :meth:`compute_gradients` then :meth:`apply_gradients`.
+
+        Returns:
+          ``(new_variables, new_opt_state, out)``, ``out`` being ``loss_fn``'s output.
+
+        TF1 equivalent: tf.compat.v1.train.Optimizer.minimize(loss, global_step, var_list)
+        """
+        grads, out, variables = self.compute_gradients(
+            loss_fn, variables, *args, var_list=var_list, **kwargs
+        )
+        variables, opt_state = self.apply_gradients(
+            grads, variables, opt_state, global_step=global_step
+        )
+        return variables, opt_state, out
+
+
+def _select(params, var_list: VarList):
+    if var_list is None:
+        return params
+    if isinstance(var_list, str):
+        var_list = [var_list]
+    keep = var_list if callable(var_list) else set(var_list).__contains__
+    flat = flatten(params)
+    if not callable(var_list):
+        unknown = sorted(set(var_list) - set(flat))
+        if unknown:
+            raise UnknownVariableError(
+                f"var_list names {unknown}, which are not trainable variables "
+                "(variables['params'])",
+                sorted(flat),
+                "Pass TF1 names of trainable variables, e.g. "
+                f"var_list=[{(sorted(flat) or ['dense/w'])[0]!r}], or a predicate: "
+                "var_list=lambda name: name.startswith('dense/').",
+            )
+    chosen = {n: v for n, v in flat.items() if keep(n)}
+    return unflatten(chosen, trainable=True).get("params", {})
+
+
+def _merge(base, new):
+    """``base`` with the leaves of ``new`` put in (both nested dicts); neither is mutated."""
+    if not isinstance(new, Mapping) or not isinstance(base, Mapping):
+        return new
+    out = dict(base)
+    for key, value in new.items():
+        out[key] = _merge(base[key], value) if key in base else value
+    return out
+
+
+def _pick(base, like):
+    """The sub-tree of ``base`` with the keys of ``like``."""
+    if not isinstance(like, Mapping):
+        return base
+    return {k: _pick(base[k], v) for k, v in like.items()}
+
+
+def _path(variables, name: str) -> tuple[str, ...]:
+    for collection in ("state", "params"):
+        node, parts = variables.get(collection, {}), name.split("/")
+        for part in parts:
+            if not isinstance(node, Mapping) or part not in node:
+                break
+            node = node[part]
+        else:
+            return (collection, *parts)
+    raise GlobalStepError(
+        "apply_gradients",
+        f'global_step="{name}" names no variable of the variables tree',
+        "Create it in the model and pass its TF1 name:\n"
+        "    step = jaxscope.train.get_or_create_global_step()   # 'global_step', int64\n"
+        '    opt.apply_gradients(grads, variables, opt_state, global_step="global_step")',
+    )
+
+
+def _read(variables, name: str) -> jax.Array:
+    node = variables
+    for key in _path(variables, name):
+        node = node[key]
+    return jnp.asarray(node)
+
+
+def _write(variables, name: str, value):
+    path = _path(variables, name)
+    new = value
+    for i in range(len(path) - 1, -1, -1):
+        new = {path[i]: new}
+    return _merge(variables, new)
