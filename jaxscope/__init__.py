@@ -4,6 +4,7 @@ from jaxscope import checkpoint as checkpoint
 from jaxscope import contrib as contrib
 from jaxscope import initializers as initializers
 from jaxscope import layers as layers
+from jaxscope import nn as nn
 from jaxscope import slim as slim
 from jaxscope._src.assign import assign as assign
 from jaxscope._src.assign import assign_add as assign_add
@@ -33,6 +34,7 @@ from jaxscope._src.errors import InvalidNameError as InvalidNameError
 from jaxscope._src.errors import InvalidShapeError as InvalidShapeError
 from jaxscope._src.errors import InvalidVariableValueError as InvalidVariableValueError
 from jaxscope._src.errors import JaxscopeError as JaxscopeError
+from jaxscope._src.errors import MissingInitialStateError as MissingInitialStateError
 from jaxscope._src.errors import MissingRngError as MissingRngError
 from jaxscope._src.errors import MissingVariableError as MissingVariableError
 from jaxscope._src.errors import MovingAverageUpdateError as MovingAverageUpdateError
@@ -118,6 +120,7 @@ __all__ = [
     "InvalidShapeError",
     "InvalidVariableValueError",
     "JaxscopeError",
+    "MissingInitialStateError",
     "MissingRngError",
     "MissingVariableError",
     "MovingAverageUpdateError",
@@ -174,6 +177,7 @@ __all__ = [
     "lecun_uniform",
     "name_scope",
     "next_rng_key",
+    "nn",
     "no_regularizer",
     "ones_initializer",
     "orthogonal_initializer",

@@ -557,3 +557,18 @@ class CheckpointTreeError(JaxscopeError, TypeError):
     def __init__(self, where: str, problem: str, fix: str):
         self.where = where
         super().__init__(f"{where} {problem}.\n{fix}")
+
+
+class MissingInitialStateError(JaxscopeError, ValueError):
+    """An RNN was run without ``initial_state`` and without ``dtype``: nothing fixes the state's
+    dtype. TF1: ``If no initial_state is provided, argument `dtype` must be specified``."""
+
+    def __init__(self, fn: str):
+        super().__init__(
+            f"{fn}: if no initial_state is provided, argument `dtype` must be specified (it is "
+            f"the dtype of the zero state). Pass one of:\n"
+            f"    jaxscope.nn.{fn}(cell, inputs, dtype=jnp.float32)\n"
+            f"    jaxscope.nn.{fn}(cell, inputs, initial_state=cell.zero_state(batch, "
+            "jnp.float32))\n"
+            f"TF1 equivalent: the same ValueError from tf.compat.v1.nn.{fn}."
+        )
