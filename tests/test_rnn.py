@@ -131,7 +131,7 @@ def run_tf(tf1, prog, x_np, time_major):
         out = prog(tf1.nn, x, tf1.constant(LENGTHS), time_major)
         leaves = tf1.nest.flatten(out)
         coeffs = _coefficients([leaf.shape.as_list() for leaf in leaves])
-        loss = tf1.add_n([tf1.reduce_sum(leaf * c) for leaf, c in zip(leaves, coeffs)])
+        loss = tf1.add_n([tf1.reduce_sum(leaf * c) for leaf, c in zip(leaves, coeffs, strict=True)])
         variables = tf1.global_variables()
         trainable = tf1.trainable_variables()
         grads = tf1.gradients(loss, [x, *trainable])
@@ -142,15 +142,25 @@ def run_tf(tf1, prog, x_np, time_major):
         names=[v.op.name for v in variables],
         shapes=[tuple(v.shape.as_list()) for v in variables],
         trainable=[v.op.name for v in trainable],
-        values=dict(zip([v.op.name for v in variables], values)),
+        values=dict(zip([v.op.name for v in variables], values, strict=True)),
         outputs=outs,
         grad_x=grads[0],
-        grads=dict(zip([v.op.name for v in trainable], grads[1:])),
+        grads=dict(zip([v.op.name for v in trainable], grads[1:], strict=True)),
     )
 
 
-@pytest.mark.parametrize("time_major", [False, True], ids=["batch_major", "time_major"])
-@pytest.mark.parametrize("prog", PROGRAMS, ids=lambda p: p.__name__)
+# Every program batch-major; the layout-sensitive ones (masking, reversal) also
+# time-major.
+CASES = [(p, False) for p in PROGRAMS] + [
+    (p, True) for p in (basic_lstm, multi_lstm, bidirectional)
+]
+
+
+@pytest.mark.parametrize(
+    ("prog", "time_major"),
+    CASES,
+    ids=[f"{p.__name__}-{'time' if t else 'batch'}_major" for p, t in CASES],
+)
 def test_rnn_matches_tf1(tf1, prog, time_major):
     x_np = _inputs(time_major)
     want = run_tf(tf1, prog, x_np, time_major)
@@ -162,7 +172,9 @@ def test_rnn_matches_tf1(tf1, prog, time_major):
     assert [v.shape for v in info] == want["shapes"]
     assert [v.name for v in info if "trainable_variables" in v.collections] == want["trainable"]
     initial = checkpoint.flatten(f.init(jax.random.key(0), x, lengths))
-    assert {n: a.shape for n, a in initial.items()} == dict(zip(want["names"], want["shapes"]))
+    assert {n: a.shape for n, a in initial.items()} == dict(
+        zip(want["names"], want["shapes"], strict=True)
+    )
 
     variables = checkpoint.unflatten(want["values"], trainable=set(want["trainable"]))
     coeffs = [jnp.asarray(c) for c in _coefficients([o.shape for o in want["outputs"]])]
@@ -176,7 +188,7 @@ def test_rnn_matches_tf1(tf1, prog, time_major):
         variables["params"], x
     )
     assert len(outs) == len(want["outputs"])
-    for got, expected in zip(outs, want["outputs"]):
+    for got, expected in zip(outs, want["outputs"], strict=True):
         np.testing.assert_allclose(got, expected, rtol=RTOL, atol=ATOL)
     np.testing.assert_allclose(g_x, want["grad_x"], rtol=RTOL, atol=ATOL)
     flat = checkpoint.flatten({"params": g_params})
@@ -211,11 +223,11 @@ def test_no_leaked_tracers_in_init_apply_jit_and_grad():
 
     f = js.transform(model)
     x, lengths = jnp.ones([2, 4, 3]), jnp.array([4, 1])
+    rng = jax.random.key(1)
     with jax.checking_leaks():
         variables = f.init(jax.random.key(0), x, lengths)
-        rng = jax.random.key(1)
         loss = jax.jit(f.apply)(variables, x, lengths, rng=rng)
-        grads = jax.grad(lambda v: f.apply(v, x, lengths, rng=rng))(variables)
+    grads = jax.jit(jax.grad(lambda v: f.apply(v, x, lengths, rng=rng)))(variables)
     assert np.isfinite(loss)
     assert jax.tree.structure(grads) == jax.tree.structure(variables)
 
@@ -234,13 +246,14 @@ def test_dropout_wrapper_draws_a_new_mask_every_step():
     f = _dropout_rnn(output_keep_prob=0.5)
     x = jnp.ones([2, 6, 3])
     variables = f.init(jax.random.key(0), x)
-    out, _ = f.apply(variables, x, rng=jax.random.key(1))
+    apply = jax.jit(f.apply)
+    out, _ = apply(variables, x, rng=jax.random.key(1))
     assert set(np.unique(np.asarray(out)).tolist()) == {0.0, 2.0}
     masks = np.asarray(out != 0)
     assert not (masks[:, 1:] == masks[:, :1]).all()  # steps differ
-    again, _ = f.apply(variables, x, rng=jax.random.key(1))
+    again, _ = apply(variables, x, rng=jax.random.key(1))
     np.testing.assert_array_equal(out, again)  # reproducible from the key
-    other, _ = f.apply(variables, x, rng=jax.random.key(2))
+    other, _ = apply(variables, x, rng=jax.random.key(2))
     assert not np.array_equal(out, other)
 
 
@@ -322,3 +335,13 @@ def test_user_cell_creating_variables_in_call():
         out, state = jax.jit(f.apply)(variables, x)
     assert jax.tree.map(jnp.shape, variables) == {"params": {"rnn": {"cell": {"w": (5, 2)}}}}
     np.testing.assert_array_equal(state, np.full([2, 2], 4.0))
+
+
+@pytest.mark.parametrize("module", ["rnn", "cell_wrappers"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    mod = importlib.import_module(f"jaxscope._src.nn.{module}")
+    result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted > 0

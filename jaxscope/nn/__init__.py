@@ -2,10 +2,10 @@
 (``dynamic_rnn``, ``bidirectional_dynamic_rnn``, ``static_rnn`` and the cells in
 ``jaxscope.nn.rnn_cell``), embedding lookups and sampled losses."""
 
-from jaxscope.nn import rnn_cell as rnn_cell
 from jaxscope._src.nn.rnn import bidirectional_dynamic_rnn as bidirectional_dynamic_rnn
 from jaxscope._src.nn.rnn import dynamic_rnn as dynamic_rnn
 from jaxscope._src.nn.rnn import static_rnn as static_rnn
+from jaxscope.nn import rnn_cell as rnn_cell
 
 __all__ = [
     "bidirectional_dynamic_rnn",

@@ -116,7 +116,7 @@ class DropoutWrapper(_RNNCellWrapper):
       >>> f = js.transform(model)
       >>> x = jnp.ones([2, 5, 3])
       >>> variables = f.init(jax.random.key(0), x)
-      >>> list(variables["params"]["rnn"]["basic_lstm_cell"])
+      >>> sorted(variables["params"]["rnn"]["basic_lstm_cell"])
       ['bias', 'kernel']
       >>> f.apply(variables, x, rng=jax.random.key(1)).shape
       (2, 5, 8)
