@@ -16,6 +16,10 @@ from jaxscope._src.collections import add_to_collection as add_to_collection
 from jaxscope._src.collections import get_collection as get_collection
 from jaxscope._src.collections import global_variables as global_variables
 from jaxscope._src.collections import trainable_variables as trainable_variables
+from jaxscope._src.control_flow import cond as cond
+from jaxscope._src.control_flow import map_fn as map_fn
+from jaxscope._src.control_flow import scan as scan
+from jaxscope._src.control_flow import while_loop as while_loop
 from jaxscope._src.errors import AssignDtypeError as AssignDtypeError
 from jaxscope._src.errors import AssignShapeError as AssignShapeError
 from jaxscope._src.errors import CheckpointMismatchError as CheckpointMismatchError
@@ -153,6 +157,7 @@ __all__ = [
     "assign_add",
     "assign_sub",
     "checkpoint",
+    "cond",
     "constant_initializer",
     "contrib",
     "get_collection",
@@ -175,6 +180,7 @@ __all__ = [
     "layers",
     "lecun_normal",
     "lecun_uniform",
+    "map_fn",
     "name_scope",
     "next_rng_key",
     "nn",
@@ -184,6 +190,7 @@ __all__ = [
     "random_normal_initializer",
     "random_uniform_initializer",
     "reinitialize",
+    "scan",
     "scatter_add",
     "scatter_update",
     "slim",
@@ -192,5 +199,6 @@ __all__ = [
     "truncated_normal_initializer",
     "variable_scope",
     "variance_scaling_initializer",
+    "while_loop",
     "zeros_initializer",
 ]

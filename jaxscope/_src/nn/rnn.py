@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
-from jax.extend.core import get_opaque_trace_state
 
 from jaxscope._src import errors, frame
+from jaxscope._src.control_flow import _BodyKeys
 from jaxscope._src.dtypes import as_dtype
 from jaxscope._src.scope import variable_scope
 
@@ -100,12 +100,7 @@ def _build_outside(cell, input_t, state):
 
 
 class _StepKeys:
-    """Gives ``next_rng_key`` a fresh key per time step inside a loop body.
-
-    ``next_rng_key`` refuses to run inside a transformation (one trace, one key for every step);
-    the loop passes the step's key in, so within the body it is the call's key, as TF1's ops in
-    a while loop drew afresh at every iteration.
-    """
+    """A fresh ``next_rng_key`` per time step inside the scan (see ``control_flow._BodyKeys``)."""
 
     def __init__(self):
         self.fr = frame.current("dynamic_rnn")
@@ -117,20 +112,6 @@ class _StepKeys:
 
     def __call__(self, time):
         return _BodyKeys(self.fr, None if self.key is None else jax.random.fold_in(self.key, time))
-
-
-class _BodyKeys:
-    def __init__(self, fr, key):
-        self.fr, self.key = fr, key
-
-    def __enter__(self):
-        fr = self.fr
-        self.saved = fr.rng, fr.rng_count, fr.trace
-        fr.rng, fr.rng_count = self.key, 0
-        fr.trace = get_opaque_trace_state()
-
-    def __exit__(self, *exc):
-        self.fr.rng, self.fr.rng_count, self.fr.trace = self.saved
 
 
 def dynamic_rnn(
