@@ -86,7 +86,7 @@ def _mask_step(time, sequence_length, zero_output, state, output, new_state):
     return output, new_state
 
 
-def _build_outside(cell, input_t, state):
+def _build_outside(cell, inputs_tm, state):
     """Creates the cell's variables in the current scope, before (outside) the loop.
 
     Cells of ``jaxscope.nn.rnn_cell`` build without running; any other cell (one that makes
@@ -94,9 +94,11 @@ def _build_outside(cell, input_t, state):
     ``jax.jit`` XLA removes it).
     """
     prebuild = getattr(cell, "_prebuild", None)
-    if prebuild is not None and prebuild(tuple(input_t.shape), input_t.dtype):
-        return
-    cell(input_t, state)
+    leaves = jax.tree.leaves(inputs_tm)
+    if len(leaves) == 1 and prebuild is not None:
+        if prebuild(tuple(leaves[0].shape[1:]), leaves[0].dtype):
+            return
+    cell(jax.tree.map(lambda x: x[0], inputs_tm), state)
 
 
 class _StepKeys:
@@ -174,8 +176,7 @@ def dynamic_rnn(
         sequence_length = _sequence_length(sequence_length, batch_size)
         state = _initial_state(cell, batch_size, initial_state, dtype, "dynamic_rnn")
         state_dtype = _infer_state_dtype(dtype, state)
-        first = jax.tree.map(lambda x: x[0], inputs_tm)
-        _build_outside(cell, first, state)
+        _build_outside(cell, inputs_tm, state)
         zero_output = _zeros_like_output(cell, batch_size, state_dtype)
         keys = _StepKeys()
 
