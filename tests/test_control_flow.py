@@ -245,3 +245,30 @@ def test_docstring_examples_run():
 
     result = doctest.testmod(control_flow, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_nested_loops_and_an_rnn_inside_a_scan_body():
+    def f(xs):
+        count = js.get_variable("count", [], jnp.int32, trainable=False)
+
+        def outer(acc, x):
+            def inner(i):
+                count.assign_add(1)
+                return i + 1
+
+            js.while_loop(lambda i: i < 2, inner, [0])
+            out, _ = js.nn.dynamic_rnn(js.nn.rnn_cell.GRUCell(3), x[None], dtype=jnp.float32)
+            return acc + jnp.sum(out)
+
+        return js.scan(outer, xs, initializer=0.0)
+
+    f = js.transform(f)
+    xs = jnp.ones([4, 5, 2])
+    with jax.checking_leaks():
+        variables = f.init(jax.random.key(0), xs)
+    assert sorted(checkpoint.flatten(variables)) == [
+        "count", "rnn/gru_cell/candidate/bias", "rnn/gru_cell/candidate/kernel",
+        "rnn/gru_cell/gates/bias", "rnn/gru_cell/gates/kernel",
+    ]  # fmt: skip
+    out, new = jax.jit(lambda v, x: f.apply(v, x, mutable=True))(variables, xs)
+    assert int(new["state"]["count"]) == 8 and out.shape == (4,)
