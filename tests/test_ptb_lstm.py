@@ -13,7 +13,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 def test_ptb_lstm_has_the_tutorials_variables_and_learns(tmp_path):
-    summary = ptb_lstm.main(["--max-words", "30000", "--vocab", "500", "--hidden", "32",
+    summary = ptb_lstm.main(["--max-words", "16000", "--vocab", "300", "--hidden", "16",
                              "--epochs", "2", "--max-epoch", "1", "--keep-prob", "0.8",
                              "--out", str(tmp_path)])  # fmt: skip
     assert [name for name, _ in summary["variables"]] == [

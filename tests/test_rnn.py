@@ -41,9 +41,11 @@ def basic_lstm(nn, x, lengths, time_major):
                           dtype=_f32(nn), time_major=time_major)  # fmt: skip
 
 
-def gru(nn, x, lengths, time_major):
-    return nn.dynamic_rnn(nn.rnn_cell.GRUCell(4), x, sequence_length=lengths, dtype=_f32(nn),
-                          time_major=time_major)  # fmt: skip
+def basic_lstm_and_gru(nn, x, lengths, time_major):
+    """Two RNNs in the default scope: rnn/basic_lstm_cell and rnn/gru_cell."""
+    return basic_lstm(nn, x, lengths, time_major), nn.dynamic_rnn(
+        nn.rnn_cell.GRUCell(4), x, sequence_length=lengths, dtype=_f32(nn), time_major=time_major
+    )
 
 
 def lstm_peephole_proj(nn, x, lengths, time_major):
@@ -64,9 +66,13 @@ def multi_concat_state(nn, x, lengths, time_major):
     return nn.dynamic_rnn(cell, x, sequence_length=lengths, dtype=_f32(nn), time_major=time_major)
 
 
-def wrappers_rnn_no_lengths(nn, x, lengths, time_major):
-    """BasicRNNCell in a residual and a keep-everything dropout wrapper, custom scope, given
-    initial state, no sequence_length."""
+def concat_states_and_wrappers(nn, x, lengths, time_major):
+    """state_is_tuple=False; and BasicRNNCell in a residual and a keep-everything dropout
+    wrapper, custom scope, given initial state, no sequence_length."""
+    return multi_concat_state(nn, x, lengths, time_major), _wrappers(nn, x, time_major)
+
+
+def _wrappers(nn, x, time_major):
     rc = nn.rnn_cell
     cell = rc.DropoutWrapper(rc.ResidualWrapper(rc.BasicRNNCell(DEPTH, activation=None)),
                              input_keep_prob=1.0, output_keep_prob=1.0)  # fmt: skip
@@ -108,8 +114,8 @@ def static(nn, x, lengths, time_major):
 
 
 PROGRAMS = [
-    basic_lstm, gru, lstm_peephole_proj, multi_lstm, multi_concat_state, wrappers_rnn_no_lengths,
-    shared_cell, bidirectional, bidirectional_no_lengths, static,
+    basic_lstm_and_gru, lstm_peephole_proj, multi_lstm, concat_states_and_wrappers, shared_cell,
+    bidirectional, bidirectional_no_lengths, static,
 ]  # fmt: skip
 
 
