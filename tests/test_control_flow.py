@@ -272,3 +272,16 @@ def test_nested_loops_and_an_rnn_inside_a_scan_body():
     ]  # fmt: skip
     out, new = jax.jit(lambda v, x: f.apply(v, x, mutable=True))(variables, xs)
     assert int(new["state"]["count"]) == 8 and out.shape == (4,)
+
+
+def test_while_loop_assigns_under_vmap():
+    def f(x):
+        v = js.get_variable("v", [], initializer=js.zeros_initializer(), trainable=False)
+        js.while_loop(lambda i: i < 3, lambda i: [js.assign_add(v, x) * 0 + i + 1], [0.0])
+        return v + 0
+
+    f = js.transform(f)
+    variables = f.init(jax.random.key(0), 1.0)
+    out, new = jax.vmap(lambda x: f.apply(variables, x, mutable=["state"]))(jnp.arange(3.0))
+    np.testing.assert_allclose(out, [0.0, 3.0, 6.0])
+    np.testing.assert_allclose(new["state"]["v"], [0.0, 3.0, 6.0])

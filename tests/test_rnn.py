@@ -351,3 +351,34 @@ def test_docstring_examples_run(module):
     mod = importlib.import_module(f"jaxscope._src.nn.{module}")
     result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_tf1_saver_checkpoint_of_a_stacked_lstm_restores_by_name(tf1, tmp_path):
+    """A checkpoint written by tf.compat.v1.train.Saver loads into jaxscope's tree by name."""
+    x_np = _inputs(False)
+    with tf1.Graph().as_default():
+        out = multi_lstm(tf1.nn, tf1.constant(x_np), tf1.constant(LENGTHS), False)
+        leaves = tf1.nest.flatten(out)
+        saver = tf1.train.Saver()
+        with tf1.Session() as sess:
+            sess.run(tf1.global_variables_initializer())
+            want = sess.run(leaves)
+            prefix = saver.save(sess, str(tmp_path / "model.ckpt"))
+    f = js.transform(lambda x, lengths: multi_lstm(js.nn, x, lengths, False))
+    x, lengths = jnp.asarray(x_np), jnp.asarray(LENGTHS)
+    abstract = jax.eval_shape(f.init, jax.random.key(0), x, lengths)
+    variables, report = checkpoint.restore_tf1(abstract, prefix)
+    assert report.ok
+    for got, expected in zip(jax.tree.leaves(f.apply(variables, x, lengths)), want, strict=True):
+        np.testing.assert_allclose(got, expected, rtol=RTOL, atol=ATOL)
+
+
+def test_dynamic_rnn_under_vmap():
+    def model(x):
+        return js.nn.dynamic_rnn(js.nn.rnn_cell.GRUCell(3), x, dtype=jnp.float32)[0]
+
+    f = js.transform(model)
+    x = jax.random.normal(jax.random.key(1), [4, 2, 5, 3])
+    variables = f.init(jax.random.key(0), x[0])
+    batched = jax.vmap(lambda x: f.apply(variables, x))(x)
+    np.testing.assert_allclose(batched[2], f.apply(variables, x[2]), rtol=1e-6)
