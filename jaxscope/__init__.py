@@ -16,6 +16,7 @@ from jaxscope._src.collections import add_to_collection as add_to_collection
 from jaxscope._src.collections import get_collection as get_collection
 from jaxscope._src.collections import global_variables as global_variables
 from jaxscope._src.collections import trainable_variables as trainable_variables
+from jaxscope._src.control_flow import case as case
 from jaxscope._src.control_flow import cond as cond
 from jaxscope._src.control_flow import map_fn as map_fn
 from jaxscope._src.control_flow import scan as scan
@@ -156,6 +157,7 @@ __all__ = [
     "assign",
     "assign_add",
     "assign_sub",
+    "case",
     "checkpoint",
     "cond",
     "constant_initializer",

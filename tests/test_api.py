@@ -88,6 +88,7 @@ EXPECTED_ALL = sorted(
         "name_scope",
         "next_rng_key",
         "nn",
+        "case",
         "cond",
         "map_fn",
         "scan",

@@ -285,3 +285,24 @@ def test_while_loop_assigns_under_vmap():
     out, new = jax.vmap(lambda x: f.apply(variables, x, mutable=["state"]))(jnp.arange(3.0))
     np.testing.assert_allclose(out, [0.0, 3.0, 6.0])
     np.testing.assert_allclose(new["state"]["v"], [0.0, 3.0, 6.0])
+
+
+def case_program(S, x):
+    def branch(name, value):
+        def fn():
+            v = S.get_variable(name, [], initializer=S.constant_initializer(value))
+            return v * x
+
+        return fn
+
+    x = S.constant(x)
+    return S.case([(x < 0, branch("neg", -1.0)), (x < 10, branch("small", 2.0))],
+                  default=branch("big", 3.0))  # fmt: skip
+
+
+@pytest.mark.parametrize("x", [-2.0, 4.0, 20.0])
+def test_case_matches_tf1(tf1, x):
+    tf_names, tf_out, _ = _tf_run(tf1, case_program, x)
+    names, out, _, _, _ = _js_run(lambda S, a: case_program(_js_namespace(), a), x)
+    assert names == tf_names
+    np.testing.assert_allclose(out, tf_out)

@@ -417,3 +417,37 @@ def map_fn(
     )
     body.finish(carried)
     return outs
+
+
+def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"):
+    """The function of the first true predicate, else ``default()``: nested :func:`cond`, so
+    every branch may create and assign variables.
+
+    Args:
+      pred_fn_pairs: a list of ``(pred, fn)`` pairs (or a dict), checked in order.
+      default: called when no predicate holds; if None, the last pair's function (TF1).
+      exclusive: accepted for TF1 compatibility; the "at most one true" check is not done
+        (XLA cannot raise at run time).
+      strict, name: as :func:`cond`.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> def f(x):
+      ...     return js.case([(x < 0, lambda: -1), (x < 10, lambda: 1)], default=lambda: 2)
+      >>> [int(js.transform(f).apply({}, x)) for x in (-5, 5, 50)]
+      [-1, 1, 2]
+
+    TF1 equivalent: tf.compat.v1.case
+    """
+    del exclusive, name
+    pairs = list(pred_fn_pairs.items()) if isinstance(pred_fn_pairs, dict) else list(pred_fn_pairs)
+    if not pairs:
+        if default is None:
+            raise ValueError("case: pred_fn_pairs is empty and there is no default.")
+        return default()
+    if default is None:
+        *pairs, (_, default) = pairs
+    fn = default
+    for pred, branch in reversed(pairs):
+        fn = (lambda p, b, rest: lambda: cond(p, b, rest, strict=strict))(pred, branch, fn)
+    return fn()
