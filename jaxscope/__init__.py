@@ -23,6 +23,7 @@ from jaxscope._src.control_flow import scan as scan
 from jaxscope._src.control_flow import while_loop as while_loop
 from jaxscope._src.errors import AssignDtypeError as AssignDtypeError
 from jaxscope._src.errors import AssignShapeError as AssignShapeError
+from jaxscope._src.errors import CellInputDtypeError as CellInputDtypeError
 from jaxscope._src.errors import CheckpointMismatchError as CheckpointMismatchError
 from jaxscope._src.errors import CheckpointNameError as CheckpointNameError
 from jaxscope._src.errors import CheckpointNotFoundError as CheckpointNotFoundError
@@ -39,12 +40,14 @@ from jaxscope._src.errors import InvalidNameError as InvalidNameError
 from jaxscope._src.errors import InvalidShapeError as InvalidShapeError
 from jaxscope._src.errors import InvalidVariableValueError as InvalidVariableValueError
 from jaxscope._src.errors import JaxscopeError as JaxscopeError
+from jaxscope._src.errors import LoopConditionAssignError as LoopConditionAssignError
 from jaxscope._src.errors import MissingInitialStateError as MissingInitialStateError
 from jaxscope._src.errors import MissingRngError as MissingRngError
 from jaxscope._src.errors import MissingVariableError as MissingVariableError
 from jaxscope._src.errors import MovingAverageUpdateError as MovingAverageUpdateError
 from jaxscope._src.errors import MutableArgumentError as MutableArgumentError
 from jaxscope._src.errors import OutsideTransformError as OutsideTransformError
+from jaxscope._src.errors import PartitionStrategyError as PartitionStrategyError
 from jaxscope._src.errors import RenameCollisionError as RenameCollisionError
 from jaxscope._src.errors import RngInTransformError as RngInTransformError
 from jaxscope._src.errors import ScatterIndexError as ScatterIndexError
@@ -108,6 +111,7 @@ __all__ = [
     "AUTO_REUSE",
     "AssignDtypeError",
     "AssignShapeError",
+    "CellInputDtypeError",
     "CheckpointMismatchError",
     "CheckpointNameError",
     "CheckpointNotFoundError",
@@ -125,12 +129,14 @@ __all__ = [
     "InvalidShapeError",
     "InvalidVariableValueError",
     "JaxscopeError",
+    "LoopConditionAssignError",
     "MissingInitialStateError",
     "MissingRngError",
     "MissingVariableError",
     "MovingAverageUpdateError",
     "MutableArgumentError",
     "OutsideTransformError",
+    "PartitionStrategyError",
     "RenameCollisionError",
     "RngInTransformError",
     "ScatterIndexError",

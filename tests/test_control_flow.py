@@ -200,7 +200,7 @@ def test_while_cond_may_not_assign():
         v = js.get_variable("v", [], initializer=js.zeros_initializer())
         return js.while_loop(lambda i: js.assign_add(v, 1.0) < 3, lambda i: i + 1, [0])
 
-    with pytest.raises(ValueError, match="cond assigns 'v'"):
+    with pytest.raises(js.LoopConditionAssignError, match=r'cond assigns "v".*Move the assign'):
         js.transform(f).init(jax.random.key(0))
 
 

@@ -69,7 +69,9 @@ def test_embedding_lookup_of_variables_and_errors():
     np.testing.assert_array_equal(
         f.apply(variables, ids), jnp.concatenate([parts[f"part_{i}"] for i in range(3)])
     )
-    with pytest.raises(ValueError, match="Unrecognized partition strategy"):
+    with pytest.raises(
+        js.PartitionStrategyError, match=r"Unrecognized partition strategy: 'range'"
+    ):
         js.nn.embedding_lookup([jnp.ones([2, 2])] * 2, ids, partition_strategy="range")
     with pytest.raises(ValueError, match="trailing shapes differ"):
         js.nn.embedding_lookup([jnp.ones([2, 2]), jnp.ones([2, 3])], ids)

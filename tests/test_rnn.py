@@ -382,3 +382,12 @@ def test_dynamic_rnn_under_vmap():
     variables = f.init(jax.random.key(0), x[0])
     batched = jax.vmap(lambda x: f.apply(variables, x))(x)
     np.testing.assert_allclose(batched[2], f.apply(variables, x[2]), rtol=1e-6)
+
+
+def test_integer_inputs_to_a_cell_raise_with_the_fix():
+    f = js.transform(
+        lambda ids: js.nn.dynamic_rnn(js.nn.rnn_cell.GRUCell(2), ids, dtype=jnp.float32)
+    )
+    with pytest.raises(js.CellInputDtypeError, match=r"(?s)GRUCell received inputs of dtype int32.*"
+                       "embedding_lookup"):  # fmt: skip
+        f.init(jax.random.key(0), jnp.zeros([2, 3, 4], jnp.int32))

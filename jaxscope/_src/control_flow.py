@@ -24,7 +24,7 @@ import jax.numpy as jnp
 from jax.core import Tracer
 from jax.extend.core import ClosedJaxpr, get_opaque_trace_state, jaxpr_as_fun
 
-from jaxscope._src import frame
+from jaxscope._src import errors, frame
 
 
 class _BodyKeys:
@@ -237,10 +237,7 @@ def while_loop(
     cond_body = _Body(fr, cond, packed, k0, "cond")
     body_body = _Body(fr, lambda *a: _as_list(body(*a), len(packed)), packed, k0, "body")
     if cond_body.assigned:
-        raise ValueError(
-            f"while_loop: cond assigns {', '.join(repr(n) for n in cond_body.assigned)}; a loop "
-            "condition must only read. Move the assign into body."
-        )
+        raise errors.LoopConditionAssignError(cond_body.assigned)
     carried0 = body_body.initial_carry()
 
     def cond_fn(carry):

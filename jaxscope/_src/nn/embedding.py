@@ -6,6 +6,8 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
+from jaxscope._src import errors
+
 
 def _shard_of(ids, sizes, partition_strategy):
     """(shard, row within the shard) of each id: TF1's ``embedding_lookup`` arithmetic."""
@@ -61,9 +63,7 @@ def embedding_lookup(
     """
     del name, validate_indices
     if partition_strategy not in ("mod", "div"):
-        raise ValueError(
-            f'Unrecognized partition strategy: {partition_strategy!r}; use "mod" or "div".'
-        )
+        raise errors.PartitionStrategyError(partition_strategy)
     if isinstance(params, (list, tuple)):
         if not params:
             raise ValueError("Need at least one param (embedding_lookup got an empty list).")

@@ -19,7 +19,7 @@ import contextlib
 import jax
 import jax.numpy as jnp
 
-from jaxscope._src import frame
+from jaxscope._src import errors, frame
 from jaxscope._src.dtypes import as_dtype
 from jaxscope._src.initializers import constant_initializer, zeros_initializer
 from jaxscope._src.layers.base import Layer
@@ -37,14 +37,11 @@ def _not_built(cls: str, arg: str, value) -> None:
         )
 
 
-def _check_float(dtype, what: str) -> None:
+def _check_float(dtype, what: str, cell: str = "the cell") -> None:
     if dtype is not None and not (
         jnp.issubdtype(dtype, jnp.floating) or jnp.issubdtype(dtype, jnp.complexfloating)
     ):
-        raise ValueError(
-            f"RNN cell only supports floating point inputs, but received dtype: {dtype} "
-            f"({what}). Cast first: inputs.astype(jnp.float32)."
-        )
+        raise errors.CellInputDtypeError(cell, what, dtype)
 
 
 class LSTMStateTuple(collections.namedtuple("LSTMStateTuple", ("c", "h"))):
@@ -126,7 +123,7 @@ class RNNCell(Layer):
         ):
             with name_scope(st.scope.original_name_scope):
                 if not st.built:
-                    _check_float(dtype, f"inputs of {type(self).__name__}")
+                    _check_float(dtype, "inputs", type(self).__name__)
                     if self.dtype is None:
                         self.dtype = as_dtype(dtype)
                     self._variables = []
