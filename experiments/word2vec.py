@@ -5,9 +5,10 @@ The model is written the way the TF1 seed writes it: ``name_scope("data")``, ``n
 with ``get_variable("embed_matrix", ...)`` and an embedding lookup, ``name_scope("loss")`` with
 ``nce_weight`` / ``nce_bias`` and an NCE loss, ``name_scope("optimizer")`` with plain SGD. As in
 TF1, ``name_scope`` does not prefix ``get_variable`` names, so the tree is
-``{"params": {"embed_matrix", "nce_bias", "nce_weight"}}``. ``nce_loss`` follows
+``{"params": {"embed_matrix", "nce_bias", "nce_weight"}}``. ``js.nn.nce_loss`` follows
 ``tf.nn.nce_loss`` exactly and samples negatives like TF1's ``log_uniform_candidate_sampler``
-(``unique=True``); ``tests/test_word2vec.py`` checks both against TensorFlow.
+(``unique=True``, ``js.nn.log_uniform_candidate_sampler``); ``tests/test_word2vec.py`` checks
+both against TensorFlow.
 
 The default corpus needs no download: CPython 3.11.7's own English documentation
 (``pydoc_data.topics`` and the standard library's docstrings, about 320,000 words), committed as
@@ -125,138 +126,6 @@ def skipgram_pairs(ids, skip_window, rng):
     return np.concatenate(centers), np.concatenate(targets)
 
 
-# --- TF1's log_uniform_candidate_sampler ------------------------------------------------------------
-def log_uniform_probability(ids, range_max):
-    """P(k) = (log(k + 2) - log(k + 1)) / log(range_max + 1), TF1's LogUniformSampler."""
-    ids = jnp.asarray(ids, jnp.float32)
-    return jnp.log1p(1.0 / (ids + 1.0)) / math.log1p(range_max)
-
-
-def expected_count(p, num_tries, num_sampled):
-    """How often a class of probability ``p`` is expected among the samples: TF1's
-    ``ExpectedCountHelper``, ``1 - (1 - p)**num_tries``, or ``p * num_sampled`` when no draw was
-    rejected (``num_tries == num_sampled``)."""
-    return jnp.where(
-        num_tries == num_sampled,
-        p * num_sampled,
-        -jnp.expm1(num_tries.astype(jnp.float32) * jnp.log1p(-p)),
-    )
-
-
-def oversample_size(num_sampled, range_max, sigmas=8.0):
-    """Draws per step so that, with overwhelming probability, they hold ``num_sampled`` distinct ids.
-
-    The number of distinct ids among m draws is a sum of negatively associated indicators with
-    mean sum_k 1 - (1 - p_k)**m; we take the smallest multiple of 16 whose mean minus ``sigmas``
-    standard deviations reaches ``num_sampled`` (a Chernoff bound puts the shortfall probability
-    far below 1e-12).
-    """
-    if num_sampled > range_max:
-        raise ValueError(
-            f"num_sampled={num_sampled} distinct ids cannot be drawn from range_max={range_max}"
-        )
-    p = np.log1p(1.0 / (np.arange(range_max) + 1.0)) / np.log1p(range_max)
-    m = max(16, -(-num_sampled // 16) * 16)
-    while True:
-        q = -np.expm1(m * np.log1p(-p))
-        if q.sum() - sigmas * math.sqrt((q * (1 - q)).sum()) >= num_sampled:
-            return m
-        m += 16
-
-
-def log_uniform_draws(key, n, range_max):
-    """``n`` independent draws from P(k), as TF1's ``LogUniformSampler::Sample``:
-    ``floor(exp(u * log(range_max + 1))) - 1`` for ``u ~ U[0, 1)``."""
-    u = jax.random.uniform(key, [n])
-    return (jnp.floor(jnp.exp(u * math.log1p(range_max))).astype(jnp.int32) - 1) % range_max
-
-
-def log_uniform_candidate_sampler(
-    key, true_classes, num_true, num_sampled, unique, range_max, num_draws=None
-):
-    """TF1's ``log_uniform_candidate_sampler``, vectorised.
-
-    TF1 (``unique=True``) draws from P(k) one at a time, rejecting ids already drawn, until it has
-    ``num_sampled`` distinct ids; ``num_tries`` counts all draws, and the expected counts are
-    ``1 - (1 - P(k))**num_tries``. Here a fixed batch of ``num_draws`` draws is made at once; the
-    first occurrence of each id, in draw order, is kept, the first ``num_sampled`` of them are the
-    samples, and ``num_tries`` is the position of the last one. That is TF1's procedure exactly
-    whenever the batch holds ``num_sampled`` distinct ids (see :func:`oversample_size`); if it ever
-    did not, the missing samples would repeat id 0 and ``num_tries`` would be ``num_draws`` (the
-    one approximation). Ids are drawn as ``floor(exp(u * log(range_max + 1))) - 1`` in float32,
-    TF1 uses float64.
-
-    Returns:
-      ``(sampled_candidates [num_sampled], true_expected_count [batch, num_true],
-      sampled_expected_count [num_sampled])``, all with stopped gradients.
-    """
-    del num_true  # the shape of true_classes carries it
-    if num_draws is None:
-        num_draws = oversample_size(num_sampled, range_max) if unique else num_sampled
-    draws = log_uniform_draws(key, num_draws, range_max)
-    if unique:
-        earlier = jnp.tril(draws[:, None] == draws[None, :], k=-1)
-        first = ~earlier.any(axis=1)
-        (pos,) = jnp.nonzero(first, size=num_sampled, fill_value=0)
-        sampled = draws[pos]
-        num_tries = jnp.where(
-            jnp.sum(first) >= num_sampled, pos[num_sampled - 1] + 1, num_draws
-        ).astype(jnp.int32)
-    else:
-        sampled, num_tries = draws, jnp.int32(num_sampled)
-    true_ec = expected_count(
-        log_uniform_probability(true_classes, range_max), num_tries, num_sampled
-    )
-    sampled_ec = expected_count(log_uniform_probability(sampled, range_max), num_tries, num_sampled)
-    return tuple(jax.lax.stop_gradient(x) for x in (sampled, true_ec, sampled_ec))
-
-
-# --- tf.nn.nce_loss ------------------------------------------------------------------------------------
-def sigmoid_cross_entropy_with_logits(labels, logits):
-    """TF1's numerically stable form: max(x, 0) - x * z + log(1 + exp(-|x|))."""
-    return jnp.maximum(logits, 0) - logits * labels + jnp.log1p(jnp.exp(-jnp.abs(logits)))
-
-
-def nce_loss(
-    weights,
-    biases,
-    labels,
-    inputs,
-    num_sampled,
-    num_classes,
-    num_true=1,
-    sampled_values=None,
-    key=None,
-):
-    """Per-example NCE loss, ``tf.nn.nce_loss`` (``_compute_sampled_logits`` with
-    ``subtract_log_q=True``, ``remove_accidental_hits=False``), for ``inputs`` [batch, dim],
-    ``labels`` [batch, num_true]. Negatives come from ``sampled_values`` or, given ``key``, from
-    :func:`log_uniform_candidate_sampler` with ``unique=True`` (TF1's default)."""
-    labels = jnp.asarray(labels).reshape(-1, num_true)
-    if sampled_values is None:
-        sampled_values = log_uniform_candidate_sampler(
-            key, labels, num_true, num_sampled, True, num_classes
-        )
-    sampled, true_ec, sampled_ec = sampled_values
-    all_ids = jnp.concatenate([labels.reshape(-1), sampled])
-    all_w = jnp.take(weights, all_ids, axis=0)
-    all_b = jnp.take(biases, all_ids, axis=0)
-    n_true = labels.size
-    true_w = all_w[:n_true].reshape(labels.shape[0], num_true, -1)
-    # TF1 writes a row-wise multiply and sum; as a batched dot it is 35 % faster per training step
-    # on XLA's CPU backend (the multiply-and-reduce becomes a slow fusion there).
-    true_logits = jnp.einsum("bd,btd->bt", inputs, true_w)
-    true_logits = true_logits + all_b[:n_true].reshape(labels.shape)
-    sampled_logits = inputs @ all_w[n_true:].T + all_b[n_true:]
-    true_logits = true_logits - jnp.log(true_ec)
-    sampled_logits = sampled_logits - jnp.log(sampled_ec)
-    logits = jnp.concatenate([true_logits, sampled_logits], axis=1)
-    targets = jnp.concatenate(
-        [jnp.full_like(true_logits, 1.0 / num_true), jnp.zeros_like(sampled_logits)], axis=1
-    )
-    return jnp.sum(sigmoid_cross_entropy_with_logits(targets, logits), axis=1)
-
-
 # --- the model, as the seed writes it --------------------------------------------------------------------
 def word2vec(
     center_words,
@@ -281,7 +150,7 @@ def word2vec(
             [vocab_size, embed_size],
             initializer=js.random_uniform_initializer(-1.0, 1.0),
         )
-        embed = jnp.take(embed_matrix, center_words, axis=0)  # tf.nn.embedding_lookup
+        embed = js.nn.embedding_lookup(embed_matrix, center_words)
     with js.name_scope("loss"):
         nce_weight = js.get_variable(
             "nce_weight",
@@ -290,7 +159,7 @@ def word2vec(
         )
         nce_bias = js.get_variable("nce_bias", [vocab_size], initializer=js.zeros_initializer())
         loss = jnp.mean(
-            nce_loss(
+            js.nn.nce_loss(
                 weights=nce_weight,
                 biases=nce_bias,
                 labels=target_words,
@@ -298,7 +167,7 @@ def word2vec(
                 num_sampled=num_sampled,
                 num_classes=vocab_size,
                 sampled_values=sampled_values,
-                key=sample_key,
+                key=sample_key,  # tf.nn.nce_loss draws from the graph seed; here an explicit key
             )
         )
     return loss
@@ -351,7 +220,9 @@ def sampler(num_sampled, vocab_size):
     """``(key, labels) -> sampled_values`` as ``nce_loss`` draws them, for ``make_train``."""
 
     def sample(key, labels):
-        return log_uniform_candidate_sampler(key, labels, 1, num_sampled, True, vocab_size)
+        return js.nn.log_uniform_candidate_sampler(
+            labels, 1, num_sampled, True, vocab_size, key=key
+        )
 
     return sample
 

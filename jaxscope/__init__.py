@@ -4,6 +4,7 @@ from jaxscope import checkpoint as checkpoint
 from jaxscope import contrib as contrib
 from jaxscope import initializers as initializers
 from jaxscope import layers as layers
+from jaxscope import nn as nn
 from jaxscope import slim as slim
 from jaxscope._src.assign import assign as assign
 from jaxscope._src.assign import assign_add as assign_add
@@ -15,8 +16,14 @@ from jaxscope._src.collections import add_to_collection as add_to_collection
 from jaxscope._src.collections import get_collection as get_collection
 from jaxscope._src.collections import global_variables as global_variables
 from jaxscope._src.collections import trainable_variables as trainable_variables
+from jaxscope._src.control_flow import case as case
+from jaxscope._src.control_flow import cond as cond
+from jaxscope._src.control_flow import map_fn as map_fn
+from jaxscope._src.control_flow import scan as scan
+from jaxscope._src.control_flow import while_loop as while_loop
 from jaxscope._src.errors import AssignDtypeError as AssignDtypeError
 from jaxscope._src.errors import AssignShapeError as AssignShapeError
+from jaxscope._src.errors import CellInputDtypeError as CellInputDtypeError
 from jaxscope._src.errors import CheckpointMismatchError as CheckpointMismatchError
 from jaxscope._src.errors import CheckpointNameError as CheckpointNameError
 from jaxscope._src.errors import CheckpointNotFoundError as CheckpointNotFoundError
@@ -34,6 +41,8 @@ from jaxscope._src.errors import InvalidNameError as InvalidNameError
 from jaxscope._src.errors import InvalidShapeError as InvalidShapeError
 from jaxscope._src.errors import InvalidVariableValueError as InvalidVariableValueError
 from jaxscope._src.errors import JaxscopeError as JaxscopeError
+from jaxscope._src.errors import LoopConditionAssignError as LoopConditionAssignError
+from jaxscope._src.errors import MissingInitialStateError as MissingInitialStateError
 from jaxscope._src.errors import MissingRngError as MissingRngError
 from jaxscope._src.errors import MissingSlotError as MissingSlotError
 from jaxscope._src.errors import MissingVariableError as MissingVariableError
@@ -41,6 +50,7 @@ from jaxscope._src.errors import MovingAverageDtypeError as MovingAverageDtypeEr
 from jaxscope._src.errors import MovingAverageUpdateError as MovingAverageUpdateError
 from jaxscope._src.errors import MutableArgumentError as MutableArgumentError
 from jaxscope._src.errors import OutsideTransformError as OutsideTransformError
+from jaxscope._src.errors import PartitionStrategyError as PartitionStrategyError
 from jaxscope._src.errors import RenameCollisionError as RenameCollisionError
 from jaxscope._src.errors import RngInTransformError as RngInTransformError
 from jaxscope._src.errors import ScatterIndexError as ScatterIndexError
@@ -119,6 +129,7 @@ __all__ = [
     "AUTO_REUSE",
     "AssignDtypeError",
     "AssignShapeError",
+    "CellInputDtypeError",
     "CheckpointMismatchError",
     "CheckpointNameError",
     "CheckpointNotFoundError",
@@ -137,6 +148,8 @@ __all__ = [
     "InvalidShapeError",
     "InvalidVariableValueError",
     "JaxscopeError",
+    "LoopConditionAssignError",
+    "MissingInitialStateError",
     "MissingRngError",
     "MissingSlotError",
     "MissingVariableError",
@@ -144,6 +157,7 @@ __all__ = [
     "MovingAverageUpdateError",
     "MutableArgumentError",
     "OutsideTransformError",
+    "PartitionStrategyError",
     "RenameCollisionError",
     "RngInTransformError",
     "ScatterIndexError",
@@ -172,9 +186,11 @@ __all__ = [
     "assign",
     "assign_add",
     "assign_sub",
+    "case",
     "checkpoint",
     "clip_by_global_norm",
     "clip_by_norm",
+    "cond",
     "constant_initializer",
     "contrib",
     "get_collection",
@@ -198,14 +214,17 @@ __all__ = [
     "layers",
     "lecun_normal",
     "lecun_uniform",
+    "map_fn",
     "name_scope",
     "next_rng_key",
+    "nn",
     "no_regularizer",
     "ones_initializer",
     "orthogonal_initializer",
     "random_normal_initializer",
     "random_uniform_initializer",
     "reinitialize",
+    "scan",
     "scatter_add",
     "scatter_update",
     "slim",
@@ -215,5 +234,6 @@ __all__ = [
     "truncated_normal_initializer",
     "variable_scope",
     "variance_scaling_initializer",
+    "while_loop",
     "zeros_initializer",
 ]

@@ -17,6 +17,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import word2vec as w2v  # noqa: E402
 
 import jaxscope as js  # noqa: E402
+from jaxscope._src.nn import candidate_sampling as cs  # noqa: E402
 
 
 def test_word2vec_loss_falls_and_heldout_beats_chance(tmp_path):
@@ -55,19 +56,21 @@ def _sequential_unique(draws, num_sampled):
 @pytest.mark.parametrize("range_max,num_sampled", [(5000, 64), (50_000, 64), (300, 100)])
 def test_vectorised_unique_sampler_replays_tf1s_rejection_loop(range_max, num_sampled):
     labels = jnp.array([[0], [7], [range_max - 1]])
-    num_draws = w2v.oversample_size(num_sampled, range_max)
+    num_draws = cs.oversample_size(num_sampled, range_max)
     sample = jax.jit(
-        lambda k: w2v.log_uniform_candidate_sampler(k, labels, 1, num_sampled, True, range_max)
+        lambda k: js.nn.log_uniform_candidate_sampler(
+            labels, 1, num_sampled, True, range_max, key=k
+        )
     )
-    draw = jax.jit(lambda k: w2v.log_uniform_draws(k, num_draws, range_max))
+    draw = jax.jit(lambda k: cs.log_uniform_draws(k, num_draws, range_max))
     for seed in range(20):
         key = jax.random.key(seed)
         sampled, true_ec, sampled_ec = sample(key)
         expected, tries = _sequential_unique(np.asarray(draw(key)), num_sampled)
         np.testing.assert_array_equal(sampled, expected)
-        p_true = w2v.log_uniform_probability(labels, range_max)
+        p_true = cs.log_uniform_probability(labels, range_max)
         np.testing.assert_allclose(
-            true_ec, w2v.expected_count(p_true, jnp.int32(tries), num_sampled), rtol=1e-6
+            true_ec, cs.expected_count(p_true, jnp.int32(tries), num_sampled), rtol=1e-6
         )
         p = np.log((expected + 2.0) / (expected + 1.0)) / np.log(range_max + 1.0)
         np.testing.assert_allclose(sampled_ec, 1 - (1 - p) ** tries, rtol=1e-4)
@@ -103,18 +106,18 @@ def test_expected_counts_equal_tf1_log_uniform_candidate_sampler(tf1):
         tries = _infer_num_tries(sampled, sampled_ec, range_max)
         assert tries > num_sampled  # with this range, TF1 always rejects some draws
         n = jnp.int32(tries)
-        p_true = w2v.log_uniform_probability(labels, range_max)
-        p_sampled = w2v.log_uniform_probability(sampled, range_max)
+        p_true = cs.log_uniform_probability(labels, range_max)
+        p_sampled = cs.log_uniform_probability(sampled, range_max)
         np.testing.assert_allclose(
-            w2v.expected_count(p_true, n, num_sampled), true_ec, rtol=2e-5, atol=1e-7
+            cs.expected_count(p_true, n, num_sampled), true_ec, rtol=2e-5, atol=1e-7
         )
         np.testing.assert_allclose(
-            w2v.expected_count(p_sampled, n, num_sampled), sampled_ec, rtol=2e-5, atol=1e-7
+            cs.expected_count(p_sampled, n, num_sampled), sampled_ec, rtol=2e-5, atol=1e-7
         )
     # No rejection (num_tries == num_sampled): TF1 returns p * num_sampled.
     (_, true_ec, _), *_ = _tf_sampler_runs(tf1, labels, 1, range_max, 1)
     np.testing.assert_allclose(
-        w2v.expected_count(w2v.log_uniform_probability(labels, range_max), jnp.int32(1), 1),
+        cs.expected_count(cs.log_uniform_probability(labels, range_max), jnp.int32(1), 1),
         true_ec,
         rtol=1e-6,
     )
@@ -127,7 +130,9 @@ def test_sampled_ids_and_num_tries_are_distributed_as_tf1s(tf1):
     labels = np.zeros([1, 1], np.int64)
     tf_runs = _tf_sampler_runs(tf1, labels, num_sampled, range_max, runs)
     sample = jax.jit(
-        lambda k: w2v.log_uniform_candidate_sampler(k, labels, 1, num_sampled, True, range_max)
+        lambda k: js.nn.log_uniform_candidate_sampler(
+            labels, 1, num_sampled, True, range_max, key=k
+        )
     )
     js_runs = [jax.device_get(sample(k)) for k in jax.random.split(jax.random.key(3), runs)]
     edges = np.unique(np.concatenate([np.arange(30), np.geomspace(30, range_max, 15).astype(int)]))
@@ -150,14 +155,14 @@ def test_nce_loss_and_gradients_equal_tf1_nce_loss(tf1, num_true):
     inputs = rng.normal(size=[batch, dim]).astype(np.float32)
     labels = rng.integers(0, num_classes, [batch, num_true]).astype(np.int64)
     labels[0, 0] = 0  # a label that is also among the most likely samples
-    sampled_values = w2v.log_uniform_candidate_sampler(
-        jax.random.key(num_true), jnp.asarray(labels), num_true, num_sampled, True, num_classes
+    sampled_values = js.nn.log_uniform_candidate_sampler(
+        jnp.asarray(labels), num_true, num_sampled, True, num_classes, key=jax.random.key(num_true)
     )
     sampled, true_ec, sampled_ec = (np.asarray(x) for x in sampled_values)
 
     def ours(w, b, x):
         return jnp.mean(
-            w2v.nce_loss(w, b, labels, x, num_sampled, num_classes, num_true, sampled_values)
+            js.nn.nce_loss(w, b, labels, x, num_sampled, num_classes, num_true, sampled_values)
         )
 
     loss, grads = jax.jit(jax.value_and_grad(ours, argnums=(0, 1, 2)))(weights, biases, inputs)
@@ -185,7 +190,7 @@ def test_nce_loss_and_gradients_equal_tf1_nce_loss(tf1, num_true):
             tf_per_example, tf_loss, tf_grads = sess.run([per_example, tf_loss, tf_grads])
 
     np.testing.assert_allclose(
-        w2v.nce_loss(
+        js.nn.nce_loss(
             weights, biases, labels, inputs, num_sampled, num_classes, num_true, sampled_values
         ),
         tf_per_example,

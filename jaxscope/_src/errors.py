@@ -620,3 +620,57 @@ class MovingAverageDtypeError(JaxscopeError, TypeError):
             "or double (TF1 raises the same TypeError).\nLeave it out: "
             "ema.apply(variables, averages, var_list=lambda name: name != " + repr(name) + ")."
         )
+
+
+class MissingInitialStateError(JaxscopeError, ValueError):
+    """An RNN was run without ``initial_state`` and without ``dtype``: nothing fixes the state's
+    dtype. TF1: ``If no initial_state is provided, argument `dtype` must be specified``."""
+
+    def __init__(self, fn: str):
+        super().__init__(
+            f"{fn}: if no initial_state is provided, argument `dtype` must be specified (it is "
+            f"the dtype of the zero state). Pass one of:\n"
+            f"    jaxscope.nn.{fn}(cell, inputs, dtype=jnp.float32)\n"
+            f"    jaxscope.nn.{fn}(cell, inputs, initial_state=cell.zero_state(batch, "
+            "jnp.float32))\n"
+            f"TF1 equivalent: the same ValueError from tf.compat.v1.nn.{fn}."
+        )
+
+
+class CellInputDtypeError(JaxscopeError, ValueError):
+    """An RNN cell got integer or boolean inputs or state (TF1: ``RNN cell only supports
+    floating point inputs``)."""
+
+    def __init__(self, cell: str, what: str, dtype):
+        super().__init__(
+            f"RNN cell only supports floating point inputs, but {cell} received {what} of dtype "
+            f"{dtype}. Cast first (ids go through an embedding first):\n"
+            "    inputs = jaxscope.nn.embedding_lookup(embedding, ids)   # or x.astype(jnp.float32)"
+        )
+
+
+class PartitionStrategyError(JaxscopeError, ValueError):
+    """``embedding_lookup`` (or a sampled loss) got a ``partition_strategy`` other than TF1's
+    ``"mod"`` and ``"div"``."""
+
+    def __init__(self, strategy):
+        super().__init__(
+            f"Unrecognized partition strategy: {strategy!r}. TF1 knows two: "
+            'partition_strategy="mod" (id i in shard i % n, its default) or "div" (contiguous '
+            "blocks, as a partitioned variable's part_0, part_1, ... hold them)."
+        )
+
+
+class LoopConditionAssignError(JaxscopeError, ValueError):
+    """The condition of ``while_loop`` assigns a variable: a condition must only read."""
+
+    def __init__(self, names):
+        listed = ", ".join(f'"{n}"' for n in names)
+        super().__init__(
+            f"while_loop: cond assigns {listed}; a loop condition must only read variables. "
+            "Move the assign into body:\n"
+            "    def body(i):\n"
+            "        v.assign_add(1.0)\n"
+            "        return i + 1\n"
+            "    jaxscope.while_loop(lambda i: v < 3.0, body, [0])"
+        )

@@ -1,0 +1,450 @@
+"""``while_loop``, ``cond``, ``scan``, ``map_fn``: TF1's control flow, whose bodies may create and
+assign variables (a ``jax.lax`` body may do neither: its tracers would leak).
+
+How: the body is traced once (``jax.make_jaxpr``), as TF1 built it once into the graph, with every
+variable of a mutable collection passed in as an input. That one trace
+
+* creates the body's variables, once, for the whole call (TF1 too): later iterations share them;
+* tells which variables the body assigns (its outputs that are not its inputs);
+* leaves no tracer behind: the handles get their values from before the trace back.
+
+The loop then runs the traced body (``eval_jaxpr``) with the assigned variables in its carry, so
+each iteration reads the previous one's assigns, and after the loop the handles hold the final
+values (``apply(..., mutable=...)`` returns them). ``next_rng_key`` inside a body gives a fresh key
+per iteration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+from jax.core import Tracer
+from jax.extend.core import ClosedJaxpr, get_opaque_trace_state, jaxpr_as_fun
+
+from jaxscope._src import errors, frame
+
+
+class _BodyKeys:
+    """Within a loop body, ``next_rng_key`` draws from the iteration's ``key``.
+
+    ``next_rng_key`` refuses to run inside a transformation (one trace, one key for every
+    iteration); a loop passes each iteration's key in, so TF1's random ops in a loop body draw
+    afresh at every iteration here too. ``key=None``: the call has no key (``MissingRngError``).
+    """
+
+    def __init__(self, fr, key):
+        self.fr, self.key = fr, key
+
+    def __enter__(self):
+        fr = self.fr
+        self.saved = fr.rng, fr.rng_count, fr.trace
+        fr.rng, fr.rng_count = self.key, 0
+        fr.trace = get_opaque_trace_state()
+
+    def __exit__(self, *exc):
+        self.fr.rng, self.fr.rng_count, self.fr.trace = self.saved
+
+
+def _carryable(fr, var) -> bool:
+    """Variables a body may assign: every one in init; in apply those of mutable collections."""
+    if fr.mode is not frame.APPLY:
+        return True
+    return ("params" if var._trainable else "state") in fr.mutable
+
+
+class _Body:
+    """One trace of ``fn`` with the frame's assignable variables as explicit inputs.
+
+    ``self(args, carried, key) -> (out, assigned)`` runs it: ``carried`` (node -> value) replaces
+    the values the body reads, ``assigned`` (node -> value) is what it assigned.
+    """
+
+    def __init__(self, fr, fn: Callable, args, key, what: str):
+        self.fr, self.what = fr, what
+        self.nodes = [n for n, v in fr.variables.items() if _carryable(fr, v)]
+        self.raw = {n: fr.variables[n]._value for n in self.nodes}
+        self.outer = {n: fr.variables[n].value for n in self.nodes}
+        before = set(fr.variables)
+        assigned_before = set(fr.initial)
+        lengths = {k: len(v) for k, v in fr.collections.items()}
+        result: dict[str, Any] = {}
+
+        def traced(args, values, key):
+            inputs = {}
+            try:
+                for n, value in zip(self.nodes, values, strict=True):
+                    fr.variables[n]._value = inputs[n] = value
+                with _BodyKeys(fr, key):
+                    out = fn(*args)
+                created = [n for n in fr.variables if n not in before]
+                assigned = [n for n in self.nodes if fr.variables[n]._value is not inputs[n]]
+                assigned += [n for n in created if n in fr.initial and n not in assigned_before]
+                result.update(created=created, assigned=assigned)
+                return out, [fr.variables[n]._value for n in assigned]
+            finally:  # before the trace ends: no handle may keep one of its tracers
+                self._restore(before, assigned_before, lengths)
+
+        values = [self.outer[n] for n in self.nodes]
+        try:
+            self.closed, shapes = jax.make_jaxpr(traced, return_shape=True)(args, values, key)
+        finally:
+            self._restore(before, assigned_before, lengths)
+        self.out_tree = jax.tree.structure(shapes)
+        self.out_shapes = shapes[0]
+        self.created, self.assigned = result["created"], result["assigned"]
+        # A variable made in the body and assigned there: its reads are constants of the trace
+        # (its given value); the loop must feed it the carried value instead.
+        self.const_of = {}
+        for n in self.assigned:
+            if n in self.outer:
+                continue
+            given = fr.initial[n]
+            index = next((i for i, c in enumerate(self.closed.consts) if c is given), None)
+            if index is not None:
+                self.const_of[index] = n
+            elif fr.mode is frame.APPLY and not isinstance(given, (jax.Array, Tracer)):
+                raise NotImplementedError(
+                    f'{what}: variable "{n}" is created and assigned inside the loop body, and '
+                    f"its value in `variables` is a {type(given).__name__}, not a jax array, so "
+                    "the loop cannot carry it. Convert the tree first:\n"
+                    "    variables = jax.device_put(variables)"
+                )
+
+    def _restore(self, before, assigned_before, lengths) -> None:
+        fr = self.fr
+        for n in self.nodes:
+            fr.variables[n]._value = self.raw[n]
+            if n in fr.initial and n not in assigned_before:
+                fr.initial[n] = self.raw[n]  # its value before the loop, not the body's input
+        for n, var in fr.variables.items():
+            if n not in before and n in fr.initial:
+                var._value = fr.initial[n]  # made and assigned in the body: its given value
+        for key, items in fr.collections.items():
+            # Items computed in the body (a new variable's regularization loss) belong to the
+            # body's trace; TF1 could not use them outside the loop either.
+            n = lengths.get(key, 0)
+            items[n:] = [x for x in items[n:] if not isinstance(x, Tracer)]
+
+    def initial_carry(self) -> dict[str, Any]:
+        fr = self.fr
+        out = {}
+        for n in self.assigned:
+            value = self.outer[n] if n in self.outer else fr.variables[n].value
+            out[n] = jnp.asarray(value)
+        return out
+
+    def __call__(self, args, carried, key):
+        values = [carried.get(n, self.outer[n]) for n in self.nodes]
+        consts = list(self.closed.consts)
+        for i, n in self.const_of.items():
+            if n in carried:
+                consts[i] = carried[n]
+        flat = jax.tree.leaves((args, values, key))
+        outs = jaxpr_as_fun(ClosedJaxpr(self.closed.jaxpr, consts))(*flat)
+        out, assigned = jax.tree.unflatten(self.out_tree, outs)
+        return out, {n: jnp.asarray(v, carried[n].dtype) if n in carried else v
+                     for n, v in zip(self.assigned, assigned, strict=True)}  # fmt: skip
+
+    def finish(self, carried) -> None:
+        """After the loop: the handles hold the final values, as after TF1's loop ran."""
+        fr = self.fr
+        for n, value in carried.items():
+            var = fr.variables[n]
+            if n not in fr.initial:
+                fr.initial[n] = var._value
+            var._value = value
+
+
+def _loop_key(fr):
+    from jaxscope._src.random import next_rng_key
+
+    return None if fr.rng is None else next_rng_key()
+
+
+def _step_key(key, i):
+    return None if key is None else jax.random.fold_in(key, i)
+
+
+def _merge(*bodies):
+    assigned = []
+    for b in bodies:
+        assigned += [n for n in b.assigned if n not in assigned]
+    return assigned
+
+
+def _like(new, old):
+    return jax.tree.map(lambda n, o: jnp.asarray(n, jnp.asarray(o).dtype), new, old)
+
+
+def while_loop(
+    cond,
+    body,
+    loop_vars,
+    shape_invariants=None,
+    parallel_iterations=10,
+    back_prop=True,
+    swap_memory=False,
+    name=None,
+    maximum_iterations=None,
+    return_same_structure=False,
+):
+    """Repeats ``loop_vars = body(*loop_vars)`` while ``cond(*loop_vars)``; bodies may create and
+    assign variables.
+
+    A ``get_variable`` in ``body`` or ``cond`` creates its variable once (the body is traced
+    once, as TF1 built it once) and every iteration shares it. An assign in the body is carried
+    to the next iteration and to the code after the loop (in ``init``, and in ``apply`` with
+    ``mutable=``), also under ``jax.jit``. ``next_rng_key()`` in the body gives each iteration
+    its own key.
+
+    Args:
+      cond: ``(*loop_vars) -> bool scalar``.
+      body: ``(*loop_vars) -> new loop_vars`` (same structure, shapes and dtypes).
+      loop_vars: a list/tuple of arrays (or nested structures).
+      maximum_iterations: stop after this many iterations at most.
+      shape_invariants, parallel_iterations, back_prop, swap_memory, name: accepted for TF1
+        compatibility; no effect (``jax.lax.while_loop`` is not reverse-differentiable: use
+        :func:`scan` for gradients).
+      return_same_structure: as TF1: if False, a single loop variable comes back unwrapped.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> def f():
+      ...     step = js.get_variable("step", [], jnp.int32, trainable=False)
+      ...     def body(i, total):
+      ...         w = js.get_variable("w", [], initializer=js.constant_initializer(2.0))
+      ...         step.assign_add(1)
+      ...         return i + 1, total + w
+      ...     return js.while_loop(lambda i, t: i < 3, body, [0, 0.0])
+      >>> f = js.transform(f)
+      >>> variables = f.init(jax.random.key(0))
+      >>> (i, total), new = jax.jit(lambda v: f.apply(v, mutable=True))(variables)
+      >>> int(i), float(total), int(new["state"]["step"])
+      (3, 6.0, 3)
+
+    TF1 equivalent: tf.compat.v1.while_loop
+    """
+    del shape_invariants, parallel_iterations, back_prop, swap_memory, name
+    fr = frame.current("while_loop")
+    single = not isinstance(loop_vars, (list, tuple))
+    packed = [loop_vars] if single else list(loop_vars)
+    packed = jax.tree.map(jnp.asarray, packed)
+    key = _loop_key(fr)
+    k0 = _step_key(key, 0)
+    cond_body = _Body(fr, cond, packed, k0, "cond")
+    body_body = _Body(fr, lambda *a: _as_list(body(*a), len(packed)), packed, k0, "body")
+    if cond_body.assigned:
+        raise errors.LoopConditionAssignError(cond_body.assigned)
+    carried0 = body_body.initial_carry()
+
+    def cond_fn(carry):
+        lv, carried, i = carry
+        ok, _ = cond_body(lv, carried, _step_key(key, i))
+        ok = jnp.asarray(ok).reshape(())
+        if maximum_iterations is not None:
+            ok = jnp.logical_and(ok, i < maximum_iterations)
+        return ok
+
+    def body_fn(carry):
+        lv, carried, i = carry
+        out, new = body_body(lv, carried, _step_key(key, i))
+        return _like(out, lv), {**carried, **new}, i + 1
+
+    lv, carried, _ = jax.lax.while_loop(cond_fn, body_fn, (packed, carried0, jnp.int32(0)))
+    body_body.finish(carried)
+    if single or (len(lv) == 1 and not return_same_structure):
+        return lv[0]
+    return type(loop_vars)(lv) if isinstance(loop_vars, tuple) else lv
+
+
+def _as_list(out, n):
+    if n == 1 and not isinstance(out, (list, tuple)):
+        return [out]
+    if not isinstance(out, (list, tuple)) or len(out) != n:
+        raise ValueError(
+            f"while_loop: body must return as many loop variables as it takes ({n}), got {out!r}."
+        )
+    return list(out)
+
+
+def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, fn2=None):
+    """``true_fn()`` if ``pred`` else ``false_fn()``; the branches may create and assign variables.
+
+    Both branches are traced (TF1 built both into the graph), so a variable created in either
+    one exists after the call whichever branch runs, as in TF1; an assign in the branch that
+    runs is visible after the call (``apply(..., mutable=...)``).
+
+    Returns:
+      The taken branch's outputs (same structure in both branches); a one-element list is
+      unwrapped unless ``strict=True``, as TF1.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> def f(x):
+      ...     n = js.get_variable("n", [], jnp.int32, trainable=False)
+      ...     return js.cond(x > 0, lambda: n.assign_add(1), lambda: n + 0)
+      >>> f = js.transform(f)
+      >>> variables = f.init(jax.random.key(0), 1.0)
+      >>> out, new = f.apply(variables, 1.0, mutable=True)
+      >>> int(out), int(new["state"]["n"])
+      (1, 1)
+
+    TF1 equivalent: tf.compat.v1.cond
+    """
+    del name
+    true_fn = true_fn if true_fn is not None else fn1
+    false_fn = false_fn if false_fn is not None else fn2
+    if not (callable(true_fn) and callable(false_fn)):
+        raise TypeError("cond: true_fn and false_fn must be callables taking no arguments.")
+    fr = frame.current("cond")
+    key = _loop_key(fr)
+    branches = [
+        _Body(fr, fn, (), key, w) for fn, w in ((true_fn, "true_fn"), (false_fn, "false_fn"))
+    ]
+    assigned = _merge(*branches)
+    carried0 = {}
+    for b in branches:
+        for n, v in b.initial_carry().items():
+            carried0.setdefault(n, v)
+
+    def run(branch):
+        def go(carried):
+            out, new = branch((), carried, key)
+            return out, {n: new.get(n, carried[n]) for n in assigned}
+
+        return go
+
+    out, carried = jax.lax.cond(jnp.asarray(pred).reshape(()), run(branches[0]),
+                                run(branches[1]), carried0)  # fmt: skip
+    branches[0].finish(carried)
+    if not strict and isinstance(out, (list, tuple)) and len(out) == 1:
+        return out[0]
+    return out
+
+
+def scan(
+    fn,
+    elems,
+    initializer=None,
+    parallel_iterations=10,
+    back_prop=True,
+    swap_memory=False,
+    infer_shape=True,
+    reverse=False,
+    name=None,
+):
+    """TF1's scan: ``a = fn(a, x)`` for each ``x`` of ``elems`` (axis 0), returning every ``a``
+    stacked; ``fn`` may create and assign variables (created once, assigns carried).
+
+    Argument order is TF1's (``fn(accumulator, element)``, ``elems``, ``initializer``); the
+    ``jax.lax.scan`` equivalent of ``js.scan(fn, xs, init)`` is
+    ``lax.scan(lambda a, x: (fn(a, x),) * 2, init, xs)[1]``. Without ``initializer`` the first
+    element is the initial accumulator and the first output, as in TF1.
+
+    TF1 equivalent: tf.compat.v1.scan
+    """
+    del parallel_iterations, back_prop, swap_memory, infer_shape, name
+    fr = frame.current("scan")
+    elems = jax.tree.map(jnp.asarray, elems)
+    if reverse:
+        elems = jax.tree.map(lambda x: jnp.flip(x, 0), elems)
+    first = None
+    if initializer is None:
+        first = jax.tree.map(lambda x: x[0], elems)
+        initializer, elems = first, jax.tree.map(lambda x: x[1:], elems)
+    initializer = jax.tree.map(jnp.asarray, initializer)
+    n = jax.tree.leaves(elems)[0].shape[0]
+    key = _loop_key(fr)
+    x0 = jax.tree.map(lambda x: x[0] if x.shape[0] else jnp.zeros(x.shape[1:], x.dtype), elems)
+    body = _Body(fr, fn, (initializer, x0), _step_key(key, 0), "fn")
+
+    def step(carry, xs):
+        acc, carried = carry
+        i, x = xs
+        out, new = body((acc, x), carried, _step_key(key, i))
+        out = _like(out, acc)
+        return (out, {**carried, **new}), out
+
+    (_, carried), outs = jax.lax.scan(
+        step, (initializer, body.initial_carry()), (jnp.arange(n, dtype=jnp.int32), elems)
+    )
+    body.finish(carried)
+    if first is not None:
+        outs = jax.tree.map(lambda a, b: jnp.concatenate([a[None], b]), first, outs)
+    if reverse:
+        outs = jax.tree.map(lambda x: jnp.flip(x, 0), outs)
+    return outs
+
+
+def map_fn(
+    fn,
+    elems,
+    dtype=None,
+    parallel_iterations=None,
+    back_prop=True,
+    swap_memory=False,
+    infer_shape=True,
+    name=None,
+    fn_output_signature=None,
+):
+    """``fn`` applied to each element of ``elems`` (axis 0), results stacked; ``fn`` may create
+    and assign variables (created once, assigns carried from element to element, in order).
+
+    TF1 equivalent: tf.compat.v1.map_fn
+    """
+    del dtype, parallel_iterations, back_prop, swap_memory, infer_shape, name
+    del fn_output_signature
+    fr = frame.current("map_fn")
+    elems = jax.tree.map(jnp.asarray, elems)
+    n = jax.tree.leaves(elems)[0].shape[0]
+    key = _loop_key(fr)
+    x0 = jax.tree.map(lambda x: x[0], elems)
+    body = _Body(fr, fn, (x0,), _step_key(key, 0), "fn")
+
+    def step(carried, xs):
+        i, x = xs
+        out, new = body((x,), carried, _step_key(key, i))
+        return {**carried, **new}, out
+
+    carried, outs = jax.lax.scan(
+        step, body.initial_carry(), (jnp.arange(n, dtype=jnp.int32), elems)
+    )
+    body.finish(carried)
+    return outs
+
+
+def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"):
+    """The function of the first true predicate, else ``default()``: nested :func:`cond`, so
+    every branch may create and assign variables.
+
+    Args:
+      pred_fn_pairs: a list of ``(pred, fn)`` pairs (or a dict), checked in order.
+      default: called when no predicate holds; if None, the last pair's function (TF1).
+      exclusive: accepted for TF1 compatibility; the "at most one true" check is not done
+        (XLA cannot raise at run time).
+      strict, name: as :func:`cond`.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> def f(x):
+      ...     return js.case([(x < 0, lambda: -1), (x < 10, lambda: 1)], default=lambda: 2)
+      >>> [int(js.transform(f).apply({}, x)) for x in (-5, 5, 50)]
+      [-1, 1, 2]
+
+    TF1 equivalent: tf.compat.v1.case
+    """
+    del exclusive, name
+    pairs = list(pred_fn_pairs.items()) if isinstance(pred_fn_pairs, dict) else list(pred_fn_pairs)
+    if not pairs:
+        if default is None:
+            raise ValueError("case: pred_fn_pairs is empty and there is no default.")
+        return default()
+    if default is None:
+        *pairs, (_, default) = pairs
+    fn = default
+    for pred, branch in reversed(pairs):
+        fn = (lambda p, b, rest: lambda: cond(p, b, rest, strict=strict))(pred, branch, fn)
+    return fn()

@@ -1,0 +1,319 @@
+"""``dynamic_rnn``, ``bidirectional_dynamic_rnn`` and ``static_rnn``, as TF1's ``rnn.py``.
+
+``dynamic_rnn`` is one ``jax.lax.scan`` over time (TF1: one ``tf.while_loop``). The cell's
+variables are created before the loop, in the cell's scope under ``rnn/`` (the same names and
+order as TF1, where the loop body creates them once), so the body only reads them and no traced
+value leaves it. Inside the body :func:`jaxscope.next_rng_key` works and gives each time step its
+own key (TF1's dropout in a loop drew afresh every step).
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+
+from jaxscope._src import errors, frame
+from jaxscope._src.control_flow import _BodyKeys
+from jaxscope._src.dtypes import as_dtype
+from jaxscope._src.scope import variable_scope
+
+
+def _time_major(x):
+    return jnp.swapaxes(x, 0, 1)
+
+
+def _infer_state_dtype(explicit_dtype, state):
+    if explicit_dtype is not None:
+        return as_dtype(explicit_dtype)
+    leaves = jax.tree.leaves(state)
+    if not leaves:
+        raise ValueError("Unable to infer dtype from empty state.")
+    dtypes = {jnp.asarray(x).dtype for x in leaves}
+    if len(dtypes) > 1:
+        raise ValueError(
+            f"State has tensors of different inferred dtypes ({sorted(map(str, dtypes))}); "
+            "unable to infer a single representative dtype. Pass dtype= to dynamic_rnn."
+        )
+    return dtypes.pop()
+
+
+def _initial_state(cell, batch_size, initial_state, dtype, fn):
+    if initial_state is not None:
+        return initial_state
+    if not dtype:
+        raise errors.MissingInitialStateError(fn)
+    get = getattr(cell, "get_initial_state", None)
+    if get is not None:
+        return get(inputs=None, batch_size=batch_size, dtype=dtype)
+    return cell.zero_state(batch_size, dtype)
+
+
+def _zeros_like_output(cell, batch_size, dtype):
+    def zeros(size):
+        shape = (size,) if isinstance(size, int) else tuple(size)
+        return jnp.zeros((batch_size, *shape), dtype)
+
+    return jax.tree.map(zeros, cell.output_size)
+
+
+def _sequence_length(sequence_length, batch_size):
+    if sequence_length is None:
+        return None
+    sequence_length = jnp.asarray(sequence_length).astype(jnp.int32)
+    if sequence_length.ndim != 1:
+        raise ValueError(
+            "Argument sequence_length must be a vector of length batch_size. Received "
+            f"sequence_length of shape: {sequence_length.shape}"
+        )
+    if sequence_length.shape[0] != batch_size:
+        raise ValueError(
+            f"sequence_length has {sequence_length.shape[0]} entries but the batch has "
+            f"{batch_size} sequences (TF1 fails the same check at run time)."
+        )
+    return sequence_length
+
+
+def _mask_step(time, sequence_length, zero_output, state, output, new_state):
+    """TF1's ``_rnn_step``: past a sequence's length, zero output and the state frozen."""
+    copy = time >= sequence_length  # [batch]
+
+    def pick(old, new):
+        cond = copy.reshape(copy.shape + (1,) * (jnp.ndim(new) - 1))
+        return jnp.where(cond, old, new)
+
+    output = jax.tree.map(pick, zero_output, output)
+    new_state = jax.tree.map(pick, state, new_state)
+    return output, new_state
+
+
+def _build_outside(cell, inputs_tm, state):
+    """Creates the cell's variables in the current scope, before (outside) the loop.
+
+    Cells of ``jaxscope.nn.rnn_cell`` build without running; any other cell (one that makes
+    variables in ``call``) is run once on the first step and the result dropped (under
+    ``jax.jit`` XLA removes it).
+    """
+    prebuild = getattr(cell, "_prebuild", None)
+    leaves = jax.tree.leaves(inputs_tm)
+    if len(leaves) == 1 and prebuild is not None:
+        if prebuild(tuple(leaves[0].shape[1:]), leaves[0].dtype):
+            return
+    cell(jax.tree.map(lambda x: x[0], inputs_tm), state)
+
+
+class _StepKeys:
+    """A fresh ``next_rng_key`` per time step inside the scan (see ``control_flow._BodyKeys``)."""
+
+    def __init__(self):
+        self.fr = frame.current("dynamic_rnn")
+        self.key = None
+        if self.fr.rng is not None:
+            from jaxscope._src.random import next_rng_key
+
+            self.key = next_rng_key()
+
+    def __call__(self, time):
+        return _BodyKeys(self.fr, None if self.key is None else jax.random.fold_in(self.key, time))
+
+
+def dynamic_rnn(
+    cell,
+    inputs,
+    sequence_length=None,
+    initial_state=None,
+    dtype=None,
+    parallel_iterations=None,
+    swap_memory=False,
+    time_major=False,
+    scope=None,
+):
+    """Runs ``cell`` over the time axis of ``inputs`` with one ``jax.lax.scan``.
+
+    Args:
+      cell: an ``RNNCell`` (``jaxscope.nn.rnn_cell``) or any object with ``state_size``,
+        ``output_size`` and ``__call__(inputs, state) -> (output, new_state)``.
+      inputs: ``[batch, time, ...]`` (``[time, batch, ...]`` with ``time_major=True``), or a
+        nested structure of such arrays.
+      sequence_length: optional ``[batch]`` int vector: past a sequence's length its outputs
+        are zeros and its state is frozen (the final state is the state at its last step).
+      initial_state: the initial state (default: ``cell.zero_state(batch, dtype)``).
+      dtype: the state's dtype; required without ``initial_state``.
+      parallel_iterations, swap_memory: accepted for TF1 compatibility; no effect in JAX.
+      time_major: the layout of ``inputs`` and outputs.
+      scope: the variable scope (default ``"rnn"``): a name or a ``VariableScope``.
+
+    Returns:
+      ``(outputs, final_state)``: outputs ``[batch, time, output_size]`` (time-major if
+      ``time_major``), the final state with the structure of ``cell.state_size``.
+
+    Raises:
+      MissingInitialStateError (a ``ValueError``) without ``initial_state`` and ``dtype``.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> def model(x, lengths):
+      ...     cell = js.nn.rnn_cell.BasicLSTMCell(4)
+      ...     return js.nn.dynamic_rnn(cell, x, sequence_length=lengths, dtype=jnp.float32)
+      >>> f = js.transform(model)
+      >>> x, lengths = jnp.ones([2, 5, 3]), jnp.array([5, 2])
+      >>> variables = f.init(jax.random.key(0), x, lengths)
+      >>> jax.tree.map(jnp.shape, variables)
+      {'params': {'rnn': {'basic_lstm_cell': {'bias': (16,), 'kernel': (7, 16)}}}}
+      >>> outputs, state = jax.jit(f.apply)(variables, x, lengths)
+      >>> outputs.shape, bool((outputs[1, 2:] == 0).all()), bool((state.h[1] == outputs[1, 1]).all())
+      ((2, 5, 4), True, True)
+
+    TF1 equivalent: tf.compat.v1.nn.dynamic_rnn
+    """
+    del parallel_iterations, swap_memory
+    with variable_scope(scope or "rnn") as varscope:
+        flat = [jnp.asarray(x) for x in jax.tree.leaves(inputs)]
+        if not time_major:
+            flat = [_time_major(x) for x in flat]
+        _check_inputs(flat)
+        steps, batch_size = flat[0].shape[:2]
+        inputs_tm = jax.tree.unflatten(jax.tree.structure(inputs), flat)
+        sequence_length = _sequence_length(sequence_length, batch_size)
+        state = _initial_state(cell, batch_size, initial_state, dtype, "dynamic_rnn")
+        state_dtype = _infer_state_dtype(dtype, state)
+        _build_outside(cell, inputs_tm, state)
+        zero_output = _zeros_like_output(cell, batch_size, state_dtype)
+        keys = _StepKeys()
+
+        def step(state, xs):
+            time, input_t = xs
+            with keys(time), variable_scope(varscope, reuse=True, auxiliary_name_scope=False):
+                output, new_state = cell(input_t, state)
+            new_state = jax.tree.map(_like, new_state, state)
+            if sequence_length is not None:
+                output, new_state = _mask_step(
+                    time, sequence_length, zero_output, state, output, new_state
+                )
+            return new_state, output
+
+        final_state, outputs = jax.lax.scan(
+            step, state, (jnp.arange(steps, dtype=jnp.int32), inputs_tm)
+        )
+        if not time_major:
+            outputs = jax.tree.map(_time_major, outputs)
+        return outputs, final_state
+
+
+def _like(new, old):
+    """The scan carry keeps its dtype (a Python-float state would otherwise change type)."""
+    return jnp.asarray(new, jnp.asarray(old).dtype)
+
+
+def _check_inputs(flat):
+    if not flat:
+        raise ValueError("dynamic_rnn: inputs must contain at least one array.")
+    for x in flat:
+        if x.ndim < 3:
+            raise ValueError(
+                f"dynamic_rnn: inputs must be at least [batch, time, depth] (rank 3); got shape "
+                f"{x.shape} (after time_major handling). Add a depth axis: x[..., None]."
+            )
+        if x.shape[:2] != flat[0].shape[:2]:
+            raise ValueError(
+                "Time steps or batch size is not the same for all the elements in the input: "
+                f"{[tuple(y.shape) for y in flat]}."
+            )
+
+
+def _reverse(x, sequence_length, time_axis, batch_axis):
+    """``tf.reverse_sequence``: reverse the first ``sequence_length[b]`` steps of each row."""
+    if sequence_length is None:
+        return jnp.flip(x, time_axis)
+    steps = x.shape[time_axis]
+    t = jnp.arange(steps)
+    lengths = jnp.asarray(sequence_length, jnp.int32)
+    lengths = jnp.minimum(lengths, steps)
+    idx = jnp.where(t[None, :] < lengths[:, None], lengths[:, None] - 1 - t[None, :], t[None, :])
+    # idx is [batch, time]; gather along time, per batch row.
+    if batch_axis == 0:
+        idx = idx.reshape(idx.shape + (1,) * (x.ndim - 2))
+        return jnp.take_along_axis(x, idx, axis=1)
+    idx = idx.T.reshape((steps, -1) + (1,) * (x.ndim - 2))
+    return jnp.take_along_axis(x, idx, axis=0)
+
+
+def bidirectional_dynamic_rnn(
+    cell_fw,
+    cell_bw,
+    inputs,
+    sequence_length=None,
+    initial_state_fw=None,
+    initial_state_bw=None,
+    dtype=None,
+    parallel_iterations=None,
+    swap_memory=False,
+    time_major=False,
+    scope=None,
+):
+    """A forward and a backward ``dynamic_rnn`` in ``bidirectional_rnn/fw`` and ``/bw``.
+
+    The backward cell reads each sequence reversed within its length (TF1's
+    ``reverse_sequence``; padding stays at the end), and its outputs are reversed back, so
+    ``outputs[1][:, t]`` is the backward state after reading steps ``t ... length - 1``.
+
+    Returns:
+      ``((output_fw, output_bw), (output_state_fw, output_state_bw))``.
+
+    TF1 equivalent: tf.compat.v1.nn.bidirectional_dynamic_rnn
+    """
+    time_axis, batch_axis = (0, 1) if time_major else (1, 0)
+    with variable_scope(scope or "bidirectional_rnn"):
+        with variable_scope("fw") as fw_scope:
+            output_fw, state_fw = dynamic_rnn(
+                cell_fw, inputs, sequence_length, initial_state_fw, dtype,
+                parallel_iterations, swap_memory, time_major, scope=fw_scope,
+            )  # fmt: skip
+
+        def rev(x):
+            return _reverse(jnp.asarray(x), sequence_length, time_axis, batch_axis)
+
+        with variable_scope("bw") as bw_scope:
+            tmp, state_bw = dynamic_rnn(
+                cell_bw, jax.tree.map(rev, inputs), sequence_length, initial_state_bw, dtype,
+                parallel_iterations, swap_memory, time_major, scope=bw_scope,
+            )  # fmt: skip
+    output_bw = jax.tree.map(rev, tmp)
+    return (output_fw, output_bw), (state_fw, state_bw)
+
+
+def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=None, scope=None):
+    """The cell unrolled over a Python list of ``[batch, depth]`` inputs (TF1's static RNN).
+
+    The first step creates the variables, later steps reuse them (``reuse_variables()`` on the
+    ``rnn`` scope, as TF1). With ``sequence_length`` outputs past a sequence's end are zeros and
+    its state is frozen.
+
+    Returns:
+      ``(outputs, state)``: a list with one output per input, and the final state.
+
+    TF1 equivalent: tf.compat.v1.nn.static_rnn
+    """
+    if not isinstance(inputs, (list, tuple)):
+        raise TypeError(f"inputs must be a sequence (a list of [batch, depth] arrays); got "
+                        f"{type(inputs).__name__}. For one array use dynamic_rnn.")  # fmt: skip
+    if not inputs:
+        raise ValueError("inputs must not be empty")
+    outputs = []
+    with variable_scope(scope or "rnn") as varscope:
+        first = jax.tree.leaves(inputs[0])[0]
+        batch_size = jnp.shape(first)[0]
+        state = _initial_state(cell, batch_size, initial_state, dtype, "static_rnn")
+        sequence_length = _sequence_length(sequence_length, batch_size)
+        if sequence_length is not None:
+            zero_output = _zeros_like_output(cell, batch_size, _infer_state_dtype(dtype, state))
+        for time, input_ in enumerate(inputs):
+            if time > 0:
+                varscope.reuse_variables()
+            output, new_state = cell(input_, state)
+            if sequence_length is not None:
+                output, new_state = _mask_step(
+                    time, sequence_length, zero_output, state, output, new_state
+                )
+            state = new_state
+            outputs.append(output)
+    return outputs, state

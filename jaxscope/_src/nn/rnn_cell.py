@@ -1,0 +1,486 @@
+"""TF1's ``tf.compat.v1.nn.rnn_cell``: the cells, written as tf_keras' ``legacy_cells.py`` wrote them.
+
+A cell is a layer (``jaxscope.layers.Layer``): its first call in an ``init``/``apply`` call opens
+``variable_scope(None, default_name="basic_lstm_cell")`` inside the enclosing scope (``rnn/``
+under ``dynamic_rnn``) and creates ``kernel`` then ``bias`` with ``get_variable``; later calls
+reuse them. Kernels are TF1's ``[input_depth + h_depth, gates * num_units]`` with TF1's gate
+order (LSTM: ``i, j, f, o``; GRU: ``r, u``), so TF1 checkpoints load by name.
+
+``_prebuild(input_shape, dtype)`` builds a cell (and the cells it contains) without running it:
+``dynamic_rnn`` calls it outside its ``lax.scan``, so every variable is created outside the loop
+body and the body only reads them.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+
+import jax
+import jax.numpy as jnp
+
+from jaxscope._src import errors, frame
+from jaxscope._src.dtypes import as_dtype
+from jaxscope._src.initializers import constant_initializer, zeros_initializer
+from jaxscope._src.layers.base import Layer
+from jaxscope._src.scope import name_scope, variable_scope
+
+_WEIGHTS, _BIAS = "kernel", "bias"
+
+
+def _not_built(cls: str, arg: str, value) -> None:
+    if value is not None:
+        raise NotImplementedError(
+            f"{cls}({arg}={value!r}) is not supported yet by jaxscope (TF1 partitions the "
+            f"variable into {value} shards). Remove the argument: the variable is then one "
+            f"array with the same values, e.g. {cls}(num_units) without {arg}=."
+        )
+
+
+def _check_float(dtype, what: str, cell: str = "the cell") -> None:
+    if dtype is not None and not (
+        jnp.issubdtype(dtype, jnp.floating) or jnp.issubdtype(dtype, jnp.complexfloating)
+    ):
+        raise errors.CellInputDtypeError(cell, what, dtype)
+
+
+class LSTMStateTuple(collections.namedtuple("LSTMStateTuple", ("c", "h"))):
+    """``(c, h)``: an LSTM's memory and output state, in that order (a pytree: a namedtuple).
+
+    TF1 equivalent: tf.compat.v1.nn.rnn_cell.LSTMStateTuple
+    """
+
+    __slots__ = ()
+
+    @property
+    def dtype(self):
+        c, h = self
+        if c.dtype != h.dtype:
+            raise TypeError(f"Inconsistent dtypes for internal state: {c.dtype} vs {h.dtype}")
+        return c.dtype
+
+
+def _zero_state(state_size, batch_size: int, dtype):
+    """Zeros shaped ``[batch_size, s]`` for every ``s`` of a nested ``state_size``."""
+    if isinstance(state_size, LSTMStateTuple):
+        return LSTMStateTuple(*(_zero_state(s, batch_size, dtype) for s in state_size))
+    if isinstance(state_size, (tuple, list)):
+        return type(state_size)(_zero_state(s, batch_size, dtype) for s in state_size)
+    size = (state_size,) if isinstance(state_size, int) else tuple(state_size)
+    return jnp.zeros((batch_size, *size), as_dtype(dtype))
+
+
+class RNNCell(Layer):
+    """Base class of the cells: ``(output, new_state) = cell(inputs, state)``.
+
+    Subclasses define ``state_size``, ``output_size``, ``build(input_shape)`` and
+    ``call(inputs, state)``. The first call in an ``init``/``apply`` call opens the cell's
+    variable scope (``scope=`` or the class name in snake case, uniquified) and builds; later
+    calls reuse the weights.
+
+    TF1 equivalent: tf.compat.v1.nn.rnn_cell.RNNCell
+    """
+
+    @property
+    def state_size(self):
+        raise NotImplementedError("Abstract method")
+
+    @property
+    def output_size(self):
+        raise NotImplementedError("Abstract method")
+
+    def zero_state(self, batch_size: int, dtype):
+        """Zero-filled state(s): ``[batch_size, s]`` for each ``s`` in ``state_size``.
+
+        TF1 equivalent: tf.compat.v1.nn.rnn_cell.RNNCell.zero_state
+        """
+        return _zero_state(self.state_size, int(batch_size), dtype)
+
+    def get_initial_state(self, inputs=None, batch_size=None, dtype=None):
+        """``zero_state`` with the batch size and dtype taken from ``inputs`` when given."""
+        if inputs is not None:
+            batch_size, dtype = jnp.shape(inputs)[0], jnp.asarray(inputs).dtype
+        if batch_size is None or dtype is None:
+            raise ValueError(
+                "batch_size and dtype cannot be None while constructing initial state: "
+                f"batch_size={batch_size}, dtype={dtype}"
+            )
+        return self.zero_state(batch_size, dtype)
+
+    def __call__(self, inputs, state, scope=None):
+        inputs = jnp.asarray(inputs)
+        with self._cell_scope(scope, tuple(inputs.shape), inputs.dtype, state):
+            return self.call(inputs, state)
+
+    @contextlib.contextmanager
+    def _cell_scope(self, scope, input_shape, dtype, state=None):
+        """tf_keras' ``Layer.__call__`` up to ``call``: scope, build on first use, reuse after."""
+        fr = frame.current(type(self).__name__)
+        st = self._state(fr)
+        self._set_scope(st, scope)
+        with variable_scope(
+            st.scope, reuse=True if st.built else self._reuse, auxiliary_name_scope=False
+        ):
+            with name_scope(st.scope.original_name_scope):
+                if not st.built:
+                    _check_float(dtype, "inputs", type(self).__name__)
+                    if self.dtype is None:
+                        self.dtype = as_dtype(dtype)
+                    self._variables = []
+                    self.build(input_shape)
+                    st.built = True
+                yield st
+
+    def _prebuild(self, input_shape, dtype) -> bool:
+        """Creates the weights without running the cell; False if this cell cannot (its
+        variables are made in ``call``): ``dynamic_rnn`` then calls it once outside its loop."""
+        del input_shape, dtype
+        return False
+
+
+class LayerRNNCell(RNNCell):
+    """A cell whose weights are all made in ``build`` (every cell of this module).
+
+    TF1 equivalent: tf.compat.v1.nn.rnn_cell.LayerRNNCell (tf_keras' legacy LayerRNNCell)
+    """
+
+    def _prebuild(self, input_shape, dtype) -> bool:
+        with self._cell_scope(None, tuple(input_shape), dtype):
+            pass
+        return True
+
+
+def _activation(activation):
+    return activation if activation else jnp.tanh
+
+
+def _split(x, n):
+    return jnp.split(x, n, axis=1)
+
+
+class BasicRNNCell(LayerRNNCell):
+    """``output = new_state = activation(concat([inputs, state]) @ kernel + bias)``.
+
+    Variables: ``basic_rnn_cell/kernel`` ``[input_depth + num_units, num_units]`` (the scope's
+    initializer, else glorot uniform) and ``basic_rnn_cell/bias`` (zeros).
+
+    TF1 equivalent: tf.compat.v1.nn.rnn_cell.BasicRNNCell
+    """
+
+    def __init__(self, num_units, activation=None, reuse=None, name=None, dtype=None, **kwargs):
+        super().__init__(name=name, dtype=dtype, _reuse=reuse, **kwargs)
+        self._num_units = int(num_units)
+        self._activation = _activation(activation)
+
+    state_size = property(lambda self: self._num_units)
+    output_size = property(lambda self: self._num_units)
+
+    def build(self, input_shape):
+        depth = _input_depth(input_shape)
+        self._kernel = self.add_weight(_WEIGHTS, [depth + self._num_units, self._num_units])
+        self._bias = self.add_weight(_BIAS, [self._num_units], initializer=zeros_initializer())
+
+    def call(self, inputs, state):
+        _check_float(jnp.asarray(state).dtype, "state")
+        gate_inputs = jnp.concatenate([inputs, state], 1) @ self._kernel.value + self._bias.value
+        output = self._activation(gate_inputs)
+        return output, output
+
+
+class GRUCell(LayerRNNCell):
+    """Gated recurrent unit: ``r, u = sigmoid(gates)``; ``c = activation(candidate(r * h))``;
+    ``new_h = u * h + (1 - u) * c``.
+
+    Variables: ``gru_cell/gates/kernel`` ``[input_depth + num_units, 2 * num_units]``,
+    ``gru_cell/gates/bias`` (ones unless ``bias_initializer``), ``gru_cell/candidate/kernel``
+    ``[input_depth + num_units, num_units]``, ``gru_cell/candidate/bias`` (zeros).
+
+    TF1 equivalent: tf.compat.v1.nn.rnn_cell.GRUCell
+    """
+
+    def __init__(
+        self,
+        num_units,
+        activation=None,
+        reuse=None,
+        kernel_initializer=None,
+        bias_initializer=None,
+        name=None,
+        dtype=None,
+        **kwargs,
+    ):
+        super().__init__(name=name, dtype=dtype, _reuse=reuse, **kwargs)
+        self._num_units = int(num_units)
+        self._activation = _activation(activation)
+        self._kernel_initializer = kernel_initializer
+        self._bias_initializer = bias_initializer
+
+    state_size = property(lambda self: self._num_units)
+    output_size = property(lambda self: self._num_units)
+
+    def build(self, input_shape):
+        depth, n = _input_depth(input_shape), self._num_units
+        self._gate_kernel = self.add_weight(
+            f"gates/{_WEIGHTS}", [depth + n, 2 * n], initializer=self._kernel_initializer
+        )
+        self._gate_bias = self.add_weight(
+            f"gates/{_BIAS}", [2 * n],
+            initializer=self._bias_initializer or constant_initializer(1.0),
+        )  # fmt: skip
+        self._candidate_kernel = self.add_weight(
+            f"candidate/{_WEIGHTS}", [depth + n, n], initializer=self._kernel_initializer
+        )
+        self._candidate_bias = self.add_weight(
+            f"candidate/{_BIAS}", [n], initializer=self._bias_initializer or zeros_initializer()
+        )
+
+    def call(self, inputs, state):
+        _check_float(jnp.asarray(state).dtype, "state")
+        gates = jnp.concatenate([inputs, state], 1) @ self._gate_kernel.value
+        r, u = _split(jax.nn.sigmoid(gates + self._gate_bias.value), 2)
+        candidate = jnp.concatenate([inputs, r * state], 1) @ self._candidate_kernel.value
+        c = self._activation(candidate + self._candidate_bias.value)
+        new_h = u * state + (1 - u) * c
+        return new_h, new_h
+
+
+class BasicLSTMCell(LayerRNNCell):
+    """LSTM without peepholes, clipping or projection; ``forget_bias`` is added to the forget
+    gate (1.0 by default: set 0.0 for checkpoints of cuDNN-trained models, as in TF1).
+
+    Variables: ``basic_lstm_cell/kernel`` ``[input_depth + num_units, 4 * num_units]`` (gates
+    ``i, j, f, o`` side by side) and ``basic_lstm_cell/bias`` (zeros). The state is an
+    ``LSTMStateTuple(c, h)``, or ``concat([c, h], 1)`` with ``state_is_tuple=False``.
+
+    TF1 equivalent: tf.compat.v1.nn.rnn_cell.BasicLSTMCell
+    """
+
+    def __init__(
+        self,
+        num_units,
+        forget_bias=1.0,
+        state_is_tuple=True,
+        activation=None,
+        reuse=None,
+        name=None,
+        dtype=None,
+        **kwargs,
+    ):
+        super().__init__(name=name, dtype=dtype, _reuse=reuse, **kwargs)
+        self._num_units = int(num_units)
+        self._forget_bias = forget_bias
+        self._state_is_tuple = state_is_tuple
+        self._activation = _activation(activation)
+
+    @property
+    def state_size(self):
+        n = self._num_units
+        return LSTMStateTuple(n, n) if self._state_is_tuple else 2 * n
+
+    output_size = property(lambda self: self._num_units)
+
+    def build(self, input_shape):
+        depth, n = _input_depth(input_shape), self._num_units
+        self._kernel = self.add_weight(_WEIGHTS, [depth + n, 4 * n])
+        self._bias = self.add_weight(_BIAS, [4 * n], initializer=zeros_initializer())
+
+    def call(self, inputs, state):
+        if self._state_is_tuple:
+            c, h = state
+        else:
+            c, h = _split(state, 2)
+        _check_float(jnp.asarray(c).dtype, "state")
+        gates = jnp.concatenate([inputs, h], 1) @ self._kernel.value + self._bias.value
+        i, j, f, o = _split(gates, 4)
+        forget_bias = jnp.asarray(self._forget_bias, f.dtype)
+        sigmoid, act = jax.nn.sigmoid, self._activation
+        new_c = c * sigmoid(f + forget_bias) + sigmoid(i) * act(j)
+        new_h = act(new_c) * sigmoid(o)
+        new_state = (
+            LSTMStateTuple(new_c, new_h)
+            if self._state_is_tuple
+            else jnp.concatenate([new_c, new_h], 1)
+        )
+        return new_h, new_state
+
+
+class LSTMCell(LayerRNNCell):
+    """LSTM with optional peepholes (``use_peepholes``), cell clipping (``cell_clip``) and a
+    projection of the output (``num_proj``, clipped by ``proj_clip``).
+
+    Variables, in TF1's creation order: ``lstm_cell/kernel``
+    ``[input_depth + h_depth, 4 * num_units]`` (``h_depth`` is ``num_proj`` if set), ``bias``
+    (zeros), with peepholes ``w_f_diag``, ``w_i_diag``, ``w_o_diag`` ``[num_units]``, with a
+    projection ``projection/kernel`` ``[num_units, num_proj]``. ``initializer`` is used for all
+    but the bias. ``num_unit_shards`` / ``num_proj_shards`` (partitioned variables) are not
+    supported (``NotImplementedError``).
+
+    TF1 equivalent: tf.compat.v1.nn.rnn_cell.LSTMCell
+    """
+
+    def __init__(
+        self,
+        num_units,
+        use_peepholes=False,
+        cell_clip=None,
+        initializer=None,
+        num_proj=None,
+        proj_clip=None,
+        num_unit_shards=None,
+        num_proj_shards=None,
+        forget_bias=1.0,
+        state_is_tuple=True,
+        activation=None,
+        reuse=None,
+        name=None,
+        dtype=None,
+        **kwargs,
+    ):
+        super().__init__(name=name, dtype=dtype, _reuse=reuse, **kwargs)
+        _not_built("LSTMCell", "num_unit_shards", num_unit_shards)
+        _not_built("LSTMCell", "num_proj_shards", num_proj_shards)
+        self._num_units = int(num_units)
+        self._use_peepholes = use_peepholes
+        self._cell_clip = cell_clip
+        self._initializer = initializer
+        self._num_proj = num_proj
+        self._proj_clip = proj_clip
+        self._forget_bias = forget_bias
+        self._state_is_tuple = state_is_tuple
+        self._activation = _activation(activation)
+        out = num_units if num_proj is None else num_proj
+        self._state_size = LSTMStateTuple(num_units, out) if state_is_tuple else num_units + out
+        self._output_size = out
+
+    state_size = property(lambda self: self._state_size)
+    output_size = property(lambda self: self._output_size)
+
+    def build(self, input_shape):
+        depth, n = _input_depth(input_shape), self._num_units
+        h_depth = n if self._num_proj is None else self._num_proj
+        init = self._initializer
+        self._kernel = self.add_weight(_WEIGHTS, [depth + h_depth, 4 * n], initializer=init)
+        self._bias = self.add_weight(_BIAS, [4 * n], initializer=zeros_initializer())
+        if self._use_peepholes:
+            self._w_f_diag = self.add_weight("w_f_diag", [n], initializer=init)
+            self._w_i_diag = self.add_weight("w_i_diag", [n], initializer=init)
+            self._w_o_diag = self.add_weight("w_o_diag", [n], initializer=init)
+        if self._num_proj is not None:
+            self._proj_kernel = self.add_weight(
+                f"projection/{_WEIGHTS}", [n, self._num_proj], initializer=init
+            )
+
+    def call(self, inputs, state):
+        n = self._num_units
+        if self._state_is_tuple:
+            c_prev, m_prev = state
+        else:
+            c_prev, m_prev = state[:, :n], state[:, n:]
+        _check_float(jnp.asarray(c_prev).dtype, "state")
+        sigmoid, act = jax.nn.sigmoid, self._activation
+        lstm_matrix = jnp.concatenate([inputs, m_prev], 1) @ self._kernel.value + self._bias.value
+        i, j, f, o = _split(lstm_matrix, 4)
+        if self._use_peepholes:
+            c = sigmoid(f + self._forget_bias + self._w_f_diag.value * c_prev) * c_prev + sigmoid(
+                i + self._w_i_diag.value * c_prev
+            ) * act(j)
+        else:
+            c = sigmoid(f + self._forget_bias) * c_prev + sigmoid(i) * act(j)
+        if self._cell_clip is not None:
+            c = jnp.clip(c, -self._cell_clip, self._cell_clip)
+        if self._use_peepholes:
+            m = sigmoid(o + self._w_o_diag.value * c) * act(c)
+        else:
+            m = sigmoid(o) * act(c)
+        if self._num_proj is not None:
+            m = m @ self._proj_kernel.value
+            if self._proj_clip is not None:
+                m = jnp.clip(m, -self._proj_clip, self._proj_clip)
+        new_state = LSTMStateTuple(c, m) if self._state_is_tuple else jnp.concatenate([c, m], 1)
+        return m, new_state
+
+
+class MultiRNNCell(RNNCell):
+    """Cells stacked in order: cell ``i`` runs in ``variable_scope("cell_%d" % i)`` inside
+    ``multi_rnn_cell/``, on the output of cell ``i - 1``.
+
+    The state is a tuple of the cells' states (``state_is_tuple=False``: concatenated, only for
+    cells whose states are not tuples). The same cell object twice shares its weights, as in TF1.
+
+    TF1 equivalent: tf.compat.v1.nn.rnn_cell.MultiRNNCell
+    """
+
+    def __init__(self, cells, state_is_tuple=True):
+        super().__init__()
+        if not cells:
+            raise ValueError("Must specify at least one cell for MultiRNNCell.")
+        if not isinstance(cells, (list, tuple)):
+            raise TypeError(f"cells must be a list or tuple, but received: {cells}.")
+        self._cells = list(cells)
+        self._state_is_tuple = state_is_tuple
+        if not state_is_tuple and any(isinstance(c.state_size, (tuple, list)) for c in self._cells):
+            raise ValueError(
+                "Some cells return tuples of states, but the flag state_is_tuple is not set. "
+                f"State sizes are: {[c.state_size for c in self._cells]}"
+            )
+
+    @property
+    def state_size(self):
+        if self._state_is_tuple:
+            return tuple(cell.state_size for cell in self._cells)
+        return sum(cell.state_size for cell in self._cells)
+
+    output_size = property(lambda self: self._cells[-1].output_size)
+
+    def zero_state(self, batch_size, dtype):
+        if self._state_is_tuple:
+            return tuple(cell.zero_state(batch_size, dtype) for cell in self._cells)
+        return super().zero_state(batch_size, dtype)
+
+    @property
+    def variables(self):
+        return [v for cell in self._cells for v in cell.variables]
+
+    weights = variables
+
+    def call(self, inputs, state):
+        pos, cur_inp, new_states = 0, inputs, []
+        for i, cell in enumerate(self._cells):
+            with variable_scope(f"cell_{i}"):
+                if self._state_is_tuple:
+                    if not isinstance(state, (tuple, list)):
+                        raise ValueError(
+                            f"Expected state to be a tuple of length {len(self.state_size)}, "
+                            f"but received: {state}"
+                        )
+                    cur_state = state[i]
+                else:
+                    cur_state = state[:, pos : pos + cell.state_size]
+                    pos += cell.state_size
+                cur_inp, new_state = cell(cur_inp, cur_state)
+                new_states.append(new_state)
+        if self._state_is_tuple:
+            return cur_inp, tuple(new_states)
+        return cur_inp, jnp.concatenate(new_states, 1)
+
+    def _prebuild(self, input_shape, dtype) -> bool:
+        if not all(hasattr(c, "_prebuild") for c in self._cells):
+            return False
+        with self._cell_scope(None, tuple(input_shape), dtype):
+            batch, shape = input_shape[0], tuple(input_shape)
+            for i, cell in enumerate(self._cells):
+                with variable_scope(f"cell_{i}"):
+                    if not cell._prebuild(shape, dtype):
+                        return False
+                shape = (batch, *_as_tuple(cell.output_size))
+        return True
+
+
+def _as_tuple(size) -> tuple:
+    return (size,) if isinstance(size, int) else tuple(size)
+
+
+def _input_depth(input_shape) -> int:
+    if not input_shape or input_shape[-1] is None:
+        raise ValueError(f"Expected inputs.shape[-1] to be known, received shape: {input_shape}")
+    return int(input_shape[-1])

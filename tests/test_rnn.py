@@ -1,0 +1,393 @@
+"""jaxscope.nn's RNNs against tf.compat.v1.nn (graph mode; tf_keras' legacy cells).
+
+Each program is written once, ``prog(nn, x, lengths, time_major)`` with ``nn`` either
+``tf.compat.v1.nn`` or ``jaxscope.nn``. Both sides must agree on variable names, shapes, creation
+order and collections; with TF's initial values copied into the jaxscope tree, on the outputs and
+final states (ragged ``sequence_length``, both layouts) and on the gradients of a fixed random
+projection of them w.r.t. the inputs and every trainable variable.
+"""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import jaxscope as js
+from jaxscope import checkpoint
+
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:.*is deprecated and will be removed:UserWarning",
+    "ignore:.*is deprecated:DeprecationWarning",
+)
+
+RTOL, ATOL = 1e-5, 1e-6
+BATCH, STEPS, DEPTH = 3, 5, 3
+LENGTHS = np.array([5, 2, 0], np.int32)
+
+
+def _f32(nn):
+    return jnp.float32 if nn is js.nn else _tf().float32
+
+
+def _tf():
+    from tests.conftest import load_tf1
+
+    return load_tf1()
+
+
+# -- the programs -------------------------------------------------------------------------------
+def basic_lstm(nn, x, lengths, time_major):
+    return nn.dynamic_rnn(nn.rnn_cell.BasicLSTMCell(4), x, sequence_length=lengths,
+                          dtype=_f32(nn), time_major=time_major)  # fmt: skip
+
+
+def basic_lstm_and_gru(nn, x, lengths, time_major):
+    """Two RNNs in the default scope: rnn/basic_lstm_cell and rnn/gru_cell."""
+    return basic_lstm(nn, x, lengths, time_major), nn.dynamic_rnn(
+        nn.rnn_cell.GRUCell(4), x, sequence_length=lengths, dtype=_f32(nn), time_major=time_major
+    )
+
+
+def lstm_peephole_proj(nn, x, lengths, time_major):
+    cell = nn.rnn_cell.LSTMCell(6, use_peepholes=True, num_proj=4, cell_clip=0.4, proj_clip=0.25)
+    return nn.dynamic_rnn(cell, x, sequence_length=lengths, dtype=_f32(nn), time_major=time_major)
+
+
+def multi_lstm(nn, x, lengths, time_major):
+    rc = nn.rnn_cell
+    cell = rc.MultiRNNCell([rc.LSTMCell(4), rc.LSTMCell(5, forget_bias=0.5), rc.BasicLSTMCell(3)])
+    return nn.dynamic_rnn(cell, x, sequence_length=lengths, dtype=_f32(nn), time_major=time_major)
+
+
+def multi_concat_state(nn, x, lengths, time_major):
+    rc = nn.rnn_cell
+    cells = [rc.BasicLSTMCell(4, state_is_tuple=False), rc.BasicRNNCell(3)]
+    cell = rc.MultiRNNCell(cells, state_is_tuple=False)
+    return nn.dynamic_rnn(cell, x, sequence_length=lengths, dtype=_f32(nn), time_major=time_major)
+
+
+def concat_states_and_wrappers(nn, x, lengths, time_major):
+    """state_is_tuple=False; and BasicRNNCell in a residual and a keep-everything dropout
+    wrapper, custom scope, given initial state, no sequence_length."""
+    return multi_concat_state(nn, x, lengths, time_major), _wrappers(nn, x, time_major)
+
+
+def _wrappers(nn, x, time_major):
+    rc = nn.rnn_cell
+    cell = rc.DropoutWrapper(rc.ResidualWrapper(rc.BasicRNNCell(DEPTH, activation=None)),
+                             input_keep_prob=1.0, output_keep_prob=1.0)  # fmt: skip
+    state = cell.zero_state(BATCH, _f32(nn)) + 0.5
+    return nn.dynamic_rnn(cell, x, initial_state=state, time_major=time_major, scope="encoder")
+
+
+def shared_cell(nn, x, lengths, time_major):
+    """One cell object in two RNNs: TF1 keeps the first scope, so both share one kernel."""
+    cell = nn.rnn_cell.BasicLSTMCell(4)
+    a = nn.dynamic_rnn(cell, x, sequence_length=lengths, dtype=_f32(nn), time_major=time_major,
+                       scope="first")  # fmt: skip
+    b = nn.dynamic_rnn(cell, x * 2.0, dtype=_f32(nn), time_major=time_major, scope="second")
+    c = nn.dynamic_rnn(nn.rnn_cell.GRUCell(2), x, dtype=_f32(nn), time_major=time_major)
+    d = nn.dynamic_rnn(nn.rnn_cell.GRUCell(2), x, dtype=_f32(nn), time_major=time_major,
+                       scope="rnn_b")  # fmt: skip
+    return a, b, c, d
+
+
+def bidirectional(nn, x, lengths, time_major):
+    rc = nn.rnn_cell
+    return nn.bidirectional_dynamic_rnn(rc.BasicLSTMCell(4), rc.GRUCell(3), x,
+                                        sequence_length=lengths, dtype=_f32(nn),
+                                        time_major=time_major)  # fmt: skip
+
+
+def bidirectional_no_lengths(nn, x, lengths, time_major):
+    rc = nn.rnn_cell
+    return nn.bidirectional_dynamic_rnn(rc.LSTMCell(3, num_proj=2), rc.BasicRNNCell(3), x,
+                                        dtype=_f32(nn), time_major=time_major,
+                                        scope="birnn")  # fmt: skip
+
+
+def static(nn, x, lengths, time_major):
+    seq = [x[t] for t in range(STEPS)] if time_major else [x[:, t] for t in range(STEPS)]
+    rc = nn.rnn_cell
+    cell = rc.MultiRNNCell([rc.GRUCell(3), rc.BasicLSTMCell(2)])
+    return nn.static_rnn(cell, seq, sequence_length=lengths, dtype=_f32(nn))
+
+
+PROGRAMS = [
+    basic_lstm_and_gru, lstm_peephole_proj, multi_lstm, concat_states_and_wrappers, shared_cell,
+    bidirectional, bidirectional_no_lengths, static,
+]  # fmt: skip
+
+
+# -- running both sides -------------------------------------------------------------------------
+def _inputs(time_major):
+    x = np.random.RandomState(0).randn(BATCH, STEPS, DEPTH).astype(np.float32)
+    return np.ascontiguousarray(np.swapaxes(x, 0, 1)) if time_major else x
+
+
+def _coefficients(shapes):
+    rs = np.random.RandomState(1)
+    return [rs.randn(*shape).astype(np.float32) for shape in shapes]
+
+
+def run_tf(tf1, prog, x_np, time_major):
+    with tf1.Graph().as_default():
+        tf1.set_random_seed(0)
+        x = tf1.constant(x_np)
+        out = prog(tf1.nn, x, tf1.constant(LENGTHS), time_major)
+        leaves = tf1.nest.flatten(out)
+        coeffs = _coefficients([leaf.shape.as_list() for leaf in leaves])
+        loss = tf1.add_n([tf1.reduce_sum(leaf * c) for leaf, c in zip(leaves, coeffs, strict=True)])
+        variables = tf1.global_variables()
+        trainable = tf1.trainable_variables()
+        grads = tf1.gradients(loss, [x, *trainable])
+        with tf1.Session() as sess:
+            sess.run(tf1.global_variables_initializer())
+            values, outs, grads = sess.run([variables, leaves, grads])
+    return dict(
+        names=[v.op.name for v in variables],
+        shapes=[tuple(v.shape.as_list()) for v in variables],
+        trainable=[v.op.name for v in trainable],
+        values=dict(zip([v.op.name for v in variables], values, strict=True)),
+        outputs=outs,
+        grad_x=grads[0],
+        grads=dict(zip([v.op.name for v in trainable], grads[1:], strict=True)),
+    )
+
+
+# Every program batch-major; the layout-sensitive ones (masking, reversal) also
+# time-major.
+CASES = [(p, False) for p in PROGRAMS] + [
+    (p, True) for p in (basic_lstm, multi_lstm, bidirectional)
+]
+
+
+@pytest.mark.parametrize(
+    ("prog", "time_major"),
+    CASES,
+    ids=[f"{p.__name__}-{'time' if t else 'batch'}_major" for p, t in CASES],
+)
+def test_rnn_matches_tf1(tf1, prog, time_major):
+    x_np = _inputs(time_major)
+    want = run_tf(tf1, prog, x_np, time_major)
+
+    f = js.transform(lambda x, lengths: prog(js.nn, x, lengths, time_major))
+    x, lengths = jnp.asarray(x_np), jnp.asarray(LENGTHS)
+    info = js.inspect(f, x, lengths)
+    assert [v.name for v in info] == want["names"]  # names and creation order
+    assert [v.shape for v in info] == want["shapes"]
+    assert [v.name for v in info if "trainable_variables" in v.collections] == want["trainable"]
+    initial = checkpoint.flatten(f.init(jax.random.key(0), x, lengths))
+    assert {n: a.shape for n, a in initial.items()} == dict(
+        zip(want["names"], want["shapes"], strict=True)
+    )
+
+    variables = checkpoint.unflatten(want["values"], trainable=set(want["trainable"]))
+    coeffs = [jnp.asarray(c) for c in _coefficients([o.shape for o in want["outputs"]])]
+
+    def loss(params, x):
+        out = f.apply({**variables, "params": params}, x, lengths)
+        leaves = jax.tree.leaves(out)
+        return sum(jnp.sum(leaf * c) for leaf, c in zip(leaves, coeffs, strict=True)), leaves
+
+    (_, outs), (g_params, g_x) = jax.jit(jax.value_and_grad(loss, argnums=(0, 1), has_aux=True))(
+        variables["params"], x
+    )
+    assert len(outs) == len(want["outputs"])
+    for got, expected in zip(outs, want["outputs"], strict=True):
+        np.testing.assert_allclose(got, expected, rtol=RTOL, atol=ATOL)
+    np.testing.assert_allclose(g_x, want["grad_x"], rtol=RTOL, atol=ATOL)
+    flat = checkpoint.flatten({"params": g_params})
+    assert sorted(flat) == sorted(want["grads"])
+    for name, expected in want["grads"].items():
+        np.testing.assert_allclose(flat[name], expected, rtol=RTOL, atol=ATOL, err_msg=name)
+
+
+# -- behaviour ----------------------------------------------------------------------------------
+def test_dynamic_rnn_is_one_scan_not_unrolled():
+    def model(x):
+        return js.nn.dynamic_rnn(js.nn.rnn_cell.BasicLSTMCell(4), x, dtype=jnp.float32)[0]
+
+    f = js.transform(model)
+    x = jnp.ones([2, 50, 3])
+    variables = f.init(jax.random.key(0), x)
+    jaxpr = jax.make_jaxpr(f.apply)(variables, x)
+    prims = [e.primitive.name for e in jaxpr.jaxpr.eqns]
+    assert prims.count("scan") == 1
+    assert prims.count("dot_general") == 0  # the matmul is inside the scan body only
+
+
+def test_no_leaked_tracers_in_init_apply_jit_and_grad():
+    rc = js.nn.rnn_cell
+
+    def model(x, lengths):
+        with js.variable_scope("m", regularizer=js.l2_regularizer(0.1)):
+            cell = rc.MultiRNNCell([rc.DropoutWrapper(rc.LSTMCell(4), output_keep_prob=0.7),
+                                    rc.GRUCell(3)])  # fmt: skip
+            out, _ = js.nn.dynamic_rnn(cell, x, sequence_length=lengths, dtype=jnp.float32)
+        return jnp.sum(out) + js.get_regularization_loss()
+
+    f = js.transform(model)
+    x, lengths = jnp.ones([2, 4, 3]), jnp.array([4, 1])
+    rng = jax.random.key(1)
+    with jax.checking_leaks():
+        variables = f.init(jax.random.key(0), x, lengths)
+        loss = jax.jit(f.apply)(variables, x, lengths, rng=rng)
+    grads = jax.jit(jax.grad(lambda v: f.apply(v, x, lengths, rng=rng)))(variables)
+    assert np.isfinite(loss)
+    assert jax.tree.structure(grads) == jax.tree.structure(variables)
+
+
+def _dropout_rnn(**kw):
+    def model(x):
+        cell = js.nn.rnn_cell.DropoutWrapper(
+            js.nn.rnn_cell.BasicRNNCell(64, activation=lambda z: z * 0 + 1.0), **kw
+        )  # noqa: E501
+        return js.nn.dynamic_rnn(cell, x, dtype=jnp.float32)
+
+    return js.transform(model)
+
+
+def test_dropout_wrapper_draws_a_new_mask_every_step():
+    f = _dropout_rnn(output_keep_prob=0.5)
+    x = jnp.ones([2, 6, 3])
+    variables = f.init(jax.random.key(0), x)
+    apply = jax.jit(f.apply)
+    out, _ = apply(variables, x, rng=jax.random.key(1))
+    assert set(np.unique(np.asarray(out)).tolist()) == {0.0, 2.0}
+    masks = np.asarray(out != 0)
+    assert not (masks[:, 1:] == masks[:, :1]).all()  # steps differ
+    again, _ = apply(variables, x, rng=jax.random.key(1))
+    np.testing.assert_array_equal(out, again)  # reproducible from the key
+    other, _ = apply(variables, x, rng=jax.random.key(2))
+    assert not np.array_equal(out, other)
+
+
+def test_variational_dropout_uses_one_mask_for_all_steps_and_the_batch():
+    f = _dropout_rnn(output_keep_prob=0.5, variational_recurrent=True, dtype=jnp.float32)
+    x = jnp.ones([2, 6, 3])
+    out, _ = f.apply(f.init(jax.random.key(0), x), x, rng=jax.random.key(3))
+    masks = np.asarray(out != 0)
+    assert (masks == masks[:1, :1]).all() and 10 < masks[0, 0].sum() < 54
+
+
+def test_dropout_state_keeps_lstm_memory():
+    def model(x):
+        cell = js.nn.rnn_cell.DropoutWrapper(js.nn.rnn_cell.BasicLSTMCell(32), state_keep_prob=0.5)
+        state = cell.zero_state(2, jnp.float32)
+        return cell(x, js.nn.rnn_cell.LSTMStateTuple(state.c + 1.0, state.h + 1.0))[1]
+
+    f = js.transform(model)
+    x = jnp.ones([2, 3])
+    state = f.apply(f.init(jax.random.key(0), x), x, rng=jax.random.key(1))
+    assert (np.asarray(state.c) != 0).all()
+    assert (np.asarray(state.h) == 0).any()
+
+
+def test_dropout_without_rng_raises():
+    f = _dropout_rnn(input_keep_prob=0.5)
+    x = jnp.ones([2, 3, 3])
+    with pytest.raises(js.MissingRngError, match="rng=jax.random.key"):
+        f.apply(f.init(jax.random.key(0), x), x)
+
+
+def test_dynamic_rnn_without_dtype_or_initial_state_raises():
+    f = js.transform(lambda x: js.nn.dynamic_rnn(js.nn.rnn_cell.GRUCell(2), x))
+    with pytest.raises(js.MissingInitialStateError, match=r"dtype=jnp.float32"):
+        f.init(jax.random.key(0), jnp.ones([1, 2, 3]))
+    with pytest.raises(ValueError, match="argument `dtype` must be specified"):
+        f.init(jax.random.key(0), jnp.ones([1, 2, 3]))
+
+
+@pytest.mark.parametrize("arg", ["num_unit_shards", "num_proj_shards"])
+def test_lstm_cell_shards_are_refused_by_name(arg):
+    with pytest.raises(NotImplementedError, match=f"{arg}=2"):
+        js.nn.rnn_cell.LSTMCell(4, num_proj=2, **{arg: 2})
+
+
+def test_cell_outside_dynamic_rnn_and_cell_defined_outside_transform():
+    cell = js.nn.rnn_cell.BasicLSTMCell(3)
+
+    def model(x):
+        state = cell.zero_state(x.shape[0], jnp.float32)
+        out, state = cell(x, state)
+        out, state = cell(x, state)  # reuses the weights
+        return out
+
+    f = js.transform(model)
+    x = jnp.ones([2, 5])
+    variables = f.init(jax.random.key(0), x)
+    assert jax.tree.map(jnp.shape, variables) == {
+        "params": {"basic_lstm_cell": {"bias": (12,), "kernel": (8, 12)}}
+    }
+    assert f.apply(variables, x).shape == (2, 3)
+    assert f.apply(variables, x).shape == (2, 3)
+
+
+def test_user_cell_creating_variables_in_call():
+    """A cell that makes its variables in ``call`` (no build): created once, outside the loop."""
+
+    class Cell(js.nn.rnn_cell.RNNCell):
+        state_size = output_size = 2
+
+        def call(self, inputs, state):
+            w = js.get_variable("w", [inputs.shape[1] + 2, 2])
+            return jnp.tanh(jnp.concatenate([inputs, state], 1) @ w), state + 1
+
+    f = js.transform(lambda x: js.nn.dynamic_rnn(Cell(), x, dtype=jnp.float32))
+    x = jnp.ones([2, 4, 3])
+    with jax.checking_leaks():
+        variables = f.init(jax.random.key(0), x)
+        out, state = jax.jit(f.apply)(variables, x)
+    assert jax.tree.map(jnp.shape, variables) == {"params": {"rnn": {"cell": {"w": (5, 2)}}}}
+    np.testing.assert_array_equal(state, np.full([2, 2], 4.0))
+
+
+@pytest.mark.parametrize("module", ["rnn", "cell_wrappers"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    mod = importlib.import_module(f"jaxscope._src.nn.{module}")
+    result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted > 0
+
+
+def test_tf1_saver_checkpoint_of_a_stacked_lstm_restores_by_name(tf1, tmp_path):
+    """A checkpoint written by tf.compat.v1.train.Saver loads into jaxscope's tree by name."""
+    x_np = _inputs(False)
+    with tf1.Graph().as_default():
+        out = multi_lstm(tf1.nn, tf1.constant(x_np), tf1.constant(LENGTHS), False)
+        leaves = tf1.nest.flatten(out)
+        saver = tf1.train.Saver()
+        with tf1.Session() as sess:
+            sess.run(tf1.global_variables_initializer())
+            want = sess.run(leaves)
+            prefix = saver.save(sess, str(tmp_path / "model.ckpt"))
+    f = js.transform(lambda x, lengths: multi_lstm(js.nn, x, lengths, False))
+    x, lengths = jnp.asarray(x_np), jnp.asarray(LENGTHS)
+    abstract = jax.eval_shape(f.init, jax.random.key(0), x, lengths)
+    variables, report = checkpoint.restore_tf1(abstract, prefix)
+    assert report.ok
+    for got, expected in zip(jax.tree.leaves(f.apply(variables, x, lengths)), want, strict=True):
+        np.testing.assert_allclose(got, expected, rtol=RTOL, atol=ATOL)
+
+
+def test_dynamic_rnn_under_vmap():
+    def model(x):
+        return js.nn.dynamic_rnn(js.nn.rnn_cell.GRUCell(3), x, dtype=jnp.float32)[0]
+
+    f = js.transform(model)
+    x = jax.random.normal(jax.random.key(1), [4, 2, 5, 3])
+    variables = f.init(jax.random.key(0), x[0])
+    batched = jax.vmap(lambda x: f.apply(variables, x))(x)
+    np.testing.assert_allclose(batched[2], f.apply(variables, x[2]), rtol=1e-6)
+
+
+def test_integer_inputs_to_a_cell_raise_with_the_fix():
+    f = js.transform(
+        lambda ids: js.nn.dynamic_rnn(js.nn.rnn_cell.GRUCell(2), ids, dtype=jnp.float32)
+    )
+    with pytest.raises(js.CellInputDtypeError, match=r"(?s)GRUCell received inputs of dtype int32.*"
+                       "embedding_lookup"):  # fmt: skip
+        f.init(jax.random.key(0), jnp.zeros([2, 3, 4], jnp.int32))
