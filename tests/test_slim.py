@@ -67,6 +67,8 @@ def run_tf(tf, slim, prog, xs):
         ups = tf.get_collection(tf.GraphKeys.UPDATE_OPS)
         weight = np.random.RandomState(1).randn(*out.shape.as_list()).astype(np.float32)
         grads = tf.gradients(tf.reduce_sum(out * weight), phs + tv)
+        # a gather's gradient (embed_sequence) is IndexedSlices: compare it densely
+        grads = [tf.convert_to_tensor(g) if isinstance(g, tf.IndexedSlices) else g for g in grads]
         rec = dict(
             vars=[(v.name, tuple(v.shape.as_list()), v.dtype.base_dtype.name) for v in gv],
             collections={k: _names(tf.get_collection(k)) for k in KEYS},
@@ -613,6 +615,8 @@ def test_contrib_initializer_errors_match_tf_slim(slim, tf1):
 
 def test_signatures_match_tf_slim(slim):
     for name in js.slim.__all__:
+        if name == "embed_sequence":
+            continue  # not in tf_slim 1.1.0; test_embed_sequence_signature_is_tf1s
         theirs, ours = getattr(slim, name), getattr(js.slim, name)
         if name in ("arg_scope",):
             continue  # tf_contextlib hides the signature
@@ -632,7 +636,7 @@ def test_signatures_match_tf_slim(slim):
                 assert d_o is not None, (name, arg)
 
 
-@pytest.mark.parametrize("module", ["arg_scope", "layers", "normalization"])
+@pytest.mark.parametrize("module", ["arg_scope", "encoders", "layers", "normalization"])
 def test_docstring_examples_run(module):
     import doctest
     import importlib
@@ -675,3 +679,145 @@ SEPARABLE = {
 def test_separable_conv2d_matches_tf_slim(tf1, slim, case):
     prog, shapes, *updates = SEPARABLE[case]
     check(tf1, slim, prog, shapes, updates=bool(updates and updates[0]))
+
+
+# -- embed_sequence: tf_slim 1.1.0 lacks it, so the oracle is TF1's source built from its parts --
+IDS = np.array([[1, 2, 3], [3, 1, 0]], np.int32)
+IDS2 = np.array([[4, 4], [9, 1]], np.int32)
+
+
+def tf_embed_sequence(tf, slim, ids, vocab_size=None, embed_dim=None, unique=False,
+                      initializer=None, regularizer=None, trainable=True, scope=None,
+                      reuse=None):  # fmt: skip
+    """tf.contrib.layers.embed_sequence as TF 1.15's ``encoders.py`` writes it."""
+    if not (reuse or (vocab_size and embed_dim)):
+        raise ValueError("Must specify vocab size and embedding dimension when not reusing.")
+    with tf.variable_scope(scope, "EmbedSequence", [ids], reuse=reuse):
+        shape = [vocab_size, embed_dim]
+        if reuse and vocab_size is None or embed_dim is None:
+            shape = None
+        embeddings = slim.model_variable(
+            "embeddings", shape=shape, initializer=initializer, regularizer=regularizer,
+            trainable=trainable,
+        )  # fmt: skip
+        if unique:  # contrib's embedding_lookup_unique
+            with tf.name_scope(None, "EmbeddingLookupUnique", [embeddings, ids]):
+                ids = tf.convert_to_tensor(ids)
+                unique_ids, idx = tf.unique(tf.reshape(ids, [-1]))
+                rows = tf.gather(tf.nn.embedding_lookup(embeddings, unique_ids), idx)
+                out = tf.reshape(rows, tf.concat([tf.shape(ids), tf.shape(rows)[1:]], 0))
+                out.set_shape(ids.shape.concatenate(embeddings.shape[1:]))
+                return out
+        return tf.nn.embedding_lookup(embeddings, ids)
+
+
+class _SlimWithEmbed:
+    """tf_slim plus the oracle's ``embed_sequence``, to run one program text on both sides."""
+
+    def __init__(self, tf, slim):
+        self._tf, self._slim = tf, slim
+
+    def __getattr__(self, name):
+        return getattr(self._slim, name)
+
+    def embed_sequence(self, ids, *args, **kwargs):
+        return tf_embed_sequence(self._tf, self._slim, ids, *args, **kwargs)
+
+
+def _seq2seq(S, L, o, x):
+    enc = L.embed_sequence(IDS, 10, 4, scope="shared")
+    dec = L.embed_sequence(IDS2, scope="shared", reuse=True)  # shape None: not checked
+    dec2 = L.embed_sequence(IDS2, 10, 4, scope="shared", reuse=True)  # shape checked
+    return (enc[:, :2] + dec) * x + dec2
+
+
+def _two_in_scope(S, L, o, x):
+    with S.variable_scope("outer", initializer=S.constant_initializer(0.5)):
+        frozen = L.embed_sequence(IDS, 10, 4, trainable=False)
+        again = L.embed_sequence(IDS, 10, 4)  # EmbedSequence_1
+        auto = [L.embed_sequence(IDS, 7, 4, scope="auto", reuse=S.AUTO_REUSE) for _ in range(2)]
+    return frozen * x + again + auto[0] * auto[1]
+
+
+EMBED = {
+    "embed_default": (lambda S, L, o, x: L.embed_sequence(IDS, 10, 4) + x, [(2, 3, 4)]),
+    "embed_unique_regularized_initializer": (
+        lambda S, L, o, x: (
+            L.embed_sequence(
+                IDS,
+                10,
+                4,
+                unique=True,
+                regularizer=REG["sq"](o),
+                initializer=S.random_uniform_initializer(-1.0, 1.0),
+                scope="emb",
+            )
+            * x
+        ),
+        [(2, 3, 4)],
+    ),  # fmt: skip
+    "embed_shared_encoder_decoder": (_seq2seq, [(2, 2, 4)]),
+    "embed_scope_initializer_frozen_auto_reuse": (_two_in_scope, [(2, 3, 4)]),
+}
+
+
+@pytest.mark.parametrize("case", EMBED)
+def test_embed_sequence_matches_tf1(tf1, slim, case):
+    prog, shapes = EMBED[case]
+    want = check(tf1, _SlimWithEmbed(tf1, slim), prog, shapes)
+    assert all(name.endswith("embeddings:0") for name, _, _ in want["vars"])
+
+
+EMBED_NAMING = [
+    lambda S, L, x: L.embed_sequence(IDS),  # no sizes, no reuse
+    lambda S, L, x: L.embed_sequence(IDS, 10),
+    lambda S, L, x: L.embed_sequence(IDS, 0, 4),
+    lambda S, L, x: L.embed_sequence(IDS, 10, 4),
+    lambda S, L, x: L.embed_sequence(IDS2, 10, 4),  # EmbedSequence_1
+    lambda S, L, x: L.embed_sequence(IDS, reuse=True),  # EmbedSequence_2: does not exist
+    lambda S, L, x: L.embed_sequence(IDS2, scope="EmbedSequence", reuse=True),
+    lambda S, L, x: L.embed_sequence(IDS, 10, 5, scope="EmbedSequence", reuse=True),  # shape
+    lambda S, L, x: L.embed_sequence(IDS, 10, 4, scope="EmbedSequence"),  # exists
+    lambda S, L, x: L.embed_sequence(IDS, scope="new", reuse=S.AUTO_REUSE),  # new, no shape
+    lambda S, L, x: L.embed_sequence(IDS, 10, 4, scope="new", reuse=S.AUTO_REUSE),
+    lambda S, L, x: L.embed_sequence(IDS2, 10, 4, scope="new", reuse=S.AUTO_REUSE),
+    lambda S, L, x: L.embed_sequence(IDS.astype(np.float32), 10, 4),  # float ids
+    _in_scope("s", lambda S, L, x: L.embed_sequence(IDS, 10, 4)),
+    _in_scope("s", lambda S, L, x: L.embed_sequence(IDS, 10, 4), reuse=True),  # _1 is new
+    _in_scope("s", lambda S, L, x: L.embed_sequence(IDS, scope="EmbedSequence"), reuse=True),
+]
+
+
+@pytest.mark.parametrize("mode", ["init", "apply"])
+def test_embed_sequence_names_reuse_and_errors_match_tf1(tf1, slim, mode):
+    x_np = np.ones([2, 3], np.float32)
+    with tf1.Graph().as_default():
+        want = _record(tf1, _SlimWithEmbed(tf1, slim), EMBED_NAMING, tf1.constant(x_np))
+    assert ("raises", "TypeError") in want and want.count(("raises", "ValueError")) >= 5
+    got = {}
+
+    def fn(x):
+        got["items"] = _record(js, js.slim, EMBED_NAMING, x)
+
+    f = js.transform(fn)
+    variables = f.init(jax.random.key(0), x_np)
+    if mode == "apply":
+        f.apply(variables, x_np)
+    assert got["items"] == want
+
+
+def test_embed_sequence_errors_name_the_variable_and_the_fix():
+    with pytest.raises(ValueError, match=r"vocab_size=None and embed_dim=4.*reuse=True"):
+        js.transform(lambda: js.slim.embed_sequence(IDS, embed_dim=4)).init(jax.random.key(0))
+    f = js.transform(lambda: js.slim.embed_sequence(IDS.astype(np.float32), 10, 4, scope="emb"))
+    with pytest.raises(TypeError, match=r'"emb/embeddings".*ids.astype'):
+        f.init(jax.random.key(0))
+
+
+def test_embed_sequence_signature_is_tf1s():
+    params = inspect.signature(js.slim.embed_sequence).parameters
+    assert {k: p.default for k, p in params.items()} == {
+        "ids": inspect.Parameter.empty, "vocab_size": None, "embed_dim": None, "unique": False,
+        "initializer": None, "regularizer": None, "trainable": True, "scope": None,
+        "reuse": None,
+    }  # fmt: skip
