@@ -6,163 +6,32 @@ variable names, shapes, dtypes and creation order; the TRAINABLE, MODEL_VARIABLE
 MOVING_AVERAGE_VARIABLES and custom collections; the UPDATE_OPS and output-collection counts;
 the REGULARIZATION_LOSSES names and values; and, with TF's initial weights copied into the
 jaxscope tree: the outputs, the gradients w.r.t. the input and trainable weights and (programs
-that update) the moving averages after three training steps.
+that update) the moving averages after three training steps. The harness is
+``layers_oracle.py``, shared with ``test_layers.py``.
 """
 
 import functools
 import inspect
-import types
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from layers_oracle import FILTERWARNINGS, REG, in_scope, moved, ops, record_statements
+from layers_oracle import check as check_program
 
 import jaxscope as js
-from jaxscope._src import frame
 
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:.*is deprecated and will be removed:UserWarning",
-    "ignore::DeprecationWarning",
-)
-
-RTOL, ATOL = 1e-5, 1e-5
-STEPS = 3
-KEYS = ["trainable_variables", "model_variables", "moving_average_variables", "my", "my_w"]
-
-
-def ops(S):
-    if S is js:
-        return types.SimpleNamespace(relu=jax.nn.relu, sum=jnp.sum, square=jnp.square,
-                                     tanh=jnp.tanh)  # fmt: skip
-    return types.SimpleNamespace(relu=S.nn.relu, sum=S.reduce_sum, square=S.square, tanh=S.tanh)
-
-
-REG = {
-    "sum": lambda o: lambda w: 0.1 * o.sum(w),
-    "sq": lambda o: lambda w: 0.01 * o.sum(o.square(w)),
-}
-
-
-def _inputs(shapes, seed=0):
-    rnd = np.random.RandomState(seed)
-    return [rnd.randn(*s).astype(np.float32) for s in shapes]
-
-
-def _step_inputs(xs, step):
-    return [x * (1.0 + 0.25 * step) + 0.5 * step for x in xs]
-
-
-def _names(items):
-    return [getattr(v, "name", None) for v in items]
-
-
-def run_tf(tf, slim, prog, xs):
-    with tf.Graph().as_default():
-        tf.set_random_seed(0)
-        phs = [tf.placeholder(tf.float32, x.shape) for x in xs]
-        out = prog(tf, slim, ops(tf), *phs)
-        gv, tv = tf.global_variables(), tf.trainable_variables()
-        regs = tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)
-        ups = tf.get_collection(tf.GraphKeys.UPDATE_OPS)
-        weight = np.random.RandomState(1).randn(*out.shape.as_list()).astype(np.float32)
-        grads = tf.gradients(tf.reduce_sum(out * weight), phs + tv)
-        # a gather's gradient (embed_sequence) is IndexedSlices: compare it densely
-        grads = [tf.convert_to_tensor(g) if isinstance(g, tf.IndexedSlices) else g for g in grads]
-        rec = dict(
-            vars=[(v.name, tuple(v.shape.as_list()), v.dtype.base_dtype.name) for v in gv],
-            collections={k: _names(tf.get_collection(k)) for k in KEYS},
-            reg_names=[r.name.rsplit("/", 1)[0] for r in regs],
-            n_updates=len(ups), n_outs=len(tf.get_collection("outs")), weight=weight,
-        )  # fmt: skip
-        with tf.Session() as sess:
-            sess.run(tf.global_variables_initializer())
-            feed = dict(zip(phs, xs, strict=True))
-            rec["init"] = sess.run(gv)
-            rec["out"], rec["grads"], rec["regs"] = sess.run([out, grads, regs], feed)
-            for v, value in zip(gv, rec["init"], strict=True):  # undo in-place updates
-                v.load(value, sess)
-            for step in range(STEPS):
-                sess.run([out, ups], dict(zip(phs, _step_inputs(xs, step), strict=True)))
-            rec["final"] = sess.run(gv)
-    return rec
-
-
-def _tree(names_trainable, values):
-    tree = {"params": {}}
-    for (name, trainable), value in zip(names_trainable, values, strict=True):
-        sub = tree.setdefault("params" if trainable else "state", {})
-        *parents, leaf = name.removesuffix(":0").split("/")
-        for p in parents:
-            sub = sub.setdefault(p, {})
-        sub[leaf] = jnp.asarray(value)
-    return tree
-
-
-def _get(tree, name):
-    for part in name.removesuffix(":0").split("/"):
-        tree = tree[part]
-    return tree
-
-
-def run_js(prog, xs, want, updates):
-    rec = {}
-
-    def fn(*xs):
-        out = prog(js, js.slim, ops(js), *xs)
-        fr = frame.current("test")
-        regs = js.get_collection(js.GraphKeys.REGULARIZATION_LOSSES)
-        rec.update(
-            vars=[(v.name, tuple(v.shape), str(v.dtype)) for v in js.global_variables()],
-            collections={k: _names(js.get_collection(k)) for k in KEYS},
-            reg_names=[fr.item_names[id(r)].rsplit("/", 1)[0] for r in regs],
-            n_updates=len(js.get_collection(js.GraphKeys.UPDATE_OPS)),
-            n_outs=len(js.get_collection("outs")), regs=regs,
-        )  # fmt: skip
-        return out
-
-    f = js.transform(fn)
-    shapes = f.init(jax.random.key(0), *xs)
-    structure = dict(rec)
-    tv = set(want["collections"]["trainable_variables"])
-    variables = _tree([(n, n in tv) for n, _, _ in want["vars"]], want["init"])
-    assert jax.tree.map(jnp.shape, shapes) == jax.tree.map(jnp.shape, variables)
-    mutable = ["state"] if updates else False
-
-    def run(variables, xs):
-        res = f.apply(variables, *xs, mutable=mutable)
-        return res if updates else (res, variables)
-
-    out, _ = run(variables, xs)
-    applied = dict(rec)
-
-    def loss(xs, params):
-        return jnp.sum(run({**variables, "params": params}, xs)[0] * want["weight"])
-
-    gx, gp = jax.grad(loss, argnums=(0, 1))(list(xs), variables["params"])
-    grads = list(gx) + [_get(gp, n) for n in want["collections"]["trainable_variables"]]
-    for step in range(STEPS):
-        _, variables = run(variables, _step_inputs(xs, step))
-    final = [_get(variables["params" if n in tv else "state"], n) for n, _, _ in want["vars"]]
-    return structure, applied, out, grads, final
+pytestmark = pytest.mark.filterwarnings(*FILTERWARNINGS)
 
 
 def check(tf1, slim, prog, shapes, updates=False):
-    xs = _inputs(shapes)
-    want = run_tf(tf1, slim, prog, xs)
-    structure, applied, out, grads, final = run_js(prog, xs, want, updates)
-    for rec in (structure, applied):
-        for key in ("vars", "collections", "reg_names", "n_updates", "n_outs"):
-            assert rec[key] == want[key], key
-    np.testing.assert_allclose(out, want["out"], rtol=RTOL, atol=ATOL)
-    for got, exp in zip(applied["regs"], want["regs"], strict=True):
-        np.testing.assert_allclose(got, exp, rtol=RTOL, atol=ATOL)
-    for got, exp in zip(grads, want["grads"], strict=True):
-        np.testing.assert_allclose(got, exp, rtol=1e-4, atol=1e-4)
-    for got, exp in zip(final, want["final"], strict=True):
-        np.testing.assert_allclose(got, exp, rtol=RTOL, atol=ATOL)
-    moved = [f for f, i in zip(want["final"], want["init"], strict=True) if not np.allclose(f, i)]
-    assert bool(moved) == updates
+    """``prog(S, L, o, *inputs)`` with ``L`` tf_slim or jaxscope.slim on both sides (see
+    ``layers_oracle.check``); the moving averages must move exactly when ``updates``."""
+    want = check_program(
+        tf1, lambda S, *xs: prog(S, js.slim if S is js else slim, ops(S), *xs), shapes, updates
+    )
+    assert bool(moved(want)) == updates
     return want
 
 
@@ -476,19 +345,6 @@ def test_arg_scope_error_message_shows_the_fix():
 
 
 # -- names, reuse and errors ----------------------------------------------------------------------
-BUILTINS = (NotImplementedError, TypeError, ValueError, RuntimeError, LookupError)
-
-
-def _in_scope(name, stmt, **kw):
-    def run(S, L, x):
-        with S.variable_scope(
-            name, **{k: (S.AUTO_REUSE if v == "AUTO" else v) for k, v in kw.items()}
-        ):
-            return stmt(S, L, x)
-
-    return run
-
-
 NAMING = [
     lambda S, L, x: L.conv2d(x, 2, 3),
     lambda S, L, x: L.conv2d(x, 2, 3),
@@ -497,10 +353,10 @@ NAMING = [
     lambda S, L, x: L.conv2d(x, 3, 3, scope="Conv", reuse=True),  # shape mismatch
     lambda S, L, x: L.fully_connected(L.flatten(x), 3, reuse=True),  # no scope: error
     lambda S, L, x: L.fully_connected(L.flatten(x), 3.0),  # num_outputs not an int
-    _in_scope("s", lambda S, L, x: L.fully_connected(L.flatten(x), 3)),
-    _in_scope("s", lambda S, L, x: L.fully_connected(L.flatten(x), 3), reuse=True),
-    _in_scope("t", lambda S, L, x: L.fully_connected(L.flatten(x), 3), reuse="AUTO"),
-    _in_scope("t", lambda S, L, x: L.fully_connected(L.flatten(x), 3), reuse="AUTO"),
+    in_scope("s", lambda S, L, x: L.fully_connected(L.flatten(x), 3)),
+    in_scope("s", lambda S, L, x: L.fully_connected(L.flatten(x), 3), reuse=True),
+    in_scope("t", lambda S, L, x: L.fully_connected(L.flatten(x), 3), reuse="AUTO"),
+    in_scope("t", lambda S, L, x: L.fully_connected(L.flatten(x), 3), reuse="AUTO"),
     lambda S, L, x: L.batch_norm(x),
     lambda S, L, x: L.batch_norm(x, scale=True, scope="BatchNorm", reuse=True),  # no gamma
     lambda S, L, x: L.batch_norm(x, data_format="NCWH"),
@@ -517,31 +373,15 @@ NAMING = [
 ]
 
 
-def _record(S, L, stmts, x):
-    items = []
-    for st in stmts:
-        try:
-            out = st(S, L, x)
-        except Exception as e:  # noqa: BLE001 - we record which builtin class it is
-            items.append(("raises", next(c.__name__ for c in BUILTINS if isinstance(e, c))))
-            continue
-        items.append(tuple(out.shape.as_list() if hasattr(out.shape, "as_list") else out.shape))
-    items.append([(v.name, tuple(np.shape(v) if S is js else v.shape.as_list()))
-                  for v in S.global_variables()])  # fmt: skip
-    items.append([v.name for v in S.trainable_variables()])
-    items.append([v.name for v in S.get_collection("model_variables")])
-    return items
-
-
 @pytest.mark.parametrize("mode", ["init", "apply"])
 def test_names_reuse_and_errors_match_tf_slim(tf1, slim, mode):
     x_np = np.ones([2, 5, 5, 3], np.float32)
     with tf1.Graph().as_default():
-        want = _record(tf1, slim, NAMING, tf1.constant(x_np))
+        want = record_statements(tf1, NAMING, slim, tf1.constant(x_np))
     got = {}
 
     def fn(x):
-        got["items"] = _record(js, js.slim, NAMING, x)
+        got["items"] = record_statements(js, NAMING, js.slim, x)
 
     f = js.transform(fn)
     variables = f.init(jax.random.key(0), x_np)
@@ -782,9 +622,9 @@ EMBED_NAMING = [
     lambda S, L, x: L.embed_sequence(IDS, 10, 4, scope="new", reuse=S.AUTO_REUSE),
     lambda S, L, x: L.embed_sequence(IDS2, 10, 4, scope="new", reuse=S.AUTO_REUSE),
     lambda S, L, x: L.embed_sequence(IDS.astype(np.float32), 10, 4),  # float ids
-    _in_scope("s", lambda S, L, x: L.embed_sequence(IDS, 10, 4)),
-    _in_scope("s", lambda S, L, x: L.embed_sequence(IDS, 10, 4), reuse=True),  # _1 is new
-    _in_scope("s", lambda S, L, x: L.embed_sequence(IDS, scope="EmbedSequence"), reuse=True),
+    in_scope("s", lambda S, L, x: L.embed_sequence(IDS, 10, 4)),
+    in_scope("s", lambda S, L, x: L.embed_sequence(IDS, 10, 4), reuse=True),  # _1 is new
+    in_scope("s", lambda S, L, x: L.embed_sequence(IDS, scope="EmbedSequence"), reuse=True),
 ]
 
 
@@ -792,12 +632,12 @@ EMBED_NAMING = [
 def test_embed_sequence_names_reuse_and_errors_match_tf1(tf1, slim, mode):
     x_np = np.ones([2, 3], np.float32)
     with tf1.Graph().as_default():
-        want = _record(tf1, _SlimWithEmbed(tf1, slim), EMBED_NAMING, tf1.constant(x_np))
+        want = record_statements(tf1, EMBED_NAMING, _SlimWithEmbed(tf1, slim), tf1.constant(x_np))
     assert ("raises", "TypeError") in want and want.count(("raises", "ValueError")) >= 5
     got = {}
 
     def fn(x):
-        got["items"] = _record(js, js.slim, EMBED_NAMING, x)
+        got["items"] = record_statements(js, EMBED_NAMING, js.slim, x)
 
     f = js.transform(fn)
     variables = f.init(jax.random.key(0), x_np)
