@@ -71,11 +71,9 @@ def main(argv=None):
     from tqdm import tqdm
 
     (xtr, ytr), (xte, yte) = load_digits(a.seed)
-    model = functools.partial(cnn, decay=a.decay)
-    f = js.transform(model)
+    f = js.transform(functools.partial(cnn, decay=a.decay))
     variables = f.init(jax.random.key(a.seed), xtr[: a.batch], True)
-    # inspect traces its array arguments abstractly; is_training selects the program, so bind it
-    info = js.inspect(functools.partial(model, is_training=True), xtr[: a.batch])
+    info = js.inspect(f, xtr[: a.batch], True)
     print(info)
     initial_state = variables["state"]
     params, state = variables["params"], variables["state"]
