@@ -41,8 +41,9 @@ def ops(S):
     """The few ops whose names differ between TF1 and JAX."""
     if S is js:
         return types.SimpleNamespace(relu=jax.nn.relu, sum=jnp.sum, square=jnp.square,
-                                     tanh=jnp.tanh)  # fmt: skip
-    return types.SimpleNamespace(relu=S.nn.relu, sum=S.reduce_sum, square=S.square, tanh=S.tanh)
+                                     tanh=jnp.tanh, ones=jnp.ones)  # fmt: skip
+    return types.SimpleNamespace(relu=S.nn.relu, sum=S.reduce_sum, square=S.square, tanh=S.tanh,
+                                 ones=S.ones)  # fmt: skip
 
 
 REG = {  # regularizers written once for both sides

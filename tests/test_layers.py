@@ -244,6 +244,27 @@ BN = {
         ),
         [(3, 4, 4, 2)],
     ),
+    "virtual_batch_rank2": (_bn(virtual_batch_size=2), [(8, 3)]),
+    "virtual_batch_rank4_not_fused": (_bn(virtual_batch_size=3, momentum=0.9), [(6, 3, 3, 2)]),
+    "virtual_batch_channels_first": (_bn(axis=1, virtual_batch_size=2), [(4, 2, 3, 3)]),
+    "adjustment": (
+        lambda S, o, x, training: _l(S).batch_normalization(
+            x,
+            training=training,
+            beta_initializer=S.constant_initializer(0.3),
+            adjustment=lambda shape: (o.ones(shape[-1:]) * 1.5, o.ones(shape[-1:]) * 0.25),
+        ),
+        [(6, 3)],
+    ),  # fmt: skip
+    "adjustment_rank4_no_scale": (
+        lambda S, o, x, training: _l(S).batch_normalization(
+            x,
+            training=training,
+            scale=False,
+            adjustment=lambda shape: (o.ones(shape[-1:]) * 0.5, o.ones(shape[-1:])),
+        ),
+        [(4, 3, 3, 2)],
+    ),  # fmt: skip
     "reused_twice": (
         lambda S, o, x, training: _twice(
             lambda h: _l(S).batch_normalization(
@@ -325,6 +346,13 @@ NAMING = [
     in_scope(
         "init", lambda S, x: S.layers.dense(S.layers.flatten(x), 1), initializer=None, dtype=None
     ),  # fmt: skip
+    lambda S, x: S.layers.batch_normalization(x, virtual_batch_size=0),
+    lambda S, x: S.layers.batch_normalization(x, axis=0, virtual_batch_size=2),
+    lambda S, x: S.layers.batch_normalization(
+        x, virtual_batch_size=2, adjustment=lambda shape: (1.0, 0.0)
+    ),
+    lambda S, x: S.layers.batch_normalization(x, virtual_batch_size=2, name="vbs"),
+    lambda S, x: S.layers.batch_normalization(x, virtual_batch_size=3, training=True),
 ]
 
 

@@ -102,8 +102,6 @@ def test_dropout_rate_scale_noise_shape_and_seed():
     "call, arg",
     [
         (lambda x: js.layers.batch_normalization(x, renorm=True), "renorm"),
-        (lambda x: js.layers.batch_normalization(x, virtual_batch_size=2), "virtual_batch_size"),
-        (lambda x: js.layers.batch_normalization(x, adjustment=lambda s: (1.0, 0.0)), "adjustment"),
         (
             lambda x: js.layers.batch_normalization(x, renorm_clipping={"rmax": 3}),
             "renorm_clipping",

@@ -3,11 +3,12 @@
 Variables, in TF1's order: ``gamma`` (if ``scale``), ``beta`` (if ``center``), then
 ``moving_mean`` and ``moving_variance`` (``trainable=False``: in ``variables["state"]``).
 
-``training=True`` normalizes with the batch statistics and updates the moving averages with TF1's
-formula, ``moving -= (moving - batch_value) * (1 - momentum)`` (no zero-debias). As in TF1, the
-"fused" case (rank-4/5 inputs normalized over the channel axis, 1 or last) updates the moving
-variance with the unbiased batch variance (Bessel's correction); the other cases with the biased
-one. The update is an ``assign_sub`` on the handles, so it comes back from
+``training=True`` normalizes with the batch statistics (per ghost batch with
+``virtual_batch_size``) and updates the moving averages with TF1's formula,
+``moving -= (moving - batch_value) * (1 - momentum)`` (no zero-debias). As in TF1, the "fused"
+case (rank-4/5 inputs normalized over the channel axis, 1 or last; no ``virtual_batch_size`` or
+``adjustment``) updates the moving variance with the unbiased batch variance (Bessel's
+correction); the other cases with the biased one. The update is an ``assign_sub`` on the handles, so it comes back from
 ``apply(..., mutable=["state"])``; without ``mutable`` a training-mode call raises
 :class:`jaxscope.MovingAverageUpdateError` rather than leave the averages silently stale (TF1's
 forgotten ``UPDATE_OPS``). The updated values are also filed in ``UPDATE_OPS``, as TF1 files its
@@ -65,8 +66,6 @@ class BatchNormalization(Layer):
     ):
         not_built("renorm", renorm, False)
         not_built("renorm_clipping", renorm_clipping)
-        not_built("virtual_batch_size", virtual_batch_size)
-        not_built("adjustment", adjustment)
         del renorm_momentum  # only read with renorm=True
         super().__init__(trainable, name, **kwargs)
         self.axis = list(axis) if isinstance(axis, (list, tuple)) else axis
@@ -83,6 +82,8 @@ class BatchNormalization(Layer):
         self.beta_constraint = beta_constraint
         self.gamma_constraint = gamma_constraint
         self.fused = fused
+        self.virtual_batch_size = virtual_batch_size
+        self.adjustment = adjustment
 
     def build(self, input_shape):
         rank = len(input_shape)
@@ -97,19 +98,37 @@ class BatchNormalization(Layer):
             self._axes.append(a % rank)
         if len(set(self._axes)) != len(self._axes):
             raise ValueError(f"Duplicate axis: {self.axis}")
+        vbs = self.virtual_batch_size
+        if vbs is not None:
+            if vbs <= 0:
+                raise ValueError(
+                    "`virtual_batch_size` must be a positive integer that divides the true batch "
+                    f"size of the input tensor. Received: virtual_batch_size={vbs}"
+                )
+            if 0 in self._axes:
+                raise ValueError(
+                    "When using `virtual_batch_size`, the batch dimension must be 0 and thus "
+                    f"axis cannot include 0. Received axis={self._axes}"
+                )
+            if self.adjustment is not None:
+                raise ValueError("When using `virtual_batch_size`, adjustment cannot be specified")
         # tf.compat.v1's rule: fused=None/True means "fused when it can be", never an error.
         self._fused = (
             self.fused is not False
+            and vbs is None
+            and self.adjustment is None
             and rank in (4, 5)
             and len(self._axes) == 1
             and self._axes[0] in (1, rank - 1)
             and str(as_dtype(self.dtype)) in _FUSED_DTYPES
         )
         dims = {a: input_shape[a] for a in self._axes}
-        if len(dims) == 1:
+        if len(dims) == 1 and vbs is None:
             param_shape = [dims[self._axes[0]]]
         else:
             param_shape = [dims.get(i, 1) for i in range(rank)]
+            if vbs is not None:  # TF1 keeps a 1 for the virtual batch axis it inserts at 1
+                param_shape.insert(1, 1)
         dtype = "float32" if str(as_dtype(self.dtype)) in ("float16", "bfloat16") else self.dtype
         self.gamma = self.beta = None
         if self.scale:
@@ -133,32 +152,49 @@ class BatchNormalization(Layer):
     def call(self, inputs, training=False):
         training = static_training(training, f'batch_normalization layer "{self._base_name}"')
         x = jnp.asarray(inputs)
-        in_dtype = x.dtype
+        in_dtype, in_shape = x.dtype, x.shape
         param_dtype = self.moving_mean.dtype
         x = x.astype(param_dtype)
+        axes, vbs = self._axes, self.virtual_batch_size
+        if vbs is not None:  # ghost batches: [vbs, batch // vbs, ...], statistics per column
+            if x.shape[0] % vbs:
+                raise ValueError(
+                    f'batch_normalization layer "{self._base_name}": virtual_batch_size={vbs} '
+                    f"does not divide the batch size {x.shape[0]} (input shape {x.shape})."
+                )
+            x = jnp.reshape(x, (vbs, -1, *x.shape[1:]))
+            axes = [a + 1 for a in axes]
         ndim = x.ndim
-        reduction = tuple(i for i in range(ndim) if i not in self._axes)
+        reduction = tuple(i for i in range(ndim) if i not in axes and (vbs is None or i != 1))
         bshape = [1] * ndim
-        for a in self._axes:
+        for a in axes:
             bshape[a] = x.shape[a]
 
         def broadcast(v):
             return None if v is None else jnp.reshape(v.value if hasattr(v, "value") else v, bshape)
 
+        scale, offset = broadcast(self.gamma), broadcast(self.beta)
         if training:
             mean = jnp.mean(x, axis=reduction, keepdims=True)
             variance = jnp.mean(jnp.square(x - mean), axis=reduction, keepdims=True)
+            new_mean, new_variance = mean, variance
+            if vbs is not None:  # TF1 updates once with the ghost batches' mean statistics
+                new_mean = jnp.mean(mean, axis=1, keepdims=True)
+                new_variance = jnp.mean(variance, axis=1, keepdims=True)
             if self.trainable:  # TF1's layer base drops a frozen layer's updates (oracle-tested)
-                self._update_moving_averages(mean, variance, x.size // mean.size)
+                self._update_moving_averages(new_mean, new_variance, x.size // mean.size)
+            if self.adjustment is not None:  # training only: scale and shift, then gamma/beta
+                adj_scale, adj_bias = self.adjustment(tuple(x.shape))
+                scale, offset = _compose(adj_scale, adj_bias, scale, offset)
         else:
             mean, variance = broadcast(self.moving_mean), broadcast(self.moving_variance)
         inv = 1.0 / jnp.sqrt(variance + jnp.asarray(self.epsilon, param_dtype))
-        if self.scale:
-            inv = inv * broadcast(self.gamma)
-        offset = -mean * inv
-        if self.center:
-            offset = offset + broadcast(self.beta)
-        return (x * inv + offset).astype(in_dtype)
+        if scale is not None:
+            inv = inv * scale
+        shift = -mean * inv
+        if offset is not None:
+            shift = shift + offset
+        return jnp.reshape(x * inv + shift, in_shape).astype(in_dtype)
 
     def _update_moving_averages(self, mean, variance, n: int) -> None:
         fr = frame.current("batch_normalization")
@@ -177,6 +213,15 @@ class BatchNormalization(Layer):
             with name_scope("AssignMovingAvg") as ns:
                 new = assign_sub(var, (var.value - value.astype(dtype)) * decay)
             _add(fr, GraphKeys.UPDATE_OPS, new, ns.rstrip("/") + ":0")
+
+
+def _compose(scale, offset, then_scale, then_offset):
+    """``then(x * scale + offset)``: TF1's ``_compose_transforms``."""
+    if then_scale is not None:
+        scale, offset = scale * then_scale, offset * then_scale
+    if then_offset is not None:
+        offset = offset + then_offset
+    return scale, offset
 
 
 def batch_normalization(
@@ -229,8 +274,15 @@ def batch_normalization(
       name, reuse: as for dense (default names ``batch_normalization``, ``..._1``).
       fused: accepted (None/True/False); as in TF1 it only chooses which variance updates the
         moving variance (see the module docstring), the math is the same.
-      renorm, renorm_clipping, virtual_batch_size, adjustment: not supported yet
-        (``NotImplementedError``).
+      virtual_batch_size: "ghost batch" normalization: the batch is viewed as
+        ``[virtual_batch_size, batch // virtual_batch_size, ...]`` and each column normalized with
+        its own statistics (TF1's layout: the variables get shape ``[1, 1, ..., channels]``); the
+        moving averages are updated once with the columns' mean statistics. Not with ``axis=0``
+        or ``adjustment``; must divide the batch size.
+      adjustment: training only, ``adjustment(input_shape) -> (scale, bias)`` applied before
+        ``gamma`` and ``beta`` (``gamma * (x_hat * scale + bias) + beta``); TF1 passed the shape
+        as a tensor, here it is a tuple of ints (draw with ``jaxscope.next_rng_key()``).
+      renorm, renorm_clipping: not supported yet (``NotImplementedError``).
 
     Example:
       >>> import jax, jax.numpy as jnp, jaxscope as js
