@@ -265,6 +265,17 @@ BN = {
         ),
         [(4, 3, 3, 2)],
     ),  # fmt: skip
+    "renorm": (_bn(renorm=True), [(8, 3)]),
+    "renorm_clipped_rank4": (
+        _bn(
+            renorm=True,
+            renorm_clipping={"rmin": 0.95, "rmax": 1.05, "dmax": 0.005},
+            renorm_momentum=0.5,
+            momentum=0.9,
+        ),
+        [(4, 3, 3, 2)],
+    ),  # fmt: skip
+    "renorm_frozen": (_bn(renorm=True, trainable=False), [(6, 3)]),
     "reused_twice": (
         lambda S, o, x, training: _twice(
             lambda h: _l(S).batch_normalization(
@@ -285,7 +296,7 @@ def test_batch_normalization_matches_tf1(tf1, case, training):
     # (each may read the other's old value); jaxscope applies them in program order.
     want = check(tf1, prog, shapes, training, compare_final=case != "reused_twice")
     if training:  # the averages really moved, so the comparison above compared something
-        assert bool(moved(want)) == (case != "frozen")
+        assert bool(moved(want)) == (not case.endswith("frozen"))
 
 
 def test_signatures_match_tf1(tf1):

@@ -98,20 +98,9 @@ def test_dropout_rate_scale_noise_shape_and_seed():
     np.testing.assert_array_equal(g.apply({}, x), x)  # training=False: identity, no rng needed
 
 
-@pytest.mark.parametrize(
-    "call, arg",
-    [
-        (lambda x: js.layers.batch_normalization(x, renorm=True), "renorm"),
-        (
-            lambda x: js.layers.batch_normalization(x, renorm_clipping={"rmax": 3}),
-            "renorm_clipping",
-        ),
-    ],
-)
-def test_arguments_not_built_raise_naming_them(call, arg):
-    f = js.transform(call)
-    with pytest.raises(NotImplementedError, match=f"^{arg}="):
-        f.init(jax.random.key(0), jnp.ones([4, 3]))
+def test_renorm_clipping_keys_are_checked():
+    with pytest.raises(ValueError, match="invalid keys for `renorm_clipping`"):
+        js.layers.BatchNormalization(renorm=True, renorm_clipping={"rmax": 3, "r_max": 3})
 
 
 def test_unknown_keyword_argument_is_a_type_error():

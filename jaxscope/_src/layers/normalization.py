@@ -1,15 +1,16 @@
 """``batch_normalization`` and ``BatchNormalization``, as ``tf.compat.v1.layers``.
 
 Variables, in TF1's order: ``gamma`` (if ``scale``), ``beta`` (if ``center``), then
-``moving_mean`` and ``moving_variance`` (``trainable=False``: in ``variables["state"]``).
+``moving_mean`` and ``moving_variance`` (``trainable=False``: in ``variables["state"]``), and with
+``renorm`` ``moving_stddev``, ``renorm_mean``, ``renorm_stddev`` (state too).
 
 ``training=True`` normalizes with the batch statistics (per ghost batch with
 ``virtual_batch_size``) and updates the moving averages with TF1's formula,
 ``moving -= (moving - batch_value) * (1 - momentum)`` (no zero-debias). As in TF1, the "fused"
-case (rank-4/5 inputs normalized over the channel axis, 1 or last; no ``virtual_batch_size`` or
-``adjustment``) updates the moving variance with the unbiased batch variance (Bessel's
-correction); the other cases with the biased one. The update is an ``assign_sub`` on the handles, so it comes back from
-``apply(..., mutable=["state"])``; without ``mutable`` a training-mode call raises
+case (rank-4/5 inputs normalized over the channel axis, 1 or last; no ``renorm``,
+``virtual_batch_size`` or ``adjustment``) updates the moving variance with the unbiased batch
+variance (Bessel's correction); the other cases with the biased one. The update is an
+``assign_sub`` on the handles, so it comes back from ``apply(..., mutable=["state"])``; without ``mutable`` a training-mode call raises
 :class:`jaxscope.MovingAverageUpdateError` rather than leave the averages silently stale (TF1's
 forgotten ``UPDATE_OPS``). The updated values are also filed in ``UPDATE_OPS``, as TF1 files its
 update ops.
@@ -17,14 +18,16 @@ update ops.
 
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
 
 from jaxscope._src import errors, frame
-from jaxscope._src.assign import assign_sub
+from jaxscope._src.assign import assign, assign_sub
 from jaxscope._src.collections import GraphKeys, _add
 from jaxscope._src.dtypes import as_dtype
+from jaxscope._src.initial import _jax_style
 from jaxscope._src.initializers import ones_initializer, zeros_initializer
-from jaxscope._src.layers.base import Layer, not_built, static_training
+from jaxscope._src.layers.base import Layer, static_training
 from jaxscope._src.scope import name_scope
 
 _FUSED_DTYPES = ("float16", "bfloat16", "float32")
@@ -64,9 +67,12 @@ class BatchNormalization(Layer):
         name=None,
         **kwargs,
     ):
-        not_built("renorm", renorm, False)
-        not_built("renorm_clipping", renorm_clipping)
-        del renorm_momentum  # only read with renorm=True
+        renorm_clipping = dict(renorm_clipping or {})
+        if set(renorm_clipping) - {"rmax", "rmin", "dmax"}:
+            raise ValueError(
+                "Received invalid keys for `renorm_clipping` argument: "
+                f"{renorm_clipping}. Supported values: ['rmax', 'rmin', 'dmax']."
+            )
         super().__init__(trainable, name, **kwargs)
         self.axis = list(axis) if isinstance(axis, (list, tuple)) else axis
         self.momentum = momentum
@@ -83,6 +89,9 @@ class BatchNormalization(Layer):
         self.gamma_constraint = gamma_constraint
         self.fused = fused
         self.virtual_batch_size = virtual_batch_size
+        self.renorm = renorm
+        self.renorm_clipping = renorm_clipping
+        self.renorm_momentum = renorm_momentum
         self.adjustment = adjustment
 
     def build(self, input_shape):
@@ -115,6 +124,7 @@ class BatchNormalization(Layer):
         # tf.compat.v1's rule: fused=None/True means "fused when it can be", never an error.
         self._fused = (
             self.fused is not False
+            and not self.renorm
             and vbs is None
             and self.adjustment is None
             and rank in (4, 5)
@@ -148,6 +158,17 @@ class BatchNormalization(Layer):
             "moving_variance", param_shape, dtype, self.moving_variance_initializer,
             trainable=False,
         )  # fmt: skip
+        if self.renorm:  # TF1 tracks the stddev; renorm_* are the corrections' own averages
+            sqrt_variance = _Sqrt(self.moving_variance_initializer or _ONES)
+            self.moving_stddev = self.add_weight(
+                "moving_stddev", param_shape, dtype, sqrt_variance, trainable=False
+            )
+            self.renorm_mean = self.add_weight(
+                "renorm_mean", param_shape, dtype, self.moving_mean_initializer, trainable=False
+            )
+            self.renorm_stddev = self.add_weight(
+                "renorm_stddev", param_shape, dtype, sqrt_variance, trainable=False
+            )
 
     def call(self, inputs, training=False):
         training = static_training(training, f'batch_normalization layer "{self._base_name}"')
@@ -181,11 +202,15 @@ class BatchNormalization(Layer):
             if vbs is not None:  # TF1 updates once with the ghost batches' mean statistics
                 new_mean = jnp.mean(mean, axis=1, keepdims=True)
                 new_variance = jnp.mean(variance, axis=1, keepdims=True)
-            if self.trainable:  # TF1's layer base drops a frozen layer's updates (oracle-tested)
-                self._update_moving_averages(new_mean, new_variance, x.size // mean.size)
             if self.adjustment is not None:  # training only: scale and shift, then gamma/beta
                 adj_scale, adj_bias = self.adjustment(tuple(x.shape))
                 scale, offset = _compose(adj_scale, adj_bias, scale, offset)
+            if self.renorm:  # x_hat * r + d, with the corrections held constant
+                r, d = self._renorm_correction(new_mean, new_variance, broadcast)
+                r, d = jax.lax.stop_gradient(r), jax.lax.stop_gradient(d)
+                scale, offset = _compose(r, d, scale, offset)
+            if self.trainable:  # TF1's layer base drops a frozen layer's updates (oracle-tested)
+                self._update_moving_averages(new_mean, new_variance, x.size // mean.size)
         else:
             mean, variance = broadcast(self.moving_mean), broadcast(self.moving_variance)
         inv = 1.0 / jnp.sqrt(variance + jnp.asarray(self.epsilon, param_dtype))
@@ -196,23 +221,84 @@ class BatchNormalization(Layer):
             shift = shift + offset
         return jnp.reshape(x * inv + shift, in_shape).astype(in_dtype)
 
-    def _update_moving_averages(self, mean, variance, n: int) -> None:
+    def _renorm_correction(self, mean, variance, broadcast):
+        """TF1's ``_renorm_correction_and_moments``: ``r`` and ``d`` from the pre-update
+        ``renorm_mean``/``renorm_stddev``, clipped; those two are then updated (with the
+        layer's other updates, so not when it is frozen)."""
+        dtype = self.moving_mean.dtype
+        stddev = jnp.sqrt(variance + self.epsilon)
+        renorm_mean = broadcast(self.renorm_mean)
+        renorm_stddev = jnp.maximum(broadcast(self.renorm_stddev), jnp.sqrt(jnp.asarray(
+            self.epsilon, dtype)))  # fmt: skip
+        r = stddev / renorm_stddev
+        d = (mean - renorm_mean) / renorm_stddev
+        clip = self.renorm_clipping
+        if clip.get("rmin") is not None:
+            r = jnp.maximum(r, clip["rmin"])
+        if clip.get("rmax") is not None:
+            r = jnp.minimum(r, clip["rmax"])
+        if clip.get("dmax") is not None:
+            d = jnp.minimum(jnp.maximum(d, -clip["dmax"]), clip["dmax"])
+        if self.trainable:
+            self._check_mutable()
+            decay = jnp.asarray(1.0 - self.renorm_momentum, dtype)
+            for var, value in ((self.renorm_mean, mean), (self.renorm_stddev, stddev)):
+                with name_scope("AssignMovingAvg"):
+                    assign_sub(var, (var.value - jnp.reshape(value, var.shape)) * decay)
+        return r, d
+
+    def _check_mutable(self):
         fr = frame.current("batch_normalization")
         if fr.mode is frame.APPLY and "state" not in fr.mutable:
             raise errors.MovingAverageUpdateError(
                 fr.var_scope.name, [self.moving_mean._node, self.moving_variance._node]
             )
+        return fr
+
+    def _update_moving_averages(self, mean, variance, n: int) -> None:
+        fr = self._check_mutable()
         dtype = self.moving_mean.dtype
         if self._fused:  # TF1's fused kernel hands back the unbiased variance
             variance = variance * jnp.asarray(n / (n - 1) if n > 1 else 1.0, dtype)
             decay = jnp.asarray(1.0, dtype) - jnp.asarray(self.momentum, dtype)
         else:
             decay = jnp.asarray(1.0 - self.momentum, dtype)
-        for var, value in ((self.moving_mean, mean), (self.moving_variance, variance)):
-            value = jnp.reshape(value, var.shape)
+        with name_scope("AssignMovingAvg") as ns:
+            new = assign_sub(
+                self.moving_mean,
+                (self.moving_mean.value - jnp.reshape(mean, self.moving_mean.shape).astype(dtype))
+                * decay,
+            )
+        _add(fr, GraphKeys.UPDATE_OPS, new, ns.rstrip("/") + ":0")
+        var = self.moving_variance
+        if self.renorm:  # TF1 averages the stddev and derives the variance from it
+            stddev = jnp.sqrt(jnp.reshape(variance, var.shape) + self.epsilon)
+            sd = self.moving_stddev
+            with name_scope("AssignMovingAvg"):
+                sd_new = assign_sub(sd, (sd.value - stddev) * decay)
+            with name_scope("AssignNewValue") as ns:
+                new = assign(var, jax.nn.relu(sd_new * sd_new - self.epsilon))
+        else:
             with name_scope("AssignMovingAvg") as ns:
-                new = assign_sub(var, (var.value - value.astype(dtype)) * decay)
-            _add(fr, GraphKeys.UPDATE_OPS, new, ns.rstrip("/") + ":0")
+                new = assign_sub(var, (var.value - jnp.reshape(variance, var.shape).astype(dtype))
+                                 * decay)  # fmt: skip
+        _add(fr, GraphKeys.UPDATE_OPS, new, ns.rstrip("/") + ":0")
+
+
+class _Sqrt:
+    """The square root of an initializer (TF1's moving_stddev initializer), JAX-style."""
+
+    def __init__(self, initializer):
+        self.initializer = _jax_style(initializer)
+
+    def __call__(self, key, shape, dtype):
+        return jnp.sqrt(jnp.asarray(self.initializer(key, shape, dtype)))
+
+    def __eq__(self, other):
+        return isinstance(other, _Sqrt) and other.initializer == self.initializer
+
+    def __hash__(self):
+        return hash((_Sqrt, self.initializer))
 
 
 def _compose(scale, offset, then_scale, then_offset):
@@ -282,7 +368,13 @@ def batch_normalization(
       adjustment: training only, ``adjustment(input_shape) -> (scale, bias)`` applied before
         ``gamma`` and ``beta`` (``gamma * (x_hat * scale + bias) + beta``); TF1 passed the shape
         as a tensor, here it is a tuple of ints (draw with ``jaxscope.next_rng_key()``).
-      renorm, renorm_clipping: not supported yet (``NotImplementedError``).
+      renorm, renorm_clipping, renorm_momentum: batch renormalization, as TF1: training
+        normalizes ``x_hat * r + d`` with ``r = stddev / renorm_stddev`` and
+        ``d = (mean - renorm_mean) / renorm_stddev`` (clipped by ``renorm_clipping``'s ``rmin``,
+        ``rmax``, ``dmax``; no gradient through them), ``renorm_mean``/``renorm_stddev`` averaged
+        with ``renorm_momentum``; the moving variance is derived from a ``moving_stddev``
+        average. Three more ``state`` variables: ``moving_stddev``, ``renorm_mean``,
+        ``renorm_stddev``.
 
     Example:
       >>> import jax, jax.numpy as jnp, jaxscope as js
