@@ -177,6 +177,33 @@ CASES = {
         [(4, 5, 3)],
         True,
     ),
+    "bn_renorm_rank2_layer": (
+        lambda S, L, o, x: L.batch_norm(x, scale=True, renorm=True, variables_collections=["my"]),
+        [(6, 3)],
+        True,
+    ),
+    "bn_renorm_rank4_clipped_regularized": (
+        lambda S, L, o, x: L.batch_norm(
+            x,
+            scale=True,
+            decay=0.9,
+            renorm=True,
+            renorm_decay=0.5,
+            renorm_clipping={"rmin": 0.95, "rmax": 1.05, "dmax": 0.005},
+            param_regularizers={"gamma": REG["sq"](o)},
+        ),
+        [(4, 3, 3, 2)],
+        True,
+    ),  # fmt: skip
+    "bn_adjustment_rank4_nchw": (
+        lambda S, L, o, x: L.batch_norm(
+            x,
+            data_format="NCHW",
+            adjustment=lambda shape: (o.ones([1, 2, 1, 1]) * 1.5, o.ones([1, 2, 1, 1]) * 0.2),
+        ),
+        [(4, 2, 3, 3)],
+        True,
+    ),  # fmt: skip
     "bn_rank5_layer": (lambda S, L, o, x: L.batch_norm(x, scale=True), [(2, 3, 3, 2, 2)], True),
     "bn_rank3_plain": (
         lambda S, L, o, x: L.batch_norm(
@@ -370,6 +397,9 @@ NAMING = [
     lambda S, L, x: L.stack(x, L.conv2d, 2),  # stack_args not a list
     lambda S, L, x: L.repeat(x, 2, L.conv2d, 3, [1, 1]),
     lambda S, L, x: L.stack(x, L.conv2d, [(3, 1), (3, 1)]),
+    lambda S, L, x: L.batch_norm(x, renorm=True, updates_collections=None),  # plain route: error
+    lambda S, L, x: L.batch_norm(x, renorm=True),  # BatchNorm_N: the scope above was opened
+    lambda S, L, x: L.batch_norm(x, renorm=True, scope="BatchNorm", reuse=True),  # no renorm vars
 ]
 
 
@@ -390,8 +420,15 @@ def test_names_reuse_and_errors_match_tf_slim(tf1, slim, mode):
     assert got["items"] == want
 
 
+def test_batch_norm_adjustment_off_the_layer_route_raises_rather_than_being_ignored():
+    adjust = lambda shape: (2.0, 0.0)  # noqa: E731
+    f = js.transform(lambda x: js.slim.batch_norm(x, adjustment=adjust, updates_collections=None))
+    with pytest.raises(ValueError, match=r'"BatchNorm": adjustment is only applied.*ignored'):
+        f.init(jax.random.key(0), jnp.ones([4, 2, 2, 3]))
+
+
 @pytest.mark.parametrize(
-    "kwargs", [{"zero_debias_moving_mean": True}, {"renorm": True}, {"batch_weights": [1.0] * 4}]
+    "kwargs", [{"zero_debias_moving_mean": True}, {"batch_weights": [1.0] * 4}]
 )
 def test_batch_norm_unsupported_arguments_raise_naming_them(kwargs):
     (arg,) = kwargs
