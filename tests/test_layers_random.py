@@ -59,7 +59,9 @@ def make_layer(S, L, x, reg):
         if kind == "conv2d_transpose":
             return L.conv2d_transpose(x, width, 2, strides=2, **kw, **r)
         if kind == "batch_normalization":
-            return L.batch_normalization(x, training=training, scale=width == 2, **kw)
+            return L.batch_normalization(
+                x, training=training, scale=width == 2, renorm=regularized, **kw
+            )
         if kind == "dropout":
             return L.dropout(x, 0.5, name=name)
         if kind == "flatten":

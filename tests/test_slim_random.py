@@ -68,7 +68,9 @@ def make_layer(S, L, x, reg):
         if kind == "separable_conv2d":
             return L.separable_conv2d(x, width, 2, **kw)
         if kind == "batch_norm":
-            return L.batch_norm(x, scale=scaled, is_training=width == 2, **kw)
+            return L.batch_norm(
+                x, scale=scaled, is_training=width == 2, renorm=scaled and width == 3, **kw
+            )
         if kind == "layer_norm":
             return L.layer_norm(x, center=not scaled, **kw)
         if kind == "dropout":
