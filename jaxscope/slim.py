@@ -15,6 +15,7 @@ from jaxscope.contrib.layers import convolution as convolution
 from jaxscope.contrib.layers import convolution2d as convolution2d
 from jaxscope.contrib.layers import convolution2d_transpose as convolution2d_transpose
 from jaxscope.contrib.layers import dropout as dropout
+from jaxscope.contrib.layers import embed_sequence as embed_sequence
 from jaxscope.contrib.layers import flatten as flatten
 from jaxscope.contrib.layers import fully_connected as fully_connected
 from jaxscope.contrib.layers import layer_norm as layer_norm
@@ -41,6 +42,7 @@ __all__ = [
     "convolution2d_transpose",
     "current_arg_scope",
     "dropout",
+    "embed_sequence",
     "flatten",
     "fully_connected",
     "has_arg_scope",

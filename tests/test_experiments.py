@@ -27,3 +27,25 @@ def test_train_resume_continues_bit_for_bit_from_its_tf1_checkpoint(tmp_path):
     assert "two_layers/h1/weights/ExponentialMovingAverage" in summary["checkpoint_variables"]
     assert summary["heldout_pair_accuracy_moving_average"] > 0.6
     assert (tmp_path / "train_resume.png").stat().st_size > 1000
+
+
+def test_slim_cnn_trains_with_batch_stats_and_evaluates_with_moving_averages(tmp_path):
+    import slim_cnn
+
+    argv = ["--steps", "200", "--decay", "0.9", "--eval-every", "100", "--out", str(tmp_path)]
+    summary = slim_cnn.main(argv)
+    # tf-slim's names: conv layers take the tf.layers route (gamma first), fc the fused (beta first)
+    assert summary["variables"][:5] == [
+        "conv1/weights", "conv1/BatchNorm/gamma", "conv1/BatchNorm/beta",
+        "conv1/BatchNorm/moving_mean", "conv1/BatchNorm/moving_variance",
+    ]  # fmt: skip
+    assert "fc3/BatchNorm/beta" in summary["variables"] and "logits/biases" in summary["variables"]
+    assert summary["parameters"] == 13_818
+    assert summary["heldout_accuracy_batch_stats"] > 0.8  # chance is 0.1
+    assert summary["heldout_accuracy_moving_averages"] > 0.8
+    diff = summary["heldout_accuracy_batch_stats"] - summary["heldout_accuracy_moving_averages"]
+    assert abs(diff) < 0.1
+    assert len(summary["moving_average_change"]) == 6
+    assert min(summary["moving_average_change"].values()) > 0.05  # the updates came back
+    assert json.loads((tmp_path / "slim_cnn.json").read_text()) == summary
+    assert (tmp_path / "slim_cnn.png").stat().st_size > 1000

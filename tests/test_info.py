@@ -58,6 +58,19 @@ def test_inspect_runs_no_flops_and_needs_no_real_inputs():
     assert info[0].size == 10**10 and info[0].nbytes == 4 * 10**10
 
 
+def test_inspect_keeps_python_arguments_static_as_init_does():
+    def model(x, training, units=3):  # training selects the program: must stay a Python bool
+        h = js.layers.batch_normalization(x, training=training)
+        return js.layers.dense(h, units)
+
+    f, x = js.transform(model), jnp.ones([2, 4])
+    for info in (js.inspect(f, x, True), js.inspect(f, x, training=False, units=5)):
+        names = [v.name for v in info]
+        assert names[:2] == ["batch_normalization/gamma", "batch_normalization/beta"]
+        assert names[-2:] == ["dense/kernel", "dense/bias"]
+    assert js.inspect(f, jax.ShapeDtypeStruct((2, 4), jnp.float32), True, 5)[-1].shape == (5,)
+
+
 def test_summary_counts_params_and_bytes_per_scope():
     info = js.inspect(js.transform(lambda x: gan(js, x)), X)
     text = info.summary()

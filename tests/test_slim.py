@@ -6,161 +6,32 @@ variable names, shapes, dtypes and creation order; the TRAINABLE, MODEL_VARIABLE
 MOVING_AVERAGE_VARIABLES and custom collections; the UPDATE_OPS and output-collection counts;
 the REGULARIZATION_LOSSES names and values; and, with TF's initial weights copied into the
 jaxscope tree: the outputs, the gradients w.r.t. the input and trainable weights and (programs
-that update) the moving averages after three training steps.
+that update) the moving averages after three training steps. The harness is
+``layers_oracle.py``, shared with ``test_layers.py``.
 """
 
 import functools
 import inspect
-import types
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from layers_oracle import FILTERWARNINGS, REG, in_scope, moved, ops, record_statements
+from layers_oracle import check as check_program
 
 import jaxscope as js
-from jaxscope._src import frame
 
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:.*is deprecated and will be removed:UserWarning",
-    "ignore::DeprecationWarning",
-)
-
-RTOL, ATOL = 1e-5, 1e-5
-STEPS = 3
-KEYS = ["trainable_variables", "model_variables", "moving_average_variables", "my", "my_w"]
-
-
-def ops(S):
-    if S is js:
-        return types.SimpleNamespace(relu=jax.nn.relu, sum=jnp.sum, square=jnp.square,
-                                     tanh=jnp.tanh)  # fmt: skip
-    return types.SimpleNamespace(relu=S.nn.relu, sum=S.reduce_sum, square=S.square, tanh=S.tanh)
-
-
-REG = {
-    "sum": lambda o: lambda w: 0.1 * o.sum(w),
-    "sq": lambda o: lambda w: 0.01 * o.sum(o.square(w)),
-}
-
-
-def _inputs(shapes, seed=0):
-    rnd = np.random.RandomState(seed)
-    return [rnd.randn(*s).astype(np.float32) for s in shapes]
-
-
-def _step_inputs(xs, step):
-    return [x * (1.0 + 0.25 * step) + 0.5 * step for x in xs]
-
-
-def _names(items):
-    return [getattr(v, "name", None) for v in items]
-
-
-def run_tf(tf, slim, prog, xs):
-    with tf.Graph().as_default():
-        tf.set_random_seed(0)
-        phs = [tf.placeholder(tf.float32, x.shape) for x in xs]
-        out = prog(tf, slim, ops(tf), *phs)
-        gv, tv = tf.global_variables(), tf.trainable_variables()
-        regs = tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)
-        ups = tf.get_collection(tf.GraphKeys.UPDATE_OPS)
-        weight = np.random.RandomState(1).randn(*out.shape.as_list()).astype(np.float32)
-        grads = tf.gradients(tf.reduce_sum(out * weight), phs + tv)
-        rec = dict(
-            vars=[(v.name, tuple(v.shape.as_list()), v.dtype.base_dtype.name) for v in gv],
-            collections={k: _names(tf.get_collection(k)) for k in KEYS},
-            reg_names=[r.name.rsplit("/", 1)[0] for r in regs],
-            n_updates=len(ups), n_outs=len(tf.get_collection("outs")), weight=weight,
-        )  # fmt: skip
-        with tf.Session() as sess:
-            sess.run(tf.global_variables_initializer())
-            feed = dict(zip(phs, xs, strict=True))
-            rec["init"] = sess.run(gv)
-            rec["out"], rec["grads"], rec["regs"] = sess.run([out, grads, regs], feed)
-            for v, value in zip(gv, rec["init"], strict=True):  # undo in-place updates
-                v.load(value, sess)
-            for step in range(STEPS):
-                sess.run([out, ups], dict(zip(phs, _step_inputs(xs, step), strict=True)))
-            rec["final"] = sess.run(gv)
-    return rec
-
-
-def _tree(names_trainable, values):
-    tree = {"params": {}}
-    for (name, trainable), value in zip(names_trainable, values, strict=True):
-        sub = tree.setdefault("params" if trainable else "state", {})
-        *parents, leaf = name.removesuffix(":0").split("/")
-        for p in parents:
-            sub = sub.setdefault(p, {})
-        sub[leaf] = jnp.asarray(value)
-    return tree
-
-
-def _get(tree, name):
-    for part in name.removesuffix(":0").split("/"):
-        tree = tree[part]
-    return tree
-
-
-def run_js(prog, xs, want, updates):
-    rec = {}
-
-    def fn(*xs):
-        out = prog(js, js.slim, ops(js), *xs)
-        fr = frame.current("test")
-        regs = js.get_collection(js.GraphKeys.REGULARIZATION_LOSSES)
-        rec.update(
-            vars=[(v.name, tuple(v.shape), str(v.dtype)) for v in js.global_variables()],
-            collections={k: _names(js.get_collection(k)) for k in KEYS},
-            reg_names=[fr.item_names[id(r)].rsplit("/", 1)[0] for r in regs],
-            n_updates=len(js.get_collection(js.GraphKeys.UPDATE_OPS)),
-            n_outs=len(js.get_collection("outs")), regs=regs,
-        )  # fmt: skip
-        return out
-
-    f = js.transform(fn)
-    shapes = f.init(jax.random.key(0), *xs)
-    structure = dict(rec)
-    tv = set(want["collections"]["trainable_variables"])
-    variables = _tree([(n, n in tv) for n, _, _ in want["vars"]], want["init"])
-    assert jax.tree.map(jnp.shape, shapes) == jax.tree.map(jnp.shape, variables)
-    mutable = ["state"] if updates else False
-
-    def run(variables, xs):
-        res = f.apply(variables, *xs, mutable=mutable)
-        return res if updates else (res, variables)
-
-    out, _ = run(variables, xs)
-    applied = dict(rec)
-
-    def loss(xs, params):
-        return jnp.sum(run({**variables, "params": params}, xs)[0] * want["weight"])
-
-    gx, gp = jax.grad(loss, argnums=(0, 1))(list(xs), variables["params"])
-    grads = list(gx) + [_get(gp, n) for n in want["collections"]["trainable_variables"]]
-    for step in range(STEPS):
-        _, variables = run(variables, _step_inputs(xs, step))
-    final = [_get(variables["params" if n in tv else "state"], n) for n, _, _ in want["vars"]]
-    return structure, applied, out, grads, final
+pytestmark = pytest.mark.filterwarnings(*FILTERWARNINGS)
 
 
 def check(tf1, slim, prog, shapes, updates=False):
-    xs = _inputs(shapes)
-    want = run_tf(tf1, slim, prog, xs)
-    structure, applied, out, grads, final = run_js(prog, xs, want, updates)
-    for rec in (structure, applied):
-        for key in ("vars", "collections", "reg_names", "n_updates", "n_outs"):
-            assert rec[key] == want[key], key
-    np.testing.assert_allclose(out, want["out"], rtol=RTOL, atol=ATOL)
-    for got, exp in zip(applied["regs"], want["regs"], strict=True):
-        np.testing.assert_allclose(got, exp, rtol=RTOL, atol=ATOL)
-    for got, exp in zip(grads, want["grads"], strict=True):
-        np.testing.assert_allclose(got, exp, rtol=1e-4, atol=1e-4)
-    for got, exp in zip(final, want["final"], strict=True):
-        np.testing.assert_allclose(got, exp, rtol=RTOL, atol=ATOL)
-    moved = [f for f, i in zip(want["final"], want["init"], strict=True) if not np.allclose(f, i)]
-    assert bool(moved) == updates
+    """``prog(S, L, o, *inputs)`` with ``L`` tf_slim or jaxscope.slim on both sides (see
+    ``layers_oracle.check``); the moving averages must move exactly when ``updates``."""
+    want = check_program(
+        tf1, lambda S, *xs: prog(S, js.slim if S is js else slim, ops(S), *xs), shapes, updates
+    )
+    assert bool(moved(want)) == updates
     return want
 
 
@@ -306,6 +177,33 @@ CASES = {
         [(4, 5, 3)],
         True,
     ),
+    "bn_renorm_rank2_layer": (
+        lambda S, L, o, x: L.batch_norm(x, scale=True, renorm=True, variables_collections=["my"]),
+        [(6, 3)],
+        True,
+    ),
+    "bn_renorm_rank4_clipped_regularized": (
+        lambda S, L, o, x: L.batch_norm(
+            x,
+            scale=True,
+            decay=0.9,
+            renorm=True,
+            renorm_decay=0.5,
+            renorm_clipping={"rmin": 0.95, "rmax": 1.05, "dmax": 0.005},
+            param_regularizers={"gamma": REG["sq"](o)},
+        ),
+        [(4, 3, 3, 2)],
+        True,
+    ),  # fmt: skip
+    "bn_adjustment_rank4_nchw": (
+        lambda S, L, o, x: L.batch_norm(
+            x,
+            data_format="NCHW",
+            adjustment=lambda shape: (o.ones([1, 2, 1, 1]) * 1.5, o.ones([1, 2, 1, 1]) * 0.2),
+        ),
+        [(4, 2, 3, 3)],
+        True,
+    ),  # fmt: skip
     "bn_rank5_layer": (lambda S, L, o, x: L.batch_norm(x, scale=True), [(2, 3, 3, 2, 2)], True),
     "bn_rank3_plain": (
         lambda S, L, o, x: L.batch_norm(
@@ -474,19 +372,6 @@ def test_arg_scope_error_message_shows_the_fix():
 
 
 # -- names, reuse and errors ----------------------------------------------------------------------
-BUILTINS = (NotImplementedError, TypeError, ValueError, RuntimeError, LookupError)
-
-
-def _in_scope(name, stmt, **kw):
-    def run(S, L, x):
-        with S.variable_scope(
-            name, **{k: (S.AUTO_REUSE if v == "AUTO" else v) for k, v in kw.items()}
-        ):
-            return stmt(S, L, x)
-
-    return run
-
-
 NAMING = [
     lambda S, L, x: L.conv2d(x, 2, 3),
     lambda S, L, x: L.conv2d(x, 2, 3),
@@ -495,10 +380,10 @@ NAMING = [
     lambda S, L, x: L.conv2d(x, 3, 3, scope="Conv", reuse=True),  # shape mismatch
     lambda S, L, x: L.fully_connected(L.flatten(x), 3, reuse=True),  # no scope: error
     lambda S, L, x: L.fully_connected(L.flatten(x), 3.0),  # num_outputs not an int
-    _in_scope("s", lambda S, L, x: L.fully_connected(L.flatten(x), 3)),
-    _in_scope("s", lambda S, L, x: L.fully_connected(L.flatten(x), 3), reuse=True),
-    _in_scope("t", lambda S, L, x: L.fully_connected(L.flatten(x), 3), reuse="AUTO"),
-    _in_scope("t", lambda S, L, x: L.fully_connected(L.flatten(x), 3), reuse="AUTO"),
+    in_scope("s", lambda S, L, x: L.fully_connected(L.flatten(x), 3)),
+    in_scope("s", lambda S, L, x: L.fully_connected(L.flatten(x), 3), reuse=True),
+    in_scope("t", lambda S, L, x: L.fully_connected(L.flatten(x), 3), reuse="AUTO"),
+    in_scope("t", lambda S, L, x: L.fully_connected(L.flatten(x), 3), reuse="AUTO"),
     lambda S, L, x: L.batch_norm(x),
     lambda S, L, x: L.batch_norm(x, scale=True, scope="BatchNorm", reuse=True),  # no gamma
     lambda S, L, x: L.batch_norm(x, data_format="NCWH"),
@@ -512,34 +397,21 @@ NAMING = [
     lambda S, L, x: L.stack(x, L.conv2d, 2),  # stack_args not a list
     lambda S, L, x: L.repeat(x, 2, L.conv2d, 3, [1, 1]),
     lambda S, L, x: L.stack(x, L.conv2d, [(3, 1), (3, 1)]),
+    lambda S, L, x: L.batch_norm(x, renorm=True, updates_collections=None),  # plain route: error
+    lambda S, L, x: L.batch_norm(x, renorm=True),  # BatchNorm_N: the scope above was opened
+    lambda S, L, x: L.batch_norm(x, renorm=True, scope="BatchNorm", reuse=True),  # no renorm vars
 ]
-
-
-def _record(S, L, stmts, x):
-    items = []
-    for st in stmts:
-        try:
-            out = st(S, L, x)
-        except Exception as e:  # noqa: BLE001 - we record which builtin class it is
-            items.append(("raises", next(c.__name__ for c in BUILTINS if isinstance(e, c))))
-            continue
-        items.append(tuple(out.shape.as_list() if hasattr(out.shape, "as_list") else out.shape))
-    items.append([(v.name, tuple(np.shape(v) if S is js else v.shape.as_list()))
-                  for v in S.global_variables()])  # fmt: skip
-    items.append([v.name for v in S.trainable_variables()])
-    items.append([v.name for v in S.get_collection("model_variables")])
-    return items
 
 
 @pytest.mark.parametrize("mode", ["init", "apply"])
 def test_names_reuse_and_errors_match_tf_slim(tf1, slim, mode):
     x_np = np.ones([2, 5, 5, 3], np.float32)
     with tf1.Graph().as_default():
-        want = _record(tf1, slim, NAMING, tf1.constant(x_np))
+        want = record_statements(tf1, NAMING, slim, tf1.constant(x_np))
     got = {}
 
     def fn(x):
-        got["items"] = _record(js, js.slim, NAMING, x)
+        got["items"] = record_statements(js, NAMING, js.slim, x)
 
     f = js.transform(fn)
     variables = f.init(jax.random.key(0), x_np)
@@ -548,8 +420,15 @@ def test_names_reuse_and_errors_match_tf_slim(tf1, slim, mode):
     assert got["items"] == want
 
 
+def test_batch_norm_adjustment_off_the_layer_route_raises_rather_than_being_ignored():
+    adjust = lambda shape: (2.0, 0.0)  # noqa: E731
+    f = js.transform(lambda x: js.slim.batch_norm(x, adjustment=adjust, updates_collections=None))
+    with pytest.raises(ValueError, match=r'"BatchNorm": adjustment is only applied.*ignored'):
+        f.init(jax.random.key(0), jnp.ones([4, 2, 2, 3]))
+
+
 @pytest.mark.parametrize(
-    "kwargs", [{"zero_debias_moving_mean": True}, {"renorm": True}, {"batch_weights": [1.0] * 4}]
+    "kwargs", [{"zero_debias_moving_mean": True}, {"batch_weights": [1.0] * 4}]
 )
 def test_batch_norm_unsupported_arguments_raise_naming_them(kwargs):
     (arg,) = kwargs
@@ -613,6 +492,8 @@ def test_contrib_initializer_errors_match_tf_slim(slim, tf1):
 
 def test_signatures_match_tf_slim(slim):
     for name in js.slim.__all__:
+        if name == "embed_sequence":
+            continue  # not in tf_slim 1.1.0; test_embed_sequence_signature_is_tf1s
         theirs, ours = getattr(slim, name), getattr(js.slim, name)
         if name in ("arg_scope",):
             continue  # tf_contextlib hides the signature
@@ -632,7 +513,7 @@ def test_signatures_match_tf_slim(slim):
                 assert d_o is not None, (name, arg)
 
 
-@pytest.mark.parametrize("module", ["arg_scope", "layers", "normalization"])
+@pytest.mark.parametrize("module", ["arg_scope", "encoders", "layers", "normalization"])
 def test_docstring_examples_run(module):
     import doctest
     import importlib
@@ -675,3 +556,145 @@ SEPARABLE = {
 def test_separable_conv2d_matches_tf_slim(tf1, slim, case):
     prog, shapes, *updates = SEPARABLE[case]
     check(tf1, slim, prog, shapes, updates=bool(updates and updates[0]))
+
+
+# -- embed_sequence: tf_slim 1.1.0 lacks it, so the oracle is TF1's source built from its parts --
+IDS = np.array([[1, 2, 3], [3, 1, 0]], np.int32)
+IDS2 = np.array([[4, 4], [9, 1]], np.int32)
+
+
+def tf_embed_sequence(tf, slim, ids, vocab_size=None, embed_dim=None, unique=False,
+                      initializer=None, regularizer=None, trainable=True, scope=None,
+                      reuse=None):  # fmt: skip
+    """tf.contrib.layers.embed_sequence as TF 1.15's ``encoders.py`` writes it."""
+    if not (reuse or (vocab_size and embed_dim)):
+        raise ValueError("Must specify vocab size and embedding dimension when not reusing.")
+    with tf.variable_scope(scope, "EmbedSequence", [ids], reuse=reuse):
+        shape = [vocab_size, embed_dim]
+        if reuse and vocab_size is None or embed_dim is None:
+            shape = None
+        embeddings = slim.model_variable(
+            "embeddings", shape=shape, initializer=initializer, regularizer=regularizer,
+            trainable=trainable,
+        )  # fmt: skip
+        if unique:  # contrib's embedding_lookup_unique
+            with tf.name_scope(None, "EmbeddingLookupUnique", [embeddings, ids]):
+                ids = tf.convert_to_tensor(ids)
+                unique_ids, idx = tf.unique(tf.reshape(ids, [-1]))
+                rows = tf.gather(tf.nn.embedding_lookup(embeddings, unique_ids), idx)
+                out = tf.reshape(rows, tf.concat([tf.shape(ids), tf.shape(rows)[1:]], 0))
+                out.set_shape(ids.shape.concatenate(embeddings.shape[1:]))
+                return out
+        return tf.nn.embedding_lookup(embeddings, ids)
+
+
+class _SlimWithEmbed:
+    """tf_slim plus the oracle's ``embed_sequence``, to run one program text on both sides."""
+
+    def __init__(self, tf, slim):
+        self._tf, self._slim = tf, slim
+
+    def __getattr__(self, name):
+        return getattr(self._slim, name)
+
+    def embed_sequence(self, ids, *args, **kwargs):
+        return tf_embed_sequence(self._tf, self._slim, ids, *args, **kwargs)
+
+
+def _seq2seq(S, L, o, x):
+    enc = L.embed_sequence(IDS, 10, 4, scope="shared")
+    dec = L.embed_sequence(IDS2, scope="shared", reuse=True)  # shape None: not checked
+    dec2 = L.embed_sequence(IDS2, 10, 4, scope="shared", reuse=True)  # shape checked
+    return (enc[:, :2] + dec) * x + dec2
+
+
+def _two_in_scope(S, L, o, x):
+    with S.variable_scope("outer", initializer=S.constant_initializer(0.5)):
+        frozen = L.embed_sequence(IDS, 10, 4, trainable=False)
+        again = L.embed_sequence(IDS, 10, 4)  # EmbedSequence_1
+        auto = [L.embed_sequence(IDS, 7, 4, scope="auto", reuse=S.AUTO_REUSE) for _ in range(2)]
+    return frozen * x + again + auto[0] * auto[1]
+
+
+EMBED = {
+    "embed_default": (lambda S, L, o, x: L.embed_sequence(IDS, 10, 4) + x, [(2, 3, 4)]),
+    "embed_unique_regularized_initializer": (
+        lambda S, L, o, x: (
+            L.embed_sequence(
+                IDS,
+                10,
+                4,
+                unique=True,
+                regularizer=REG["sq"](o),
+                initializer=S.random_uniform_initializer(-1.0, 1.0),
+                scope="emb",
+            )
+            * x
+        ),
+        [(2, 3, 4)],
+    ),  # fmt: skip
+    "embed_shared_encoder_decoder": (_seq2seq, [(2, 2, 4)]),
+    "embed_scope_initializer_frozen_auto_reuse": (_two_in_scope, [(2, 3, 4)]),
+}
+
+
+@pytest.mark.parametrize("case", EMBED)
+def test_embed_sequence_matches_tf1(tf1, slim, case):
+    prog, shapes = EMBED[case]
+    want = check(tf1, _SlimWithEmbed(tf1, slim), prog, shapes)
+    assert all(name.endswith("embeddings:0") for name, _, _ in want["vars"])
+
+
+EMBED_NAMING = [
+    lambda S, L, x: L.embed_sequence(IDS),  # no sizes, no reuse
+    lambda S, L, x: L.embed_sequence(IDS, 10),
+    lambda S, L, x: L.embed_sequence(IDS, 0, 4),
+    lambda S, L, x: L.embed_sequence(IDS, 10, 4),
+    lambda S, L, x: L.embed_sequence(IDS2, 10, 4),  # EmbedSequence_1
+    lambda S, L, x: L.embed_sequence(IDS, reuse=True),  # EmbedSequence_2: does not exist
+    lambda S, L, x: L.embed_sequence(IDS2, scope="EmbedSequence", reuse=True),
+    lambda S, L, x: L.embed_sequence(IDS, 10, 5, scope="EmbedSequence", reuse=True),  # shape
+    lambda S, L, x: L.embed_sequence(IDS, 10, 4, scope="EmbedSequence"),  # exists
+    lambda S, L, x: L.embed_sequence(IDS, scope="new", reuse=S.AUTO_REUSE),  # new, no shape
+    lambda S, L, x: L.embed_sequence(IDS, 10, 4, scope="new", reuse=S.AUTO_REUSE),
+    lambda S, L, x: L.embed_sequence(IDS2, 10, 4, scope="new", reuse=S.AUTO_REUSE),
+    lambda S, L, x: L.embed_sequence(IDS.astype(np.float32), 10, 4),  # float ids
+    in_scope("s", lambda S, L, x: L.embed_sequence(IDS, 10, 4)),
+    in_scope("s", lambda S, L, x: L.embed_sequence(IDS, 10, 4), reuse=True),  # _1 is new
+    in_scope("s", lambda S, L, x: L.embed_sequence(IDS, scope="EmbedSequence"), reuse=True),
+]
+
+
+@pytest.mark.parametrize("mode", ["init", "apply"])
+def test_embed_sequence_names_reuse_and_errors_match_tf1(tf1, slim, mode):
+    x_np = np.ones([2, 3], np.float32)
+    with tf1.Graph().as_default():
+        want = record_statements(tf1, EMBED_NAMING, _SlimWithEmbed(tf1, slim), tf1.constant(x_np))
+    assert ("raises", "TypeError") in want and want.count(("raises", "ValueError")) >= 5
+    got = {}
+
+    def fn(x):
+        got["items"] = record_statements(js, EMBED_NAMING, js.slim, x)
+
+    f = js.transform(fn)
+    variables = f.init(jax.random.key(0), x_np)
+    if mode == "apply":
+        f.apply(variables, x_np)
+    assert got["items"] == want
+
+
+def test_embed_sequence_errors_name_the_variable_and_the_fix():
+    with pytest.raises(ValueError, match=r"vocab_size=None and embed_dim=4.*reuse=True"):
+        js.transform(lambda: js.slim.embed_sequence(IDS, embed_dim=4)).init(jax.random.key(0))
+    f = js.transform(lambda: js.slim.embed_sequence(IDS.astype(np.float32), 10, 4, scope="emb"))
+    with pytest.raises(TypeError, match=r'"emb/embeddings".*ids.astype'):
+        f.init(jax.random.key(0))
+
+
+def test_embed_sequence_signature_is_tf1s():
+    params = inspect.signature(js.slim.embed_sequence).parameters
+    assert {k: p.default for k, p in params.items()} == {
+        "ids": inspect.Parameter.empty, "vocab_size": None, "embed_dim": None, "unique": False,
+        "initializer": None, "regularizer": None, "trainable": True, "scope": None,
+        "reuse": None,
+    }  # fmt: skip

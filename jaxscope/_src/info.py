@@ -158,12 +158,16 @@ class VariablesInfo(tuple):
         return tree
 
 
+_ARRAYS = (jax.Array, np.ndarray, np.generic, jax.ShapeDtypeStruct)
+
+
 def inspect(f, *args, **kwargs) -> VariablesInfo:
     """Lists the variables ``f`` creates for these inputs, without running any FLOPs.
 
     Args:
       f: a ``Transformed`` (from :func:`transform`) or the plain model function.
-      *args, **kwargs: example inputs (arrays or ``jax.ShapeDtypeStruct``).
+      *args, **kwargs: example inputs (arrays or ``jax.ShapeDtypeStruct``); other values
+        (``is_training=True``, sizes) are passed as they are, as ``init`` does.
 
     Returns:
       A :class:`VariablesInfo`: name, tree path, shape, dtype, trainable, collections,
@@ -184,15 +188,23 @@ def inspect(f, *args, **kwargs) -> VariablesInfo:
     """
     fn = f.init._jaxscope[0] if hasattr(getattr(f, "init", None), "_jaxscope") else f
     collect = frame.Frame(frame.COLLECT)
+    # Only arrays are traced; Python values (training=True, sizes) stay static, as in init,
+    # since they may select the program (a layer's training= must be a Python bool).
+    leaves, treedef = jax.tree_util.tree_flatten((args, kwargs))
+    traced = [i for i, leaf in enumerate(leaves) if isinstance(leaf, _ARRAYS)]
 
-    def run(args, kwargs):
+    def run(values):
+        full = list(leaves)
+        for i, value in zip(traced, values, strict=True):
+            full[i] = value
+        args, kwargs = jax.tree_util.tree_unflatten(treedef, full)
         with frame.running(collect):
             try:
                 fn(*args, **kwargs)
             finally:
                 collect.release(everything=True)  # no tracer may outlive eval_shape
 
-    jax.eval_shape(run, args, kwargs)
+    jax.eval_shape(run, [leaves[i] for i in traced])
     how = {var._node: (kind, init) for var, kind, init in collect.specs}
     member: dict[str, list[str]] = {}
     for key, items in collect.collections.items():

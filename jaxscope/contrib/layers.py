@@ -7,6 +7,7 @@ model variables with ``get_variable`` (``weights``, ``biases``; ``beta``, ``gamm
 are updated under ``apply(..., mutable=["state"])``.
 """
 
+from jaxscope._src.contrib.encoders import embed_sequence as embed_sequence
 from jaxscope._src.contrib.initializers import (
     variance_scaling_initializer as variance_scaling_initializer,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "convolution2d",
     "convolution2d_transpose",
     "dropout",
+    "embed_sequence",
     "flatten",
     "fully_connected",
     "layer_norm",

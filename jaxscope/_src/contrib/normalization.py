@@ -36,24 +36,26 @@ from jaxscope._src.contrib.variables import (
 )
 from jaxscope._src.initializers import ones_initializer, zeros_initializer
 from jaxscope._src.layers.base import static_training
+from jaxscope._src.layers.normalization import BatchNormalization
 from jaxscope._src.scope import name_scope, variable_scope
 
 _DEFAULTS = {"beta": zeros_initializer(), "gamma": ones_initializer(),
              "moving_mean": zeros_initializer(), "moving_variance": ones_initializer()}  # fmt: skip
 
 
-def _unsupported(arg, value, default=None):
+def _unsupported(arg, value, default=None, why=""):
     if value is not default and not (default is False and value is False):
         raise NotImplementedError(
-            f"batch_norm: {arg}={value!r} is not supported by jaxscope.slim yet; remove the "
+            f"batch_norm: {arg}={value!r} is not supported by jaxscope.slim yet{why}; remove the "
             f"{arg} argument (or leave it {default!r})."
         )
 
 
-def _route(rank, fused, updates_collections, data_format, dtype):
+def _route(rank, fused, updates_collections, data_format, dtype, fusable=True):
     """Which of tf-slim's code paths runs, and whether its moving variance is unbiased."""
     fused = True if fused is None else fused
-    if fused and rank in (2, 4) and (rank == 2 or updates_collections != GraphKeys.UPDATE_OPS):
+    if (fused and fusable and rank in (2, 4)
+            and (rank == 2 or updates_collections != GraphKeys.UPDATE_OPS)):  # fmt: skip
         return "fused", True
     if data_format not in ("NCHW", "NHWC"):
         raise ValueError("data_format has to be either NCHW or NHWC.")
@@ -81,8 +83,7 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001, act
 
     Raises:
       ValueError: ``data_format`` is not NCHW or NHWC; an unsupported rank on the fused route.
-      NotImplementedError: ``zero_debias_moving_mean``, ``batch_weights``, ``renorm``,
-        ``renorm_clipping`` or ``adjustment`` (not supported yet).
+      NotImplementedError: ``zero_debias_moving_mean`` or ``batch_weights`` (not supported yet).
 
     Example:
       >>> import jax, jax.numpy as jnp, jaxscope as js
@@ -95,15 +96,22 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001, act
 
     TF1 equivalent: tf.contrib.layers.batch_norm
     """
-    _unsupported("zero_debias_moving_mean", zero_debias_moving_mean, False)
+    _unsupported("zero_debias_moving_mean", zero_debias_moving_mean, False,
+                 " (TF1 creates moving_mean/biased and moving_mean/local_step beside the "
+                 "variable moving_mean: a name both a variable and a scope, which the variables "
+                 "tree cannot hold)")  # fmt: skip
     _unsupported("batch_weights", batch_weights)
-    _unsupported("renorm", renorm, False)
-    _unsupported("renorm_clipping", renorm_clipping)
-    _unsupported("adjustment", adjustment)
-    del renorm_decay
     x = jnp.asarray(inputs)
     rank = x.ndim
-    route, unbiased = _route(rank, fused, updates_collections, data_format, x.dtype)
+    fusable = not renorm and adjustment is None
+    route, unbiased = _route(rank, fused, updates_collections, data_format, x.dtype, fusable)
+    if route == "layer" and not fusable:  # tf-slim hands these to tf.layers' own layer
+        return _layer_batch_norm(
+            x, decay, center, scale, epsilon, activation_fn, param_initializers,
+            param_regularizers, is_training, reuse, variables_collections, outputs_collections,
+            trainable, fused, data_format, scope, renorm, renorm_clipping, renorm_decay,
+            adjustment,
+        )  # fmt: skip
     if route == "fused":
         if data_format not in ("NCHW", "NHWC"):
             raise ValueError("data_format has to be either NCHW or NHWC.")
@@ -119,6 +127,17 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001, act
     order = ["gamma", "beta"] if route == "layer" else ["beta", "gamma"]
     wanted = {"beta": center, "gamma": scale, "moving_mean": True, "moving_variance": True}
     with variable_scope(scope, "BatchNorm", [inputs], reuse=reuse) as sc:
+        if route == "plain" and renorm:
+            raise ValueError(
+                "renorm is not supported with batch_weights, updates_collections or "
+                "zero_debias_moving_mean"
+            )
+        if route == "plain" and adjustment is not None:
+            raise ValueError(
+                f'batch_norm "{sc.name}": adjustment is only applied with updates_collections='
+                "UPDATE_OPS (the default); TF1 silently ignored it here. Remove adjustment= to "
+                "get TF1's result."
+            )
         v = {}
         for name in [*order, "moving_mean", "moving_variance"]:
             if not wanted[name]:
@@ -138,6 +157,37 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001, act
         frozen = route == "layer" and not trainable
         outputs = _normalize(x, v, axis, epsilon, route, unbiased, decay, is_training, frozen,
                              updates_collections, sc.name)  # fmt: skip
+        if activation_fn is not None:
+            outputs = activation_fn(outputs)
+        return collect_named_outputs(outputs_collections, sc.name, outputs)
+
+
+def _layer_batch_norm(x, decay, center, scale, epsilon, activation_fn, param_initializers,
+                      param_regularizers, is_training, reuse, variables_collections,
+                      outputs_collections, trainable, fused, data_format, scope, renorm,
+                      renorm_clipping, renorm_decay, adjustment):  # fmt: skip
+    """tf-slim's route through ``tf.layers.BatchNormalization`` (``renorm``, ``adjustment``):
+    the layer's variables become model variables (tf-slim's custom getter)."""
+    initializers = {**_DEFAULTS, **(param_initializers or {})}
+    regularizers = dict(param_regularizers or {})
+    with variable_scope(scope, "BatchNorm", [x], reuse=reuse) as sc:
+        layer = BatchNormalization(
+            axis=1 if data_format == "NCHW" else -1, momentum=decay, epsilon=epsilon,
+            center=center, scale=scale, beta_initializer=initializers["beta"],
+            gamma_initializer=initializers["gamma"],
+            moving_mean_initializer=initializers["moving_mean"],
+            moving_variance_initializer=initializers["moving_variance"],
+            beta_regularizer=regularizers.get("beta"),
+            gamma_regularizer=regularizers.get("gamma"), trainable=trainable, renorm=renorm,
+            renorm_clipping=renorm_clipping, renorm_momentum=renorm_decay, adjustment=adjustment,
+            name=sc.name, _scope=sc, _reuse=reuse, fused=True if fused is None else fused,
+        )  # fmt: skip
+        outputs = layer(x, training=is_training)
+        for var in layer._variables:
+            add_variable_to_collections(var, [GraphKeys.MODEL_VARIABLES], "")
+        for name in ("moving_mean", "moving_variance", "beta", "gamma"):
+            if getattr(layer, name) is not None:
+                add_variable_to_collections(getattr(layer, name), variables_collections, name)
         if activation_fn is not None:
             outputs = activation_fn(outputs)
         return collect_named_outputs(outputs_collections, sc.name, outputs)

@@ -1,14 +1,16 @@
 """``batch_normalization`` and ``BatchNormalization``, as ``tf.compat.v1.layers``.
 
 Variables, in TF1's order: ``gamma`` (if ``scale``), ``beta`` (if ``center``), then
-``moving_mean`` and ``moving_variance`` (``trainable=False``: in ``variables["state"]``).
+``moving_mean`` and ``moving_variance`` (``trainable=False``: in ``variables["state"]``), and with
+``renorm`` ``moving_stddev``, ``renorm_mean``, ``renorm_stddev`` (state too).
 
-``training=True`` normalizes with the batch statistics and updates the moving averages with TF1's
-formula, ``moving -= (moving - batch_value) * (1 - momentum)`` (no zero-debias). As in TF1, the
-"fused" case (rank-4/5 inputs normalized over the channel axis, 1 or last) updates the moving
-variance with the unbiased batch variance (Bessel's correction); the other cases with the biased
-one. The update is an ``assign_sub`` on the handles, so it comes back from
-``apply(..., mutable=["state"])``; without ``mutable`` a training-mode call raises
+``training=True`` normalizes with the batch statistics (per ghost batch with
+``virtual_batch_size``) and updates the moving averages with TF1's formula,
+``moving -= (moving - batch_value) * (1 - momentum)`` (no zero-debias). As in TF1, the "fused"
+case (rank-4/5 inputs normalized over the channel axis, 1 or last; no ``renorm``,
+``virtual_batch_size`` or ``adjustment``) updates the moving variance with the unbiased batch
+variance (Bessel's correction); the other cases with the biased one. The update is an
+``assign_sub`` on the handles, so it comes back from ``apply(..., mutable=["state"])``; without ``mutable`` a training-mode call raises
 :class:`jaxscope.MovingAverageUpdateError` rather than leave the averages silently stale (TF1's
 forgotten ``UPDATE_OPS``). The updated values are also filed in ``UPDATE_OPS``, as TF1 files its
 update ops.
@@ -16,14 +18,16 @@ update ops.
 
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
 
 from jaxscope._src import errors, frame
-from jaxscope._src.assign import assign_sub
+from jaxscope._src.assign import assign, assign_sub
 from jaxscope._src.collections import GraphKeys, _add
 from jaxscope._src.dtypes import as_dtype
+from jaxscope._src.initial import _jax_style
 from jaxscope._src.initializers import ones_initializer, zeros_initializer
-from jaxscope._src.layers.base import Layer, not_built, static_training
+from jaxscope._src.layers.base import Layer, static_training
 from jaxscope._src.scope import name_scope
 
 _FUSED_DTYPES = ("float16", "bfloat16", "float32")
@@ -63,11 +67,12 @@ class BatchNormalization(Layer):
         name=None,
         **kwargs,
     ):
-        not_built("renorm", renorm, False)
-        not_built("renorm_clipping", renorm_clipping)
-        not_built("virtual_batch_size", virtual_batch_size)
-        not_built("adjustment", adjustment)
-        del renorm_momentum  # only read with renorm=True
+        renorm_clipping = dict(renorm_clipping or {})
+        if set(renorm_clipping) - {"rmax", "rmin", "dmax"}:
+            raise ValueError(
+                "Received invalid keys for `renorm_clipping` argument: "
+                f"{renorm_clipping}. Supported values: ['rmax', 'rmin', 'dmax']."
+            )
         super().__init__(trainable, name, **kwargs)
         self.axis = list(axis) if isinstance(axis, (list, tuple)) else axis
         self.momentum = momentum
@@ -83,6 +88,11 @@ class BatchNormalization(Layer):
         self.beta_constraint = beta_constraint
         self.gamma_constraint = gamma_constraint
         self.fused = fused
+        self.virtual_batch_size = virtual_batch_size
+        self.renorm = renorm
+        self.renorm_clipping = renorm_clipping
+        self.renorm_momentum = renorm_momentum
+        self.adjustment = adjustment
 
     def build(self, input_shape):
         rank = len(input_shape)
@@ -97,19 +107,38 @@ class BatchNormalization(Layer):
             self._axes.append(a % rank)
         if len(set(self._axes)) != len(self._axes):
             raise ValueError(f"Duplicate axis: {self.axis}")
+        vbs = self.virtual_batch_size
+        if vbs is not None:
+            if vbs <= 0:
+                raise ValueError(
+                    "`virtual_batch_size` must be a positive integer that divides the true batch "
+                    f"size of the input tensor. Received: virtual_batch_size={vbs}"
+                )
+            if 0 in self._axes:
+                raise ValueError(
+                    "When using `virtual_batch_size`, the batch dimension must be 0 and thus "
+                    f"axis cannot include 0. Received axis={self._axes}"
+                )
+            if self.adjustment is not None:
+                raise ValueError("When using `virtual_batch_size`, adjustment cannot be specified")
         # tf.compat.v1's rule: fused=None/True means "fused when it can be", never an error.
         self._fused = (
             self.fused is not False
+            and not self.renorm
+            and vbs is None
+            and self.adjustment is None
             and rank in (4, 5)
             and len(self._axes) == 1
             and self._axes[0] in (1, rank - 1)
             and str(as_dtype(self.dtype)) in _FUSED_DTYPES
         )
         dims = {a: input_shape[a] for a in self._axes}
-        if len(dims) == 1:
+        if len(dims) == 1 and vbs is None:
             param_shape = [dims[self._axes[0]]]
         else:
             param_shape = [dims.get(i, 1) for i in range(rank)]
+            if vbs is not None:  # TF1 keeps a 1 for the virtual batch axis it inserts at 1
+                param_shape.insert(1, 1)
         dtype = "float32" if str(as_dtype(self.dtype)) in ("float16", "bfloat16") else self.dtype
         self.gamma = self.beta = None
         if self.scale:
@@ -129,54 +158,156 @@ class BatchNormalization(Layer):
             "moving_variance", param_shape, dtype, self.moving_variance_initializer,
             trainable=False,
         )  # fmt: skip
+        if self.renorm:  # TF1 tracks the stddev; renorm_* are the corrections' own averages
+            sqrt_variance = _Sqrt(self.moving_variance_initializer or _ONES)
+            self.moving_stddev = self.add_weight(
+                "moving_stddev", param_shape, dtype, sqrt_variance, trainable=False
+            )
+            self.renorm_mean = self.add_weight(
+                "renorm_mean", param_shape, dtype, self.moving_mean_initializer, trainable=False
+            )
+            self.renorm_stddev = self.add_weight(
+                "renorm_stddev", param_shape, dtype, sqrt_variance, trainable=False
+            )
 
     def call(self, inputs, training=False):
         training = static_training(training, f'batch_normalization layer "{self._base_name}"')
         x = jnp.asarray(inputs)
-        in_dtype = x.dtype
+        in_dtype, in_shape = x.dtype, x.shape
         param_dtype = self.moving_mean.dtype
         x = x.astype(param_dtype)
+        axes, vbs = self._axes, self.virtual_batch_size
+        if vbs is not None:  # ghost batches: [vbs, batch // vbs, ...], statistics per column
+            if x.shape[0] % vbs:
+                raise ValueError(
+                    f'batch_normalization layer "{self._base_name}": virtual_batch_size={vbs} '
+                    f"does not divide the batch size {x.shape[0]} (input shape {x.shape})."
+                )
+            x = jnp.reshape(x, (vbs, -1, *x.shape[1:]))
+            axes = [a + 1 for a in axes]
         ndim = x.ndim
-        reduction = tuple(i for i in range(ndim) if i not in self._axes)
+        reduction = tuple(i for i in range(ndim) if i not in axes and (vbs is None or i != 1))
         bshape = [1] * ndim
-        for a in self._axes:
+        for a in axes:
             bshape[a] = x.shape[a]
 
         def broadcast(v):
             return None if v is None else jnp.reshape(v.value if hasattr(v, "value") else v, bshape)
 
+        scale, offset = broadcast(self.gamma), broadcast(self.beta)
         if training:
             mean = jnp.mean(x, axis=reduction, keepdims=True)
             variance = jnp.mean(jnp.square(x - mean), axis=reduction, keepdims=True)
+            new_mean, new_variance = mean, variance
+            if vbs is not None:  # TF1 updates once with the ghost batches' mean statistics
+                new_mean = jnp.mean(mean, axis=1, keepdims=True)
+                new_variance = jnp.mean(variance, axis=1, keepdims=True)
+            if self.adjustment is not None:  # training only: scale and shift, then gamma/beta
+                adj_scale, adj_bias = self.adjustment(tuple(x.shape))
+                scale, offset = _compose(adj_scale, adj_bias, scale, offset)
+            if self.renorm:  # x_hat * r + d, with the corrections held constant
+                r, d = self._renorm_correction(new_mean, new_variance, broadcast)
+                r, d = jax.lax.stop_gradient(r), jax.lax.stop_gradient(d)
+                scale, offset = _compose(r, d, scale, offset)
             if self.trainable:  # TF1's layer base drops a frozen layer's updates (oracle-tested)
-                self._update_moving_averages(mean, variance, x.size // mean.size)
+                self._update_moving_averages(new_mean, new_variance, x.size // mean.size)
         else:
             mean, variance = broadcast(self.moving_mean), broadcast(self.moving_variance)
         inv = 1.0 / jnp.sqrt(variance + jnp.asarray(self.epsilon, param_dtype))
-        if self.scale:
-            inv = inv * broadcast(self.gamma)
-        offset = -mean * inv
-        if self.center:
-            offset = offset + broadcast(self.beta)
-        return (x * inv + offset).astype(in_dtype)
+        if scale is not None:
+            inv = inv * scale
+        shift = -mean * inv
+        if offset is not None:
+            shift = shift + offset
+        return jnp.reshape(x * inv + shift, in_shape).astype(in_dtype)
 
-    def _update_moving_averages(self, mean, variance, n: int) -> None:
+    def _renorm_correction(self, mean, variance, broadcast):
+        """TF1's ``_renorm_correction_and_moments``: ``r`` and ``d`` from the pre-update
+        ``renorm_mean``/``renorm_stddev``, clipped; those two are then updated (with the
+        layer's other updates, so not when it is frozen)."""
+        dtype = self.moving_mean.dtype
+        stddev = jnp.sqrt(variance + self.epsilon)
+        renorm_mean = broadcast(self.renorm_mean)
+        renorm_stddev = jnp.maximum(broadcast(self.renorm_stddev), jnp.sqrt(jnp.asarray(
+            self.epsilon, dtype)))  # fmt: skip
+        r = stddev / renorm_stddev
+        d = (mean - renorm_mean) / renorm_stddev
+        clip = self.renorm_clipping
+        if clip.get("rmin") is not None:
+            r = jnp.maximum(r, clip["rmin"])
+        if clip.get("rmax") is not None:
+            r = jnp.minimum(r, clip["rmax"])
+        if clip.get("dmax") is not None:
+            d = jnp.minimum(jnp.maximum(d, -clip["dmax"]), clip["dmax"])
+        if self.trainable:
+            self._check_mutable()
+            decay = jnp.asarray(1.0 - self.renorm_momentum, dtype)
+            for var, value in ((self.renorm_mean, mean), (self.renorm_stddev, stddev)):
+                with name_scope("AssignMovingAvg"):
+                    assign_sub(var, (var.value - jnp.reshape(value, var.shape)) * decay)
+        return r, d
+
+    def _check_mutable(self):
         fr = frame.current("batch_normalization")
         if fr.mode is frame.APPLY and "state" not in fr.mutable:
             raise errors.MovingAverageUpdateError(
                 fr.var_scope.name, [self.moving_mean._node, self.moving_variance._node]
             )
+        return fr
+
+    def _update_moving_averages(self, mean, variance, n: int) -> None:
+        fr = self._check_mutable()
         dtype = self.moving_mean.dtype
         if self._fused:  # TF1's fused kernel hands back the unbiased variance
             variance = variance * jnp.asarray(n / (n - 1) if n > 1 else 1.0, dtype)
             decay = jnp.asarray(1.0, dtype) - jnp.asarray(self.momentum, dtype)
         else:
             decay = jnp.asarray(1.0 - self.momentum, dtype)
-        for var, value in ((self.moving_mean, mean), (self.moving_variance, variance)):
-            value = jnp.reshape(value, var.shape)
+        with name_scope("AssignMovingAvg") as ns:
+            new = assign_sub(
+                self.moving_mean,
+                (self.moving_mean.value - jnp.reshape(mean, self.moving_mean.shape).astype(dtype))
+                * decay,
+            )
+        _add(fr, GraphKeys.UPDATE_OPS, new, ns.rstrip("/") + ":0")
+        var = self.moving_variance
+        if self.renorm:  # TF1 averages the stddev and derives the variance from it
+            stddev = jnp.sqrt(jnp.reshape(variance, var.shape) + self.epsilon)
+            sd = self.moving_stddev
+            with name_scope("AssignMovingAvg"):
+                sd_new = assign_sub(sd, (sd.value - stddev) * decay)
+            with name_scope("AssignNewValue") as ns:
+                new = assign(var, jax.nn.relu(sd_new * sd_new - self.epsilon))
+        else:
             with name_scope("AssignMovingAvg") as ns:
-                new = assign_sub(var, (var.value - value.astype(dtype)) * decay)
-            _add(fr, GraphKeys.UPDATE_OPS, new, ns.rstrip("/") + ":0")
+                new = assign_sub(var, (var.value - jnp.reshape(variance, var.shape).astype(dtype))
+                                 * decay)  # fmt: skip
+        _add(fr, GraphKeys.UPDATE_OPS, new, ns.rstrip("/") + ":0")
+
+
+class _Sqrt:
+    """The square root of an initializer (TF1's moving_stddev initializer), JAX-style."""
+
+    def __init__(self, initializer):
+        self.initializer = _jax_style(initializer)
+
+    def __call__(self, key, shape, dtype):
+        return jnp.sqrt(jnp.asarray(self.initializer(key, shape, dtype)))
+
+    def __eq__(self, other):
+        return isinstance(other, _Sqrt) and other.initializer == self.initializer
+
+    def __hash__(self):
+        return hash((_Sqrt, self.initializer))
+
+
+def _compose(scale, offset, then_scale, then_offset):
+    """``then(x * scale + offset)``: TF1's ``_compose_transforms``."""
+    if then_scale is not None:
+        scale, offset = scale * then_scale, offset * then_scale
+    if then_offset is not None:
+        offset = offset + then_offset
+    return scale, offset
 
 
 def batch_normalization(
@@ -229,8 +360,21 @@ def batch_normalization(
       name, reuse: as for dense (default names ``batch_normalization``, ``..._1``).
       fused: accepted (None/True/False); as in TF1 it only chooses which variance updates the
         moving variance (see the module docstring), the math is the same.
-      renorm, renorm_clipping, virtual_batch_size, adjustment: not supported yet
-        (``NotImplementedError``).
+      virtual_batch_size: "ghost batch" normalization: the batch is viewed as
+        ``[virtual_batch_size, batch // virtual_batch_size, ...]`` and each column normalized with
+        its own statistics (TF1's layout: the variables get shape ``[1, 1, ..., channels]``); the
+        moving averages are updated once with the columns' mean statistics. Not with ``axis=0``
+        or ``adjustment``; must divide the batch size.
+      adjustment: training only, ``adjustment(input_shape) -> (scale, bias)`` applied before
+        ``gamma`` and ``beta`` (``gamma * (x_hat * scale + bias) + beta``); TF1 passed the shape
+        as a tensor, here it is a tuple of ints (draw with ``jaxscope.next_rng_key()``).
+      renorm, renorm_clipping, renorm_momentum: batch renormalization, as TF1: training
+        normalizes ``x_hat * r + d`` with ``r = stddev / renorm_stddev`` and
+        ``d = (mean - renorm_mean) / renorm_stddev`` (clipped by ``renorm_clipping``'s ``rmin``,
+        ``rmax``, ``dmax``; no gradient through them), ``renorm_mean``/``renorm_stddev`` averaged
+        with ``renorm_momentum``; the moving variance is derived from a ``moving_stddev``
+        average. Three more ``state`` variables: ``moving_stddev``, ``renorm_mean``,
+        ``renorm_stddev``.
 
     Example:
       >>> import jax, jax.numpy as jnp, jaxscope as js

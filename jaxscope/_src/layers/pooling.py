@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
 
 from jaxscope._src.layers.base import (
@@ -47,16 +48,19 @@ class _Pooling(Layer):
         window = self._full(self.pool_size, 1)
         strides = self._full(self.strides, 1)
         pads = lax.padtype_to_pads(x.shape, window, strides, self.padding.upper())
+        # numpy (not jnp) init values: under jax.jit a jnp.array is a tracer, and reduce_window
+        # is only differentiable when it can see that its init value is the monoid's identity
+        zero = np.array(0, x.dtype)
         if self._max:
-            init = jnp.array(-jnp.inf if jnp.issubdtype(x.dtype, jnp.floating) else
-                             jnp.iinfo(x.dtype).min, x.dtype)  # fmt: skip
+            init = np.array(-np.inf if jnp.issubdtype(x.dtype, jnp.floating) else
+                            jnp.iinfo(x.dtype).min, x.dtype)  # fmt: skip
             return lax.reduce_window(x, init, lax.max, window, strides, pads)
-        total = lax.reduce_window(x, jnp.array(0, x.dtype), lax.add, window, strides, pads)
+        total = lax.reduce_window(x, zero, lax.add, window, strides, pads)
         if self.padding == "valid":
             return total / jnp.asarray(math.prod(self.pool_size), x.dtype)
         ones_shape = self._full([x.shape[i] for i in self._spatial_axes(x.ndim)], 1)
         count = lax.reduce_window(
-            jnp.ones(ones_shape, x.dtype), jnp.array(0, x.dtype), lax.add, window, strides, pads
+            jnp.ones(ones_shape, x.dtype), zero, lax.add, window, strides, pads
         )
         return total / count
 
