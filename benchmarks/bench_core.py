@@ -313,6 +313,7 @@ def jit_init(title, spec, repeat):
         t0 = time.perf_counter()
         compiled = jax.jit(lambda k, init=init: init(k, None)).lower(key).compile()
         t_compile = time.perf_counter() - t0
+        jax.block_until_ready(compiled(key))  # the first run also faults its pages in
         runs, cpu = [], []
         for _ in range(repeat):
             t0, c0 = time.perf_counter(), time.process_time()
