@@ -103,6 +103,13 @@ class Initializer:
         """The initial value of ``shape`` and ``dtype`` (``key`` is None for deterministic ones)."""
         raise NotImplementedError
 
+    def host_value(self, shape, dtype) -> np.ndarray | None:
+        """The same value as ``sample`` computed by numpy, or None where numpy might differ.
+
+        Eager ``init`` copies such a value to the device instead of compiling a program for it.
+        """
+        return None
+
 
 @dataclasses.dataclass(frozen=True)
 class zeros_initializer(Initializer):
@@ -114,6 +121,9 @@ class zeros_initializer(Initializer):
     def sample(self, key, shape, dtype):
         return jnp.zeros(shape, dtype)
 
+    def host_value(self, shape, dtype):
+        return np.zeros(shape, dtype)
+
 
 @dataclasses.dataclass(frozen=True)
 class ones_initializer(Initializer):
@@ -124,6 +134,9 @@ class ones_initializer(Initializer):
 
     def sample(self, key, shape, dtype):
         return jnp.ones(shape, dtype)
+
+    def host_value(self, shape, dtype):
+        return np.ones(shape, dtype)
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -150,6 +163,13 @@ class constant_initializer(Initializer):
 
     def __hash__(self):
         return hash(self._fingerprint)
+
+    def host_value(self, shape, dtype):
+        value = np.asarray(self.value)
+        # A same-kind cast rounds alike in numpy and XLA; float -> int and the like may not.
+        if value.ndim or self.verify_shape or not np.can_cast(value.dtype, dtype, "same_kind"):
+            return None
+        return np.full(shape, value, dtype)
 
     def sample(self, key, shape, dtype):
         value = np.asarray(self.value)
