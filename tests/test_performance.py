@@ -289,3 +289,16 @@ def test_jitted_init_draws_a_group_without_stacked_temporaries():
     mem = jax.jit(f.init).lower(jax.random.key(0)).compile().memory_analysis()
     assert mem.output_size_in_bytes >= 32 << 20
     assert mem.temp_size_in_bytes <= 1.25 * mem.output_size_in_bytes, mem.temp_size_in_bytes
+
+
+def test_eager_init_on_cpu_compiles_its_draws_for_compile_speed():
+    from jaxscope._src import initial
+
+    def fn():
+        js.get_variable("w", [3, 17], initializer=js.glorot_uniform_initializer())
+
+    before = initial._draw_fast._cache_size()
+    v = js.transform(fn).init(jax.random.key(3))
+    assert initial._draw_fast._cache_size() == before + (jax.default_backend() == "cpu")
+    want = _reference(jax.random.key(3), "w", js.glorot_uniform_initializer(), (3, 17))
+    np.testing.assert_array_equal(v["params"]["w"], want)  # the same bits as -O3 / op by op
