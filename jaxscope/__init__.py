@@ -61,9 +61,9 @@ from jaxscope._src.errors import ScopeValueError as ScopeValueError
 from jaxscope._src.errors import ShapeMismatchError as ShapeMismatchError
 from jaxscope._src.errors import ShapeTypeError as ShapeTypeError
 from jaxscope._src.errors import StaleVariableError as StaleVariableError
+from jaxscope._src.errors import TemplateVariableError as TemplateVariableError
 from jaxscope._src.errors import TracedHandleError as TracedHandleError
 from jaxscope._src.errors import TrainArgumentError as TrainArgumentError
-from jaxscope._src.errors import TemplateVariableError as TemplateVariableError
 from jaxscope._src.errors import TreeConflictError as TreeConflictError
 from jaxscope._src.errors import UnknownVariableError as UnknownVariableError
 from jaxscope._src.errors import UnsupportedCheckpointError as UnsupportedCheckpointError

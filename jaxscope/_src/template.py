@@ -84,7 +84,9 @@ class Template:
             # No run to uniquify against: the scope is the root-level name, as the first scope
             # of a fresh TF1 graph would be.
             name = self._unique_name or self._name
-            return VariableScope(False, name=name, custom_getter=self._custom_getter, name_scope=name)
+            return VariableScope(
+                False, name=name, custom_getter=self._custom_getter, name_scope=name
+            )
         name = self._unique_name or _unique_variable_scope(fr, self._name)
         with _pure_variable_scope(fr, name, None, None, kw) as vs:
             return vs
@@ -101,9 +103,7 @@ class Template:
         if calls.scope is not None:
             with variable_scope(calls.scope, reuse=not calls.first_call):
                 return self._call_func(fr, calls, args, kwargs)
-        with variable_scope(
-            self._unique_name, self._name, custom_getter=self._custom_getter
-        ) as vs:
+        with variable_scope(self._unique_name, self._name, custom_getter=self._custom_getter) as vs:
             calls.scope = vs
             return self._call_func(fr, calls, args, kwargs)
 

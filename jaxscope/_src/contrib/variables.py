@@ -49,19 +49,28 @@ def model_variable(
     """``get_variable`` filed in ``GLOBAL_VARIABLES`` and ``MODEL_VARIABLES`` too.
 
     ``device``, ``caching_device``, ``use_resource``, ``synchronization`` and ``aggregation`` have
-    no effect in JAX; ``partitioner`` and ``custom_getter`` are not supported yet
-    (``NotImplementedError``, from ``get_variable``).
+    no effect in JAX; ``partitioner`` is not supported yet (``NotImplementedError``, from
+    ``get_variable``), nor is slim's ``custom_getter`` (called as ``custom_getter(name,
+    shape=..., reuse=...)`` in place of ``get_variable``; a ``variable_scope``'s
+    ``custom_getter`` does apply).
 
     TF1 equivalent: tf_slim.model_variable
     """
     del device
+    if custom_getter is not None:
+        raise NotImplementedError(
+            "tf_slim's custom_getter= (a replacement of get_variable, called as custom_getter("
+            "name, shape=..., reuse=...)) is not supported yet by jaxscope.slim.model_variable; "
+            "open a scope with a TF1 getter instead: with jaxscope.variable_scope(scope, "
+            "custom_getter=getter): ..."
+        )
     collections = _unique(
         [*list(collections or []), GraphKeys.GLOBAL_VARIABLES, GraphKeys.MODEL_VARIABLES]
     )
     return get_variable(
         name, shape, dtype=dtype, initializer=initializer, regularizer=regularizer,
         trainable=trainable, collections=collections, caching_device=caching_device,
-        partitioner=partitioner, custom_getter=custom_getter, use_resource=use_resource,
+        partitioner=partitioner, use_resource=use_resource,
         synchronization=synchronization, aggregation=aggregation,
     )  # fmt: skip
 
