@@ -476,14 +476,22 @@ def get_variable(
         ``assign(..., validate_shape=False)``).
       caching_device, use_resource, synchronization, aggregation: accepted for TF1
         compatibility; no effect in JAX.
-      partitioner, custom_getter: not supported yet (``NotImplementedError``).
+      custom_getter: ``(getter, name, *args, **kwargs) -> value``; replaces the scope's getter
+        for this call (default: the scope's, see :func:`variable_scope`). It is called with
+        the FULL name and every other argument by keyword, after the scope's defaults were
+        filled in (``dtype``, ``initializer``, ``regularizer``, ``reuse``, ...; ``constraint``
+        only if it names it or takes ``**kwargs``), on lookups too; ``getter`` finds or creates
+        the variable. ``get_variable`` returns what the getter returns.
+      partitioner: not supported yet (``NotImplementedError``).
 
     Returns:
-      The :class:`Variable` handle (the same object for every lookup in one call).
+      The :class:`Variable` handle (the same object for every lookup in one call), or what the
+      custom getter returned.
 
     Raises:
       VariableExistsError, VariableNotFoundError, ShapeMismatchError, DtypeMismatchError,
-      InitializerError, InvalidNameError (all ``ValueError``); OutsideTransformError.
+      InitializerError, InvalidNameError, CustomGetterError (all ``ValueError``);
+      OutsideTransformError.
 
     Example:
       >>> import jax, jaxscope as js
@@ -492,6 +500,12 @@ def get_variable(
       ...         return js.get_variable("v", [2]).name, js.get_variable("v", [2]).name
       >>> js.transform(f).apply(js.transform(f).init(jax.random.key(0)))
       ('foo/v:0', 'foo/v:0')
+      >>> def half(getter, name, *args, **kwargs):       # a custom getter: stored in float32
+      ...     return getter(name, *args, **kwargs).astype("float16")
+      >>> def g():
+      ...     return js.get_variable("w", [2], custom_getter=half).dtype
+      >>> js.transform(g).apply(js.transform(g).init(jax.random.key(0)))
+      dtype('float16')
 
     TF1 equivalent: tf.compat.v1.get_variable
     """
