@@ -274,12 +274,33 @@ def test_not_callable_getter_message():
         js.transform(f).init(jax.random.key(0))
 
 
-def test_slim_model_variable_custom_getter_is_still_refused():
-    def f():
-        js.slim.model_variable("v", [1], custom_getter=lambda getter, name, **k: None)
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_slim_model_variable_custom_getter_replaces_get_variable(tf1, slim):
+    """tf_slim's own custom_getter= is called instead of get_variable, with the relative name,
+    its keywords and the scope's reuse; the scope's TF1 getter still wraps get_variable."""
 
-    with pytest.raises(NotImplementedError, match="custom_getter"):
-        js.transform(f).init(jax.random.key(0))
+    def prog(S, r):
+        L = js.slim if S is js else slim
+
+        def slim_getter(name, **kwargs):
+            reuse = kwargs.pop("reuse")
+            r.items.append(("slim", name, sorted(kwargs), _reuse(S, reuse)))
+            r.items.append(sorted(kwargs.pop("collections")))
+            return S.get_variable(name, **kwargs)
+
+        def body(s):
+            r(lambda: L.model_variable("v", [1], custom_getter=slim_getter))
+            r(lambda: S.get_collection("model_variables"))
+
+        r.scope(lambda: S.variable_scope("s", custom_getter=logging_getter(S, r, "tf1")), body)
+        r.scope(
+            lambda: S.variable_scope("s", reuse=S.AUTO_REUSE),
+            lambda s: r(lambda: L.model_variable("v", [1], custom_getter=slim_getter)),
+        )
+
+    expected = run_tf(tf1, prog).items
+    assert run_js(prog).items == expected
+    assert ("slim", "v") in [item[:2] for item in expected if isinstance(item, tuple)]
 
 
 # -- the standard uses ---------------------------------------------------------------------------
@@ -304,6 +325,8 @@ def test_mixed_precision_stores_float32_and_computes_in_bfloat16():
     assert jax.tree.map(lambda v: (v.shape, v.dtype), variables) == {
         "params": {"mlp": {"w1": ((3, 4), jnp.float32), "w2": ((4, 2), jnp.float32)}}
     }
+    jitted = jax.jit(f.init)(jax.random.key(0), x)
+    assert jax.tree.all(jax.tree.map(lambda a, b: bool((a == b).all()), jitted, variables))
     out = jax.jit(f.apply)(variables, x)
     assert out.dtype == jnp.bfloat16
     w1, w2 = (variables["params"]["mlp"][k].astype(jnp.bfloat16) for k in ("w1", "w2"))

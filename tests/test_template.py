@@ -168,6 +168,22 @@ def failed_first_call_stays_first(S, r):  # R11.10
 
 
 @program
+def later_call_asks_for_a_new_variable(S, r):
+    calls = []
+
+    def body():
+        calls.append(None)
+        r(lambda: S.get_variable("w", [1]))
+        if len(calls) > 1:  # reuse=True from the second call on: a new name is not found
+            r(lambda: S.get_variable(f"w{len(calls)}", [1]))
+            r(lambda: S.get_variable("w", [2]))  # and a new shape does not match
+
+    t = S.make_template("t", body)
+    r(t)
+    r(t)
+
+
+@program
 def template_custom_getter(S, r):  # R11.11
     def getter(getter, name, *args, **kwargs):
         r.items.append(

@@ -7,8 +7,11 @@ dict per variable name; ``outputs_collections`` receive the layer's output under
 
 from __future__ import annotations
 
+import functools
+
 from jaxscope._src import frame
 from jaxscope._src.collections import GraphKeys, _add
+from jaxscope._src.scope import get_variable_scope
 from jaxscope._src.variables import get_variable
 
 
@@ -50,25 +53,21 @@ def model_variable(
 
     ``device``, ``caching_device``, ``use_resource``, ``synchronization`` and ``aggregation`` have
     no effect in JAX; ``partitioner`` is not supported yet (``NotImplementedError``, from
-    ``get_variable``), nor is slim's ``custom_getter`` (called as ``custom_getter(name,
-    shape=..., reuse=...)`` in place of ``get_variable``; a ``variable_scope``'s
-    ``custom_getter`` does apply).
+    ``get_variable``). ``custom_getter`` is slim's: it is called *instead of* ``get_variable``,
+    as ``custom_getter(name, shape=..., dtype=..., ..., reuse=<the scope's reuse>)`` with the
+    relative name (unlike a ``variable_scope``'s ``custom_getter``, which also applies here).
 
     TF1 equivalent: tf_slim.model_variable
     """
     del device
-    if custom_getter is not None:
-        raise NotImplementedError(
-            "tf_slim's custom_getter= (a replacement of get_variable, called as custom_getter("
-            "name, shape=..., reuse=...)) is not supported yet by jaxscope.slim.model_variable; "
-            "open a scope with a TF1 getter instead: with jaxscope.variable_scope(scope, "
-            "custom_getter=getter): ..."
-        )
     collections = _unique(
         [*list(collections or []), GraphKeys.GLOBAL_VARIABLES, GraphKeys.MODEL_VARIABLES]
     )
-    return get_variable(
-        name, shape, dtype=dtype, initializer=initializer, regularizer=regularizer,
+    getter = get_variable
+    if custom_getter is not None:  # tf_slim's variable(): the getter replaces get_variable
+        getter = functools.partial(custom_getter, reuse=get_variable_scope().reuse)
+    return getter(
+        name, shape=shape, dtype=dtype, initializer=initializer, regularizer=regularizer,
         trainable=trainable, collections=collections, caching_device=caching_device,
         partitioner=partitioner, use_resource=use_resource,
         synchronization=synchronization, aggregation=aggregation,
