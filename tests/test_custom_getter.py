@@ -1,7 +1,8 @@
 """custom_getter, against tf.compat.v1 (graph mode): which getter sees which call with which
 keywords, chaining through nested scopes, names, sharing and errors (catalogue section 10, rules
-R10.*); then the standard uses (mixed precision, moving averages, weight normalization, renaming)
-in init and apply, under jax.jit and jax.grad, with values compared to TF1 where TF1 defines them."""
+R10.*); then the standard uses (mixed precision, moving averages, weight normalization,
+renaming) in init and apply, under jax.jit and jax.grad, with values compared to TF1's where TF1
+defines them."""
 
 import functools
 

@@ -1,4 +1,4 @@
-"""Calling a ``custom_getter`` as TF1 does: every argument by keyword, ``constraint`` only if accepted.
+"""Calling a ``custom_getter`` as TF1 does: all arguments by keyword, ``constraint`` if accepted.
 
 A custom getter is ``getter_fn(getter, name, *args, **kwargs)``: ``getter`` finds or creates a
 variable (it is :func:`jaxscope._src.variables.true_getter`, or the next outer scope's getter

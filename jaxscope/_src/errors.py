@@ -702,6 +702,6 @@ class TemplateVariableError(JaxscopeError, ValueError):
             f'Trainable variable created when calling template "{template}" after the first '
             f"time: {listed}; perhaps you used jaxscope.Variable when you meant "
             "jaxscope.get_variable. Only get_variable shares between the calls:\n"
-            "    w = jaxscope.get_variable('w', [3, 4])   # created by the first call, reused after\n"
+            "    w = jaxscope.get_variable('w', [3, 4])   # made by the first call, reused after\n"
             "or make it a per-call tracking variable: jaxscope.Variable(0, trainable=False)."
         )

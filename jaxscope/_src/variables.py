@@ -539,9 +539,9 @@ def get_variable(
         custom_getter = scope._custom_getter
     if custom_getter is not None:
         return call_custom_getter(
-            custom_getter, true_getter, key, shape, dtype, initializer, regularizer, scope._reuse, trainable,
-            collections, caching_device, validate_shape, use_resource, constraint,
-            synchronization, aggregation,
+            custom_getter, true_getter, key, shape, dtype, initializer, regularizer,
+            scope._reuse, trainable, collections, caching_device, validate_shape, use_resource,
+            constraint, synchronization, aggregation,
         )  # fmt: skip
     caller = sys._getframe(1)
     if caller.f_code.co_filename.startswith(frame.PKG_DIR):
