@@ -484,3 +484,42 @@ def test_getter_keywords_partial_and_callable_object():
 
     js.transform(f).init(jax.random.key(0))
     assert seen == [("partial", True), ("obj", True)]
+
+
+@pytest.mark.parametrize(
+    "layer",
+    [
+        lambda x: js.layers.dense(x, 2),
+        lambda x: js.layers.conv1d(x[:, :, None], 2, 2),
+        lambda x: js.slim.fully_connected(x, 2),
+        lambda x: js.nn.rnn_cell.BasicLSTMCell(2)(
+            x, js.nn.rnn_cell.BasicLSTMCell(2).zero_state(2, jnp.float32)
+        )[0],
+        lambda x: js.nn.rnn_cell.GRUCell(2)(x, jnp.zeros([2, 2]))[0],
+        lambda x: js.nn.rnn_cell.LSTMCell(2, use_peepholes=True, num_proj=1)(
+            x, js.nn.rnn_cell.LSTMCell(2, num_proj=1).zero_state(2, jnp.float32)
+        )[0],
+    ],
+    ids=["dense", "conv1d", "slim_fully_connected", "BasicLSTMCell", "GRUCell", "LSTMCell"],
+)
+def test_layers_and_cells_compute_with_what_the_getter_returns(layer):
+    """A getter may return an array, not a variable: layers and cells use it as TF1's do."""
+
+    def doubled(getter, name, *args, **kwargs):
+        return 2.0 * getter(name, *args, **kwargs).value
+
+    def model(x, getter):
+        with js.variable_scope("m", custom_getter=getter):
+            return layer(x)
+
+    x = jnp.linspace(-1.0, 1.0, 6).reshape(2, 3)
+    with_getter = js.transform(lambda x: model(x, doubled))
+    plain = js.transform(lambda x: model(x, None))
+    variables = plain.init(jax.random.key(0), x)
+    assert jax.tree.structure(with_getter.init(jax.random.key(0), x)) == jax.tree.structure(
+        variables
+    )
+    twice = jax.tree.map(lambda v: 2.0 * v, variables)
+    np.testing.assert_allclose(
+        with_getter.apply(variables, x), plain.apply(twice, x), rtol=1e-6, atol=1e-6
+    )
