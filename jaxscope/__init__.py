@@ -30,6 +30,7 @@ from jaxscope._src.errors import CheckpointNotFoundError as CheckpointNotFoundEr
 from jaxscope._src.errors import CheckpointTreeError as CheckpointTreeError
 from jaxscope._src.errors import ChecksumMismatchError as ChecksumMismatchError
 from jaxscope._src.errors import CorruptCheckpointError as CorruptCheckpointError
+from jaxscope._src.errors import CustomGetterError as CustomGetterError
 from jaxscope._src.errors import DtypeMismatchError as DtypeMismatchError
 from jaxscope._src.errors import DuplicateNameError as DuplicateNameError
 from jaxscope._src.errors import GlobalStepError as GlobalStepError
@@ -60,6 +61,7 @@ from jaxscope._src.errors import ScopeValueError as ScopeValueError
 from jaxscope._src.errors import ShapeMismatchError as ShapeMismatchError
 from jaxscope._src.errors import ShapeTypeError as ShapeTypeError
 from jaxscope._src.errors import StaleVariableError as StaleVariableError
+from jaxscope._src.errors import TemplateVariableError as TemplateVariableError
 from jaxscope._src.errors import TracedHandleError as TracedHandleError
 from jaxscope._src.errors import TrainArgumentError as TrainArgumentError
 from jaxscope._src.errors import TreeConflictError as TreeConflictError
@@ -103,6 +105,8 @@ from jaxscope._src.scope import VariableScope as VariableScope
 from jaxscope._src.scope import get_variable_scope as get_variable_scope
 from jaxscope._src.scope import name_scope as name_scope
 from jaxscope._src.scope import variable_scope as variable_scope
+from jaxscope._src.template import Template as Template
+from jaxscope._src.template import make_template as make_template
 from jaxscope._src.train.clip import clip_by_global_norm as clip_by_global_norm
 from jaxscope._src.train.clip import clip_by_norm as clip_by_norm
 from jaxscope._src.train.clip import global_norm as global_norm
@@ -136,6 +140,7 @@ __all__ = [
     "CheckpointTreeError",
     "ChecksumMismatchError",
     "CorruptCheckpointError",
+    "CustomGetterError",
     "DtypeMismatchError",
     "DuplicateNameError",
     "GlobalStepError",
@@ -167,6 +172,8 @@ __all__ = [
     "ShapeMismatchError",
     "ShapeTypeError",
     "StaleVariableError",
+    "Template",
+    "TemplateVariableError",
     "TracedHandleError",
     "TrainArgumentError",
     "Transformed",
@@ -214,6 +221,7 @@ __all__ = [
     "layers",
     "lecun_normal",
     "lecun_uniform",
+    "make_template",
     "map_fn",
     "name_scope",
     "next_rng_key",

@@ -5,7 +5,7 @@ import doctest
 import pytest
 
 import jaxscope as js
-from jaxscope._src import assign, info, random, scope, transform, tree_names, variables
+from jaxscope._src import assign, info, random, scope, template, transform, tree_names, variables
 from jaxscope._src import checkpoint as checkpoint_impl
 
 EXPECTED_ALL = sorted(
@@ -26,6 +26,10 @@ EXPECTED_ALL = sorted(
         "CheckpointTreeError",
         "ChecksumMismatchError",
         "CorruptCheckpointError",
+        "CustomGetterError",
+        "Template",
+        "TemplateVariableError",
+        "make_template",
         "DtypeMismatchError",
         "DuplicateNameError",
         "GlobalStepError",
@@ -160,7 +164,9 @@ def test_errors_subclass_tf1_builtins():
 
 
 @pytest.mark.parametrize(
-    "module", [scope, variables, transform, assign, info, random], ids=lambda m: m.__name__
+    "module",
+    [scope, variables, transform, assign, info, random, template],
+    ids=lambda m: m.__name__,
 )
 def test_docstring_examples_run(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)

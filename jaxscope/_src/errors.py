@@ -674,3 +674,34 @@ class LoopConditionAssignError(JaxscopeError, ValueError):
             "        return i + 1\n"
             "    jaxscope.while_loop(lambda i: v < 3.0, body, [0])"
         )
+
+
+class CustomGetterError(JaxscopeError, ValueError):
+    """A ``custom_getter`` that is not callable reached ``get_variable`` (TF1: ``Passed a
+    custom_getter which is not callable``)."""
+
+    def __init__(self, name: str, custom_getter):
+        self.name = name
+        super().__init__(
+            f'Passed a custom_getter which is not callable: {custom_getter!r} (getting variable "'
+            f'{name}"). A custom getter is a function that calls the getter it is given:\n'
+            "    def getter(getter, name, *args, **kwargs):\n"
+            "        return getter(name, *args, **kwargs)\n"
+            "    with jaxscope.variable_scope(scope, custom_getter=getter): ..."
+        )
+
+
+class TemplateVariableError(JaxscopeError, ValueError):
+    """A template's later call created a trainable variable, which would not be shared (TF1:
+    ``Trainable variable created when calling a template after the first time``)."""
+
+    def __init__(self, template: str, names):
+        self.names = list(names)
+        listed = ", ".join(f'"{n}"' for n in self.names)
+        super().__init__(
+            f'Trainable variable created when calling template "{template}" after the first '
+            f"time: {listed}; perhaps you used jaxscope.Variable when you meant "
+            "jaxscope.get_variable. Only get_variable shares between the calls:\n"
+            "    w = jaxscope.get_variable('w', [3, 4])   # made by the first call, reused after\n"
+            "or make it a per-call tracking variable: jaxscope.Variable(0, trainable=False)."
+        )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import functools
 from typing import Any
 
 import jax
@@ -33,7 +34,6 @@ AUTO_REUSE = _ReuseMode.AUTO_REUSE
 
 _LATER = {
     "partitioner": "partitioned variables",
-    "custom_getter": "custom getters",
 }
 
 
@@ -186,17 +186,30 @@ class VariableScope:
         self._partitioner = partitioner
 
     def set_custom_getter(self, custom_getter) -> None:
-        """Not supported yet: ``NotImplementedError`` unless None."""
-        _not_yet("custom_getter", custom_getter)
+        """Replaces this scope's custom getter (no chaining, as TF1's setter)."""
         self._custom_getter = custom_getter
 
     def __repr__(self) -> str:
         return f"<jaxscope.VariableScope name={self._name!r} reuse={self._reuse!r}>"
 
 
+def _maybe_wrap_custom_getter(custom_getter, old_getter):
+    """The new getter runs first; its ``getter`` argument calls the old one (TF1's chaining)."""
+    if old_getter is None:
+        return custom_getter
+
+    def wrapped_custom_getter(getter, *args, **kwargs):
+        return custom_getter(functools.partial(old_getter, getter), *args, **kwargs)
+
+    return wrapped_custom_getter
+
+
 def _apply_overrides(
-    scope: VariableScope, initializer, regularizer, caching_device, dtype, use_resource
-):
+    scope: VariableScope, initializer, regularizer, caching_device, dtype, use_resource,
+    custom_getter=None, old_getter=None,
+):  # fmt: skip
+    if custom_getter is not None:
+        scope.set_custom_getter(_maybe_wrap_custom_getter(custom_getter, old_getter))
     if initializer is not None:
         scope.set_initializer(initializer)
     if regularizer is not None:
@@ -227,6 +240,7 @@ class _pure_variable_scope:
                 initializer=obj.initializer,
                 regularizer=obj.regularizer,
                 caching_device=obj.caching_device,
+                custom_getter=obj.custom_getter,
                 dtype=obj.dtype,
                 name_scope=obj.original_name_scope,
                 use_resource=obj.use_resource,
@@ -234,7 +248,7 @@ class _pure_variable_scope:
             )
             _apply_overrides(
                 self._cached, kw["initializer"], kw["regularizer"], kw["caching_device"],
-                kw["dtype"], kw["use_resource"],
+                kw["dtype"], kw["use_resource"], kw["custom_getter"], obj.custom_getter,
             )  # fmt: skip
 
     def __enter__(self) -> VariableScope:
@@ -256,6 +270,7 @@ class _pure_variable_scope:
                 initializer=old.initializer,
                 regularizer=old.regularizer,
                 caching_device=old.caching_device,
+                custom_getter=old.custom_getter,
                 dtype=old.dtype,
                 use_resource=old.use_resource,
                 name_scope=(
@@ -266,7 +281,7 @@ class _pure_variable_scope:
             kw = self._kw
             _apply_overrides(
                 scope, kw["initializer"], kw["regularizer"], kw["caching_device"], kw["dtype"],
-                kw["use_resource"],
+                kw["use_resource"], kw["custom_getter"], old.custom_getter,
             )  # fmt: skip
             fr.open_variable_scope(self._new_name)
         fr.var_scope = scope
@@ -309,7 +324,10 @@ class variable_scope:
         sub-scopes.
       values, caching_device, use_resource: accepted for TF1 compatibility; no effect in JAX.
       constraint: default for ``get_variable`` in this scope only (not inherited, as in TF1).
-      partitioner, custom_getter: not supported yet (``NotImplementedError`` when given).
+      custom_getter: ``(getter, name, *args, **kwargs) -> value``, called by every
+        ``get_variable`` in this scope and its sub-scopes; a sub-scope's getter runs first and
+        its ``getter`` argument calls this one (see :func:`get_variable`).
+      partitioner: not supported yet (``NotImplementedError`` when given).
       auxiliary_name_scope: if False, no name scope is opened.
 
     Yields:
@@ -347,7 +365,6 @@ class variable_scope:
     ):
         del values  # only picked a tf.Graph in TF1
         _not_yet("partitioner", partitioner)
-        _not_yet("custom_getter", custom_getter)
         if default_name is None and name_or_scope is None:
             raise errors.ScopeArgumentError(
                 "variable_scope needs a name: If default_name is None then name_or_scope is "
@@ -376,6 +393,7 @@ class variable_scope:
             dtype=dtype,
             use_resource=use_resource,
             constraint=constraint,
+            custom_getter=custom_getter,
         )
         self._pure: _pure_variable_scope | None = None
         self._name_scope: name_scope | None = None

@@ -19,6 +19,7 @@ import numpy as np
 
 from jaxscope._src import errors, frame
 from jaxscope._src.collections import add_variable
+from jaxscope._src.custom_getter import call_custom_getter
 from jaxscope._src.dtypes import (
     as_dtype,
     as_shape,
@@ -475,14 +476,22 @@ def get_variable(
         ``assign(..., validate_shape=False)``).
       caching_device, use_resource, synchronization, aggregation: accepted for TF1
         compatibility; no effect in JAX.
-      partitioner, custom_getter: not supported yet (``NotImplementedError``).
+      custom_getter: ``(getter, name, *args, **kwargs) -> value``; replaces the scope's getter
+        for this call (default: the scope's, see :func:`variable_scope`). It is called with
+        the FULL name and every other argument by keyword, after the scope's defaults were
+        filled in (``dtype``, ``initializer``, ``regularizer``, ``reuse``, ...; ``constraint``
+        only if it names it or takes ``**kwargs``), on lookups too; ``getter`` finds or creates
+        the variable. ``get_variable`` returns what the getter returns.
+      partitioner: not supported yet (``NotImplementedError``).
 
     Returns:
-      The :class:`Variable` handle (the same object for every lookup in one call).
+      The :class:`Variable` handle (the same object for every lookup in one call), or what the
+      custom getter returned.
 
     Raises:
       VariableExistsError, VariableNotFoundError, ShapeMismatchError, DtypeMismatchError,
-      InitializerError, InvalidNameError (all ``ValueError``); OutsideTransformError.
+      InitializerError, InvalidNameError, CustomGetterError (all ``ValueError``);
+      OutsideTransformError.
 
     Example:
       >>> import jax, jaxscope as js
@@ -491,18 +500,24 @@ def get_variable(
       ...         return js.get_variable("v", [2]).name, js.get_variable("v", [2]).name
       >>> js.transform(f).apply(js.transform(f).init(jax.random.key(0)))
       ('foo/v:0', 'foo/v:0')
+      >>> def half(getter, name, *args, **kwargs):       # a custom getter: stored in float32
+      ...     return getter(name, *args, **kwargs).astype("float16")
+      >>> def g():
+      ...     return js.get_variable("w", [2], custom_getter=half).dtype
+      >>> js.transform(g).apply(js.transform(g).init(jax.random.key(0)))
+      dtype('float16')
 
     TF1 equivalent: tf.compat.v1.get_variable
     """
     fr = frame.current("get_variable")
-    if partitioner or custom_getter:
+    if partitioner is not None:
         _not_yet("partitioner", partitioner)
-        _not_yet("custom_getter", custom_getter)
     if not isinstance(name, str):
         raise TypeError(f"get_variable name must be a str, got {type(name).__name__} ({name!r}).")
+    # TF1's VariableScope.get_variable: the full name, and the scope's defaults for what the
+    # call left out; then the custom getter (or the true getter) finds or creates.
     scope = fr.var_scope
     key = scope._name + "/" + name if scope._name else name
-    shape = as_shape(shape, key)
     if dtype is not None and initializer is not None and not callable(initializer):
         const_dtype = _value_dtype(initializer, None, key)
         if const_dtype != as_dtype(dtype):
@@ -514,32 +529,106 @@ def get_variable(
     if initializer is None:
         initializer = scope._initializer
     dtype = scope._dtype if dtype is None else as_dtype(dtype, key)
+    if regularizer is None:
+        regularizer = scope._regularizer
+    if constraint is None:
+        constraint = scope._constraint
+    if trainable is None:
+        trainable = True
+    if custom_getter is None:
+        custom_getter = scope._custom_getter
+    if custom_getter is not None:
+        return call_custom_getter(
+            custom_getter, true_getter, key, shape, dtype, initializer, regularizer,
+            scope._reuse, trainable, collections, caching_device, validate_shape, use_resource,
+            constraint, synchronization, aggregation,
+        )  # fmt: skip
+    caller = sys._getframe(1)
+    if caller.f_code.co_filename.startswith(frame.PKG_DIR):
+        created_at = frame.user_location()
+    else:
+        created_at = (caller.f_code.co_filename, caller.f_lineno)
+    return _get_single_variable(
+        fr, key, shape, dtype, initializer, regularizer, scope._reuse, trainable, collections,
+        validate_shape, constraint, created_at,
+    )  # fmt: skip
+
+
+def true_getter(
+    name: str,
+    shape=None,
+    dtype=np.float32,
+    initializer=None,
+    regularizer=None,
+    reuse=None,
+    trainable: bool | None = None,
+    collections=None,
+    caching_device=None,
+    partitioner=None,
+    validate_shape: bool = True,
+    use_resource=None,
+    constraint=None,
+    synchronization=None,
+    aggregation=None,
+) -> Variable:
+    """The getter a custom getter receives: finds or creates the variable with the FULL ``name``.
+
+    Nothing comes from the scope here: ``reuse``, ``initializer``, ``regularizer`` and
+    ``constraint`` are used as given (TF1's ``_true_getter``).
+    """
+    if partitioner is not None:
+        _not_yet("partitioner", partitioner)
+    fr = frame.current("get_variable")
+    return _get_single_variable(
+        fr, name, shape, as_dtype(dtype, name), initializer, regularizer, reuse,
+        True if trainable is None else trainable, collections, validate_shape, constraint,
+        frame.user_location(),
+    )  # fmt: skip
+
+
+def _get_single_variable(
+    fr, key, shape, dtype, initializer, regularizer, reuse, trainable, collections,
+    validate_shape, constraint, created_at,
+) -> Variable:  # fmt: skip
+    """Looks ``key`` up in this call's store, or creates it (TF1's ``_get_single_variable``)."""
     from_value = initializer is not None and not callable(initializer)
     if shape is not None and from_value:
         raise errors.InitializerError(
             key, "If initializer is a constant, do not specify shape (the constant fixes it).",
-            f"Drop the shape: get_variable({name!r}, initializer=value).",
+            f"Drop the shape: get_variable({key.rsplit('/', 1)[-1]!r}, initializer=value).",
         )  # fmt: skip
+    shape = as_shape(shape, key)
 
     found = fr.store.get(key)
     if found is not None:
-        if scope._reuse is False:
+        if reuse is False:
             raise errors.VariableExistsError(key, found._shape, found._dtype, found._created_at)
         if not compatible(shape, found._shape):
             raise errors.ShapeMismatchError(key, shape, found._shape, found._created_at)
         if dtype != found._dtype:
             raise errors.DtypeMismatchError(key, dtype, found._dtype, found._created_at)
         return found
-    if scope._reuse is True:
+    if reuse is True:
         other = fr.variables.get(key)
         made_by = None if other is None else (errors.where(other._created_at) or "here")
         raise errors.VariableNotFoundError(key, made_by)
+    var = _new_variable(
+        fr, key, shape, dtype, initializer, from_value, trainable, validate_shape, created_at
+    )
+    _file(fr, var, collections, regularizer, constraint)
+    return var
 
+
+def _new_variable(
+    fr, key, shape, dtype, initializer, from_value, trainable, validate_shape, created_at
+) -> Variable:
+    """A new handle for ``key``: its value looked up (apply) or recorded for ``init``."""
     if initializer is None:
         if shape is None:
             raise errors.InitializerError(
                 key, "did not get an initializer, so its `shape` argument must be specified.",
-                f"Give a shape: get_variable({name!r}, [3, 4]), or a constant initializer.",
+                f"Give a shape: get_variable({key.rsplit('/', 1)[-1]!r}, [3, 4]), or a constant "
+                "initializer.",
             )  # fmt: skip
         initializer = _default_initializer(key, dtype)
     if not from_value and isinstance(initializer, type):
@@ -549,7 +638,8 @@ def get_variable(
             raise errors.InitializerError(
                 key, "The initializer passed is not valid: it needs a fully defined shape "
                 f"(got {shape}), or must be a callable with no arguments.",
-                f"Give the full shape: get_variable({name!r}, [3, 4], initializer=...).",
+                f"Give the full shape: get_variable({key.rsplit('/', 1)[-1]!r}, [3, 4], "
+                "initializer=...).",
             )  # fmt: skip
         # A zero-argument callable acts as a constant (apply only needs its shape and dtype).
         initializer = jax.eval_shape(initializer) if fr.mode == frame.APPLY else initializer()
@@ -557,13 +647,8 @@ def get_variable(
 
     var = object.__new__(Variable)
     node = fr.names.new_root_node(key)  # get_variable ignores name scopes
-    var._node, var._key, var._trainable = node, key, True if trainable is None else bool(trainable)
-    var._value = None
-    caller = sys._getframe(1)
-    if caller.f_code.co_filename.startswith(frame.PKG_DIR):
-        var._created_at = frame.user_location()
-    else:
-        var._created_at = (caller.f_code.co_filename, caller.f_lineno)
+    var._node, var._key, var._trainable = node, key, bool(trainable)
+    var._value, var._created_at = None, created_at
     if from_value:
         var._dtype = _value_dtype(initializer, None, key)
         var._shape = _shape_of(initializer)
@@ -585,26 +670,26 @@ def get_variable(
     else:
         _check_initializer_dtype(key, initializer, var._dtype)
         _record(fr, var, DRAW, _jax_style(initializer))
+    return var
+
+
+def _file(fr, var: Variable, collections, regularizer, constraint) -> None:
+    """Enters a new variable in the tree, the store, its collections and the losses."""
     if fr.mode is frame.COLLECT:
         fr.register(var)
     else:
-        fr.variables[node] = var
-    fr.store[key] = var
+        fr.variables[var._node] = var
+    fr.store[var._key] = var
     if collections is None:  # the common case, inlined: GLOBAL (+ TRAINABLE)
         fr.collections["variables"].append(var)
         if var._trainable:
             fr.collections["trainable_variables"].append(var)
     else:
         add_variable(fr, var, collections, var._trainable)
-    if regularizer is None:
-        regularizer = scope._regularizer
     if regularizer is not None:
         regularize(fr, var, regularizer)
-    if constraint is None:
-        constraint = scope._constraint
     if constraint is not None:
-        _set_constraint(fr, node, constraint)
-    return var
+        _set_constraint(fr, var._node, constraint)
 
 
 def _check_initializer_dtype(key: str, initializer, dtype) -> None:

@@ -99,11 +99,12 @@ def fully_connected(inputs, num_outputs, activation_fn=relu, normalizer_fn=None,
             raise ValueError(f"fully_connected: inputs must have rank >= 2; got {x.shape}.")
         w = _weight("weights", "kernel", [x.shape[-1], num_outputs], x.dtype, weights_initializer,
                     weights_regularizer, trainable, variables_collections, "weights")  # fmt: skip
-        outputs = x @ w.value if x.ndim == 2 else jnp.tensordot(x, w.value, [[x.ndim - 1], [0]])
+        w = jnp.asarray(w)  # a Variable, or what a custom getter returned
+        outputs = x @ w if x.ndim == 2 else jnp.tensordot(x, w, [[x.ndim - 1], [0]])
         if not normalizer_fn and biases_initializer is not None:
             b = _weight("biases", "bias", [num_outputs], x.dtype, biases_initializer,
                         biases_regularizer, trainable, variables_collections, "biases")  # fmt: skip
-            outputs = outputs + b.value
+            outputs = outputs + jnp.asarray(b)
         return _finish(outputs, sc, normalizer_fn, normalizer_params, activation_fn,
                        outputs_collections)  # fmt: skip
 

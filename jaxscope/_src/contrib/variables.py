@@ -7,8 +7,11 @@ dict per variable name; ``outputs_collections`` receive the layer's output under
 
 from __future__ import annotations
 
+import functools
+
 from jaxscope._src import frame
 from jaxscope._src.collections import GraphKeys, _add
+from jaxscope._src.scope import get_variable_scope
 from jaxscope._src.variables import get_variable
 
 
@@ -49,8 +52,10 @@ def model_variable(
     """``get_variable`` filed in ``GLOBAL_VARIABLES`` and ``MODEL_VARIABLES`` too.
 
     ``device``, ``caching_device``, ``use_resource``, ``synchronization`` and ``aggregation`` have
-    no effect in JAX; ``partitioner`` and ``custom_getter`` are not supported yet
-    (``NotImplementedError``, from ``get_variable``).
+    no effect in JAX; ``partitioner`` is not supported yet (``NotImplementedError``, from
+    ``get_variable``). ``custom_getter`` is slim's: it is called *instead of* ``get_variable``,
+    as ``custom_getter(name, shape=..., dtype=..., ..., reuse=<the scope's reuse>)`` with the
+    relative name (unlike a ``variable_scope``'s ``custom_getter``, which also applies here).
 
     TF1 equivalent: tf_slim.model_variable
     """
@@ -58,10 +63,13 @@ def model_variable(
     collections = _unique(
         [*list(collections or []), GraphKeys.GLOBAL_VARIABLES, GraphKeys.MODEL_VARIABLES]
     )
-    return get_variable(
-        name, shape, dtype=dtype, initializer=initializer, regularizer=regularizer,
+    getter = get_variable
+    if custom_getter is not None:  # tf_slim's variable(): the getter replaces get_variable
+        getter = functools.partial(custom_getter, reuse=get_variable_scope().reuse)
+    return getter(
+        name, shape=shape, dtype=dtype, initializer=initializer, regularizer=regularizer,
         trainable=trainable, collections=collections, caching_device=caching_device,
-        partitioner=partitioner, custom_getter=custom_getter, use_resource=use_resource,
+        partitioner=partitioner, use_resource=use_resource,
         synchronization=synchronization, aggregation=aggregation,
     )  # fmt: skip
 

@@ -122,7 +122,7 @@ class _Conv(Layer):
 
     def _finish(self, outputs):
         if self.use_bias:
-            bias = self.bias.value
+            bias = jnp.asarray(self.bias)
             if self.data_format == "channels_first":
                 bias = bias.reshape((-1,) + (1,) * self._rank)
             outputs = outputs + bias
@@ -132,7 +132,7 @@ class _Conv(Layer):
 
     def call(self, inputs):
         x = jnp.asarray(inputs)
-        return self._finish(self._convolve(x, self.kernel.value, self.strides, self.padding))
+        return self._finish(self._convolve(x, jnp.asarray(self.kernel), self.strides, self.padding))
 
 
 class Conv1D(_Conv):
@@ -206,7 +206,7 @@ class _ConvTranspose(_Conv):
             if first
             else (x.shape[0], *out_spatial, self.filters)
         )
-        kernel = self.kernel.value
+        kernel = jnp.asarray(self.kernel)
 
         def forward(y):
             return self._convolve(y, kernel, self.strides, self.padding)
@@ -287,14 +287,14 @@ class _SeparableConv(_Conv):
 
     def call(self, inputs):
         x = jnp.asarray(inputs)
-        dw = self.depthwise_kernel.value
+        dw = jnp.asarray(self.depthwise_kernel)
         cin = dw.shape[-2]
         dw = dw.reshape(dw.shape[:-2] + (1, cin * self.depth_multiplier))
         y = self._convolve(x, dw, self.strides, self.padding, feature_groups=cin)
         ones = (1,) * self._rank
         saved, self.dilation_rate = self.dilation_rate, ones
         try:
-            y = self._convolve(y, self.pointwise_kernel.value, ones, "valid")
+            y = self._convolve(y, jnp.asarray(self.pointwise_kernel), ones, "valid")
         finally:
             self.dilation_rate = saved
         return self._finish(y)

@@ -74,11 +74,11 @@ class Dense(Layer):
     def call(self, inputs):
         inputs = jnp.asarray(inputs)
         if inputs.ndim == 2:
-            outputs = inputs @ self.kernel.value
+            outputs = inputs @ jnp.asarray(self.kernel)
         else:
-            outputs = jnp.tensordot(inputs, self.kernel.value, [[inputs.ndim - 1], [0]])
+            outputs = jnp.tensordot(inputs, jnp.asarray(self.kernel), [[inputs.ndim - 1], [0]])
         if self.use_bias:
-            outputs = outputs + self.bias.value
+            outputs = outputs + jnp.asarray(self.bias)
         if self.activation is not None:
             outputs = self.activation(outputs)
         return outputs

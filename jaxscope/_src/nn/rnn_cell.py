@@ -182,7 +182,8 @@ class BasicRNNCell(LayerRNNCell):
 
     def call(self, inputs, state):
         _check_float(jnp.asarray(state).dtype, "state")
-        gate_inputs = jnp.concatenate([inputs, state], 1) @ self._kernel.value + self._bias.value
+        kernel, bias = jnp.asarray(self._kernel), jnp.asarray(self._bias)  # a getter's array too
+        gate_inputs = jnp.concatenate([inputs, state], 1) @ kernel + bias
         output = self._activation(gate_inputs)
         return output, output
 
@@ -236,10 +237,10 @@ class GRUCell(LayerRNNCell):
 
     def call(self, inputs, state):
         _check_float(jnp.asarray(state).dtype, "state")
-        gates = jnp.concatenate([inputs, state], 1) @ self._gate_kernel.value
-        r, u = _split(jax.nn.sigmoid(gates + self._gate_bias.value), 2)
-        candidate = jnp.concatenate([inputs, r * state], 1) @ self._candidate_kernel.value
-        c = self._activation(candidate + self._candidate_bias.value)
+        gates = jnp.concatenate([inputs, state], 1) @ jnp.asarray(self._gate_kernel)
+        r, u = _split(jax.nn.sigmoid(gates + jnp.asarray(self._gate_bias)), 2)
+        candidate = jnp.concatenate([inputs, r * state], 1) @ jnp.asarray(self._candidate_kernel)
+        c = self._activation(candidate + jnp.asarray(self._candidate_bias))
         new_h = u * state + (1 - u) * c
         return new_h, new_h
 
@@ -290,7 +291,8 @@ class BasicLSTMCell(LayerRNNCell):
         else:
             c, h = _split(state, 2)
         _check_float(jnp.asarray(c).dtype, "state")
-        gates = jnp.concatenate([inputs, h], 1) @ self._kernel.value + self._bias.value
+        kernel, bias = jnp.asarray(self._kernel), jnp.asarray(self._bias)
+        gates = jnp.concatenate([inputs, h], 1) @ kernel + bias
         i, j, f, o = _split(gates, 4)
         forget_bias = jnp.asarray(self._forget_bias, f.dtype)
         sigmoid, act = jax.nn.sigmoid, self._activation
@@ -378,22 +380,24 @@ class LSTMCell(LayerRNNCell):
             c_prev, m_prev = state[:, :n], state[:, n:]
         _check_float(jnp.asarray(c_prev).dtype, "state")
         sigmoid, act = jax.nn.sigmoid, self._activation
-        lstm_matrix = jnp.concatenate([inputs, m_prev], 1) @ self._kernel.value + self._bias.value
+        kernel, bias = jnp.asarray(self._kernel), jnp.asarray(self._bias)
+        lstm_matrix = jnp.concatenate([inputs, m_prev], 1) @ kernel + bias
         i, j, f, o = _split(lstm_matrix, 4)
         if self._use_peepholes:
-            c = sigmoid(f + self._forget_bias + self._w_f_diag.value * c_prev) * c_prev + sigmoid(
-                i + self._w_i_diag.value * c_prev
+            w_f, w_i = jnp.asarray(self._w_f_diag), jnp.asarray(self._w_i_diag)
+            c = sigmoid(f + self._forget_bias + w_f * c_prev) * c_prev + sigmoid(
+                i + w_i * c_prev
             ) * act(j)
         else:
             c = sigmoid(f + self._forget_bias) * c_prev + sigmoid(i) * act(j)
         if self._cell_clip is not None:
             c = jnp.clip(c, -self._cell_clip, self._cell_clip)
         if self._use_peepholes:
-            m = sigmoid(o + self._w_o_diag.value * c) * act(c)
+            m = sigmoid(o + jnp.asarray(self._w_o_diag) * c) * act(c)
         else:
             m = sigmoid(o) * act(c)
         if self._num_proj is not None:
-            m = m @ self._proj_kernel.value
+            m = m @ jnp.asarray(self._proj_kernel)
             if self._proj_clip is not None:
                 m = jnp.clip(m, -self._proj_clip, self._proj_clip)
         new_state = LSTMStateTuple(c, m) if self._state_is_tuple else jnp.concatenate([c, m], 1)

@@ -1,0 +1,525 @@
+"""custom_getter, against tf.compat.v1 (graph mode): which getter sees which call with which
+keywords, chaining through nested scopes, names, sharing and errors (catalogue section 10, rules
+R10.*); then the standard uses (mixed precision, moving averages, weight normalization,
+renaming) in init and apply, under jax.jit and jax.grad, with values compared to TF1's where TF1
+defines them."""
+
+import functools
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from oracle import run_js, run_tf
+
+import jaxscope as js
+
+PROGRAMS = {}
+_LEGACY_LAYERS = "ignore:.*is deprecated and will be removed:UserWarning"  # tf.layers warns
+
+
+def program(fn):
+    PROGRAMS[fn.__name__] = fn
+    return fn
+
+
+def _reuse(S, reuse):
+    return "AUTO" if reuse is S.AUTO_REUSE else reuse
+
+
+def _dtype(d):
+    return getattr(d, "name", str(d))
+
+
+def logging_getter(S, r, tag, rename=""):
+    """Records (tag, full name, reuse) of each call in r's items, then calls the next getter."""
+
+    def getter(getter, name, *args, **kwargs):
+        r.items.append(("getter", tag, name, _reuse(S, kwargs["reuse"])))
+        return getter(name + rename, *args, **kwargs)
+
+    return getter
+
+
+@program
+def keywords_received(S, r):  # R10.1, R10.11
+    seen = {}
+    init = S.ones_initializer()
+
+    def cg(getter, *args, **kwargs):
+        seen.update(kwargs)
+        return getter(*args, **kwargs)
+
+    def check():
+        r.items.append(sorted(seen))
+        r.items.append(
+            (
+                seen["name"],
+                seen["shape"],
+                _dtype(seen["dtype"]),
+                seen["initializer"] is init,
+                seen["regularizer"],
+                _reuse(S, seen["reuse"]),
+                seen["trainable"],
+                seen["collections"],
+                seen["caching_device"],
+                seen["partitioner"],
+                seen["validate_shape"],
+                seen["use_resource"],
+                seen["constraint"],
+            )
+        )
+
+    r.scope(
+        lambda: S.variable_scope("s", custom_getter=cg),
+        lambda s: (r(lambda: S.get_variable("v", [2])), check()),
+    )
+    r.scope(
+        lambda: S.variable_scope("t", initializer=init, dtype="float64", custom_getter=cg),
+        lambda s: (r(lambda: S.get_variable("v", [1], trainable=False)), check()),
+    )
+
+
+@program
+def constraint_only_if_accepted(S, r):  # R10.2
+    def explicit(
+        getter, name, shape, dtype, initializer, regularizer, reuse, trainable, collections,
+        caching_device, partitioner, validate_shape, use_resource, synchronization, aggregation,
+    ):  # fmt: skip
+        return getter(name, shape=shape, dtype=dtype)
+
+    def too_few(getter, name, shape):
+        return getter(name, shape)
+
+    r.scope(
+        lambda: S.variable_scope("s", custom_getter=explicit),
+        lambda s: r(lambda: S.get_variable("v", [1])),
+    )
+    r.scope(
+        lambda: S.variable_scope("t", custom_getter=too_few),
+        lambda s: r(lambda: S.get_variable("v", [1])),
+    )
+    # Chained, the inner getter is called through TF1's wrapper, which passes constraint on.
+    r.scope(
+        lambda: S.variable_scope("u", custom_getter=logging_getter(S, r, "outer")),
+        lambda s: r.scope(
+            lambda: S.variable_scope("in", custom_getter=explicit),
+            lambda s: r(lambda: S.get_variable("v", [1])),
+        ),
+    )
+
+
+@program
+def called_on_every_lookup(S, r):  # R10.3
+    for reuse in (None, True, S.AUTO_REUSE):
+        r.scope(
+            lambda reuse=reuse: S.variable_scope(
+                "s", custom_getter=logging_getter(S, r, "g"), reuse=reuse
+            ),
+            lambda s: r(lambda: S.get_variable("v", [1])),
+        )
+
+
+@program
+def nested_scopes_chain(S, r):  # R10.4, R10.6
+    def body(s):
+        r.scope(
+            lambda: S.variable_scope("inner", custom_getter=logging_getter(S, r, "inner")),
+            lambda s: r(lambda: S.get_variable("v", [1])),
+        )
+        r.scope(lambda: S.variable_scope("plain"), lambda s: r(lambda: S.get_variable("w", [1])))
+        r.scope(
+            lambda: S.variable_scope(s, custom_getter=logging_getter(S, r, "again")),
+            lambda s: r(lambda: S.get_variable("x", [1])),
+        )
+
+    r.scope(lambda: S.variable_scope("outer", custom_getter=logging_getter(S, r, "outer")), body)
+    r.scope(lambda: S.variable_scope("outer", reuse=True), lambda s: r(lambda: S.get_variable("x")))
+
+
+@program
+def call_getter_replaces_scope_getter(S, r):  # R10.5
+    r.scope(
+        lambda: S.variable_scope("s", custom_getter=logging_getter(S, r, "scope")),
+        lambda s: (
+            r(lambda: S.get_variable("v", [1], custom_getter=logging_getter(S, r, "call"))),
+            r(lambda: S.get_variable("w", [1])),
+        ),
+    )
+
+
+@program
+def renaming_getter(S, r):  # R10.7
+    r.scope(
+        lambda: S.variable_scope("s", custom_getter=logging_getter(S, r, "g", rename="_ema")),
+        lambda s: (r(lambda: S.get_variable("v", [1])), r(lambda: S.Variable(1.0, name="v"))),
+    )
+    r.scope(
+        lambda: S.variable_scope("s", reuse=True),
+        lambda s: (r(lambda: S.get_variable("v_ema", [1])), r(lambda: S.get_variable("v", [1]))),
+    )
+
+
+@program
+def getter_returns_another_value(S, r):  # R10.8
+    cast = (lambda x, d: x.astype(d)) if S is js else (lambda x, d: S.cast(x, d))
+
+    def half(getter, name, *args, **kwargs):
+        kwargs["dtype"] = "float32"
+        return cast(getter(name, *args, **kwargs), "float16")
+
+    def body(s):
+        r.items.append(_dtype(S.get_variable("v", [2], dtype="float16").dtype))
+        r.items.append(
+            [(v.name, _dtype(v.dtype).replace("_ref", "")) for v in S.global_variables()]
+        )
+
+    r.scope(lambda: S.variable_scope("s", custom_getter=half), body)
+
+
+@program
+def getter_creates_auxiliary_variables(S, r):  # R10.9 (with "_shadow": see Differences)
+    def with_shadow(getter, name, *args, **kwargs):
+        v = getter(name, *args, **kwargs)
+        getter(name + "_shadow", *args, **dict(kwargs, trainable=False))
+        return v
+
+    r.scope(
+        lambda: S.variable_scope("s", custom_getter=with_shadow),
+        lambda s: r(lambda: S.get_variable("v", [1])),
+    )
+    r(lambda: [v.name for v in S.global_variables()])
+    r(lambda: [v.name for v in S.trainable_variables()])
+
+
+@program
+def getter_changes_reuse(S, r):
+    def auto(getter, name, *args, **kwargs):
+        kwargs["reuse"] = S.AUTO_REUSE
+        return getter(name, *args, **kwargs)
+
+    def twice(s):
+        r(lambda: S.get_variable("v", [1]))
+        r(lambda: S.get_variable("v", [1]))
+
+    r.scope(lambda: S.variable_scope("s", custom_getter=auto), twice)
+    r.scope(lambda: S.variable_scope("t"), twice)  # without the getter: already exists
+    r.scope(
+        lambda: S.variable_scope("s", reuse=True, custom_getter=logging_getter(S, r, "g", "_x")),
+        lambda s: r(lambda: S.get_variable("v", [1])),  # renamed under reuse=True: not found
+    )
+
+
+@program
+def not_callable_getter(S, r):  # R10.10
+    r.scope(
+        lambda: S.variable_scope("s", custom_getter=5),
+        lambda s: r(lambda: S.get_variable("v", [1])),
+    )
+    r(lambda: S.get_variable("w", [1], custom_getter="nope"))
+
+
+@program
+def variables_bypass_getters(S, r):  # R03.25
+    r.scope(
+        lambda: S.variable_scope("s", custom_getter=logging_getter(S, r, "g"), reuse=True),
+        lambda s: r(lambda: S.Variable(5.0, name="v")),
+    )
+
+
+@program
+def getter_set_on_scope_object(S, r):  # VariableScope.set_custom_getter replaces, no chaining
+    def body(s):
+        s.set_custom_getter(logging_getter(S, r, "set"))
+        r(lambda: S.get_variable("v", [1]))
+        r.scope(
+            lambda: S.variable_scope("in", custom_getter=logging_getter(S, r, "in")),
+            lambda s: r(lambda: S.get_variable("w", [1])),
+        )
+
+    r.scope(lambda: S.variable_scope("s", custom_getter=logging_getter(S, r, "first")), body)
+
+
+@pytest.mark.parametrize("mode", ["init", "apply"])
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_program_matches_tf1(tf1, name, mode):
+    prog = PROGRAMS[name]
+    expected = run_tf(tf1, prog).items
+    got = run_js(prog, mode)
+    assert got.items == expected
+
+
+@pytest.mark.filterwarnings(_LEGACY_LAYERS)
+def test_layers_call_the_scope_getter_as_tf1(tf1):
+    def prog(S, r):
+        x = (S.zeros if S is tf1 else jnp.zeros)([1, 3])
+        r.scope(
+            lambda: S.variable_scope("net", custom_getter=logging_getter(S, r, "g")),
+            lambda s: (S.layers.dense(x, 2), S.layers.dense(x, 2, name="d2")),
+        )
+
+    expected = run_tf(tf1, prog).items
+    assert run_js(prog).items == expected
+    names = [item[2] for item in expected if item[0] == "getter"]
+    assert names == ["net/dense/kernel", "net/dense/bias", "net/d2/kernel", "net/d2/bias"]
+
+
+def test_not_callable_getter_message():
+    def f():
+        with js.variable_scope("s", custom_getter=5):
+            js.get_variable("v", [1])
+
+    with pytest.raises(
+        js.CustomGetterError, match=r'(?s)not callable: 5 \(getting variable "s/v"\).*def getter'
+    ):
+        js.transform(f).init(jax.random.key(0))
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_slim_model_variable_custom_getter_replaces_get_variable(tf1, slim):
+    """tf_slim's own custom_getter= is called instead of get_variable, with the relative name,
+    its keywords and the scope's reuse; the scope's TF1 getter still wraps get_variable."""
+
+    def prog(S, r):
+        L = js.slim if S is js else slim
+
+        def slim_getter(name, **kwargs):
+            reuse = kwargs.pop("reuse")
+            r.items.append(("slim", name, sorted(kwargs), _reuse(S, reuse)))
+            r.items.append(sorted(kwargs.pop("collections")))
+            return S.get_variable(name, **kwargs)
+
+        def body(s):
+            r(lambda: L.model_variable("v", [1], custom_getter=slim_getter))
+            r(lambda: S.get_collection("model_variables"))
+
+        r.scope(lambda: S.variable_scope("s", custom_getter=logging_getter(S, r, "tf1")), body)
+        r.scope(
+            lambda: S.variable_scope("s", reuse=S.AUTO_REUSE),
+            lambda s: r(lambda: L.model_variable("v", [1], custom_getter=slim_getter)),
+        )
+
+    expected = run_tf(tf1, prog).items
+    assert run_js(prog).items == expected
+    assert ("slim", "v") in [item[:2] for item in expected if isinstance(item, tuple)]
+
+
+# -- the standard uses ---------------------------------------------------------------------------
+
+
+def float32_storage(getter, name, *args, dtype=None, **kwargs):
+    """Mixed precision: the variable is stored in float32, the model computes in ``dtype``."""
+    var = getter(name, *args, dtype=jnp.float32, **kwargs)
+    return var.astype(dtype) if dtype != jnp.float32 else var
+
+
+def mlp(x):
+    with js.variable_scope("mlp", custom_getter=float32_storage, dtype=jnp.bfloat16):
+        h = jax.nn.relu(x @ js.get_variable("w1", [3, 4]))
+        return h @ js.get_variable("w2", [4, 2])
+
+
+def test_mixed_precision_stores_float32_and_computes_in_bfloat16():
+    f = js.transform(mlp)
+    x = jnp.ones([2, 3], jnp.bfloat16)
+    variables = f.init(jax.random.key(0), x)
+    assert jax.tree.map(lambda v: (v.shape, v.dtype), variables) == {
+        "params": {"mlp": {"w1": ((3, 4), jnp.float32), "w2": ((4, 2), jnp.float32)}}
+    }
+    jitted = jax.jit(f.init)(jax.random.key(0), x)
+    assert jax.tree.all(jax.tree.map(lambda a, b: bool((a == b).all()), jitted, variables))
+    out = jax.jit(f.apply)(variables, x)
+    assert out.dtype == jnp.bfloat16
+    w1, w2 = (variables["params"]["mlp"][k].astype(jnp.bfloat16) for k in ("w1", "w2"))
+    np.testing.assert_array_equal(out, jax.nn.relu(x @ w1) @ w2)
+    grads = jax.jit(jax.grad(lambda v: f.apply(v, x).astype(jnp.float32).sum()))(variables)
+    assert grads["params"]["mlp"]["w1"].dtype == jnp.float32
+    assert float(jnp.abs(grads["params"]["mlp"]["w2"]).sum()) > 0
+
+
+def weight_norm(getter, name, *args, **kwargs):
+    """Weight normalization: kernel = g * v / ||v||, with a new variable ``<name>_g``."""
+    v = getter(name, *args, **kwargs)
+    if not name.endswith("kernel"):
+        return v
+    g = getter(
+        name + "_g", *args, **dict(kwargs, shape=[v.shape[-1]], initializer=js.ones_initializer())
+    )
+    return g * v / jnp.linalg.norm(v.value, axis=0)
+
+
+@pytest.mark.filterwarnings(_LEGACY_LAYERS)
+def test_weight_normalization_names_and_values_match_tf1(tf1):
+    rng = np.random.RandomState(0)
+    x = rng.randn(2, 3).astype(np.float32)
+    values = {
+        "wn/dense/kernel": rng.randn(3, 2).astype(np.float32),
+        "wn/dense/kernel_g": rng.rand(2).astype(np.float32) + 0.5,
+        "wn/dense/bias": rng.randn(2).astype(np.float32),
+    }
+
+    def tf_weight_norm(getter, name, *args, **kwargs):
+        v = getter(name, *args, **kwargs)
+        if not name.endswith("kernel"):
+            return v
+        kw = dict(kwargs, shape=[v.shape[-1]], initializer=tf1.ones_initializer())
+        return getter(name + "_g", *args, **kw) * v / tf1.norm(v, axis=0)
+
+    with tf1.Graph().as_default():
+        with tf1.variable_scope("wn", custom_getter=tf_weight_norm):
+            y = tf1.layers.dense(tf1.constant(x), 2)
+        tf_vars = {v.op.name: v for v in tf1.global_variables()}
+        with tf1.Session() as sess:
+            sess.run([tf_vars[k].assign(v) for k, v in values.items()])
+            expected = sess.run(y)
+
+    def model(x):
+        with js.variable_scope("wn", custom_getter=weight_norm):
+            return js.layers.dense(x, 2)
+
+    f = js.transform(model)
+    variables = f.init(jax.random.key(0), x)
+    assert sorted(js.checkpoint.flatten(variables)) == sorted(tf_vars)
+    variables = js.checkpoint.unflatten(values, True)
+    np.testing.assert_allclose(jax.jit(f.apply)(variables, x), expected, rtol=1e-5, atol=1e-6)
+    grads = jax.grad(lambda v: f.apply(v, x).sum())(variables)["params"]["wn"]["dense"]
+    assert all(float(jnp.abs(grads[k]).sum()) > 0 for k in ("kernel", "kernel_g", "bias"))
+
+
+def test_moving_averages_read_through_a_getter_match_tf1(tf1):
+    """TF1's evaluation idiom: rebuild the model under a getter that returns ema.average(var)."""
+    rng = np.random.RandomState(1)
+    x = rng.randn(2, 3).astype(np.float32)
+    steps = [rng.randn(3, 2).astype(np.float32) for _ in range(3)]
+
+    def tf_model(x):
+        return tf1.matmul(x, tf1.get_variable("w", [3, 2]))
+
+    with tf1.Graph().as_default():
+        ema = tf1.train.ExponentialMovingAverage(0.5)
+        with tf1.variable_scope("model"):
+            tf_model(tf1.constant(x))
+        w = tf1.global_variables()[0]
+        update = ema.apply([w])
+
+        def ema_getter(getter, name, *args, **kwargs):
+            return ema.average(getter(name, *args, **kwargs))
+
+        with tf1.variable_scope("model", reuse=True, custom_getter=ema_getter):
+            y = tf_model(tf1.constant(x))
+        with tf1.Session() as sess:
+            sess.run(tf1.global_variables_initializer())
+            # TF1 starts a shadow at the variable's initial value; jaxscope's at its value at
+            # the first ema.apply: start both at steps[0].
+            sess.run(ema.average(w).assign(steps[0]))
+            for value in steps:
+                sess.run(w.assign(value))
+                sess.run(update)
+            expected = sess.run(y)
+
+    js_ema = js.train.ExponentialMovingAverage(0.5)
+
+    def model(x, averages=None):
+        def average(getter, name, *args, **kwargs):
+            return js_ema.average(averages, getter(name, *args, **kwargs).name)
+
+        with js.variable_scope("model", custom_getter=average if averages else None):
+            return x @ js.get_variable("w", [3, 2])
+
+    f = js.transform(model)
+    variables = f.init(jax.random.key(0), x)
+    averages = None
+    for value in steps:
+        variables = {"params": {"model": {"w": jnp.asarray(value)}}}
+        averages = js_ema.apply(variables, averages)
+    assert sorted(averages) == ["model/w/ExponentialMovingAverage"]
+    out = jax.jit(f.apply)(variables, x, averages)
+    np.testing.assert_allclose(out, expected, rtol=1e-6)
+    # The averages are an input like any other: differentiable, and the weights get no gradient.
+    grad_avg, grad_w = jax.grad(lambda a, v: f.apply(v, x, a).sum(), argnums=(0, 1))(
+        averages, variables
+    )
+    assert float(jnp.abs(grad_avg["model/w/ExponentialMovingAverage"]).sum()) > 0
+    assert float(jnp.abs(grad_w["params"]["model"]["w"]).sum()) == 0
+
+
+def test_renaming_getter_in_init_and_apply():
+    def suffix(getter, name, *args, **kwargs):
+        return getter(name + "_renamed", *args, **kwargs)
+
+    def model(x):
+        with js.variable_scope("a", custom_getter=suffix):
+            w = js.get_variable("w", [3, 1])
+        return x @ w, w.name
+
+    f = js.transform(model)
+    x = jnp.ones([1, 3])
+    variables = f.init(jax.random.key(0), x)
+    assert list(variables["params"]["a"]) == ["w_renamed"]
+    out, name = f.apply(variables, x)
+    assert name == "a/w_renamed:0"
+    np.testing.assert_allclose(out, x @ variables["params"]["a"]["w_renamed"])
+
+
+def test_getter_keywords_partial_and_callable_object():
+    """``constraint`` reaches getters that name it or take **kwargs, also partials and objects."""
+    seen = []
+
+    def named(getter, name, *args, constraint=None, tag=None, **kwargs):
+        seen.append((tag, "constraint" in kwargs or constraint is not None))
+        return getter(name, *args, constraint=constraint, **kwargs)
+
+    class Obj:
+        def __call__(self, getter, name, shape, constraint, **kwargs):
+            seen.append(("obj", constraint is not None))
+            return getter(name, shape, constraint=constraint, **kwargs)
+
+    clip = functools.partial(jnp.clip, min=-1.0, max=1.0)
+
+    def f():
+        with js.variable_scope("s", custom_getter=functools.partial(named, tag="partial")):
+            js.get_variable("v", [1], constraint=clip)
+        with js.variable_scope("t", custom_getter=Obj()):
+            js.get_variable("v", [1], constraint=clip)
+
+    js.transform(f).init(jax.random.key(0))
+    assert seen == [("partial", True), ("obj", True)]
+
+
+@pytest.mark.parametrize(
+    "layer",
+    [
+        lambda x: js.layers.dense(x, 2),
+        lambda x: js.layers.conv1d(x[:, :, None], 2, 2),
+        lambda x: js.slim.fully_connected(x, 2),
+        lambda x: js.nn.rnn_cell.BasicLSTMCell(2)(
+            x, js.nn.rnn_cell.BasicLSTMCell(2).zero_state(2, jnp.float32)
+        )[0],
+        lambda x: js.nn.rnn_cell.GRUCell(2)(x, jnp.zeros([2, 2]))[0],
+        lambda x: js.nn.rnn_cell.LSTMCell(2, use_peepholes=True, num_proj=1)(
+            x, js.nn.rnn_cell.LSTMCell(2, num_proj=1).zero_state(2, jnp.float32)
+        )[0],
+    ],
+    ids=["dense", "conv1d", "slim_fully_connected", "BasicLSTMCell", "GRUCell", "LSTMCell"],
+)
+def test_layers_and_cells_compute_with_what_the_getter_returns(layer):
+    """A getter may return an array, not a variable: layers and cells use it as TF1's do."""
+
+    def doubled(getter, name, *args, **kwargs):
+        return 2.0 * getter(name, *args, **kwargs).value
+
+    def model(x, getter):
+        with js.variable_scope("m", custom_getter=getter):
+            return layer(x)
+
+    x = jnp.linspace(-1.0, 1.0, 6).reshape(2, 3)
+    with_getter = js.transform(lambda x: model(x, doubled))
+    plain = js.transform(lambda x: model(x, None))
+    variables = plain.init(jax.random.key(0), x)
+    assert jax.tree.structure(with_getter.init(jax.random.key(0), x)) == jax.tree.structure(
+        variables
+    )
+    twice = jax.tree.map(lambda v: 2.0 * v, variables)
+    np.testing.assert_allclose(
+        with_getter.apply(variables, x), plain.apply(twice, x), rtol=1e-6, atol=1e-6
+    )
