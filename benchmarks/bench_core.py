@@ -216,9 +216,14 @@ def child(framework, model, steps, clock):
     t0 = now()
     params = jax.block_until_ready(init(jax.random.key(0), ids))
     t_first = now() - t0
+    rss0 = _reset_peak_rss()
     t0 = now()
-    jax.block_until_ready(init(jax.random.key(1), ids))
+    warm = jax.block_until_ready(init(jax.random.key(1), ids))
     out = {"import": t_import, "first init": t_first, "warm init": now() - t0}
+    if rss0 is not None and model == "bert":  # the warm init's peak RSS growth, over the params
+        nbytes = sum(x.nbytes for x in jax.tree.leaves(warm))
+        out["warm init peak RSS / params"] = (_rss("VmHWM") - rss0) / nbytes
+    del warm
     out["variables"] = len(spec)
     if model == "toy":
         t0 = now()
@@ -243,6 +248,24 @@ def child(framework, model, steps, clock):
             times.append(now() - t0)
         out["step"] = statistics.median(times)
     print("RESULT " + json.dumps(out))
+
+
+def _rss(field="VmRSS"):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field):
+                return int(line.split()[1]) * 1024
+    return None
+
+
+def _reset_peak_rss():
+    """Resets the process's peak RSS (VmHWM) and returns the current RSS; None off Linux."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        return None
+    return _rss()
 
 
 def cold(model, frameworks, rounds, steps, clock):
@@ -281,6 +304,8 @@ def print_table(title, best, per_var=("warm init", "jit(apply) lower")):
     print("|---|" + "---|" * (len(fws) + 1))
     for k in keys:
         scale, unit = (1e6 / n, "µs/var") if k in per_var else (1.0, "s")
+        if k.endswith("/ params"):
+            unit = "ratio"
         vals = [best[f].get(k, float("nan")) * scale for f in fws]
         fmt = "{:.1f}" if unit == "µs/var" else ("{:.4f}" if k == "step" else "{:.2f}")
         others = [v for f, v in zip(fws, vals, strict=True) if not f.startswith("jaxscope")]
