@@ -51,6 +51,7 @@ from jaxscope._src.errors import MovingAverageUpdateError as MovingAverageUpdate
 from jaxscope._src.errors import MutableArgumentError as MutableArgumentError
 from jaxscope._src.errors import OutsideTransformError as OutsideTransformError
 from jaxscope._src.errors import PartitionStrategyError as PartitionStrategyError
+from jaxscope._src.errors import RawRnnMaximumIterationsError as RawRnnMaximumIterationsError
 from jaxscope._src.errors import RenameCollisionError as RenameCollisionError
 from jaxscope._src.errors import RngInTransformError as RngInTransformError
 from jaxscope._src.errors import ScatterIndexError as ScatterIndexError
@@ -158,6 +159,7 @@ __all__ = [
     "MutableArgumentError",
     "OutsideTransformError",
     "PartitionStrategyError",
+    "RawRnnMaximumIterationsError",
     "RenameCollisionError",
     "RngInTransformError",
     "ScatterIndexError",

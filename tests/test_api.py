@@ -11,6 +11,7 @@ from jaxscope._src import checkpoint as checkpoint_impl
 EXPECTED_ALL = sorted(
     [
         "AUTO_REUSE",
+        "RawRnnMaximumIterationsError",
         "RngInTransformError",
         "MutableArgumentError",
         "InvalidVariableValueError",

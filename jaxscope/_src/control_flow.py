@@ -204,10 +204,15 @@ def while_loop(
       cond: ``(*loop_vars) -> bool scalar``.
       body: ``(*loop_vars) -> new loop_vars`` (same structure, shapes and dtypes).
       loop_vars: a list/tuple of arrays (or nested structures).
-      maximum_iterations: stop after this many iterations at most.
-      shape_invariants, parallel_iterations, back_prop, swap_memory, name: accepted for TF1
-        compatibility; no effect (``jax.lax.while_loop`` is not reverse-differentiable: use
-        :func:`scan` for gradients).
+      maximum_iterations: stop after this many iterations at most. A Python int (with
+        ``back_prop=True``, the default) makes the loop reverse-differentiable, as TF1's: it
+        runs as a ``jax.lax.scan`` of ``maximum_iterations`` steps whose steps after ``cond``
+        turns false do nothing. Without it the loop is a ``jax.lax.while_loop``, which
+        ``jax.grad`` cannot differentiate (forward-mode ``jax.jvp`` works).
+      back_prop: False keeps a bounded loop a ``jax.lax.while_loop`` (no gradients, and no
+        steps run past the end).
+      shape_invariants, parallel_iterations, swap_memory, name: accepted for TF1
+        compatibility; no effect.
       return_same_structure: as TF1: if False, a single loop variable comes back unwrapped.
 
     Example:
@@ -227,7 +232,7 @@ def while_loop(
 
     TF1 equivalent: tf.compat.v1.while_loop
     """
-    del shape_invariants, parallel_iterations, back_prop, swap_memory, name
+    del shape_invariants, parallel_iterations, swap_memory, name
     fr = frame.current("while_loop")
     single = not isinstance(loop_vars, (list, tuple))
     packed = [loop_vars] if single else list(loop_vars)
@@ -253,7 +258,16 @@ def while_loop(
         out, new = body_body(lv, carried, _step_key(key, i))
         return _like(out, lv), {**carried, **new}, i + 1
 
-    lv, carried, _ = jax.lax.while_loop(cond_fn, body_fn, (packed, carried0, jnp.int32(0)))
+    carry = (packed, carried0, jnp.int32(0))
+    if back_prop and maximum_iterations is not None and not isinstance(maximum_iterations, Tracer):
+        # A bounded loop as a scan whose steps past the end do nothing: reverse-differentiable
+        # (lax.while_loop is not), as TF1's while_loop is.
+        def step(carry, _):
+            return jax.lax.cond(cond_fn(carry), body_fn, lambda c: c, carry), None
+
+        (lv, carried, _), _ = jax.lax.scan(step, carry, None, length=int(maximum_iterations))
+    else:
+        lv, carried, _ = jax.lax.while_loop(cond_fn, body_fn, carry)
     body_body.finish(carried)
     if single or (len(lv) == 1 and not return_same_structure):
         return lv[0]

@@ -674,3 +674,18 @@ class LoopConditionAssignError(JaxscopeError, ValueError):
             "        return i + 1\n"
             "    jaxscope.while_loop(lambda i: v < 3.0, body, [0])"
         )
+
+
+class RawRnnMaximumIterationsError(JaxscopeError, ValueError):
+    """``raw_rnn`` was called without ``maximum_iterations``: a compiled loop writes its outputs
+    into an array of fixed size (TF1's ``TensorArray`` grows)."""
+
+    def __init__(self):
+        super().__init__(
+            "raw_rnn: maximum_iterations is required in jaxscope (TF1's raw_rnn has no such "
+            "argument: its TensorArray of outputs grows, but a compiled loop needs a fixed "
+            "number of output rows). Pass the most steps the loop may run, e.g.:\n"
+            "    emit_ta, state, loop_state = jaxscope.nn.raw_rnn(cell, loop_fn, "
+            "maximum_iterations=max_time)\n"
+            "emit_ta.stack() is then [max_time, batch, ...], zeros after the last step."
+        )
