@@ -71,6 +71,7 @@ EXPECTED_ALL = sorted(
         "VariableNotInCheckpointError",
         "VariableScope",
         "VariablesInfo",
+        "VmapAssignError",
         "add_to_collection",
         "assign",
         "assign_add",
@@ -112,6 +113,7 @@ EXPECTED_ALL = sorted(
         "random_normal_initializer",
         "random_uniform_initializer",
         "reinitialize",
+        "remat",
         "scatter_add",
         "scatter_update",
         "slim",
@@ -120,6 +122,7 @@ EXPECTED_ALL = sorted(
         "truncated_normal_initializer",
         "variable_scope",
         "variance_scaling_initializer",
+        "vmap",
         "zeros_initializer",
     ]
 )

@@ -234,3 +234,12 @@ def test_loop_fn_changing_the_state_structure_raises():
 
     with pytest.raises(ValueError, match=r"next_cell_state whose structure differs"):
         js.transform(model).init(jax.random.key(0), jnp.ones([2, 3]))
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    from jaxscope._src.nn import raw_rnn
+
+    result = doctest.testmod(raw_rnn, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted > 0

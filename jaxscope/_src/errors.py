@@ -689,3 +689,19 @@ class RawRnnMaximumIterationsError(JaxscopeError, ValueError):
             "maximum_iterations=max_time)\n"
             "emit_ta.stack() is then [max_time, batch, ...], zeros after the last step."
         )
+
+
+class VmapAssignError(JaxscopeError, ValueError):
+    """A function mapped with ``jaxscope.vmap`` assigns a variable: variables are shared across
+    the mapped axis, so the assign would give one variable a different value per example."""
+
+    def __init__(self, names):
+        self.names = list(names)
+        listed = ", ".join(f'"{n}"' for n in self.names)
+        super().__init__(
+            f"jaxscope.vmap: the mapped function assigns {listed}, a variable shared by every "
+            "example, so each example would assign its own value. Assign once, outside the "
+            "vmap, from a reduction over the batch:\n"
+            "    outs, stats = jaxscope.vmap(per_example)(xs)   # return the per-example value\n"
+            "    var.assign(jnp.mean(stats, axis=0))"
+        )

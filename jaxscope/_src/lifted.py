@@ -1,0 +1,210 @@
+"""``remat`` and ``vmap`` lifted over jaxscope variables: ``jax.checkpoint`` / ``jax.vmap`` around
+a function that creates, reads (and for ``remat`` assigns) variables.
+
+A function given to ``jax.checkpoint`` or ``jax.vmap`` directly would create its variables with
+that transformation's tracers (which then leak), and would see every variable as a constant.
+Here, as in :mod:`jaxscope._src.control_flow`, the function is traced once with the assignable
+variables as explicit inputs (its variables are created by that trace, once); the transformation
+then runs the traced function.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+
+from jaxscope._src import errors, frame
+from jaxscope._src.control_flow import _Body
+
+
+def _key(fr):
+    """A key for the lifted body, if the call has one (one ``next_rng_key`` of the caller)."""
+    if fr.rng is None:
+        return None
+    from jaxscope._src.random import next_rng_key
+
+    return next_rng_key()
+
+
+def remat(
+    fun: Callable,
+    *,
+    prevent_cse: bool = True,
+    policy: Callable | None = None,
+    static_argnums: int | Sequence[int] = (),
+) -> Callable:
+    """``jax.checkpoint`` for a function that uses jaxscope variables: its activations are
+    recomputed in the backward pass instead of stored.
+
+    Inside a transformed function (also inside :func:`jaxscope.scan` / ``while_loop`` bodies and
+    ``jaxscope.nn.dynamic_rnn`` cells) ``fun`` may create variables (created once, where TF1
+    would create them; names as without ``remat``), read them, and assign them (the assign is
+    visible after the call, ``apply(..., mutable=...)``). ``jaxscope.next_rng_key()`` works in
+    ``fun``: it draws from one key taken from the caller, so the recomputation in the backward
+    pass sees the same random numbers.
+
+    Args:
+      fun: the function; its non-static arguments must be arrays (or pytrees of arrays).
+      prevent_cse, policy: as ``jax.checkpoint``.
+      static_argnums: arguments passed through as Python values (not traced).
+
+    Returns:
+      A function with ``fun``'s signature.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> def model(x):
+      ...     block = js.remat(lambda x: js.layers.dense(x, 4, activation=jnp.tanh))
+      ...     return jnp.sum(block(block(x)))
+      >>> f = js.transform(model)
+      >>> x = jnp.ones([2, 3])
+      >>> variables = f.init(jax.random.key(0), x)
+      >>> sorted(variables["params"])
+      ['dense', 'dense_1']
+      >>> grads = jax.jit(jax.grad(f.apply))(variables, x)
+      >>> grads["params"]["dense_1"]["kernel"].shape
+      (4, 4)
+
+    TF1 equivalent: tf.recompute_grad (TF1 graphs had no general rematerialization)
+    """
+    static = {static_argnums} if isinstance(static_argnums, int) else set(static_argnums)
+
+    @functools.wraps(fun)
+    def wrapped(*args):
+        fr = frame.current("remat")
+        dynamic = [a for i, a in enumerate(args) if i not in static]
+
+        def call(*dyn):
+            it = iter(dyn)
+            return fun(*(a if i in static else next(it) for i, a in enumerate(args)))
+
+        key = _key(fr)
+        body = _Body(fr, call, dynamic, key, "remat")
+        carried0 = body.initial_carry()
+
+        def run(dynamic, carried, key):
+            return body(dynamic, carried, key)
+
+        run = jax.checkpoint(run, prevent_cse=prevent_cse, policy=policy)
+        out, new = run(dynamic, carried0, key)
+        body.finish({**carried0, **new})
+        return out
+
+    return wrapped
+
+
+def _axes_per_arg(in_axes, n: int) -> list:
+    if in_axes is None or isinstance(in_axes, int):
+        return [in_axes] * n
+    if isinstance(in_axes, (list, tuple)) and len(in_axes) == n:
+        return list(in_axes)
+    raise ValueError(
+        f"vmap: in_axes must be an int, None, or a list/tuple with one entry per argument "
+        f"({n} here); got {in_axes!r}."
+    )
+
+
+def _axis_size(args, axes, axis_size):
+    for arg, ax in zip(args, axes, strict=True):
+        if ax is not None:
+            for leaf in jax.tree.leaves(arg):
+                return jnp.shape(leaf)[ax]
+    if axis_size is None:
+        raise ValueError("vmap: every in_axes is None; pass axis_size=.")
+    return axis_size
+
+
+def vmap(
+    fun: Callable,
+    in_axes: int | None | Sequence[Any] = 0,
+    out_axes: Any = 0,
+    *,
+    variable_axes: dict[str, int | None] | None = None,
+    split_rngs: bool = True,
+    axis_size: int | None = None,
+    axis_name: Any = None,
+) -> Callable:
+    """``jax.vmap`` for a function that uses jaxscope variables.
+
+    Which variables are shared and which batched: **every variable is shared** (broadcast)
+    across the mapped axis — ``fun`` is the per-example model and all examples use the same
+    weights, as a TF1 layer applied to a batch (flax: ``nn.vmap(..., variable_axes={"params":
+    None})``). A variable created inside ``fun`` is created once, with ``fun``'s per-example
+    view of the shapes. Per-example (batched) variables, such as an ensemble's stacked weights
+    (flax's ``variable_axes={"params": 0}``), are not supported: ``variable_axes`` accepts only
+    ``None`` per collection. An assign inside ``fun`` would give a shared variable one value
+    per example and raises ``VmapAssignError``.
+
+    Args:
+      fun: the per-example function.
+      in_axes: an int or None for all arguments, or a list/tuple with one int/None per
+        argument (the axis of every leaf of that argument).
+      out_axes, axis_size, axis_name: as ``jax.vmap``.
+      variable_axes: ``{"params": None, "state": None}`` (the default; see above).
+      split_rngs: True (default): ``jaxscope.next_rng_key()`` in ``fun`` gives every example
+        its own key (independent dropout masks, as TF1's dropout on a batch); False: one key
+        for all examples.
+
+    Returns:
+      The batched function.
+
+    Raises:
+      VmapAssignError (a ``ValueError``) if ``fun`` assigns a variable.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> def model(x):  # x: one example, [3]
+      ...     w = js.get_variable("w", [3, 2])
+      ...     return x @ w
+      >>> f = js.transform(lambda xs: js.vmap(model)(xs))
+      >>> xs = jnp.ones([5, 3])
+      >>> variables = f.init(jax.random.key(0), xs)
+      >>> jax.tree.map(jnp.shape, variables), f.apply(variables, xs).shape
+      ({'params': {'w': (3, 2)}}, (5, 2))
+
+    TF1 equivalent: none (TF1 batched by hand; tf.vectorized_map is TF2's)
+    """
+    for collection, axis in (variable_axes or {}).items():
+        if axis is not None:
+            raise NotImplementedError(
+                f"vmap: variable_axes={{{collection!r}: {axis!r}}} (per-example variables) is not "
+                "supported; variables are shared across the mapped axis. For an ensemble, "
+                "create the members in their own scopes:\n"
+                "    outs = []\n"
+                "    for i in range(n):\n"
+                '        with jaxscope.variable_scope(f"member_{i}"):\n'
+                "            outs.append(model(x))"
+            )
+
+    @functools.wraps(fun)
+    def wrapped(*args):
+        fr = frame.current("vmap")
+        axes = _axes_per_arg(in_axes, len(args))
+        size = _axis_size(args, axes, axis_size)
+
+        def one(arg, ax):
+            if ax is None:
+                return arg
+            return jax.tree.map(lambda x: jnp.take(jnp.asarray(x), 0, axis=ax), arg)
+
+        example = [one(a, ax) for a, ax in zip(args, axes, strict=True)]
+        key = _key(fr)
+        body = _Body(fr, fun, example, key, "vmap")
+        if body.assigned:
+            raise errors.VmapAssignError(body.assigned)
+        keys = None if key is None or not split_rngs else jax.random.split(key, size)
+
+        def run(args, k):
+            return body(args, {}, k)[0]
+
+        batched = jax.vmap(
+            run, in_axes=(axes, None if keys is None else 0), out_axes=out_axes,
+            axis_size=size, axis_name=axis_name,
+        )  # fmt: skip
+        return batched(list(args), key if keys is None else keys)
+
+    return wrapped

@@ -1,0 +1,197 @@
+"""js.remat and js.vmap: jax.checkpoint / jax.vmap around functions that use jaxscope variables.
+
+The reference for each is the same program without the lifted transformation (its names,
+values and gradients must not change), under ``jax.jit`` and ``jax.grad`` with
+``jax.checking_leaks``.
+"""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import jaxscope as js
+
+X = jax.random.normal(jax.random.key(1), [4, 3])
+
+
+def _prims(jaxpr):
+    """Every primitive name in a jaxpr, sub-jaxprs (scan, checkpoint bodies) included."""
+    names = []
+    for eqn in jaxpr.eqns:
+        names.append(eqn.primitive.name)
+        for sub in jax.core.jaxprs_in_params(eqn.params):
+            names += _prims(sub)
+    return names
+
+
+def _mlp(x, lift):
+    def block(x):
+        h = js.layers.dense(x, 5, activation=jnp.tanh)
+        return js.layers.dense(h, 3)
+
+    return jnp.sum(lift(block)(x) ** 2)
+
+
+def _no_lift(fn):
+    return fn
+
+
+def _values_and_grads(f, x):
+    variables = f.init(jax.random.key(0), x)
+    with jax.checking_leaks():
+        value, grads = jax.jit(jax.value_and_grad(f.apply, argnums=(0, 1)))(variables, x)
+    return variables, value, grads
+
+
+# -- remat --------------------------------------------------------------------------------------
+def test_remat_keeps_names_values_and_gradients_and_recomputes():
+    plain = js.transform(lambda x: _mlp(x, _no_lift))
+    lifted = js.transform(lambda x: _mlp(x, js.remat))
+    want_vars, want, want_grads = _values_and_grads(plain, X)
+    got_vars, got, got_grads = _values_and_grads(lifted, X)
+    assert jax.tree.map(jnp.shape, got_vars) == jax.tree.map(jnp.shape, want_vars)
+    assert [v.name for v in js.inspect(lifted, X)] == [v.name for v in js.inspect(plain, X)]
+    np.testing.assert_allclose(got, want, rtol=1e-6)
+    jax.tree.map(lambda a, b: np.testing.assert_allclose(a, b, rtol=1e-5), got_grads, want_grads)
+    prims = set(_prims(jax.make_jaxpr(lifted.apply)(got_vars, X).jaxpr))
+    assert prims & {"checkpoint", "remat2"}  # jax.checkpoint's primitive, by either name
+
+
+def test_remat_inside_a_scan_body_creates_once_and_differentiates():
+    def model(xs, lift):
+        def step(acc, x):
+            cell = lift(lambda acc, x: js.layers.dense(jnp.concatenate([acc, x], 1), 3, jnp.tanh))
+            return cell(acc, x)
+
+        return jnp.sum(js.scan(step, xs, initializer=jnp.zeros([2, 3])))
+
+    xs = jax.random.normal(jax.random.key(2), [6, 2, 3])
+    plain = js.transform(lambda xs: model(xs, _no_lift))
+    lifted = js.transform(lambda xs: model(xs, js.remat))
+    want_vars, want, want_grads = _values_and_grads(plain, xs)
+    got_vars, got, got_grads = _values_and_grads(lifted, xs)
+    assert jax.tree.map(jnp.shape, got_vars) == {
+        "params": {"dense": {"bias": (3,), "kernel": (6, 3)}}
+    }
+    np.testing.assert_allclose(got, want, rtol=1e-6)
+    jax.tree.map(lambda a, b: np.testing.assert_allclose(a, b, rtol=1e-5), got_grads, want_grads)
+
+
+def test_remat_assign_is_visible_after_the_call():
+    def model(x):
+        count = js.get_variable("count", [], jnp.int32, trainable=False)
+
+        def body(x):
+            with js.variable_scope("block", reuse=js.AUTO_REUSE):  # both calls share "w"
+                w = js.get_variable("w", [3], initializer=js.constant_initializer(2.0))
+            count.assign_add(1)
+            return jnp.sum(x * w)
+
+        return js.remat(body)(x) + js.remat(body)(x)
+
+    f = js.transform(model)
+    variables = f.init(jax.random.key(0), X)
+    assert jax.tree.map(jnp.shape, variables) == {
+        "params": {"block": {"w": (3,)}},
+        "state": {"count": ()},
+    }
+
+    def loss(params, x):
+        out, new = f.apply({**variables, "params": params}, x, mutable=["state"])
+        return out, new["state"]["count"]
+
+    with jax.checking_leaks():
+        (out, count), g = jax.jit(jax.value_and_grad(loss, has_aux=True))(variables["params"], X)
+    assert int(count) == 2
+    np.testing.assert_allclose(out, 2 * jnp.sum(X * 2.0), rtol=1e-6)
+    np.testing.assert_allclose(g["block"]["w"], 2 * jnp.sum(X, 0), rtol=1e-6)
+
+
+def test_remat_rng_is_the_same_in_the_recomputation():
+    """Dropout inside remat: the backward pass recomputes with the forward pass's mask, so
+    d(sum(w * dropout(x)))/dw equals the forward value / w."""
+
+    def model(x):
+        w = js.get_variable("w", [], initializer=js.constant_initializer(3.0))
+
+        def body(x):
+            keep = jax.random.bernoulli(js.next_rng_key(), 0.5, x.shape)
+            return jnp.sum(w * jnp.where(keep, x * 2.0, 0.0))
+
+        return js.remat(body)(x)
+
+    f = js.transform(model)
+    variables = f.init(jax.random.key(0), X)
+    key = jax.random.key(7)
+    value, grads = jax.jit(jax.value_and_grad(lambda v: f.apply(v, X, rng=key)))(variables)
+    np.testing.assert_allclose(grads["params"]["w"], value / 3.0, rtol=1e-5)
+    assert float(f.apply(variables, X, rng=key)) == float(value)
+    assert float(f.apply(variables, X, rng=jax.random.key(8))) != float(value)
+
+
+# -- vmap ---------------------------------------------------------------------------------------
+def test_vmap_shares_variables_created_inside_and_matches_the_batched_program():
+    """A per-example dense stack, vmapped over the batch, is the batched program: same names,
+    shapes, outputs and gradients."""
+    seqs = jax.random.normal(jax.random.key(3), [4, 5, 3])  # [batch, steps, depth]
+
+    def per_example(x):  # x: [steps, depth]
+        return js.layers.dense(js.layers.dense(x, 6, jax.nn.relu), 2)
+
+    batched = js.transform(lambda xs: jnp.sum(per_example(xs) ** 2))
+    lifted = js.transform(lambda xs: jnp.sum(js.vmap(per_example)(xs) ** 2))
+    want_vars, want, want_grads = _values_and_grads(batched, seqs)
+    got_vars, got, got_grads = _values_and_grads(lifted, seqs)
+    assert jax.tree.map(jnp.shape, got_vars) == jax.tree.map(jnp.shape, want_vars)
+    np.testing.assert_allclose(got, want, rtol=1e-5)
+    jax.tree.map(lambda a, b: np.testing.assert_allclose(a, b, rtol=1e-5), got_grads, want_grads)
+
+
+def test_vmap_in_axes_none_and_out_axes():
+    def model(xs, scale):
+        def per_example(x, s):
+            return x @ js.get_variable("w", [3, 2]) * s
+
+        return js.vmap(per_example, in_axes=(1, None), out_axes=1)(xs, scale)
+
+    f = js.transform(model)
+    xs = jnp.swapaxes(X, 0, 1)  # [3, 4]: examples on axis 1
+    variables = f.init(jax.random.key(0), xs, 2.0)
+    out = f.apply(variables, xs, 2.0)
+    assert out.shape == (2, 4)
+    np.testing.assert_allclose(out, (X @ variables["params"]["w"] * 2.0).T, rtol=1e-6)
+
+
+@pytest.mark.parametrize("split_rngs", [True, False])
+def test_vmap_split_rngs_gives_each_example_its_own_key(split_rngs):
+    def model(xs):
+        return js.vmap(lambda x: jax.random.uniform(js.next_rng_key(), x.shape),
+                       split_rngs=split_rngs)(xs)  # fmt: skip
+
+    out = js.transform(model).apply({}, jnp.ones([4, 8]), rng=jax.random.key(0))
+    distinct = len({tuple(np.asarray(row)) for row in out})
+    assert distinct == (4 if split_rngs else 1)
+
+
+def test_vmap_assign_raises_with_the_fix():
+    def model(xs):
+        count = js.get_variable("count", [], trainable=False)
+        return js.vmap(lambda x: count.assign_add(jnp.sum(x)))(xs)
+
+    with pytest.raises(js.VmapAssignError, match=r'(?s)assigns "count".*jnp.mean\(stats, axis=0\)'):
+        js.transform(model).init(jax.random.key(0), X)
+
+
+def test_vmap_batched_variable_axes_are_refused_by_name():
+    with pytest.raises(NotImplementedError, match=r"(?s)variable_axes=\{'params': 0\}.*member_"):
+        js.vmap(lambda x: x, variable_axes={"params": 0})
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    from jaxscope._src import lifted
+
+    result = doctest.testmod(lifted, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted > 0
