@@ -356,3 +356,23 @@ def test_while_loop_without_bound_or_back_prop_stays_a_while():
         assert [e.primitive.name for e in jaxpr.jaxpr.eqns if e.primitive.name in
                 ("while", "scan")] == [prim]  # fmt: skip
         assert float(g.apply({}, 1.0)) == 8.0
+
+
+def test_next_rng_key_in_cond_and_while_loop_bodies():
+    def f(x):
+        def body(i, buf):
+            return i + 1, buf.at[i].set(jax.random.uniform(js.next_rng_key(), []))
+
+        _, buf = js.while_loop(lambda i, b: i < 4, body, [0, jnp.zeros([4])])
+        noise = js.cond(x > 0, lambda: jax.random.normal(js.next_rng_key(), [2]),
+                        lambda: jnp.zeros([2]))  # fmt: skip
+        return buf, noise
+
+    f = js.transform(f)
+    with jax.checking_leaks():
+        buf, noise = jax.jit(lambda k: f.apply({}, 1.0, rng=k))(jax.random.key(0))
+    assert len(set(np.asarray(buf).tolist())) == 4  # a fresh key every iteration
+    assert bool(jnp.all(noise != 0))
+    other = f.apply({}, 1.0, rng=jax.random.key(1))
+    assert not np.array_equal(other[1], noise)
+    np.testing.assert_array_equal(f.apply({}, 1.0, rng=jax.random.key(0))[0], buf)
