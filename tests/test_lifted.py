@@ -130,6 +130,20 @@ def test_remat_rng_is_the_same_in_the_recomputation():
     assert float(f.apply(variables, X, rng=jax.random.key(8))) != float(value)
 
 
+def test_remat_static_argnums_pass_python_values_through():
+    def model(x):
+        def block(x, training):
+            h = js.layers.dense(x, 4)
+            return js.layers.dropout(h, 0.5, training=training)  # needs a Python bool
+
+        return js.remat(block, static_argnums=1)(x, False)
+
+    f = js.transform(model)
+    variables = f.init(jax.random.key(0), X)
+    w = variables["params"]["dense"]
+    np.testing.assert_allclose(f.apply(variables, X), X @ w["kernel"] + w["bias"], rtol=1e-6)
+
+
 # -- vmap ---------------------------------------------------------------------------------------
 def test_vmap_shares_variables_created_inside_and_matches_the_batched_program():
     """A per-example dense stack, vmapped over the batch, is the batched program: same names,
