@@ -376,3 +376,23 @@ def test_next_rng_key_in_cond_and_while_loop_bodies():
     other = f.apply({}, 1.0, rng=jax.random.key(1))
     assert not np.array_equal(other[1], noise)
     np.testing.assert_array_equal(f.apply({}, 1.0, rng=jax.random.key(0))[0], buf)
+
+
+def test_variable_made_from_a_value_inside_a_body_gets_that_value():
+    """TF1 lifts a constant initial value out of the loop; the variable must hold it after
+    init (not a tracer of the body) and be read back in apply."""
+
+    def model(xs):
+        def step(acc, x):
+            v = js.get_variable("v", initializer=jnp.array([1.0, -1.0]))
+            return acc + x * v
+
+        return js.scan(step, xs, initializer=jnp.zeros(2))
+
+    f = js.transform(model)
+    xs = jnp.ones([3, 2])
+    with jax.checking_leaks():
+        variables = f.init(jax.random.key(0), xs)
+    np.testing.assert_array_equal(variables["params"]["v"], [1.0, -1.0])
+    out = jax.jit(f.apply)({"params": {"v": jnp.array([2.0, 3.0])}}, xs)
+    np.testing.assert_array_equal(out[-1], [6.0, 9.0])

@@ -197,9 +197,69 @@ def test_vmap_assign_raises_with_the_fix():
         js.transform(model).init(jax.random.key(0), X)
 
 
-def test_vmap_batched_variable_axes_are_refused_by_name():
-    with pytest.raises(NotImplementedError, match=r"(?s)variable_axes=\{'params': 0\}.*member_"):
-        js.vmap(lambda x: x, variable_axes={"params": 0})
+def test_vmap_batched_params_are_an_ensemble_of_independent_members():
+    """variable_axes={"params": 0}: the variables made inside are stacked, one member per
+    example (each drawn with its own key); one made before the vmap stays shared."""
+    n = 4
+
+    def model(xs):
+        scale = js.get_variable("scale", [], initializer=js.constant_initializer(2.0))
+
+        def member(x):
+            h = js.layers.dense(x, 5, activation=jnp.tanh)
+            offset = js.get_variable("offset", [], initializer=js.constant_initializer(0.5))
+            return js.layers.dense(h, 2) * scale + offset
+
+        return js.vmap(member, variable_axes={"params": 0})(xs)
+
+    f = js.transform(model)
+    xs = jax.random.normal(jax.random.key(4), [n, 3])
+    variables = f.init(jax.random.key(0), xs)
+    p = variables["params"]
+    assert jax.tree.map(jnp.shape, p) == {
+        "scale": (),
+        "dense": {"kernel": (n, 3, 5), "bias": (n, 5)},
+        "offset": (n,),
+        "dense_1": {"kernel": (n, 5, 2), "bias": (n, 2)},
+    }
+    kernels = np.asarray(p["dense"]["kernel"])
+    assert all(not np.allclose(kernels[0], kernels[i]) for i in range(1, n))  # own keys
+    np.testing.assert_array_equal(p["offset"], 0.5)
+
+    p = {**p, "offset": jnp.arange(n, dtype=jnp.float32)}  # members tell apart
+    with jax.checking_leaks():
+        out, grads = jax.jit(jax.value_and_grad(lambda p: jnp.sum(f.apply({"params": p}, xs))))(p)
+    want = [
+        (jnp.tanh(xs[i] @ p["dense"]["kernel"][i] + p["dense"]["bias"][i])
+         @ p["dense_1"]["kernel"][i] + p["dense_1"]["bias"][i]) * 2.0 + i
+        for i in range(n)
+    ]  # fmt: skip
+    np.testing.assert_allclose(out, jnp.sum(jnp.stack(want)), rtol=1e-5)
+    np.testing.assert_allclose(grads["offset"], 2.0, rtol=1e-6)  # 2 outputs per member
+    assert grads["dense"]["kernel"].shape == (n, 3, 5)
+    with pytest.raises(js.ValueMismatchError, match="offset"):  # a member of the wrong shape
+        f.apply({"params": {**p, "offset": jnp.zeros([n, 2])}}, xs)
+
+
+def test_vmap_batched_variable_from_a_value_starts_equal_in_every_member():
+    def model(xs):
+        def member(x):
+            v = js.get_variable("v", initializer=jnp.array([1.0, -1.0]))
+            return x * v
+
+        return js.vmap(member, variable_axes={"params": 0})(xs)
+
+    f = js.transform(model)
+    xs = jnp.arange(6.0).reshape(3, 2)
+    variables = f.init(jax.random.key(0), xs)
+    np.testing.assert_array_equal(variables["params"]["v"], [[1.0, -1.0]] * 3)
+    v = jnp.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    np.testing.assert_array_equal(jax.jit(f.apply)({"params": {"v": v}}, xs), xs * v)
+
+
+def test_vmap_variable_axes_other_than_0_are_refused():
+    with pytest.raises(NotImplementedError, match=r"(?s)variable_axes=\{'params': 1\}.*moveaxis"):
+        js.vmap(lambda x: x, variable_axes={"params": 1})
 
 
 def test_docstring_examples_run():

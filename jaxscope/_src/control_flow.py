@@ -82,8 +82,16 @@ class _Body:
                 created = [n for n in fr.variables if n not in before]
                 assigned = [n for n in self.nodes if fr.variables[n]._value is not inputs[n]]
                 assigned += [n for n in created if n in fr.initial and n not in assigned_before]
-                result.update(created=created, assigned=assigned)
-                return out, [fr.variables[n]._value for n in assigned]
+                # Made in the body from a value computed there (TF1 lifted such constants
+                # out of the loop): the value is taken from the trace, below.
+                made = [n for n in created if n not in assigned
+                        and isinstance(fr.variables[n]._value, Tracer)]  # fmt: skip
+                result.update(created=created, assigned=assigned, made=made)
+                ret = (out, [fr.variables[n]._value for n in assigned],
+                       [fr.variables[n]._value for n in made])  # fmt: skip
+                for n in made:
+                    fr.variables[n]._value = None  # set below, outside the trace
+                return ret
             finally:  # before the trace ends: no handle may keep one of its tracers
                 self._restore(before, assigned_before, lengths)
 
@@ -95,6 +103,11 @@ class _Body:
         self.out_tree = jax.tree.structure(shapes)
         self.out_shapes = shapes[0]
         self.created, self.assigned = result["created"], result["assigned"]
+        if result["made"]:  # one evaluation with the first iteration's inputs gives the values
+            outs = jaxpr_as_fun(self.closed)(*jax.tree.leaves((args, values, key)))
+            made = jax.tree.unflatten(self.out_tree, outs)[2]
+            for n, value in zip(result["made"], made, strict=True):
+                fr.variables[n]._value = value
         # A variable made in the body and assigned there: its reads are constants of the trace
         # (its given value); the loop must feed it the carried value instead.
         self.const_of = {}
@@ -136,15 +149,17 @@ class _Body:
             out[n] = jnp.asarray(value)
         return out
 
-    def __call__(self, args, carried, key):
+    def __call__(self, args, carried, key, consts_override=None):
         values = [carried.get(n, self.outer[n]) for n in self.nodes]
         consts = list(self.closed.consts)
         for i, n in self.const_of.items():
             if n in carried:
                 consts[i] = carried[n]
+        for i, value in (consts_override or {}).items():
+            consts[i] = value
         flat = jax.tree.leaves((args, values, key))
         outs = jaxpr_as_fun(ClosedJaxpr(self.closed.jaxpr, consts))(*flat)
-        out, assigned = jax.tree.unflatten(self.out_tree, outs)
+        out, assigned, _ = jax.tree.unflatten(self.out_tree, outs)
         return out, {n: jnp.asarray(v, carried[n].dtype) if n in carried else v
                      for n, v in zip(self.assigned, assigned, strict=True)}  # fmt: skip
 

@@ -11,7 +11,7 @@ then runs the traced function.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import jax
@@ -19,6 +19,7 @@ import jax.numpy as jnp
 
 from jaxscope._src import errors, frame
 from jaxscope._src.control_flow import _Body
+from jaxscope._src.initial import DRAW
 
 
 def _key(fr):
@@ -118,6 +119,86 @@ def _axis_size(args, axes, axis_size):
     return axis_size
 
 
+class _Stacked:
+    """An initializer drawing ``n`` independent members: ``[n, *shape]`` from ``n`` keys."""
+
+    def __init__(self, inner, n: int):
+        self.inner, self.n = inner, n
+
+    def __call__(self, key, shape, dtype):
+        member = tuple(shape[1:])
+        keys = jax.random.split(key, self.n)
+        return jax.vmap(lambda k: jnp.asarray(self.inner(k, member, dtype), dtype))(keys)
+
+    def __eq__(self, other):
+        return isinstance(other, _Stacked) and (other.inner, other.n) == (self.inner, self.n)
+
+    def __hash__(self):
+        return hash((_Stacked, self.n, id(self.inner)))
+
+
+def _check_variable_axes(variable_axes) -> frozenset:
+    for collection, axis in (variable_axes or {}).items():
+        if collection not in ("params", "state"):
+            raise ValueError(
+                f'vmap: variable_axes has {collection!r}; the collections are "params" and '
+                '"state", e.g. variable_axes={"params": 0}.'
+            )
+        if axis not in (None, 0):
+            raise NotImplementedError(
+                f"vmap: variable_axes={{{collection!r}: {axis!r}}}: batched variables are "
+                "stacked on axis 0 only. Use variable_axes={" + repr(collection) + ": 0} and "
+                "move the axis after the call: jnp.moveaxis(w, 0, axis)."
+            )
+    return frozenset(c for c, axis in (variable_axes or {}).items() if axis == 0)
+
+
+def _member_views(tree, prefix: str, known):
+    """``tree`` with member 0 of every leaf not in ``known``: what one member's lookup sees."""
+    if isinstance(tree, Mapping):
+        return {k: _member_views(v, f"{prefix}{k}/", known) for k, v in tree.items()}
+    if prefix[:-1] in known or jnp.ndim(tree) == 0:
+        return tree
+    return tree[0]
+
+
+def _collection(var) -> str:
+    return "params" if var._trainable else "state"
+
+
+def _stack_created(fr, body, batched: frozenset, size: int, provided) -> dict[int, Any]:
+    """Turns the batched variables ``body`` created into stacked ``[size, ...]`` variables.
+
+    Returns {index of the body's constant holding one member's value: the stacked value}.
+    """
+    overrides = {}
+    for node in body.created:
+        var = fr.variables[node]
+        if _collection(var) not in batched:
+            continue
+        member = var._value
+        if fr.mode is frame.COLLECT:
+            for i, (v, kind, init) in enumerate(fr.specs):
+                if v is var and kind == DRAW:
+                    fr.specs[i] = (v, kind, _Stacked(init, size))
+        if member is None:  # collecting: drawn later, by the stacked initializer
+            var._shape = (size, *var._shape)
+            continue
+        saved, fr.provided = fr.provided, provided
+        fr._last_parent = None
+        try:
+            found = frame.MISSING if fr.mode is frame.COLLECT else fr.find(node, _collection(var))
+        finally:
+            fr.provided, fr._last_parent = saved, None
+        if found is frame.MISSING:  # a value given in the program: every member starts with it
+            found = jnp.broadcast_to(member, (size, *jnp.shape(member)))
+        var._value, var._shape = found, tuple(jnp.shape(found))
+        index = next((i for i, c in enumerate(body.closed.consts) if c is member), None)
+        if index is not None:
+            overrides[index] = found
+    return overrides
+
+
 def vmap(
     fun: Callable,
     in_axes: int | None | Sequence[Any] = 0,
@@ -130,21 +211,26 @@ def vmap(
 ) -> Callable:
     """``jax.vmap`` for a function that uses jaxscope variables.
 
-    Which variables are shared and which batched: **every variable is shared** (broadcast)
-    across the mapped axis — ``fun`` is the per-example model and all examples use the same
-    weights, as a TF1 layer applied to a batch (flax: ``nn.vmap(..., variable_axes={"params":
-    None})``). A variable created inside ``fun`` is created once, with ``fun``'s per-example
-    view of the shapes. Per-example (batched) variables, such as an ensemble's stacked weights
-    (flax's ``variable_axes={"params": 0}``), are not supported: ``variable_axes`` accepts only
-    ``None`` per collection. An assign inside ``fun`` would give a shared variable one value
-    per example and raises ``VmapAssignError``.
+    Which variables are shared and which batched (flax's ``nn.vmap`` ``variable_axes``):
+
+    * By default **every variable is shared** (broadcast) across the mapped axis: ``fun`` is the
+      per-example model and all examples use the same weights, as a TF1 layer applied to a
+      batch (flax: ``variable_axes={"params": None}``).
+    * ``variable_axes={"params": 0}`` (and/or ``"state"``): the variables of that collection
+      that ``fun`` **creates** are batched: stored stacked, ``[axis_size, *shape]`` under the
+      name TF1 would give the one variable, each member drawn with its own key; inside ``fun``
+      each example sees its own member with ``shape``. An ensemble of ``axis_size`` models.
+      Variables created before the call stay shared.
+
+    An assign inside ``fun`` raises ``VmapAssignError`` (a shared variable would get one value
+    per example).
 
     Args:
       fun: the per-example function.
       in_axes: an int or None for all arguments, or a list/tuple with one int/None per
         argument (the axis of every leaf of that argument).
       out_axes, axis_size, axis_name: as ``jax.vmap``.
-      variable_axes: ``{"params": None, "state": None}`` (the default; see above).
+      variable_axes: ``{collection: None or 0}``; None (default): shared; 0: batched.
       split_rngs: True (default): ``jaxscope.next_rng_key()`` in ``fun`` gives every example
         its own key (independent dropout masks, as TF1's dropout on a batch); False: one key
         for all examples.
@@ -165,20 +251,13 @@ def vmap(
       >>> variables = f.init(jax.random.key(0), xs)
       >>> jax.tree.map(jnp.shape, variables), f.apply(variables, xs).shape
       ({'params': {'w': (3, 2)}}, (5, 2))
+      >>> ensemble = js.transform(lambda xs: js.vmap(model, variable_axes={"params": 0})(xs))
+      >>> jax.tree.map(jnp.shape, ensemble.init(jax.random.key(0), xs))
+      {'params': {'w': (5, 3, 2)}}
 
     TF1 equivalent: none (TF1 batched by hand; tf.vectorized_map is TF2's)
     """
-    for collection, axis in (variable_axes or {}).items():
-        if axis is not None:
-            raise NotImplementedError(
-                f"vmap: variable_axes={{{collection!r}: {axis!r}}} (per-example variables) is not "
-                "supported; variables are shared across the mapped axis. For an ensemble, "
-                "create the members in their own scopes:\n"
-                "    outs = []\n"
-                "    for i in range(n):\n"
-                '        with jaxscope.variable_scope(f"member_{i}"):\n'
-                "            outs.append(model(x))"
-            )
+    batched = _check_variable_axes(variable_axes)
 
     @functools.wraps(fun)
     def wrapped(*args):
@@ -193,18 +272,29 @@ def vmap(
 
         example = [one(a, ax) for a, ax in zip(args, axes, strict=True)]
         key = _key(fr)
-        body = _Body(fr, fun, example, key, "vmap")
+        provided = fr.provided
+        if batched and fr.mode is not frame.COLLECT:  # one member's view, for get_variable
+            known = set(fr.variables)
+            fr.provided = {c: (_member_views(t, "", known) if c in batched else t)
+                           for c, t in provided.items()}  # fmt: skip
+            fr._last_parent = None
+        try:
+            body = _Body(fr, fun, example, key, "vmap")
+        finally:
+            fr.provided, fr._last_parent = provided, None
         if body.assigned:
             raise errors.VmapAssignError(body.assigned)
+        overrides = _stack_created(fr, body, batched, size, provided) if batched else {}
         keys = None if key is None or not split_rngs else jax.random.split(key, size)
+        index = list(overrides)
 
-        def run(args, k):
-            return body(args, {}, k)[0]
+        def run(args, k, members):
+            return body(args, {}, k, dict(zip(index, members, strict=True)))[0]
 
-        batched = jax.vmap(
-            run, in_axes=(axes, None if keys is None else 0), out_axes=out_axes,
+        mapped = jax.vmap(
+            run, in_axes=(axes, None if keys is None else 0, 0), out_axes=out_axes,
             axis_size=size, axis_name=axis_name,
         )  # fmt: skip
-        return batched(list(args), key if keys is None else keys)
+        return mapped(list(args), key if keys is None else keys, [overrides[i] for i in index])
 
     return wrapped
