@@ -15,16 +15,6 @@ import jaxscope as js
 X = jax.random.normal(jax.random.key(1), [4, 3])
 
 
-def _prims(jaxpr):
-    """Every primitive name in a jaxpr, sub-jaxprs (scan, checkpoint bodies) included."""
-    names = []
-    for eqn in jaxpr.eqns:
-        names.append(eqn.primitive.name)
-        for sub in jax.core.jaxprs_in_params(eqn.params):
-            names += _prims(sub)
-    return names
-
-
 def _mlp(x, lift):
     def block(x):
         h = js.layers.dense(x, 5, activation=jnp.tanh)
@@ -54,8 +44,8 @@ def test_remat_keeps_names_values_and_gradients_and_recomputes():
     assert [v.name for v in js.inspect(lifted, X)] == [v.name for v in js.inspect(plain, X)]
     np.testing.assert_allclose(got, want, rtol=1e-6)
     jax.tree.map(lambda a, b: np.testing.assert_allclose(a, b, rtol=1e-5), got_grads, want_grads)
-    prims = set(_prims(jax.make_jaxpr(lifted.apply)(got_vars, X).jaxpr))
-    assert prims & {"checkpoint", "remat2"}  # jax.checkpoint's primitive, by either name
+    jaxpr = str(jax.make_jaxpr(lifted.apply)(got_vars, X))
+    assert "remat" in jaxpr or "checkpoint[" in jaxpr  # jax.checkpoint's primitive, either name
 
 
 def test_remat_inside_a_scan_body_creates_once_and_differentiates():
