@@ -247,6 +247,28 @@ def test_vmap_batched_variable_from_a_value_starts_equal_in_every_member():
     np.testing.assert_array_equal(jax.jit(f.apply)({"params": {"v": v}}, xs), xs * v)
 
 
+def test_vmap_batched_state_is_assigned_per_member():
+    def model(xs):
+        def member(x):
+            count = js.get_variable("count", [], trainable=False,
+                                    initializer=js.zeros_initializer())  # fmt: skip
+            count.assign_add(jnp.sum(x))
+            return x * 2 + count
+
+        return js.vmap(member, variable_axes={"state": 0})(xs)
+
+    f = js.transform(model)
+    xs = jnp.arange(6.0).reshape(3, 2)
+    with jax.checking_leaks():
+        variables = f.init(jax.random.key(0), xs)
+        out, new = jax.jit(lambda v, x: f.apply(v, x, mutable=True))(variables, xs)
+    np.testing.assert_array_equal(variables["state"]["count"], [0.0, 0.0, 0.0])  # before
+    np.testing.assert_array_equal(new["state"]["count"], [1.0, 5.0, 9.0])  # row sums
+    np.testing.assert_array_equal(out, xs * 2 + jnp.array([1.0, 5.0, 9.0])[:, None])
+    _, again = f.apply(new, xs, mutable=True)
+    np.testing.assert_array_equal(again["state"]["count"], [2.0, 10.0, 18.0])
+
+
 def test_vmap_variable_axes_other_than_0_are_refused():
     with pytest.raises(NotImplementedError, match=r"(?s)variable_axes=\{'params': 1\}.*moveaxis"):
         js.vmap(lambda x: x, variable_axes={"params": 1})

@@ -193,6 +193,8 @@ def _stack_created(fr, body, batched: frozenset, size: int, provided) -> dict[in
         if found is frame.MISSING:  # a value given in the program: every member starts with it
             found = jnp.broadcast_to(member, (size, *jnp.shape(member)))
         var._value, var._shape = found, tuple(jnp.shape(found))
+        if node in fr.initial:  # assigned in fun: init returns the value before the assigns
+            fr.initial[node] = found
         index = next((i for i, c in enumerate(body.closed.consts) if c is member), None)
         if index is not None:
             overrides[index] = found
@@ -222,8 +224,9 @@ def vmap(
       each example sees its own member with ``shape``. An ensemble of ``axis_size`` models.
       Variables created before the call stay shared.
 
-    An assign inside ``fun`` raises ``VmapAssignError`` (a shared variable would get one value
-    per example).
+    A batched variable may be assigned in ``fun``: each member gets its own example's assign
+    (per-member state). An assign to a shared variable raises ``VmapAssignError`` (it would get
+    one value per example).
 
     Args:
       fun: the per-example function.
@@ -239,7 +242,7 @@ def vmap(
       The batched function.
 
     Raises:
-      VmapAssignError (a ``ValueError``) if ``fun`` assigns a variable.
+      VmapAssignError (a ``ValueError``) if ``fun`` assigns a shared variable.
 
     Example:
       >>> import jax, jax.numpy as jnp, jaxscope as js
@@ -282,19 +285,25 @@ def vmap(
             body = _Body(fr, fun, example, key, "vmap")
         finally:
             fr.provided, fr._last_parent = provided, None
-        if body.assigned:
-            raise errors.VmapAssignError(body.assigned)
+        own = {n for n in body.created if _collection(fr.variables[n]) in batched}
+        shared = [n for n in body.assigned if n not in own]
+        if shared:
+            raise errors.VmapAssignError(shared)
         overrides = _stack_created(fr, body, batched, size, provided) if batched else {}
         keys = None if key is None or not split_rngs else jax.random.split(key, size)
         index = list(overrides)
 
         def run(args, k, members):
-            return body(args, {}, k, dict(zip(index, members, strict=True)))[0]
+            out, new = body(args, {}, k, dict(zip(index, members, strict=True)))
+            return out, [new[n] for n in body.assigned]
 
         mapped = jax.vmap(
-            run, in_axes=(axes, None if keys is None else 0, 0), out_axes=out_axes,
+            run, in_axes=(axes, None if keys is None else 0, 0), out_axes=(out_axes, 0),
             axis_size=size, axis_name=axis_name,
         )  # fmt: skip
-        return mapped(list(args), key if keys is None else keys, [overrides[i] for i in index])
+        out, new = mapped(list(args), key if keys is None else keys, [overrides[i] for i in index])
+        for n, value in zip(body.assigned, new, strict=True):  # each member's own assign
+            fr.variables[n]._value = value
+        return out
 
     return wrapped
