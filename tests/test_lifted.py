@@ -134,6 +134,19 @@ def test_remat_static_argnums_pass_python_values_through():
     np.testing.assert_allclose(f.apply(variables, X), X @ w["kernel"] + w["bias"], rtol=1e-6)
 
 
+def test_remat_of_a_deterministic_block_leaves_the_random_numbers_outside_unchanged():
+    def model(x, lift):
+        h = lift(lambda x: js.layers.dense(x, 4))(x)
+        return js.layers.dropout(h, 0.5, training=True)
+
+    plain = js.transform(lambda x: model(x, _no_lift))
+    lifted = js.transform(lambda x: model(x, js.remat))
+    variables = plain.init(jax.random.key(0), X)
+    key = jax.random.key(3)
+    np.testing.assert_array_equal(lifted.apply(variables, X, rng=key),
+                                  plain.apply(variables, X, rng=key))  # fmt: skip
+
+
 # -- vmap ---------------------------------------------------------------------------------------
 def test_vmap_shares_variables_created_inside_and_matches_the_batched_program():
     """A per-example dense stack, vmapped over the batch, is the batched program: same names,

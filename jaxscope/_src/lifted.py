@@ -31,6 +31,19 @@ def _key(fr):
     return next_rng_key()
 
 
+def _give_back_unused_key(fr, body, key, count: int) -> None:
+    """If the body drew no random numbers, the caller's key stream is left as it was, so
+    wrapping a function in ``remat`` / ``vmap`` changes no other random number."""
+    if key is None:
+        return
+    jaxpr = body.closed.jaxpr
+    key_var = jaxpr.invars[-1]
+    if not any(v is key_var for eqn in jaxpr.eqns for v in eqn.invars) and not any(
+        v is key_var for v in jaxpr.outvars
+    ):
+        fr.rng_count = count
+
+
 def remat(
     fun: Callable,
     *,
@@ -46,7 +59,8 @@ def remat(
     would create them; names as without ``remat``), read them, and assign them (the assign is
     visible after the call, ``apply(..., mutable=...)``). ``jaxscope.next_rng_key()`` works in
     ``fun``: it draws from one key taken from the caller, so the recomputation in the backward
-    pass sees the same random numbers.
+    pass sees the same random numbers (a ``fun`` that draws none takes no key: the random
+    numbers outside it are the same as without ``remat``).
 
     Args:
       fun: the function; its non-static arguments must be arrays (or pytrees of arrays).
@@ -83,8 +97,10 @@ def remat(
             it = iter(dyn)
             return fun(*(a if i in static else next(it) for i, a in enumerate(args)))
 
+        count = fr.rng_count
         key = _key(fr)
         body = _Body(fr, call, dynamic, key, "remat")
+        _give_back_unused_key(fr, body, key, count)
         carried0 = body.initial_carry()
 
         def run(dynamic, carried, key):
@@ -274,6 +290,7 @@ def vmap(
             return jax.tree.map(lambda x: jnp.take(jnp.asarray(x), 0, axis=ax), arg)
 
         example = [one(a, ax) for a, ax in zip(args, axes, strict=True)]
+        count = fr.rng_count
         key = _key(fr)
         provided = fr.provided
         if batched and fr.mode is not frame.COLLECT:  # one member's view, for get_variable
@@ -285,6 +302,7 @@ def vmap(
             body = _Body(fr, fun, example, key, "vmap")
         finally:
             fr.provided, fr._last_parent = provided, None
+        _give_back_unused_key(fr, body, key, count)
         own = {n for n in body.created if _collection(fr.variables[n]) in batched}
         shared = [n for n in body.assigned if n not in own]
         if shared:
