@@ -9,6 +9,7 @@ into a growing ``TensorArray``; a compiled loop needs a fixed size, so the outpu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import jax
@@ -101,14 +102,14 @@ def _zero_emit(cell, state, emit_structure, batch_size):
 
 
 def raw_rnn(
-    cell,
-    loop_fn,
-    parallel_iterations=None,
+    cell: Any,
+    loop_fn: Callable[..., tuple],
+    parallel_iterations: int | None = None,
     swap_memory: bool = False,
-    scope=None,
+    scope: Any = None,
     *,
     maximum_iterations: int | None = None,
-):
+) -> tuple[Any, Any, Any]:
     """Runs ``cell`` while ``loop_fn`` says some batch element is not finished.
 
     ``loop_fn(time, cell_output, cell_state, loop_state)`` returns ``(finished, next_input,
