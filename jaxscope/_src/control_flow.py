@@ -83,8 +83,9 @@ class _Body:
                 assigned = [n for n in self.nodes if fr.variables[n]._value is not inputs[n]]
                 assigned += [n for n in created if n in fr.initial and n not in assigned_before]
                 # Made in the body from a value computed there (TF1 lifted such constants
-                # out of the loop): the value is taken from the trace, below.
-                made = [n for n in created if n not in assigned
+                # out of the loop): the value is taken from the trace, below. (apply takes
+                # every value from `variables`, never from the body.)
+                made = [n for n in created if n not in assigned and fr.mode is not frame.APPLY
                         and isinstance(fr.variables[n]._value, Tracer)]  # fmt: skip
                 result.update(created=created, assigned=assigned, made=made)
                 ret = (out, [fr.variables[n]._value for n in assigned],
