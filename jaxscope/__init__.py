@@ -52,6 +52,7 @@ from jaxscope._src.errors import MovingAverageUpdateError as MovingAverageUpdate
 from jaxscope._src.errors import MutableArgumentError as MutableArgumentError
 from jaxscope._src.errors import OutsideTransformError as OutsideTransformError
 from jaxscope._src.errors import PartitionStrategyError as PartitionStrategyError
+from jaxscope._src.errors import RawRnnMaximumIterationsError as RawRnnMaximumIterationsError
 from jaxscope._src.errors import RenameCollisionError as RenameCollisionError
 from jaxscope._src.errors import RngInTransformError as RngInTransformError
 from jaxscope._src.errors import ScatterIndexError as ScatterIndexError
@@ -72,6 +73,7 @@ from jaxscope._src.errors import ValueMismatchError as ValueMismatchError
 from jaxscope._src.errors import VariableExistsError as VariableExistsError
 from jaxscope._src.errors import VariableNotFoundError as VariableNotFoundError
 from jaxscope._src.errors import VariableNotInCheckpointError as VariableNotInCheckpointError
+from jaxscope._src.errors import VmapAssignError as VmapAssignError
 from jaxscope._src.info import VariableInfo as VariableInfo
 from jaxscope._src.info import VariablesInfo as VariablesInfo
 from jaxscope._src.info import inspect as inspect
@@ -93,6 +95,8 @@ from jaxscope._src.initializers import (
 )
 from jaxscope._src.initializers import variance_scaling_initializer as variance_scaling_initializer
 from jaxscope._src.initializers import zeros_initializer as zeros_initializer
+from jaxscope._src.lifted import remat as remat
+from jaxscope._src.lifted import vmap as vmap
 from jaxscope._src.random import next_rng_key as next_rng_key
 from jaxscope._src.regularizers import get_regularization_loss as get_regularization_loss
 from jaxscope._src.regularizers import get_regularization_losses as get_regularization_losses
@@ -163,6 +167,7 @@ __all__ = [
     "MutableArgumentError",
     "OutsideTransformError",
     "PartitionStrategyError",
+    "RawRnnMaximumIterationsError",
     "RenameCollisionError",
     "RngInTransformError",
     "ScatterIndexError",
@@ -189,6 +194,7 @@ __all__ = [
     "VariableNotInCheckpointError",
     "VariableScope",
     "VariablesInfo",
+    "VmapAssignError",
     "add_to_collection",
     "assign",
     "assign_add",
@@ -232,6 +238,7 @@ __all__ = [
     "random_normal_initializer",
     "random_uniform_initializer",
     "reinitialize",
+    "remat",
     "scan",
     "scatter_add",
     "scatter_update",
@@ -242,6 +249,7 @@ __all__ = [
     "truncated_normal_initializer",
     "variable_scope",
     "variance_scaling_initializer",
+    "vmap",
     "while_loop",
     "zeros_initializer",
 ]

@@ -11,6 +11,7 @@ from jaxscope._src import checkpoint as checkpoint_impl
 EXPECTED_ALL = sorted(
     [
         "AUTO_REUSE",
+        "RawRnnMaximumIterationsError",
         "RngInTransformError",
         "MutableArgumentError",
         "InvalidVariableValueError",
@@ -74,6 +75,7 @@ EXPECTED_ALL = sorted(
         "VariableNotInCheckpointError",
         "VariableScope",
         "VariablesInfo",
+        "VmapAssignError",
         "add_to_collection",
         "assign",
         "assign_add",
@@ -115,6 +117,7 @@ EXPECTED_ALL = sorted(
         "random_normal_initializer",
         "random_uniform_initializer",
         "reinitialize",
+        "remat",
         "scatter_add",
         "scatter_update",
         "slim",
@@ -123,6 +126,7 @@ EXPECTED_ALL = sorted(
         "truncated_normal_initializer",
         "variable_scope",
         "variance_scaling_initializer",
+        "vmap",
         "zeros_initializer",
     ]
 )

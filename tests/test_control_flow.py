@@ -306,3 +306,93 @@ def test_case_matches_tf1(tf1, x):
     names, out, _, _, _ = _js_run(lambda S, a: case_program(_js_namespace(), a), x)
     assert names == tf_names
     np.testing.assert_allclose(out, tf_out)
+
+
+def bounded_power_loop(S, x):
+    """``x * w`` repeated while ``i < 3`` (``maximum_iterations=5`` never reached), ``w``
+    created in the body: the gradient flows through the loop, as TF1's."""
+
+    def body(i, acc):
+        w = S.get_variable("w", [2], initializer=S.constant_initializer([0.5, -1.5]))
+        return [i + 1, acc * w + 1.0]
+
+    return S.while_loop(lambda i, acc: i < 3, body, [0, x], maximum_iterations=5)[1]
+
+
+def test_bounded_while_loop_gradients_match_tf1(tf1):
+    x_np = np.array([2.0, 3.0], np.float32)
+    with tf1.Graph().as_default():
+        x = tf1.constant(x_np)
+        out = bounded_power_loop(tf1, x)
+        grads = tf1.gradients(tf1.reduce_sum(out * [1.0, 2.0]), [x, tf1.global_variables()[0]])
+        with tf1.Session() as sess:
+            sess.run(tf1.global_variables_initializer())
+            tf_out, tf_grads = sess.run([out, grads])
+
+    f = js.transform(lambda x: bounded_power_loop(_js_namespace(), x))
+    variables = f.init(jax.random.key(0), jnp.asarray(x_np))
+
+    def loss(params, x):
+        out = f.apply({"params": params}, x)
+        return jnp.sum(out * jnp.array([1.0, 2.0])), out
+
+    with jax.checking_leaks():
+        (_, out), grads = jax.jit(jax.value_and_grad(loss, (0, 1), has_aux=True))(
+            variables["params"], jnp.asarray(x_np)
+        )
+    np.testing.assert_allclose(out, tf_out, rtol=1e-6)
+    np.testing.assert_allclose(grads[1], tf_grads[0], rtol=1e-6)
+    np.testing.assert_allclose(grads[0]["w"], tf_grads[1], rtol=1e-6)
+
+
+def test_while_loop_without_bound_or_back_prop_stays_a_while():
+    def f(x, **kw):
+        return js.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, a * 2.0), [0, x], **kw)[1]
+
+    for kw, prim in [({}, "while"), ({"back_prop": False, "maximum_iterations": 5}, "while"),
+                     ({"maximum_iterations": 5}, "scan")]:  # fmt: skip
+        g = js.transform(lambda x, kw=kw: f(x, **kw))
+        jaxpr = jax.make_jaxpr(g.apply)({}, 1.0)
+        assert [e.primitive.name for e in jaxpr.jaxpr.eqns if e.primitive.name in
+                ("while", "scan")] == [prim]  # fmt: skip
+        assert float(g.apply({}, 1.0)) == 8.0
+
+
+def test_next_rng_key_in_cond_and_while_loop_bodies():
+    def f(x):
+        def body(i, buf):
+            return i + 1, buf.at[i].set(jax.random.uniform(js.next_rng_key(), []))
+
+        _, buf = js.while_loop(lambda i, b: i < 4, body, [0, jnp.zeros([4])])
+        noise = js.cond(x > 0, lambda: jax.random.normal(js.next_rng_key(), [2]),
+                        lambda: jnp.zeros([2]))  # fmt: skip
+        return buf, noise
+
+    f = js.transform(f)
+    with jax.checking_leaks():
+        buf, noise = jax.jit(lambda k: f.apply({}, 1.0, rng=k))(jax.random.key(0))
+    assert len(set(np.asarray(buf).tolist())) == 4  # a fresh key every iteration
+    assert bool(jnp.all(noise != 0))
+    other = f.apply({}, 1.0, rng=jax.random.key(1))
+    assert not np.array_equal(other[1], noise)
+    np.testing.assert_array_equal(f.apply({}, 1.0, rng=jax.random.key(0))[0], buf)
+
+
+def test_variable_made_from_a_value_inside_a_body_gets_that_value():
+    """TF1 lifts a constant initial value out of the loop; the variable must hold it after
+    init (not a tracer of the body) and be read back in apply."""
+
+    def model(xs):
+        def step(acc, x):
+            v = js.get_variable("v", initializer=jnp.array([1.0, -1.0]))
+            return acc + x * v
+
+        return js.scan(step, xs, initializer=jnp.zeros(2))
+
+    f = js.transform(model)
+    xs = jnp.ones([3, 2])
+    with jax.checking_leaks():
+        variables = f.init(jax.random.key(0), xs)
+    np.testing.assert_array_equal(variables["params"]["v"], [1.0, -1.0])
+    out = jax.jit(f.apply)({"params": {"v": jnp.array([2.0, 3.0])}}, xs)
+    np.testing.assert_array_equal(out[-1], [6.0, 9.0])

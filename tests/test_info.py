@@ -147,3 +147,22 @@ def test_constraint_must_be_callable():
     f = js.transform(lambda: js.get_variable("w", [1], constraint=1.0))
     with pytest.raises(ValueError, match='constraint` argument of variable "w" must be a callable'):
         f.init(jax.random.key(0))
+
+
+def test_inspect_a_model_with_dropout_lists_its_variables():
+    """Dropout draws from next_rng_key; inspect gives it a key (only shapes are computed)."""
+
+    def model(x):
+        cell = js.nn.rnn_cell.DropoutWrapper(js.nn.rnn_cell.BasicLSTMCell(4), output_keep_prob=0.5)
+        out, _ = js.nn.dynamic_rnn(cell, x, dtype=jnp.float32)
+        return js.layers.dropout(js.layers.dense(out, 2), 0.5, training=True)
+
+    f = js.transform(model)
+    x = jax.ShapeDtypeStruct((2, 5, 3), jnp.float32)
+    info = js.inspect(f, x)
+    assert [(v.name, v.shape) for v in info] == [
+        ("rnn/basic_lstm_cell/kernel", (7, 16)),
+        ("rnn/basic_lstm_cell/bias", (16,)),
+        ("dense/kernel", (4, 2)),
+        ("dense/bias", (2,)),
+    ]

@@ -82,8 +82,17 @@ class _Body:
                 created = [n for n in fr.variables if n not in before]
                 assigned = [n for n in self.nodes if fr.variables[n]._value is not inputs[n]]
                 assigned += [n for n in created if n in fr.initial and n not in assigned_before]
-                result.update(created=created, assigned=assigned)
-                return out, [fr.variables[n]._value for n in assigned]
+                # Made in the body from a value computed there (TF1 lifted such constants
+                # out of the loop): the value is taken from the trace, below. (apply takes
+                # every value from `variables`, never from the body.)
+                made = [n for n in created if n not in assigned and fr.mode is not frame.APPLY
+                        and isinstance(fr.variables[n]._value, Tracer)]  # fmt: skip
+                result.update(created=created, assigned=assigned, made=made)
+                ret = (out, [fr.variables[n]._value for n in assigned],
+                       [fr.variables[n]._value for n in made])  # fmt: skip
+                for n in made:
+                    fr.variables[n]._value = None  # set below, outside the trace
+                return ret
             finally:  # before the trace ends: no handle may keep one of its tracers
                 self._restore(before, assigned_before, lengths)
 
@@ -95,6 +104,11 @@ class _Body:
         self.out_tree = jax.tree.structure(shapes)
         self.out_shapes = shapes[0]
         self.created, self.assigned = result["created"], result["assigned"]
+        if result["made"]:  # one evaluation with the first iteration's inputs gives the values
+            outs = jaxpr_as_fun(self.closed)(*jax.tree.leaves((args, values, key)))
+            made = jax.tree.unflatten(self.out_tree, outs)[2]
+            for n, value in zip(result["made"], made, strict=True):
+                fr.variables[n]._value = value
         # A variable made in the body and assigned there: its reads are constants of the trace
         # (its given value); the loop must feed it the carried value instead.
         self.const_of = {}
@@ -136,15 +150,17 @@ class _Body:
             out[n] = jnp.asarray(value)
         return out
 
-    def __call__(self, args, carried, key):
+    def __call__(self, args, carried, key, consts_override=None):
         values = [carried.get(n, self.outer[n]) for n in self.nodes]
         consts = list(self.closed.consts)
         for i, n in self.const_of.items():
             if n in carried:
                 consts[i] = carried[n]
+        for i, value in (consts_override or {}).items():
+            consts[i] = value
         flat = jax.tree.leaves((args, values, key))
         outs = jaxpr_as_fun(ClosedJaxpr(self.closed.jaxpr, consts))(*flat)
-        out, assigned = jax.tree.unflatten(self.out_tree, outs)
+        out, assigned, _ = jax.tree.unflatten(self.out_tree, outs)
         return out, {n: jnp.asarray(v, carried[n].dtype) if n in carried else v
                      for n, v in zip(self.assigned, assigned, strict=True)}  # fmt: skip
 
@@ -204,10 +220,15 @@ def while_loop(
       cond: ``(*loop_vars) -> bool scalar``.
       body: ``(*loop_vars) -> new loop_vars`` (same structure, shapes and dtypes).
       loop_vars: a list/tuple of arrays (or nested structures).
-      maximum_iterations: stop after this many iterations at most.
-      shape_invariants, parallel_iterations, back_prop, swap_memory, name: accepted for TF1
-        compatibility; no effect (``jax.lax.while_loop`` is not reverse-differentiable: use
-        :func:`scan` for gradients).
+      maximum_iterations: stop after this many iterations at most. A Python int (with
+        ``back_prop=True``, the default) makes the loop reverse-differentiable, as TF1's: it
+        runs as a ``jax.lax.scan`` of ``maximum_iterations`` steps whose steps after ``cond``
+        turns false do nothing. Without it the loop is a ``jax.lax.while_loop``, which
+        ``jax.grad`` cannot differentiate (forward-mode ``jax.jvp`` works).
+      back_prop: False keeps a bounded loop a ``jax.lax.while_loop`` (no gradients, and no
+        steps run past the end).
+      shape_invariants, parallel_iterations, swap_memory, name: accepted for TF1
+        compatibility; no effect.
       return_same_structure: as TF1: if False, a single loop variable comes back unwrapped.
 
     Example:
@@ -227,7 +248,7 @@ def while_loop(
 
     TF1 equivalent: tf.compat.v1.while_loop
     """
-    del shape_invariants, parallel_iterations, back_prop, swap_memory, name
+    del shape_invariants, parallel_iterations, swap_memory, name
     fr = frame.current("while_loop")
     single = not isinstance(loop_vars, (list, tuple))
     packed = [loop_vars] if single else list(loop_vars)
@@ -253,7 +274,16 @@ def while_loop(
         out, new = body_body(lv, carried, _step_key(key, i))
         return _like(out, lv), {**carried, **new}, i + 1
 
-    lv, carried, _ = jax.lax.while_loop(cond_fn, body_fn, (packed, carried0, jnp.int32(0)))
+    carry = (packed, carried0, jnp.int32(0))
+    if back_prop and maximum_iterations is not None and not isinstance(maximum_iterations, Tracer):
+        # A bounded loop as a scan whose steps past the end do nothing: reverse-differentiable
+        # (lax.while_loop is not), as TF1's while_loop is.
+        def step(carry, _):
+            return jax.lax.cond(cond_fn(carry), body_fn, lambda c: c, carry), None
+
+        (lv, carried, _), _ = jax.lax.scan(step, carry, None, length=int(maximum_iterations))
+    else:
+        lv, carried, _ = jax.lax.while_loop(cond_fn, body_fn, carry)
     body_body.finish(carried)
     if single or (len(lv) == 1 and not return_same_structure):
         return lv[0]

@@ -705,3 +705,34 @@ class TemplateVariableError(JaxscopeError, ValueError):
             "    w = jaxscope.get_variable('w', [3, 4])   # made by the first call, reused after\n"
             "or make it a per-call tracking variable: jaxscope.Variable(0, trainable=False)."
         )
+
+
+class RawRnnMaximumIterationsError(JaxscopeError, ValueError):
+    """``raw_rnn`` was called without ``maximum_iterations``: a compiled loop writes its outputs
+    into an array of fixed size (TF1's ``TensorArray`` grows)."""
+
+    def __init__(self):
+        super().__init__(
+            "raw_rnn: maximum_iterations is required in jaxscope (TF1's raw_rnn has no such "
+            "argument: its TensorArray of outputs grows, but a compiled loop needs a fixed "
+            "number of output rows). Pass the most steps the loop may run, e.g.:\n"
+            "    emit_ta, state, loop_state = jaxscope.nn.raw_rnn(cell, loop_fn, "
+            "maximum_iterations=max_time)\n"
+            "emit_ta.stack() is then [max_time, batch, ...], zeros after the last step."
+        )
+
+
+class VmapAssignError(JaxscopeError, ValueError):
+    """A function mapped with ``jaxscope.vmap`` assigns a variable: variables are shared across
+    the mapped axis, so the assign would give one variable a different value per example."""
+
+    def __init__(self, names):
+        self.names = list(names)
+        listed = ", ".join(f'"{n}"' for n in self.names)
+        super().__init__(
+            f"jaxscope.vmap: the mapped function assigns {listed}, a variable shared by every "
+            "example, so each example would assign its own value. Assign once, outside the "
+            "vmap, from a reduction over the batch:\n"
+            "    outs, stats = jaxscope.vmap(per_example)(xs)   # return the per-example value\n"
+            "    var.assign(jnp.mean(stats, axis=0))"
+        )

@@ -198,11 +198,14 @@ def inspect(f, *args, **kwargs) -> VariablesInfo:
         for i, value in zip(traced, values, strict=True):
             full[i] = value
         args, kwargs = jax.tree_util.tree_unflatten(treedef, full)
+        # A key for next_rng_key (dropout): only its shape matters here, as init's would.
+        collect.rng = jax.random.key(0)
         with frame.running(collect):
             try:
                 fn(*args, **kwargs)
             finally:
                 collect.release(everything=True)  # no tracer may outlive eval_shape
+                collect.rng = None
 
     jax.eval_shape(run, [leaves[i] for i in traced])
     how = {var._node: (kind, init) for var, kind, init in collect.specs}
