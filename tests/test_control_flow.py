@@ -5,6 +5,8 @@ so TF1's reads are ordered): variable names and creation order, loop outputs and
 values after the loop.
 """
 
+import math
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -193,6 +195,28 @@ def test_while_loop_maximum_iterations_and_single_loop_var():
     f = js.transform(lambda: js.while_loop(lambda i: i < 100, lambda i: i + 1, 0,
                                            maximum_iterations=7))  # fmt: skip
     assert int(f.apply({})) == 7
+
+
+@pytest.mark.parametrize("bound", [1, 2, 5, 10, 1_000_000])
+def test_bounded_while_loop_skips_the_steps_after_its_end(bound):
+    # maximum_iterations is often a generous safety bound: the loop that ends after 3 steps
+    # must not run a million (skipped) steps, nor stop early or late for small bounds.
+    checks = []
+
+    def cond(i, a):
+        jax.debug.callback(lambda: checks.append(1))
+        return i < 3
+
+    def f(x):
+        return js.while_loop(cond, lambda i, a: (i + 1, a * 2.0), [0, x],
+                             maximum_iterations=bound)  # fmt: skip
+
+    f = js.transform(f)
+    i, a = jax.jit(f.apply)({}, 1.0)
+    assert int(i) == min(3, bound) and float(a) == 2.0 ** min(3, bound)
+    assert len(checks) <= 4 * math.isqrt(bound) + 10, len(checks)
+    grad = jax.grad(lambda x: f.apply({}, x)[1])(1.0)
+    assert float(grad) == 2.0 ** min(3, bound)
 
 
 def test_while_cond_may_not_assign():

@@ -16,6 +16,7 @@ per iteration.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -223,7 +224,8 @@ def while_loop(
       maximum_iterations: stop after this many iterations at most. A Python int (with
         ``back_prop=True``, the default) makes the loop reverse-differentiable, as TF1's: it
         runs as a ``jax.lax.scan`` of ``maximum_iterations`` steps whose steps after ``cond``
-        turns false do nothing. Without it the loop is a ``jax.lax.while_loop``, which
+        turns false do nothing (in ~sqrt(n) blocks that a finished loop skips whole). Without
+        it the loop is a ``jax.lax.while_loop``, which
         ``jax.grad`` cannot differentiate (forward-mode ``jax.jvp`` works).
       back_prop: False keeps a bounded loop a ``jax.lax.while_loop`` (no gradients, and no
         steps run past the end).
@@ -277,11 +279,21 @@ def while_loop(
     carry = (packed, carried0, jnp.int32(0))
     if back_prop and maximum_iterations is not None and not isinstance(maximum_iterations, Tracer):
         # A bounded loop as a scan whose steps past the end do nothing: reverse-differentiable
-        # (lax.while_loop is not), as TF1's while_loop is.
+        # (lax.while_loop is not), as TF1's while_loop is. The steps are grouped in ~sqrt(n)
+        # blocks and a finished loop skips whole blocks, so a generous maximum_iterations (a
+        # safety bound, as TF1 code often sets it) costs ~sqrt(n) checks after the end, not n.
         def step(carry, _):
             return jax.lax.cond(cond_fn(carry), body_fn, lambda c: c, carry), None
 
-        (lv, carried, _), _ = jax.lax.scan(step, carry, None, length=int(maximum_iterations))
+        def run_block(carry):
+            return jax.lax.scan(step, carry, None, length=size)[0]
+
+        def block(carry, _):
+            return jax.lax.cond(cond_fn(carry), run_block, lambda c: c, carry), None
+
+        n = int(maximum_iterations)
+        size = max(1, math.isqrt(n))
+        (lv, carried, _), _ = jax.lax.scan(block, carry, None, length=-(-n // size))
     else:
         lv, carried, _ = jax.lax.while_loop(cond_fn, body_fn, carry)
     body_body.finish(carried)
