@@ -122,6 +122,10 @@ def __getattr__(name: str):
         import jaxscope.train as train
 
         return train
+    if name == "flax":  # flax is an extra (jaxscope[flax]), imported on first use
+        import jaxscope.flax as flax
+
+        return flax
     raise AttributeError(f"module 'jaxscope' has no attribute {name!r}")
 
 
@@ -193,6 +197,7 @@ __all__ = [
     "cond",
     "constant_initializer",
     "contrib",
+    "flax",
     "get_collection",
     "get_regularization_loss",
     "get_regularization_losses",

@@ -674,3 +674,48 @@ class LoopConditionAssignError(JaxscopeError, ValueError):
             "        return i + 1\n"
             "    jaxscope.while_loop(lambda i: v < 3.0, body, [0])"
         )
+
+
+class LinenImmutableVariableError(ImmutableVariableError):
+    """A jaxscope model inside a linen module (``jaxscope.flax.to_linen``) assigned a variable
+    whose linen collection the caller did not make mutable."""
+
+    def __init__(self, name: str, collection: str):
+        self.name, self.collection = name, collection
+        RuntimeError.__init__(
+            self,
+            f'The jaxscope model assigns variable "{name}", which lives in the linen collection '
+            f"{collection!r}, but the module was applied without that collection mutable. Make "
+            "it mutable and take the new values:\n"
+            f"    out, updates = model.apply(variables, x, mutable=[{collection!r}])\n"
+            "(or run the model where it does not update, e.g. training=False).",
+        )
+
+
+class LinenModuleError(JaxscopeError, TypeError):
+    """``jaxscope.flax.from_linen`` got something other than an unbound ``flax.linen.Module``."""
+
+    def __init__(self, module, why: str):
+        self.module = module
+        super().__init__(
+            f"jaxscope.flax.from_linen takes an unbound flax.linen.Module, got "
+            f"{type(module).__name__}: {why}. Pass the module itself, e.g.\n"
+            "    jaxscope.flax.from_linen(nn.Dense(4), 'dense')(x)\n"
+            "and an NNX module through the bridge:\n"
+            "    jaxscope.flax.from_linen(nnx.bridge.to_linen(MyNNXModule, *args), 'block')(x)"
+        )
+
+
+class LinenCollectionConflictError(JaxscopeError, ValueError):
+    """Two collections of a linen module hold a variable at the same path: jaxscope's ``state``
+    (every collection but ``params``) and ``params`` share one namespace, as TF1 names do."""
+
+    def __init__(self, scope: str, node: str, first: str, second: str):
+        full = f"{scope}/{node}" if scope else node
+        self.name = full
+        super().__init__(
+            f'The linen module has a variable "{node}" in both collections {first!r} and '
+            f'{second!r}; in jaxscope both would be the variable "{full}" (TF1 names are one '
+            "namespace). Rename one of them in the module, e.g. self.variable('batch_stats', "
+            f"'{node.rsplit('/', 1)[-1]}_stats', ...)."
+        )
