@@ -5,6 +5,7 @@ Needs flax (``pip install jaxscope[flax]``); ``import jaxscope`` alone does not 
 
 from jaxscope._src.errors import LinenCollectionConflictError as LinenCollectionConflictError
 from jaxscope._src.errors import LinenImmutableVariableError as LinenImmutableVariableError
+from jaxscope._src.errors import LinenMissingRngError as LinenMissingRngError
 from jaxscope._src.errors import LinenModuleError as LinenModuleError
 from jaxscope._src.flax_bridge import ToLinen as ToLinen
 from jaxscope._src.flax_bridge import from_linen as from_linen
@@ -13,6 +14,7 @@ from jaxscope._src.flax_bridge import to_linen as to_linen
 __all__ = [
     "LinenCollectionConflictError",
     "LinenImmutableVariableError",
+    "LinenMissingRngError",
     "LinenModuleError",
     "ToLinen",
     "from_linen",

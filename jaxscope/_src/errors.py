@@ -719,3 +719,17 @@ class LinenCollectionConflictError(JaxscopeError, ValueError):
             "namespace). Rename one of them in the module, e.g. self.variable('batch_stats', "
             f"'{node.rsplit('/', 1)[-1]}_stats', ...)."
         )
+
+
+class LinenMissingRngError(MissingRngError):
+    """A jaxscope model inside a linen module called ``next_rng_key`` in an ``apply`` that got no
+    key for the module's rng stream."""
+
+    def __init__(self, stream: str):
+        self.stream = stream
+        ValueError.__init__(
+            self,
+            "The jaxscope model calls jaxscope.next_rng_key(), which the linen module feeds from "
+            f"its {stream!r} rng stream, but apply() got no {stream!r} key. Pass it:\n"
+            f"    out = model.apply(variables, x, rngs={{{stream!r}: jax.random.key(step)}})",
+        )

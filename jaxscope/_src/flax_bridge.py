@@ -76,6 +76,8 @@ class ToLinen(nn.Module):
         rng = self.make_rng(self.rng_collection) if self.has_rng(self.rng_collection) else None
         try:
             result = f.apply(variables, *args, rng=rng, mutable=tuple(mutable) or False, **kwargs)
+        except errors.MissingRngError as e:
+            raise errors.LinenMissingRngError(self.rng_collection) from e
         except errors.ImmutableVariableError as e:
             linen = self.state_collection if e.collection == "state" else "params"
             raise errors.LinenImmutableVariableError(e.name, linen) from e
@@ -218,7 +220,8 @@ class _LeafInit:
         return tree
 
 
-_SHAPES: dict[Any, tuple[Any, Any]] = {}  # (module id, method, call) -> (module, shapes)
+# (module id, method, call) -> (module, [(collection, path, ShapeDtypeStruct)])
+_SHAPES: dict[Any, tuple[Any, Any]] = {}
 _SHAPES_MAX = 256
 
 
@@ -231,11 +234,24 @@ def _abstract_variables(module, method, call: _Call, rng_collections):
         if hit is not None and hit[0] is module:
             return hit[1]
 
+    order: list = []
+
     def init(rng):
         args, kwargs = call.zeros()
-        return module.init(_init_rngs(rng, rng_collections), *args, method=method, **kwargs)
+        tree = module.init(_init_rngs(rng, rng_collections), *args, method=method, **kwargs)
+        # flax's dicts keep creation order, eval_shape's output is sorted: keep TF1's order
+        # (kernel before bias), params before the other collections.
+        for collection in sorted(tree, key=lambda c: c != "params"):
+            order.extend((collection, path) for path, _ in _leaves(tree[collection]))
+        return tree
 
-    shapes = jax.eval_shape(init, jax.random.key(0))
+    tree = jax.eval_shape(init, jax.random.key(0))
+    shapes = []
+    for collection, path in order:
+        leaf = tree[collection]
+        for part in path:
+            leaf = leaf[part]
+        shapes.append((collection, path, leaf))
     if key is not None:
         if len(_SHAPES) >= _SHAPES_MAX:
             _SHAPES.pop(next(iter(_SHAPES)))
@@ -322,23 +338,22 @@ def from_linen(
             spec = _Call(args, kwargs)
             shapes = _abstract_variables(module, method, spec, rng_collections)
             handles, values, seen = [], [], {}
-            for collection in sorted(shapes, key=lambda c: c != "params"):  # params first
-                for path, leaf in _leaves(shapes[collection]):
-                    node = "/".join(path)
-                    if node in seen:
-                        raise errors.LinenCollectionConflictError(
-                            fr.var_scope.name, node, seen[node], collection
-                        )
-                    seen[node] = collection
-                    var = get_variable(
-                        node, leaf.shape, leaf.dtype,
-                        initializer=_LeafInit(module, method, spec, collection, path, rng_collections),
-                        trainable=collection == "params",
-                    )  # fmt: skip
-                    value = var.value
-                    handles.append(((collection, *path), var, value))
-                    values.append(((collection, *path), value))
-            mutable = [c for c in shapes if c != "params"]
+            for collection, path, leaf in shapes:
+                node = "/".join(path)
+                if node in seen:
+                    raise errors.LinenCollectionConflictError(
+                        fr.var_scope.name, node, seen[node], collection
+                    )
+                seen[node] = collection
+                var = get_variable(
+                    node, leaf.shape, leaf.dtype,
+                    initializer=_LeafInit(module, method, spec, collection, path, rng_collections),
+                    trainable=collection == "params",
+                )  # fmt: skip
+                value = var.value
+                handles.append(((collection, *path), var, value))
+                values.append(((collection, *path), value))
+            mutable = sorted({c for c, _, _ in shapes} - {"params"})
             rngs = {}
             if fr.rng is not None and rng_collections:
                 rngs = {c: next_rng_key() for c in rng_collections}
