@@ -439,3 +439,16 @@ def test_jaxscope_imports_without_flax():
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "no flax: ok"
+
+
+def test_bench_flax_runs_and_checks_its_four_ways():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_flax.py"
+    spec = importlib.util.spec_from_file_location("bench_flax", path)
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("bench_flax", bench)  # linen's dataclasses look their module up
+    spec.loader.exec_module(bench)
+    out = bench.main(["--layers", "1", "--hidden", "8", "--repeats", "1"])  # asserts equal outputs
+    assert set(out) >= {"jaxscope", "to_linen", "from_linen", "linen", "to_linen / jaxscope"}

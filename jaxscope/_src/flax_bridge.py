@@ -209,6 +209,23 @@ class _LeafInit:
     def __init__(self, module, method, call: _Call, collection, path, rng_collections):
         self.module, self.method, self.call = module, method, call
         self.collection, self.path, self.rng_collections = collection, path, rng_collections
+        # Equal modules on equal shapes give equal initializers: jaxscope draws each group of
+        # (shape, dtype, initializer) with one compiled program, so twelve nn.Dense(768) layers
+        # compile their kernel's init once, not twelve times.
+        key = call.key()
+        self._id = None if key is None else (module, method, rng_collections, key, collection, path)
+        try:
+            hash(self._id)
+        except TypeError:
+            self._id = None
+
+    def __eq__(self, other):
+        if not isinstance(other, _LeafInit):
+            return NotImplemented
+        return self is other or (self._id is not None and self._id == other._id)
+
+    def __hash__(self):
+        return id(self) if self._id is None else hash(self._id)
 
     def __call__(self, key, shape, dtype):
         args, kwargs = self.call.zeros()
@@ -220,19 +237,26 @@ class _LeafInit:
         return tree
 
 
-# (module id, method, call) -> (module, [(collection, path, ShapeDtypeStruct)])
-_SHAPES: dict[Any, tuple[Any, Any]] = {}
+# (module, method, rng streams, call) -> [(collection, path, ShapeDtypeStruct)]
+_SHAPES: dict[Any, list] = {}
 _SHAPES_MAX = 256
 
 
 def _abstract_variables(module, method, call: _Call, rng_collections):
-    """The module's variables as ``jax.ShapeDtypeStruct`` leaves (cached per module and shapes)."""
+    """The module's variables, ``[(collection, path, ShapeDtypeStruct)]`` in creation order.
+
+    Cached per (module, method, input shapes): linen modules compare and hash by their fields,
+    so a model function that builds ``nn.Dense(4)`` afresh at every trace still hits the cache.
+    """
     key = call.key()
     if key is not None:
-        key = (id(module), method, rng_collections, key)
-        hit = _SHAPES.get(key)
-        if hit is not None and hit[0] is module:
-            return hit[1]
+        key = (module, method, rng_collections, key)
+        try:
+            hit = _SHAPES.get(key)
+        except TypeError:  # a module with an unhashable field
+            key = hit = None
+        if hit is not None:
+            return hit
 
     order: list = []
 
@@ -255,7 +279,7 @@ def _abstract_variables(module, method, call: _Call, rng_collections):
     if key is not None:
         if len(_SHAPES) >= _SHAPES_MAX:
             _SHAPES.pop(next(iter(_SHAPES)))
-        _SHAPES[key] = (module, shapes)
+        _SHAPES[key] = shapes
     return shapes
 
 
