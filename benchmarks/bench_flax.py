@@ -9,7 +9,10 @@ is traced (``jax.make_jaxpr``, the cost every new shape or ``jit`` cache miss pa
    variables in linen's ``"params"`` (goal: at most 1.2x the unwrapped trace);
 3. ``from_linen``: the same encoder with each dense/layer norm a ``flax.linen`` module run through
    ``jaxscope.flax.from_linen`` inside a jaxscope function, traced by ``jaxscope``'s ``apply``;
-4. ``linen``: the pure linen encoder (``nn.Dense`` / ``nn.LayerNorm``), its own ``apply``.
+4. ``linen``: the pure linen encoder (``nn.Dense`` / ``nn.LayerNorm``), its own ``apply``;
+
+and ``init`` of rows 1 and 2 (``to_linen``'s init is jaxscope's plus one run of the model for
+the output, as linen's ``init`` returns one).
 
 Rows 3 and 4 are the other direction's pair. Each figure is the median CPU time (process time,
 robust to a shared machine) of ``--repeats`` traces after a warm-up, repeats interleaved; the
@@ -140,11 +143,14 @@ def main(argv=None) -> dict[str, float]:
         # a fresh function each time: make_jaxpr caches traces by function and shapes
         return lambda: jax.make_jaxpr(lambda v, x: fn(v, x))(v, x)
 
+    key = jax.random.key(0)
     runs = {
         "jaxscope": trace(f.apply, variables),
         "to_linen": trace(m.apply, variables),
         "from_linen": trace(g.apply, g_vars),
         "linen": trace(pure.apply, pure_vars),
+        "jaxscope init": trace(f.init, key),
+        "to_linen init": trace(m.init, key),
     }
     for run in runs.values():
         run()  # warm-up: imports, jnp caches, the from_linen shape cache
@@ -161,6 +167,9 @@ def main(argv=None) -> dict[str, float]:
         "from_linen / linen": statistics.median(
             a / b for a, b in zip(times["from_linen"], times["linen"], strict=True)
         ),
+        "to_linen init / jaxscope init": statistics.median(
+            a / b for a, b in zip(times["to_linen init"], times["jaxscope init"], strict=True)
+        ),
     }
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
@@ -174,9 +183,9 @@ def main(argv=None) -> dict[str, float]:
         f"make_jaxpr of apply, median CPU ms of {args.repeats}"
     )
     for k, v in med.items():
-        print(f"  {k:<12} {1e3 * v:8.1f} ms")
+        print(f"  {k:<14} {1e3 * v:8.1f} ms")
     for k, v in ratio.items():
-        print(f"  {k:<20} {v:.2f}x")
+        print(f"  {k:<30} {v:.2f}x")
     return {**med, **ratio}
 
 
