@@ -121,7 +121,7 @@ def counting(x):
 
 def test_to_linen_mutable_maps_to_jaxscope_mutable():
     f = js.transform(counting)
-    m = js.flax.to_linen(counting, state_collection="stats")
+    m = js.flax.to_linen(f, state_collection="stats")  # a Transformed works as the function
     variables = m.init(jax.random.key(0), X)
     assert float(variables["stats"]["block"]["seen"]) == 0.0  # init: initial values, as TF1
     out, updates = m.apply(variables, X, mutable=["stats"])
@@ -304,6 +304,24 @@ def test_from_linen_batch_stats_are_state_and_update_as_linen():
         js.ImmutableVariableError, match=r'(?s)"batch_norm/mean".*mutable=\[\'state\'\]'
     ):
         f.apply(variables, X, True)
+    seen = {}
+
+    def collections(x):
+        model(x, False)
+        for key in ("variables", "trainable_variables", "moving_average_variables"):
+            seen[key] = [v.name for v in js.get_collection(key)]
+
+    js.inspect(js.transform(collections), X)
+    assert seen == {
+        "variables": [
+            "batch_norm/scale:0",
+            "batch_norm/bias:0",
+            "batch_norm/mean:0",
+            "batch_norm/var:0",
+        ],
+        "trainable_variables": ["batch_norm/scale:0", "batch_norm/bias:0"],
+        "moving_average_variables": [],
+    }
     info = js.inspect(f, X, False)
     assert [(i.name, i.trainable) for i in info] == [
         ("batch_norm/scale", True), ("batch_norm/bias", True),  # flax's creation order,
@@ -452,3 +470,24 @@ def test_bench_flax_runs_and_checks_its_four_ways():
     spec.loader.exec_module(bench)
     out = bench.main(["--layers", "1", "--hidden", "8", "--repeats", "1"])  # asserts equal outputs
     assert set(out) >= {"jaxscope", "to_linen", "from_linen", "linen", "to_linen / jaxscope"}
+
+
+@pytest.mark.parametrize("loop", ["js.scan", "jax.lax.scan"])
+def test_from_linen_inside_loop_bodies_shares_one_set_of_variables(loop):
+    def step(c, xi):
+        return jnp.tanh(js.flax.from_linen(nn.Dense(3), "cell", reuse=js.AUTO_REUSE)(c)) + xi
+
+    def model(xs):
+        if loop == "js.scan":
+            return js.scan(step, xs, xs[0])
+        return jax.lax.scan(lambda c, xi: (step(c, xi),) * 2, xs[0], xs)[1]
+
+    f = js.transform(model)
+    xs = jnp.stack([X[0], X[1], -X[0]])
+    variables = f.init(jax.random.key(0), xs)
+    assert _paths(variables["params"]) == ["cell/bias", "cell/kernel"]
+    c, expected = xs[0], []
+    for xi in xs:
+        c = jnp.tanh(nn.Dense(3).apply({"params": variables["params"]["cell"]}, c)) + xi
+        expected.append(c)
+    _close(jax.jit(f.apply)(variables, xs, rng=jax.random.key(1)), jnp.stack(expected))

@@ -24,6 +24,7 @@ import flax.linen as nn
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.extend.core import get_opaque_trace_state
 
 from jaxscope._src import errors, frame
 from jaxscope._src.assign import assign
@@ -379,7 +380,10 @@ def from_linen(
                 values.append(((collection, *path), value))
             mutable = sorted({c for c, _, _ in shapes} - {"params"})
             rngs = {}
-            if fr.rng is not None and rng_collections:
+            # Inside a jax.lax.scan / checkpoint body next_rng_key would raise; a deterministic
+            # module (nn.Dense) must still run there, so keys are fed only where they may be
+            # drawn (flax itself then names the missing stream if the module needs one).
+            if fr.rng is not None and rng_collections and get_opaque_trace_state() == fr.trace:
                 rngs = {c: next_rng_key() for c in rng_collections}
             given = _nest(values)
             out = module.apply(
