@@ -9,6 +9,7 @@ from jaxscope._src.errors import LinenMissingRngError as LinenMissingRngError
 from jaxscope._src.errors import LinenModuleError as LinenModuleError
 from jaxscope._src.flax_bridge import ToLinen as ToLinen
 from jaxscope._src.flax_bridge import from_linen as from_linen
+from jaxscope._src.flax_bridge import from_nnx as from_nnx
 from jaxscope._src.flax_bridge import to_linen as to_linen
 
 __all__ = [
@@ -18,5 +19,6 @@ __all__ = [
     "LinenModuleError",
     "ToLinen",
     "from_linen",
+    "from_nnx",
     "to_linen",
 ]

@@ -404,7 +404,7 @@ def test_train_state_and_serialization_round_trip():
 def test_from_linen_refuses_nnx_modules_and_bound_modules():
     with pytest.raises(
         js.flax.LinenModuleError,
-        match=r"(?s)got Block: it is not a flax.linen.Module.*nnx.bridge.to_linen",
+        match=r"(?s)got Block: it is not a flax.linen.Module.*from_nnx\(MyNNXModule",
     ):
         js.flax.from_linen(Block(3, 4, rngs=nnx.Rngs(0)))
     bound = nn.Dense(2).bind(nn.Dense(2).init(jax.random.key(0), X))
@@ -491,3 +491,74 @@ def test_from_linen_inside_loop_bodies_shares_one_set_of_variables(loop):
         c = jnp.tanh(nn.Dense(3).apply({"params": variables["params"]["cell"]}, c)) + xi
         expected.append(c)
     _close(jax.jit(f.apply)(variables, xs, rng=jax.random.key(1)), jnp.stack(expected))
+
+
+class Noisy(nnx.Module):
+    def __init__(self, *, rngs):
+        self.layers = nnx.List([nnx.Linear(3, 4, rngs=rngs), nnx.Linear(4, 2, rngs=rngs)])
+        self.norm = nnx.BatchNorm(2, momentum=0.5, rngs=rngs)
+        self.drop = nnx.Dropout(0.5, rngs=rngs)
+
+    def __call__(self, x, train=False):
+        h = self.layers[1](jnp.tanh(self.layers[0](x)))
+        return self.drop(self.norm(h, use_running_average=not train), deterministic=not train)
+
+
+def test_from_nnx_names_values_updates_and_rngs():
+    module = Noisy(rngs=nnx.Rngs(0))
+    f = js.transform(lambda x, train=False: js.flax.from_nnx(module, "net")(x, train))
+    variables = f.init(jax.random.key(5), X)
+    assert [(i.name, i.trainable) for i in js.inspect(f, X)] == [
+        ("net/layers/0/bias", True), ("net/layers/0/kernel", True),
+        ("net/layers/1/bias", True), ("net/layers/1/kernel", True),
+        ("net/norm/bias", True), ("net/norm/scale", True),
+        ("net/norm/mean", False), ("net/norm/var", False),
+    ]  # fmt: skip
+    _close(variables["params"]["net"]["layers"]["0"]["kernel"], module.layers[0].kernel[...])
+    _close(f.apply(variables, X), module(X))  # the module is never mutated by jaxscope
+
+    out, new = f.apply(variables, X, True, rng=jax.random.key(1), mutable=["state"])
+    reference = nnx.clone(module)
+    ref_out = reference.norm(reference.layers[1](jnp.tanh(reference.layers[0](X))))
+    _close(new["state"]["net"]["norm"], nnx.to_pure_dict(nnx.state(reference.norm, nnx.BatchStat)))
+    kept = out != 0
+    _close(out[kept], 2.0 * ref_out[kept])  # dropout 0.5 scales what it keeps
+    again, _ = f.apply(variables, X, True, rng=jax.random.key(1), mutable=["state"])
+    other, _ = f.apply(variables, X, True, rng=jax.random.key(2), mutable=["state"])
+    _close(again, out)
+    assert not np.allclose(other, out)
+    with pytest.raises(js.ImmutableVariableError, match=r'(?s)"net/norm/mean"'):
+        f.apply(variables, X, True, rng=jax.random.key(1))
+
+
+def test_from_nnx_and_to_linen_bridge_agree_and_follow_reuse_rules():
+    block = Block(3, 4, rngs=nnx.Rngs(0))
+    direct = js.transform(lambda x: js.flax.from_nnx(block, "block")(x))
+    bridged = js.transform(
+        lambda x: js.flax.from_linen(nnx.bridge.to_linen(Block, 3, 4), "block")(x)
+    )
+    variables = direct.init(jax.random.key(0), X)
+    assert _paths(variables) == _paths(bridged.init(jax.random.key(0), X))
+
+    def loss(f):
+        return lambda p: jnp.sum(f.apply({"params": p}, X) ** 2)
+
+    _close(direct.apply(variables, X), bridged.apply(variables, X))
+    _close(
+        jax.grad(loss(direct))(variables["params"]), jax.grad(loss(bridged))(variables["params"])
+    )
+
+    def twice(x, reuse):
+        js.flax.from_nnx(block, "block", reuse=reuse)(x)
+        return js.flax.from_nnx(block, "block", reuse=reuse)(x)
+
+    shared = js.transform(lambda x: twice(x, js.AUTO_REUSE)).init(jax.random.key(0), X)
+    assert _paths(shared) == _paths(variables)
+    with pytest.raises(
+        js.VariableExistsError, match=r'Variable "block/linear/bias" already exists'
+    ):
+        js.transform(lambda x: twice(x, None)).init(jax.random.key(0), X)
+    with pytest.raises(
+        js.flax.LinenModuleError, match=r"(?s)from_nnx takes a flax.nnx.Module.*got Dense"
+    ):
+        js.flax.from_nnx(nn.Dense(2))

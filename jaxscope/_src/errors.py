@@ -693,16 +693,26 @@ class LinenImmutableVariableError(ImmutableVariableError):
 
 
 class LinenModuleError(JaxscopeError, TypeError):
-    """``jaxscope.flax.from_linen`` got something other than an unbound ``flax.linen.Module``."""
+    """``jaxscope.flax.from_linen`` got something other than an unbound ``flax.linen.Module``
+    (or ``from_nnx`` something other than an ``flax.nnx.Module``)."""
 
-    def __init__(self, module, why: str):
+    def __init__(self, module, why: str, nnx: bool = False):
         self.module = module
+        if nnx:
+            super().__init__(
+                f"jaxscope.flax.from_nnx takes a flax.nnx.Module instance, got "
+                f"{type(module).__name__}: {why}. Build the module first, e.g.\n"
+                "    jaxscope.flax.from_nnx(nnx.Linear(3, 4, rngs=nnx.Rngs(0)), 'proj')(x)\n"
+                "and pass a linen module to from_linen:\n"
+                "    jaxscope.flax.from_linen(nn.Dense(4), 'dense')(x)"
+            )
+            return
         super().__init__(
             f"jaxscope.flax.from_linen takes an unbound flax.linen.Module, got "
             f"{type(module).__name__}: {why}. Pass the module itself, e.g.\n"
             "    jaxscope.flax.from_linen(nn.Dense(4), 'dense')(x)\n"
-            "and an NNX module through the bridge:\n"
-            "    jaxscope.flax.from_linen(nnx.bridge.to_linen(MyNNXModule, *args), 'block')(x)"
+            "and an NNX module to from_nnx (or through nnx.bridge.to_linen):\n"
+            "    jaxscope.flax.from_nnx(MyNNXModule(*args, rngs=nnx.Rngs(0)), 'block')(x)"
         )
 
 
