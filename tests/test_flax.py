@@ -562,3 +562,22 @@ def test_from_nnx_and_to_linen_bridge_agree_and_follow_reuse_rules():
         js.flax.LinenModuleError, match=r"(?s)from_nnx takes a flax.nnx.Module.*got Dense"
     ):
         js.flax.from_nnx(nn.Dense(2))
+
+
+def test_flax_all_is_pinned_and_sorted():
+    assert js.flax.__all__ == [
+        "LinenCollectionConflictError",
+        "LinenImmutableVariableError",
+        "LinenMissingRngError",
+        "LinenModuleError",
+        "ToLinen",
+        "from_linen",
+        "from_nnx",
+        "to_linen",
+    ]
+    for name in js.flax.__all__:
+        assert getattr(js.flax, name).__doc__
+    for cls in (js.flax.LinenCollectionConflictError, js.flax.LinenModuleError):
+        assert issubclass(cls, js.JaxscopeError)
+    assert issubclass(js.flax.LinenImmutableVariableError, js.ImmutableVariableError)
+    assert issubclass(js.flax.LinenMissingRngError, js.MissingRngError)
