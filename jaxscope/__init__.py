@@ -123,8 +123,15 @@ def __getattr__(name: str):
 
         return train
     if name == "flax":  # flax is an extra (jaxscope[flax]), imported on first use
-        import jaxscope.flax as flax
-
+        try:
+            import jaxscope.flax as flax
+        except ModuleNotFoundError as e:
+            if e.name != "flax" and not (e.name or "").startswith("flax."):
+                raise
+            raise ModuleNotFoundError(
+                "jaxscope.flax needs flax, which is not installed: pip install 'jaxscope[flax]'",
+                name="flax",
+            ) from e
         return flax
     raise AttributeError(f"module 'jaxscope' has no attribute {name!r}")
 
