@@ -19,7 +19,7 @@ robust to a shared machine) of ``--repeats`` traces after a warm-up, repeats int
 ratios are per-repeat medians. The script first checks that rows 1 and 2 give the same output
 for the same variables, and rows 3 and 4 too.
 
-Run: ``python benchmarks/bench_flax.py`` (about half a minute on 2 CPU cores), ``--quick`` for
+Run: ``python benchmarks/bench_flax.py`` (about a minute on 2 busy CPU cores), ``--quick`` for
 a smoke run.
 """
 
