@@ -583,3 +583,31 @@ def test_flax_all_is_pinned_and_sorted():
         assert issubclass(cls, js.JaxscopeError)
     assert issubclass(js.flax.LinenImmutableVariableError, js.ImmutableVariableError)
     assert issubclass(js.flax.LinenMissingRngError, js.MissingRngError)
+
+
+def test_from_linen_method_calls_another_method_on_the_same_variables():
+    class AutoEncoder(nn.Module):
+        def setup(self):
+            self.enc = nn.Dense(2)
+            self.dec = nn.Dense(3)
+
+        def __call__(self, x):
+            return self.dec(self.enc(x))
+
+        def encode(self, x):
+            return self.enc(x)
+
+    def model(x):
+        full = js.flax.from_linen(AutoEncoder(), "ae")(x)
+        code = js.flax.from_linen(AutoEncoder(), "ae", reuse=True, method="encode")(x)
+        return full, code
+
+    f = js.transform(model)
+    variables = f.init(jax.random.key(0), X)
+    assert _paths(variables) == [
+        "params/ae/dec/bias", "params/ae/dec/kernel", "params/ae/enc/bias", "params/ae/enc/kernel",
+    ]  # fmt: skip
+    full, code = f.apply(variables, X)
+    linen = {"params": variables["params"]["ae"]}
+    _close(code, AutoEncoder().apply(linen, X, method="encode"))
+    _close(full, AutoEncoder().apply(linen, X))
