@@ -20,7 +20,7 @@ from flax import nnx, serialization
 from flax.training import train_state
 
 import jaxscope as js
-from jaxscope._src import flax_bridge
+from jaxscope._src import flax_bridge, flax_nnx
 
 X = jnp.arange(6.0, dtype=jnp.float32).reshape(2, 3) / 6.0
 
@@ -439,9 +439,10 @@ def test_from_linen_outside_transform_raises():
 # -- packaging --------------------------------------------------------------------------------
 
 
-def test_docstring_examples_run():
-    result = doctest.testmod(flax_bridge, optionflags=doctest.ELLIPSIS)
-    assert result.failed == 0 and result.attempted >= 4
+@pytest.mark.parametrize("module", [flax_bridge, flax_nnx], ids=lambda m: m.__name__)
+def test_docstring_examples_run(module):
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted >= 3
 
 
 def test_jaxscope_imports_without_flax():
