@@ -207,6 +207,27 @@ def test_to_linen_rngs_feed_next_rng_key():
         m.apply(v, X)
 
 
+def test_to_linen_init_output_draws_from_the_callers_stream_or_names_it():
+    m = js.flax.to_linen(dropout_model)
+    rngs = {"params": jax.random.key(0), "dropout": jax.random.key(1)}
+    out, v = m.init_with_output(rngs, X)
+    _close(out, m.apply(v, X, rngs={"dropout": jax.random.key(1)}))  # as linen's nn.Dropout
+    with pytest.raises(js.flax.LinenMissingRngError, match=r"(?s)'dropout' rng stream"):
+        m.init(jax.random.key(0), X)
+
+
+def test_to_linen_init_runs_the_model_once():
+    calls = []
+
+    def model(x):
+        calls.append(None)
+        return counting(js_mlp(x))
+
+    m = js.flax.to_linen(model)
+    jax.make_jaxpr(m.init)(jax.random.key(0), X)  # what bench_flax.py times
+    assert len(calls) == 1  # jaxscope's init alone runs it once (abstractly); + output was 2
+
+
 def test_to_linen_in_nnx_through_to_nnx():
     m = nnx.bridge.ToNNX(js.flax.to_linen(js_mlp), rngs=nnx.Rngs(0))
     nnx.bridge.lazy_init(m, X)

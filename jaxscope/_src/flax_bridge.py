@@ -30,7 +30,7 @@ from jaxscope._src import errors, frame
 from jaxscope._src.assign import assign
 from jaxscope._src.random import next_rng_key
 from jaxscope._src.scope import variable_scope
-from jaxscope._src.transform import Transformed, transform
+from jaxscope._src.transform import Transformed, _init_with_output, transform
 from jaxscope._src.variables import get_variable
 
 # ---------------------------------------------------------------------------------------------
@@ -89,12 +89,17 @@ class ToLinen(nn.Module):
         return out
 
     def _initialize(self, f: Transformed, args, kwargs):
-        variables = f.init(self.make_rng("params"), *args, **kwargs)
-        self._put(variables, ("params", "state"))
-        # init returns the initial values (TF1's initializer semantics); the output comes from
-        # a run on them, its assigns dropped as linen's init drops BatchNorm's first update.
+        # The initial values (TF1's initializer semantics) and the output of a run on them, its
+        # assigns dropped as linen's init drops BatchNorm's first update: one pass of fn, where
+        # next_rng_key draws from the caller's stream as apply's does.
         rng = self.make_rng(self.rng_collection) if self.has_rng(self.rng_collection) else None
-        out, _ = f.apply(variables, *args, rng=rng, mutable=True, **kwargs)
+        try:
+            out, variables = _init_with_output(
+                f, self.make_rng("params"), args, kwargs, body_rng=rng
+            )
+        except errors.MissingRngError as e:
+            raise errors.LinenMissingRngError(self.rng_collection) from e
+        self._put(variables, ("params", "state"))
         return out
 
     def _put(self, variables: Mapping[str, Any], collections) -> None:
