@@ -11,13 +11,16 @@ is traced (``jax.make_jaxpr``, the cost every new shape or ``jit`` cache miss pa
    ``jaxscope.flax.from_linen`` inside a jaxscope function, traced by ``jaxscope``'s ``apply``;
 4. ``linen``: the pure linen encoder (``nn.Dense`` / ``nn.LayerNorm``), its own ``apply``;
 
-and ``init`` of rows 1 and 2 (``to_linen``'s init is jaxscope's plus one run of the model for
-the output, as linen's ``init`` returns one).
+and ``init`` of rows 1 and 2, plus jaxscope's ``init_with_output`` ("i_w_o"). Linen's ``init``
+also returns the output: ``to_linen`` gets both from ``Transformed.init_with_output``, one run
+of the model that draws each variable as it is created, where jaxscope's ``init`` runs it
+abstractly, then draws the variables by group.
 
 Rows 3 and 4 are the other direction's pair. Each figure is the median CPU time (process time,
 robust to a shared machine) of ``--repeats`` traces after a warm-up, repeats interleaved; the
 ratios are per-repeat medians. The script first checks that rows 1 and 2 give the same output
-for the same variables, and rows 3 and 4 too.
+for the same variables, and rows 3 and 4 too, and that ``to_linen``'s init returns the output
+of its variables.
 
 Run: ``python benchmarks/bench_flax.py`` (about a minute on 2 busy CPU cores), ``--quick`` for
 a smoke run.
@@ -138,6 +141,8 @@ def main(argv=None) -> dict[str, float]:
 
     np.testing.assert_allclose(f.apply(variables, x), m.apply(variables, x), rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(g.apply(g_vars, x), pure.apply(pure_vars, x), rtol=1e-5, atol=1e-5)
+    out, m_vars = m.init_with_output(jax.random.key(2), x)  # init's output: a run on its values
+    np.testing.assert_allclose(out, f.apply(m_vars, x), rtol=1e-5, atol=1e-5)
 
     def trace(fn, v):
         # a fresh function each time: make_jaxpr caches traces by function and shapes
@@ -150,6 +155,7 @@ def main(argv=None) -> dict[str, float]:
         "from_linen": trace(g.apply, g_vars),
         "linen": trace(pure.apply, pure_vars),
         "jaxscope init": trace(f.init, key),
+        "jaxscope i_w_o": trace(f.init_with_output, key),
         "to_linen init": trace(m.init, key),
     }
     for run in runs.values():
@@ -169,6 +175,9 @@ def main(argv=None) -> dict[str, float]:
         ),
         "to_linen init / jaxscope init": statistics.median(
             a / b for a, b in zip(times["to_linen init"], times["jaxscope init"], strict=True)
+        ),
+        "to_linen init / jaxscope i_w_o": statistics.median(
+            a / b for a, b in zip(times["to_linen init"], times["jaxscope i_w_o"], strict=True)
         ),
     }
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
