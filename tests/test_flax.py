@@ -216,6 +216,34 @@ def test_to_linen_init_output_draws_from_the_callers_stream_or_names_it():
         m.init(jax.random.key(0), X)
 
 
+def noisy_dropout_model(x):  # an initial value drawn with next_rng_key, then dropout
+    noise = js.Variable(jax.random.normal(js.next_rng_key(), [x.shape[-1]]), name="noise")
+    return dropout_model(x + noise)
+
+
+_DENSE = nn.Dense(4)  # built outside any linen module (inside ToLinen's call it would bind)
+
+
+def from_linen_dense(x):
+    return js.flax.from_linen(_DENSE)(x)
+
+
+@pytest.mark.parametrize("model", [noisy_dropout_model, from_linen_dense])
+def test_to_linen_init_values_are_jaxscope_inits_and_output_a_run_on_them(model):
+    class Capture(nn.Module):
+        @nn.compact
+        def __call__(self, x):
+            return self.make_rng("params")
+
+    rngs = {"params": jax.random.key(3), "dropout": jax.random.key(4)}
+    module_key = Capture().init_with_output(rngs, X)[0]
+    m = js.flax.to_linen(model)
+    out, got = m.init_with_output(rngs, X)
+    expected = js.transform(model).init(module_key, X)  # noise from init's keys, not dropout's
+    jax.tree.map(np.testing.assert_array_equal, got, expected)
+    _close(out, m.apply(got, X, rngs={"dropout": jax.random.key(4)}))
+
+
 def test_to_linen_init_runs_the_model_once():
     calls = []
 
