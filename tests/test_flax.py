@@ -221,20 +221,15 @@ def noisy_dropout_model(x):  # an initial value drawn with next_rng_key, then dr
     return dropout_model(x + noise)
 
 
-_DENSE = nn.Dense(4)  # built outside any linen module (inside ToLinen's call it would bind)
-
-
-def from_linen_dense(x):
-    return js.flax.from_linen(_DENSE)(x)
-
-
-@pytest.mark.parametrize("model", [noisy_dropout_model, from_linen_dense])
+@pytest.mark.parametrize("model", [noisy_dropout_model, js_from_linen_mlp])
 def test_to_linen_init_values_are_jaxscope_inits_and_output_a_run_on_them(model):
     class Capture(nn.Module):
         @nn.compact
         def __call__(self, x):
             return self.make_rng("params")
 
+    # js_from_linen_mlp builds its nn.Dense inside the ToLinen call: linen binds it to the
+    # wrapper, from_linen runs it unbound
     rngs = {"params": jax.random.key(3), "dropout": jax.random.key(4)}
     module_key = Capture().init_with_output(rngs, X)[0]
     m = js.flax.to_linen(model)

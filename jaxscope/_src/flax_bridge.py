@@ -332,7 +332,8 @@ def from_linen(
     An NNX module goes through ``flax.nnx.bridge.to_linen(Cls, *args)`` first.
 
     Args:
-      module: an unbound ``flax.linen.Module``.
+      module: an unbound ``flax.linen.Module`` (one built inside a :func:`to_linen` function,
+        which linen binds to the wrapper, is taken unbound).
       name: the variable scope; None: the snake-cased class name, made unique.
       reuse: the scope's reuse (``True``, ``jaxscope.AUTO_REUSE`` or None to inherit).
       method: the module's method to call (as ``module.apply(..., method=)``); default ``__call__``.
@@ -358,7 +359,11 @@ def from_linen(
     if not isinstance(module, nn.Module):
         raise errors.LinenModuleError(module, "it is not a flax.linen.Module")
     if module.scope is not None:
-        raise errors.LinenModuleError(module, "it is bound to variables already (module.bind)")
+        if not isinstance(module.parent, ToLinen):
+            raise errors.LinenModuleError(module, "it is bound to variables already (module.bind)")
+        # Built inside a to_linen function, so linen made it a child of the wrapper; its
+        # variables are jaxscope's, so it runs unbound.
+        module = module.clone(parent=None, name=None)
     default = _snake_case(type(module).__name__)
     rng_collections = tuple(rng_collections)
 
