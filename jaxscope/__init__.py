@@ -130,6 +130,17 @@ def __getattr__(name: str):
         import jaxscope.train as train
 
         return train
+    if name == "flax":  # flax is an extra (jaxscope[flax]), imported on first use
+        try:
+            import jaxscope.flax as flax
+        except ModuleNotFoundError as e:
+            if e.name != "flax" and not (e.name or "").startswith("flax."):
+                raise
+            raise ModuleNotFoundError(
+                "jaxscope.flax needs flax, which is not installed: pip install 'jaxscope[flax]'",
+                name="flax",
+            ) from e
+        return flax
     raise AttributeError(f"module 'jaxscope' has no attribute {name!r}")
 
 
@@ -206,6 +217,7 @@ __all__ = [
     "cond",
     "constant_initializer",
     "contrib",
+    "flax",
     "get_collection",
     "get_regularization_loss",
     "get_regularization_losses",

@@ -101,6 +101,7 @@ EXPECTED_ALL = sorted(
         "l1_regularizer",
         "l2_regularizer",
         "layers",
+        "flax",
         "lecun_normal",
         "lecun_uniform",
         "name_scope",

@@ -17,7 +17,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 # Which declared requirements each tree may import from (extras are followed recursively).
 TREES = {
-    "jaxscope": ["", "checkpoint"],  # runtime deps; orbax only behind jaxscope.checkpoint.save
+    # runtime deps; orbax only behind jaxscope.checkpoint.save, flax only behind jaxscope.flax
+    "jaxscope": ["", "checkpoint", "flax"],
     "experiments": ["", "experiments"],
     "tests": ["", "test"],
     "benchmarks": ["", "test", "bench"],
@@ -54,8 +55,12 @@ def _requirements(extras: list[str]) -> set[str]:
 
 
 def _local_modules() -> set[str]:
-    """Our own modules and packages (experiments and benchmarks are imported by path)."""
-    trees = [ROOT / t for t in TREES]
+    """Our own modules and packages (experiments and benchmarks are imported by path).
+
+    Inside the package only ``jaxscope`` itself is top-level: ``jaxscope/flax.py`` must not make
+    ``import flax`` look local.
+    """
+    trees = [ROOT / t for t in TREES if t != "jaxscope"]
     return (
         {p.stem for t in trees for p in t.rglob("*.py")}
         | {p.name for t in trees for p in t.rglob("*") if p.is_dir()}

@@ -469,6 +469,8 @@ def test_init_inspect_and_jitted_apply_leak_no_tracers(model):
         js.inspect(f, x)
         js.initialize_missing(f, {}, jax.random.key(0), x)
         jax.jit(f.apply, static_argnames="mutable")(v, x, mutable=True)
+        f.init_with_output(jax.random.key(0), x)
+        jax.jit(f.init_with_output)(jax.random.key(0), x)
 
 
 def test_handle_smuggled_out_of_init_raises_instead_of_reading_zeros():
@@ -503,3 +505,71 @@ def test_handle_smuggled_out_of_apply_reads_its_value_or_raises_under_jit():
         jax.jit(f.apply)(v)
     with pytest.raises(js.StaleVariableError, match='read of variable "w"'):
         _ = escaped[-1].value  # jit: it held a tracer
+
+
+# -- init_with_output ------------------------------------------------------------------------
+
+
+def _drawn_computed_assigned_and_keyed(x):
+    h = js.layers.dense(x, 4, activation=jnp.tanh)  # drawn
+    c = js.Variable(x.sum(axis=0)[:1] * 2, name="c")  # computed from traced data
+    seen = js.get_variable("seen", [], initializer=js.zeros_initializer(), trainable=False)
+    seen.assign_add(1.0)
+    keep = jax.random.bernoulli(js.next_rng_key(), 0.5, h.shape)
+    return jnp.where(keep, h, 0.0) + c + seen
+
+
+def _scanned(xs):  # a variable created inside a lax.scan body
+    def body(h, x):
+        with js.variable_scope("cell", reuse=js.AUTO_REUSE):
+            w = js.get_variable("w", [3, 3])
+        h = jnp.tanh(h @ w + x)
+        return h, h
+
+    return jax.lax.scan(body, jnp.zeros(3), xs)[1]
+
+
+@pytest.mark.parametrize(
+    "model, passes",
+    [(_drawn_computed_assigned_and_keyed, 1), (_scanned, 3)],
+    ids=["one_pass", "loop_body_falls_back"],
+)
+def test_init_with_output_is_init_plus_a_mutable_apply(maybe_jit, model, passes):
+    from jaxscope._src.random import _INIT_SALT
+
+    calls = []
+
+    def counted(x):
+        calls.append(None)
+        return model(x)
+
+    f = js.transform(counted)
+    key = jax.random.key(3)
+    x = jnp.linspace(-1.0, 1.0, 6).reshape(2, 3)
+    out, variables = maybe_jit(f.init_with_output)(key, x)
+    assert len(calls) == passes  # one run of the function; init + apply after a loop body's
+    expected = maybe_jit(f.init)(key, x)
+    jax.tree.map(np.testing.assert_array_equal, variables, expected)  # bit for bit
+    # the output: a run on the initial values, next_rng_key seeded as in init, assigns kept in
+    # the run but not in the variables (init's values are the initializers', as TF1's)
+    body_key = jax.random.fold_in(key, _INIT_SALT)
+    ref, assigned = f.apply(expected, x, rng=body_key, mutable=True)
+    np.testing.assert_allclose(out, ref, rtol=1e-6, atol=1e-6)
+    if "state" in variables:
+        assert float(variables["state"]["seen"]) == 0.0
+        assert float(assigned["state"]["seen"]) == 1.0
+
+
+def test_init_with_output_raises_inits_errors():
+    def twice():
+        js.get_variable("layer/w", [1])
+        return js.get_variable("layer/w", [1])
+
+    f = js.transform(twice)
+    with pytest.raises(js.VariableExistsError, match=r"Variable \"layer/w\" already exists"):
+        f.init_with_output(jax.random.key(0))
+    with pytest.raises(TypeError, match=r"f.init_with_output\(jax.random.key\(0\), ...\)"):
+        f.init_with_output(None)
+    conflict = js.transform(lambda: js.get_variable("a", [1]) + js.get_variable("a/b", [1]))
+    with pytest.raises(js.TreeConflictError):
+        conflict.init_with_output(jax.random.key(0))

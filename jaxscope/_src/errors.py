@@ -736,3 +736,72 @@ class VmapAssignError(JaxscopeError, ValueError):
             "    outs, stats = jaxscope.vmap(per_example)(xs)   # return the per-example value\n"
             "    var.assign(jnp.mean(stats, axis=0))"
         )
+
+
+class LinenImmutableVariableError(ImmutableVariableError):
+    """A jaxscope model inside a linen module (``jaxscope.flax.to_linen``) assigned a variable
+    whose linen collection the caller did not make mutable."""
+
+    def __init__(self, name: str, collection: str):
+        self.name, self.collection = name, collection
+        RuntimeError.__init__(
+            self,
+            f'The jaxscope model assigns variable "{name}", which lives in the linen collection '
+            f"{collection!r}, but the module was applied without that collection mutable. Make "
+            "it mutable and take the new values:\n"
+            f"    out, updates = model.apply(variables, x, mutable=[{collection!r}])\n"
+            "(or run the model where it does not update, e.g. training=False).",
+        )
+
+
+class LinenModuleError(JaxscopeError, TypeError):
+    """``jaxscope.flax.from_linen`` got something other than an unbound ``flax.linen.Module``
+    (or ``from_nnx`` something other than an ``flax.nnx.Module``)."""
+
+    def __init__(self, module, why: str, nnx: bool = False):
+        self.module = module
+        if nnx:
+            super().__init__(
+                f"jaxscope.flax.from_nnx takes a flax.nnx.Module instance, got "
+                f"{type(module).__name__}: {why}. Build the module first, e.g.\n"
+                "    jaxscope.flax.from_nnx(nnx.Linear(3, 4, rngs=nnx.Rngs(0)), 'proj')(x)\n"
+                "and pass a linen module to from_linen:\n"
+                "    jaxscope.flax.from_linen(nn.Dense(4), 'dense')(x)"
+            )
+            return
+        super().__init__(
+            f"jaxscope.flax.from_linen takes an unbound flax.linen.Module, got "
+            f"{type(module).__name__}: {why}. Pass the module itself, e.g.\n"
+            "    jaxscope.flax.from_linen(nn.Dense(4), 'dense')(x)\n"
+            "and an NNX module to from_nnx (or through nnx.bridge.to_linen):\n"
+            "    jaxscope.flax.from_nnx(MyNNXModule(*args, rngs=nnx.Rngs(0)), 'block')(x)"
+        )
+
+
+class LinenCollectionConflictError(JaxscopeError, ValueError):
+    """Two collections of a linen module hold a variable at the same path: jaxscope's ``state``
+    (every collection but ``params``) and ``params`` share one namespace, as TF1 names do."""
+
+    def __init__(self, scope: str, node: str, first: str, second: str):
+        full = f"{scope}/{node}" if scope else node
+        self.name = full
+        super().__init__(
+            f'The linen module has a variable "{node}" in both collections {first!r} and '
+            f'{second!r}; in jaxscope both would be the variable "{full}" (TF1 names are one '
+            "namespace). Rename one of them in the module, e.g. self.variable('batch_stats', "
+            f"'{node.rsplit('/', 1)[-1]}_stats', ...)."
+        )
+
+
+class LinenMissingRngError(MissingRngError):
+    """A jaxscope model inside a linen module called ``next_rng_key`` in an ``apply`` that got no
+    key for the module's rng stream."""
+
+    def __init__(self, stream: str):
+        self.stream = stream
+        ValueError.__init__(
+            self,
+            "The jaxscope model calls jaxscope.next_rng_key(), which the linen module feeds from "
+            f"its {stream!r} rng stream, but apply() got no {stream!r} key. Pass it:\n"
+            f"    out = model.apply(variables, x, rngs={{{stream!r}: jax.random.key(step)}})",
+        )

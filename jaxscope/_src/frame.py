@@ -60,6 +60,9 @@ class Frame:
         self.rng: Any = None  # the call's key for next_rng_key, and how many keys were taken
         self.rng_count = 0
         self.trace: Any = None  # the JAX trace the call runs in (set by `running`)
+        # COLLECT in init_with_output's single pass: (init's key, the call's trace); each new
+        # variable then gets its initial value at once, so the pass also computes the output.
+        self.draw: tuple[Any, Any] | None = None
         self._last_parent: str | None = None  # find()'s last parent subtree, for its siblings
         self._last_collection: str | None = None
         self._last_tree: Any = None
@@ -149,6 +152,10 @@ def current(what: str) -> Frame:
         return _local.frames[-1]
     except (AttributeError, IndexError):
         raise errors.OutsideTransformError(what) from None
+
+
+class NotOnePass(Exception):
+    """init_with_output's single pass cannot go on (a variable made inside a nested trace)."""
 
 
 class running:

@@ -135,6 +135,22 @@ def initial_values(specs: list, rng) -> dict[str, Any]:
     return values
 
 
+def draw_one(var, initializer, rng):
+    """One ``DRAW`` variable's value, equal to what :func:`initial_values` gives it.
+
+    By the cached jitted draw, eagerly and under a trace alike: under ``jax.make_jaxpr`` /
+    ``jit`` each variable is then one call of a program traced once per group, which costs less
+    to trace than drawing it inline.
+    """
+    try:
+        hash(initializer)
+    except TypeError:
+        initializer = _ByIdentity(initializer)
+    h = np.array(_name_hash(var._node), dtype=np.uint32)
+    value = _draw(initializer, var._shape, canonical(var._dtype), rng, h)
+    return _check(value, var._shape, var)
+
+
 # Under a trace a group is drawn stacked, then sliced, in chunks of at most this many bytes (one
 # loop each), so no single temporary outgrows a chunk.
 _CHUNK_BYTES = 32 << 20

@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
+from jax.extend.core import get_opaque_trace_state
 
 from jaxscope._src import errors, frame
 from jaxscope._src.initial import CONST, initial_values
@@ -40,6 +41,28 @@ class Transformed(NamedTuple):
 
     init: Callable[..., dict[str, Any]]
     apply: Callable[..., Any]
+
+    def init_with_output(self, rng, *args, **kwargs) -> tuple[Any, dict[str, Any]]:
+        """``init``'s variables and the output of a run on them, from one pass where possible.
+
+        The variables are ``init(rng, *args, **kwargs)``'s, bit for bit; the output is what
+        ``apply(variables, *args, rng=..., mutable=True, **kwargs)`` returns first, with
+        ``next_rng_key`` drawing from the key ``init`` gives the body. One run of the function
+        gives both: each variable is drawn as it is created (``init`` instead runs the function
+        abstractly first, then draws). A variable created inside a loop body or a JAX
+        transformation opened in the function cannot be drawn there; then it costs ``init``
+        plus ``apply``.
+
+        Example:
+          >>> import jax, jax.numpy as jnp, jaxscope as js
+          >>> f = js.transform(lambda x: x @ js.get_variable("w", [3, 2]))
+          >>> out, variables = f.init_with_output(jax.random.key(0), jnp.ones([1, 3]))
+          >>> bool((out == f.apply(variables, jnp.ones([1, 3]))).all())
+          True
+
+        TF1 equivalent: Session.run([output, tf.compat.v1.global_variables_initializer()])
+        """
+        return _init_with_output(self, rng, args, kwargs)
 
 
 def transform(fn: Callable[..., Any], *, allow_unused: bool = False) -> Transformed:
@@ -184,6 +207,45 @@ def _initialize(fn, provided, rng, args, kwargs, allow_unused) -> dict[str, Any]
         finally:
             fr.release()
     return _nest(variables, values)
+
+
+_INIT_KEYS = object()  # _init_with_output's default body key: the one init gives the body
+
+
+def _init_with_output(f: Transformed, rng, args, kwargs, body_rng: Any = _INIT_KEYS):
+    """``(output, variables)``: one pass of the function where possible, else init + apply.
+
+    ``body_rng`` seeds ``next_rng_key`` for the output (``to_linen`` passes linen's stream); when
+    it is not init's key, a pass that draws keys and computes an initial value inline falls back
+    too, so the variables stay ``init``'s.
+    """
+    fn, allow_unused = _program(f, "init_with_output")
+    if rng is None:
+        raise TypeError(
+            "init needs a PRNG key for the random initializers: "
+            "f.init_with_output(jax.random.key(0), ...)"
+        )
+    own = jax.random.fold_in(rng, _INIT_SALT)
+    keys = own if body_rng is _INIT_KEYS else body_rng
+    fr = frame.Frame(frame.COLLECT)  # COLLECT's checks (tree conflicts) and its specs
+    fr.rng = keys
+    fr.draw = (rng, get_opaque_trace_state())
+    try:
+        try:
+            with frame.running(fr):
+                out = fn(*args, **kwargs)
+            one = keys is own or not fr.rng_count or all(k != CONST for _, k, _ in fr.specs)
+        except frame.NotOnePass:
+            one = False
+        if one:
+            out = jax.tree_util.tree_map(_rebuilt, out, is_leaf=_is_handle)
+            values = {node: fr.initial.get(node, var._value) for node, var in fr.variables.items()}
+            return out, _nest(fr.variables, values)
+    finally:
+        fr.release()
+    variables = _initialize(fn, {}, rng, args, kwargs, allow_unused)
+    out, _ = f.apply(variables, *args, rng=keys, mutable=True, **kwargs)
+    return out, variables
 
 
 def initialize_missing(f: Transformed, variables, rng, *args, **kwargs) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.extend.core import get_opaque_trace_state
 
 from jaxscope._src import errors, frame
 from jaxscope._src.collections import add_variable
@@ -34,6 +35,7 @@ from jaxscope._src.initial import (
     _default_initializer,
     _jax_style,
     _needs_no_arguments,
+    draw_one,
 )
 from jaxscope._src.regularizers import regularize
 from jaxscope._src.scope import _not_yet
@@ -128,7 +130,7 @@ class Variable:
             dtype = _value_dtype(value, dtype, node)
             value = (
                 jnp.asarray(value, canonical(dtype))
-                if fr.mode == frame.INIT
+                if fr.mode == frame.INIT or fr.draw is not None
                 else _as_const(value, dtype)
             )
             self._shape, self._dtype, self._value = tuple(np.shape(value)), dtype, value
@@ -373,6 +375,12 @@ def _record(fr: frame.Frame, var: Variable, kind: str, initializer) -> None:
     """In the collecting pass, remember how ``init`` will produce ``var``'s value."""
     if fr.mode == frame.COLLECT:
         fr.specs.append((var, kind, initializer))
+        if fr.draw is not None:  # init_with_output: the value now, drawn as init draws it
+            rng, trace = fr.draw
+            if get_opaque_trace_state() != trace:  # a loop body's or a jax transform's trace
+                raise frame.NotOnePass
+            if kind == DRAW:
+                var._value = draw_one(var, initializer, rng)
 
 
 # What apply accepts as a variable's value (a cheap check, cached per type): arrays, numpy
@@ -662,7 +670,7 @@ def _new_variable(
             var._shape = None  # accept any stored shape (see assign(validate_shape=False))
         _lookup(fr, var, found)
     elif from_value:
-        if fr.mode == frame.INIT:
+        if fr.mode == frame.INIT or fr.draw is not None:
             var._value = jnp.asarray(initializer, canonical(var._dtype))
         else:
             var._value = _as_const(initializer, var._dtype)

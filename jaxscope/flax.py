@@ -1,0 +1,24 @@
+"""flax both ways: jaxscope models as linen modules, linen (and NNX) modules inside jaxscope.
+
+Needs flax (``pip install jaxscope[flax]``); ``import jaxscope`` alone does not import it.
+"""
+
+from jaxscope._src.errors import LinenCollectionConflictError as LinenCollectionConflictError
+from jaxscope._src.errors import LinenImmutableVariableError as LinenImmutableVariableError
+from jaxscope._src.errors import LinenMissingRngError as LinenMissingRngError
+from jaxscope._src.errors import LinenModuleError as LinenModuleError
+from jaxscope._src.flax_bridge import ToLinen as ToLinen
+from jaxscope._src.flax_bridge import from_linen as from_linen
+from jaxscope._src.flax_bridge import to_linen as to_linen
+from jaxscope._src.flax_nnx import from_nnx as from_nnx
+
+__all__ = [
+    "LinenCollectionConflictError",
+    "LinenImmutableVariableError",
+    "LinenMissingRngError",
+    "LinenModuleError",
+    "ToLinen",
+    "from_linen",
+    "from_nnx",
+    "to_linen",
+]
