@@ -20,6 +20,7 @@ EXPECTED_ALL = sorted(
         "InvalidShapeError",
         "AssignDtypeError",
         "AssignShapeError",
+        "AssignThroughGetterError",
         "CheckpointMismatchError",
         "CheckpointNameError",
         "CheckpointNotFoundError",

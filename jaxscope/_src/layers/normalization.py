@@ -29,6 +29,7 @@ from jaxscope._src.initial import _jax_style
 from jaxscope._src.initializers import ones_initializer, zeros_initializer
 from jaxscope._src.layers.base import Layer, static_training
 from jaxscope._src.scope import name_scope
+from jaxscope._src.variables import Variable
 
 _FUSED_DTYPES = ("float16", "bfloat16", "float32")
 # TF1's defaults are initializer instances too (shared: they hold no state).
@@ -249,6 +250,11 @@ class BatchNormalization(Layer):
 
     def _check_mutable(self):
         fr = frame.current("batch_normalization")
+        names = ["moving_mean", "moving_variance"]
+        if self.renorm:
+            names += ["moving_stddev", "renorm_mean", "renorm_stddev"]
+        for attr in names:
+            check_assignable(getattr(self, attr), fr.var_scope.name, attr)
         if fr.mode is frame.APPLY and "state" not in fr.mutable:
             raise errors.MovingAverageUpdateError(
                 fr.var_scope.name, [self.moving_mean._node, self.moving_variance._node]
@@ -283,6 +289,13 @@ class BatchNormalization(Layer):
                 new = assign_sub(var, (var.value - jnp.reshape(variance, var.shape).astype(dtype))
                                  * decay)  # fmt: skip
         _add(fr, GraphKeys.UPDATE_OPS, new, ns.rstrip("/") + ":0")
+
+
+def check_assignable(var, layer: str, attr: str) -> None:
+    """A moving average is assigned to in training: what a custom getter returned must be the
+    variable, not an array (a cast, an average), as in TF1."""
+    if not isinstance(var, Variable):
+        raise errors.AssignThroughGetterError(layer, f"{layer}/{attr}", var.shape, var.dtype)
 
 
 class _Sqrt:
