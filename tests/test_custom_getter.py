@@ -523,3 +523,146 @@ def test_layers_and_cells_compute_with_what_the_getter_returns(layer):
     np.testing.assert_allclose(
         with_getter.apply(variables, x), plain.apply(twice, x), rtol=1e-6, atol=1e-6
     )
+
+
+# -- every layer under a mixed-precision getter, against TF1 -------------------------------------
+
+
+def cast_getter(cast, storage):
+    """TF1's mixed-precision getter: the variable is stored as ``storage`` and the layer gets
+    ``cast(variable, dtype)``: always an array (a Tensor in TF1), never the variable."""
+
+    def getter(getter, name, *args, dtype=None, **kwargs):
+        return cast(getter(name, *args, dtype=storage, **kwargs), dtype)
+
+    return getter
+
+
+def _bf16(S):
+    return S.bfloat16 if S is not js else jnp.bfloat16
+
+
+def _zeros(S, shape):
+    return jnp.zeros(shape, jnp.bfloat16) if S is js else S.zeros(shape, S.bfloat16)
+
+
+def _cell_out(S, cell, x):
+    return cell(x, cell.zero_state(x.shape[0], _bf16(S)))[0]
+
+
+def _embed_sequence(S, L, ids):
+    """tf.contrib.layers.embed_sequence (not in tf_slim) is a model variable and a lookup."""
+    if S is js:
+        return L.embed_sequence(ids, 3, 2)
+    with S.variable_scope(None, "EmbedSequence", [ids]):
+        return S.nn.embedding_lookup(L.model_variable("embeddings", [3, 2]), ids)
+
+
+IDS = np.array([[0, 1], [2, 0]], np.int32)
+# name: (program(S, L, x), input shape; None: the integer ids IDS)
+GETTER_LAYERS = {
+    "dense": (lambda S, L, x: S.layers.dense(x, 2), (2, 3)),
+    "conv1d": (lambda S, L, x: S.layers.conv1d(x, 2, 2), (2, 4, 3)),
+    "conv2d": (lambda S, L, x: S.layers.conv2d(x, 2, 2), (2, 4, 4, 3)),
+    "conv3d": (lambda S, L, x: S.layers.conv3d(x, 2, 2), (1, 3, 3, 3, 2)),
+    "conv2d_transpose": (lambda S, L, x: S.layers.conv2d_transpose(x, 2, 2, 2), (2, 3, 3, 2)),
+    "conv3d_transpose": (lambda S, L, x: S.layers.conv3d_transpose(x, 2, 2), (1, 2, 2, 2, 2)),
+    "separable_conv1d": (lambda S, L, x: S.layers.separable_conv1d(x, 2, 2), (2, 4, 3)),
+    "separable_conv2d": (lambda S, L, x: S.layers.separable_conv2d(x, 2, 2, 2), (2, 4, 4, 3)),
+    "batch_normalization": (lambda S, L, x: S.layers.batch_normalization(x), (2, 3, 3, 3)),
+    "batch_normalization_renorm": (
+        lambda S, L, x: S.layers.batch_normalization(x, axis=1, renorm=True),
+        (2, 3, 4),
+    ),
+    "slim.fully_connected": (lambda S, L, x: L.fully_connected(x, 2), (2, 3)),
+    "slim.conv2d": (lambda S, L, x: L.conv2d(x, 2, 2), (2, 4, 4, 3)),
+    "slim.convolution_1d": (lambda S, L, x: L.convolution(x, 2, 2, rate=2), (2, 5, 3)),
+    "slim.conv2d_transpose": (lambda S, L, x: L.conv2d_transpose(x, 2, 2, 2), (2, 3, 3, 2)),
+    "slim.separable_conv2d": (lambda S, L, x: L.separable_conv2d(x, 2, 2, 2), (2, 4, 4, 3)),
+    "slim.separable_conv2d_depthwise": (
+        lambda S, L, x: L.separable_conv2d(x, None, 2, 2),
+        (2, 4, 4, 3),
+    ),
+    "slim.batch_norm": (
+        lambda S, L, x: L.batch_norm(x, scale=True, is_training=False),
+        (2, 3, 3, 3),
+    ),
+    "slim.batch_norm_fused": (
+        lambda S, L, x: L.batch_norm(x, scale=True, is_training=False, updates_collections=None),
+        (2, 3, 3, 3),
+    ),
+    "slim.batch_norm_rank2": (lambda S, L, x: L.batch_norm(x, is_training=False), (4, 3)),
+    "slim.batch_norm_renorm": (
+        lambda S, L, x: L.batch_norm(x, scale=True, is_training=False, renorm=True),
+        (2, 3, 3, 3),
+    ),
+    "slim.layer_norm": (lambda S, L, x: L.layer_norm(x), (2, 3, 4)),
+    "slim.embed_sequence": (lambda S, L, ids: _embed_sequence(S, L, ids), None),
+    "nn.embedding_lookup": (
+        lambda S, L, ids: S.nn.embedding_lookup(S.get_variable("emb", [3, 2], _bf16(S)), ids),
+        None,
+    ),
+    "BasicLSTMCell": (lambda S, L, x: _cell_out(S, S.nn.rnn_cell.BasicLSTMCell(2), x), (2, 3)),
+    "GRUCell": (lambda S, L, x: S.nn.rnn_cell.GRUCell(2)(x, _zeros(S, [2, 2]))[0], (2, 3)),
+    "LSTMCell": (
+        lambda S, L, x: _cell_out(S, S.nn.rnn_cell.LSTMCell(2, use_peepholes=True, num_proj=1), x),
+        (2, 3),
+    ),
+}
+
+
+def _tf_under_getter(tf1, slim, prog, x, getter, training_steps=0):
+    """TF1 graph mode: ``prog`` under ``getter`` in scope "m", every variable set to a random
+    value; returns (output, {name: initial value}, trainable names, {name: value after
+    ``training_steps`` runs of the UPDATE_OPS})."""
+    with tf1.Graph().as_default():
+        with tf1.variable_scope("m", custom_getter=getter):
+            x_in = tf1.constant(x) if x.dtype == np.int32 else tf1.cast(x, tf1.bfloat16)
+            y = prog(tf1, slim, x_in)
+        rng = np.random.RandomState(2)
+        values = {
+            v.op.name: (rng.rand(*v.shape.as_list()) + 0.5).astype(
+                v.dtype.base_dtype.as_numpy_dtype
+            )
+            for v in tf1.global_variables()
+        }
+        trainable = {v.op.name for v in tf1.trainable_variables()}
+        with tf1.Session() as sess:
+            for v in tf1.global_variables():
+                v.load(values[v.op.name], sess)
+            out = sess.run(y)
+            sess.run(tf1.get_collection(tf1.GraphKeys.UPDATE_OPS)[:training_steps])
+            final = {v.op.name: sess.run(v) for v in tf1.global_variables()}
+    return out, values, trainable, final
+
+
+@pytest.mark.filterwarnings(_LEGACY_LAYERS, "ignore::DeprecationWarning")
+@pytest.mark.parametrize("name", list(GETTER_LAYERS))
+def test_every_layer_under_a_bfloat16_getter_matches_tf1(tf1, slim, name):
+    """A getter returning ``cast(var, bfloat16)`` (an array, not the variable): every layer and
+    cell computes with it, from float32 variables, as TF1's same layer under the same getter."""
+    prog, shape = GETTER_LAYERS[name]
+    x = IDS if shape is None else np.random.RandomState(1).randn(*shape).astype(np.float32)
+    expected, values, trainable, _ = _tf_under_getter(
+        tf1, slim, prog, x, cast_getter(tf1.cast, tf1.float32)
+    )
+
+    def model(x):
+        with js.variable_scope("m", custom_getter=cast_getter(jnp.astype, jnp.float32)):
+            return prog(js, js.slim, x)
+
+    f = js.transform(model)
+    x_in = jnp.asarray(x) if shape is None else jnp.asarray(x, jnp.bfloat16)
+    created = f.init(jax.random.key(0), x_in)
+    assert {k: v.dtype for k, v in js.checkpoint.flatten(created).items()} == {
+        k: v.dtype for k, v in values.items()
+    }
+    variables = js.checkpoint.unflatten(values, trainable)
+    assert jax.tree.structure(variables) == jax.tree.structure(created)
+    out = jax.jit(f.apply)(variables, x_in)
+    assert out.dtype == expected.dtype
+    # both compute in the getter's dtype: a few bfloat16 roundings apart (eps 2**-8)
+    scale = float(np.abs(expected.astype(np.float32)).max())
+    np.testing.assert_allclose(
+        np.asarray(out, np.float32), expected.astype(np.float32), rtol=0, atol=0.03 * scale
+    )
