@@ -611,10 +611,10 @@ GETTER_LAYERS = {
 }
 
 
-def _tf_under_getter(tf1, slim, prog, x, getter, training_steps=0):
+def _tf_under_getter(tf1, slim, prog, x, getter):
     """TF1 graph mode: ``prog`` under ``getter`` in scope "m", every variable set to a random
-    value; returns (output, {name: initial value}, trainable names, {name: value after
-    ``training_steps`` runs of the UPDATE_OPS})."""
+    value; returns (output, {name: initial value}, trainable names, {name: value after the
+    output and one run of the UPDATE_OPS})."""
     with tf1.Graph().as_default():
         with tf1.variable_scope("m", custom_getter=getter):
             x_in = tf1.constant(x) if x.dtype == np.int32 else tf1.cast(x, tf1.bfloat16)
@@ -631,7 +631,7 @@ def _tf_under_getter(tf1, slim, prog, x, getter, training_steps=0):
             for v in tf1.global_variables():
                 v.load(values[v.op.name], sess)
             out = sess.run(y)
-            sess.run(tf1.get_collection(tf1.GraphKeys.UPDATE_OPS)[:training_steps])
+            sess.run(tf1.get_collection(tf1.GraphKeys.UPDATE_OPS))
             final = {v.op.name: sess.run(v) for v in tf1.global_variables()}
     return out, values, trainable, final
 
@@ -666,3 +666,82 @@ def test_every_layer_under_a_bfloat16_getter_matches_tf1(tf1, slim, name):
     np.testing.assert_allclose(
         np.asarray(out, np.float32), expected.astype(np.float32), rtol=0, atol=0.03 * scale
     )
+
+
+TRAINING_BATCH_NORMS = {
+    "batch_normalization": (lambda S, L, x: S.layers.batch_normalization(x, training=True), 4),
+    "batch_normalization_renorm": (
+        lambda S, L, x: S.layers.batch_normalization(x, training=True, renorm=True),
+        4,
+    ),
+    "slim.batch_norm": (lambda S, L, x: L.batch_norm(x, scale=True), 4),
+    "slim.batch_norm_rank2": (lambda S, L, x: L.batch_norm(x, scale=True), 2),
+    "slim.batch_norm_in_place": (lambda S, L, x: L.batch_norm(x, updates_collections=None), 4),
+}
+
+
+def _bn_model(prog, getter):
+    def model(x):
+        with js.variable_scope("m", custom_getter=getter):
+            return prog(js, js.slim, x)
+
+    return js.transform(model)
+
+
+def _bn_input(rank):
+    return np.random.RandomState(3).randn(*[4, 3, 3, 3][:rank]).astype(np.float32)
+
+
+@pytest.mark.filterwarnings(_LEGACY_LAYERS, "ignore::DeprecationWarning")
+@pytest.mark.parametrize("name", list(TRAINING_BATCH_NORMS))
+def test_training_batch_norm_cannot_assign_through_the_getters_array(tf1, slim, name):
+    """In training a batch norm assigns to its moving averages: TF1 fails when the getter
+    returned a cast (no ``assign_sub`` on a Tensor); jaxscope says which variable, and the fix."""
+    prog, rank = TRAINING_BATCH_NORMS[name]
+    x = _bn_input(rank)
+    with pytest.raises(AttributeError, match="has no attribute 'assign_sub'"):
+        _tf_under_getter(tf1, slim, prog, x, cast_getter(tf1.cast, tf1.float32))
+    f = _bn_model(prog, cast_getter(jnp.astype, jnp.float32))
+    layer = "m/BatchNorm" if name.startswith("slim") else "m/batch_normalization"
+    with pytest.raises(
+        js.AssignThroughGetterError,
+        match=rf'Layer "{layer}" must update "{layer}/moving_mean" in training, but the custom '
+        r"getter returned an array \(float32\[3\]\) instead of the variable(.|\n)*"
+        r'return var.astype\(jnp.bfloat16\) if kwargs\["trainable"\] else var',
+    ):
+        f.init(jax.random.key(0), jnp.asarray(x, jnp.bfloat16))
+
+
+def trainable_cast_getter(cast, storage):
+    """The fix the error gives: cast the trained variables, return the others themselves."""
+
+    def getter(getter, name, *args, dtype=None, **kwargs):
+        var = getter(name, *args, dtype=storage, **kwargs)
+        return cast(var, dtype) if kwargs["trainable"] else var
+
+    return getter
+
+
+@pytest.mark.filterwarnings(_LEGACY_LAYERS, "ignore::DeprecationWarning")
+@pytest.mark.parametrize("name", list(TRAINING_BATCH_NORMS))
+def test_training_batch_norm_under_a_getter_that_returns_its_averages_matches_tf1(tf1, slim, name):
+    prog, rank = TRAINING_BATCH_NORMS[name]
+    x = _bn_input(rank)
+    getter = trainable_cast_getter(tf1.cast, tf1.float32)
+    expected, values, trainable, final = _tf_under_getter(tf1, slim, prog, x, getter)
+    f = _bn_model(prog, trainable_cast_getter(jnp.astype, jnp.float32))
+    x_in = jnp.asarray(x, jnp.bfloat16)
+    variables = js.checkpoint.unflatten(values, trainable)
+    assert jax.tree.structure(variables) == jax.tree.structure(f.init(jax.random.key(0), x_in))
+    out, updated = jax.jit(lambda v, x: f.apply(v, x, mutable=["state"]))(variables, x_in)
+    assert out.dtype == expected.dtype == jnp.bfloat16
+    scale = float(np.abs(expected.astype(np.float32)).max())
+    np.testing.assert_allclose(
+        np.asarray(out, np.float32), expected.astype(np.float32), rtol=0, atol=0.03 * scale
+    )
+    got = js.checkpoint.flatten(updated)
+    assert sorted(got) == sorted(final)
+    moved = [k for k in final if not np.allclose(final[k], values[k])]
+    assert any(k.endswith("moving_mean") for k in moved)
+    for k in final:
+        np.testing.assert_allclose(got[k], final[k], rtol=1e-2, atol=1e-2, err_msg=k)
