@@ -204,6 +204,8 @@ def _normalize(x, v, axis, epsilon, route, unbiased, decay, is_training, frozen,
     if route != "plain" and unbiased:
         epsilon = max(epsilon, 1.001e-5)  # TF1's fused kernel's floor (a cuDNN requirement)
     if training:
+        for name in ("moving_mean", "moving_variance"):  # TF1 fails even when frozen drops them
+            check_assignable(v[name], scope_name, name)
         mean = jnp.mean(x, axis=reduction, keepdims=True)
         variance = jnp.mean(jnp.square(x - mean), axis=reduction, keepdims=True)
         n = x.size // mean.size
@@ -224,8 +226,6 @@ def _normalize(x, v, axis, epsilon, route, unbiased, decay, is_training, frozen,
 def _update(v, mean, variance, decay, route, updates):
     fr = frame.current("batch_norm")
     mm, mv = v["moving_mean"], v["moving_variance"]
-    for name in ("moving_mean", "moving_variance"):
-        check_assignable(v[name], fr.var_scope.name, name)
     if fr.mode is frame.APPLY and "state" not in fr.mutable:
         raise errors.MovingAverageUpdateError(fr.var_scope.name, [mm._node, mv._node])
     dtype = mm.dtype

@@ -32,6 +32,7 @@ from jaxscope._src.scope import name_scope
 from jaxscope._src.variables import Variable
 
 _FUSED_DTYPES = ("float16", "bfloat16", "float32")
+_RENORM = ("moving_stddev", "renorm_mean", "renorm_stddev")
 # TF1's defaults are initializer instances too (shared: they hold no state).
 _ZEROS = zeros_initializer()
 _ONES = ones_initializer()
@@ -197,6 +198,11 @@ class BatchNormalization(Layer):
 
         scale, offset = broadcast(self.gamma), broadcast(self.beta)
         if training:
+            # TF1 builds the assigns even when a frozen layer then drops them: a getter's array
+            # fails either way.
+            layer = frame.current("batch_normalization").var_scope.name
+            for attr in ("moving_mean", "moving_variance") + _RENORM * bool(self.renorm):
+                check_assignable(getattr(self, attr), layer, attr)
             mean = jnp.mean(x, axis=reduction, keepdims=True)
             variance = jnp.mean(jnp.square(x - mean), axis=reduction, keepdims=True)
             new_mean, new_variance = mean, variance
@@ -250,11 +256,6 @@ class BatchNormalization(Layer):
 
     def _check_mutable(self):
         fr = frame.current("batch_normalization")
-        names = ["moving_mean", "moving_variance"]
-        if self.renorm:
-            names += ["moving_stddev", "renorm_mean", "renorm_stddev"]
-        for attr in names:
-            check_assignable(getattr(self, attr), fr.var_scope.name, attr)
         if fr.mode is frame.APPLY and "state" not in fr.mutable:
             raise errors.MovingAverageUpdateError(
                 fr.var_scope.name, [self.moving_mean._node, self.moving_variance._node]
