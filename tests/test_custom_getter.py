@@ -753,3 +753,31 @@ def test_training_batch_norm_under_a_getter_that_returns_its_averages_matches_tf
     assert any(k.endswith("moving_mean") for k in moved) == ("frozen" not in name)
     for k in final:
         np.testing.assert_allclose(got[k], final[k], rtol=1e-2, atol=1e-2, err_msg=k)
+
+
+@pytest.mark.filterwarnings(_LEGACY_LAYERS)
+def test_layer_weights_hold_what_the_getter_returned_as_tf1(tf1):
+    """TF1's layers list the getter's casts as non-trainable weights (they are not in
+    TRAINABLE_VARIABLES); a layer whose getter returned the variables lists them as usual."""
+
+    def build(S, x, getter):
+        with S.variable_scope("m", custom_getter=getter):
+            dense, norm = S.layers.Dense(2), S.layers.BatchNormalization()
+            norm(dense(x))
+        return [
+            [(len(layer.trainable_weights), len(layer.non_trainable_weights))]
+            + [str(w.dtype.name if S is js else w.dtype.base_dtype.name) for w in layer.weights]
+            for layer in (dense, norm)
+        ]
+
+    x = np.ones([2, 3], np.float32)
+    for cast in (True, False):
+        with tf1.Graph().as_default():
+            tf_getter = cast_getter(tf1.cast, tf1.float32) if cast else None
+            expected = build(tf1, tf1.cast(x, tf1.bfloat16), tf_getter)
+        getter = cast_getter(jnp.astype, jnp.float32) if cast else None
+        got = []
+        js.transform(lambda x: got.extend(build(js, x, getter))).init(
+            jax.random.key(0), jnp.asarray(x, jnp.bfloat16)
+        )
+        assert got == expected
