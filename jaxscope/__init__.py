@@ -23,6 +23,7 @@ from jaxscope._src.control_flow import scan as scan
 from jaxscope._src.control_flow import while_loop as while_loop
 from jaxscope._src.errors import AssignDtypeError as AssignDtypeError
 from jaxscope._src.errors import AssignShapeError as AssignShapeError
+from jaxscope._src.errors import AssignThroughGetterError as AssignThroughGetterError
 from jaxscope._src.errors import CellInputDtypeError as CellInputDtypeError
 from jaxscope._src.errors import CheckpointMismatchError as CheckpointMismatchError
 from jaxscope._src.errors import CheckpointNameError as CheckpointNameError
@@ -148,6 +149,7 @@ __all__ = [
     "AUTO_REUSE",
     "AssignDtypeError",
     "AssignShapeError",
+    "AssignThroughGetterError",
     "CellInputDtypeError",
     "CheckpointMismatchError",
     "CheckpointNameError",

@@ -21,6 +21,7 @@ EXPECTED_ALL = sorted(
         "InvalidShapeError",
         "AssignDtypeError",
         "AssignShapeError",
+        "AssignThroughGetterError",
         "CheckpointMismatchError",
         "CheckpointNameError",
         "CheckpointNotFoundError",

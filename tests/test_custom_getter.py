@@ -523,3 +523,261 @@ def test_layers_and_cells_compute_with_what_the_getter_returns(layer):
     np.testing.assert_allclose(
         with_getter.apply(variables, x), plain.apply(twice, x), rtol=1e-6, atol=1e-6
     )
+
+
+# -- every layer under a mixed-precision getter, against TF1 -------------------------------------
+
+
+def cast_getter(cast, storage):
+    """TF1's mixed-precision getter: the variable is stored as ``storage`` and the layer gets
+    ``cast(variable, dtype)``: always an array (a Tensor in TF1), never the variable."""
+
+    def getter(getter, name, *args, dtype=None, **kwargs):
+        return cast(getter(name, *args, dtype=storage, **kwargs), dtype)
+
+    return getter
+
+
+def _bf16(S):
+    return S.bfloat16 if S is not js else jnp.bfloat16
+
+
+def _zeros(S, shape):
+    return jnp.zeros(shape, jnp.bfloat16) if S is js else S.zeros(shape, S.bfloat16)
+
+
+def _cell_out(S, cell, x):
+    return cell(x, cell.zero_state(x.shape[0], _bf16(S)))[0]
+
+
+def _embed_sequence(S, L, ids):
+    """tf.contrib.layers.embed_sequence (not in tf_slim) is a model variable and a lookup."""
+    if S is js:
+        return L.embed_sequence(ids, 3, 2)
+    with S.variable_scope(None, "EmbedSequence", [ids]):
+        return S.nn.embedding_lookup(L.model_variable("embeddings", [3, 2]), ids)
+
+
+IDS = np.array([[0, 1], [2, 0]], np.int32)
+# name: (program(S, L, x), input shape; None: the integer ids IDS)
+GETTER_LAYERS = {
+    "dense": (lambda S, L, x: S.layers.dense(x, 2), (2, 3)),
+    "conv1d": (lambda S, L, x: S.layers.conv1d(x, 2, 2), (2, 4, 3)),
+    "conv2d": (lambda S, L, x: S.layers.conv2d(x, 2, 2), (2, 4, 4, 3)),
+    "conv3d": (lambda S, L, x: S.layers.conv3d(x, 2, 2), (1, 3, 3, 3, 2)),
+    "conv2d_transpose": (lambda S, L, x: S.layers.conv2d_transpose(x, 2, 2, 2), (2, 3, 3, 2)),
+    "conv3d_transpose": (lambda S, L, x: S.layers.conv3d_transpose(x, 2, 2), (1, 2, 2, 2, 2)),
+    "separable_conv1d": (lambda S, L, x: S.layers.separable_conv1d(x, 2, 2), (2, 4, 3)),
+    "separable_conv2d": (lambda S, L, x: S.layers.separable_conv2d(x, 2, 2, 2), (2, 4, 4, 3)),
+    "batch_normalization": (lambda S, L, x: S.layers.batch_normalization(x), (2, 3, 3, 3)),
+    "batch_normalization_renorm": (
+        lambda S, L, x: S.layers.batch_normalization(x, axis=1, renorm=True),
+        (2, 3, 4),
+    ),
+    "slim.fully_connected": (lambda S, L, x: L.fully_connected(x, 2), (2, 3)),
+    "slim.conv2d": (lambda S, L, x: L.conv2d(x, 2, 2), (2, 4, 4, 3)),
+    "slim.convolution_1d": (lambda S, L, x: L.convolution(x, 2, 2, rate=2), (2, 5, 3)),
+    "slim.conv2d_transpose": (lambda S, L, x: L.conv2d_transpose(x, 2, 2, 2), (2, 3, 3, 2)),
+    "slim.separable_conv2d": (lambda S, L, x: L.separable_conv2d(x, 2, 2, 2), (2, 4, 4, 3)),
+    "slim.separable_conv2d_depthwise": (
+        lambda S, L, x: L.separable_conv2d(x, None, 2, 2),
+        (2, 4, 4, 3),
+    ),
+    "slim.batch_norm": (
+        lambda S, L, x: L.batch_norm(x, scale=True, is_training=False),
+        (2, 3, 3, 3),
+    ),
+    "slim.batch_norm_fused": (
+        lambda S, L, x: L.batch_norm(x, scale=True, is_training=False, updates_collections=None),
+        (2, 3, 3, 3),
+    ),
+    "slim.batch_norm_rank2": (lambda S, L, x: L.batch_norm(x, is_training=False), (4, 3)),
+    "slim.batch_norm_renorm": (
+        lambda S, L, x: L.batch_norm(x, scale=True, is_training=False, renorm=True),
+        (2, 3, 3, 3),
+    ),
+    "slim.layer_norm": (lambda S, L, x: L.layer_norm(x), (2, 3, 4)),
+    "slim.embed_sequence": (lambda S, L, ids: _embed_sequence(S, L, ids), None),
+    "nn.embedding_lookup": (
+        lambda S, L, ids: S.nn.embedding_lookup(S.get_variable("emb", [3, 2], _bf16(S)), ids),
+        None,
+    ),
+    "BasicLSTMCell": (lambda S, L, x: _cell_out(S, S.nn.rnn_cell.BasicLSTMCell(2), x), (2, 3)),
+    "GRUCell": (lambda S, L, x: S.nn.rnn_cell.GRUCell(2)(x, _zeros(S, [2, 2]))[0], (2, 3)),
+    "LSTMCell": (
+        lambda S, L, x: _cell_out(S, S.nn.rnn_cell.LSTMCell(2, use_peepholes=True, num_proj=1), x),
+        (2, 3),
+    ),
+}
+
+
+def _tf_under_getter(tf1, slim, prog, x, getter):
+    """TF1 graph mode: ``prog`` under ``getter`` in scope "m", every variable set to a random
+    value; returns (output, {name: initial value}, trainable names, {name: value after the
+    output and one run of the UPDATE_OPS})."""
+    with tf1.Graph().as_default():
+        with tf1.variable_scope("m", custom_getter=getter):
+            x_in = tf1.constant(x) if x.dtype == np.int32 else tf1.cast(x, tf1.bfloat16)
+            y = prog(tf1, slim, x_in)
+        rng = np.random.RandomState(2)
+        values = {
+            v.op.name: (rng.rand(*v.shape.as_list()) + 0.5).astype(
+                v.dtype.base_dtype.as_numpy_dtype
+            )
+            for v in tf1.global_variables()
+        }
+        trainable = {v.op.name for v in tf1.trainable_variables()}
+        with tf1.Session() as sess:
+            for v in tf1.global_variables():
+                v.load(values[v.op.name], sess)
+            out = sess.run(y)
+            sess.run(tf1.get_collection(tf1.GraphKeys.UPDATE_OPS))
+            final = {v.op.name: sess.run(v) for v in tf1.global_variables()}
+    return out, values, trainable, final
+
+
+@pytest.mark.filterwarnings(_LEGACY_LAYERS, "ignore::DeprecationWarning")
+@pytest.mark.parametrize("name", list(GETTER_LAYERS))
+def test_every_layer_under_a_bfloat16_getter_matches_tf1(tf1, slim, name):
+    """A getter returning ``cast(var, bfloat16)`` (an array, not the variable): every layer and
+    cell computes with it, from float32 variables, as TF1's same layer under the same getter."""
+    prog, shape = GETTER_LAYERS[name]
+    x = IDS if shape is None else np.random.RandomState(1).randn(*shape).astype(np.float32)
+    expected, values, trainable, _ = _tf_under_getter(
+        tf1, slim, prog, x, cast_getter(tf1.cast, tf1.float32)
+    )
+
+    def model(x):
+        with js.variable_scope("m", custom_getter=cast_getter(jnp.astype, jnp.float32)):
+            return prog(js, js.slim, x)
+
+    f = js.transform(model)
+    x_in = jnp.asarray(x) if shape is None else jnp.asarray(x, jnp.bfloat16)
+    created = f.init(jax.random.key(0), x_in)
+    assert {k: v.dtype for k, v in js.checkpoint.flatten(created).items()} == {
+        k: v.dtype for k, v in values.items()
+    }
+    variables = js.checkpoint.unflatten(values, trainable)
+    assert jax.tree.structure(variables) == jax.tree.structure(created)
+    out = jax.jit(f.apply)(variables, x_in)
+    assert out.dtype == expected.dtype
+    # both compute in the getter's dtype: a few bfloat16 roundings apart (eps 2**-8)
+    scale = float(np.abs(expected.astype(np.float32)).max())
+    np.testing.assert_allclose(
+        np.asarray(out, np.float32), expected.astype(np.float32), rtol=0, atol=0.03 * scale
+    )
+
+
+TRAINING_BATCH_NORMS = {
+    "batch_normalization": (lambda S, L, x: S.layers.batch_normalization(x, training=True), 4),
+    "batch_normalization_renorm": (
+        lambda S, L, x: S.layers.batch_normalization(x, training=True, renorm=True),
+        4,
+    ),
+    "slim.batch_norm": (lambda S, L, x: L.batch_norm(x, scale=True), 4),
+    "slim.batch_norm_rank2": (lambda S, L, x: L.batch_norm(x, scale=True), 2),
+    "slim.batch_norm_in_place": (lambda S, L, x: L.batch_norm(x, updates_collections=None), 4),
+    # frozen: TF1 builds the assigns, then drops them (so it fails under a casting getter too)
+    "batch_normalization_frozen": (
+        lambda S, L, x: S.layers.batch_normalization(x, training=True, trainable=False),
+        4,
+    ),
+    "slim.batch_norm_frozen": (lambda S, L, x: L.batch_norm(x, trainable=False), 4),
+}
+
+
+def _bn_model(prog, getter):
+    def model(x):
+        with js.variable_scope("m", custom_getter=getter):
+            return prog(js, js.slim, x)
+
+    return js.transform(model)
+
+
+def _bn_input(rank):
+    return np.random.RandomState(3).randn(*[4, 3, 3, 3][:rank]).astype(np.float32)
+
+
+@pytest.mark.filterwarnings(_LEGACY_LAYERS, "ignore::DeprecationWarning")
+@pytest.mark.parametrize("name", list(TRAINING_BATCH_NORMS))
+def test_training_batch_norm_cannot_assign_through_the_getters_array(tf1, slim, name):
+    """In training a batch norm assigns to its moving averages: TF1 fails when the getter
+    returned a cast (no ``assign_sub`` on a Tensor); jaxscope says which variable, and the fix."""
+    prog, rank = TRAINING_BATCH_NORMS[name]
+    x = _bn_input(rank)
+    with pytest.raises(AttributeError, match="has no attribute 'assign_sub'"):
+        _tf_under_getter(tf1, slim, prog, x, cast_getter(tf1.cast, tf1.float32))
+    f = _bn_model(prog, cast_getter(jnp.astype, jnp.float32))
+    layer = "m/BatchNorm" if name.startswith("slim") else "m/batch_normalization"
+    with pytest.raises(
+        js.AssignThroughGetterError,
+        match=rf'Layer "{layer}" must update "{layer}/moving_mean" in training, but the custom '
+        r"getter returned an array \(float32\[3\]\) instead of the variable(.|\n)*"
+        r'return var.astype\(jnp.bfloat16\) if kwargs\["trainable"\] else var',
+    ):
+        f.init(jax.random.key(0), jnp.asarray(x, jnp.bfloat16))
+
+
+def trainable_cast_getter(cast, storage):
+    """The fix the error gives: cast the trained variables, return the others themselves."""
+
+    def getter(getter, name, *args, dtype=None, **kwargs):
+        var = getter(name, *args, dtype=storage, **kwargs)
+        return cast(var, dtype) if kwargs["trainable"] else var
+
+    return getter
+
+
+@pytest.mark.filterwarnings(_LEGACY_LAYERS, "ignore::DeprecationWarning")
+@pytest.mark.parametrize("name", list(TRAINING_BATCH_NORMS))
+def test_training_batch_norm_under_a_getter_that_returns_its_averages_matches_tf1(tf1, slim, name):
+    prog, rank = TRAINING_BATCH_NORMS[name]
+    x = _bn_input(rank)
+    getter = trainable_cast_getter(tf1.cast, tf1.float32)
+    expected, values, trainable, final = _tf_under_getter(tf1, slim, prog, x, getter)
+    f = _bn_model(prog, trainable_cast_getter(jnp.astype, jnp.float32))
+    x_in = jnp.asarray(x, jnp.bfloat16)
+    created = f.init(jax.random.key(0), x_in)
+    assert sorted(js.checkpoint.flatten(created)) == sorted(values)
+    assert set(js.checkpoint.flatten({"params": created["params"]})) == trainable
+    variables = js.checkpoint.unflatten(values, trainable)
+    out, updated = jax.jit(lambda v, x: f.apply(v, x, mutable=["state"]))(variables, x_in)
+    assert out.dtype == expected.dtype == jnp.bfloat16
+    scale = float(np.abs(expected.astype(np.float32)).max())
+    np.testing.assert_allclose(
+        np.asarray(out, np.float32), expected.astype(np.float32), rtol=0, atol=0.03 * scale
+    )
+    got = js.checkpoint.flatten(updated)
+    assert sorted(got) == sorted(final)
+    moved = [k for k in final if not np.allclose(final[k], values[k])]
+    assert any(k.endswith("moving_mean") for k in moved) == ("frozen" not in name)
+    for k in final:
+        np.testing.assert_allclose(got[k], final[k], rtol=1e-2, atol=1e-2, err_msg=k)
+
+
+@pytest.mark.filterwarnings(_LEGACY_LAYERS)
+def test_layer_weights_hold_what_the_getter_returned_as_tf1(tf1):
+    """TF1's layers list the getter's casts as non-trainable weights (they are not in
+    TRAINABLE_VARIABLES); a layer whose getter returned the variables lists them as usual."""
+
+    def build(S, x, getter):
+        with S.variable_scope("m", custom_getter=getter):
+            dense, norm = S.layers.Dense(2), S.layers.BatchNormalization()
+            norm(dense(x))
+        return [
+            [(len(layer.trainable_weights), len(layer.non_trainable_weights))]
+            + [str(w.dtype.name if S is js else w.dtype.base_dtype.name) for w in layer.weights]
+            for layer in (dense, norm)
+        ]
+
+    x = np.ones([2, 3], np.float32)
+    for cast in (True, False):
+        with tf1.Graph().as_default():
+            tf_getter = cast_getter(tf1.cast, tf1.float32) if cast else None
+            expected = build(tf1, tf1.cast(x, tf1.bfloat16), tf_getter)
+        getter = cast_getter(jnp.astype, jnp.float32) if cast else None
+        got = []
+        js.transform(lambda x: got.extend(build(js, x, getter))).init(
+            jax.random.key(0), jnp.asarray(x, jnp.bfloat16)
+        )
+        assert got == expected

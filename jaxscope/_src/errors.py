@@ -805,3 +805,22 @@ class LinenMissingRngError(MissingRngError):
             f"its {stream!r} rng stream, but apply() got no {stream!r} key. Pass it:\n"
             f"    out = model.apply(variables, x, rngs={{{stream!r}: jax.random.key(step)}})",
         )
+
+
+class AssignThroughGetterError(JaxscopeError, AttributeError):
+    """A layer must assign to a variable (a moving average in training) for which a custom getter
+    returned an array, not the variable (TF1: ``'Tensor' object has no attribute 'assign_sub'``).
+    """
+
+    def __init__(self, layer: str, name: str, shape, dtype):
+        self.layer, self.name = layer, name
+        super().__init__(
+            f'Layer "{layer}" must update "{name}" in training, but the custom getter returned '
+            f"an array ({dtype}{list(shape)}) instead of the variable, and an array cannot be "
+            "assigned to (TF1 fails too: 'Tensor' object has no attribute 'assign_sub'). Let "
+            "the getter return the variable itself for the variables that are not trained:\n"
+            "    def getter(getter, name, *args, **kwargs):\n"
+            "        var = getter(name, *args, **kwargs)\n"
+            '        return var.astype(jnp.bfloat16) if kwargs["trainable"] else var\n'
+            "or normalize with the moving averages: training=False (slim: is_training=False)."
+        )

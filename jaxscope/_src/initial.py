@@ -147,7 +147,8 @@ def draw_one(var, initializer, rng):
     except TypeError:
         initializer = _ByIdentity(initializer)
     h = np.array(_name_hash(var._node), dtype=np.uint32)
-    value = _draw(initializer, var._shape, canonical(var._dtype), rng, h)
+    draw = _draw if isinstance(rng, jax.core.Tracer) else _eager_draw(rng)
+    value = draw(initializer, var._shape, canonical(var._dtype), rng, h)
     return _check(value, var._shape, var)
 
 

@@ -63,7 +63,7 @@ def embed_sequence(ids, vocab_size=None, embed_dim=None, unique=False, initializ
             "(embed_sequence(ids, vocab_size, embed_dim)), or reuse=True to share an existing "
             "table."
         )
-    with variable_scope(scope, "EmbedSequence", [ids], reuse=reuse):
+    with variable_scope(scope, "EmbedSequence", [ids], reuse=reuse) as sc:
         shape = [vocab_size, embed_dim]
         # TF1's precedence: (reuse and vocab_size is None) or embed_dim is None
         if reuse and vocab_size is None or embed_dim is None:
@@ -75,7 +75,7 @@ def embed_sequence(ids, vocab_size=None, embed_dim=None, unique=False, initializ
         ids = jnp.asarray(ids)
         if not jnp.issubdtype(ids.dtype, jnp.integer):
             raise TypeError(
-                f'embed_sequence "{embeddings.name.removesuffix(":0")}": ids must be integers '
+                f'embed_sequence "{sc.name}/embeddings": ids must be integers '
                 f"(TF1: int32 or int64), got {ids.dtype}. Cast them: ids.astype(jnp.int32)."
             )
-        return jnp.take(embeddings.value, ids, axis=0)
+        return jnp.take(jnp.asarray(embeddings), ids, axis=0)

@@ -384,7 +384,7 @@ def separable_convolution2d(inputs, num_outputs, kernel_size, depth_multiplier=1
                 "depthwise_weights", dw_shape, x.dtype, weights_initializer, weights_regularizer,
                 trainable, get_variable_collections(variables_collections, "weights"),
             )  # fmt: skip
-            kernel = dw.value.reshape((*layer.kernel_size, 1, cin * depth_multiplier))
+            kernel = jnp.reshape(jnp.asarray(dw), (*layer.kernel_size, 1, cin * depth_multiplier))
             outputs = layer._convolve(x, kernel, layer.strides, layer.padding, feature_groups=cin)
             if normalizer_fn is not None:
                 outputs = normalizer_fn(outputs, **(normalizer_params or {}))
@@ -394,8 +394,8 @@ def separable_convolution2d(inputs, num_outputs, kernel_size, depth_multiplier=1
                     biases_regularizer, trainable,
                     get_variable_collections(variables_collections, "biases"),
                 )  # fmt: skip
-                bias = b.value.reshape((-1, 1, 1)) if df == "channels_first" else b.value
-                outputs = outputs + bias
+                bias = jnp.asarray(b)
+                outputs = outputs + (bias.reshape((-1, 1, 1)) if df == "channels_first" else bias)
         if activation_fn is not None:
             outputs = activation_fn(outputs)
         return collect_named_outputs(outputs_collections, sc.name, outputs)

@@ -36,7 +36,7 @@ from jaxscope._src.contrib.variables import (
 )
 from jaxscope._src.initializers import ones_initializer, zeros_initializer
 from jaxscope._src.layers.base import static_training
-from jaxscope._src.layers.normalization import BatchNormalization
+from jaxscope._src.layers.normalization import BatchNormalization, check_assignable
 from jaxscope._src.scope import name_scope, variable_scope
 
 _DEFAULTS = {"beta": zeros_initializer(), "gamma": ones_initializer(),
@@ -204,6 +204,8 @@ def _normalize(x, v, axis, epsilon, route, unbiased, decay, is_training, frozen,
     if route != "plain" and unbiased:
         epsilon = max(epsilon, 1.001e-5)  # TF1's fused kernel's floor (a cuDNN requirement)
     if training:
+        for name in ("moving_mean", "moving_variance"):  # TF1 fails even when frozen drops them
+            check_assignable(v[name], scope_name, name)
         mean = jnp.mean(x, axis=reduction, keepdims=True)
         variance = jnp.mean(jnp.square(x - mean), axis=reduction, keepdims=True)
         n = x.size // mean.size
@@ -211,12 +213,13 @@ def _normalize(x, v, axis, epsilon, route, unbiased, decay, is_training, frozen,
         if not frozen:
             _update(v, mean, moving_variance, decay, route, updates)
     else:
-        mean = jnp.reshape(v["moving_mean"].value, bshape)
-        variance = jnp.reshape(v["moving_variance"].value, bshape)
+        mean = jnp.reshape(jnp.asarray(v["moving_mean"]), bshape)
+        variance = jnp.reshape(jnp.asarray(v["moving_variance"]), bshape)
     inv = jnp.reciprocal(jnp.sqrt(variance + jnp.asarray(epsilon, x.dtype)))
     if "gamma" in v:
-        inv = inv * jnp.reshape(v["gamma"].value, bshape)
-    out = x * inv + ((jnp.reshape(v["beta"].value, bshape) if "beta" in v else 0.0) - mean * inv)
+        inv = inv * jnp.reshape(jnp.asarray(v["gamma"]), bshape)
+    beta = jnp.reshape(jnp.asarray(v["beta"]), bshape) if "beta" in v else 0.0
+    out = x * inv + (beta - mean * inv)
     return out.astype(in_dtype)
 
 
@@ -280,8 +283,8 @@ def layer_norm(inputs, center=True, scale=True, activation_fn=None, reuse=None,
         eps = 1e-3 if x.dtype == jnp.float16 else 1e-12
         inv = jnp.reciprocal(jnp.sqrt(variance + jnp.asarray(eps, x.dtype)))
         if gamma is not None:
-            inv = inv * gamma.value
-        out = x * inv + ((beta.value if beta is not None else 0.0) - mean * inv)
+            inv = inv * jnp.asarray(gamma)
+        out = x * inv + ((jnp.asarray(beta) if beta is not None else 0.0) - mean * inv)
         if activation_fn is not None:
             out = activation_fn(out)
         return collect_named_outputs(outputs_collections, sc.name, out)

@@ -199,13 +199,14 @@ class Layer:
 
     @property
     def trainable_variables(self) -> list:
-        return [v for v in self._variables if v.trainable]
+        # what a custom getter returned instead of a variable (a cast) is not trainable, as in TF1
+        return [v for v in self._variables if getattr(v, "trainable", False)]
 
     trainable_weights = trainable_variables
 
     @property
     def non_trainable_variables(self) -> list:
-        return [v for v in self._variables if not v.trainable]
+        return [v for v in self._variables if not getattr(v, "trainable", False)]
 
     non_trainable_weights = non_trainable_variables
 

@@ -29,8 +29,10 @@ from jaxscope._src.initial import _jax_style
 from jaxscope._src.initializers import ones_initializer, zeros_initializer
 from jaxscope._src.layers.base import Layer, static_training
 from jaxscope._src.scope import name_scope
+from jaxscope._src.variables import Variable
 
 _FUSED_DTYPES = ("float16", "bfloat16", "float32")
+_RENORM = ("moving_stddev", "renorm_mean", "renorm_stddev")
 # TF1's defaults are initializer instances too (shared: they hold no state).
 _ZEROS = zeros_initializer()
 _ONES = ones_initializer()
@@ -196,6 +198,11 @@ class BatchNormalization(Layer):
 
         scale, offset = broadcast(self.gamma), broadcast(self.beta)
         if training:
+            # TF1 builds the assigns even when a frozen layer then drops them: a getter's array
+            # fails either way.
+            layer = frame.current("batch_normalization").var_scope.name
+            for attr in ("moving_mean", "moving_variance") + _RENORM * bool(self.renorm):
+                check_assignable(getattr(self, attr), layer, attr)
             mean = jnp.mean(x, axis=reduction, keepdims=True)
             variance = jnp.mean(jnp.square(x - mean), axis=reduction, keepdims=True)
             new_mean, new_variance = mean, variance
@@ -283,6 +290,13 @@ class BatchNormalization(Layer):
                 new = assign_sub(var, (var.value - jnp.reshape(variance, var.shape).astype(dtype))
                                  * decay)  # fmt: skip
         _add(fr, GraphKeys.UPDATE_OPS, new, ns.rstrip("/") + ":0")
+
+
+def check_assignable(var, layer: str, attr: str) -> None:
+    """A moving average is assigned to in training: what a custom getter returned must be the
+    variable, not an array (a cast, an average), as in TF1."""
+    if not isinstance(var, Variable):
+        raise errors.AssignThroughGetterError(layer, f"{layer}/{attr}", var.shape, var.dtype)
 
 
 class _Sqrt:
