@@ -50,6 +50,8 @@ from jaxscope._src.errors import MovingAverageDtypeError as MovingAverageDtypeEr
 from jaxscope._src.errors import MovingAverageUpdateError as MovingAverageUpdateError
 from jaxscope._src.errors import MutableArgumentError as MutableArgumentError
 from jaxscope._src.errors import OutsideTransformError as OutsideTransformError
+from jaxscope._src.errors import PartitionerError as PartitionerError
+from jaxscope._src.errors import PartitionMismatchError as PartitionMismatchError
 from jaxscope._src.errors import PartitionStrategyError as PartitionStrategyError
 from jaxscope._src.errors import RenameCollisionError as RenameCollisionError
 from jaxscope._src.errors import RngInTransformError as RngInTransformError
@@ -91,6 +93,11 @@ from jaxscope._src.initializers import (
 )
 from jaxscope._src.initializers import variance_scaling_initializer as variance_scaling_initializer
 from jaxscope._src.initializers import zeros_initializer as zeros_initializer
+from jaxscope._src.partitioned import fixed_size_partitioner as fixed_size_partitioner
+from jaxscope._src.partitioned import min_max_variable_partitioner as min_max_variable_partitioner
+from jaxscope._src.partitioned import (
+    variable_axis_size_partitioner as variable_axis_size_partitioner,
+)
 from jaxscope._src.random import next_rng_key as next_rng_key
 from jaxscope._src.regularizers import get_regularization_loss as get_regularization_loss
 from jaxscope._src.regularizers import get_regularization_losses as get_regularization_losses
@@ -110,6 +117,7 @@ from jaxscope._src.transform import Transformed as Transformed
 from jaxscope._src.transform import initialize_missing as initialize_missing
 from jaxscope._src.transform import reinitialize as reinitialize
 from jaxscope._src.transform import transform as transform
+from jaxscope._src.variables import PartitionedVariable as PartitionedVariable
 from jaxscope._src.variables import Variable as Variable
 from jaxscope._src.variables import get_variable as get_variable
 
@@ -157,7 +165,10 @@ __all__ = [
     "MovingAverageUpdateError",
     "MutableArgumentError",
     "OutsideTransformError",
+    "PartitionMismatchError",
     "PartitionStrategyError",
+    "PartitionedVariable",
+    "PartitionerError",
     "RenameCollisionError",
     "RngInTransformError",
     "ScatterIndexError",
@@ -193,6 +204,7 @@ __all__ = [
     "cond",
     "constant_initializer",
     "contrib",
+    "fixed_size_partitioner",
     "get_collection",
     "get_regularization_loss",
     "get_regularization_losses",
@@ -215,6 +227,7 @@ __all__ = [
     "lecun_normal",
     "lecun_uniform",
     "map_fn",
+    "min_max_variable_partitioner",
     "name_scope",
     "next_rng_key",
     "nn",
@@ -232,6 +245,7 @@ __all__ = [
     "trainable_variables",
     "transform",
     "truncated_normal_initializer",
+    "variable_axis_size_partitioner",
     "variable_scope",
     "variance_scaling_initializer",
     "while_loop",

@@ -5,12 +5,27 @@ import doctest
 import pytest
 
 import jaxscope as js
-from jaxscope._src import assign, info, random, scope, transform, tree_names, variables
+from jaxscope._src import (
+    assign,
+    info,
+    partitioned,
+    random,
+    scope,
+    transform,
+    tree_names,
+    variables,
+)
 from jaxscope._src import checkpoint as checkpoint_impl
 
 EXPECTED_ALL = sorted(
     [
         "AUTO_REUSE",
+        "PartitionedVariable",
+        "PartitionerError",
+        "PartitionMismatchError",
+        "fixed_size_partitioner",
+        "min_max_variable_partitioner",
+        "variable_axis_size_partitioner",
         "RngInTransformError",
         "MutableArgumentError",
         "InvalidVariableValueError",
@@ -160,7 +175,9 @@ def test_errors_subclass_tf1_builtins():
 
 
 @pytest.mark.parametrize(
-    "module", [scope, variables, transform, assign, info, random], ids=lambda m: m.__name__
+    "module",
+    [scope, variables, transform, assign, info, random, partitioned],
+    ids=lambda m: m.__name__,
 )
 def test_docstring_examples_run(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)

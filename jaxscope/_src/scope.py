@@ -32,7 +32,6 @@ AUTO_REUSE = _ReuseMode.AUTO_REUSE
 """Reuse mode that creates a variable when missing and returns the existing one otherwise."""
 
 _LATER = {
-    "partitioner": "partitioned variables",
     "custom_getter": "custom getters",
 }
 
@@ -181,8 +180,7 @@ class VariableScope:
         self._regularizer = regularizer
 
     def set_partitioner(self, partitioner) -> None:
-        """Not supported yet: ``NotImplementedError`` unless None."""
-        _not_yet("partitioner", partitioner)
+        """Default partitioner for ``get_variable`` in this scope (and sub-scopes opened later)."""
         self._partitioner = partitioner
 
     def set_custom_getter(self, custom_getter) -> None:
@@ -195,8 +193,11 @@ class VariableScope:
 
 
 def _apply_overrides(
-    scope: VariableScope, initializer, regularizer, caching_device, dtype, use_resource
-):
+    scope: VariableScope, initializer, regularizer, caching_device, dtype, use_resource,
+    partitioner=None,
+):  # fmt: skip
+    if partitioner is not None:
+        scope.set_partitioner(partitioner)
     if initializer is not None:
         scope.set_initializer(initializer)
     if regularizer is not None:
@@ -227,6 +228,7 @@ class _pure_variable_scope:
                 initializer=obj.initializer,
                 regularizer=obj.regularizer,
                 caching_device=obj.caching_device,
+                partitioner=obj.partitioner,
                 dtype=obj.dtype,
                 name_scope=obj.original_name_scope,
                 use_resource=obj.use_resource,
@@ -234,7 +236,7 @@ class _pure_variable_scope:
             )
             _apply_overrides(
                 self._cached, kw["initializer"], kw["regularizer"], kw["caching_device"],
-                kw["dtype"], kw["use_resource"],
+                kw["dtype"], kw["use_resource"], kw["partitioner"],
             )  # fmt: skip
 
     def __enter__(self) -> VariableScope:
@@ -256,6 +258,7 @@ class _pure_variable_scope:
                 initializer=old.initializer,
                 regularizer=old.regularizer,
                 caching_device=old.caching_device,
+                partitioner=old.partitioner,
                 dtype=old.dtype,
                 use_resource=old.use_resource,
                 name_scope=(
@@ -266,7 +269,7 @@ class _pure_variable_scope:
             kw = self._kw
             _apply_overrides(
                 scope, kw["initializer"], kw["regularizer"], kw["caching_device"], kw["dtype"],
-                kw["use_resource"],
+                kw["use_resource"], kw["partitioner"],
             )  # fmt: skip
             fr.open_variable_scope(self._new_name)
         fr.var_scope = scope
@@ -309,7 +312,8 @@ class variable_scope:
         sub-scopes.
       values, caching_device, use_resource: accepted for TF1 compatibility; no effect in JAX.
       constraint: default for ``get_variable`` in this scope only (not inherited, as in TF1).
-      partitioner, custom_getter: not supported yet (``NotImplementedError`` when given).
+      partitioner: the default partitioner of ``get_variable`` inside (inherited by sub-scopes).
+      custom_getter: not supported yet (``NotImplementedError`` when given).
       auxiliary_name_scope: if False, no name scope is opened.
 
     Yields:
@@ -346,7 +350,6 @@ class variable_scope:
         auxiliary_name_scope: bool = True,
     ):
         del values  # only picked a tf.Graph in TF1
-        _not_yet("partitioner", partitioner)
         _not_yet("custom_getter", custom_getter)
         if default_name is None and name_or_scope is None:
             raise errors.ScopeArgumentError(
@@ -373,6 +376,7 @@ class variable_scope:
             initializer=initializer,
             regularizer=regularizer,
             caching_device=caching_device,
+            partitioner=partitioner,
             dtype=dtype,
             use_resource=use_resource,
             constraint=constraint,

@@ -31,9 +31,11 @@ from jaxscope._src.initial import (
     CONST,
     DRAW,
     _default_initializer,
+    _is_tf_style,
     _jax_style,
     _needs_no_arguments,
 )
+from jaxscope._src.partitioned import PerPartInitializer, call_partitioner
 from jaxscope._src.regularizers import regularize
 from jaxscope._src.scope import _not_yet
 
@@ -82,7 +84,9 @@ class Variable:
     TF1 equivalent: tf.compat.v1.Variable
     """
 
-    __slots__ = ("_node", "_key", "_shape", "_dtype", "_trainable", "_value", "_created_at")
+    __slots__ = (
+        "_node", "_key", "_shape", "_dtype", "_trainable", "_value", "_created_at", "_partition"
+    )  # fmt: skip
     __array_ufunc__ = None  # numpy defers to our reflected operators
     __array_priority__ = 1000
 
@@ -139,7 +143,7 @@ class Variable:
 
     def _setup(self, node, key, trainable):
         self._node, self._key, self._trainable = node, key, trainable
-        self._shape = self._dtype = self._value = None
+        self._shape = self._dtype = self._value = self._partition = None
         self._created_at = frame.user_location(2)
 
     # -- TF1 metadata -------------------------------------------------------------------------
@@ -296,13 +300,14 @@ class _Meta:
     would be wrong; ``.name`` raises :class:`TracedHandleError` instead.
     """
 
-    __slots__ = ("node", "key", "shape", "dtype", "trainable", "_id")
+    __slots__ = ("node", "key", "shape", "dtype", "trainable", "partition", "_id")
 
-    def __init__(self, node, key, shape, dtype, trainable):
+    def __init__(self, node, key, shape, dtype, trainable, partition=None):
         self.node, self.key, self.shape, self.dtype, self.trainable = (
             node, key, shape, dtype, trainable
         )  # fmt: skip
-        self._id = (shape, str(dtype), trainable)
+        self.partition = partition
+        self._id = (shape, str(dtype), trainable, partition)
 
     def __eq__(self, other):
         return isinstance(other, _Meta) and other._id == self._id
@@ -312,27 +317,121 @@ class _Meta:
 
 
 def _flatten(v: Variable):
-    return (v.value,), _Meta(v._node, v._key, v._shape, v._dtype, v._trainable)
+    return (v.value,), _Meta(v._node, v._key, v._shape, v._dtype, v._trainable, v._partition)
 
 
 def _unflatten(meta: _Meta, children) -> Variable:
     node = None if isinstance(children[0], jax.core.Tracer) else meta.node
-    return _handle(node, meta.key, meta.shape, meta.dtype, meta.trainable, children[0])
+    return _handle(
+        node, meta.key, meta.shape, meta.dtype, meta.trainable, children[0], meta.partition
+    )
 
 
 def rebuilt(v: Variable) -> Variable:
     """A new handle with ``v``'s name and metadata, holding its current value."""
-    return _handle(v._node, v._key, v._shape, v._dtype, v._trainable, v.value)
+    return _handle(v._node, v._key, v._shape, v._dtype, v._trainable, v.value, v._partition)
 
 
-def _handle(node, key, shape, dtype, trainable, value) -> Variable:
-    v = object.__new__(Variable)
+def _handle(node, key, shape, dtype, trainable, value, partition=None) -> Variable:
+    v = object.__new__(Variable if partition is None else PartitionedVariable)
     v._node, v._key, v._shape, v._dtype, v._trainable = node, key, shape, dtype, trainable
-    v._value, v._created_at = value, None
+    v._value, v._created_at, v._partition = value, None, partition
     return v
 
 
+class PartitionedVariable(Variable):
+    """A variable made with a ``partitioner``: one logical array, with TF1's parts as a view.
+
+    It is a :class:`Variable` (``x @ w`` sees the whole array; the variables tree holds the
+    whole array under its name, so a mesh can shard it), and it has TF1's
+    ``PartitionedVariable`` surface: ``.name`` without ``:0``, ``len(pv)`` and iteration over
+    the parts, ``_get_partitions()``, ``_get_variable_list()``, ``as_tensor()``.
+
+    Example:
+      >>> import jax, jaxscope as js
+      >>> def f():
+      ...     pv = js.get_variable("v", [10, 4], partitioner=js.fixed_size_partitioner(3))
+      ...     return pv.name, pv.shape, [(p.name, p.shape) for p in pv]
+      >>> js.transform(f).apply(js.transform(f).init(jax.random.key(0)))[2]
+      [('v/part_0:0', (4, 4)), ('v/part_1:0', (3, 4)), ('v/part_2:0', (3, 4))]
+
+    TF1 equivalent: tf.compat.v1 PartitionedVariable
+    """
+
+    __slots__ = ()
+
+    @property
+    def name(self) -> str:
+        """TF1's name of a partitioned variable: ``"scope/w"`` (no output index)."""
+        if self._node is None:
+            raise errors.TracedHandleError("name", self._shape, canonical(self._dtype))
+        return self._node
+
+    @property
+    def partition(self):
+        """The :class:`~jaxscope._src.partitioned.Partition`: axis and part sizes."""
+        return self._partition
+
+    def _get_partitions(self) -> list[int]:
+        """Parts per axis, e.g. ``[3, 1]``. TF1: PartitionedVariable._get_partitions"""
+        return self._partition.partitions
+
+    def _get_variable_list(self) -> list[VariablePart]:
+        """The parts, ``part_0`` first. TF1: PartitionedVariable._get_variable_list"""
+        p = self._partition
+        values = p.split(self.value)
+        return [VariablePart(self._node, p, i, values[i]) for i in range(len(p.sizes))]
+
+    def as_tensor(self) -> jax.Array:
+        """The whole array (TF1 concatenated the parts). TF1: PartitionedVariable.as_tensor"""
+        return self.value
+
+    def __len__(self) -> int:
+        return len(self._partition.sizes)
+
+    def __iter__(self):
+        return iter(self._get_variable_list())
+
+    def __repr__(self) -> str:
+        name = "(rebuilt inside a JAX transformation)" if self._node is None else repr(self.name)
+        return (
+            f"<jaxscope.PartitionedVariable {name} shape={self._shape} dtype={self._dtype} "
+            f"partitions={self._partition.partitions}>"
+        )
+
+
+class VariablePart:
+    """One TF1 part of a :class:`PartitionedVariable` (a read-only view of its value).
+
+    ``name`` is TF1's (``"w/part_1:0"``); ``save_slice_info`` is what TF1's Saver writes for it.
+    """
+
+    __slots__ = ("name", "shape", "value", "var_offset", "spec", "full_name", "full_shape")
+
+    def __init__(self, node: str, partition, i: int, value):
+        self.name = f"{node}/part_{i}:0"
+        self.shape = partition.part_shape(i)
+        self.value = value
+        self.full_name, self.full_shape = node, partition.shape
+        self.var_offset = partition.part_offset(i)
+        self.spec = partition.slice_spec(i)
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.value.dtype
+
+    def __jax_array__(self):
+        return self.value
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(self.value, dtype)
+
+    def __repr__(self) -> str:
+        return f"<jaxscope VariablePart {self.name!r} shape={self.shape} offset={self.var_offset}>"
+
+
 jax.tree_util.register_pytree_node(Variable, _flatten, _unflatten)
+jax.tree_util.register_pytree_node(PartitionedVariable, _flatten, _unflatten)
 
 
 def _value_dtype(value, dtype, node) -> np.dtype:
@@ -475,7 +574,13 @@ def get_variable(
         ``assign(..., validate_shape=False)``).
       caching_device, use_resource, synchronization, aggregation: accepted for TF1
         compatibility; no effect in JAX.
-      partitioner, custom_getter: not supported yet (``NotImplementedError``).
+      partitioner: ``partitioner(shape=, dtype=) -> [1, k, 1]`` (default: the scope's), e.g.
+        :func:`fixed_size_partitioner`; the variable is then a :class:`PartitionedVariable`:
+        one logical array in the tree, with TF1's parts (``w/part_0``, ...) as a view. A
+        TF1-style initializer ``f(shape, dtype, partition_info)`` is called per part, as TF1
+        calls it; any other initializer draws the whole array (so values do not depend on the
+        partitioning; TF1's fans also come from the full shape).
+      custom_getter: not supported yet (``NotImplementedError``).
 
     Returns:
       The :class:`Variable` handle (the same object for every lookup in one call).
@@ -495,13 +600,14 @@ def get_variable(
     TF1 equivalent: tf.compat.v1.get_variable
     """
     fr = frame.current("get_variable")
-    if partitioner or custom_getter:
-        _not_yet("partitioner", partitioner)
+    if custom_getter:
         _not_yet("custom_getter", custom_getter)
     if not isinstance(name, str):
         raise TypeError(f"get_variable name must be a str, got {type(name).__name__} ({name!r}).")
     scope = fr.var_scope
     key = scope._name + "/" + name if scope._name else name
+    # TF1 exempts a scalar from a (scope's) partitioner only for a shape given as [] or ().
+    unpartitionable = isinstance(shape, (list, tuple)) and not shape
     shape = as_shape(shape, key)
     if dtype is not None and initializer is not None and not callable(initializer):
         const_dtype = _value_dtype(initializer, None, key)
@@ -522,6 +628,16 @@ def get_variable(
         )  # fmt: skip
 
     found = fr.store.get(key)
+    if partitioner is None:
+        partitioner = scope._partitioner
+    partition = None
+    if partitioner is not None and not unpartitionable:
+        full_shape = _shape_of(initializer) if from_value else shape
+        partition = _partitioned(fr, scope, key, full_shape, dtype, partitioner, found)
+        if partition is found:
+            return found
+    elif found is not None and found._partition is not None and scope._reuse is not True:
+        raise errors.PartitionMismatchError(key, "partitioner", False, None, found._created_at)
     if found is not None:
         if scope._reuse is False:
             raise errors.VariableExistsError(key, found._shape, found._dtype, found._created_at)
@@ -555,7 +671,10 @@ def get_variable(
         initializer = jax.eval_shape(initializer) if fr.mode == frame.APPLY else initializer()
         from_value = True
 
-    var = object.__new__(Variable)
+    if partition is not None and not from_value and _is_tf_style(initializer):
+        initializer = PerPartInitializer(initializer, partition)  # TF1 calls it per part
+    var = object.__new__(Variable if partition is None else PartitionedVariable)
+    var._partition = partition
     node = fr.names.new_root_node(key)  # get_variable ignores name scopes
     var._node, var._key, var._trainable = node, key, True if trainable is None else bool(trainable)
     var._value = None
@@ -605,6 +724,30 @@ def get_variable(
     if constraint is not None:
         _set_constraint(fr, node, constraint)
     return var
+
+
+def _partitioned(fr: frame.Frame, scope, key: str, shape, dtype, partitioner, found):
+    """TF1's ``_get_partitioned_variable`` checks: returns ``found`` to share it, else the new
+    variable's :class:`Partition`."""
+    if found is not None and found._partition is None:
+        raise errors.PartitionMismatchError(key, "partitioner", True, None, found._created_at)
+    partition = call_partitioner(key, partitioner, shape, dtype)
+    if found is None:
+        if scope._reuse is True:
+            raise errors.VariableNotFoundError(key)
+        return partition
+    if scope._reuse is False:
+        raise errors.VariableExistsError(key, found._shape, found._dtype, found._created_at)
+    at = found._created_at
+    if not compatible(shape, found._shape):
+        raise errors.PartitionMismatchError(key, "shape", tuple(shape), found._shape, at)
+    if dtype != found._dtype:
+        raise errors.PartitionMismatchError(key, "dtype", dtype, found._dtype, at)
+    if partition.partitions != found._partition.partitions:
+        raise errors.PartitionMismatchError(
+            key, "partitions", partition.partitions, found._partition.partitions, at
+        )
+    return found
 
 
 def _check_initializer_dtype(key: str, initializer, dtype) -> None:

@@ -49,8 +49,8 @@ def model_variable(
     """``get_variable`` filed in ``GLOBAL_VARIABLES`` and ``MODEL_VARIABLES`` too.
 
     ``device``, ``caching_device``, ``use_resource``, ``synchronization`` and ``aggregation`` have
-    no effect in JAX; ``partitioner`` and ``custom_getter`` are not supported yet
-    (``NotImplementedError``, from ``get_variable``).
+    no effect in JAX; ``partitioner`` makes a :class:`~jaxscope.PartitionedVariable`;
+    ``custom_getter`` is not supported yet (``NotImplementedError``, from ``get_variable``).
 
     TF1 equivalent: tf_slim.model_variable
     """
