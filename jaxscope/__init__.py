@@ -61,6 +61,7 @@ from jaxscope._src.errors import ScopeNestingError as ScopeNestingError
 from jaxscope._src.errors import ScopeValueError as ScopeValueError
 from jaxscope._src.errors import ShapeMismatchError as ShapeMismatchError
 from jaxscope._src.errors import ShapeTypeError as ShapeTypeError
+from jaxscope._src.errors import ShardingRuleError as ShardingRuleError
 from jaxscope._src.errors import StaleVariableError as StaleVariableError
 from jaxscope._src.errors import TracedHandleError as TracedHandleError
 from jaxscope._src.errors import TrainArgumentError as TrainArgumentError
@@ -177,6 +178,7 @@ __all__ = [
     "ScopeValueError",
     "ShapeMismatchError",
     "ShapeTypeError",
+    "ShardingRuleError",
     "StaleVariableError",
     "TracedHandleError",
     "TrainArgumentError",

@@ -32,6 +32,7 @@ EXPECTED_ALL = sorted(
         "InitializerDtypeError",
         "InvalidDtypeError",
         "ShapeTypeError",
+        "ShardingRuleError",
         "InvalidShapeError",
         "AssignDtypeError",
         "AssignShapeError",

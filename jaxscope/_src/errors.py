@@ -10,6 +10,7 @@ first created and gives the fix as code.
 from __future__ import annotations
 
 import os
+import re
 
 _REUSE_FIX = (
     "To share it, open the enclosing scope with reuse:\n"
@@ -721,4 +722,20 @@ class PartitionMismatchError(JaxscopeError, ValueError):
         super().__init__(
             f'Partitioned variable "{name}": {problem}\n{fix}\n'
             "TF1 equivalent: the same ValueError from tf.compat.v1.get_variable."
+        )
+
+
+class ShardingRuleError(JaxscopeError, ValueError):
+    """A sharding rule (or a partitioner's axis) gives a variable a ``PartitionSpec`` that does
+    not fit it: more entries than its rank, a mesh axis the mesh lacks, or a dimension that does
+    not divide evenly over the mesh axes (jax shards evenly only)."""
+
+    def __init__(self, name: str, shape, spec, problem: str, source: str):
+        self.name, self.shape, self.spec = name, tuple(shape), spec
+        super().__init__(
+            f'Sharding variable "{name}" (shape {tuple(shape)}) as {spec}, from {source}: '
+            f"{problem}.\nGive it a spec that fits, before the rule that matched, e.g.\n"
+            f"    info.with_sharding({{{('^' + re.escape(name) + '$')!r}: "
+            "PartitionSpec()}, ...)   # replicated\n"
+            "or choose sizes that divide evenly (a vocabulary padded to a multiple of the mesh)."
         )
