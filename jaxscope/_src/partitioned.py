@@ -83,6 +83,11 @@ class Partition(NamedTuple):
         offset, shape = self.part_offset(i), self.part_shape(i)
         return full + " " + ":".join(f"{o},{s}" for o, s in zip(offset, shape, strict=True))
 
+    def split_numpy(self, value) -> list[np.ndarray]:
+        """:meth:`split` on the host (for checkpoints)."""
+        cuts = list(np.cumsum(self.sizes)[:-1])
+        return np.split(np.asarray(value), cuts, axis=self.axis)
+
     def split(self, value) -> list[jax.Array]:
         """The parts of a logical array (the TF1 ``part_0``, ``part_1``, ... values)."""
         cuts = list(np.cumsum(self.sizes)[:-1])

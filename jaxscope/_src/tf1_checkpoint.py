@@ -340,8 +340,11 @@ def _remove(path: str) -> None:
         pass
 
 
-def write_bundle(prefix: str, arrays: Mapping[str, np.ndarray]) -> None:
+def write_bundle(prefix: str, arrays: Mapping[str, np.ndarray], partitions=None) -> None:
     """Writes ``arrays`` as a one-shard TensorBundle at ``prefix`` (data first, index last).
+
+    ``partitions`` (``{name: Partition}``) writes those names as TF1's Saver writes a
+    partitioned variable: a full-shape entry listing the slices, each part under its slice key.
 
     Both files are written under temporary names. The old index is removed before the data
     file is renamed into place, so no moment pairs an old index with new data; a failure at
@@ -354,7 +357,8 @@ def write_bundle(prefix: str, arrays: Mapping[str, np.ndarray]) -> None:
     try:
         items: list[tuple[bytes, bytes]] = []
         with open(tmp_data, "wb") as f:
-            _write_data(f, arrays, items)
+            _write_data(f, arrays, items, partitions or {})
+        items.sort(key=lambda item: item[0])
         index = tb.build_table([(b"", tb.encode_header(1)), *items])
         with open(tmp_index, "wb") as f:
             f.write(index)
@@ -367,10 +371,29 @@ def write_bundle(prefix: str, arrays: Mapping[str, np.ndarray]) -> None:
         raise
 
 
-def _write_data(f, arrays: Mapping[str, np.ndarray], items: list) -> None:
-    offset = 0
+def _slices(arrays: Mapping[str, np.ndarray], partitions, items: list):
+    """(key, array) to write: whole arrays, or the parts of a partitioned one (whose full
+    entry goes straight to ``items``)."""
     for name in sorted(arrays):
-        arr = np.asarray(arrays[name], order="C")  # ascontiguousarray makes 0-D 1-D
+        arr = arrays[name]
+        partition = partitions.get(name)
+        if partition is None or len(partition.sizes) == 1:  # TF1's Saver: one part is plain
+            yield name.encode(), arr
+            continue
+        extents = []
+        for i, part in enumerate(partition.split_numpy(arr)):
+            offset = partition.part_offset(i)
+            ext = tuple((o, d) for o, d in zip(offset, partition.part_shape(i), strict=True))
+            extents.append(ext)
+            yield tb.slice_key(name, ext), part
+        dt = tb.DT_OF_DTYPE[arr.dtype]
+        items.append((name.encode(), tb.encode_sliced_entry(dt, arr.shape, extents)))
+
+
+def _write_data(f, arrays: Mapping[str, np.ndarray], items: list, partitions) -> None:
+    offset = 0
+    for key, arr in _slices(arrays, partitions, items):
+        arr = np.asarray(arr, order="C")  # ascontiguousarray makes 0-D 1-D
         flat, crc = arr.reshape(-1).view(np.uint8), 0
         for start in range(0, flat.size, _CHUNK):
             chunk = flat[start : start + _CHUNK]
@@ -379,5 +402,5 @@ def _write_data(f, arrays: Mapping[str, np.ndarray], items: list) -> None:
             f.write(chunk)
         crc = tb.masked_crc32c(b"", crc)
         dt = tb.DT_OF_DTYPE[arr.dtype]
-        items.append((name.encode(), tb.encode_entry(dt, arr.shape, offset, flat.size, crc)))
+        items.append((key, tb.encode_entry(dt, arr.shape, offset, flat.size, crc)))
         offset += flat.size
