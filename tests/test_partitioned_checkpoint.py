@@ -121,3 +121,28 @@ def test_save_tf1_partitions_errors(tmp_path):
         match=r"(?s)partitions=\[2, 2\] does not fit shape \(4, 2\).*\{'w': \[3, 1\]\}",
     ):
         js.checkpoint.save_tf1(tmp_path / "a", variables, partitions={"w": [2, 2]})
+
+
+@pytest.mark.parametrize("parts", [0, 8, 3])
+def test_read_region_reads_only_the_slices_it_needs(tmp_path, parts):
+    """A shard's region of a plain tensor (rows) or of a partitioned one (overlapping parts)
+    costs at most 1.1x its own bytes when parts and shards line up."""
+    from jaxscope._src.tf1_checkpoint import CheckpointReader
+
+    value = np.arange(64 * 6, dtype=np.float32).reshape(64, 6)
+    tree = {"params": {"emb": value}}
+    partitions = {"emb": [parts, 1]} if parts else None
+    prefix = js.checkpoint.save_tf1(tmp_path / "c", tree, partitions=partitions)
+    for start, stop in [(0, 8), (8, 16), (56, 64), (13, 40)]:
+        with CheckpointReader(prefix) as reader:
+            region = reader.read_region("emb", (slice(start, stop),))
+            np.testing.assert_array_equal(region, value[start:stop])
+            own = value[start:stop].nbytes
+            if parts == 0 or (parts == 8 and (start, stop) != (13, 40)):
+                assert reader.bytes_read <= 1.1 * own
+            else:  # parts overlapping the region are read whole (each checked)
+                assert own < reader.bytes_read <= value.nbytes
+    with CheckpointReader(prefix) as reader:  # columns of a plain tensor: the whole is read
+        np.testing.assert_array_equal(
+            reader.read_region("emb", (slice(None), slice(2, 4))), value[:, 2:4]
+        )

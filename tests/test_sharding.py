@@ -137,3 +137,13 @@ def test_sharded_init_memory_scales_with_the_shard(eight_devices):
 def test_data_parallel_step_gathers_no_parameters(eight_devices):
     assert eight_devices["meshes"]["2x1"]["collectives"] == ["all-reduce"]
     assert eight_devices["meshes"]["1x1"]["collectives"] == []
+
+
+def test_sharded_restore_reads_each_slice_once(eight_devices):
+    """restore_tf1 into a tree of ShapeDtypeStructs with shardings (2x4 mesh): the values and
+    shardings come back, every byte of the checkpoint is read once (not once per device), and
+    one shard of a TF1-partitioned variable reads only its parts."""
+    restore = eight_devices["restore"]
+    assert restore["equal"] and restore["same_sharding"] and restore["loaded"] == 10
+    assert restore["bytes_read"] <= 1.01 * restore["total_bytes"]
+    assert restore["emb_shard_read"] <= 1.1 * restore["emb_shard_bytes"]

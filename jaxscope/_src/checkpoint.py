@@ -91,6 +91,38 @@ def _place(value: np.ndarray, like) -> Any:
     return np.asarray(value)
 
 
+def _sharded(leaf, reader) -> bool:
+    sharding = getattr(leaf, "sharding", None)
+    return (
+        isinstance(leaf, jax.Array | jax.ShapeDtypeStruct)
+        and sharding is not None
+        and not sharding.is_fully_replicated
+        and hasattr(reader, "read_region")
+    )
+
+
+def _read_sharded(reader, source: str, leaf) -> jax.Array:
+    """A sharded leaf's value, each device's shard read on its own: this process reads only the
+    slices its devices hold (each once, however many devices replicate it) -- the parts of a
+    partitioned tensor that overlap them, or the rows of a plain one; a plain tensor split along
+    another axis is read whole, once."""
+    cache: dict = {}
+    plain = not reader.entry(source).slices
+
+    def shard(index):
+        if plain and any(s != slice(None) for s in index[1:]):
+            # Not a run of rows: read (and checksum) the whole tensor once, slice it per device.
+            if "whole" not in cache:
+                cache["whole"] = reader.read(source)
+            return cache["whole"][index]
+        key = tuple((s.start, s.stop) for s in index)
+        if key not in cache:
+            cache[key] = reader.read_region(source, index)
+        return cache[key]
+
+    return jax.make_array_from_callback(tuple(leaf.shape), leaf.sharding, shard)
+
+
 class Mismatch(NamedTuple):
     """A tree variable whose checkpoint value has another shape or dtype."""
 
@@ -214,6 +246,10 @@ def _fill_leaves(named, reader, sources):
             continue
         info = reader.info(source)
         shape, dtype = tuple(np.shape(leaf)), np.dtype(leaf.dtype)
+        if info.shape == shape and info.dtype == dtype and _sharded(leaf, reader):
+            values[name] = _read_sharded(reader, source, leaf)
+            loaded.append(name)
+            continue
         value = None if info.shape != shape else _read_as(reader, source, info, dtype)
         if value is None:
             mismatched.append(Mismatch(name, source, shape, dtype, info.shape, info.dtype))
