@@ -48,7 +48,21 @@ RULES = {
 }
 
 
-def plan(name: str, mesh: Mesh) -> dict:
+# 2-D ("FSDP + tensor parallel"): the weights' other big axis is split over "data" as well, so
+# parameters and Adam slots spread over all 64 devices (XLA gathers them layer by layer).
+RULES_2D = {
+    r".*/attn/c_attn/w$": (None, "data", "model"),
+    r".*/attn/c_attn/b$": ("model",),
+    r".*/attn/c_proj/w$": (None, "model", "data"),
+    r".*/mlp/c_fc/w$": (None, "data", "model"),
+    r".*/mlp/c_fc/b$": ("model",),
+    r".*/mlp/c_proj/w$": (None, "model", "data"),
+    r"model/wte$": ("data", "model"),
+    r"model/wpe$": (None, "model"),
+}
+
+
+def plan(name: str, mesh: Mesh, rules=None) -> dict:
     from gpt2.model import HParams
     from gpt2.sample import language_model
 
@@ -58,7 +72,7 @@ def plan(name: str, mesh: Mesh) -> dict:
     batch = per_shard * mesh.shape["data"]
     x = jax.ShapeDtypeStruct((batch, seq), jnp.int32)
     t0 = time.perf_counter()
-    info = js.inspect(f, x).with_sharding(RULES)
+    info = js.inspect(f, x).with_sharding(rules or RULES)
     trace_s = time.perf_counter() - t0
     params = info.shardings(mesh)
     data = NamedSharding(mesh, PartitionSpec("data", None))
@@ -122,6 +136,7 @@ def main(argv=None):
     p = argparse.ArgumentParser()
     p.add_argument("--configs", default="1.5B,100B")
     p.add_argument("--mesh", default="8x8")
+    p.add_argument("--rules", default="1d", choices=["1d", "2d"], help="tensor / FSDP+tensor")
     a = p.parse_args(argv)
     shape = tuple(int(x) for x in a.mesh.split("x"))
     devices = jax.devices()
@@ -132,7 +147,8 @@ def main(argv=None):
     mesh = Mesh(np.array(devices[: shape[0] * shape[1]]).reshape(shape), ("data", "model"))
     rows = []
     for name in a.configs.split(","):
-        rows.append(plan(name, mesh))
+        rows.append(plan(name, mesh, RULES_2D if a.rules == "2d" else RULES))
+        rows[-1]["name"] += f" ({a.rules})"
         print(json.dumps(rows[-1]), flush=True)
     print(f"mesh {a.mesh} (data x model), {jax.__version__=}, {jax.default_backend()}")
     print("| | " + " | ".join(r["name"] for r in rows) + " |")
