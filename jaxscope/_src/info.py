@@ -27,7 +27,11 @@ from jaxscope._src.variables import Variable
 
 
 class VariableInfo(NamedTuple):
-    """One variable: ``name`` (TF1's, without ``:0``) and where it lives in the tree (``path``)."""
+    """One variable: ``name`` (TF1's, without ``:0``) and where it lives in the tree (``path``).
+
+    ``partition`` is its TF1 partitioning (``partitioner=``), ``sharding`` the ``PartitionSpec``
+    that :meth:`VariablesInfo.with_sharding` gave it (None before).
+    """
 
     name: str
     path: tuple[str, ...]
