@@ -61,6 +61,18 @@ def sharded_restore(f, info, ref, key, ids):
         with CheckpointReader(prefix) as reader:
             emb = reader.read_region("emb", (slice(0, 64),))  # one "model" shard of emb
             emb_read = reader.bytes_read
+    with tempfile.TemporaryDirectory() as tmp:
+        js.checkpoint.save(os.path.join(tmp, "orbax"), ref)
+        from_orbax, _ = js.checkpoint.restore(os.path.join(tmp, "orbax"), abstract)
+    orbax_ok = all(
+        bool(np.array_equal(a, b)) and a.sharding == s
+        for a, b, s in zip(
+            jax.tree.leaves(from_orbax),
+            jax.tree.leaves(ref),
+            jax.tree.leaves(shardings),
+            strict=True,
+        )
+    )
     pairs = zip(
         jax.tree.leaves(restored), jax.tree.leaves(ref), jax.tree.leaves(shardings), strict=True
     )
@@ -75,6 +87,7 @@ def sharded_restore(f, info, ref, key, ids):
         "emb_shard_read": emb_read,
         "emb_shard_bytes": int(emb.nbytes),
         "loaded": len(report.loaded),
+        "orbax": orbax_ok,
     }
 
 

@@ -147,3 +147,4 @@ def test_sharded_restore_reads_each_slice_once(eight_devices):
     assert restore["equal"] and restore["same_sharding"] and restore["loaded"] == 10
     assert restore["bytes_read"] <= 1.01 * restore["total_bytes"]
     assert restore["emb_shard_read"] <= 1.1 * restore["emb_shard_bytes"]
+    assert restore["orbax"]  # checkpoint.restore (orbax) onto the same sharded target
