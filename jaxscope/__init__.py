@@ -52,6 +52,8 @@ from jaxscope._src.errors import MovingAverageDtypeError as MovingAverageDtypeEr
 from jaxscope._src.errors import MovingAverageUpdateError as MovingAverageUpdateError
 from jaxscope._src.errors import MutableArgumentError as MutableArgumentError
 from jaxscope._src.errors import OutsideTransformError as OutsideTransformError
+from jaxscope._src.errors import PartitionerError as PartitionerError
+from jaxscope._src.errors import PartitionMismatchError as PartitionMismatchError
 from jaxscope._src.errors import PartitionStrategyError as PartitionStrategyError
 from jaxscope._src.errors import RawRnnMaximumIterationsError as RawRnnMaximumIterationsError
 from jaxscope._src.errors import RenameCollisionError as RenameCollisionError
@@ -62,6 +64,7 @@ from jaxscope._src.errors import ScopeNestingError as ScopeNestingError
 from jaxscope._src.errors import ScopeValueError as ScopeValueError
 from jaxscope._src.errors import ShapeMismatchError as ShapeMismatchError
 from jaxscope._src.errors import ShapeTypeError as ShapeTypeError
+from jaxscope._src.errors import ShardingRuleError as ShardingRuleError
 from jaxscope._src.errors import StaleVariableError as StaleVariableError
 from jaxscope._src.errors import TemplateVariableError as TemplateVariableError
 from jaxscope._src.errors import TracedHandleError as TracedHandleError
@@ -98,6 +101,11 @@ from jaxscope._src.initializers import variance_scaling_initializer as variance_
 from jaxscope._src.initializers import zeros_initializer as zeros_initializer
 from jaxscope._src.lifted import remat as remat
 from jaxscope._src.lifted import vmap as vmap
+from jaxscope._src.partitioned import fixed_size_partitioner as fixed_size_partitioner
+from jaxscope._src.partitioned import min_max_variable_partitioner as min_max_variable_partitioner
+from jaxscope._src.partitioned import (
+    variable_axis_size_partitioner as variable_axis_size_partitioner,
+)
 from jaxscope._src.random import next_rng_key as next_rng_key
 from jaxscope._src.regularizers import get_regularization_loss as get_regularization_loss
 from jaxscope._src.regularizers import get_regularization_losses as get_regularization_losses
@@ -119,6 +127,7 @@ from jaxscope._src.transform import Transformed as Transformed
 from jaxscope._src.transform import initialize_missing as initialize_missing
 from jaxscope._src.transform import reinitialize as reinitialize
 from jaxscope._src.transform import transform as transform
+from jaxscope._src.variables import PartitionedVariable as PartitionedVariable
 from jaxscope._src.variables import Variable as Variable
 from jaxscope._src.variables import get_variable as get_variable
 
@@ -179,7 +188,10 @@ __all__ = [
     "MovingAverageUpdateError",
     "MutableArgumentError",
     "OutsideTransformError",
+    "PartitionMismatchError",
     "PartitionStrategyError",
+    "PartitionedVariable",
+    "PartitionerError",
     "RawRnnMaximumIterationsError",
     "RenameCollisionError",
     "RngInTransformError",
@@ -189,6 +201,7 @@ __all__ = [
     "ScopeValueError",
     "ShapeMismatchError",
     "ShapeTypeError",
+    "ShardingRuleError",
     "StaleVariableError",
     "Template",
     "TemplateVariableError",
@@ -219,6 +232,7 @@ __all__ = [
     "cond",
     "constant_initializer",
     "contrib",
+    "fixed_size_partitioner",
     "flax",
     "get_collection",
     "get_regularization_loss",
@@ -243,6 +257,7 @@ __all__ = [
     "lecun_uniform",
     "make_template",
     "map_fn",
+    "min_max_variable_partitioner",
     "name_scope",
     "next_rng_key",
     "nn",
@@ -261,6 +276,7 @@ __all__ = [
     "trainable_variables",
     "transform",
     "truncated_normal_initializer",
+    "variable_axis_size_partitioner",
     "variable_scope",
     "variance_scaling_initializer",
     "vmap",

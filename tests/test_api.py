@@ -5,19 +5,36 @@ import doctest
 import pytest
 
 import jaxscope as js
-from jaxscope._src import assign, info, random, scope, template, transform, tree_names, variables
+from jaxscope._src import (
+    assign,
+    info,
+    partitioned,
+    random,
+    scope,
+    template,
+    transform,
+    tree_names,
+    variables,
+)
 from jaxscope._src import checkpoint as checkpoint_impl
 
 EXPECTED_ALL = sorted(
     [
         "AUTO_REUSE",
         "RawRnnMaximumIterationsError",
+        "PartitionedVariable",
+        "PartitionerError",
+        "PartitionMismatchError",
+        "fixed_size_partitioner",
+        "min_max_variable_partitioner",
+        "variable_axis_size_partitioner",
         "RngInTransformError",
         "MutableArgumentError",
         "InvalidVariableValueError",
         "InitializerDtypeError",
         "InvalidDtypeError",
         "ShapeTypeError",
+        "ShardingRuleError",
         "InvalidShapeError",
         "AssignDtypeError",
         "AssignShapeError",
@@ -171,7 +188,7 @@ def test_errors_subclass_tf1_builtins():
 
 @pytest.mark.parametrize(
     "module",
-    [scope, variables, transform, assign, info, random, template],
+    [scope, variables, transform, assign, info, random, template, partitioned],
     ids=lambda m: m.__name__,
 )
 def test_docstring_examples_run(module):

@@ -134,22 +134,6 @@ def test_variable_needs_an_initial_value():
         run(lambda: js.Variable())
 
 
-@pytest.mark.parametrize("arg", ["partitioner"])
-def test_later_arguments_are_refused_never_ignored(arg):
-    with pytest.raises(NotImplementedError, match=f"{arg}="):
-        run(lambda: js.get_variable("v", [1], **{arg: lambda *a, **k: None}))
-
-
-@pytest.mark.parametrize("arg", ["partitioner"])
-def test_later_scope_arguments_are_refused(arg):
-    def fn():
-        with js.variable_scope("s", **{arg: lambda *a, **k: None}):
-            pass
-
-    with pytest.raises(NotImplementedError, match=arg):
-        run(fn)
-
-
 def test_no_effect_arguments_are_accepted():
     def fn():
         with js.variable_scope("s", values=[1], caching_device="/cpu:0", use_resource=True):

@@ -23,6 +23,7 @@ from jaxscope._src.errors import (
     CheckpointTreeError,
     RenameCollisionError,
 )
+from jaxscope._src.partitioned import Partition
 from jaxscope._src.tf1_checkpoint import (
     CheckpointReader,
     TensorInfo,
@@ -88,6 +89,38 @@ def _place(value: np.ndarray, like) -> Any:
     if isinstance(like, jax.Array | jax.ShapeDtypeStruct):
         return jax.device_put(value, like.sharding)
     return np.asarray(value)
+
+
+def _sharded(leaf, reader) -> bool:
+    sharding = getattr(leaf, "sharding", None)
+    return (
+        isinstance(leaf, jax.Array | jax.ShapeDtypeStruct)
+        and sharding is not None
+        and not sharding.is_fully_replicated
+        and hasattr(reader, "read_region")
+    )
+
+
+def _read_sharded(reader, source: str, leaf) -> jax.Array:
+    """A sharded leaf's value, each device's shard read on its own: this process reads only the
+    slices its devices hold (each once, however many devices replicate it) -- the parts of a
+    partitioned tensor that overlap them, or the rows of a plain one; a plain tensor split along
+    another axis is read whole, once."""
+    cache: dict = {}
+    plain = not reader.entry(source).slices
+
+    def shard(index):
+        if plain and any(s != slice(None) for s in index[1:]):
+            # Not a run of rows: read (and checksum) the whole tensor once, slice it per device.
+            if "whole" not in cache:
+                cache["whole"] = reader.read(source)
+            return cache["whole"][index]
+        key = tuple((s.start, s.stop) for s in index)
+        if key not in cache:
+            cache[key] = reader.read_region(source, index)
+        return cache[key]
+
+    return jax.make_array_from_callback(tuple(leaf.shape), leaf.sharding, shard)
 
 
 class Mismatch(NamedTuple):
@@ -213,6 +246,10 @@ def _fill_leaves(named, reader, sources):
             continue
         info = reader.info(source)
         shape, dtype = tuple(np.shape(leaf)), np.dtype(leaf.dtype)
+        if info.shape == shape and info.dtype == dtype and _sharded(leaf, reader):
+            values[name] = _read_sharded(reader, source, leaf)
+            loaded.append(name)
+            continue
         value = None if info.shape != shape else _read_as(reader, source, info, dtype)
         if value is None:
             mismatched.append(Mismatch(name, source, shape, dtype, info.shape, info.dtype))
@@ -395,7 +432,13 @@ def _cast_for_tf1(arrays, name: str, dtype: np.dtype) -> np.ndarray:
     return value
 
 
-def save_tf1(path: str | os.PathLike, variables, *, dtypes: Mapping[str, Any] | None = None) -> str:
+def save_tf1(
+    path: str | os.PathLike,
+    variables,
+    *,
+    dtypes: Mapping[str, Any] | None = None,
+    partitions: Mapping[str, Any] | None = None,
+) -> str:
     """Writes a variables tree as a TF1 checkpoint that TensorFlow's Saver can restore.
 
     Writes ``path.index``, ``path.data-00000-of-00001`` and the ``checkpoint`` state file beside
@@ -417,6 +460,11 @@ def save_tf1(path: str | os.PathLike, variables, *, dtypes: Mapping[str, Any] | 
         values exactly: TF1's ``global_step`` is int64, which JAX keeps as int32 unless
         ``jax_enable_x64``, so a checkpoint that TF1's ``Saver`` resumes from needs
         ``dtypes={"global_step": "int64"}``.
+      partitions: write some variables as TF1 partitioned variables (the key ``w`` with the
+        slices ``w/part_0``, ``w/part_1``, ... as TF1's Saver writes them, restorable into a
+        graph built with the same ``partitioner=``): the :class:`~jaxscope.VariablesInfo` of
+        ``jaxscope.inspect`` (its partitioned variables), or ``{name: [1, 3]}`` (TF1's
+        ``_get_partitions()`` list) per variable.
 
     Returns:
       The prefix written.
@@ -435,8 +483,43 @@ def save_tf1(path: str | os.PathLike, variables, *, dtypes: Mapping[str, Any] | 
     for name, dtype in (dtypes or {}).items():
         arrays[name] = _cast_for_tf1(arrays, name, np.dtype(dtype))
     check_dtypes(arrays)
+    parts = _partitions_of(partitions, arrays)
     prefix = os.path.abspath(os.fspath(path))
     os.makedirs(os.path.dirname(prefix), exist_ok=True)
-    write_bundle(prefix, arrays)
+    write_bundle(prefix, arrays, parts)
     write_checkpoint_state(os.path.dirname(prefix), prefix)
     return prefix
+
+
+def _partitions_of(partitions, arrays: Mapping[str, np.ndarray]) -> dict[str, Partition]:
+    """``save_tf1(partitions=)`` as ``{name: Partition}``, checked against the arrays."""
+    if partitions is None:
+        return {}
+    if isinstance(partitions, tuple):  # a VariablesInfo
+        partitions = {v.name: v.partition for v in partitions if v.partition is not None}
+    out = {}
+    for name, spec in partitions.items():
+        if name not in arrays:
+            raise CheckpointNameError(
+                name, "is given in partitions= but is not a variable of the tree",
+                f"Partition only variables that exist: one of {sorted(arrays)[:8]}",
+            )  # fmt: skip
+        shape = arrays[name].shape
+        if isinstance(spec, Partition):
+            partition = spec
+        else:
+            spec = [int(p) for p in spec]
+            if len(spec) != len(shape) or min(spec, default=0) < 1 or sum(p > 1 for p in spec) > 1:
+                raise CheckpointNameError(
+                    name, f"partitions={spec} does not fit shape {shape} (one int per axis, "
+                    "all >= 1, at most one > 1)", f"e.g. partitions={{{name!r}: "
+                    f"{[3] + [1] * (len(shape) - 1)}}}",
+                )  # fmt: skip
+            partition = Partition.of(shape, spec)
+        if partition.shape != shape:
+            raise CheckpointNameError(
+                name, f"its partition is for shape {partition.shape}, the array has {shape}",
+                "Pass the VariablesInfo of the same model: partitions=jaxscope.inspect(f, x).",
+            )  # fmt: skip
+        out[name] = partition
+    return out

@@ -10,6 +10,7 @@ first created and gives the fix as code.
 from __future__ import annotations
 
 import os
+import re
 
 _REUSE_FIX = (
     "To share it, open the enclosing scope with reuse:\n"
@@ -823,4 +824,68 @@ class AssignThroughGetterError(JaxscopeError, AttributeError):
             "        var = getter(name, *args, **kwargs)\n"
             '        return var.astype(jnp.bfloat16) if kwargs["trainable"] else var\n'
             "or normalize with the moving averages: training=False (slim: is_training=False)."
+        )
+
+
+class PartitionerError(JaxscopeError, ValueError):
+    """A ``partitioner`` is not callable, or returned a partition list TF1 refuses (wrong rank,
+    a zero, more than one partitioned axis), or the variable cannot be partitioned (rank 0,
+    shape not fully defined)."""
+
+    def __init__(self, name: str, problem: str):
+        self.name = name
+        super().__init__(
+            f'Partitioned variable "{name}": {problem}\n'
+            "A partitioner is called as partitioner(shape=shape, dtype=dtype) and returns one int "
+            "per axis, all >= 1, at most one > 1, e.g.\n"
+            f"    jaxscope.get_variable({name.rsplit('/', 1)[-1]!r}, [10, 4], "
+            "partitioner=jaxscope.fixed_size_partitioner(3))   # [3, 1]\n"
+            "A scalar escapes a scope's partitioner only with shape=[] (as in TF1).\n"
+            "TF1 equivalent: the same ValueError from tf.compat.v1.get_variable."
+        )
+
+
+class PartitionMismatchError(JaxscopeError, ValueError):
+    """A partitioned variable is shared with another partitioning, shape or dtype, or a name is
+    asked for partitioned while it exists unpartitioned (or the other way round)."""
+
+    def __init__(self, name: str, what: str, requested, found, created_at):
+        self.name, self.what = name, what
+        if what == "partitioner":
+            problem = (
+                f"{'A' if requested else 'No'} partitioner was provided, but "
+                f"{'an unpartitioned' if requested else 'a partitioned'} version of the "
+                f"variable was found ({_created(created_at)})."
+            )
+            fix = (
+                f"Pass the partitioner it was created with, or share it with reuse=True: "
+                f"get_variable({name.rsplit('/', 1)[-1]!r}, partitioner=...)"
+                if not requested
+                else "Drop partitioner= here, or create the variable with it in the first place."
+            )
+        else:
+            problem = (
+                f"Trying to reuse partitioned variable, but specified {what} {requested} and "
+                f"found {what} {found} ({_created(created_at)})."
+            )
+            fix = f"Ask for the existing {what}, or leave {what} out (None) to skip the check."
+        super().__init__(
+            f'Partitioned variable "{name}": {problem}\n{fix}\n'
+            "TF1 equivalent: the same ValueError from tf.compat.v1.get_variable."
+        )
+
+
+class ShardingRuleError(JaxscopeError, ValueError):
+    """A sharding rule (or a partitioner's axis) gives a variable a ``PartitionSpec`` that does
+    not fit it: more entries than its rank, a mesh axis the mesh lacks, or a dimension that does
+    not divide evenly over the mesh axes (jax shards evenly only)."""
+
+    def __init__(self, name: str, shape, spec, problem: str, source: str):
+        self.name, self.shape, self.spec = name, tuple(shape), spec
+        super().__init__(
+            f'Sharding variable "{name}" (shape {tuple(shape)}) as {spec}, from {source}: '
+            f"{problem}.\nGive it a spec that fits, before the rule that matched, e.g.\n"
+            f"    info.with_sharding({{{('^' + re.escape(name) + '$')!r}: "
+            "PartitionSpec()}, ...)   # replicated\n"
+            "or choose sizes that divide evenly (a vocabulary padded to a multiple of the mesh)."
         )

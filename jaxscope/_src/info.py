@@ -16,15 +16,22 @@ from typing import Any, NamedTuple
 
 import jax
 import numpy as np
+from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
 from jaxscope._src import errors, frame
 from jaxscope._src.dtypes import canonical
 from jaxscope._src.initial import CONST, _TFStyle
+from jaxscope._src.partitioned import Partition
+from jaxscope._src.sharding import Rules, check_divisible, compile_rules, spec_for
 from jaxscope._src.variables import Variable
 
 
 class VariableInfo(NamedTuple):
-    """One variable: ``name`` (TF1's, without ``:0``) and where it lives in the tree (``path``)."""
+    """One variable: ``name`` (TF1's, without ``:0``) and where it lives in the tree (``path``).
+
+    ``partition`` is its TF1 partitioning (``partitioner=``), ``sharding`` the ``PartitionSpec``
+    that :meth:`VariablesInfo.with_sharding` gave it (None before).
+    """
 
     name: str
     path: tuple[str, ...]
@@ -35,6 +42,8 @@ class VariableInfo(NamedTuple):
     initializer: str
     constraint: Callable | None
     created_at: str | None
+    partition: Partition | None = None
+    sharding: PartitionSpec | None = None
 
     @property
     def size(self) -> int:
@@ -116,6 +125,57 @@ class VariablesInfo(tuple):
             sub[leaf] = v.constraint(sub[leaf])
         return out
 
+    def with_sharding(
+        self, rules: Rules | None = None, partitioned_axis: str | tuple[str, ...] | None = None
+    ) -> VariablesInfo:
+        """Each variable's ``PartitionSpec`` by name, as t5x/flax logical-axis rules do.
+
+        The first regex in ``rules`` that matches a variable's name from its start gives its
+        spec (a ``PartitionSpec``, a tuple of mesh-axis names/None, or None: replicated). A
+        variable no rule matches is split along its partitioner's axis over the mesh axis
+        ``partitioned_axis`` when it was made with ``partitioner=`` (TF1's parts become mesh
+        shards), else replicated. ``print(info)`` then shows a sharding column.
+
+        Example:
+          >>> import jax, jax.numpy as jnp, jaxscope as js
+          >>> def model(ids):
+          ...     emb = js.get_variable("emb", [8, 4], partitioner=js.fixed_size_partitioner(2))
+          ...     with js.variable_scope("dense"):
+          ...         return js.nn.embedding_lookup(emb, ids) @ js.get_variable("w", [4, 6])
+          >>> info = js.inspect(js.transform(model), jnp.zeros([3], jnp.int32))
+          >>> specs = info.with_sharding({"dense/w": (None, "model")}, partitioned_axis="model")
+          >>> [(v.name, tuple(v.sharding)) for v in specs]
+          [('emb', ('model', None)), ('dense/w', (None, 'model'))]
+
+        TF1 equivalent: partitioner= and tf.device(tf.train.replica_device_setter(...))
+        """
+        compiled = compile_rules(rules)
+        return VariablesInfo(
+            v._replace(sharding=spec_for(v.name, v.shape, v.partition, compiled, partitioned_axis))
+            for v in self
+        )
+
+    def partition_specs(self) -> dict[str, Any]:
+        """A tree of ``PartitionSpec`` shaped like the variables tree (replicated where
+        :meth:`with_sharding` was not called)."""
+        return self._tree(lambda v: v.sharding if v.sharding is not None else PartitionSpec())
+
+    def shardings(self, mesh: Mesh) -> dict[str, Any]:
+        """A tree of ``NamedSharding`` on ``mesh`` shaped like the variables tree, for
+        ``jax.jit(f.init, out_shardings=...)`` and ``jax.jit(f.apply, in_shardings=(...))``.
+
+        Raises:
+          ShardingRuleError: a spec names a mesh axis ``mesh`` lacks, or splits a dimension
+            that does not divide evenly.
+        """
+
+        def sharding(v: VariableInfo) -> NamedSharding:
+            spec = v.sharding if v.sharding is not None else PartitionSpec()
+            check_divisible(v.name, v.shape, spec, mesh, "with_sharding")
+            return NamedSharding(mesh, spec)
+
+        return self._tree(sharding)
+
     def summary(self, depth: int = 2) -> str:
         """A table: each variable, then parameter counts and bytes per scope (down to ``depth``
         levels) and totals."""
@@ -125,6 +185,17 @@ class VariablesInfo(tuple):
                 v.name, str(v.shape), str(v.dtype), f"{v.size:,}", _bytes(v.nbytes),
                 "yes" if v.trainable else "no", v.created_at or "",
             ))  # fmt: skip
+        extra = []
+        if any(v.partition is not None for v in self):
+            extra.append(
+                ("partitions", lambda v: "" if v.partition is None else str(v.partition.partitions))
+            )
+        if any(v.sharding is not None for v in self):
+            extra.append(("sharding", lambda v: "" if v.sharding is None else _spec(v.sharding)))
+        for title, cell in extra:
+            rows[0] = rows[0][:-1] + (title,) + rows[0][-1:]
+            for i, v in enumerate(self, 1):
+                rows[i] = rows[i][:-1] + (cell(v),) + rows[i][-1:]
         scopes: dict[str, list[int]] = {}
         for v in self:
             parts = v.name.split("/")[:-1]
@@ -225,6 +296,7 @@ def inspect(f, *args, **kwargs) -> VariablesInfo:
             initializer=_describe(*how.get(node, (CONST, None))),
             constraint=collect.constraints.get(node),
             created_at=errors.where(var._created_at),
+            partition=var._partition,
         )
         for node, var in collect.variables.items()
     )
@@ -238,6 +310,10 @@ def _describe(kind: str, initializer) -> str:
     if hasattr(initializer, "__dataclass_fields__"):
         return repr(initializer)
     return getattr(initializer, "__qualname__", None) or repr(initializer)
+
+
+def _spec(spec: PartitionSpec) -> str:
+    return "P(" + ", ".join(repr(e) for e in spec) + ")"
 
 
 def _bytes(n: int) -> str:

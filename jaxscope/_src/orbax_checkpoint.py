@@ -87,6 +87,26 @@ def _abstract(leaf):
     return jax.ShapeDtypeStruct(np.shape(leaf), leaf.dtype, sharding=sharding)
 
 
+def _read_as(saved, target):
+    """The abstract tree orbax reads: a saved leaf that a target leaf of the same name, shape and
+    dtype wants sharded is read straight onto that sharding (each process reads only its
+    shards); the rest onto the default device (safe on any topology), placed later."""
+    wanted = {}
+    if target is not None:
+        for name, leaf in zip(*pytree_names(target)[:2], strict=True):
+            sharding = getattr(leaf, "sharding", None)
+            if sharding is not None:
+                wanted[name] = (tuple(np.shape(leaf)), np.dtype(leaf.dtype), sharding)
+    device = jax.sharding.SingleDeviceSharding(jax.devices()[0])
+    names, metas, treedef = pytree_names(saved, is_leaf=_is_meta)
+    leaves = []
+    for name, m in zip(names, metas, strict=True):
+        want = wanted.get(name)
+        ok = want is not None and want[:2] == (tuple(m.shape), np.dtype(m.dtype))
+        leaves.append(jax.ShapeDtypeStruct(m.shape, m.dtype, sharding=want[2] if ok else device))
+    return jax.tree_util.tree_unflatten(treedef, leaves)
+
+
 def restore(
     directory: str | os.PathLike, target=None, *, strict: bool = True
 ) -> tuple[Any, RestoreReport]:
@@ -125,10 +145,7 @@ def restore(
             "Pass the directory that jaxscope.checkpoint.save wrote; for TF1 checkpoints "
             "(.index/.data-*) use jaxscope.checkpoint.restore_tf1.",
         ) from None
-    device = jax.sharding.SingleDeviceSharding(jax.devices()[0])
-    abstract = jax.tree.map(
-        lambda m: jax.ShapeDtypeStruct(m.shape, m.dtype, sharding=device), saved, is_leaf=_is_meta
-    )  # read onto the default device (safe on any topology), then placed like the target
+    abstract = _read_as(saved, target)
     values = checkpointer.restore(
         path,
         args=ocp.args.PyTreeRestore(

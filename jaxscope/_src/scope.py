@@ -32,19 +32,6 @@ class _ReuseMode(enum.Enum):
 AUTO_REUSE = _ReuseMode.AUTO_REUSE
 """Reuse mode that creates a variable when missing and returns the existing one otherwise."""
 
-_LATER = {
-    "partitioner": "partitioned variables",
-}
-
-
-def _not_yet(arg: str, value: Any) -> None:
-    """Arguments whose support is not built yet are refused loudly, never ignored."""
-    if value is not None:
-        raise NotImplementedError(
-            f"{arg}= is not supported yet by jaxscope ({_LATER[arg]} are planned); "
-            f"remove the {arg} argument or leave it None."
-        )
-
 
 def _jax_named_scope(old: str, new: str):
     """A ``jax.named_scope`` for the part of the TF1 name stack that ``new`` adds to ``old``.
@@ -181,8 +168,7 @@ class VariableScope:
         self._regularizer = regularizer
 
     def set_partitioner(self, partitioner) -> None:
-        """Not supported yet: ``NotImplementedError`` unless None."""
-        _not_yet("partitioner", partitioner)
+        """Default partitioner for ``get_variable`` in this scope (and sub-scopes opened later)."""
         self._partitioner = partitioner
 
     def set_custom_getter(self, custom_getter) -> None:
@@ -206,8 +192,10 @@ def _maybe_wrap_custom_getter(custom_getter, old_getter):
 
 def _apply_overrides(
     scope: VariableScope, initializer, regularizer, caching_device, dtype, use_resource,
-    custom_getter=None, old_getter=None,
+    partitioner=None, custom_getter=None, old_getter=None,
 ):  # fmt: skip
+    if partitioner is not None:
+        scope.set_partitioner(partitioner)
     if custom_getter is not None:
         scope.set_custom_getter(_maybe_wrap_custom_getter(custom_getter, old_getter))
     if initializer is not None:
@@ -241,6 +229,7 @@ class _pure_variable_scope:
                 regularizer=obj.regularizer,
                 caching_device=obj.caching_device,
                 custom_getter=obj.custom_getter,
+                partitioner=obj.partitioner,
                 dtype=obj.dtype,
                 name_scope=obj.original_name_scope,
                 use_resource=obj.use_resource,
@@ -248,7 +237,8 @@ class _pure_variable_scope:
             )
             _apply_overrides(
                 self._cached, kw["initializer"], kw["regularizer"], kw["caching_device"],
-                kw["dtype"], kw["use_resource"], kw["custom_getter"], obj.custom_getter,
+                kw["dtype"], kw["use_resource"], kw["partitioner"], kw["custom_getter"],
+                obj.custom_getter,
             )  # fmt: skip
 
     def __enter__(self) -> VariableScope:
@@ -271,6 +261,7 @@ class _pure_variable_scope:
                 regularizer=old.regularizer,
                 caching_device=old.caching_device,
                 custom_getter=old.custom_getter,
+                partitioner=old.partitioner,
                 dtype=old.dtype,
                 use_resource=old.use_resource,
                 name_scope=(
@@ -281,7 +272,7 @@ class _pure_variable_scope:
             kw = self._kw
             _apply_overrides(
                 scope, kw["initializer"], kw["regularizer"], kw["caching_device"], kw["dtype"],
-                kw["use_resource"], kw["custom_getter"], old.custom_getter,
+                kw["use_resource"], kw["partitioner"], kw["custom_getter"], old.custom_getter,
             )  # fmt: skip
             fr.open_variable_scope(self._new_name)
         fr.var_scope = scope
@@ -327,7 +318,7 @@ class variable_scope:
       custom_getter: ``(getter, name, *args, **kwargs) -> value``, called by every
         ``get_variable`` in this scope and its sub-scopes; a sub-scope's getter runs first and
         its ``getter`` argument calls this one (see :func:`get_variable`).
-      partitioner: not supported yet (``NotImplementedError`` when given).
+      partitioner: the default partitioner of ``get_variable`` inside (inherited by sub-scopes).
       auxiliary_name_scope: if False, no name scope is opened.
 
     Yields:
@@ -364,7 +355,6 @@ class variable_scope:
         auxiliary_name_scope: bool = True,
     ):
         del values  # only picked a tf.Graph in TF1
-        _not_yet("partitioner", partitioner)
         if default_name is None and name_or_scope is None:
             raise errors.ScopeArgumentError(
                 "variable_scope needs a name: If default_name is None then name_or_scope is "
@@ -390,6 +380,7 @@ class variable_scope:
             initializer=initializer,
             regularizer=regularizer,
             caching_device=caching_device,
+            partitioner=partitioner,
             dtype=dtype,
             use_resource=use_resource,
             constraint=constraint,

@@ -77,6 +77,7 @@ class Template:
         kw = dict(
             initializer=None, regularizer=None, caching_device=None, dtype=None,
             use_resource=None, constraint=None, custom_getter=self._custom_getter,
+            partitioner=None,
         )  # fmt: skip
         try:
             fr = frame.current("make_template")

@@ -240,6 +240,22 @@ def encode_entry(dtype: int, shape, offset: int, size: int, crc: int, shard_id: 
     )
 
 
+def encode_sliced_entry(dtype: int, shape, slices) -> bytes:
+    """The full-shape entry of a partitioned variable: dtype, shape and its parts' extents (no
+    data of its own), as ``BundleWriter::AddSlice`` writes it."""
+    shape_proto = b"".join(_enc_field(2, _enc_field(1, int(d))) for d in shape)
+    out = _enc_field(1, dtype) + _enc_field(2, shape_proto)
+    for extents in slices:
+        proto = b""
+        for start, length in extents:
+            ext = (_enc_field(1, start) if start else b"") + (
+                b"" if length is None else _enc_field(2, length)
+            )
+            proto += _enc_field(1, ext)
+        out += _enc_field(7, proto)
+    return out
+
+
 # --- OrderedCode keys of partitioned-variable slices ---------------------------------------
 
 

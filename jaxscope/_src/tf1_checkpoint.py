@@ -141,6 +141,7 @@ class CheckpointReader:
         self.header, self._entries, self._shards = index.header, index.entries, index.shards
         self.names = index.names
         self._files: dict[int, object] = {}
+        self.bytes_read = 0  # data bytes read so far (a sharded restore reads only its slices)
 
     def __enter__(self) -> CheckpointReader:
         return self
@@ -207,6 +208,75 @@ class CheckpointReader:
                 view[...] = part
         return out
 
+    def read_region(self, name: str, index: tuple[slice, ...]) -> np.ndarray:
+        """``read(name)[index]`` (``index``: one slice per leading axis, steps of 1), reading
+        only the bytes it needs.
+
+        A partitioned tensor reads the parts that overlap ``index``, each checked against its
+        checksum. A plain tensor cut along its first axis only reads those rows; they are not
+        checked (the checksum covers the whole tensor: read it with :meth:`read` to check).
+        Any other region reads the whole tensor.
+        """
+        entry, dtype = self.entry(name), self.dtype(name)
+        bounds = [
+            (*_bounds(index[d] if d < len(index) else slice(None), dim),)
+            for d, dim in enumerate(entry.shape)
+        ]
+        shape = tuple(hi - lo for lo, hi in bounds)
+        if not entry.slices:
+            full_rows = all(
+                b == (0, dim) for b, dim in zip(bounds[1:], entry.shape[1:], strict=True)
+            )
+            if not full_rows or dtype.kind == "O" or not entry.shape:
+                return self.read(name)[tuple(slice(lo, hi) for lo, hi in bounds)]
+            return self._read_rows(entry, name, dtype, bounds[0], shape)
+        out = np.empty(shape, dtype)
+        for extents in entry.slices:
+            extents = tuple(
+                (start, dim - start if length is None else length)
+                for (start, length), dim in zip(extents, entry.shape, strict=True)
+            )
+            lo = [max(a, s) for (a, _), (s, _) in zip(bounds, extents, strict=True)]
+            hi = [min(b, s + n) for (_, b), (s, n) in zip(bounds, extents, strict=True)]
+            if any(x >= y for x, y in zip(lo, hi, strict=True)):
+                continue
+            part = np.empty(tuple(n for _, n in extents), dtype)
+            self._read_into(part, self._entries[tb.slice_key(name, extents)], name)
+            src = tuple(slice(x - s, y - s) for x, y, (s, _) in zip(lo, hi, extents, strict=True))
+            dst = tuple(slice(x - a, y - a) for x, y, (a, _) in zip(lo, hi, bounds, strict=True))
+            out[dst] = part[src]
+        return out
+
+    def _read_rows(self, entry, name: str, dtype, rows, shape) -> np.ndarray:
+        out = np.empty(shape, dtype)
+        row_bytes = int(np.prod(entry.shape[1:], dtype=np.int64)) * dtype.itemsize
+        if entry.size != row_bytes * entry.shape[0]:
+            raise CorruptCheckpointError(
+                self.index_path, f"entry shape {entry.shape} with {entry.size} bytes does not "
+                f"fit {dtype}", name,
+            )  # fmt: skip
+        f = self._file(entry, name)
+        f.seek(entry.offset + rows[0] * row_bytes)
+        flat = out.reshape(-1).view(np.uint8)
+        n = f.readinto(flat) if flat.size else 0
+        if n != flat.size:
+            raise CorruptCheckpointError(
+                self._shards[entry.shard_id], f"it ends inside the rows {rows} of the tensor", name
+            )
+        self.bytes_read += n
+        if self.header.big_endian:
+            out.byteswap(inplace=True)
+        return out
+
+    def _file(self, entry: tb.BundleEntry, name: str):
+        if not 0 <= entry.shard_id < len(self._shards):
+            raise CorruptCheckpointError(self.index_path, f"bad shard id {entry.shard_id}", name)
+        f = self._files.get(entry.shard_id)
+        if f is None:
+            path = self._shards[entry.shard_id]
+            f = self._files[entry.shard_id] = open(path, "rb", buffering=0)  # noqa: SIM115
+        return f
+
     def _read_into(self, out: np.ndarray, entry: tb.BundleEntry, name: str) -> None:
         if tuple(entry.shape) != out.shape or entry.size != out.nbytes:
             raise CorruptCheckpointError(
@@ -238,6 +308,7 @@ class CheckpointReader:
             done.flags.writeable = False  # google-crc32c takes read-only buffers only
             crc = google_crc32c.extend(crc, done)
             pos += n
+        self.bytes_read += entry.size
         computed = tb.masked_crc32c(b"", crc)
         if computed != entry.crc32c:
             raise ChecksumMismatchError(
@@ -246,6 +317,13 @@ class CheckpointReader:
             )  # fmt: skip
         if self.header.big_endian:
             out.byteswap(inplace=True)
+
+
+def _bounds(index: slice, dim: int) -> tuple[int, int]:
+    start, stop, step = index.indices(dim)
+    if step != 1:
+        raise ValueError(f"read_region takes slices with step 1, got {index}")
+    return start, max(start, stop)
 
 
 def list_variables(path: str | os.PathLike) -> list[TensorInfo]:
@@ -340,8 +418,11 @@ def _remove(path: str) -> None:
         pass
 
 
-def write_bundle(prefix: str, arrays: Mapping[str, np.ndarray]) -> None:
+def write_bundle(prefix: str, arrays: Mapping[str, np.ndarray], partitions=None) -> None:
     """Writes ``arrays`` as a one-shard TensorBundle at ``prefix`` (data first, index last).
+
+    ``partitions`` (``{name: Partition}``) writes those names as TF1's Saver writes a
+    partitioned variable: a full-shape entry listing the slices, each part under its slice key.
 
     Both files are written under temporary names. The old index is removed before the data
     file is renamed into place, so no moment pairs an old index with new data; a failure at
@@ -354,7 +435,8 @@ def write_bundle(prefix: str, arrays: Mapping[str, np.ndarray]) -> None:
     try:
         items: list[tuple[bytes, bytes]] = []
         with open(tmp_data, "wb") as f:
-            _write_data(f, arrays, items)
+            _write_data(f, arrays, items, partitions or {})
+        items.sort(key=lambda item: item[0])
         index = tb.build_table([(b"", tb.encode_header(1)), *items])
         with open(tmp_index, "wb") as f:
             f.write(index)
@@ -367,10 +449,29 @@ def write_bundle(prefix: str, arrays: Mapping[str, np.ndarray]) -> None:
         raise
 
 
-def _write_data(f, arrays: Mapping[str, np.ndarray], items: list) -> None:
-    offset = 0
+def _slices(arrays: Mapping[str, np.ndarray], partitions, items: list):
+    """(key, array) to write: whole arrays, or the parts of a partitioned one (whose full
+    entry goes straight to ``items``)."""
     for name in sorted(arrays):
-        arr = np.asarray(arrays[name], order="C")  # ascontiguousarray makes 0-D 1-D
+        arr = arrays[name]
+        partition = partitions.get(name)
+        if partition is None or len(partition.sizes) == 1:  # TF1's Saver: one part is plain
+            yield name.encode(), arr
+            continue
+        extents = []
+        for i, part in enumerate(partition.split_numpy(arr)):
+            offset = partition.part_offset(i)
+            ext = tuple((o, d) for o, d in zip(offset, partition.part_shape(i), strict=True))
+            extents.append(ext)
+            yield tb.slice_key(name, ext), part
+        dt = tb.DT_OF_DTYPE[arr.dtype]
+        items.append((name.encode(), tb.encode_sliced_entry(dt, arr.shape, extents)))
+
+
+def _write_data(f, arrays: Mapping[str, np.ndarray], items: list, partitions) -> None:
+    offset = 0
+    for key, arr in _slices(arrays, partitions, items):
+        arr = np.asarray(arr, order="C")  # ascontiguousarray makes 0-D 1-D
         flat, crc = arr.reshape(-1).view(np.uint8), 0
         for start in range(0, flat.size, _CHUNK):
             chunk = flat[start : start + _CHUNK]
@@ -379,5 +480,5 @@ def _write_data(f, arrays: Mapping[str, np.ndarray], items: list) -> None:
             f.write(chunk)
         crc = tb.masked_crc32c(b"", crc)
         dt = tb.DT_OF_DTYPE[arr.dtype]
-        items.append((name.encode(), tb.encode_entry(dt, arr.shape, offset, flat.size, crc)))
+        items.append((key, tb.encode_entry(dt, arr.shape, offset, flat.size, crc)))
         offset += flat.size

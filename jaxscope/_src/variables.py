@@ -33,12 +33,13 @@ from jaxscope._src.initial import (
     CONST,
     DRAW,
     _default_initializer,
+    _is_tf_style,
     _jax_style,
     _needs_no_arguments,
     draw_one,
 )
+from jaxscope._src.partitioned import PerPartInitializer, call_partitioner
 from jaxscope._src.regularizers import regularize
-from jaxscope._src.scope import _not_yet
 
 
 def _unwrap(x):
@@ -85,7 +86,9 @@ class Variable:
     TF1 equivalent: tf.compat.v1.Variable
     """
 
-    __slots__ = ("_node", "_key", "_shape", "_dtype", "_trainable", "_value", "_created_at")
+    __slots__ = (
+        "_node", "_key", "_shape", "_dtype", "_trainable", "_value", "_created_at", "_partition"
+    )  # fmt: skip
     __array_ufunc__ = None  # numpy defers to our reflected operators
     __array_priority__ = 1000
 
@@ -142,7 +145,7 @@ class Variable:
 
     def _setup(self, node, key, trainable):
         self._node, self._key, self._trainable = node, key, trainable
-        self._shape = self._dtype = self._value = None
+        self._shape = self._dtype = self._value = self._partition = None
         self._created_at = frame.user_location(2)
 
     # -- TF1 metadata -------------------------------------------------------------------------
@@ -299,13 +302,14 @@ class _Meta:
     would be wrong; ``.name`` raises :class:`TracedHandleError` instead.
     """
 
-    __slots__ = ("node", "key", "shape", "dtype", "trainable", "_id")
+    __slots__ = ("node", "key", "shape", "dtype", "trainable", "partition", "_id")
 
-    def __init__(self, node, key, shape, dtype, trainable):
+    def __init__(self, node, key, shape, dtype, trainable, partition=None):
         self.node, self.key, self.shape, self.dtype, self.trainable = (
             node, key, shape, dtype, trainable
         )  # fmt: skip
-        self._id = (shape, str(dtype), trainable)
+        self.partition = partition
+        self._id = (shape, str(dtype), trainable, partition)
 
     def __eq__(self, other):
         return isinstance(other, _Meta) and other._id == self._id
@@ -315,27 +319,121 @@ class _Meta:
 
 
 def _flatten(v: Variable):
-    return (v.value,), _Meta(v._node, v._key, v._shape, v._dtype, v._trainable)
+    return (v.value,), _Meta(v._node, v._key, v._shape, v._dtype, v._trainable, v._partition)
 
 
 def _unflatten(meta: _Meta, children) -> Variable:
     node = None if isinstance(children[0], jax.core.Tracer) else meta.node
-    return _handle(node, meta.key, meta.shape, meta.dtype, meta.trainable, children[0])
+    return _handle(
+        node, meta.key, meta.shape, meta.dtype, meta.trainable, children[0], meta.partition
+    )
 
 
 def rebuilt(v: Variable) -> Variable:
     """A new handle with ``v``'s name and metadata, holding its current value."""
-    return _handle(v._node, v._key, v._shape, v._dtype, v._trainable, v.value)
+    return _handle(v._node, v._key, v._shape, v._dtype, v._trainable, v.value, v._partition)
 
 
-def _handle(node, key, shape, dtype, trainable, value) -> Variable:
-    v = object.__new__(Variable)
+def _handle(node, key, shape, dtype, trainable, value, partition=None) -> Variable:
+    v = object.__new__(Variable if partition is None else PartitionedVariable)
     v._node, v._key, v._shape, v._dtype, v._trainable = node, key, shape, dtype, trainable
-    v._value, v._created_at = value, None
+    v._value, v._created_at, v._partition = value, None, partition
     return v
 
 
+class PartitionedVariable(Variable):
+    """A variable made with a ``partitioner``: one logical array, with TF1's parts as a view.
+
+    It is a :class:`Variable` (``x @ w`` sees the whole array; the variables tree holds the
+    whole array under its name, so a mesh can shard it), and it has TF1's
+    ``PartitionedVariable`` surface: ``.name`` without ``:0``, ``len(pv)`` and iteration over
+    the parts, ``_get_partitions()``, ``_get_variable_list()``, ``as_tensor()``.
+
+    Example:
+      >>> import jax, jaxscope as js
+      >>> def f():
+      ...     pv = js.get_variable("v", [10, 4], partitioner=js.fixed_size_partitioner(3))
+      ...     return pv.name, pv.shape, [(p.name, p.shape) for p in pv]
+      >>> js.transform(f).apply(js.transform(f).init(jax.random.key(0)))[2]
+      [('v/part_0:0', (4, 4)), ('v/part_1:0', (3, 4)), ('v/part_2:0', (3, 4))]
+
+    TF1 equivalent: tf.compat.v1 PartitionedVariable
+    """
+
+    __slots__ = ()
+
+    @property
+    def name(self) -> str:
+        """TF1's name of a partitioned variable: ``"scope/w"`` (no output index)."""
+        if self._node is None:
+            raise errors.TracedHandleError("name", self._shape, canonical(self._dtype))
+        return self._node
+
+    @property
+    def partition(self):
+        """The :class:`~jaxscope._src.partitioned.Partition`: axis and part sizes."""
+        return self._partition
+
+    def _get_partitions(self) -> list[int]:
+        """Parts per axis, e.g. ``[3, 1]``. TF1: PartitionedVariable._get_partitions"""
+        return self._partition.partitions
+
+    def _get_variable_list(self) -> list[VariablePart]:
+        """The parts, ``part_0`` first. TF1: PartitionedVariable._get_variable_list"""
+        p = self._partition
+        values = p.split(self.value)
+        return [VariablePart(self._node, p, i, values[i]) for i in range(len(p.sizes))]
+
+    def as_tensor(self) -> jax.Array:
+        """The whole array (TF1 concatenated the parts). TF1: PartitionedVariable.as_tensor"""
+        return self.value
+
+    def __len__(self) -> int:
+        return len(self._partition.sizes)
+
+    def __iter__(self):
+        return iter(self._get_variable_list())
+
+    def __repr__(self) -> str:
+        name = "(rebuilt inside a JAX transformation)" if self._node is None else repr(self.name)
+        return (
+            f"<jaxscope.PartitionedVariable {name} shape={self._shape} dtype={self._dtype} "
+            f"partitions={self._partition.partitions}>"
+        )
+
+
+class VariablePart:
+    """One TF1 part of a :class:`PartitionedVariable` (a read-only view of its value).
+
+    ``name`` is TF1's (``"w/part_1:0"``); ``save_slice_info`` is what TF1's Saver writes for it.
+    """
+
+    __slots__ = ("name", "shape", "value", "var_offset", "spec", "full_name", "full_shape")
+
+    def __init__(self, node: str, partition, i: int, value):
+        self.name = f"{node}/part_{i}:0"
+        self.shape = partition.part_shape(i)
+        self.value = value
+        self.full_name, self.full_shape = node, partition.shape
+        self.var_offset = partition.part_offset(i)
+        self.spec = partition.slice_spec(i)
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.value.dtype
+
+    def __jax_array__(self):
+        return self.value
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(self.value, dtype)
+
+    def __repr__(self) -> str:
+        return f"<jaxscope VariablePart {self.name!r} shape={self.shape} offset={self.var_offset}>"
+
+
 jax.tree_util.register_pytree_node(Variable, _flatten, _unflatten)
+jax.tree_util.register_pytree_node(PartitionedVariable, _flatten, _unflatten)
 
 
 def _value_dtype(value, dtype, node) -> np.dtype:
@@ -490,7 +588,12 @@ def get_variable(
         filled in (``dtype``, ``initializer``, ``regularizer``, ``reuse``, ...; ``constraint``
         only if it names it or takes ``**kwargs``), on lookups too; ``getter`` finds or creates
         the variable. ``get_variable`` returns what the getter returns.
-      partitioner: not supported yet (``NotImplementedError``).
+      partitioner: ``partitioner(shape=, dtype=) -> [1, k, 1]`` (default: the scope's), e.g.
+        :func:`fixed_size_partitioner`; the variable is then a :class:`PartitionedVariable`:
+        one logical array in the tree, with TF1's parts (``w/part_0``, ...) as a view. A
+        TF1-style initializer ``f(shape, dtype, partition_info)`` is called per part, as TF1
+        calls it; any other initializer draws the whole array (so values do not depend on the
+        partitioning; TF1's fans also come from the full shape).
 
     Returns:
       The :class:`Variable` handle (the same object for every lookup in one call), or what the
@@ -518,8 +621,6 @@ def get_variable(
     TF1 equivalent: tf.compat.v1.get_variable
     """
     fr = frame.current("get_variable")
-    if partitioner is not None:
-        _not_yet("partitioner", partitioner)
     if not isinstance(name, str):
         raise TypeError(f"get_variable name must be a str, got {type(name).__name__} ({name!r}).")
     # TF1's VariableScope.get_variable: the full name, and the scope's defaults for what the
@@ -543,13 +644,15 @@ def get_variable(
         constraint = scope._constraint
     if trainable is None:
         trainable = True
+    if partitioner is None:
+        partitioner = scope._partitioner
     if custom_getter is None:
         custom_getter = scope._custom_getter
     if custom_getter is not None:
         return call_custom_getter(
             custom_getter, true_getter, key, shape, dtype, initializer, regularizer,
-            scope._reuse, trainable, collections, caching_device, validate_shape, use_resource,
-            constraint, synchronization, aggregation,
+            scope._reuse, trainable, collections, caching_device, partitioner, validate_shape,
+            use_resource, constraint, synchronization, aggregation,
         )  # fmt: skip
     caller = sys._getframe(1)
     if caller.f_code.co_filename.startswith(frame.PKG_DIR):
@@ -558,7 +661,7 @@ def get_variable(
         created_at = (caller.f_code.co_filename, caller.f_lineno)
     return _get_single_variable(
         fr, key, shape, dtype, initializer, regularizer, scope._reuse, trainable, collections,
-        validate_shape, constraint, created_at,
+        validate_shape, constraint, created_at, partitioner,
     )  # fmt: skip
 
 
@@ -584,21 +687,22 @@ def true_getter(
     Nothing comes from the scope here: ``reuse``, ``initializer``, ``regularizer`` and
     ``constraint`` are used as given (TF1's ``_true_getter``).
     """
-    if partitioner is not None:
-        _not_yet("partitioner", partitioner)
     fr = frame.current("get_variable")
     return _get_single_variable(
         fr, name, shape, as_dtype(dtype, name), initializer, regularizer, reuse,
         True if trainable is None else trainable, collections, validate_shape, constraint,
-        frame.user_location(),
+        frame.user_location(), partitioner,
     )  # fmt: skip
 
 
 def _get_single_variable(
     fr, key, shape, dtype, initializer, regularizer, reuse, trainable, collections,
-    validate_shape, constraint, created_at,
+    validate_shape, constraint, created_at, partitioner=None,
 ) -> Variable:  # fmt: skip
-    """Looks ``key`` up in this call's store, or creates it (TF1's ``_get_single_variable``)."""
+    """Looks ``key`` up in this call's store, or creates it (TF1's ``_get_single_variable``, and
+    its ``_get_partitioned_variable`` checks when a partitioner is given)."""
+    # TF1 exempts a scalar from a (scope's) partitioner only for a shape given as [] or ().
+    unpartitionable = isinstance(shape, (list, tuple)) and not shape
     from_value = initializer is not None and not callable(initializer)
     if shape is not None and from_value:
         raise errors.InitializerError(
@@ -608,6 +712,14 @@ def _get_single_variable(
     shape = as_shape(shape, key)
 
     found = fr.store.get(key)
+    partition = None
+    if partitioner is not None and not unpartitionable:
+        full_shape = _shape_of(initializer) if from_value else shape
+        partition = _partitioned(fr, reuse, key, full_shape, dtype, partitioner, found)
+        if partition is found:
+            return found
+    elif found is not None and found._partition is not None and reuse is not True:
+        raise errors.PartitionMismatchError(key, "partitioner", False, None, found._created_at)
     if found is not None:
         if reuse is False:
             raise errors.VariableExistsError(key, found._shape, found._dtype, found._created_at)
@@ -621,14 +733,32 @@ def _get_single_variable(
         made_by = None if other is None else (errors.where(other._created_at) or "here")
         raise errors.VariableNotFoundError(key, made_by)
     var = _new_variable(
-        fr, key, shape, dtype, initializer, from_value, trainable, validate_shape, created_at
+        fr,
+        key,
+        shape,
+        dtype,
+        initializer,
+        from_value,
+        trainable,
+        validate_shape,
+        created_at,
+        partition,
     )
     _file(fr, var, collections, regularizer, constraint)
     return var
 
 
 def _new_variable(
-    fr, key, shape, dtype, initializer, from_value, trainable, validate_shape, created_at
+    fr,
+    key,
+    shape,
+    dtype,
+    initializer,
+    from_value,
+    trainable,
+    validate_shape,
+    created_at,
+    partition=None,
 ) -> Variable:
     """A new handle for ``key``: its value looked up (apply) or recorded for ``init``."""
     if initializer is None:
@@ -653,7 +783,10 @@ def _new_variable(
         initializer = jax.eval_shape(initializer) if fr.mode == frame.APPLY else initializer()
         from_value = True
 
-    var = object.__new__(Variable)
+    if partition is not None and not from_value and _is_tf_style(initializer):
+        initializer = PerPartInitializer(initializer, partition)  # TF1 calls it per part
+    var = object.__new__(Variable if partition is None else PartitionedVariable)
+    var._partition = partition
     node = fr.names.new_root_node(key)  # get_variable ignores name scopes
     var._node, var._key, var._trainable = node, key, bool(trainable)
     var._value, var._created_at = None, created_at
@@ -698,6 +831,30 @@ def _file(fr, var: Variable, collections, regularizer, constraint) -> None:
         regularize(fr, var, regularizer)
     if constraint is not None:
         _set_constraint(fr, var._node, constraint)
+
+
+def _partitioned(fr: frame.Frame, reuse, key: str, shape, dtype, partitioner, found):
+    """TF1's ``_get_partitioned_variable`` checks: returns ``found`` to share it, else the new
+    variable's :class:`Partition`."""
+    if found is not None and found._partition is None:
+        raise errors.PartitionMismatchError(key, "partitioner", True, None, found._created_at)
+    partition = call_partitioner(key, partitioner, shape, dtype)
+    if found is None:
+        if reuse is True:
+            raise errors.VariableNotFoundError(key)
+        return partition
+    if reuse is False:
+        raise errors.VariableExistsError(key, found._shape, found._dtype, found._created_at)
+    at = found._created_at
+    if not compatible(shape, found._shape):
+        raise errors.PartitionMismatchError(key, "shape", tuple(shape), found._shape, at)
+    if dtype != found._dtype:
+        raise errors.PartitionMismatchError(key, "dtype", dtype, found._dtype, at)
+    if partition.partitions != found._partition.partitions:
+        raise errors.PartitionMismatchError(
+            key, "partitions", partition.partitions, found._partition.partitions, at
+        )
+    return found
 
 
 def _check_initializer_dtype(key: str, initializer, dtype) -> None:

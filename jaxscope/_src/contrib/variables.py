@@ -52,8 +52,8 @@ def model_variable(
     """``get_variable`` filed in ``GLOBAL_VARIABLES`` and ``MODEL_VARIABLES`` too.
 
     ``device``, ``caching_device``, ``use_resource``, ``synchronization`` and ``aggregation`` have
-    no effect in JAX; ``partitioner`` is not supported yet (``NotImplementedError``, from
-    ``get_variable``). ``custom_getter`` is slim's: it is called *instead of* ``get_variable``,
+    no effect in JAX; ``partitioner`` makes a :class:`~jaxscope.PartitionedVariable`.
+    ``custom_getter`` is slim's: it is called *instead of* ``get_variable``,
     as ``custom_getter(name, shape=..., dtype=..., ..., reuse=<the scope's reuse>)`` with the
     relative name (unlike a ``variable_scope``'s ``custom_getter``, which also applies here).
 

@@ -7,6 +7,7 @@ import jax
 import jax.numpy as jnp
 
 from jaxscope._src import errors
+from jaxscope._src.variables import PartitionedVariable
 
 
 def _shard_of(ids, sizes, partition_strategy):
@@ -43,7 +44,8 @@ def embedding_lookup(
     TF1 partitioned variable's ``part_0``, ``part_1``, ... can be passed as they are.
 
     Args:
-      params: an array or variable, or a list of them (the shards).
+      params: an array or variable, or a list of them (the shards), or a
+        :class:`~jaxscope.PartitionedVariable` (its TF1 parts are the shards).
       ids: int array of row ids (any shape).
       partition_strategy: ``"mod"`` (TF1's default) or ``"div"``; only used with several shards.
       name, validate_indices: accepted for TF1 compatibility (out-of-range ids are not checked
@@ -64,6 +66,8 @@ def embedding_lookup(
     del name, validate_indices
     if partition_strategy not in ("mod", "div"):
         raise errors.PartitionStrategyError(partition_strategy)
+    if isinstance(params, PartitionedVariable):
+        params = params.partition.split(params.value)  # its TF1 parts, part_0 first
     if isinstance(params, (list, tuple)):
         if not params:
             raise ValueError("Need at least one param (embedding_lookup got an empty list).")
