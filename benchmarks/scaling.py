@@ -57,7 +57,7 @@ RULES_2D = {
     r".*/mlp/c_fc/w$": (None, "data", "model"),
     r".*/mlp/c_fc/b$": ("model",),
     r".*/mlp/c_proj/w$": (None, "model", "data"),
-    r"model/wte$": ("data", "model"),
+    r"model/wte$": (None, ("data", "model")),
     r"model/wpe$": (None, "model"),
 }
 

@@ -377,3 +377,30 @@ def test_partitioned_handle_is_a_variable_and_survives_jit():
     out, parts = f.apply(variables, jnp.ones((2, 6)))
     np.testing.assert_allclose(out, jnp.ones((2, 6)) @ variables["params"]["w"], rtol=1e-6)
     assert parts == [4, 1]
+
+
+def _scope_object_program(lib):
+    """A scope object re-entered keeps its partitioner; set_partitioner changes it."""
+    out = []
+    with lib.variable_scope("a", partitioner=lib.fixed_size_partitioner(2)) as sc:
+        pass
+    with lib.variable_scope(sc):
+        out.append(type(lib.get_variable("x", [4])).__name__)
+    with lib.variable_scope("b") as sb:
+        sb.set_partitioner(lib.fixed_size_partitioner(4))
+        out.append(len(list(lib.get_variable("y", [8, 2]))))
+        with lib.variable_scope("c"):
+            out.append(len(list(lib.get_variable("z", [8]))))
+        sb.set_partitioner(None)
+        out.append(type(lib.get_variable("u", [8])).__name__)
+    return out
+
+
+def test_scope_objects_and_set_partitioner_match_tf1(tf1):
+    with tf1.Graph().as_default():
+        expected = _scope_object_program(tf1)
+    got = []
+    js.transform(lambda: got.append(_scope_object_program(js))).init(jax.random.key(0))
+    names = {"PartitionedVariable": "P", "RefVariable": "V", "Variable": "V"}
+    assert [names.get(x, x) for x in got[0]] == [names.get(x, x) for x in expected]
+    assert expected == ["PartitionedVariable", 4, 4, "RefVariable"]

@@ -146,3 +146,27 @@ def test_read_region_reads_only_the_slices_it_needs(tmp_path, parts):
         np.testing.assert_array_equal(
             reader.read_region("emb", (slice(None), slice(2, 4))), value[:, 2:4]
         )
+
+
+def test_tf1_adam_slots_of_a_partitioned_variable_restore(tf1, tmp_path):
+    """TF1 saves a partitioned variable's Adam slots as sliced ``v/Adam``, ``v/Adam_1``."""
+    optax = pytest.importorskip("optax")
+    with tf1.Graph().as_default():
+        pv = tf1.get_variable("v", [6, 2], partitioner=tf1.fixed_size_partitioner(3))
+        step = tf1.train.AdamOptimizer(0.1).minimize(tf1.reduce_sum(tf1.square(pv.as_tensor())))
+        with tf1.Session() as sess:
+            sess.run(tf1.global_variables_initializer())
+            sess.run(step)
+            prefix = tf1.train.Saver().save(sess, str(tmp_path / "adam.ckpt"))
+            m = sess.run(pv.as_tensor())
+    reader = tf1.train.load_checkpoint(prefix)
+    assert reader.get_variable_to_shape_map()["v/Adam"] == [6, 2]
+    f = js.transform(lambda: js.get_variable("v", [6, 2], partitioner=js.fixed_size_partitioner(3)))
+    variables, _ = js.checkpoint.restore_tf1(f.init(jax.random.key(0)), prefix, strict=False)
+    np.testing.assert_array_equal(variables["params"]["v"], m)
+    state, report = js.checkpoint.restore_tf1_adam(
+        optax.adam(0.1).init(variables["params"]), variables["params"], prefix
+    )
+    assert report.loaded == ["count (from beta1_power)", "v/Adam", "v/Adam_1"]
+    np.testing.assert_array_equal(state[0].mu["v"], reader.get_tensor("v/Adam"))
+    np.testing.assert_array_equal(state[0].nu["v"], reader.get_tensor("v/Adam_1"))
