@@ -26,6 +26,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "experiments"))
 import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
+from gpt2 import mesh  # noqa: E402
 from jax.sharding import Mesh, NamedSharding, PartitionSpec  # noqa: E402
 
 import jaxscope as js  # noqa: E402
@@ -37,15 +38,7 @@ CONFIGS = {
 }
 # experiments/gpt2/mesh.py's rules, with wte split along the embedding (50257 rows do not divide
 # into 8 equal shards; a real run would pad the vocabulary to 50304 and split rows).
-RULES = {
-    r".*/attn/c_attn/w$": (None, None, "model"),
-    r".*/attn/c_attn/b$": ("model",),
-    r".*/attn/c_proj/w$": (None, "model", None),
-    r".*/mlp/c_fc/w$": (None, None, "model"),
-    r".*/mlp/c_fc/b$": ("model",),
-    r".*/mlp/c_proj/w$": (None, "model", None),
-    r"model/wte$": (None, "model"),
-}
+RULES = {**mesh.RULES, r"model/wte$": (None, "model")}
 
 
 # 2-D ("FSDP + tensor parallel"): the weights' other big axis is split over "data" as well, so
