@@ -124,13 +124,13 @@ def test_sharded_init_values_do_not_depend_on_the_mesh(eight_devices):
 
 def test_sharded_init_memory_scales_with_the_shard(eight_devices):
     """No device holds a full-size temporary: per-device output and temporaries shrink with
-    the number of model shards (XLA:CPU's threefry needs ~1.3x the output in temporaries even
-    for plain jax.random draws; jaxscope's grouped draws ~2.5x, see README)."""
+    the number of model shards, and a device's peak (output + temporaries) stays within 1.2x
+    its shard (fused threefry draws, no stacked loop copies for groups this small; looped and
+    with XLA:CPU's rolled threefry it was 2.3x)."""
     one, eight = eight_devices["meshes"]["1x1"], eight_devices["meshes"]["1x8"]
     for entry in (one, eight):
         assert entry["output_bytes"] <= 1.01 * entry["shard_bytes"] + 256
-        assert entry["temp_bytes"] <= 3.0 * entry["output_bytes"]
-    assert eight["temp_bytes"] <= 1.2 * one["temp_bytes"] / 8 + 4096
+        assert entry["output_bytes"] + entry["temp_bytes"] <= 1.2 * entry["shard_bytes"]
     assert eight["output_bytes"] <= 1.2 * one["output_bytes"] / 8 + 4096
 
 

@@ -125,7 +125,7 @@ def initial_values(specs: list, rng) -> dict[str, Any]:
             continue
         draw = functools.partial(_draw_traced, initializer, shape, dtype)
         nbytes = max(1, math.prod(shape) * dtype.itemsize)
-        looped = min(len(members), loop_budget // nbytes) if len(members) > 1 else 0
+        looped = min(len(members), loop_budget // nbytes) if len(members) > _LOOP_MIN else 0
         loop_budget -= looped * nbytes
         per_chunk = max(1, _CHUNK_BYTES // nbytes)
         for start in range(0, looped, per_chunk):
@@ -168,8 +168,10 @@ _CHUNK_BYTES = 32 << 20
 # temporaries / parameter bytes, compile CPU s): BERT-shaped, all looped 1.78x / 5.2 s, an eighth
 # looped 1.04x / 7.1 s, a fifth 1.19x, none 1.00x / 7.2 s (plain per-variable draws: 2.67x /
 # 5.6-6.9 s); 200 variables of 7.7 MiB all looped (under the floor) 2.0x / 2.2 s wall, none 1.12x
-# / 6.7 s.
+# / 6.7 s. A small model sharded over 8 devices (tests/sharding_worker.py) held 1.85x its
+# shard per device when looped, 1.14x drawn one by one.
 _LOOP_SHARE, _LOOP_FLOOR = 1 / 8, 8 << 20
+_LOOP_MIN = 8  # a group of up to this many is drawn one by one: few fusions, no stacked copy
 # Within a chunk, variables are drawn one per iteration of a loop (``lax.map`` without batching):
 # a loop over single draws runs as fast as separate draws and compiles once. Batching iterations
 # (a vmap inside the loop) left the remainder's vmapped draw outside the loop, and XLA duplicated
