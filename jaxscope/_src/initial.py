@@ -123,19 +123,22 @@ def initial_values(specs: list, rng) -> dict[str, Any]:
             for var, h in zip(members, hashes, strict=True):
                 values[var._node] = _check(draw(initializer, shape, dtype, rng, h), shape, var)
             continue
-        draw = functools.partial(_draw_traced, initializer, shape, dtype)
+        sample = functools.partial(_sample, initializer, shape, dtype)
+        keys = _keys(rng, hashes)  # one vectorized hash for the group, not two loops per variable
         nbytes = max(1, math.prod(shape) * dtype.itemsize)
-        looped = min(len(members), loop_budget // nbytes) if len(members) > _LOOP_MIN else 0
+        random = getattr(initializer, "needs_key", True)  # zeros, ones: a broadcast, no loop
+        loops = random and len(members) > _LOOP_MIN and nbytes <= _LOOP_MAX_BYTES
+        looped = min(len(members), loop_budget // nbytes) if loops else 0
         loop_budget -= looped * nbytes
         per_chunk = max(1, _CHUNK_BYTES // nbytes)
         for start in range(0, looped, per_chunk):
             chunk = members[start : min(start + per_chunk, looped)]
-            stacked = jax.lax.map(functools.partial(draw, rng), hashes[start : start + len(chunk)])
+            stacked = jax.lax.map(sample, keys[start : start + len(chunk)])
             _check(stacked[0], shape, chunk[0])
             for var, value in zip(chunk, jnp.unstack(stacked), strict=True):
                 values[var._node] = value
-        for var, h in zip(members[looped:], hashes[looped:], strict=True):
-            values[var._node] = _check(draw(rng, h), shape, var)
+        for i in range(looped, len(members)):
+            values[members[i]._node] = _check(sample(keys[i]), shape, members[i])
     return values
 
 
@@ -159,19 +162,22 @@ def draw_one(var, initializer, rng):
 # Under a trace a group is drawn stacked, then sliced, in chunks of at most this many bytes (one
 # loop each), so no single temporary outgrows a chunk.
 _CHUNK_BYTES = 32 << 20
-# Under a trace, loops draw the smallest variables, up to this share of all drawn bytes (or this
-# many bytes, whichever is more); the rest are drawn one by one. A loop's stacked result is a
-# temporary that XLA:CPU keeps beside the slices copied out of it, for the whole program: looping
-# every group held 1.78x the parameter bytes of a BERT-Base-shaped init (418 MiB). A single fused
-# draw (fused_random) writes straight into its output buffer, but each costs its own fusion to
-# compile: ~0.04 CPU s on the 2-core CPU, against one per loop. Measured there (outputs +
-# temporaries / parameter bytes, compile CPU s): BERT-shaped, all looped 1.78x / 5.2 s, an eighth
-# looped 1.04x / 7.1 s, a fifth 1.19x, none 1.00x / 7.2 s (plain per-variable draws: 2.67x /
-# 5.6-6.9 s); 200 variables of 7.7 MiB all looped (under the floor) 2.0x / 2.2 s wall, none 1.12x
-# / 6.7 s. A small model sharded over 8 devices (tests/sharding_worker.py) held 1.85x its
-# shard per device when looped, 1.14x drawn one by one.
+# Under a trace, loops draw only groups of more than _LOOP_MIN random variables of at most
+# _LOOP_MAX_BYTES each, and at most _LOOP_SHARE of all drawn bytes (or _LOOP_FLOOR bytes, whichever
+# is more); every other variable is drawn by itself. A loop's stacked result is a temporary that
+# XLA:CPU keeps beside the slices copied out of it, for the whole program (a while loop's buffers
+# are not shared with other buffers), while a single fused draw (fused_random) writes straight
+# into its output buffer: looping every group held 1.78x the parameter bytes of a BERT-Base-shaped
+# init (418 MiB), drawing its random variables one by one 1.00x. Compile time is the other side:
+# one fusion per draw against one per loop. Measured on the 2-core CPU (compile CPU s, noisy to
+# +-15%), BERT-shaped: all looped 5.1 s, one by one 6.4-7.6 s (plain per-variable jax.random
+# draws: 6.4-7.1 s, 2.67x); looping also its 1-9 MiB variables was no faster (7.2-8.9 s). 200
+# variables of 7.7 MiB: looped 2.3 s wall (2.0x: under the floor), one by one 6.7 s (1.12x). A
+# small model sharded over 8 devices (tests/sharding_worker.py) held 1.85x its shard per device
+# when looped, 1.14x drawn one by one.
 _LOOP_SHARE, _LOOP_FLOOR = 1 / 8, 8 << 20
 _LOOP_MIN = 8  # a group of up to this many is drawn one by one: few fusions, no stacked copy
+_LOOP_MAX_BYTES = 256 << 10  # bigger ones are drawn one by one
 # Within a chunk, variables are drawn one per iteration of a loop (``lax.map`` without batching):
 # a loop over single draws runs as fast as separate draws and compiles once. Batching iterations
 # (a vmap inside the loop) left the remainder's vmapped draw outside the loop, and XLA duplicated
@@ -198,10 +204,21 @@ class _ByIdentity:
         return id(self.fn)
 
 
+def _key(rng, h):
+    return jax.random.fold_in(jax.random.fold_in(rng, h[0]), h[1])
+
+
+def _keys(rng, hashes):
+    return jax.vmap(_key, in_axes=(None, 0))(rng, hashes)
+
+
 def _draw_traced(initializer, shape, dtype, rng, h):
+    return _sample(initializer, shape, dtype, _key(rng, h))
+
+
+def _sample(initializer, shape, dtype, k):
     # A fused key: the same values without full-size temporaries (see fused_random).
-    k = fused(jax.random.fold_in(jax.random.fold_in(rng, h[0]), h[1]))
-    value = initializer(k, shape, dtype)
+    value = initializer(fused(k), shape, dtype)
     # A numpy / Python result converts (as TF1's convert_to_tensor); a JAX array keeps its dtype
     # so that _check can refuse a wrong one.
     return value if isinstance(value, jax.Array) else jnp.asarray(value, dtype)
