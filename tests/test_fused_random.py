@@ -125,3 +125,14 @@ def test_jitted_init_of_a_big_model_holds_little_beside_its_parameters():
     temp, out = _held(js.transform(fn).init, jax.random.key(0))
     assert out > 52 << 20
     assert temp + out <= 1.25 * out, (temp, out)
+
+
+def test_eager_init_draw_program_has_no_full_size_temporaries():
+    from jaxscope._src import initial
+
+    init = js.truncated_normal_initializer(stddev=0.02)
+    h = np.array([1, 2], np.uint32)
+    compiled = initial._draw.lower(init, (1024, 1024), np.dtype("float32"), jax.random.key(0), h)
+    mem = compiled.compile().memory_analysis()
+    assert mem.output_size_in_bytes == 4 << 20
+    assert mem.temp_size_in_bytes < 64 << 10, mem.temp_size_in_bytes
