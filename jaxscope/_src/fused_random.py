@@ -22,7 +22,6 @@ import math
 import jax
 import numpy as np
 from jax import lax
-from jax.extend.random import define_prng_impl
 
 _THREEFRY = "threefry2x32"
 _ROTATIONS = ((13, 15, 26, 6), (17, 29, 16, 24))
@@ -68,15 +67,20 @@ def _random_bits(data, bit_width, shape):
     return (bits1 ^ bits2).astype(_UINT[bit_width])
 
 
-_IMPL = define_prng_impl(
-    key_shape=(2,),
-    seed=lambda seed: jax.random.key_data(jax.random.key(seed, impl=_THREEFRY)),
-    split=lambda data, shape: jax.random.key_data(jax.random.split(_threefry(data), shape)),
-    random_bits=_random_bits,
-    fold_in=lambda data, x: jax.random.key_data(jax.random.fold_in(_threefry(data), x)),
-    name="jaxscope_fused_threefry2x32",
-    tag="jsfu",
-)
+try:
+    from jax.extend.random import define_prng_impl
+
+    _IMPL = define_prng_impl(
+        key_shape=(2,),
+        seed=lambda seed: jax.random.key_data(jax.random.key(seed, impl=_THREEFRY)),
+        split=lambda data, shape: jax.random.key_data(jax.random.split(_threefry(data), shape)),
+        random_bits=_random_bits,
+        fold_in=lambda data, x: jax.random.key_data(jax.random.fold_in(_threefry(data), x)),
+        name="jaxscope_fused_threefry2x32",
+        tag="jsfu",
+    )
+except (ImportError, TypeError, ValueError):  # a jax whose extension API differs: as jax draws
+    _IMPL = None
 
 
 def _from_data(data):
@@ -89,7 +93,7 @@ def fused(key):
     Unchanged when it is not a threefry key (``rbg``, a custom implementation) or when
     ``jax_threefry_partitionable`` is off (jax then counts differently).
     """
-    if not jax.config.jax_threefry_partitionable:
+    if _IMPL is None or not getattr(jax.config, "jax_threefry_partitionable", False):
         return key
     if jax.dtypes.issubdtype(key.dtype, jax.dtypes.prng_key):
         if str(jax.random.key_impl(key)) != _THREEFRY or key.shape:
