@@ -136,3 +136,26 @@ def test_eager_init_draw_program_has_no_full_size_temporaries():
     mem = compiled.compile().memory_analysis()
     assert mem.output_size_in_bytes == 4 << 20
     assert mem.temp_size_in_bytes < 64 << 10, mem.temp_size_in_bytes
+
+
+@pytest.mark.parametrize(
+    "module, dropout",
+    [
+        ("jaxscope._src.layers.core", lambda x: js.layers.dropout(x, 0.3, training=True)),
+        ("jaxscope._src.contrib.layers", lambda x: js.slim.dropout(x, 0.7, is_training=True)),
+    ],
+    ids=["layers", "slim"],
+)
+def test_dropout_masks_are_jaxs_and_hold_no_full_size_temporaries(monkeypatch, module, dropout):
+    import importlib
+
+    f = js.transform(dropout)
+    x, rng = jnp.ones([64, 1024]), jax.random.key(2)
+    apply = jax.jit(lambda x, rng: f.apply({}, x, rng=rng))
+    ours = apply(x, rng)
+    mem = apply.lower(x, rng).compile().memory_analysis()
+    assert mem.temp_size_in_bytes < x.nbytes // 8, mem.temp_size_in_bytes
+    monkeypatch.setattr(importlib.import_module(module), "fused", lambda key: key)
+    plain = jax.jit(lambda x, rng: f.apply({}, x, rng=rng))(x, rng)
+    np.testing.assert_array_equal(ours, plain)
+    assert 0.2 < float(jnp.mean(ours == 0)) < 0.4

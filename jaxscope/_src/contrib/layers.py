@@ -28,6 +28,7 @@ from jaxscope._src.contrib.variables import (
     get_variable_collections,
     model_variable,
 )
+from jaxscope._src.fused_random import fused
 from jaxscope._src.initializers import zeros_initializer
 from jaxscope._src.layers.base import static_training
 from jaxscope._src.layers.conv import Conv1D, Conv2D, Conv2DTranspose, Conv3D, SeparableConv2D
@@ -283,7 +284,7 @@ def dropout(inputs, keep_prob=0.5, noise_shape=None, is_training=True, outputs_c
             if seed is not None:
                 key = jax.random.fold_in(key, seed)
             rate = 1.0 - keep_prob
-            keep = jax.random.uniform(key, shape, x.dtype) >= rate
+            keep = jax.random.uniform(fused(key), shape, x.dtype) >= rate  # jax's bits, fused
             x = jnp.where(keep, x / jnp.asarray(keep_prob, x.dtype), jnp.zeros((), x.dtype))
         return collect_named_outputs(outputs_collections, sc.name, x)
 

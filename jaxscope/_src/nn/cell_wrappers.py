@@ -19,6 +19,7 @@ import jax.numpy as jnp
 
 from jaxscope._src import frame
 from jaxscope._src.dtypes import as_dtype
+from jaxscope._src.fused_random import fused
 from jaxscope._src.nn.rnn_cell import LSTMStateTuple, RNNCell
 from jaxscope._src.random import next_rng_key
 
@@ -181,7 +182,7 @@ class DropoutWrapper(_RNNCellWrapper):
                     if (seed := _gen_seed(self._seed, salt, i)) is not None:
                         k = jax.random.fold_in(k, seed)
                     shape = (1, s) if isinstance(s, int) else (1, *s)
-                    out.append(jax.random.uniform(k, shape, dtype))
+                    out.append(jax.random.uniform(fused(k), shape, dtype))  # jax's bits, fused
                 return jax.tree.unflatten(tree, out)
 
             inp = None
@@ -216,7 +217,7 @@ class DropoutWrapper(_RNNCellWrapper):
                 if (seed := _gen_seed(self._seed, salt, i)) is not None:
                     k = jax.random.fold_in(k, seed)
                 rate = 1.0 - jnp.asarray(keep_prob, v.dtype)
-                keep = jax.random.uniform(k, v.shape, v.dtype) >= rate
+                keep = jax.random.uniform(fused(k), v.shape, v.dtype) >= rate  # jax's bits, fused
                 out.append(jnp.where(keep, v / (1.0 - rate), jnp.zeros((), v.dtype)))
         return jax.tree.unflatten(tree, out)
 
