@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from jaxscope._src import frame
+from jaxscope._src import errors, frame
 
 
 class GraphKeys:
@@ -30,6 +30,27 @@ class GraphKeys:
     UPDATE_OPS = "update_ops"
     LOSSES = "losses"
     GLOBAL_STEP = "global_step"
+
+
+class LoopTensor:
+    """Stands in a collection for a value computed inside a loop body: any use raises
+    :class:`~jaxscope._src.errors.LoopTensorError` (TF1's loop tensors cannot be used outside
+    their loop either); ``name``, ``shape`` and ``dtype`` stay readable."""
+
+    def __init__(self, collection: str, body: str, name: str | None, shape, dtype):
+        self.collection, self.body, self.name = collection, body, name
+        self.shape, self.dtype = tuple(shape), dtype
+
+    def _refuse(self, *args, **kwargs):
+        raise errors.LoopTensorError(self.collection, self.body, self.name)
+
+    __jax_array__ = __array__ = __bool__ = __float__ = __int__ = __index__ = _refuse
+    __getitem__ = __neg__ = __abs__ = __matmul__ = __rmatmul__ = _refuse
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _refuse
+    __truediv__ = __rtruediv__ = __pow__ = __rpow__ = _refuse
+
+    def __repr__(self) -> str:
+        return f"<LoopTensor {self.name or ''} of {self.collection!r}, from the {self.body}>"
 
 
 def _add(fr: frame.Frame, key: str, value: Any, name: str | None = None) -> None:

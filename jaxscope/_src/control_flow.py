@@ -12,6 +12,13 @@ The loop then runs the traced body (``eval_jaxpr``) with the assigned variables 
 each iteration reads the previous one's assigns, and after the loop the handles hold the final
 values (``apply(..., mutable=...)`` returns them). ``next_rng_key`` inside a body gives a fresh key
 per iteration.
+
+Collections written in a body reach the caller as in TF1: a regularization loss that depends on
+variables only is computed outside the body (TF1 lifted a ``get_variable`` regularizer's loss out
+with ``init_scope``; jaxscope also lifts a layer weight's, which TF1 left unusable in the body);
+any other value computed in a ``cond`` branch is that branch's value if it ran (NaN if not: TF1
+fails at run time); one computed in a loop body is a :class:`LoopTensor` whose use raises
+``LoopTensorError`` (TF1: "Cannot use ... because it is in a while loop").
 """
 
 from __future__ import annotations
@@ -23,9 +30,10 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 from jax.core import Tracer
-from jax.extend.core import ClosedJaxpr, get_opaque_trace_state, jaxpr_as_fun
+from jax.extend.core import ClosedJaxpr, Literal, get_opaque_trace_state, jaxpr_as_fun
 
 from jaxscope._src import errors, frame
+from jaxscope._src.collections import GraphKeys, LoopTensor
 
 
 class _BodyKeys:
@@ -88,9 +96,11 @@ class _Body:
                 # every value from `variables`, never from the body.)
                 made = [n for n in created if n not in assigned and fr.mode is not frame.APPLY
                         and isinstance(fr.variables[n]._value, Tracer)]  # fmt: skip
-                result.update(created=created, assigned=assigned, made=made)
+                items = {k: xs[lengths.get(k, 0) :] for k, xs in fr.collections.items()}
+                traced_items = [x for xs in items.values() for x in xs if isinstance(x, Tracer)]
+                result.update(created=created, assigned=assigned, made=made, items=items)
                 ret = (out, [fr.variables[n]._value for n in assigned],
-                       [fr.variables[n]._value for n in made])  # fmt: skip
+                       [fr.variables[n]._value for n in made], traced_items)  # fmt: skip
                 for n in made:
                     fr.variables[n]._value = None  # set below, outside the trace
                 return ret
@@ -103,13 +113,16 @@ class _Body:
         finally:
             self._restore(before, assigned_before, lengths)
         self.out_tree = jax.tree.structure(shapes)
-        self.out_shapes = shapes[0]
+        self.out_shapes, self.item_shapes = shapes[0], shapes[3]
         self.created, self.assigned = result["created"], result["assigned"]
-        if result["made"]:  # one evaluation with the first iteration's inputs gives the values
+        lifted = self._file_items(result["items"], len(jax.tree.leaves(args)), len(values))
+        if result["made"] or lifted:  # one evaluation with the first iteration's inputs
             outs = jaxpr_as_fun(self.closed)(*jax.tree.leaves((args, values, key)))
-            made = jax.tree.unflatten(self.out_tree, outs)[2]
+            _, _, made, items = jax.tree.unflatten(self.out_tree, outs)
             for n, value in zip(result["made"], made, strict=True):
                 fr.variables[n]._value = value
+            for key_, index, i in lifted:
+                self._replace(key_, index, items[i])
         # A variable made in the body and assigned there: its reads are constants of the trace
         # (its given value); the loop must feed it the carried value instead.
         self.const_of = {}
@@ -138,10 +151,62 @@ class _Body:
             if n not in before and n in fr.initial:
                 var._value = fr.initial[n]  # made and assigned in the body: its given value
         for key, items in fr.collections.items():
-            # Items computed in the body (a new variable's regularization loss) belong to the
-            # body's trace; TF1 could not use them outside the loop either.
-            n = lengths.get(key, 0)
-            items[n:] = [x for x in items[n:] if not isinstance(x, Tracer)]
+            del items[lengths.get(key, 0) :]  # the body's items: put back by _file_items
+
+    def _file_items(self, items, n_args: int, n_values: int) -> list[tuple[str, int, int]]:
+        """Puts the items the body added to collections back, as TF1 would have them.
+
+        An item that is not a value of the body's trace is kept as is. One computed in the body
+        becomes a :class:`LoopTensor` (TF1: a loop tensor, unusable outside), listed in
+        ``self.inner`` as (collection, index, output) for ``cond`` / ``remat`` / ``vmap``,
+        whose values are usable outside, to replace. A regularization loss that depends on
+        variables only is computed outside the body (TF1 built it under ``init_scope``):
+        returned as (collection, index, output), for the caller to evaluate.
+        """
+        fr, jaxpr = self.fr, self.closed.jaxpr
+        outvars = jaxpr.outvars[len(jaxpr.outvars) - sum(isinstance(x, Tracer) for xs in
+                                items.values() for x in xs) :]  # fmt: skip
+        loop_inputs = jaxpr.invars[:n_args] + jaxpr.invars[n_args + n_values :]
+        tainted = _tainted(jaxpr, loop_inputs, outvars)
+        consts = set(jaxpr.constvars)
+        self.inner, lifted, i = [], [], 0
+        for key, xs in items.items():
+            for x in xs:
+                index = len(fr.collections.setdefault(key, []))
+                fr.collections[key].append(x)
+                if not isinstance(x, Tracer):
+                    continue
+                var = outvars[i]
+                if isinstance(var, Literal):
+                    self._replace(key, index, jnp.asarray(var.val))
+                elif var in consts:
+                    pass  # a value from outside the body
+                elif key == GraphKeys.REGULARIZATION_LOSSES and not tainted[i]:
+                    lifted.append((key, index, i))
+                else:
+                    self.inner.append((key, index, i))
+                    name = fr.item_names.get(id(x))
+                    self._replace(key, index, LoopTensor(key, self.what, name, x.shape, x.dtype))
+                i += 1
+        return lifted
+
+    def _replace(self, key: str, index: int, value) -> None:
+        """Collection ``key``'s item ``index`` becomes ``value`` (keeping its name)."""
+        fr = self.fr
+        old = fr.collections[key][index]
+        fr.collections[key][index] = value
+        name = fr.item_names.pop(id(old), None)
+        if name is not None:
+            fr.item_names[id(value)] = name
+
+    def inner_shapes(self) -> list:
+        """The avals of the body's own collection items, in ``self.inner`` order."""
+        return [self.item_shapes[i] for _, _, i in self.inner]
+
+    def set_items(self, values) -> None:
+        """The values of the body's own collection items, in ``self.inner`` order."""
+        for (key, index, _), value in zip(self.inner, values, strict=True):
+            self._replace(key, index, value)
 
     def initial_carry(self) -> dict[str, Any]:
         fr = self.fr
@@ -151,7 +216,7 @@ class _Body:
             out[n] = jnp.asarray(value)
         return out
 
-    def __call__(self, args, carried, key, consts_override=None):
+    def __call__(self, args, carried, key, consts_override=None, items=False):
         values = [carried.get(n, self.outer[n]) for n in self.nodes]
         consts = list(self.closed.consts)
         for i, n in self.const_of.items():
@@ -161,9 +226,12 @@ class _Body:
             consts[i] = value
         flat = jax.tree.leaves((args, values, key))
         outs = jaxpr_as_fun(ClosedJaxpr(self.closed.jaxpr, consts))(*flat)
-        out, assigned, _ = jax.tree.unflatten(self.out_tree, outs)
-        return out, {n: jnp.asarray(v, carried[n].dtype) if n in carried else v
-                     for n, v in zip(self.assigned, assigned, strict=True)}  # fmt: skip
+        out, assigned, _, extra = jax.tree.unflatten(self.out_tree, outs)
+        new = {n: jnp.asarray(v, carried[n].dtype) if n in carried else v
+               for n, v in zip(self.assigned, assigned, strict=True)}  # fmt: skip
+        if items:  # with the values of the body's own collection items
+            return out, new, [extra[i] for _, _, i in self.inner]
+        return out, new
 
     def finish(self, carried) -> None:
         """After the loop: the handles hold the final values, as after TF1's loop ran."""
@@ -173,6 +241,23 @@ class _Body:
             if n not in fr.initial:
                 fr.initial[n] = var._value
             var._value = value
+
+
+def _tainted(jaxpr, sources, outvars) -> list[bool]:
+    """For each of ``outvars``: whether it depends on one of ``sources`` (``jaxpr``'s vars)."""
+    dirty = set(sources)
+    for eqn in jaxpr.eqns:
+        if any(not isinstance(v, Literal) and v in dirty for v in eqn.invars):
+            dirty.update(eqn.outvars)
+    return [not isinstance(v, Literal) and v in dirty for v in outvars]
+
+
+def _missing(shape, dtype):
+    """The value of an item of a branch that did not run: NaN (the lowest int, False)."""
+    if jnp.issubdtype(dtype, jnp.inexact):
+        return jnp.full(shape, jnp.nan, dtype)
+    fill = False if dtype == jnp.bool_ else jnp.iinfo(dtype).min
+    return jnp.full(shape, fill, dtype)
 
 
 def _loop_key(fr):
@@ -221,7 +306,8 @@ def while_loop(
       cond: ``(*loop_vars) -> bool scalar``.
       body: ``(*loop_vars) -> new loop_vars`` (same structure, shapes and dtypes).
       loop_vars: a list/tuple of arrays (or nested structures).
-      maximum_iterations: stop after this many iterations at most. A Python int (with
+      maximum_iterations: stop after this many iterations at most (a negative one: none, as
+        TF1). A Python int (with
         ``back_prop=True``, the default) makes the loop reverse-differentiable, as TF1's: it
         runs as a ``jax.lax.scan`` of ``maximum_iterations`` steps whose steps after ``cond``
         turns false do nothing (in ~sqrt(n) blocks that a finished loop skips whole). Without
@@ -257,8 +343,8 @@ def while_loop(
     packed = jax.tree.map(jnp.asarray, packed)
     key = _loop_key(fr)
     k0 = _step_key(key, 0)
-    cond_body = _Body(fr, cond, packed, k0, "cond")
-    body_body = _Body(fr, lambda *a: _as_list(body(*a), len(packed)), packed, k0, "body")
+    cond_body = _Body(fr, cond, packed, k0, "while_loop cond")
+    body_body = _Body(fr, lambda *a: _as_list(body(*a), len(packed)), packed, k0, "while_loop body")
     if cond_body.assigned:
         raise errors.LoopConditionAssignError(cond_body.assigned)
     carried0 = body_body.initial_carry()
@@ -291,7 +377,7 @@ def while_loop(
         def block(carry, _):
             return jax.lax.cond(cond_fn(carry), run_block, lambda c: c, carry), None
 
-        n = int(maximum_iterations)
+        n = max(0, int(maximum_iterations))  # TF1: a negative bound runs no iteration
         size = max(1, math.isqrt(n))
         (lv, carried, _), _ = jax.lax.scan(block, carry, None, length=-(-n // size))
     else:
@@ -344,7 +430,8 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
     fr = frame.current("cond")
     key = _loop_key(fr)
     branches = [
-        _Body(fr, fn, (), key, w) for fn, w in ((true_fn, "true_fn"), (false_fn, "false_fn"))
+        _Body(fr, fn, (), key, w)
+        for fn, w in ((true_fn, "cond true_fn"), (false_fn, "cond false_fn"))
     ]
     assigned = _merge(*branches)
     carried0 = {}
@@ -352,16 +439,23 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
         for n, v in b.initial_carry().items():
             carried0.setdefault(n, v)
 
-    def run(branch):
+    # A collection item computed in a branch: its value if that branch ran (TF1's is usable
+    # outside the cond), else NaN (TF1 fails at run time: "Retval does not have value").
+    shapes = [[(x.shape, x.dtype) for x in b.inner_shapes()] for b in branches]
+
+    def run(j):
         def go(carried):
-            out, new = branch((), carried, key)
-            return out, {n: new.get(n, carried[n]) for n in assigned}
+            out, new, items = branches[j]((), carried, key, items=True)
+            fills = [items if i == j else [_missing(*a) for a in shapes[i]] for i in range(2)]
+            return out, {n: new.get(n, carried[n]) for n in assigned}, fills
 
         return go
 
-    out, carried = jax.lax.cond(jnp.asarray(pred).reshape(()), run(branches[0]),
-                                run(branches[1]), carried0)  # fmt: skip
+    out, carried, items = jax.lax.cond(jnp.asarray(pred).reshape(()), run(0), run(1),
+                                       carried0)  # fmt: skip
     branches[0].finish(carried)
+    for b, values in zip(branches, items, strict=True):
+        b.set_items(values)
     if not strict and isinstance(out, (list, tuple)) and len(out) == 1:
         return out[0]
     return out
@@ -401,7 +495,7 @@ def scan(
     n = jax.tree.leaves(elems)[0].shape[0]
     key = _loop_key(fr)
     x0 = jax.tree.map(lambda x: x[0] if x.shape[0] else jnp.zeros(x.shape[1:], x.dtype), elems)
-    body = _Body(fr, fn, (initializer, x0), _step_key(key, 0), "fn")
+    body = _Body(fr, fn, (initializer, x0), _step_key(key, 0), "scan fn")
 
     def step(carry, xs):
         acc, carried = carry
@@ -444,7 +538,7 @@ def map_fn(
     n = jax.tree.leaves(elems)[0].shape[0]
     key = _loop_key(fr)
     x0 = jax.tree.map(lambda x: x[0], elems)
-    body = _Body(fr, fn, (x0,), _step_key(key, 0), "fn")
+    body = _Body(fr, fn, (x0,), _step_key(key, 0), "map_fn fn")
 
     def step(carried, xs):
         i, x = xs

@@ -889,3 +889,27 @@ class ShardingRuleError(JaxscopeError, ValueError):
             "PartitionSpec()}, ...)   # replicated\n"
             "or choose sizes that divide evenly (a vocabulary padded to a multiple of the mesh)."
         )
+
+
+# -- issue 22: control flow
+
+
+class LoopTensorError(JaxscopeError, ValueError):
+    """A value computed inside a loop body (``while_loop``, ``scan``, ``map_fn``, ``dynamic_rnn``,
+    ``raw_rnn``) and filed in a collection there is used after the loop.
+
+    TF1: ``Cannot use 'while/mul' as input to 'add' because 'while/mul' is in a while loop.``
+    """
+
+    def __init__(self, collection: str, body: str, name: str | None):
+        self.collection, self.body = collection, body
+        item = f'"{name}"' if name else "an item"
+        super().__init__(
+            f"{item} of collection {collection!r} was computed inside the {body}, so it "
+            "has one value per iteration and none after the loop: it cannot be used outside "
+            "(TF1 refuses too: 'Cannot use ... because it is in a while loop'). Return it from "
+            "the body instead, e.g. as a loop variable:\n"
+            "    def body(i, acc):\n"
+            "        h = ...\n"
+            "        return i + 1, acc + h"
+        )

@@ -104,11 +104,12 @@ def remat(
         carried0 = body.initial_carry()
 
         def run(dynamic, carried, key):
-            return body(dynamic, carried, key)
+            return body(dynamic, carried, key, items=True)
 
         run = jax.checkpoint(run, prevent_cse=prevent_cse, policy=policy)
-        out, new = run(dynamic, carried0, key)
+        out, new, items = run(dynamic, carried0, key)
         body.finish({**carried0, **new})
+        body.set_items(items)  # the collection items fun computed: their values
         return out
 
     return wrapped
@@ -312,16 +313,19 @@ def vmap(
         index = list(overrides)
 
         def run(args, k, members):
-            out, new = body(args, {}, k, dict(zip(index, members, strict=True)))
-            return out, [new[n] for n in body.assigned]
+            out, new, items = body(args, {}, k, dict(zip(index, members, strict=True)), True)
+            return out, [new[n] for n in body.assigned], items
 
         mapped = jax.vmap(
-            run, in_axes=(axes, None if keys is None else 0, 0), out_axes=(out_axes, 0),
+            run, in_axes=(axes, None if keys is None else 0, 0), out_axes=(out_axes, 0, 0),
             axis_size=size, axis_name=axis_name,
         )  # fmt: skip
-        out, new = mapped(list(args), key if keys is None else keys, [overrides[i] for i in index])
+        out, new, items = mapped(
+            list(args), key if keys is None else keys, [overrides[i] for i in index]
+        )
         for n, value in zip(body.assigned, new, strict=True):  # each member's own assign
             fr.variables[n]._value = value
+        body.set_items(items)  # the collection items fun computed: one per example, stacked
         return out
 
     return wrapped
