@@ -913,3 +913,33 @@ class LoopTensorError(JaxscopeError, ValueError):
             "        h = ...\n"
             "        return i + 1, acc + h"
         )
+
+
+def _cell_state_message(cell: str, where: str, expected: str, got: str, state_size) -> str:
+    return (
+        f"{cell}: expected {expected} as state{where}, got {got} (the cell's state_size is "
+        f"{state_size!r}). Pass the state the cell describes, e.g.\n"
+        "    state = cell.zero_state(batch_size, dtype)"
+    )
+
+
+class CellStateError(JaxscopeError, ValueError):
+    """An RNN cell is called with a state that does not match its ``state_size``: too few states
+    (``MultiRNNCell``), a tuple where one array is expected, or an array of the wrong size.
+
+    TF1: ``IndexError: tuple index out of range``, ``ValueError: not enough values to unpack``,
+    ``ValueError: Dimensions must be equal``.
+    """
+
+    def __init__(self, cell: str, where: str, expected: str, got: str, state_size):
+        self.cell, self.expected, self.got = cell, expected, got
+        super().__init__(_cell_state_message(cell, where, expected, got, state_size))
+
+
+class CellStateTypeError(JaxscopeError, TypeError):
+    """An LSTM cell (``state_is_tuple=True``) is called with one array as its state instead of
+    an ``LSTMStateTuple``. TF1 raises a ``TypeError`` (it cannot iterate over a tensor)."""
+
+    def __init__(self, cell: str, where: str, expected: str, got: str, state_size):
+        self.cell, self.expected, self.got = cell, expected, got
+        super().__init__(_cell_state_message(cell, where, expected, got, state_size))

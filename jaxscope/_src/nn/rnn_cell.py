@@ -60,6 +60,37 @@ class LSTMStateTuple(collections.namedtuple("LSTMStateTuple", ("c", "h"))):
         return c.dtype
 
 
+def _check_state(cell: str, size, state, where: str = "") -> None:
+    """Refuses a ``state`` whose structure or size does not match ``state_size`` ``size``.
+
+    As TF1, a tuple of states may hold more states than cells (the extra ones are ignored).
+    """
+    if isinstance(size, tuple):  # an LSTMStateTuple, or a tuple of states (MultiRNNCell)
+        named = hasattr(size, "_fields")
+        if not isinstance(state, (tuple, list)):
+            cls = errors.CellStateTypeError if named else errors.CellStateError
+            raise cls(cell, where, f"a tuple of {len(size)} states", _what(state), size)
+        if len(state) < len(size) or (named and len(state) != len(size)):
+            raise errors.CellStateError(
+                cell, where, f"{len(size)} states", str(len(state)), size
+            )  # fmt: skip
+        for i, (s, x) in enumerate(zip(size, state, strict=False)):  # extra states: ignored
+            _check_state(cell, s, x, f"{where}[{i}]")
+        return
+    if isinstance(state, (tuple, list)):
+        raise errors.CellStateError(cell, where, f"one [batch, {size}] array", _what(state), size)
+    shape = getattr(state, "shape", None)
+    if isinstance(size, int) and shape is not None and (len(shape) != 2 or shape[1] != size):
+        raise errors.CellStateError(cell, where, f"a [batch, {size}] array", _what(state), size)
+
+
+def _what(state) -> str:
+    if isinstance(state, (tuple, list)):
+        return f"a {type(state).__name__} of {len(state)}"
+    shape = getattr(state, "shape", None)
+    return f"an array of shape {tuple(shape)}" if shape is not None else repr(state)
+
+
 def _zero_state(state_size, batch_size: int, dtype):
     """Zeros shaped ``[batch_size, s]`` for every ``s`` of a nested ``state_size``."""
     if isinstance(state_size, LSTMStateTuple):
@@ -109,6 +140,7 @@ class RNNCell(Layer):
 
     def __call__(self, inputs, state, scope=None):
         inputs = jnp.asarray(inputs)
+        _check_state(type(self).__name__, self.state_size, state)
         with self._cell_scope(scope, tuple(inputs.shape), inputs.dtype, state):
             return self.call(inputs, state)
 
