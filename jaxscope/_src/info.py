@@ -23,7 +23,7 @@ from jaxscope._src.dtypes import canonical
 from jaxscope._src.initial import CONST, _TFStyle
 from jaxscope._src.partitioned import Partition
 from jaxscope._src.sharding import Rules, check_divisible, compile_rules, spec_for
-from jaxscope._src.variables import Variable
+from jaxscope._src.variables import Variable, handle_errors
 
 
 class VariableInfo(NamedTuple):
@@ -271,7 +271,7 @@ def inspect(f, *args, **kwargs) -> VariablesInfo:
         args, kwargs = jax.tree_util.tree_unflatten(treedef, full)
         # A key for next_rng_key (dropout): only its shape matters here, as init's would.
         collect.rng = jax.random.key(0)
-        with frame.running(collect):
+        with frame.running(collect), handle_errors():
             try:
                 fn(*args, **kwargs)
             finally:

@@ -30,7 +30,13 @@ from jax.extend.core import get_opaque_trace_state
 from jaxscope._src import errors, frame
 from jaxscope._src.initial import CONST, initial_values
 from jaxscope._src.random import _INIT_SALT
-from jaxscope._src.variables import Variable, _is_concrete, leaf_names, rebuilt
+from jaxscope._src.variables import (
+    Variable,
+    _is_concrete,
+    handle_errors,
+    leaf_names,
+    rebuilt,
+)
 from jaxscope._src.variables import _lookup as lookup
 
 COLLECTIONS = ("params", "state")
@@ -112,7 +118,7 @@ def transform(fn: Callable[..., Any], *, allow_unused: bool = False) -> Transfor
         fr = frame.Frame(frame.APPLY, provided=variables, mutable=_mutable(mutable))
         fr.rng = rng
         try:
-            with frame.running(fr):
+            with frame.running(fr), handle_errors():
                 out = fn(*args, **kwargs)
             # Every variable of an apply run was looked up: the counts tell if anything is unused.
             if not allow_unused and len(fr.variables) != len(jax.tree_util.tree_leaves(variables)):
@@ -155,7 +161,7 @@ def _initialize(fn, provided, rng, args, kwargs, allow_unused) -> dict[str, Any]
     consts: dict[str, Any] = {}  # CONST variables' concrete initial values (None: traced)
 
     def run():
-        with frame.running(collect):
+        with frame.running(collect), handle_errors():
             try:
                 fn(*args, **kwargs)
                 for var, kind, _ in collect.specs:
@@ -199,7 +205,7 @@ def _initialize(fn, provided, rng, args, kwargs, allow_unused) -> dict[str, Any]
         fr = frame.Frame(frame.INIT, provided=_nest(variables, values))
         fr.rng = body_rng
         try:
-            with frame.running(fr):
+            with frame.running(fr), handle_errors():
                 fn(*args, **kwargs)
             variables = fr.variables
             values = {node: fr.initial.get(node, var._value) for node, var in variables.items()}
@@ -232,7 +238,7 @@ def _init_with_output(f: Transformed, rng, args, kwargs, body_rng: Any = _INIT_K
     fr.draw = (rng, get_opaque_trace_state())
     try:
         try:
-            with frame.running(fr):
+            with frame.running(fr), handle_errors():
                 out = fn(*args, **kwargs)
             one = keys is own or not fr.rng_count or all(k != CONST for _, k, _ in fr.specs)
         except frame.NotOnePass:
