@@ -19,12 +19,15 @@ errors).
 from __future__ import annotations
 
 import functools
+import os
 import re
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax.extend.core import get_opaque_trace_state
 
 from jaxscope._src import errors, frame
@@ -139,6 +142,42 @@ def transform(fn: Callable[..., Any], *, allow_unused: bool = False) -> Transfor
     del apply.__wrapped__  # jax.jit(f.apply, static_argnames="mutable") needs apply's signature
     init._jaxscope = (fn, allow_unused)  # read by initialize_missing / reinitialize
     return Transformed(init, apply)
+
+
+def static_flag(value: Any, owner: str, arg: str = "training") -> bool:
+    """``value`` (a flag that selects the program, such as a layer's ``training=``) as a bool.
+
+    Raises:
+      TracedFlagError: ``value`` is a tracer; the message gives the fix for the JAX
+        transformation that traced it (``jax.eval_shape``, ``jax.jit`` or another).
+    """
+    if isinstance(value, jax.core.Tracer):
+        raise errors.TracedFlagError(owner, arg, _called_transform())
+    return bool(np.asarray(value))
+
+
+_JAX_DIR = os.path.dirname(jax.__file__)
+
+
+def _called_transform() -> str | None:
+    """``"eval_shape"`` or ``"jit"``: the innermost JAX API that user code called (the calls
+    jaxscope makes itself, such as ``init``'s ``eval_shape``, are skipped); None for others."""
+    names: list[str] = []
+    f = sys._getframe(2)
+    while f is not None:
+        file = f.f_code.co_filename
+        if file.startswith(_JAX_DIR):
+            names.append(f.f_code.co_name)
+        elif names and not file.startswith(frame.PKG_DIR):  # user code called these jax frames
+            if "eval_shape" in names:
+                return "eval_shape"
+            if "cache_miss" in names or "jit_trace" in names or "_infer_params" in names:
+                return "jit"
+            return None
+        else:
+            names = []
+        f = f.f_back
+    return None
 
 
 def _is_handle(x):
