@@ -35,6 +35,8 @@ from jaxscope._src.errors import CustomGetterError as CustomGetterError
 from jaxscope._src.errors import DtypeMismatchError as DtypeMismatchError
 from jaxscope._src.errors import DuplicateNameError as DuplicateNameError
 from jaxscope._src.errors import GlobalStepError as GlobalStepError
+from jaxscope._src.errors import HandleAbstractionError as HandleAbstractionError
+from jaxscope._src.errors import HandleStructureError as HandleStructureError
 from jaxscope._src.errors import ImmutableVariableError as ImmutableVariableError
 from jaxscope._src.errors import InitializerDtypeError as InitializerDtypeError
 from jaxscope._src.errors import InitializerError as InitializerError
@@ -67,6 +69,7 @@ from jaxscope._src.errors import ShapeTypeError as ShapeTypeError
 from jaxscope._src.errors import ShardingRuleError as ShardingRuleError
 from jaxscope._src.errors import StaleVariableError as StaleVariableError
 from jaxscope._src.errors import TemplateVariableError as TemplateVariableError
+from jaxscope._src.errors import TracedFlagError as TracedFlagError
 from jaxscope._src.errors import TracedHandleError as TracedHandleError
 from jaxscope._src.errors import TrainArgumentError as TrainArgumentError
 from jaxscope._src.errors import TreeConflictError as TreeConflictError
@@ -75,11 +78,13 @@ from jaxscope._src.errors import UnsupportedCheckpointError as UnsupportedCheckp
 from jaxscope._src.errors import UnusedVariablesError as UnusedVariablesError
 from jaxscope._src.errors import ValueMismatchError as ValueMismatchError
 from jaxscope._src.errors import VariableExistsError as VariableExistsError
+from jaxscope._src.errors import VariableLookupError as VariableLookupError
 from jaxscope._src.errors import VariableNotFoundError as VariableNotFoundError
 from jaxscope._src.errors import VariableNotInCheckpointError as VariableNotInCheckpointError
 from jaxscope._src.errors import VmapAssignError as VmapAssignError
 from jaxscope._src.info import VariableInfo as VariableInfo
 from jaxscope._src.info import VariablesInfo as VariablesInfo
+from jaxscope._src.info import get_variable_value as get_variable_value
 from jaxscope._src.info import inspect as inspect
 from jaxscope._src.initializers import constant_initializer as constant_initializer
 from jaxscope._src.initializers import glorot_normal_initializer as glorot_normal_initializer
@@ -171,6 +176,8 @@ __all__ = [
     "DuplicateNameError",
     "GlobalStepError",
     "GraphKeys",
+    "HandleAbstractionError",
+    "HandleStructureError",
     "ImmutableVariableError",
     "InitializerDtypeError",
     "InitializerError",
@@ -205,6 +212,7 @@ __all__ = [
     "StaleVariableError",
     "Template",
     "TemplateVariableError",
+    "TracedFlagError",
     "TracedHandleError",
     "TrainArgumentError",
     "Transformed",
@@ -216,6 +224,7 @@ __all__ = [
     "Variable",
     "VariableExistsError",
     "VariableInfo",
+    "VariableLookupError",
     "VariableNotFoundError",
     "VariableNotInCheckpointError",
     "VariableScope",
@@ -239,6 +248,7 @@ __all__ = [
     "get_regularization_losses",
     "get_variable",
     "get_variable_scope",
+    "get_variable_value",
     "global_norm",
     "global_variables",
     "glorot_normal_initializer",

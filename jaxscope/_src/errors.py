@@ -943,3 +943,86 @@ class CellStateTypeError(JaxscopeError, TypeError):
     def __init__(self, cell: str, where: str, expected: str, got: str, state_size):
         self.cell, self.expected, self.got = cell, expected, got
         super().__init__(_cell_state_message(cell, where, expected, got, state_size))
+
+
+# -- issue 22: handles
+
+
+class HandleStructureError(JaxscopeError, TypeError, ValueError):
+    """A variable handle went where jax compares pytree structures (a ``lax.scan`` /
+    ``while_loop`` / ``fori_loop`` carry, ``lax.cond`` branch outputs, ``lax.reduce`` /
+    ``reduce_window`` operands against their init values). A handle is a pytree holding one
+    array, so its structure differs from the plain array on the other side."""
+
+    def __init__(self, names: tuple[str, ...], where: str):
+        self.names = names
+        if len(names) == 1:
+            var = f'variable "{names[0]}"'
+        else:
+            var = f"one of variables {', '.join(map(repr, names))}" if names else "a handle"
+        short = names[0].rsplit("/", 1)[-1] if len(names) == 1 else "w"
+        super().__init__(
+            f"{where}: {var} was passed where jax compares pytree structures with a plain array "
+            "(a lax.scan / while_loop / fori_loop carry, lax.cond branch outputs, lax.reduce / "
+            "reduce_window operands). A jaxscope handle is a pytree holding one array, so pass "
+            f"its value instead:\n    jnp.asarray({short})    # not {short}"
+        )
+
+
+class HandleAbstractionError(JaxscopeError, ValueError):
+    """This jax cannot take a variable handle for a ``jax.lax`` operand (jaxscope registers
+    handles with jax's value canonicalization; a jax without that hook refuses them)."""
+
+    def __init__(self, name: str | None):
+        self.name = name
+        var = f'variable "{name}"' if name else "a variable handle"
+        short = name.rsplit("/", 1)[-1] if name else "w"
+        super().__init__(
+            f"{var} was passed to a jax primitive (jax.lax.*), and this jax version does not "
+            "let jaxscope convert a handle there. Pass its value:\n"
+            f"    jnp.asarray({short})    # e.g. jax.lax.conv_general_dilated(x, "
+            f"jnp.asarray({short}), ...)"
+        )
+
+
+class TracedFlagError(JaxscopeError, TypeError):
+    """A Python flag that selects the program (a layer's ``training=``) arrived as a tracer."""
+
+    _FIX = {
+        "eval_shape": (
+            "jax.eval_shape traced it: close over the flag instead of passing it,\n"
+            "    jax.eval_shape(functools.partial(f.init, {arg}=False), rng, x)\n"
+            "or list the variables without FLOPs: js.inspect(f, x, {arg}=False)"
+        ),
+        "jit": (
+            "jax.jit traced it: make it static,\n"
+            "    jax.jit(f.apply, static_argnames='{arg}')   # called with {arg}=True\n"
+            "or close over it: jax.jit(functools.partial(f.apply, {arg}=True))"
+        ),
+        None: (
+            "A JAX transformation (vmap, grad, scan, ...) or the model itself made it an array: "
+            "pass a Python bool, closing over it where a transformation is applied,\n"
+            "    functools.partial(f.apply, {arg}=True)"
+        ),
+    }
+
+    def __init__(self, owner: str, arg: str, transform: str | None):
+        self.owner, self.arg, self.transform = owner, arg, transform
+        super().__init__(
+            f"{owner}: {arg}= is a traced value, but it selects the program (batch statistics "
+            "and updates, or not), so it must be a Python bool. "
+            + self._FIX[transform].format(arg=arg)
+        )
+
+
+class VariableLookupError(JaxscopeError, LookupError):
+    """``get_variable_value`` was asked for a name the variables tree does not hold."""
+
+    def __init__(self, name: str, close: list[str], known: int):
+        self.name, self.close = name, close
+        hint = f" Close names: {', '.join(map(repr, close))}." if close else ""
+        super().__init__(
+            f'No variable "{name}" in this variables tree ({known} variables).{hint}\n'
+            "Names are TF1's, without the collection: js.get_variable_value(variables, "
+            '"model/dense/kernel") (a trailing ":0" is allowed).'
+        )

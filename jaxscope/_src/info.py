@@ -10,6 +10,7 @@ masks and string labels shaped like the variables tree (for ``optax.masked`` /
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
@@ -23,7 +24,7 @@ from jaxscope._src.dtypes import canonical
 from jaxscope._src.initial import CONST, _TFStyle
 from jaxscope._src.partitioned import Partition
 from jaxscope._src.sharding import Rules, check_divisible, compile_rules, spec_for
-from jaxscope._src.variables import Variable
+from jaxscope._src.variables import Variable, handle_errors, leaf_names
 
 
 class VariableInfo(NamedTuple):
@@ -271,7 +272,7 @@ def inspect(f, *args, **kwargs) -> VariablesInfo:
         args, kwargs = jax.tree_util.tree_unflatten(treedef, full)
         # A key for next_rng_key (dropout): only its shape matters here, as init's would.
         collect.rng = jax.random.key(0)
-        with frame.running(collect):
+        with frame.running(collect), handle_errors():
             try:
                 fn(*args, **kwargs)
             finally:
@@ -300,6 +301,49 @@ def inspect(f, *args, **kwargs) -> VariablesInfo:
         )
         for node, var in collect.variables.items()
     )
+
+
+def get_variable_value(variables: Mapping[str, Any], name: str) -> Any:
+    """The value of the variable with TF1 name ``name`` in a variables tree, from any collection.
+
+    A tree from ``init`` always has ``"params"`` and has ``"state"`` only when the model made
+    ``trainable=False`` variables (as it has a ``"dense"`` subtree only when there is a dense
+    layer), so ``variables["state"]`` is a ``KeyError`` for a model without any. Code that must
+    work for any model reads by name here, or ``variables.get("state", {})``.
+
+    Args:
+      variables: a variables tree (``init``'s, ``apply(..., mutable=True)``'s, a restored one).
+      name: the full TF1 name, e.g. ``"model/dense/kernel"``; a trailing ``":0"`` is allowed.
+
+    Returns:
+      The stored leaf (an array).
+
+    Raises:
+      VariableLookupError: (a ``LookupError``) no such variable; it lists the closest names.
+
+    Example:
+      >>> import jax, jaxscope as js
+      >>> def model():
+      ...     js.train.get_or_create_global_step()
+      ...     return js.get_variable("w", [2])
+      >>> variables = js.transform(model).init(jax.random.key(0))
+      >>> int(js.get_variable_value(variables, "global_step")), sorted(variables)
+      (0, ['params', 'state'])
+      >>> js.get_variable_value(variables, "w:0").shape
+      (2,)
+
+    TF1 equivalent: tf.estimator.Estimator.get_variable_value / tf.train.load_variable
+    """
+    key = name.removesuffix(":0")
+    for collection in ("params", "state"):
+        tree = variables.get(collection)
+        for part in key.split("/"):
+            tree = tree.get(part) if isinstance(tree, Mapping) else None
+        if tree is not None and not isinstance(tree, Mapping):
+            return tree
+    known = [n.split("/", 1)[1] for n in leaf_names(variables)]
+    close = difflib.get_close_matches(key, known, n=3, cutoff=0.5)
+    raise errors.VariableLookupError(key, close, len(known))
 
 
 def _describe(kind: str, initializer) -> str:

@@ -19,18 +19,27 @@ errors).
 from __future__ import annotations
 
 import functools
+import os
 import re
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax.extend.core import get_opaque_trace_state
 
 from jaxscope._src import errors, frame
 from jaxscope._src.initial import CONST, initial_values
 from jaxscope._src.random import _INIT_SALT
-from jaxscope._src.variables import Variable, _is_concrete, leaf_names, rebuilt
+from jaxscope._src.variables import (
+    Variable,
+    _is_concrete,
+    handle_errors,
+    leaf_names,
+    rebuilt,
+)
 from jaxscope._src.variables import _lookup as lookup
 
 COLLECTIONS = ("params", "state")
@@ -112,7 +121,7 @@ def transform(fn: Callable[..., Any], *, allow_unused: bool = False) -> Transfor
         fr = frame.Frame(frame.APPLY, provided=variables, mutable=_mutable(mutable))
         fr.rng = rng
         try:
-            with frame.running(fr):
+            with frame.running(fr), handle_errors():
                 out = fn(*args, **kwargs)
             # Every variable of an apply run was looked up: the counts tell if anything is unused.
             if not allow_unused and len(fr.variables) != len(jax.tree_util.tree_leaves(variables)):
@@ -135,6 +144,42 @@ def transform(fn: Callable[..., Any], *, allow_unused: bool = False) -> Transfor
     return Transformed(init, apply)
 
 
+def static_flag(value: Any, owner: str, arg: str = "training") -> bool:
+    """``value`` (a flag that selects the program, such as a layer's ``training=``) as a bool.
+
+    Raises:
+      TracedFlagError: ``value`` is a tracer; the message gives the fix for the JAX
+        transformation that traced it (``jax.eval_shape``, ``jax.jit`` or another).
+    """
+    if isinstance(value, jax.core.Tracer):
+        raise errors.TracedFlagError(owner, arg, _called_transform())
+    return bool(np.asarray(value))
+
+
+_JAX_DIR = os.path.dirname(jax.__file__)
+
+
+def _called_transform() -> str | None:
+    """``"eval_shape"`` or ``"jit"``: the innermost JAX API that user code called (the calls
+    jaxscope makes itself, such as ``init``'s ``eval_shape``, are skipped); None for others."""
+    names: list[str] = []
+    f = sys._getframe(2)
+    while f is not None:
+        file = f.f_code.co_filename
+        if file.startswith(_JAX_DIR):
+            names.append(f.f_code.co_name)
+        elif names and not file.startswith(frame.PKG_DIR):  # user code called these jax frames
+            if "eval_shape" in names:
+                return "eval_shape"
+            if "cache_miss" in names or "jit_trace" in names or "_infer_params" in names:
+                return "jit"
+            return None
+        else:
+            names = []
+        f = f.f_back
+    return None
+
+
 def _is_handle(x):
     return isinstance(x, Variable)
 
@@ -155,7 +200,7 @@ def _initialize(fn, provided, rng, args, kwargs, allow_unused) -> dict[str, Any]
     consts: dict[str, Any] = {}  # CONST variables' concrete initial values (None: traced)
 
     def run():
-        with frame.running(collect):
+        with frame.running(collect), handle_errors():
             try:
                 fn(*args, **kwargs)
                 for var, kind, _ in collect.specs:
@@ -199,7 +244,7 @@ def _initialize(fn, provided, rng, args, kwargs, allow_unused) -> dict[str, Any]
         fr = frame.Frame(frame.INIT, provided=_nest(variables, values))
         fr.rng = body_rng
         try:
-            with frame.running(fr):
+            with frame.running(fr), handle_errors():
                 fn(*args, **kwargs)
             variables = fr.variables
             values = {node: fr.initial.get(node, var._value) for node, var in variables.items()}
@@ -232,7 +277,7 @@ def _init_with_output(f: Transformed, rng, args, kwargs, body_rng: Any = _INIT_K
     fr.draw = (rng, get_opaque_trace_state())
     try:
         try:
-            with frame.running(fr):
+            with frame.running(fr), handle_errors():
                 out = fn(*args, **kwargs)
             one = keys is own or not fr.rng_count or all(k != CONST for _, k, _ in fr.specs)
         except frame.NotOnePass:

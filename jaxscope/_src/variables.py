@@ -9,7 +9,10 @@ same variable fetched twice is the same handle.
 
 from __future__ import annotations
 
+import contextlib
 import operator
+import os
+import re
 import sys
 from collections.abc import Mapping
 
@@ -317,6 +320,9 @@ class _Meta:
     def __hash__(self):
         return hash(self._id)
 
+    def __repr__(self):  # shows in jax's tree-structure messages; handle_errors reads it back
+        return f"<variable {self.node!r}>"
+
 
 def _flatten(v: Variable):
     return (v.value,), _Meta(v._node, v._key, v._shape, v._dtype, v._trainable, v._partition)
@@ -434,6 +440,96 @@ class VariablePart:
 
 jax.tree_util.register_pytree_node(Variable, _flatten, _unflatten)
 jax.tree_util.register_pytree_node(PartitionedVariable, _flatten, _unflatten)
+
+
+def _register_with_jax() -> bool:
+    """Lets ``jax.lax`` primitives take a handle as an operand, as ``jnp`` functions do.
+
+    jax (0.10+) no longer calls ``__jax_array__`` when it abstracts a primitive's operand, so
+    ``lax.dot_general(x, w)`` refused a handle. ``Primitive.bind`` canonicalizes every operand
+    through a per-type handler table before abstracting it, and lax's wrappers ask
+    ``core.typeof`` for shapes first: a handle's entries in both give its value and that
+    value's type. Nothing is wrapped, so this costs nothing per variable. A jax without the
+    canonicalization hook gets only the ``typeof`` entry, which names the variable in the error.
+    """
+    try:
+        from jax._src import core, dtypes
+
+        mappings, typeof = core.pytype_aval_mappings, core.typeof
+    except (ImportError, AttributeError):
+        return False
+    register = getattr(dtypes, "register_canonicalize_value_handler", None)
+    for cls in (Variable, PartitionedVariable):
+        if register is None:
+            mappings[cls] = refuse
+        else:
+            mappings[cls] = lambda v: typeof(v.value)
+            register(cls, lambda v: dtypes.canonicalize_value(v.value))
+    return register is not None
+
+
+def refuse(v: Variable):
+    """``typeof`` of a handle on a jax that cannot convert it: a clear error naming it."""
+    raise errors.HandleAbstractionError(v._node)
+
+
+CANONICAL = _register_with_jax()
+
+# jax's messages when it compares a handle's tree structure with an array's (the variable's
+# name shows where jax printed the tree: see _Meta.__repr__), and the jax function that did.
+_STRUCTURE = re.compile(
+    r"jaxscope\._src\.variables\.(Partitioned)?Variable|(Partitioned)?Variable\[<"
+)
+_NAMED = re.compile(r"Variable\[<variable '([^']*)'>\]")
+_WHERE = (
+    ("init_values", "jax.lax.reduce / reduce_window"),
+    ("while_loop", "jax.lax.while_loop / fori_loop"),
+    ("scan", "jax.lax.scan / fori_loop"),
+    ("cond", "jax.lax.cond"),
+    ("switch", "jax.lax.switch"),
+)
+
+
+_JAX_DIR = os.path.dirname(jax.__file__)
+
+
+def _user_frame(tb):
+    """The innermost traceback frame outside jax and jaxscope: where the model called jax."""
+    found = None
+    while tb is not None:
+        if not tb.tb_frame.f_code.co_filename.startswith((_JAX_DIR, frame.PKG_DIR)):
+            found = tb
+        tb = tb.tb_next
+    return found
+
+
+@contextlib.contextmanager
+def handle_errors():
+    """Turns jax's errors about a handle where it takes only arrays into jaxscope's."""
+    try:
+        yield
+    except (TypeError, ValueError) as e:
+        if isinstance(e, errors.JaxscopeError):
+            raise
+        message = str(e)
+        if "Triggering __jax_array__()" in message:  # a jax without the hooks above
+            raise errors.HandleAbstractionError(None) from e
+        if not _STRUCTURE.search(message):
+            raise
+        named = _NAMED.search(message)
+        names = (named.group(1),) if named else ()
+        where = next((w for k, w in _WHERE if k in message), "a jax function")
+        tb = _user_frame(e.__traceback__)
+        if tb is not None:  # jax printed no name: the handles the calling line could pass
+            where += f" (at {errors.where((tb.tb_frame.f_code.co_filename, tb.tb_lineno))})"
+            if not names:
+                local = tb.tb_frame.f_locals.values()
+                names = tuple({v._node: 0 for v in local if _is_named_handle(v)})
+        raise errors.HandleStructureError(names, where) from e
+
+
+def _is_named_handle(v) -> bool:
+    return isinstance(v, Variable) and v._node is not None
 
 
 def _value_dtype(value, dtype, node) -> np.dtype:

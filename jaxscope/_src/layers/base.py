@@ -20,14 +20,13 @@ import re
 import weakref
 from typing import Any
 
-import jax
 import jax.numpy as jnp
-import numpy as np
 
 from jaxscope._src import frame
 from jaxscope._src.collections import GraphKeys, _add
 from jaxscope._src.dtypes import as_dtype
 from jaxscope._src.scope import name_scope, variable_scope
+from jaxscope._src.transform import static_flag
 from jaxscope._src.variables import get_variable
 
 
@@ -258,13 +257,7 @@ def normalize_data_format(value) -> str:
 
 def static_training(value: Any, layer: str) -> bool:
     """``training`` must be known when the program is traced (a Python bool)."""
-    if isinstance(value, jax.core.Tracer):
-        raise TypeError(
-            f"{layer}: training= was traced by jax.jit; it selects the program (batch "
-            "statistics and updates, or not), so it must be a Python bool. Make it static:\n"
-            "    jax.jit(f.apply, static_argnames='training')"
-        )
-    return bool(np.asarray(value))
+    return static_flag(value, layer)
 
 
 def not_built(arg: str, value, default=None) -> None:
