@@ -56,7 +56,7 @@ def _f32(x) -> jax.Array:
     return jnp.asarray(x, jnp.float32)
 
 
-def _spec(x) -> tuple[tuple[int, ...], Any]:
+def spec(x) -> tuple[tuple[int, ...], Any]:
     """``(shape, dtype)`` of an array, a ``ShapeDtypeStruct`` or a Python number: static."""
     if not (hasattr(x, "shape") and hasattr(x, "dtype")):
         x = jnp.asarray(x)
@@ -69,7 +69,7 @@ def check_grad(who: str, name: str, grad, like, source: str = "the variable") ->
     Static (shapes and dtypes only), so it also holds under ``jit``: a gradient that would
     broadcast against its variable is refused as TF1 refuses it.
     """
-    (shape, dtype), (want_shape, want_dtype) = _spec(grad), _spec(like)
+    (shape, dtype), (want_shape, want_dtype) = spec(grad), spec(like)
     if shape != want_shape:
         raise GradientShapeError(who, name, shape, want_shape, source)
     if dtype != want_dtype:
@@ -208,8 +208,8 @@ class Optimizer(optax.GradientTransformationExtraArgs):
             like, source = slots[key], f'its slot "{key}" (params=None: the slot stands for it)'
         check_grad(who, name, grad, like, source)
         for key, slot in slots.items():
-            if _spec(slot) != _spec(like):
-                raise SlotMismatchError(who, name, key, _spec(slot), _spec(like),
+            if spec(slot) != spec(like):
+                raise SlotMismatchError(who, name, key, spec(slot), spec(like),
                                         _MSG_REBUILD_STATE)  # fmt: skip
 
     def _values(self, grads, params) -> dict[str, Any]:
