@@ -953,11 +953,16 @@ class SlotMismatchError(JaxscopeError, ValueError):
     def __init__(self, who: str, name: str, slot: str, got: tuple, expected: tuple, fix: str):
         self.name, self.slot = name, slot
         (shape, dtype), (var_shape, var_dtype) = got, expected
+        shape, var_shape = tuple(shape), tuple(var_shape)
+        differ = (
+            f"Shapes {var_shape} and {shape} are incompatible"
+            if shape != var_shape
+            else "the dtypes differ"
+        )
         super().__init__(
-            f'{who}: "{slot}" has shape {tuple(shape)} and dtype {dtype}, but its variable '
-            f'"{name}" has shape {tuple(var_shape)} and dtype {var_dtype}: Shapes '
-            f"{tuple(var_shape)} and {tuple(shape)} are incompatible, or the dtypes differ. The "
-            f"state was built for another variable.\n{fix}"
+            f'{who}: "{slot}" has shape {shape} and dtype {dtype}, but its variable "{name}" has '
+            f"shape {var_shape} and dtype {var_dtype}: {differ}. The state was built for another "
+            f"variable.\n{fix}"
         )
 
 
