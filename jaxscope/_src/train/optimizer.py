@@ -96,6 +96,16 @@ class Optimizer(optax.GradientTransformationExtraArgs):
     Subclasses list their slots (``_slots``: ``(slot_name, init)`` in TF1's creation order, named
     ``<var>/<name>``, ``<var>/<name>_1``, ...), their non-slot variables (``_non_slots``) and
     implement ``_apply_dense`` with TF1's kernel arithmetic (float32, TF1's operation order).
+
+    ``update`` and ``apply_gradients`` check statically (so also under ``jit``) that each
+    gradient has its variable's shape and dtype (TF1's ``ValueError: Shapes ... are
+    incompatible`` / ``TypeError``: :class:`GradientShapeError`, :class:`GradientDtypeError`),
+    that the gradient tree names only variables of ``params`` (:class:`GradientTreeError`), and
+    that every slot has its variable's shape and dtype (:class:`SlotMismatchError`). With
+    ``params=None``, ``update`` compares the gradient with the variable's first slot, which
+    ``init`` made in the variable's shape and dtype; a slotless optimizer (GradientDescent)
+    then has nothing to compare the gradient with, so pass ``params`` (``apply_gradients``
+    always does).
     """
 
     _slots: tuple[tuple[str, Callable[[Any], jax.Array]], ...] = ()
