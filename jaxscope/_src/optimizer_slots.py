@@ -15,8 +15,13 @@ from jaxscope._src.checkpoint import (
     is_optimizer_slot,
     tree_names,
 )
-from jaxscope._src.errors import CheckpointMismatchError, UnsupportedCheckpointError
+from jaxscope._src.errors import (
+    CheckpointMismatchError,
+    SlotMismatchError,
+    UnsupportedCheckpointError,
+)
 from jaxscope._src.tf1_checkpoint import CheckpointReader
+from jaxscope._src.train.optimizer import spec
 
 _OTHER_ADAM = re.compile(r"/Adam_([2-9]|\d\d+)\Z")  # \Z: `$` also matches before a final "\n"
 
@@ -34,6 +39,21 @@ def _map_adam_states(state, fn, found: list):
     if isinstance(state, dict):
         return {k: _map_adam_states(v, fn, found) for k, v in state.items()}
     return state
+
+
+def _check_moment_shapes(adam, params) -> None:
+    """Each moment has its parameter's shape (its dtype may differ: ``optax.adam(mu_dtype=)``)."""
+    moments = {"mu": tree_names(adam.mu), "nu": tree_names(adam.nu)}
+    for name, (_, leaf) in tree_names(params).items():
+        for field, suffix in (("mu", "/Adam"), ("nu", "/Adam_1")):
+            got = spec(moments[field][name][1])
+            if got[0] != spec(leaf)[0]:
+                raise SlotMismatchError(
+                    "restore_tf1_adam", name, f"{name}{suffix} (opt_state's {field})", got,
+                    spec(leaf), "Build the state for these params and restore into it:\n"
+                    "    opt_state = optax.adam(1e-3).init(params)\n"
+                    "    opt_state, report = restore_tf1_adam(opt_state, params, path)",
+                )  # fmt: skip
 
 
 def restore_tf1_adam(
@@ -113,6 +133,7 @@ def restore_tf1_adam(
                 "restore_tf1_adam: opt_state was not built for these params (its Adam moments "
                 "have other names). Pass params and optax.adam(...).init(params) together."
             )
+        _check_moment_shapes(found[0], params)
         loaded, missing, mismatched = [], [], []
         for field, suffix in (("mu", "/Adam"), ("nu", "/Adam_1")):
             _, ok, miss, bad = results[field]

@@ -9,7 +9,53 @@ import jax
 import jax.numpy as jnp
 from jax.typing import ArrayLike
 
-from jaxscope._src.errors import TrainArgumentError
+from jaxscope._src.errors import TrainArgumentError, TrainArgumentTypeError
+from jaxscope._src.train.optimizer import named_leaves, spec
+
+
+def _float_leaves(who: str, t_list) -> list:
+    """The leaves of ``t_list``; all of one floating dtype, as TF1's ``stack`` of their norms."""
+    named = named_leaves(t_list)[0]
+    if not named:
+        raise TrainArgumentError(
+            who, "t_list holds no tensors", f"Pass the gradients: {who}(grads)."
+        )
+    first, (_, dtype) = named[0][0], spec(named[0][1])
+    for name, leaf in named:
+        got = spec(leaf)[1]
+        if jnp.issubdtype(got, jnp.floating) and got == dtype:
+            continue
+        problem = (
+            f't_list["{name}"] is {got}, not floating point'
+            if not jnp.issubdtype(got, jnp.floating)
+            else f't_list["{name}"] is {got} and t_list["{first}"] is {dtype}; they must share '
+            "one dtype"
+        )
+        raise TrainArgumentTypeError(
+            who,
+            f"{problem} (TF1 raises the same TypeError)",
+            "Cast them first: t_list = jax.tree.map(lambda t: t.astype(jnp.float32), t_list).",
+        )
+    return [leaf for _, leaf in named]
+
+
+def _scalar(who: str, arg: str, value) -> jax.Array:
+    """``value`` as an array; it must be a floating scalar (a norm), checked statically."""
+    shape, dtype = spec(value)
+    if shape:
+        raise TrainArgumentError(
+            who,
+            f"{arg} has shape {shape}, but it is one norm for the whole list: Shapes () and {shape} "
+            "are incompatible (TF1 would broadcast it over every tensor)",
+            f"Pass a scalar: {who}(grads, 1.0, use_norm=jaxscope.global_norm(grads)).",
+        )
+    if not jnp.issubdtype(dtype, jnp.floating):
+        raise TrainArgumentTypeError(
+            who,
+            f"{arg} is {dtype}; it must be floating point (TF1 raises the same TypeError)",
+            f"Pass a float: {arg}=jnp.float32(...).",
+        )
+    return jnp.asarray(value)
 
 
 def global_norm(t_list) -> jax.Array:
@@ -17,11 +63,7 @@ def global_norm(t_list) -> jax.Array:
 
     TF1 equivalent: tf.compat.v1.global_norm
     """
-    leaves = jax.tree.leaves(t_list)
-    if not leaves:
-        raise TrainArgumentError(
-            "global_norm", "t_list holds no tensors", "Pass the gradients: global_norm(grads)."
-        )
+    leaves = _float_leaves("global_norm", t_list)
     half = jnp.sum(jnp.stack([jnp.sum(jnp.square(t)) / 2 for t in leaves]))
     return jnp.sqrt(half * jnp.asarray(2.0, half.dtype))
 
@@ -38,9 +80,19 @@ def clip_by_global_norm(t_list, clip_norm: ArrayLike, use_norm: ArrayLike | None
       >>> clipped["w"], norm
       (Array([0.6, 0.8], dtype=float32), Array(5., dtype=float32))
 
+    Raises:
+      TrainArgumentError: ``clip_norm`` or ``use_norm`` is not a scalar (TF1 broadcasts it).
+      TrainArgumentTypeError: the leaves do not share one floating dtype, or ``use_norm`` is
+        an integer (TF1's TypeError). Both are checked statically, so also under ``jit``.
+
     TF1 equivalent: tf.clip_by_global_norm
     """
-    norm = global_norm(t_list) if use_norm is None else jnp.asarray(use_norm)
+    who = "clip_by_global_norm"
+    _float_leaves(who, t_list)
+    if isinstance(clip_norm, int | float):  # a Python number is a float32 norm, as in TF1
+        clip_norm = float(clip_norm)
+    _scalar(who, "clip_norm", clip_norm)
+    norm = global_norm(t_list) if use_norm is None else _scalar(who, "use_norm", use_norm)
     clip = jnp.asarray(clip_norm, norm.dtype)
     one = jnp.ones((), norm.dtype)
     scale = clip * jnp.minimum(one / norm, one / clip) + (norm - norm)

@@ -13,8 +13,8 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-from jaxscope._src.errors import GlobalStepError, MovingAverageDtypeError
-from jaxscope._src.train.optimizer import named_leaves
+from jaxscope._src.errors import GlobalStepError, MovingAverageDtypeError, SlotMismatchError
+from jaxscope._src.train.optimizer import named_leaves, spec
 from jaxscope._src.tree_names import flatten, has_collections
 
 VarList = Collection[str] | Callable[[str], bool] | None
@@ -125,6 +125,11 @@ class ExponentialMovingAverage:
         Returns:
           The new ``{"<var>/ExponentialMovingAverage": shadow}`` dict; inputs are not mutated.
 
+        Raises:
+          SlotMismatchError: a shadow differs in shape or dtype from its variable (it was made
+            for another variable of that name); checked statically, so also under ``jit``.
+          MovingAverageDtypeError: a variable is not floating point (TF1's TypeError).
+
         TF1 equivalent: tf.compat.v1.train.ExponentialMovingAverage.apply(var_list)
         """
         values = self._selected(variables, var_list)
@@ -135,6 +140,12 @@ class ExponentialMovingAverage:
                 raise MovingAverageDtypeError(name, jnp.asarray(value).dtype)
             key = self.average_name(name)
             shadow = new.get(key, value)
+            if spec(shadow) != spec(value):
+                raise SlotMismatchError(
+                    "ExponentialMovingAverage.apply", name, key, spec(shadow), spec(value),
+                    "Drop the stale average so that apply starts it again at the value:\n"
+                    f"    averages = {{k: v for k, v in averages.items() if k != {key!r}}}",
+                )  # fmt: skip
             new[key] = shadow - (shadow - value) * one_minus.astype(jnp.asarray(value).dtype)
         return new
 

@@ -18,7 +18,11 @@ import optax
 
 from jaxscope._src.errors import (
     GlobalStepError,
+    GradientDtypeError,
+    GradientShapeError,
+    GradientTreeError,
     MissingSlotError,
+    SlotMismatchError,
     TrainArgumentError,
     UnknownVariableError,
 )
@@ -52,12 +56,56 @@ def _f32(x) -> jax.Array:
     return jnp.asarray(x, jnp.float32)
 
 
+def spec(x) -> tuple[tuple[int, ...], Any]:
+    """``(shape, dtype)`` of an array, a ``ShapeDtypeStruct`` or a Python number: static."""
+    if not (hasattr(x, "shape") and hasattr(x, "dtype")):
+        x = jnp.asarray(x)
+    return tuple(x.shape), jnp.dtype(x.dtype)
+
+
+def check_grad(who: str, name: str, grad, like, source: str = "the variable") -> None:
+    """Raises unless ``grad`` has the shape and dtype of ``like`` (its variable, or a slot).
+
+    Static (shapes and dtypes only), so it also holds under ``jit``: a gradient that would
+    broadcast against its variable is refused as TF1 refuses it.
+    """
+    (shape, dtype), (want_shape, want_dtype) = spec(grad), spec(like)
+    if shape != want_shape:
+        raise GradientShapeError(who, name, shape, want_shape, source)
+    if dtype != want_dtype:
+        raise GradientDtypeError(who, name, dtype, want_dtype, source)
+
+
+def check_names(who: str, grads, params) -> dict[str, Any]:
+    """``{name: leaf}`` of ``params``; raises if ``grads`` names a leaf that is not in it."""
+    known = dict(named_leaves(params)[0])
+    for name, _ in named_leaves(grads)[0]:
+        if name not in known:
+            raise GradientTreeError(who, name, sorted(known))
+    return known
+
+
+_MSG_REBUILD_STATE = """\
+Build the state for the variables you train (or restore it from their checkpoint):
+    opt_state = opt.init(variables["params"])"""
+
+
 class Optimizer(optax.GradientTransformationExtraArgs):
     """Base of the TF1 optimizers: an optax ``GradientTransformationExtraArgs``.
 
     Subclasses list their slots (``_slots``: ``(slot_name, init)`` in TF1's creation order, named
     ``<var>/<name>``, ``<var>/<name>_1``, ...), their non-slot variables (``_non_slots``) and
     implement ``_apply_dense`` with TF1's kernel arithmetic (float32, TF1's operation order).
+
+    ``update`` and ``apply_gradients`` check statically (so also under ``jit``) that each
+    gradient has its variable's shape and dtype (TF1's ``ValueError: Shapes ... are
+    incompatible`` / ``TypeError``: :class:`GradientShapeError`, :class:`GradientDtypeError`),
+    that the gradient tree names only variables of ``params`` (:class:`GradientTreeError`), and
+    that every slot has its variable's shape and dtype (:class:`SlotMismatchError`). With
+    ``params=None``, ``update`` compares the gradient with the variable's first slot, which
+    ``init`` made in the variable's shape and dtype; a slotless optimizer (GradientDescent)
+    then has nothing to compare the gradient with, so pass ``params`` (``apply_gradients``
+    always does).
     """
 
     _slots: tuple[tuple[str, Callable[[Any], jax.Array]], ...] = ()
@@ -138,13 +186,15 @@ class Optimizer(optax.GradientTransformationExtraArgs):
         scalars = self._prepare(state, lr)
         new_state = dict(state)
         named, treedef = named_leaves(grads)
-        values = self._values(params)
+        values = self._values(grads, params)
         deltas = []
         for name, grad in named:
             keys = [self.slot_key(name, slot) for slot, _ in self._slots]
             for key in keys:
                 if key not in state:
                     raise MissingSlotError(type(self).__name__, name, key, sorted(state))
+            grad = grad if hasattr(grad, "dtype") else jnp.asarray(grad)
+            self._check(name, grad, values.get(name), {k: state[k] for k in keys})
             dtype = grad.dtype
             cast = {k: jnp.asarray(v, dtype) for k, v in scalars.items()}
             delta, slots = self._delta(grad, values.get(name), [state[k] for k in keys], cast)
@@ -153,16 +203,36 @@ class Optimizer(optax.GradientTransformationExtraArgs):
         new_state.update(self._finish(state))
         return jax.tree_util.tree_unflatten(treedef, deltas), new_state
 
-    def _values(self, params) -> dict[str, Any]:
-        if not self._needs_params:
-            return {}
+    def _check(self, name: str, grad, var, slots: dict[str, Any]) -> None:
+        """The gradient and the slots against the variable; without ``params``, the slots.
+
+        Without ``params`` the first slot stands for the variable (it was made in its shape and
+        dtype by ``init``); a slotless optimizer (GradientDescent) then has nothing to compare.
+        """
+        who = f"{type(self).__name__}.update"
+        like, source = var, "the variable"
+        if var is None:
+            if not slots:
+                return
+            key = next(iter(slots))
+            like, source = slots[key], f'its slot "{key}" (params=None: the slot stands for it)'
+        check_grad(who, name, grad, like, source)
+        for key, slot in slots.items():
+            if spec(slot) != spec(like):
+                raise SlotMismatchError(who, name, key, spec(slot), spec(like),
+                                        _MSG_REBUILD_STATE)  # fmt: skip
+
+    def _values(self, grads, params) -> dict[str, Any]:
         if params is None:
-            raise TrainArgumentError(
-                f"{type(self).__name__}.update",
-                "the update sets the variables (TF1's FTRL kernel does), so it needs their values",
-                "Pass them: updates, opt_state = opt.update(grads, opt_state, params).",
-            )
-        return dict(named_leaves(params)[0])
+            if self._needs_params:
+                raise TrainArgumentError(
+                    f"{type(self).__name__}.update",
+                    "the update sets the variables (TF1's FTRL kernel does), so it needs their "
+                    "values",
+                    "Pass them: updates, opt_state = opt.update(grads, opt_state, params).",
+                )
+            return {}
+        return check_names(f"{type(self).__name__}.update", grads, params)
 
     def _delta(self, grad, var, slots, s):
         step, slots = self._apply_dense(grad, slots, s)
@@ -232,7 +302,8 @@ class Optimizer(optax.GradientTransformationExtraArgs):
           variables: the variables tree.
           opt_state: ``opt.init(variables["params"])`` or a later state.
           global_step: the TF1 name of the step variable (``"global_step"``) in ``variables``.
-            Its value drives a learning-rate schedule; it is incremented after the update.
+            Its value drives a learning-rate schedule; it is incremented after the update, and
+            saturates at its dtype's maximum (see :func:`increment_step`).
 
         Returns:
           ``(new_variables, new_opt_state)``.
@@ -240,11 +311,12 @@ class Optimizer(optax.GradientTransformationExtraArgs):
         TF1 equivalent: tf.compat.v1.train.Optimizer.apply_gradients(grads_and_vars, global_step)
         """
         step = None if global_step is None else _read(variables, global_step)
+        check_names("apply_gradients", grads, variables.get("params", {}))
         trained = _pick(variables.get("params", {}), grads)  # the var_list's current values
         updates, opt_state = self.update(grads, opt_state, trained, global_step=step)
         new = _merge(variables, {"params": optax.apply_updates(trained, updates)})
         if global_step is not None:
-            new = _write(new, global_step, step + jnp.ones((), step.dtype))
+            new = _write(new, global_step, increment_step(step))
         return new, opt_state
 
     def minimize(
@@ -271,6 +343,19 @@ class Optimizer(optax.GradientTransformationExtraArgs):
             grads, variables, opt_state, global_step=global_step
         )
         return variables, opt_state, out
+
+
+def increment_step(step: jax.Array) -> jax.Array:
+    """``step + 1``, saturating at the largest value of an integer ``step``'s dtype.
+
+    Without ``jax_enable_x64`` TF1's int64 ``global_step`` is an int32, which would wrap from
+    ``2**31 - 1`` to ``-2**31`` (a decay schedule then gives ``inf`` and the weights become
+    ``-inf``). Raising is not possible under ``jit``, so the step stays at ``2**31 - 1`` (with
+    x64, ``2**63 - 1``) and the schedule at its value there. TF1's int64 step never gets there.
+    """
+    if jnp.issubdtype(step.dtype, jnp.integer):
+        return step + (step < jnp.iinfo(step.dtype).max).astype(step.dtype)
+    return step + jnp.ones((), step.dtype)
 
 
 def _select(params, var_list: VarList):

@@ -14,9 +14,10 @@ from collections.abc import Sequence
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax.typing import ArrayLike
 
-from jaxscope._src.errors import GlobalStepError, TrainArgumentError
+from jaxscope._src.errors import GlobalStepError, TrainArgumentError, TrainArgumentTypeError
 
 
 def _check_step(global_step, who: str) -> None:
@@ -29,6 +30,45 @@ def _check_step(global_step, who: str) -> None:
         )
 
 
+def _dtype(value):
+    """The dtype TF1 gives ``value`` (a Python int is int32, a float float32), as jax keeps it."""
+    if isinstance(value, bool):
+        return jnp.dtype(bool)
+    if isinstance(value, int):
+        return jnp.dtype(jnp.int32)
+    if isinstance(value, float):
+        return jnp.dtype(jnp.float32)
+    if hasattr(value, "dtype"):
+        return jax.dtypes.canonicalize_dtype(value.dtype)
+    try:
+        return jax.dtypes.canonicalize_dtype(np.asarray(value).dtype)
+    except (TypeError, ValueError):
+        return np.dtype(object)
+
+
+def _check_numbers(who: str, **args) -> None:
+    """TF1's checks of a schedule's Python arguments, made before tracing.
+
+    None is refused with a ValueError (TF1: "None values not supported"), a non-numeric value
+    (a string) with a TypeError. Values TF1 accepts (``decay_steps=0`` gives TF1's inf or NaN)
+    are accepted, so that a port computes what TF1 computed.
+    """
+    for arg, value in args.items():
+        if value is None:
+            raise TrainArgumentError(
+                who,
+                f"{arg} is None (TF1 raises the same ValueError: None values not supported)",
+                f"Pass a number: {who}(..., {arg}=...).",
+            )
+        dtype = _dtype(value)
+        if not (jnp.issubdtype(dtype, jnp.integer) or jnp.issubdtype(dtype, jnp.floating)):
+            raise TrainArgumentTypeError(
+                who,
+                f"{arg}={value!r} is {dtype}, not a number (TF1 refuses it too)",
+                f"Pass a number: {who}(..., {arg}=...), not a string.",
+            )
+
+
 def _divisor(x, dtype) -> jax.Array:
     # XLA turns `x / constant` into `x * (1 / constant)`, which rounds differently from TF1's
     # division (and can push `1 - p` below 0 at the end of a polynomial decay); a barrier keeps
@@ -38,6 +78,7 @@ def _divisor(x, dtype) -> jax.Array:
 
 def _prepare(learning_rate, global_step, who):
     _check_step(global_step, who)
+    _check_numbers(who, global_step=global_step)
     lr = jnp.asarray(learning_rate, jnp.float32)
     return lr, jnp.asarray(global_step).astype(lr.dtype)
 
@@ -59,7 +100,9 @@ def exponential_decay(
 
     TF1 equivalent: tf.compat.v1.train.exponential_decay
     """
-    lr, step = _prepare(learning_rate, global_step, "exponential_decay")
+    who = "exponential_decay"
+    _check_numbers(who, learning_rate=learning_rate, decay_steps=decay_steps, decay_rate=decay_rate)
+    lr, step = _prepare(learning_rate, global_step, who)
     p = step / _divisor(decay_steps, lr.dtype)
     if staircase:
         p = jnp.floor(p)
@@ -78,7 +121,9 @@ def inverse_time_decay(
 
     TF1 equivalent: tf.compat.v1.train.inverse_time_decay
     """
-    lr, step = _prepare(learning_rate, global_step, "inverse_time_decay")
+    who = "inverse_time_decay"
+    _check_numbers(who, learning_rate=learning_rate, decay_steps=decay_steps, decay_rate=decay_rate)
+    lr, step = _prepare(learning_rate, global_step, who)
     p = step / _divisor(decay_steps, lr.dtype)
     if staircase:
         p = jnp.floor(p)
@@ -102,7 +147,10 @@ def polynomial_decay(
 
     TF1 equivalent: tf.compat.v1.train.polynomial_decay
     """
-    lr, step = _prepare(learning_rate, global_step, "polynomial_decay")
+    who = "polynomial_decay"
+    _check_numbers(who, learning_rate=learning_rate, decay_steps=decay_steps,
+                   end_learning_rate=end_learning_rate, power=power)  # fmt: skip
+    lr, step = _prepare(learning_rate, global_step, who)
     end = jnp.asarray(end_learning_rate, lr.dtype)
     steps = _divisor(decay_steps, lr.dtype)
     if cycle:
@@ -125,7 +173,9 @@ def cosine_decay(
 
     TF1 equivalent: tf.compat.v1.train.cosine_decay
     """
-    lr, step = _prepare(learning_rate, global_step, "cosine_decay")
+    who = "cosine_decay"
+    _check_numbers(who, learning_rate=learning_rate, decay_steps=decay_steps, alpha=alpha)
+    lr, step = _prepare(learning_rate, global_step, who)
     steps = _divisor(decay_steps, lr.dtype)
     fraction = jnp.minimum(step, steps) / steps
     cosine = 0.5 * (1.0 + jnp.cos(jnp.asarray(math.pi, jnp.float32) * fraction))
@@ -143,23 +193,94 @@ def piecewise_constant(
     """``values[0]`` for ``x <= boundaries[0]``, ``values[i]`` for ``boundaries[i-1] < x <=
     boundaries[i]``, ``values[-1]`` after the last boundary.
 
+    The arguments are checked before tracing, as TF1 checks them when it builds the graph: ``x``
+    and each boundary are scalars of one kind (integer or floating point; TF1 also refuses
+    int64 boundaries for an int32 step, which jax without x64 cannot tell apart), the boundaries
+    do not decrease (TF1's ``case`` fails at run time on the steps where two intervals overlap;
+    equal neighbours are accepted, as in TF1), and the values share one dtype and shape.
+
     Example:
       >>> import jaxscope as js
       >>> [float(js.train.piecewise_constant(s, [10, 20], [1.0, 0.5, 0.1])) for s in (10, 11, 21)]
       [1.0, 0.5, 0.10000000149011612]
 
+    Raises:
+      TrainArgumentError: a check above fails (a ``ValueError``, as TF1's).
+      GlobalStepError: ``x`` is None.
+
     TF1 equivalent: tf.compat.v1.train.piecewise_constant
     """
+    who = "piecewise_constant"
     if len(values) != len(boundaries) + 1:
         raise TrainArgumentError(
-            "piecewise_constant",
+            who,
             f"the length of boundaries ({len(boundaries)}) should be 1 less than the length of "
             f"values ({len(values)}), as in TF1",
             "values[i] holds up to boundaries[i], values[-1] after the last: "
             "piecewise_constant(step, [1000, 2000], [0.1, 0.01, 0.001]).",
         )
-    _check_step(x, "piecewise_constant")
+    _check_step(x, who)
+    _check_numbers(who, x=x, **{f"boundaries[{i}]": b for i, b in enumerate(boundaries)})
+    _check_boundaries(x, boundaries)
+    vals = _check_values(values)
     x = jnp.asarray(x)
-    vals = [jnp.asarray(v, jnp.float32 if isinstance(v, float) else None) for v in values]
     index = sum((x > jnp.asarray(b).astype(x.dtype)).astype(jnp.int32) for b in boundaries)
     return jnp.stack(vals)[index]
+
+
+def _kind(dtype) -> str:
+    return "an integer" if jnp.issubdtype(dtype, jnp.integer) else "a floating-point"
+
+
+def _check_boundaries(x, boundaries) -> None:
+    who = "piecewise_constant"
+    for arg, value in (("x", x), *((f"boundaries[{i}]", b) for i, b in enumerate(boundaries))):
+        if np.shape(value):
+            raise TrainArgumentError(
+                who,
+                f"{arg} has shape {np.shape(value)}, but it must be a scalar (TF1 raises the same "
+                "ValueError: Shape must be rank 0)",
+                "Call it on one step; under jax.vmap each call sees a scalar step.",
+            )
+    x_dtype = _dtype(x)
+    for i, b in enumerate(boundaries):
+        if _kind(_dtype(b)) != _kind(x_dtype):
+            raise TrainArgumentError(
+                who,
+                f"boundaries[{i}]={b!r} is {_dtype(b)} but x is {x_dtype}: boundaries must have "
+                f"the same dtype as x, as in TF1 ({_kind(x_dtype)} step compared with "
+                f"{_kind(_dtype(b))} boundary would be rounded)",
+                f"Give boundaries of x's kind: piecewise_constant(step, "
+                f"{[int(v) if not isinstance(v, jax.core.Tracer) else v for v in boundaries]}, "
+                "values)"
+                if jnp.issubdtype(x_dtype, jnp.integer)
+                else "Give float boundaries: piecewise_constant(x, [10.0, 20.0], values).",
+            )
+    concrete = [b for b in boundaries if not isinstance(b, jax.core.Tracer)]
+    if len(concrete) == len(boundaries):
+        for i in range(len(concrete) - 1):
+            if np.asarray(concrete[i + 1]) < np.asarray(concrete[i]):
+                raise TrainArgumentError(
+                    who,
+                    f"boundaries must not decrease, but boundaries[{i}]={concrete[i]!r} > "
+                    f"boundaries[{i + 1}]={concrete[i + 1]!r} (TF1's case fails at run time on "
+                    "the steps in both intervals)",
+                    f"Sort them with their values: piecewise_constant(step, "
+                    f"{sorted(concrete, key=lambda v: float(np.asarray(v)))}, values re-ordered).",
+                )
+
+
+def _check_values(values) -> list[jax.Array]:
+    """The values as arrays, of one dtype (TF1's rule) and one shape (jax's ``stack``)."""
+    vals = [jnp.asarray(v, jnp.float32 if isinstance(v, float) else None) for v in values]
+    for i, v in enumerate(vals[1:], 1):
+        if _dtype(values[i]) != _dtype(values[0]) or v.shape != vals[0].shape:
+            raise TrainArgumentError(
+                "piecewise_constant",
+                f"values[{i}]={values[i]!r} is {_dtype(values[i])} {v.shape} but values[0]="
+                f"{values[0]!r} is {_dtype(values[0])} {vals[0].shape}: values must have "
+                "elements all with the same dtype (TF1 raises the same ValueError) and shape",
+                "Write them all as floats: piecewise_constant(step, [1000], [0.1, 1.0]), "
+                "not [0.1, 1].",
+            )
+    return vals
