@@ -301,3 +301,34 @@ def test_while_loop_negative_maximum_iterations_runs_no_iteration(tf1, max_iter,
         )  # fmt: skip
     )
     assert int(f.apply({})) == int(jax.jit(f.apply)({})) == want == 0
+
+
+def _scoped_bodies(S):
+    """Each body kind, opening name scope "n" in its body; returns the scopes entered."""
+    seen = []
+
+    def fn(*_):
+        with S.name_scope("n") as s:
+            seen.append(s)
+        return S.constant(1.0) if S is not js else jnp.ones(())
+
+    ones = S.ones([2]) if S is not js else jnp.ones([2])
+    true = S.constant(True) if S is not js else jnp.asarray(True)
+    S.cond(true, fn, fn)
+    S.cond(true, fn, fn, name="mine")
+    S.while_loop(lambda i: i < 2, lambda i: i + 1, [S.constant(0) if S is not js else 0])
+    S.while_loop(lambda i: i < 2, lambda i: fn() + i, [S.constant(0.0) if S is not js else 0.0])
+    S.scan(lambda a, e: fn() + a, ones, initializer=S.constant(0.0) if S is not js else 0.0)
+    S.map_fn(lambda e: fn() + e, ones)
+    S.case([(true, fn), (true, fn)], default=fn)
+    with S.name_scope("n") as s:
+        seen.append(s)
+    return seen
+
+
+def test_bodies_open_tf1_name_scopes(tf1):
+    with tf1.Graph().as_default():
+        want = _scoped_bodies(tf1)
+    got = js.transform(lambda: _scoped_bodies(js)).apply({})
+    assert got == want
+    assert want[:2] == ["cond/n/", "cond/n_1/"]  # the oracle's answer, for the reader

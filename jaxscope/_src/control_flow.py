@@ -34,6 +34,7 @@ from jax.extend.core import ClosedJaxpr, Literal, get_opaque_trace_state, jaxpr_
 
 from jaxscope._src import errors, frame
 from jaxscope._src.collections import GraphKeys, LoopTensor
+from jaxscope._src.scope import name_scope
 
 
 class _BodyKeys:
@@ -336,7 +337,13 @@ def while_loop(
 
     TF1 equivalent: tf.compat.v1.while_loop
     """
-    del shape_invariants, parallel_iterations, swap_memory, name
+    del shape_invariants, parallel_iterations, swap_memory
+    with name_scope(name, "while"):  # TF1 builds the loop's ops under "while/"
+        return _while_loop(cond, body, loop_vars, back_prop, maximum_iterations,
+                           return_same_structure)  # fmt: skip
+
+
+def _while_loop(cond, body, loop_vars, back_prop, maximum_iterations, return_same_structure):
     fr = frame.current("while_loop")
     single = not isinstance(loop_vars, (list, tuple))
     packed = [loop_vars] if single else list(loop_vars)
@@ -422,17 +429,17 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
 
     TF1 equivalent: tf.compat.v1.cond
     """
-    del name
     true_fn = true_fn if true_fn is not None else fn1
     false_fn = false_fn if false_fn is not None else fn2
     if not (callable(true_fn) and callable(false_fn)):
         raise TypeError("cond: true_fn and false_fn must be callables taking no arguments.")
     fr = frame.current("cond")
     key = _loop_key(fr)
-    branches = [
-        _Body(fr, fn, (), key, w)
-        for fn, w in ((true_fn, "cond true_fn"), (false_fn, "cond false_fn"))
-    ]
+    with name_scope(name, "cond"):  # both branches under "cond/", as TF1 builds them
+        branches = [
+            _Body(fr, fn, (), key, w)
+            for fn, w in ((true_fn, "cond true_fn"), (false_fn, "cond false_fn"))
+        ]
     assigned = _merge(*branches)
     carried0 = {}
     for b in branches:
@@ -482,7 +489,12 @@ def scan(
 
     TF1 equivalent: tf.compat.v1.scan
     """
-    del parallel_iterations, back_prop, swap_memory, infer_shape, name
+    del parallel_iterations, back_prop, swap_memory, infer_shape
+    with name_scope(name, "scan"), name_scope("while"):  # TF1: a while_loop in "scan/"
+        return _scan(fn, elems, initializer, reverse)
+
+
+def _scan(fn, elems, initializer, reverse):
     fr = frame.current("scan")
     elems = jax.tree.map(jnp.asarray, elems)
     if reverse:
@@ -531,8 +543,13 @@ def map_fn(
 
     TF1 equivalent: tf.compat.v1.map_fn
     """
-    del dtype, parallel_iterations, back_prop, swap_memory, infer_shape, name
+    del dtype, parallel_iterations, back_prop, swap_memory, infer_shape
     del fn_output_signature
+    with name_scope(name, "map"), name_scope("while"):  # TF1: a while_loop in "map/"
+        return _map_fn(fn, elems)
+
+
+def _map_fn(fn, elems):
     fr = frame.current("map_fn")
     elems = jax.tree.map(jnp.asarray, elems)
     n = jax.tree.leaves(elems)[0].shape[0]
@@ -572,7 +589,12 @@ def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"
 
     TF1 equivalent: tf.compat.v1.case
     """
-    del exclusive, name
+    del exclusive
+    with name_scope(name, "case"):  # TF1's nested conds: case/cond/, case/cond/cond/, ...
+        return _case(pred_fn_pairs, default, strict)
+
+
+def _case(pred_fn_pairs, default, strict):
     pairs = list(pred_fn_pairs.items()) if isinstance(pred_fn_pairs, dict) else list(pred_fn_pairs)
     if not pairs:
         if default is None:
