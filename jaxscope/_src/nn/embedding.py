@@ -25,7 +25,7 @@ def check_ids(ids, n: int, op: str, what: str, of: str, table=None) -> None:
     raise errors.IdOutOfRangeError(op, what, tuple(bad), int(ids[tuple(bad)]), n, of, table)
 
 
-def _table_name(params) -> str | None:
+def table_name(params) -> str | None:
     """The TF1 name of a table (a variable, a partitioned variable, or a list of parts)."""
     items = params if isinstance(params, (list, tuple)) else [params]
     names = [getattr(p, "_node", None) or getattr(p, "full_name", None) for p in items]
@@ -102,7 +102,7 @@ def lookup(params, ids, partition_strategy="mod", max_norm=None, op="embedding_l
     of ``params``."""
     if partition_strategy not in ("mod", "div"):
         raise errors.PartitionStrategyError(partition_strategy)
-    table = table or _table_name(params)
+    table = table or table_name(params)
     if isinstance(params, PartitionedVariable):
         params = params.partition.split(params.value)  # its TF1 parts, part_0 first
     if isinstance(params, (list, tuple)):

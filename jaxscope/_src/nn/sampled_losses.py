@@ -9,7 +9,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from jaxscope._src.nn.candidate_sampling import log_uniform_candidate_sampler
-from jaxscope._src.nn.embedding import check_ids, lookup
+from jaxscope._src.nn.embedding import check_ids, lookup, table_name
 
 _MIN_FLOAT32 = -float(np.finfo(np.float32).max)  # TF1's compute_accidental_hits weight
 
@@ -26,7 +26,9 @@ def _compute_sampled_logits(
     inputs = jnp.asarray(inputs)
     labels = jnp.asarray(labels)
     if sampled_values is None:  # TF1's sampler refuses labels outside [0, num_classes)
-        check_ids(labels, num_classes, op, "labels", f"num_classes={num_classes}")
+        table = table_name(weights)
+        of = f"num_classes={num_classes}" + (f' (the rows of "{table}")' if table else "")
+        check_ids(labels, num_classes, op, "labels", of, table)
     labels = labels.reshape(-1, num_true)
     if sampled_values is None:
         sampled_values = log_uniform_candidate_sampler(
