@@ -85,24 +85,29 @@ def scatter_update(ref: Variable, indices, updates, use_locking=True, name=None)
     """Sets rows ``ref[indices] = updates`` along axis 0; returns the new value.
 
     ``updates`` has shape ``indices.shape + ref.shape[1:]`` (or is a scalar). With duplicate
-    indices one of the updates wins, as in TF1. Concrete out-of-range indices raise; traced ones
-    (inside ``jit``) cannot raise, and their updates are dropped.
+    indices one of the updates wins, as in TF1. Concrete indices outside ``[0, rows)`` raise
+    :class:`~jaxscope.ScatterIndexError`; traced ones (inside ``jit``) cannot raise, and their
+    updates are dropped (negative ones too: they never wrap around to the last rows).
 
     TF1 equivalent: tf.compat.v1.scatter_update
     """
     del use_locking, name
     idx, updates = _scatter_args(ref, indices, updates, "scatter_update")
-    return _store(ref, ref.value.at[idx].set(updates, mode="drop"), "scatter_update", True)
+    new = ref.value.at[idx].set(updates, mode="drop", wrap_negative_indices=False)
+    return _store(ref, new, "scatter_update", True)
 
 
 def scatter_add(ref: Variable, indices, updates, use_locking=False, name=None):
     """Adds ``updates`` to rows ``ref[indices]`` (duplicates accumulate); returns the new value.
 
+    Out-of-range indices (negative ones too) are handled as in :func:`scatter_update`.
+
     TF1 equivalent: tf.compat.v1.scatter_add
     """
     del use_locking, name
     idx, updates = _scatter_args(ref, indices, updates, "scatter_add")
-    return _store(ref, ref.value.at[idx].add(updates, mode="drop"), "scatter_add", True)
+    new = ref.value.at[idx].add(updates, mode="drop", wrap_negative_indices=False)
+    return _store(ref, new, "scatter_add", True)
 
 
 def _store(ref: Variable, value, op: str, read_value: bool):

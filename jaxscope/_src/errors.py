@@ -1109,3 +1109,26 @@ class TrainArgumentTypeError(JaxscopeError, TypeError):
     def __init__(self, who: str, problem: str, fix: str):
         self.who = who
         super().__init__(f"{who}: {problem}.\n{fix}")
+
+
+# -- issue 22: gathers
+
+
+class IdOutOfRangeError(JaxscopeError, IndexError, ValueError):
+    """A concrete id (a row of a table, a class of a sampler) is outside ``[0, n)``.
+
+    TF1 raises ``InvalidArgumentError: indices[1,2] = 10 is not in [0, 10)`` at run time (CPU), an
+    ``OpError`` that is no builtin; this one is an ``IndexError`` (numpy's class for an index out
+    of bounds) and a ``ValueError`` (a bad argument value). Negative ids never wrap around.
+    """
+
+    def __init__(self, op: str, what: str, position, value: int, n: int, of: str, table=None):
+        self.name, self.what, self.position, self.value, self.n = table, what, position, value, n
+        at = ",".join(str(int(i)) for i in position)
+        super().__init__(
+            f"{op}: {what}[{at}] = {value} is not in [0, {n}), the valid ids of {of}. Negative "
+            "ids do not wrap around (TF1 raises InvalidArgumentError for both; under jax.jit, "
+            "where ids cannot be checked, its row is NaN, the fill value of its dtype, instead).\n"
+            f"Keep {what} in range, e.g. send unknown ids to a reserved row:\n"
+            f"    {what} = jnp.where(({what} >= 0) & ({what} < {n}), {what}, unknown_id)"
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import jax.numpy as jnp
 
 from jaxscope._src.contrib.variables import model_variable
+from jaxscope._src.nn.embedding import lookup
 from jaxscope._src.scope import variable_scope
 
 
@@ -30,10 +31,12 @@ def embed_sequence(ids, vocab_size=None, embed_dim=None, unique=False, initializ
       scope, reuse: the variable scope (default name ``EmbedSequence``) and its reuse.
 
     Returns:
-      ``ids.shape + [embed_dim]`` embeddings. Out-of-range ids are not checked (TF1 raised on
-      CPU); ``jnp.take`` fills their rows with NaN.
+      ``ids.shape + [embed_dim]`` embeddings. Traced ids (under ``jax.jit``) outside
+      ``[0, vocab_size)`` get rows of NaN (negative ids do not wrap around), never a real row.
 
     Raises:
+      IdOutOfRangeError: (an ``IndexError`` and ``ValueError``) a concrete id outside
+        ``[0, vocab_size)``, naming ``<scope>/embeddings``, as TF1 raised on CPU.
       ValueError: ``vocab_size`` or ``embed_dim`` missing (or 0) without ``reuse``; the usual
         ``get_variable`` reuse and shape errors, naming ``<scope>/embeddings``.
       TypeError: ``ids`` are not integers (TF1: int32 or int64 only).
@@ -78,4 +81,4 @@ def embed_sequence(ids, vocab_size=None, embed_dim=None, unique=False, initializ
                 f'embed_sequence "{sc.name}/embeddings": ids must be integers '
                 f"(TF1: int32 or int64), got {ids.dtype}. Cast them: ids.astype(jnp.int32)."
             )
-        return jnp.take(jnp.asarray(embeddings), ids, axis=0)
+        return lookup(embeddings, ids, op="embed_sequence", table=f"{sc.name}/embeddings")

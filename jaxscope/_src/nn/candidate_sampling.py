@@ -19,6 +19,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from jaxscope._src.nn.embedding import check_ids
 from jaxscope._src.random import next_rng_key
 
 
@@ -88,13 +89,16 @@ def _unique_first(draws, num_sampled):
     return draws[pos], num_tries
 
 
-def _sample(draw, probability, true_classes, num_sampled, unique, num_draws):
+def _sample(draw, probability, true_classes, num_sampled, unique, num_draws, range_max, op):
+    true_classes = jnp.asarray(true_classes)
+    check_ids(true_classes, range_max, op, "true_classes", f"range_max={range_max}")
     if unique:
         sampled, num_tries = _unique_first(draw(num_draws), num_sampled)
     else:
         sampled, num_tries = draw(num_sampled), jnp.int32(num_sampled)
-    true_classes = jnp.asarray(true_classes)
-    true_ec = expected_count(probability(true_classes), num_tries, num_sampled)
+    valid = (true_classes >= 0) & (true_classes < range_max)  # traced: NaN for the others
+    p_true = jnp.where(valid, probability(true_classes), jnp.nan)
+    true_ec = expected_count(p_true, num_tries, num_sampled)
     sampled_ec = expected_count(probability(sampled), num_tries, num_sampled)
     return tuple(jax.lax.stop_gradient(x) for x in (sampled, true_ec, sampled_ec))
 
@@ -129,6 +133,11 @@ def log_uniform_candidate_sampler(
       ``(sampled_candidates [num_sampled], true_expected_count [batch, num_true],
       sampled_expected_count [num_sampled])``, gradients stopped.
 
+    Raises:
+      IdOutOfRangeError: (an ``IndexError`` and ``ValueError``) concrete ``true_classes`` hold
+        an id outside ``[0, range_max)``, as TF1 raised. Traced ones (under ``jax.jit``) get a
+        NaN expected count instead.
+
     TF1 equivalent: tf.compat.v1.nn.log_uniform_candidate_sampler
     """
     del num_true, name
@@ -138,7 +147,7 @@ def log_uniform_candidate_sampler(
     return _sample(
         lambda n: log_uniform_draws(key, n, range_max),
         lambda ids: log_uniform_probability(ids, range_max),
-        true_classes, num_sampled, unique, num_draws,
+        true_classes, num_sampled, unique, num_draws, range_max, "log_uniform_candidate_sampler",
     )  # fmt: skip
 
 
@@ -155,7 +164,8 @@ def uniform_candidate_sampler(
     num_draws=None,
 ):
     """Samples ``num_sampled`` class ids uniformly from ``[0, range_max)``; the arguments and
-    results are those of :func:`log_uniform_candidate_sampler` (``P(k) = 1 / range_max``).
+    results (and out-of-range ``true_classes``) are those of
+    :func:`log_uniform_candidate_sampler` (``P(k) = 1 / range_max``).
 
     TF1 equivalent: tf.compat.v1.nn.uniform_candidate_sampler
     """
@@ -168,5 +178,5 @@ def uniform_candidate_sampler(
     return _sample(
         lambda n: jax.random.randint(key, [n], 0, range_max, jnp.int32),
         lambda ids: jnp.full(jnp.shape(ids), 1.0 / range_max, jnp.float32),
-        true_classes, num_sampled, unique, num_draws,
+        true_classes, num_sampled, unique, num_draws, range_max, "uniform_candidate_sampler",
     )  # fmt: skip

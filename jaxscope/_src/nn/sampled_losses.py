@@ -9,7 +9,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from jaxscope._src.nn.candidate_sampling import log_uniform_candidate_sampler
-from jaxscope._src.nn.embedding import embedding_lookup
+from jaxscope._src.nn.embedding import check_ids, lookup, table_name
 
 _MIN_FLOAT32 = -float(np.finfo(np.float32).max)  # TF1's compute_accidental_hits weight
 
@@ -21,10 +21,15 @@ def sigmoid_cross_entropy_with_logits(labels, logits):
 
 def _compute_sampled_logits(
     weights, biases, labels, inputs, num_sampled, num_classes, num_true, sampled_values,
-    subtract_log_q, remove_accidental_hits, partition_strategy, seed, key,
+    subtract_log_q, remove_accidental_hits, partition_strategy, seed, key, op,
 ):  # fmt: skip
     inputs = jnp.asarray(inputs)
-    labels = jnp.asarray(labels).reshape(-1, num_true)
+    labels = jnp.asarray(labels)
+    if sampled_values is None:  # TF1's sampler refuses labels outside [0, num_classes)
+        table = table_name(weights)
+        of = f"num_classes={num_classes}" + (f' (the rows of "{table}")' if table else "")
+        check_ids(labels, num_classes, op, "labels", of, table)
+    labels = labels.reshape(-1, num_true)
     if sampled_values is None:
         sampled_values = log_uniform_candidate_sampler(
             labels, num_true, num_sampled, True, num_classes, seed, key=key
@@ -32,8 +37,8 @@ def _compute_sampled_logits(
     sampled, true_ec, sampled_ec = (jax.lax.stop_gradient(s) for s in sampled_values)
     n_true = labels.size
     all_ids = jnp.concatenate([labels.reshape(-1), sampled.astype(labels.dtype)])
-    all_w = embedding_lookup(weights, all_ids, partition_strategy).astype(inputs.dtype)
-    all_b = embedding_lookup(biases, all_ids, partition_strategy).astype(inputs.dtype)
+    all_w = lookup(weights, all_ids, partition_strategy, op=op).astype(inputs.dtype)
+    all_b = lookup(biases, all_ids, partition_strategy, op=op).astype(inputs.dtype)
     true_w = all_w[:n_true].reshape(labels.shape[0], num_true, -1)
     # TF1 writes a row-wise multiply and sum; as a batched dot it is 35 % faster per training step
     # on XLA's CPU backend (the multiply-and-reduce becomes a slow fusion there).
@@ -88,6 +93,11 @@ def nce_loss(
       name: unused. seed: folded into the key.
       key: the sampler's PRNG key; default :func:`jaxscope.next_rng_key`.
 
+    Raises:
+      IdOutOfRangeError: (an ``IndexError`` and ``ValueError``) concrete ``labels`` outside
+        ``[0, num_classes)`` (with ``sampled_values``: outside the rows of ``weights``), as TF1
+        raised. Traced labels (under ``jax.jit``) cannot raise: their examples' loss is NaN.
+
     Example:
       >>> import jax, jax.numpy as jnp, jaxscope as js
       >>> w, b = jnp.ones([50, 4]), jnp.zeros([50])
@@ -101,7 +111,7 @@ def nce_loss(
     del name
     logits, targets = _compute_sampled_logits(
         weights, biases, labels, inputs, num_sampled, num_classes, num_true, sampled_values,
-        True, remove_accidental_hits, partition_strategy, seed, key,
+        True, remove_accidental_hits, partition_strategy, seed, key, "nce_loss",
     )  # fmt: skip
     return jnp.sum(sigmoid_cross_entropy_with_logits(targets, logits), axis=1)
 
@@ -133,7 +143,7 @@ def sampled_softmax_loss(
     del name
     logits, targets = _compute_sampled_logits(
         weights, biases, labels, inputs, num_sampled, num_classes, num_true, sampled_values,
-        True, remove_accidental_hits, partition_strategy, seed, key,
+        True, remove_accidental_hits, partition_strategy, seed, key, "sampled_softmax_loss",
     )  # fmt: skip
     targets = jax.lax.stop_gradient(targets)
     return -jnp.sum(targets * jax.nn.log_softmax(logits, axis=1), axis=1)
