@@ -91,7 +91,9 @@ def assert_same(ours, theirs):
             assert int(got) == int(expected) == 2 * HALF
             continue
         scale = np.abs(expected).max()
-        np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5 * scale, err_msg=name)
+        # 100 float32 steps in two orders of summation: 2.9e-5 relative was seen on a CPU whose
+        # XLA and TF kernels round differently (a momentum_nesterov average near 0.0047)
+        np.testing.assert_allclose(got, expected, rtol=5e-5, atol=1e-5 * scale, err_msg=name)
 
 
 @pytest.mark.parametrize("case", sorted(OPTIMIZERS))
