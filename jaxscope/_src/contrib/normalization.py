@@ -35,7 +35,7 @@ from jaxscope._src.contrib.variables import (
     model_variable,
 )
 from jaxscope._src.initializers import ones_initializer, zeros_initializer
-from jaxscope._src.layers.base import static_training
+from jaxscope._src.layers.base import check_float, check_weight_dtype, static_training
 from jaxscope._src.layers.normalization import BatchNormalization, check_assignable
 from jaxscope._src.scope import name_scope, variable_scope
 
@@ -103,6 +103,7 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001, act
     _unsupported("batch_weights", batch_weights)
     x = jnp.asarray(inputs)
     rank = x.ndim
+    check_float(x.dtype, f"batch_norm {scope or 'BatchNorm'!r}")
     fusable = not renorm and adjustment is None
     route, unbiased = _route(rank, fused, updates_collections, data_format, x.dtype, fusable)
     if route == "layer" and not fusable:  # tf-slim hands these to tf.layers' own layer
@@ -149,6 +150,7 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001, act
                 name, [x.shape[axis]], dtype, initializers[name], regularizers.get(name),
                 trainable=trainable and not name.startswith("moving"), collections=collections,
             )  # fmt: skip
+            check_weight_dtype(v[name], name, dtype, f'batch_norm "{sc.name}"')
         if route == "layer":  # tf-slim files the tf.layers variables afterwards, in this order
             for name in ("moving_mean", "moving_variance", "beta", "gamma"):
                 if name in v:
@@ -258,6 +260,7 @@ def layer_norm(inputs, center=True, scale=True, activation_fn=None, reuse=None,
     with variable_scope(scope, "LayerNorm", [inputs], reuse=reuse) as sc:
         x = jnp.asarray(inputs)
         rank = x.ndim
+        check_float(x.dtype, f'layer_norm "{sc.name}"')
         if begin_norm_axis < 0:
             begin_norm_axis = rank + begin_norm_axis
         if begin_params_axis >= rank or begin_norm_axis >= rank:
@@ -277,6 +280,8 @@ def layer_norm(inputs, center=True, scale=True, activation_fn=None, reuse=None,
                 "gamma", params_shape, x.dtype, _DEFAULTS["gamma"], trainable=trainable,
                 collections=get_variable_collections(variables_collections, "gamma"),
             )  # fmt: skip
+        for name, param in (("beta", beta), ("gamma", gamma)):
+            check_weight_dtype(param, name, x.dtype, f'layer_norm "{sc.name}"')
         axes = tuple(range(begin_norm_axis, rank))
         mean = jnp.mean(x, axis=axes, keepdims=True)
         variance = jnp.mean(jnp.square(x - mean), axis=axes, keepdims=True)
