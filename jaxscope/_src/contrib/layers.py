@@ -43,6 +43,17 @@ _ZEROS = zeros_initializer()
 _DATA_FORMATS = (None, "NWC", "NCW", "NHWC", "NCHW", "NDHWC", "NCDHW")
 
 
+def _data_format_error(value, allowed=("NHWC", "NCHW")):
+    """tf-slim's data_format check (its names: ``NHWC``/``NCHW``, not ``channels_last``)."""
+    return errors.LayerArgumentError(
+        "tf-slim layer",
+        "data_format",
+        value,
+        f"must be one of {', '.join(allowed)}",
+        "data_format='NHWC'  # tf-slim's names; tf.layers' are channels_last/channels_first",
+    )
+
+
 def _weight(name, layer_name, shape, dtype, initializer, regularizer, trainable, collections,
             collection_name):  # fmt: skip
     """A model variable made the way a ``tf.layers`` weight under tf-slim's renaming getter is:
@@ -135,14 +146,14 @@ def convolution(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data
     TF1 equivalent: tf.contrib.layers.convolution
     """
     if data_format not in _DATA_FORMATS:
-        raise ValueError(f"Invalid data_format: {data_format!r}")
+        raise _data_format_error(data_format, _DATA_FORMATS[1:])
     with variable_scope(scope, "Conv", [inputs], reuse=reuse) as sc:
         x = jnp.asarray(inputs)
         if conv_dims is not None and conv_dims + 2 != x.ndim:
-            raise ValueError(f"Convolution expects input with rank {conv_dims + 2}, got {x.ndim}")
+            InputSpec(ndim=conv_dims + 2).check(x.shape, sc.name)
         cls = {3: Conv1D, 4: Conv2D, 5: Conv3D}.get(x.ndim)
         if cls is None:
-            raise ValueError(f"Convolution not supported for input with rank {x.ndim}")
+            InputSpec(ndim=4).check(x.shape, sc.name + " (rank 3, 4 or 5)")
         df = "channels_first" if data_format and data_format.startswith("NC") else "channels_last"
         kw = dict(filters=num_outputs, kernel_size=kernel_size, strides=stride, padding=padding,
                   data_format=df, dilation_rate=rate)  # fmt: skip
@@ -192,7 +203,7 @@ def convolution2d_transpose(inputs, num_outputs, kernel_size, stride=1, padding=
     TF1 equivalent: tf.contrib.layers.conv2d_transpose
     """
     if data_format not in ("NCHW", "NHWC"):
-        raise ValueError("data_format has to be either NCHW or NHWC.")
+        raise _data_format_error(data_format)
     with variable_scope(scope, "Conv2d_transpose", [inputs], reuse=reuse) as sc:
         x = jnp.asarray(inputs)
         df = "channels_first" if data_format == "NCHW" else "channels_last"
@@ -220,7 +231,7 @@ conv2d_transpose = convolution2d_transpose
 def _pool(cls, default, inputs, kernel_size, stride, padding, data_format, outputs_collections,
           scope):  # fmt: skip
     if data_format not in ("NCHW", "NHWC"):
-        raise ValueError("data_format has to be either NCHW or NHWC.")
+        raise _data_format_error(data_format)
     with name_scope(scope, default) as sc:  # a name scope only, as tf-slim
         df = "channels_first" if data_format == "NCHW" else "channels_last"
         layer = cls(pool_size=kernel_size, strides=stride, padding=padding, data_format=df,
@@ -362,7 +373,7 @@ def separable_convolution2d(inputs, num_outputs, kernel_size, depth_multiplier=1
     TF1 equivalent: tf.contrib.layers.separable_conv2d
     """
     if data_format not in ("NCHW", "NHWC"):
-        raise ValueError("data_format has to be either NCHW or NHWC.")
+        raise _data_format_error(data_format)
     with variable_scope(scope, "SeparableConv2d", [inputs], reuse=reuse) as sc:
         x = jnp.asarray(inputs)
         pointwise_initializer = pointwise_initializer or weights_initializer

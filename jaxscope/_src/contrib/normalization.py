@@ -28,6 +28,7 @@ from jaxscope._src import errors, frame
 from jaxscope._src.assign import assign_sub
 from jaxscope._src.collections import GraphKeys, _add
 from jaxscope._src.contrib.arg_scope import add_arg_scope
+from jaxscope._src.contrib.layers import _data_format_error
 from jaxscope._src.contrib.variables import (
     add_variable_to_collections,
     collect_named_outputs,
@@ -35,7 +36,12 @@ from jaxscope._src.contrib.variables import (
     model_variable,
 )
 from jaxscope._src.initializers import ones_initializer, zeros_initializer
-from jaxscope._src.layers.base import check_float, check_weight_dtype, static_training
+from jaxscope._src.layers.base import (
+    InputSpec,
+    check_float,
+    check_weight_dtype,
+    static_training,
+)
 from jaxscope._src.layers.normalization import BatchNormalization, check_assignable
 from jaxscope._src.scope import name_scope, variable_scope
 
@@ -58,7 +64,7 @@ def _route(rank, fused, updates_collections, data_format, dtype, fusable=True):
             and (rank == 2 or updates_collections != GraphKeys.UPDATE_OPS)):  # fmt: skip
         return "fused", True
     if data_format not in ("NCHW", "NHWC"):
-        raise ValueError("data_format has to be either NCHW or NHWC.")
+        raise _data_format_error(data_format)
     if updates_collections == GraphKeys.UPDATE_OPS:
         axis = 1 if data_format == "NCHW" else rank - 1
         fusable = rank in (4, 5) and axis in (1, rank - 1)
@@ -115,9 +121,9 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001, act
         )  # fmt: skip
     if route == "fused":
         if data_format not in ("NCHW", "NHWC"):
-            raise ValueError("data_format has to be either NCHW or NHWC.")
+            raise _data_format_error(data_format)
         if rank not in (2, 4):
-            raise ValueError(f"Inputs has unsupported rank. Expected 2 or 4 but got {rank}")
+            InputSpec(ndim=4 if rank > 2 else 2).check(x.shape, "BatchNorm (rank 2 or 4)")
     axis = 1 if data_format == "NCHW" else rank - 1
     initializers = {**_DEFAULTS, **(param_initializers or {})}
     regularizers = {} if route == "plain" else dict(param_regularizers or {})
@@ -263,11 +269,16 @@ def layer_norm(inputs, center=True, scale=True, activation_fn=None, reuse=None,
         check_float(x.dtype, f'layer_norm "{sc.name}"')
         if begin_norm_axis < 0:
             begin_norm_axis = rank + begin_norm_axis
-        if begin_params_axis >= rank or begin_norm_axis >= rank:
-            raise ValueError(
-                f"begin_params_axis ({begin_params_axis}) and begin_norm_axis "
-                f"({begin_norm_axis}) must be < rank(inputs) ({rank})"
-            )
+        for arg, value in (("begin_params_axis", begin_params_axis),
+                           ("begin_norm_axis", begin_norm_axis)):  # fmt: skip
+            if value >= rank:
+                raise errors.LayerArgumentError(
+                    f'layer_norm "{sc.name}"',
+                    arg,
+                    value,
+                    f"must be < rank(inputs) ({rank})",
+                    f"layer_norm(x, {arg}={-1 if arg == 'begin_params_axis' else 1})",
+                )
         params_shape = list(x.shape[begin_params_axis:])
         beta = gamma = None
         if center:

@@ -161,9 +161,8 @@ class Dropout(Layer):
     def __init__(self, rate=0.5, noise_shape=None, seed=None, name=None, **kwargs):
         super().__init__(name=name, **kwargs)
         if isinstance(rate, numbers.Real) and not 0 <= rate <= 1:
-            raise ValueError(
-                f"Invalid value {rate} received for `rate`, expected a value between 0 and 1."
-            )
+            raise errors.LayerArgumentError("Dropout", "rate", rate, "expected a value between 0 "
+                                            "and 1", "Dropout(rate=0.5)")  # fmt: skip
         self.rate = rate
         self.noise_shape = noise_shape
         self.seed = seed
