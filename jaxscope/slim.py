@@ -18,6 +18,9 @@ from jaxscope.contrib.layers import dropout as dropout
 from jaxscope.contrib.layers import embed_sequence as embed_sequence
 from jaxscope.contrib.layers import flatten as flatten
 from jaxscope.contrib.layers import fully_connected as fully_connected
+from jaxscope.contrib.layers import l1_l2_regularizer as l1_l2_regularizer
+from jaxscope.contrib.layers import l1_regularizer as l1_regularizer
+from jaxscope.contrib.layers import l2_regularizer as l2_regularizer
 from jaxscope.contrib.layers import layer_norm as layer_norm
 from jaxscope.contrib.layers import max_pool2d as max_pool2d
 from jaxscope.contrib.layers import repeat as repeat
@@ -46,6 +49,9 @@ __all__ = [
     "flatten",
     "fully_connected",
     "has_arg_scope",
+    "l1_l2_regularizer",
+    "l1_regularizer",
+    "l2_regularizer",
     "layer_norm",
     "max_pool2d",
     "model_variable",

@@ -24,6 +24,9 @@ from jaxscope._src.contrib.layers import convolution2d_transpose as convolution2
 from jaxscope._src.contrib.layers import dropout as dropout
 from jaxscope._src.contrib.layers import flatten as flatten
 from jaxscope._src.contrib.layers import fully_connected as fully_connected
+from jaxscope._src.contrib.layers import l1_l2_regularizer as l1_l2_regularizer
+from jaxscope._src.contrib.layers import l1_regularizer as l1_regularizer
+from jaxscope._src.contrib.layers import l2_regularizer as l2_regularizer
 from jaxscope._src.contrib.layers import max_pool2d as max_pool2d
 from jaxscope._src.contrib.layers import repeat as repeat
 from jaxscope._src.contrib.layers import separable_conv2d as separable_conv2d
@@ -44,6 +47,9 @@ __all__ = [
     "embed_sequence",
     "flatten",
     "fully_connected",
+    "l1_l2_regularizer",
+    "l1_regularizer",
+    "l2_regularizer",
     "layer_norm",
     "max_pool2d",
     "repeat",

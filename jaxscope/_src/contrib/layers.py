@@ -17,7 +17,7 @@ import numbers
 import jax
 import jax.numpy as jnp
 
-from jaxscope._src import frame
+from jaxscope._src import errors, frame, regularizers
 from jaxscope._src.collections import GraphKeys, _add
 from jaxscope._src.contrib.arg_scope import add_arg_scope
 from jaxscope._src.contrib.initializers import xavier_initializer
@@ -30,9 +30,9 @@ from jaxscope._src.contrib.variables import (
 )
 from jaxscope._src.fused_random import fused
 from jaxscope._src.initializers import zeros_initializer
-from jaxscope._src.layers.base import static_training
+from jaxscope._src.layers.base import InputSpec, check_float, check_weight_dtype, static_training
 from jaxscope._src.layers.conv import Conv1D, Conv2D, Conv2DTranspose, Conv3D, SeparableConv2D
-from jaxscope._src.layers.core import Flatten
+from jaxscope._src.layers.core import Flatten, noise_mask_shape
 from jaxscope._src.layers.pooling import AveragePooling2D, MaxPooling2D
 from jaxscope._src.random import next_rng_key
 from jaxscope._src.scope import name_scope, variable_scope
@@ -41,6 +41,17 @@ relu = jax.nn.relu
 _XAVIER = xavier_initializer()
 _ZEROS = zeros_initializer()
 _DATA_FORMATS = (None, "NWC", "NCW", "NHWC", "NCHW", "NDHWC", "NCDHW")
+
+
+def _data_format_error(value, allowed=("NHWC", "NCHW")):
+    """tf-slim's data_format check (its names: ``NHWC``/``NCHW``, not ``channels_last``)."""
+    return errors.LayerArgumentError(
+        "tf-slim layer",
+        "data_format",
+        value,
+        f"must be one of {', '.join(allowed)}",
+        "data_format='NHWC'  # tf-slim's names; tf.layers' are channels_last/channels_first",
+    )
 
 
 def _weight(name, layer_name, shape, dtype, initializer, regularizer, trainable, collections,
@@ -96,15 +107,17 @@ def fully_connected(inputs, num_outputs, activation_fn=relu, normalizer_fn=None,
                          f"{type(num_outputs)}.")  # fmt: skip
     with variable_scope(scope, "fully_connected", [inputs], reuse=reuse) as sc:
         x = jnp.asarray(inputs)
-        if x.ndim < 2:
-            raise ValueError(f"fully_connected: inputs must have rank >= 2; got {x.shape}.")
+        InputSpec(min_ndim=2).check(x.shape, sc.name)
+        check_float(x.dtype, f'fully_connected "{sc.name}"')
         w = _weight("weights", "kernel", [x.shape[-1], num_outputs], x.dtype, weights_initializer,
                     weights_regularizer, trainable, variables_collections, "weights")  # fmt: skip
+        check_weight_dtype(w, "weights", x.dtype, f'fully_connected "{sc.name}"')
         w = jnp.asarray(w)  # a Variable, or what a custom getter returned
         outputs = x @ w if x.ndim == 2 else jnp.tensordot(x, w, [[x.ndim - 1], [0]])
         if not normalizer_fn and biases_initializer is not None:
             b = _weight("biases", "bias", [num_outputs], x.dtype, biases_initializer,
                         biases_regularizer, trainable, variables_collections, "biases")  # fmt: skip
+            check_weight_dtype(b, "biases", x.dtype, f'fully_connected "{sc.name}"')
             outputs = outputs + jnp.asarray(b)
         return _finish(outputs, sc, normalizer_fn, normalizer_params, activation_fn,
                        outputs_collections)  # fmt: skip
@@ -112,7 +125,7 @@ def fully_connected(inputs, num_outputs, activation_fn=relu, normalizer_fn=None,
 
 def _conv_layer(cls, x, kernel, bias, **kw):
     """The ``tf.layers`` convolution's math on given weights (no scope, no variables)."""
-    layer = cls(**kw, use_bias=bias is not None)
+    layer = cls(**kw, use_bias=bias is not None, name=frame.current(cls.__name__).var_scope.name)
     layer.kernel, layer.bias = kernel, bias
     return layer.call(x)
 
@@ -133,18 +146,19 @@ def convolution(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data
     TF1 equivalent: tf.contrib.layers.convolution
     """
     if data_format not in _DATA_FORMATS:
-        raise ValueError(f"Invalid data_format: {data_format!r}")
+        raise _data_format_error(data_format, _DATA_FORMATS[1:])
     with variable_scope(scope, "Conv", [inputs], reuse=reuse) as sc:
         x = jnp.asarray(inputs)
         if conv_dims is not None and conv_dims + 2 != x.ndim:
-            raise ValueError(f"Convolution expects input with rank {conv_dims + 2}, got {x.ndim}")
+            InputSpec(ndim=conv_dims + 2).check(x.shape, sc.name)
         cls = {3: Conv1D, 4: Conv2D, 5: Conv3D}.get(x.ndim)
         if cls is None:
-            raise ValueError(f"Convolution not supported for input with rank {x.ndim}")
+            InputSpec(ndim=4).check(x.shape, sc.name + " (rank 3, 4 or 5)")
         df = "channels_first" if data_format and data_format.startswith("NC") else "channels_last"
         kw = dict(filters=num_outputs, kernel_size=kernel_size, strides=stride, padding=padding,
                   data_format=df, dilation_rate=rate)  # fmt: skip
-        probe = cls(**kw)
+        probe = cls(**kw)  # validates the arguments first, as tf-slim's tf.layers layer
+        check_float(x.dtype, f'convolution "{sc.name}"')
         cin = x.shape[1] if df == "channels_first" else x.shape[-1]
         w = _weight("weights", "kernel", [*probe.kernel_size, cin, num_outputs], x.dtype,
                     weights_initializer, weights_regularizer, trainable, variables_collections,
@@ -189,13 +203,15 @@ def convolution2d_transpose(inputs, num_outputs, kernel_size, stride=1, padding=
     TF1 equivalent: tf.contrib.layers.conv2d_transpose
     """
     if data_format not in ("NCHW", "NHWC"):
-        raise ValueError("data_format has to be either NCHW or NHWC.")
+        raise _data_format_error(data_format)
     with variable_scope(scope, "Conv2d_transpose", [inputs], reuse=reuse) as sc:
         x = jnp.asarray(inputs)
         df = "channels_first" if data_format == "NCHW" else "channels_last"
         kw = dict(filters=num_outputs, kernel_size=kernel_size, strides=stride, padding=padding,
                   data_format=df)  # fmt: skip
         probe = Conv2DTranspose(**kw)
+        probe.input_spec.check(x.shape, sc.name)
+        check_float(x.dtype, f'conv2d_transpose "{sc.name}"')
         cin = x.shape[1] if df == "channels_first" else x.shape[-1]
         w = _weight("weights", "kernel", [*probe.kernel_size, num_outputs, cin], x.dtype,
                     weights_initializer, weights_regularizer, trainable, variables_collections,
@@ -215,10 +231,11 @@ conv2d_transpose = convolution2d_transpose
 def _pool(cls, default, inputs, kernel_size, stride, padding, data_format, outputs_collections,
           scope):  # fmt: skip
     if data_format not in ("NCHW", "NHWC"):
-        raise ValueError("data_format has to be either NCHW or NHWC.")
+        raise _data_format_error(data_format)
     with name_scope(scope, default) as sc:  # a name scope only, as tf-slim
         df = "channels_first" if data_format == "NCHW" else "channels_last"
-        layer = cls(pool_size=kernel_size, strides=stride, padding=padding, data_format=df)
+        layer = cls(pool_size=kernel_size, strides=stride, padding=padding, data_format=df,
+                    name=sc.rstrip("/"))  # fmt: skip
         outputs = layer.call(jnp.asarray(inputs))
         return collect_named_outputs(outputs_collections, sc, outputs)
 
@@ -250,8 +267,7 @@ def flatten(inputs, outputs_collections=None, scope=None):
     """``[batch, ...] -> [batch, prod(...)]``. TF1 equivalent: tf.contrib.layers.flatten"""
     with name_scope(scope, "Flatten") as sc:
         x = jnp.asarray(inputs)
-        if x.ndim < 1:
-            raise ValueError("Inputs must have a least 2 dimensions.")
+        InputSpec(min_ndim=1).check(x.shape, sc.rstrip("/"))
         outputs = Flatten().call(x)
         return collect_named_outputs(outputs_collections, sc, outputs)
 
@@ -277,9 +293,13 @@ def dropout(inputs, keep_prob=0.5, noise_shape=None, is_training=True, outputs_c
     with variable_scope(scope, "Dropout", [inputs]) as sc:
         x = jnp.asarray(inputs)
         if static_training(is_training, f"dropout {sc.name!r}") and keep_prob != 1:
-            shape = x.shape if noise_shape is None else tuple(
-                x.shape[i] if d is None else int(d) for i, d in enumerate(noise_shape)
-            )  # fmt: skip
+            layer = f'dropout "{sc.name}"'
+            if not jnp.issubdtype(x.dtype, jnp.floating):
+                raise errors.DropoutDtypeError(layer, x.dtype)
+            if not 0 < keep_prob <= 1:
+                raise errors.LayerArgumentError(layer, "keep_prob", keep_prob, "must be in "
+                                                "(0, 1]", "dropout(x, keep_prob=0.5)")  # fmt: skip
+            shape = noise_mask_shape(noise_shape, x.shape, layer)
             key = next_rng_key()
             if seed is not None:
                 key = jax.random.fold_in(key, seed)
@@ -353,14 +373,16 @@ def separable_convolution2d(inputs, num_outputs, kernel_size, depth_multiplier=1
     TF1 equivalent: tf.contrib.layers.separable_conv2d
     """
     if data_format not in ("NCHW", "NHWC"):
-        raise ValueError("data_format has to be either NCHW or NHWC.")
+        raise _data_format_error(data_format)
     with variable_scope(scope, "SeparableConv2d", [inputs], reuse=reuse) as sc:
         x = jnp.asarray(inputs)
         pointwise_initializer = pointwise_initializer or weights_initializer
         df = "channels_first" if data_format.startswith("NC") else "channels_last"
         layer = SeparableConv2D(filters=num_outputs or 1, kernel_size=kernel_size, strides=stride,
                                 padding=padding, data_format=df, dilation_rate=rate,
-                                depth_multiplier=depth_multiplier)  # fmt: skip
+                                depth_multiplier=depth_multiplier, name=sc.name)  # fmt: skip
+        layer.input_spec.check(x.shape, sc.name)
+        check_float(x.dtype, f'separable_conv2d "{sc.name}"')
         cin = x.shape[1] if df == "channels_first" else x.shape[-1]
         dw_shape = [*layer.kernel_size, cin, depth_multiplier]
         if num_outputs is not None:
@@ -385,6 +407,7 @@ def separable_convolution2d(inputs, num_outputs, kernel_size, depth_multiplier=1
                 "depthwise_weights", dw_shape, x.dtype, weights_initializer, weights_regularizer,
                 trainable, get_variable_collections(variables_collections, "weights"),
             )  # fmt: skip
+            check_weight_dtype(dw, "depthwise_weights", x.dtype, f'separable_conv2d "{sc.name}"')
             kernel = jnp.reshape(jnp.asarray(dw), (*layer.kernel_size, 1, cin * depth_multiplier))
             outputs = layer._convolve(x, kernel, layer.strides, layer.padding, feature_groups=cin)
             if normalizer_fn is not None:
@@ -403,3 +426,29 @@ def separable_convolution2d(inputs, num_outputs, kernel_size, depth_multiplier=1
 
 
 separable_conv2d = separable_convolution2d
+
+
+def _scoped(regularizer, scope):
+    """tf-slim's ``scope=`` names the loss op (``.../Regularizer/<scope>``)."""
+    if scope is not None and regularizer is not None:
+        regularizer.__name__ = scope
+    return regularizer
+
+
+def l1_regularizer(scale, scope=None):
+    """``w -> scale * sum(|w|)`` (``None`` for a scale of 0); a negative or integer scale is a
+    ``ValueError``, as in TF1. TF1 equivalent: tf.contrib.layers.l1_regularizer"""
+    return _scoped(regularizers.l1_regularizer(scale), scope)
+
+
+def l2_regularizer(scale, scope=None):
+    """``w -> scale * sum(w**2) / 2`` (TF1's ``scale * tf.nn.l2_loss(w)``; ``None`` for a scale
+    of 0). TF1 equivalent: tf.contrib.layers.l2_regularizer"""
+    return _scoped(regularizers.l2_regularizer(scale), scope)
+
+
+def l1_l2_regularizer(scale_l1=1.0, scale_l2=1.0, scope=None):
+    """The sum of :func:`l1_regularizer` and :func:`l2_regularizer`.
+
+    TF1 equivalent: tf.contrib.layers.l1_l2_regularizer"""
+    return _scoped(regularizers.l1_l2_regularizer(scale_l1, scale_l2), scope)

@@ -28,6 +28,7 @@ from jaxscope._src import errors, frame
 from jaxscope._src.assign import assign_sub
 from jaxscope._src.collections import GraphKeys, _add
 from jaxscope._src.contrib.arg_scope import add_arg_scope
+from jaxscope._src.contrib.layers import _data_format_error
 from jaxscope._src.contrib.variables import (
     add_variable_to_collections,
     collect_named_outputs,
@@ -35,7 +36,12 @@ from jaxscope._src.contrib.variables import (
     model_variable,
 )
 from jaxscope._src.initializers import ones_initializer, zeros_initializer
-from jaxscope._src.layers.base import static_training
+from jaxscope._src.layers.base import (
+    InputSpec,
+    check_float,
+    check_weight_dtype,
+    static_training,
+)
 from jaxscope._src.layers.normalization import BatchNormalization, check_assignable
 from jaxscope._src.scope import name_scope, variable_scope
 
@@ -58,7 +64,7 @@ def _route(rank, fused, updates_collections, data_format, dtype, fusable=True):
             and (rank == 2 or updates_collections != GraphKeys.UPDATE_OPS)):  # fmt: skip
         return "fused", True
     if data_format not in ("NCHW", "NHWC"):
-        raise ValueError("data_format has to be either NCHW or NHWC.")
+        raise _data_format_error(data_format)
     if updates_collections == GraphKeys.UPDATE_OPS:
         axis = 1 if data_format == "NCHW" else rank - 1
         fusable = rank in (4, 5) and axis in (1, rank - 1)
@@ -103,6 +109,7 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001, act
     _unsupported("batch_weights", batch_weights)
     x = jnp.asarray(inputs)
     rank = x.ndim
+    check_float(x.dtype, f"batch_norm {scope or 'BatchNorm'!r}")
     fusable = not renorm and adjustment is None
     route, unbiased = _route(rank, fused, updates_collections, data_format, x.dtype, fusable)
     if route == "layer" and not fusable:  # tf-slim hands these to tf.layers' own layer
@@ -114,9 +121,9 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001, act
         )  # fmt: skip
     if route == "fused":
         if data_format not in ("NCHW", "NHWC"):
-            raise ValueError("data_format has to be either NCHW or NHWC.")
+            raise _data_format_error(data_format)
         if rank not in (2, 4):
-            raise ValueError(f"Inputs has unsupported rank. Expected 2 or 4 but got {rank}")
+            InputSpec(ndim=4 if rank > 2 else 2).check(x.shape, "BatchNorm (rank 2 or 4)")
     axis = 1 if data_format == "NCHW" else rank - 1
     initializers = {**_DEFAULTS, **(param_initializers or {})}
     regularizers = {} if route == "plain" else dict(param_regularizers or {})
@@ -149,6 +156,7 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001, act
                 name, [x.shape[axis]], dtype, initializers[name], regularizers.get(name),
                 trainable=trainable and not name.startswith("moving"), collections=collections,
             )  # fmt: skip
+            check_weight_dtype(v[name], name, dtype, f'batch_norm "{sc.name}"')
         if route == "layer":  # tf-slim files the tf.layers variables afterwards, in this order
             for name in ("moving_mean", "moving_variance", "beta", "gamma"):
                 if name in v:
@@ -258,13 +266,19 @@ def layer_norm(inputs, center=True, scale=True, activation_fn=None, reuse=None,
     with variable_scope(scope, "LayerNorm", [inputs], reuse=reuse) as sc:
         x = jnp.asarray(inputs)
         rank = x.ndim
+        check_float(x.dtype, f'layer_norm "{sc.name}"')
         if begin_norm_axis < 0:
             begin_norm_axis = rank + begin_norm_axis
-        if begin_params_axis >= rank or begin_norm_axis >= rank:
-            raise ValueError(
-                f"begin_params_axis ({begin_params_axis}) and begin_norm_axis "
-                f"({begin_norm_axis}) must be < rank(inputs) ({rank})"
-            )
+        for arg, value in (("begin_params_axis", begin_params_axis),
+                           ("begin_norm_axis", begin_norm_axis)):  # fmt: skip
+            if value >= rank:
+                raise errors.LayerArgumentError(
+                    f'layer_norm "{sc.name}"',
+                    arg,
+                    value,
+                    f"must be < rank(inputs) ({rank})",
+                    f"layer_norm(x, {arg}={-1 if arg == 'begin_params_axis' else 1})",
+                )
         params_shape = list(x.shape[begin_params_axis:])
         beta = gamma = None
         if center:
@@ -277,6 +291,8 @@ def layer_norm(inputs, center=True, scale=True, activation_fn=None, reuse=None,
                 "gamma", params_shape, x.dtype, _DEFAULTS["gamma"], trainable=trainable,
                 collections=get_variable_collections(variables_collections, "gamma"),
             )  # fmt: skip
+        for name, param in (("beta", beta), ("gamma", gamma)):
+            check_weight_dtype(param, name, x.dtype, f'layer_norm "{sc.name}"')
         axes = tuple(range(begin_norm_axis, rank))
         mean = jnp.mean(x, axis=axes, keepdims=True)
         variance = jnp.mean(jnp.square(x - mean), axis=axes, keepdims=True)

@@ -22,7 +22,7 @@ from typing import Any
 
 import jax.numpy as jnp
 
-from jaxscope._src import frame
+from jaxscope._src import errors, frame
 from jaxscope._src.collections import GraphKeys, _add
 from jaxscope._src.dtypes import as_dtype
 from jaxscope._src.scope import name_scope, variable_scope
@@ -42,6 +42,7 @@ class _CallState:
     def __init__(self):
         self.scope = None
         self.built = False
+        self.spec = None  # the input spec once built (axes fixed), per call as the weights
 
 
 class Layer:
@@ -70,6 +71,7 @@ class Layer:
         self._base_name = name or _snake(type(self).__name__)
         self._states: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self._variables: list = []
+        self.input_spec: InputSpec | None = None
         if self._scope_arg:  # functional forms: TF1 opens the named scope at construction
             self._state(frame.current(type(self).__name__))
 
@@ -137,11 +139,18 @@ class Layer:
             st.scope, reuse=True if st.built else self._reuse, auxiliary_name_scope=False
         ):
             with name_scope(st.scope.original_name_scope):
+                shape = tuple(jnp.shape(inputs))
+                spec = st.spec if st.built else self.input_spec
+                if spec is not None:
+                    spec.check(shape, st.scope.name)
                 if not st.built:
                     if self.dtype is None:
                         self.dtype = _infer_dtype(inputs)
+                    if self._float_only:
+                        check_float(self.dtype, f'{type(self).__name__} layer "{st.scope.name}"')
                     self._variables = []
-                    self.build(tuple(jnp.shape(inputs)))
+                    self.build(shape)
+                    st.spec = self._built_spec(shape)
                     st.built = True
                 outputs = self.call(inputs, *args, **kwargs)
                 if self.activity_regularizer is not None:
@@ -156,8 +165,21 @@ class Layer:
         """Same as calling the layer. TF1 equivalent: tf.compat.v1.layers.Layer.apply"""
         return self(inputs, *args, **kwargs)
 
+    _float_only = False  # TF1 builds the layer in floating point only (dense, conv, norm)
+
     def build(self, input_shape) -> None:
         del input_shape
+
+    def _built_spec(self, input_shape) -> InputSpec | None:
+        """The input spec once built (tf_keras sets ``self.input_spec`` in ``build``)."""
+        del input_shape
+        return self.input_spec
+
+    def _display_name(self) -> str:
+        """``Dense layer "outer/dense_1"`` for messages (the scope, once called)."""
+        st = self._states.get(frame._stack()[-1]) if frame._stack() else None
+        name = st.scope.name if st is not None and st.scope is not None else self._base_name
+        return f'{type(self).__name__} layer "{name}"'
 
     def call(self, inputs, *args, **kwargs):
         return inputs
@@ -211,48 +233,109 @@ class Layer:
 
 
 def _infer_dtype(inputs):
-    """Layers take their weights' dtype from the first input, as TF1's (float32 otherwise)."""
+    """Layers take their dtype from the first input, as TF1's (float32 for Python numbers); a
+    float-only layer then refuses an integer one rather than cast it."""
     dtype = getattr(inputs, "dtype", None)
-    if dtype is not None and jnp.issubdtype(dtype, jnp.floating):
-        return as_dtype(dtype)
-    return as_dtype("float32")
+    return as_dtype("float32" if dtype is None else dtype)
 
 
 # -- argument normalisation (tf_keras' conv_utils) ----------------------------------------------
-def normalize_tuple(value, n: int, name: str) -> tuple[int, ...]:
-    if isinstance(value, numbers.Integral):
-        return (int(value),) * n
+def normalize_tuple(value, n: int, name: str, allow_zero: bool = False, layer: str = "layer"):
+    """tf_keras' ``normalize_tuple``: an int or ``n`` ints, each ``> 0`` (``>= 0`` with
+    ``allow_zero``, as for ``strides``), else :class:`LayerArgumentError` naming ``name``."""
+    bound = ">= 0" if allow_zero else "> 0"
+    example = 1 if n == 1 else (1,) * n
+    fix = f"{layer}(..., {name}={example!r})  # {n} integer(s) {bound}"
     try:
-        out = tuple(int(v) for v in value)
-    except TypeError:
-        raise ValueError(
-            f"The `{name}` argument must be a tuple of {n} integers. Received: {value!r}"
-        ) from None
+        out = (int(value),) * n if isinstance(value, numbers.Integral) else tuple(
+            int(v) for v in value)  # fmt: skip
+    except (TypeError, ValueError):
+        out = ()
     if len(out) != n:
-        raise ValueError(
-            f"The `{name}` argument must be a tuple of {n} integers. Received: {value!r}"
+        raise errors.LayerArgumentError(layer, name, value, f"must be a tuple of {n} integers", fix)
+    if any(v < 0 or (v == 0 and not allow_zero) for v in out):
+        raise errors.LayerArgumentError(
+            layer, name, value, f"must be a tuple of {n} integers, each {bound}", fix
         )
     return out
 
 
-def normalize_padding(value: str, allowed=("valid", "same")) -> str:
+def normalize_padding(value: str, allowed=("valid", "same"), layer: str = "layer") -> str:
     padding = value.lower() if isinstance(value, str) else value
     if padding not in allowed:
-        raise ValueError(
-            f"The `padding` argument must be one of {', '.join(map(repr, allowed))} (case "
-            f"does not matter). Received: {value!r}"
-        )
+        raise errors.LayerArgumentError(
+            layer, "padding", value, f"must be one of {', '.join(map(repr, allowed))} (any case)",
+            f"{layer}(..., padding={allowed[0]!r})",
+        )  # fmt: skip
     return padding
 
 
-def normalize_data_format(value) -> str:
+def normalize_data_format(value, layer: str = "layer") -> str:
     data_format = "channels_last" if value is None else str(value).lower()
     if data_format not in ("channels_first", "channels_last"):
-        raise ValueError(
-            "The `data_format` argument must be one of 'channels_first', 'channels_last'. "
-            f"Received: {value!r}"
-        )
+        raise errors.LayerArgumentError(
+            layer, "data_format", value, "must be 'channels_first' or 'channels_last'",
+            f"{layer}(..., data_format='channels_last')  # TF1's tf.layers names, not 'NHWC'",
+        )  # fmt: skip
     return data_format
+
+
+def check_positive(value, name: str, layer: str, example: int = 1) -> int:
+    """``filters``, ``units``-like counts: an int > 0 (TF1's ``Expected a strictly positive
+    value``)."""
+    if int(value) <= 0:
+        raise errors.LayerArgumentError(
+            layer, name, value, "expected a strictly positive integer",
+            f"{layer}(..., {name}={example})",
+        )  # fmt: skip
+    return int(value)
+
+
+# -- input checks (tf_keras' InputSpec and dtype rules) -----------------------------------------
+class InputSpec:
+    """What a layer accepts, as tf_keras' ``InputSpec``: an exact ``ndim`` or a ``min_ndim``,
+    and ``axes`` (axis -> size) fixed once the layer is built."""
+
+    def __init__(self, ndim=None, min_ndim=None, axes=None):
+        self.ndim, self.min_ndim, self.axes = ndim, min_ndim, dict(axes or {})
+
+    def check(self, shape, layer: str) -> None:
+        """Raises :class:`LayerInputError` (TF1's message) when ``shape`` does not fit."""
+        rank = len(shape)
+        if self.ndim is not None and rank != self.ndim:
+            raise errors.LayerInputError(layer, f"ndim={self.ndim}", f"ndim={rank}", shape,
+                                         f"feed a rank-{self.ndim} input.")  # fmt: skip
+        if self.min_ndim is not None and rank < self.min_ndim:
+            raise errors.LayerInputError(
+                layer, f"min_ndim={self.min_ndim}", f"ndim={rank}", shape,
+                f"feed an input of rank >= {self.min_ndim} (add the batch axis: x[None]).",
+            )  # fmt: skip
+        for axis, size in self.axes.items():
+            if not -rank <= axis < rank or shape[axis] != size:
+                raise errors.LayerInputError(
+                    layer, f"axis {axis} of input shape to have value {size}",
+                    f"shape {tuple(shape)}", shape,
+                    "a built layer keeps its weights' shapes: call it on inputs of the size it "
+                    "was built for, or make a new layer object for the other size.",
+                )  # fmt: skip
+
+
+def is_float(dtype) -> bool:
+    return dtype is not None and jnp.issubdtype(dtype, jnp.floating)
+
+
+def check_float(dtype, layer: str, what: str = "input") -> None:
+    """Float-only layers refuse a non-floating input or ``dtype=`` (TF1's ``TypeError``)."""
+    if not is_float(dtype):
+        raise errors.LayerInputDtypeError(layer, dtype, what)
+
+
+def check_weight_dtype(weight, weight_name: str, dtype, layer: str) -> None:
+    """The weight (as a custom getter returned it) must be in the layer's compute dtype: TF1's
+    ops refuse to mix float32 with bfloat16/float16, so jaxscope never promotes silently."""
+    if weight is not None and jnp.dtype(weight.dtype) != jnp.dtype(dtype):
+        raise errors.LayerDtypeMismatchError(layer, weight_name, jnp.dtype(weight.dtype),
+                                             jnp.dtype(dtype))  # fmt: skip
 
 
 def static_training(value: Any, layer: str) -> bool:

@@ -13,9 +13,13 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
+from jaxscope._src import errors
 from jaxscope._src.initializers import zeros_initializer
 from jaxscope._src.layers.base import (
+    InputSpec,
     Layer,
+    check_positive,
+    check_weight_dtype,
     functional,
     normalize_data_format,
     normalize_padding,
@@ -32,6 +36,19 @@ def _dimension_numbers(rank: int, data_format: str):
     s = _SPATIAL[rank]
     lhs = "NC" + s if data_format == "channels_first" else "N" + s + "C"
     return lax.conv_dimension_numbers((1,) * (rank + 2), (1,) * (rank + 2), (lhs, s + "IO", lhs))
+
+
+def _check_strides(layer: str, strides, dilation_rate) -> None:
+    """tf_keras' Conv: no zero stride, and no stride > 1 together with a dilation > 1."""
+    if 0 in strides:
+        raise errors.LayerArgumentError(layer, "strides", strides, "cannot contain 0s",
+                                        f"{layer}(..., strides={(1,) * len(strides)})")  # fmt: skip
+    if max(strides) > 1 and max(dilation_rate) > 1:
+        raise errors.LayerArgumentError(
+            layer, "strides", strides, f"strides > 1 is not supported together with "
+            f"dilation_rate > 1 (dilation_rate={dilation_rate})",
+            "use strides=1 with the dilation, or dilation_rate=1 with the strides",
+        )  # fmt: skip
 
 
 class _Conv(Layer):
@@ -61,14 +78,16 @@ class _Conv(Layer):
         **kwargs,
     ):
         super().__init__(trainable, name, activity_regularizer=activity_regularizer, **kwargs)
-        rank = self._rank
-        self.filters = int(filters)
-        self.kernel_size = normalize_tuple(kernel_size, rank, "kernel_size")
-        self.strides = normalize_tuple(strides, rank, "strides")
+        rank, cls = self._rank, type(self).__name__
+        self.filters = check_positive(filters, "filters", cls, 32)
+        self.kernel_size = normalize_tuple(kernel_size, rank, "kernel_size", layer=cls)
+        self.strides = normalize_tuple(strides, rank, "strides", allow_zero=True, layer=cls)
         allowed = ("valid", "same", "causal") if rank == 1 else ("valid", "same")
-        self.padding = normalize_padding(padding, allowed)
-        self.data_format = normalize_data_format(data_format)
-        self.dilation_rate = normalize_tuple(dilation_rate, rank, "dilation_rate")
+        self.padding = normalize_padding(padding, allowed, cls)
+        self.data_format = normalize_data_format(data_format, cls)
+        self.dilation_rate = normalize_tuple(dilation_rate, rank, "dilation_rate", layer=cls)
+        _check_strides(cls, self.strides, self.dilation_rate)
+        self.input_spec = self._spec()
         self.activation = activation
         self.use_bias = use_bias
         self.kernel_initializer = kernel_initializer
@@ -78,14 +97,22 @@ class _Conv(Layer):
         self.kernel_constraint = kernel_constraint
         self.bias_constraint = bias_constraint
 
+    _float_only = True
+    _extra_batch_dims = True  # tf_keras' Conv folds extra leading axes into the batch
+
+    def _channel_axis(self) -> int:
+        return -1 - self._rank if self.data_format == "channels_first" else -1
+
+    def _spec(self, axes=None) -> InputSpec:
+        if self._extra_batch_dims:
+            return InputSpec(min_ndim=self._rank + 2, axes=axes)
+        return InputSpec(ndim=self._rank + 2, axes=axes)
+
+    def _built_spec(self, input_shape):
+        return self._spec({self._channel_axis(): input_shape[self._channel_axis()]})
+
     def _in_channels(self, input_shape) -> int:
-        axis = 1 if self.data_format == "channels_first" else -1
-        if len(input_shape) != self._rank + 2 or input_shape[axis] is None:
-            raise ValueError(
-                f"Input 0 of layer {self._base_name!r} should have rank {self._rank + 2} with a "
-                f"defined channel dimension; found shape {input_shape}."
-            )
-        return input_shape[axis]
+        return input_shape[self._channel_axis()]
 
     def build(self, input_shape):
         self.kernel = self.add_weight(
@@ -130,9 +157,31 @@ class _Conv(Layer):
             outputs = self.activation(outputs)
         return outputs
 
+    def _check_weights(self, x, *names, sizes: bool = True) -> None:
+        """Weights in the input's dtype (TF1's conv ops refuse to mix dtypes), and an input at
+        least as large as the dilated kernel under ``"valid"`` padding."""
+        layer = self._display_name()
+        for name in (*names, "bias"):
+            check_weight_dtype(getattr(self, name, None), name, x.dtype, layer)
+        if self.padding != "valid" or not sizes:
+            return
+        first = self.data_format == "channels_first"
+        spatial = x.shape[-self._rank :] if first else x.shape[-self._rank - 1 : -1]
+        for n, k, d in zip(spatial, self.kernel_size, self.dilation_rate, strict=True):
+            if n < (k - 1) * d + 1:
+                raise errors.LayerArgumentError(
+                    layer, "kernel_size", self.kernel_size, "the (dilated) kernel is larger than "
+                    f"the input's spatial size {tuple(spatial)} under padding='valid' (input "
+                    f"shape {tuple(x.shape)})", "a smaller kernel_size, or padding='same'",
+                )  # fmt: skip
+
     def call(self, inputs):
         x = jnp.asarray(inputs)
-        return self._finish(self._convolve(x, jnp.asarray(self.kernel), self.strides, self.padding))
+        self._check_weights(x, "kernel")
+        batch = x.shape[: x.ndim - self._rank - 1]
+        x = x.reshape((-1, *x.shape[len(batch) :]))  # extra batch axes, as tf_keras' Conv
+        y = self._finish(self._convolve(x, jnp.asarray(self.kernel), self.strides, self.padding))
+        return y.reshape((*batch, *y.shape[1:]))
 
 
 class Conv1D(_Conv):
@@ -193,8 +242,11 @@ class _ConvTranspose(_Conv):
     def _kernel_shape(self, in_channels):
         return list(self.kernel_size) + [self.filters, in_channels]
 
+    _extra_batch_dims = False
+
     def call(self, inputs):
         x = jnp.asarray(inputs)
+        self._check_weights(x, "kernel", sizes=False)  # TF1 takes any kernel size here
         first = self.data_format == "channels_first"
         spatial = x.shape[2:] if first else x.shape[1:-1]
         out_spatial = tuple(
@@ -263,7 +315,8 @@ class _SeparableConv(_Conv):
             activity_regularizer=activity_regularizer, bias_constraint=bias_constraint,
             trainable=trainable, name=name, **kwargs,
         )  # fmt: skip
-        self.depth_multiplier = int(depth_multiplier)
+        self.depth_multiplier = check_positive(depth_multiplier, "depth_multiplier",
+                                               type(self).__name__)  # fmt: skip
         self.depthwise_initializer = depthwise_initializer
         self.pointwise_initializer = pointwise_initializer
         self.depthwise_regularizer = depthwise_regularizer
@@ -285,8 +338,11 @@ class _SeparableConv(_Conv):
         )  # fmt: skip
         self._build_bias()
 
+    _extra_batch_dims = False
+
     def call(self, inputs):
         x = jnp.asarray(inputs)
+        self._check_weights(x, "depthwise_kernel", "pointwise_kernel")
         dw = jnp.asarray(self.depthwise_kernel)
         cin = dw.shape[-2]
         dw = dw.reshape(dw.shape[:-2] + (1, cin * self.depth_multiplier))

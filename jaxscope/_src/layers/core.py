@@ -6,10 +6,18 @@ import numbers
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
+from jaxscope._src import errors
 from jaxscope._src.fused_random import fused
 from jaxscope._src.initializers import zeros_initializer
-from jaxscope._src.layers.base import Layer, normalize_data_format, static_training
+from jaxscope._src.layers.base import (
+    InputSpec,
+    Layer,
+    check_weight_dtype,
+    normalize_data_format,
+    static_training,
+)
 from jaxscope._src.random import next_rng_key
 
 # TF1's defaults are initializer instances too (shared: they hold no state).
@@ -43,9 +51,11 @@ class Dense(Layer):
     ):
         super().__init__(trainable, name, activity_regularizer=activity_regularizer, **kwargs)
         self.units = int(units)
-        if self.units <= 0:
-            raise ValueError(f"Received an invalid value for `units`, expected a positive "
-                             f"integer. Received: units={units}")  # fmt: skip
+        if self.units < 0:  # TF1 accepts units=0 (an empty output), as tf_keras does
+            raise errors.LayerArgumentError(
+                "Dense", "units", units, "expected a positive integer", "Dense(units=16)"
+            )
+        self.input_spec = InputSpec(min_ndim=2)
         self.activation = activation
         self.use_bias = use_bias
         self.kernel_initializer = kernel_initializer
@@ -55,12 +65,12 @@ class Dense(Layer):
         self.kernel_constraint = kernel_constraint
         self.bias_constraint = bias_constraint
 
+    _float_only = True
+
+    def _built_spec(self, input_shape):
+        return InputSpec(min_ndim=2, axes={-1: input_shape[-1]})
+
     def build(self, input_shape):
-        if not input_shape or input_shape[-1] is None:
-            raise ValueError(
-                "The last dimension of the inputs to a Dense layer should be defined. "
-                f"Found shape {input_shape}."
-            )
         self.kernel = self.add_weight(
             "kernel", [input_shape[-1], self.units], initializer=self.kernel_initializer,
             regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
@@ -73,7 +83,9 @@ class Dense(Layer):
             )  # fmt: skip
 
     def call(self, inputs):
-        inputs = jnp.asarray(inputs)
+        inputs = jnp.asarray(inputs, self.dtype)  # TF1's Dense casts its input to its dtype
+        for weight in ("kernel", "bias"):
+            check_weight_dtype(getattr(self, weight), weight, self.dtype, self._display_name())
         if inputs.ndim == 2:
             outputs = inputs @ jnp.asarray(self.kernel)
         else:
@@ -149,9 +161,8 @@ class Dropout(Layer):
     def __init__(self, rate=0.5, noise_shape=None, seed=None, name=None, **kwargs):
         super().__init__(name=name, **kwargs)
         if isinstance(rate, numbers.Real) and not 0 <= rate <= 1:
-            raise ValueError(
-                f"Invalid value {rate} received for `rate`, expected a value between 0 and 1."
-            )
+            raise errors.LayerArgumentError("Dropout", "rate", rate, "expected a value between 0 "
+                                            "and 1", "Dropout(rate=0.5)")  # fmt: skip
         self.rate = rate
         self.noise_shape = noise_shape
         self.seed = seed
@@ -160,11 +171,15 @@ class Dropout(Layer):
         if not static_training(training, f"dropout layer {self.name!r}"):
             return inputs
         inputs = jnp.asarray(inputs)
+        name = self._display_name()
+        if not jnp.issubdtype(inputs.dtype, jnp.floating):
+            raise errors.DropoutDtypeError(name, inputs.dtype)
         if isinstance(self.rate, numbers.Real) and self.rate == 0:
             return inputs
-        shape = inputs.shape
-        if self.noise_shape is not None:
-            shape = tuple(shape[i] if d is None else int(d) for i, d in enumerate(self.noise_shape))
+        if isinstance(self.rate, numbers.Real) and self.rate == 1:
+            raise errors.LayerArgumentError(name, "rate", self.rate, "must be in [0, 1) in "
+                                            "training mode", "Dropout(rate=0.5)")  # fmt: skip
+        shape = noise_mask_shape(self.noise_shape, inputs.shape, name)
         key = next_rng_key()
         if self.seed is not None:
             key = jax.random.fold_in(key, self.seed)
@@ -172,6 +187,25 @@ class Dropout(Layer):
         # A fused key: jax's bits, without XLA:CPU's full-size threefry temporaries (~4x faster).
         mask = jax.random.uniform(fused(key), shape, inputs.dtype) >= self.rate
         return jnp.where(mask, inputs / keep, jnp.zeros((), inputs.dtype))
+
+
+def noise_mask_shape(noise_shape, shape, layer: str) -> tuple:
+    """The dropout mask's shape: ``noise_shape`` (``None`` entries: the input's sizes), which
+    must broadcast against the input (TF1's ``ValueError``)."""
+    if noise_shape is None:
+        return tuple(shape)
+    out = tuple(shape[i] if d is None else int(d) for i, d in enumerate(noise_shape))
+    try:
+        fits = np.broadcast_shapes(out, tuple(shape)) == tuple(shape)
+    except ValueError:
+        fits = False
+    if not fits:
+        raise errors.LayerArgumentError(
+            layer, "noise_shape", noise_shape, f"must broadcast against the input's shape "
+            f"{tuple(shape)} (each entry 1, None or the input's size)",
+            f"noise_shape={[1 if i else None for i in range(len(shape))]}",
+        )  # fmt: skip
+    return out
 
 
 def dropout(inputs, rate=0.5, noise_shape=None, seed=None, training=False, name=None):
@@ -213,7 +247,8 @@ class Flatten(Layer):
 
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)
-        self.data_format = normalize_data_format(data_format)
+        self.data_format = normalize_data_format(data_format, "Flatten")
+        self.input_spec = InputSpec(min_ndim=1)
 
     def call(self, inputs):
         inputs = jnp.asarray(inputs)

@@ -27,7 +27,7 @@ from jaxscope._src.collections import GraphKeys, _add
 from jaxscope._src.dtypes import as_dtype
 from jaxscope._src.initial import _jax_style
 from jaxscope._src.initializers import ones_initializer, zeros_initializer
-from jaxscope._src.layers.base import Layer, static_training
+from jaxscope._src.layers.base import InputSpec, Layer, static_training
 from jaxscope._src.scope import name_scope
 from jaxscope._src.variables import Variable
 
@@ -76,7 +76,14 @@ class BatchNormalization(Layer):
                 f"{renorm_clipping}. Supported values: ['rmax', 'rmin', 'dmax']."
             )
         super().__init__(trainable, name, **kwargs)
+        axes = list(axis) if isinstance(axis, (list, tuple)) else [axis]
+        if not axes or not all(isinstance(a, int) and not isinstance(a, bool) for a in axes):
+            raise errors.LayerArgumentTypeError(
+                "BatchNormalization", "axis", axis, "an int or a list/tuple of ints",
+                "BatchNormalization(axis=-1)  # channels_first: axis=1",
+            )  # fmt: skip
         self.axis = list(axis) if isinstance(axis, (list, tuple)) else axis
+        self.input_spec = InputSpec(min_ndim=1)
         self.momentum = momentum
         self.epsilon = epsilon
         self.center = center
@@ -96,33 +103,36 @@ class BatchNormalization(Layer):
         self.renorm_momentum = renorm_momentum
         self.adjustment = adjustment
 
+    _float_only = True
+
+    def _built_spec(self, input_shape):
+        return InputSpec(ndim=len(input_shape), axes={a: input_shape[a] for a in self._axes})
+
+    def _bad(self, argument, value, requirement, fix):
+        return errors.LayerArgumentError(self._display_name(), argument, value, requirement, fix)
+
     def build(self, input_shape):
         rank = len(input_shape)
         axes = self.axis if isinstance(self.axis, list) else [self.axis]
         self._axes = []
         for a in axes:
             if not -rank <= a < rank:
-                raise ValueError(
-                    f"Invalid value for `axis` argument. Expected 0 <= axis < {rank}. "
-                    f"Received: axis={a}"
-                )
+                raise self._bad("axis", self.axis, f"expected -{rank} <= axis < {rank} for a "
+                                f"rank-{rank} input", "axis=-1")  # fmt: skip
             self._axes.append(a % rank)
         if len(set(self._axes)) != len(self._axes):
-            raise ValueError(f"Duplicate axis: {self.axis}")
+            raise self._bad("axis", self.axis, f"duplicate axis {self._axes}", "axis=-1")
         vbs = self.virtual_batch_size
         if vbs is not None:
             if vbs <= 0:
-                raise ValueError(
-                    "`virtual_batch_size` must be a positive integer that divides the true batch "
-                    f"size of the input tensor. Received: virtual_batch_size={vbs}"
-                )
+                raise self._bad("virtual_batch_size", vbs, "must be a positive integer that "
+                                "divides the batch size", "virtual_batch_size=None")  # fmt: skip
             if 0 in self._axes:
-                raise ValueError(
-                    "When using `virtual_batch_size`, the batch dimension must be 0 and thus "
-                    f"axis cannot include 0. Received axis={self._axes}"
-                )
+                raise self._bad("axis", self.axis, "with virtual_batch_size the batch dimension "
+                                "must be 0, so axis cannot include 0", "axis=-1")  # fmt: skip
             if self.adjustment is not None:
-                raise ValueError("When using `virtual_batch_size`, adjustment cannot be specified")
+                raise self._bad("adjustment", self.adjustment, "cannot be given with "
+                                "virtual_batch_size", "adjustment=None")  # fmt: skip
         # tf.compat.v1's rule: fused=None/True means "fused when it can be", never an error.
         self._fused = (
             self.fused is not False
@@ -174,17 +184,16 @@ class BatchNormalization(Layer):
 
     def call(self, inputs, training=False):
         training = static_training(training, f'batch_normalization layer "{self._base_name}"')
-        x = jnp.asarray(inputs)
+        x = jnp.asarray(inputs, self.dtype)  # TF1 casts the input to the layer's dtype
         in_dtype, in_shape = x.dtype, x.shape
         param_dtype = self.moving_mean.dtype
         x = x.astype(param_dtype)
         axes, vbs = self._axes, self.virtual_batch_size
         if vbs is not None:  # ghost batches: [vbs, batch // vbs, ...], statistics per column
             if x.shape[0] % vbs:
-                raise ValueError(
-                    f'batch_normalization layer "{self._base_name}": virtual_batch_size={vbs} '
-                    f"does not divide the batch size {x.shape[0]} (input shape {x.shape})."
-                )
+                raise self._bad("virtual_batch_size", vbs, f"does not divide the batch size "
+                                f"{x.shape[0]} (input shape {x.shape})",
+                                "a virtual_batch_size that divides the batch")  # fmt: skip
             x = jnp.reshape(x, (vbs, -1, *x.shape[1:]))
             axes = [a + 1 for a in axes]
         ndim = x.ndim

@@ -12,8 +12,11 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
+from jaxscope._src import errors
 from jaxscope._src.layers.base import (
+    InputSpec,
     Layer,
+    check_float,
     normalize_data_format,
     normalize_padding,
     normalize_tuple,
@@ -28,10 +31,12 @@ class _Pooling(Layer):
         self, pool_size, strides, padding="valid", data_format="channels_last", name=None, **kwargs
     ):
         super().__init__(name=name, **kwargs)
-        self.pool_size = normalize_tuple(pool_size, self._rank, "pool_size")
-        self.strides = normalize_tuple(strides, self._rank, "strides")
-        self.padding = normalize_padding(padding)
-        self.data_format = normalize_data_format(data_format)
+        cls = type(self).__name__
+        self.pool_size = normalize_tuple(pool_size, self._rank, "pool_size", layer=cls)
+        self.strides = normalize_tuple(strides, self._rank, "strides", layer=cls)
+        self.padding = normalize_padding(padding, layer=cls)
+        self.data_format = normalize_data_format(data_format, cls)
+        self.input_spec = InputSpec(ndim=self._rank + 2)
 
     def _full(self, values, fill):
         if self.data_format == "channels_first":
@@ -40,11 +45,19 @@ class _Pooling(Layer):
 
     def call(self, inputs):
         x = jnp.asarray(inputs)
-        if x.ndim != self._rank + 2:
-            raise ValueError(
-                f"Input 0 of layer {self._base_name!r} should have rank {self._rank + 2}; "
-                f"found shape {x.shape}."
-            )
+        layer = self._display_name()
+        self.input_spec.check(x.shape, layer)  # slim calls ``call`` directly
+        if not (self._max and self._rank < 3):  # TF1's MaxPool(3D)/AvgPool kernels: floats only
+            check_float(x.dtype, layer)
+        spatial = [x.shape[i] for i in self._spatial_axes(x.ndim)]
+        if self.padding == "valid" and any(
+            n < k for n, k in zip(spatial, self.pool_size, strict=True)
+        ):
+            raise errors.LayerArgumentError(
+                layer, "pool_size", self.pool_size, "the window is larger than the input's "
+                f"spatial size {tuple(spatial)} under padding='valid' (input shape {x.shape})",
+                "a smaller pool_size, or padding='same'",
+            )  # fmt: skip
         window = self._full(self.pool_size, 1)
         strides = self._full(self.strides, 1)
         pads = lax.padtype_to_pads(x.shape, window, strides, self.padding.upper())
