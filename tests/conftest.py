@@ -5,6 +5,10 @@ import pytest
 # tf.compat.v1.layers (the oracle of tests/test_layers*.py) needs Keras 2 (tf_keras); TensorFlow
 # reads this once, at its first import.
 os.environ["TF_USE_LEGACY_KERAS"] = "1"
+# TF's own CPU kernels run convolutions and pooling in NHWC only; with oneDNN (TF's default on
+# some CPUs, not on e.g. AMD EPYC without AVX-512) they also run NCHW, which the channels_first
+# oracle tests need. Set it for every machine, so the oracle is the same everywhere.
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
 
 _TF = None
 _SKIPPED: list[str] = []

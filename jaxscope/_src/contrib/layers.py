@@ -30,7 +30,13 @@ from jaxscope._src.contrib.variables import (
 )
 from jaxscope._src.fused_random import fused
 from jaxscope._src.initializers import zeros_initializer
-from jaxscope._src.layers.base import InputSpec, check_float, check_weight_dtype, static_training
+from jaxscope._src.layers.base import (
+    InputSpec,
+    check_float,
+    check_weight_dtype,
+    is_variable,
+    static_training,
+)
 from jaxscope._src.layers.conv import Conv1D, Conv2D, Conv2DTranspose, Conv3D, SeparableConv2D
 from jaxscope._src.layers.core import Flatten, noise_mask_shape
 from jaxscope._src.layers.pooling import AveragePooling2D, MaxPooling2D
@@ -61,7 +67,7 @@ def _weight(name, layer_name, shape, dtype, initializer, regularizer, trainable,
     fr = frame.current(name)
     new = not exists(name)
     var = model_variable(name, shape, dtype, initializer, trainable=trainable)
-    if new and regularizer is not None:
+    if (new or not is_variable(var)) and regularizer is not None:  # as tf.layers' add_weight
         loss = regularizer(var)
         if loss is not None:
             fn = getattr(regularizer, "__name__", "regularizer").strip("<>")
@@ -111,12 +117,14 @@ def fully_connected(inputs, num_outputs, activation_fn=relu, normalizer_fn=None,
         check_float(x.dtype, f'fully_connected "{sc.name}"')
         w = _weight("weights", "kernel", [x.shape[-1], num_outputs], x.dtype, weights_initializer,
                     weights_regularizer, trainable, variables_collections, "weights")  # fmt: skip
+        b = None
+        if not normalizer_fn and biases_initializer is not None:  # TF1 makes both, then runs
+            b = _weight("biases", "bias", [num_outputs], x.dtype, biases_initializer,
+                        biases_regularizer, trainable, variables_collections, "biases")  # fmt: skip
         check_weight_dtype(w, "weights", x.dtype, f'fully_connected "{sc.name}"')
         w = jnp.asarray(w)  # a Variable, or what a custom getter returned
         outputs = x @ w if x.ndim == 2 else jnp.tensordot(x, w, [[x.ndim - 1], [0]])
-        if not normalizer_fn and biases_initializer is not None:
-            b = _weight("biases", "bias", [num_outputs], x.dtype, biases_initializer,
-                        biases_regularizer, trainable, variables_collections, "biases")  # fmt: skip
+        if b is not None:
             check_weight_dtype(b, "biases", x.dtype, f'fully_connected "{sc.name}"')
             outputs = outputs + jnp.asarray(b)
         return _finish(outputs, sc, normalizer_fn, normalizer_params, activation_fn,

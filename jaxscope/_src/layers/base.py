@@ -27,7 +27,7 @@ from jaxscope._src.collections import GraphKeys, _add
 from jaxscope._src.dtypes import as_dtype
 from jaxscope._src.scope import name_scope, variable_scope
 from jaxscope._src.transform import static_flag
-from jaxscope._src.variables import get_variable
+from jaxscope._src.variables import PartitionedVariable, Variable, get_variable
 
 
 def _snake(name: str) -> str:
@@ -121,7 +121,9 @@ class Layer:
             trainable=(True if trainable is None else trainable) and self.trainable,
             constraint=constraint,
         )
-        if regularizer is not None and not existed:
+        # TF1 adds the loss unless the variable existed; what a custom getter returned in its
+        # place (a cast tensor) never "existed", so TF1 adds its loss again on every reuse
+        if regularizer is not None and (not existed or not is_variable(var)):
             loss = regularizer(var)
             if loss is not None:
                 fn = getattr(regularizer, "__name__", "regularizer").strip("<>")
@@ -146,7 +148,7 @@ class Layer:
                 if not st.built:
                     if self.dtype is None:
                         self.dtype = _infer_dtype(inputs)
-                    if self._float_only:
+                    if self._float_only and not self._float_checked_in_call:
                         check_float(self.dtype, f'{type(self).__name__} layer "{st.scope.name}"')
                     self._variables = []
                     self.build(shape)
@@ -166,6 +168,8 @@ class Layer:
         return self(inputs, *args, **kwargs)
 
     _float_only = False  # TF1 builds the layer in floating point only (dense, conv, norm)
+    # TF1's BatchNormalization makes its (integer) variables first and fails on an op of call
+    _float_checked_in_call = False
 
     def build(self, input_shape) -> None:
         del input_shape
@@ -328,6 +332,11 @@ def check_float(dtype, layer: str, what: str = "input") -> None:
     """Float-only layers refuse a non-floating input or ``dtype=`` (TF1's ``TypeError``)."""
     if not is_float(dtype):
         raise errors.LayerInputDtypeError(layer, dtype, what)
+
+
+def is_variable(value) -> bool:
+    """A variable (not an array a custom getter returned in its place)."""
+    return isinstance(value, (Variable, PartitionedVariable))
 
 
 def check_weight_dtype(weight, weight_name: str, dtype, layer: str) -> None:

@@ -27,7 +27,13 @@ from jaxscope._src.collections import GraphKeys, _add
 from jaxscope._src.dtypes import as_dtype
 from jaxscope._src.initial import _jax_style
 from jaxscope._src.initializers import ones_initializer, zeros_initializer
-from jaxscope._src.layers.base import InputSpec, Layer, static_training
+from jaxscope._src.layers.base import (
+    InputSpec,
+    Layer,
+    check_float,
+    check_weight_dtype,
+    static_training,
+)
 from jaxscope._src.scope import name_scope
 from jaxscope._src.variables import Variable
 
@@ -104,6 +110,7 @@ class BatchNormalization(Layer):
         self.adjustment = adjustment
 
     _float_only = True
+    _float_checked_in_call = True
 
     def _built_spec(self, input_shape):
         return InputSpec(ndim=len(input_shape), axes={a: input_shape[a] for a in self._axes})
@@ -212,6 +219,7 @@ class BatchNormalization(Layer):
             layer = frame.current("batch_normalization").var_scope.name
             for attr in ("moving_mean", "moving_variance") + _RENORM * bool(self.renorm):
                 check_assignable(getattr(self, attr), layer, attr)
+            self._check_param_dtypes()
             mean = jnp.mean(x, axis=reduction, keepdims=True)
             variance = jnp.mean(jnp.square(x - mean), axis=reduction, keepdims=True)
             new_mean, new_variance = mean, variance
@@ -228,6 +236,7 @@ class BatchNormalization(Layer):
             if self.trainable:  # TF1's layer base drops a frozen layer's updates (oracle-tested)
                 self._update_moving_averages(new_mean, new_variance, x.size // mean.size)
         else:
+            self._check_param_dtypes()
             mean, variance = broadcast(self.moving_mean), broadcast(self.moving_variance)
         inv = 1.0 / jnp.sqrt(variance + jnp.asarray(self.epsilon, param_dtype))
         if scale is not None:
@@ -236,6 +245,16 @@ class BatchNormalization(Layer):
         if offset is not None:
             shift = shift + offset
         return jnp.reshape(x * inv + shift, in_shape).astype(in_dtype)
+
+    def _check_param_dtypes(self):
+        """A float input (TF1 made integer variables, then fails on its first op), and float32
+        parameters for a float16/bfloat16 layer: a custom getter's cast of them leaves TF1 a
+        graph with no kernel (FusedBatchNormV3 T=float, U=bfloat16)."""
+        check_float(self.dtype, f'BatchNormalization layer "{self._display_name()}"')
+        low = jnp.dtype(self.dtype) in (jnp.dtype(jnp.float16), jnp.dtype(jnp.bfloat16))
+        want = jnp.float32 if low else self.dtype
+        for name in ("gamma", "beta", "moving_mean", "moving_variance"):
+            check_weight_dtype(getattr(self, name, None), name, want, self._display_name())
 
     def _renorm_correction(self, mean, variance, broadcast):
         """TF1's ``_renorm_correction_and_moments``: ``r`` and ``d`` from the pre-update

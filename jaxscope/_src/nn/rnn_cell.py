@@ -22,7 +22,7 @@ import jax.numpy as jnp
 from jaxscope._src import errors, frame
 from jaxscope._src.dtypes import as_dtype
 from jaxscope._src.initializers import constant_initializer, zeros_initializer
-from jaxscope._src.layers.base import Layer
+from jaxscope._src.layers.base import Layer, check_weight_dtype
 from jaxscope._src.scope import name_scope, variable_scope
 
 _WEIGHTS, _BIAS = "kernel", "bias"
@@ -158,10 +158,20 @@ class RNNCell(Layer):
                     _check_float(dtype, "inputs", type(self).__name__)
                     if self.dtype is None:
                         self.dtype = as_dtype(dtype)
-                    self._variables = []
+                    self._variables, self._weights = [], []
                     self.build(input_shape)
                     st.built = True
+                # TF1 fails on the first op mixing a custom getter's cast weight with the input
+                layer = f'{type(self).__name__} "{st.scope.name}"'
+                for name, w in getattr(self, "_weights", ()):
+                    check_weight_dtype(w, name, dtype, layer)
                 yield st
+
+    def add_weight(self, name, shape, *args, **kwargs):
+        """As the layer's; the cell also keeps what it got (reused or a getter's array)."""
+        var = super().add_weight(name, shape, *args, **kwargs)
+        self._weights.append((name, var))
+        return var
 
     def _prebuild(self, input_shape, dtype) -> bool:
         """Creates the weights without running the cell; False if this cell cannot (its
