@@ -1,10 +1,14 @@
 """``dynamic_rnn``, ``bidirectional_dynamic_rnn`` and ``static_rnn``, as TF1's ``rnn.py``.
 
-``dynamic_rnn`` is one ``jax.lax.scan`` over time (TF1: one ``tf.while_loop``). The cell's
-variables are created before the loop, in the cell's scope under ``rnn/`` (the same names and
-order as TF1, where the loop body creates them once), so the body only reads them and no traced
-value leaves it. Inside the body :func:`jaxscope.next_rng_key` works and gives each time step its
-own key (TF1's dropout in a loop drew afresh every step).
+``dynamic_rnn`` is one ``jax.lax.scan`` over time (TF1: one ``tf.while_loop``) whose step is the
+cell traced once as a control-flow body (``control_flow._Body``, as ``js.while_loop``'s): a cell of
+``jaxscope.nn.rnn_cell`` has its variables created before the loop, in the cell's scope under
+``rnn/``; any other cell creates them in that one trace (the same names and order as TF1, where the
+loop body creates them once). What the cell files in a collection reaches the caller as in TF1's
+loop: a regularization loss of a variable is usable, any other value computed in the step is a
+``LoopTensor`` whose use raises ``LoopTensorError``. Inside the step
+:func:`jaxscope.next_rng_key` gives each time step its own key (TF1's dropout in a loop drew
+afresh every step).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import jax
 import jax.numpy as jnp
 
 from jaxscope._src import errors, frame
-from jaxscope._src.control_flow import _BodyKeys
+from jaxscope._src.control_flow import _Body, _loop_key, _step_key
 from jaxscope._src.dtypes import as_dtype
 from jaxscope._src.scope import variable_scope
 
@@ -86,34 +90,16 @@ def _mask_step(time, sequence_length, zero_output, state, output, new_state):
     return output, new_state
 
 
-def _build_outside(cell, inputs_tm, state):
-    """Creates the cell's variables in the current scope, before (outside) the loop.
-
-    Cells of ``jaxscope.nn.rnn_cell`` build without running; any other cell (one that makes
-    variables in ``call``) is run once on the first step and the result dropped (under
-    ``jax.jit`` XLA removes it).
-    """
+def _prebuild(cell, inputs_tm) -> bool:
+    """Creates the variables of a ``jaxscope.nn.rnn_cell`` cell before (outside) the loop; False
+    for any other cell (one that makes variables in ``call``): the step's one trace makes them."""
     prebuild = getattr(cell, "_prebuild", None)
     leaves = jax.tree.leaves(inputs_tm)
-    if len(leaves) == 1 and prebuild is not None:
-        if prebuild(tuple(leaves[0].shape[1:]), leaves[0].dtype):
-            return
-    cell(jax.tree.map(lambda x: x[0], inputs_tm), state)
-
-
-class _StepKeys:
-    """A fresh ``next_rng_key`` per time step inside the scan (see ``control_flow._BodyKeys``)."""
-
-    def __init__(self):
-        self.fr = frame.current("dynamic_rnn")
-        self.key = None
-        if self.fr.rng is not None:
-            from jaxscope._src.random import next_rng_key
-
-            self.key = next_rng_key()
-
-    def __call__(self, time):
-        return _BodyKeys(self.fr, None if self.key is None else jax.random.fold_in(self.key, time))
+    return (
+        len(leaves) == 1
+        and prebuild is not None
+        and prebuild(tuple(leaves[0].shape[1:]), leaves[0].dtype)
+    )
 
 
 def dynamic_rnn(
@@ -176,24 +162,34 @@ def dynamic_rnn(
         sequence_length = _sequence_length(sequence_length, batch_size)
         state = _initial_state(cell, batch_size, initial_state, dtype, "dynamic_rnn")
         state_dtype = _infer_state_dtype(dtype, state)
-        _build_outside(cell, inputs_tm, state)
+        prebuilt = _prebuild(cell, inputs_tm)
         zero_output = _zeros_like_output(cell, batch_size, state_dtype)
-        keys = _StepKeys()
+        fr = frame.current("dynamic_rnn")
+        key = _loop_key(fr)
 
-        def step(state, xs):
+        def call(input_t, state):
+            reuse = True if prebuilt else None
+            with variable_scope(varscope, reuse=reuse, auxiliary_name_scope=False):
+                return cell(input_t, state)
+
+        x0 = jax.tree.map(lambda x: x[0] if steps else jnp.zeros(x.shape[1:], x.dtype), inputs_tm)
+        body = _Body(fr, call, (x0, state), _step_key(key, 0), "dynamic_rnn cell")
+
+        def step(carry, xs):
+            state, carried = carry
             time, input_t = xs
-            with keys(time), variable_scope(varscope, reuse=True, auxiliary_name_scope=False):
-                output, new_state = cell(input_t, state)
+            (output, new_state), new = body((input_t, state), carried, _step_key(key, time))
             new_state = jax.tree.map(_like, new_state, state)
             if sequence_length is not None:
                 output, new_state = _mask_step(
                     time, sequence_length, zero_output, state, output, new_state
                 )
-            return new_state, output
+            return (new_state, {**carried, **new}), output
 
-        final_state, outputs = jax.lax.scan(
-            step, state, (jnp.arange(steps, dtype=jnp.int32), inputs_tm)
+        (final_state, carried), outputs = jax.lax.scan(
+            step, (state, body.initial_carry()), (jnp.arange(steps, dtype=jnp.int32), inputs_tm)
         )
+        body.finish(carried)
         if not time_major:
             outputs = jax.tree.map(_time_major, outputs)
         return outputs, final_state
