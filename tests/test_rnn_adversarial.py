@@ -12,7 +12,12 @@ import numpy as np
 import pytest
 
 import jaxscope as js
-from jaxscope._src.errors import CellStateError, CellStateTypeError, LoopTensorError  # not exported
+from jaxscope._src.errors import (  # not exported yet
+    CellStateError,
+    CellStateTypeError,
+    LoopTensorError,
+    TensorArrayIndexError,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")  # TF1's deprecations
 RAW = (KeyError, IndexError, AttributeError, ZeroDivisionError)
@@ -266,3 +271,70 @@ def test_static_rnn_collections_match_tf1(tf1, slim, cell):
         for k in want:
             for a, b in zip(got[k], want[k], strict=True):
                 np.testing.assert_allclose(a, b, rtol=1e-6)
+
+
+# -- raw_rnn's TensorArray: reads out of range ---------------------------------------------------
+
+
+def _emit(S, steps=3, max_iter=5):
+    """raw_rnn over x ``[4, 2, 3]`` (time-major), stopping after ``steps`` steps."""
+    cell = S.nn.rnn_cell.BasicRNNCell(2)
+    x = _np(S).ones([4, 2, 3])
+
+    def loop_fn(time, output, state, loop_state):
+        state = cell.zero_state(2, x.dtype) if output is None else state
+        return time >= steps, x[_np(S).minimum(time, 3)], state, output, None
+
+    kw = {"maximum_iterations": max_iter} if S is js else {}
+    return S.nn.raw_rnn(cell, loop_fn, **kw)[0]
+
+
+@pytest.mark.parametrize("index", [3, 4, -1, 7])
+def test_emit_array_read_out_of_range_raises_as_tf1(tf1, index):
+    with tf1.Graph().as_default():
+        ta = _emit(tf1)
+        out = ta.read(index)
+        with tf1.Session() as sess:
+            sess.run(tf1.global_variables_initializer())
+            with pytest.raises(tf1.errors.InvalidArgumentError, match="Tried to read from index"):
+                sess.run(out)
+    f = js.transform(lambda: _emit(js).read(index))
+    variables = js.transform(lambda: _emit(js)).init(jax.random.key(0))
+    with pytest.raises(TensorArrayIndexError, match=rf"EmitArray.read: index {index} is not in "
+                       r"\[0, 3\), the rows the loop wrote \(size\(\) = 3\)"):  # fmt: skip
+        f.apply(variables)
+    if index < 0 or index >= 5:  # past maximum_iterations: refused under jit too
+        with pytest.raises(TensorArrayIndexError, match=r"\[0, 5\), the rows of maximum_iter"):
+            jax.jit(f.apply)(variables)
+    else:  # size() is traced under jit: a row never written reads as NaN, not zeros
+        assert np.isnan(jax.jit(f.apply)(variables)).all()
+
+
+@pytest.mark.parametrize("index", [3, 4, -1, 5, 100])
+def test_emit_array_traced_read_out_of_range_is_nan(index):
+    f = js.transform(lambda i: _emit(js).read(i))
+    variables = js.transform(lambda: _emit(js)).init(jax.random.key(0))
+    assert np.isnan(jax.jit(f.apply)(variables, index)).all()
+
+
+def test_emit_array_read_in_range_matches_tf1(tf1):
+    with tf1.Graph().as_default():
+        tf1.set_random_seed(0)
+        with tf1.variable_scope("", initializer=tf1.constant_initializer(0.1)):
+            ta = _emit(tf1)
+        outs = [ta.read(i) for i in range(3)]
+        with tf1.Session() as sess:
+            sess.run(tf1.global_variables_initializer())
+            want = sess.run(outs)
+
+    def f(i):
+        with js.variable_scope("", initializer=js.constant_initializer(0.1)):
+            ta = _emit(js)
+        return [ta.read(j) for j in range(3)] + [ta.read(i)]
+
+    f = js.transform(f)
+    variables = f.init(jax.random.key(0), 0)
+    for run in (f.apply, jax.jit(f.apply)):
+        got = run(variables, 2)
+        for a, b in zip(got, want + want[2:], strict=True):
+            np.testing.assert_allclose(a, b, rtol=1e-6)

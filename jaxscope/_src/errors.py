@@ -1165,11 +1165,11 @@ class TensorArrayIndexError(JaxscopeError, IndexError, ValueError):
     TF1 raises ``InvalidArgumentError: Tried to read from index 3 but array size is: 3``.
     """
 
-    def __init__(self, op: str, index: int, size: int):
+    def __init__(self, op: str, index: int, size: int, of: str | None = None):
         self.op, self.index, self.size = op, index, size
+        of = of or f"the rows the loop wrote (size() = {size})"
         super().__init__(
-            f"{op}: index {index} is not in [0, {size}), the rows the loop wrote (size() = "
-            f"{size}); negative indices do not wrap around (TF1 raises InvalidArgumentError: "
+            f"{op}: index {index} is not in [0, {size}), {of}; negative indices do not wrap around (TF1 raises InvalidArgumentError: "
             f"Tried to read from index {index} but array size is: {size}; under jax.jit a "
             "traced index out of range reads a row of NaN, the fill value of its dtype). Read "
             "a written row, e.g. the last one:\n    emit_ta.read(emit_ta.size() - 1)"
