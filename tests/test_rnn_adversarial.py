@@ -16,6 +16,7 @@ from jaxscope._src.errors import (  # not exported yet
     CellStateError,
     CellStateTypeError,
     LoopTensorError,
+    SequenceLengthError,
     TensorArrayIndexError,
 )
 
@@ -338,3 +339,57 @@ def test_emit_array_read_in_range_matches_tf1(tf1):
         got = run(variables, 2)
         for a, b in zip(got, want + want[2:], strict=True):
             np.testing.assert_allclose(a, b, rtol=1e-6)
+
+
+# -- sequence_length out of [0, max_time] --------------------------------------------------------
+
+
+def _lengths_rnn(S, kind, lengths):
+    with S.variable_scope("", initializer=S.constant_initializer(0.2)):
+        x = _np(S).reshape(_np(S).range(24.0) if S is not js else jnp.arange(24.0), [2, 4, 3])
+        cells = [S.nn.rnn_cell.BasicRNNCell(2) for _ in range(2)]
+        if kind == "dynamic_rnn":
+            return S.nn.dynamic_rnn(cells[0], x / 24, sequence_length=lengths, dtype=x.dtype)
+        return S.nn.bidirectional_dynamic_rnn(*cells, x / 24, sequence_length=lengths,
+                                              dtype=x.dtype)  # fmt: skip
+
+
+@pytest.mark.parametrize("lengths", [[5, 2], [-1, 2], [9, -3]], ids=str)
+def test_dynamic_rnn_lengths_past_max_time_act_as_tf1(tf1, lengths):
+    """TF1's dynamic_rnn checks no length: above max_time runs every step, negative none."""
+    with tf1.Graph().as_default():
+        out = _lengths_rnn(tf1, "dynamic_rnn", tf1.constant(lengths))
+        with tf1.Session() as sess:
+            sess.run(tf1.global_variables_initializer())
+            want = sess.run(out)
+    f = js.transform(lambda n: _lengths_rnn(js, "dynamic_rnn", n))
+    variables = f.init(jax.random.key(0), jnp.array(lengths))
+    for run in (f.apply, jax.jit(f.apply)):
+        for a, b in zip(jax.tree.leaves(run(variables, jnp.array(lengths))), want, strict=True):
+            np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("lengths,bad", [([5, 2], (0, 5)), ([2, -1], (1, -1))], ids=str)
+def test_bidirectional_lengths_out_of_range_raise_as_tf1(tf1, lengths, bad):
+    with tf1.Graph().as_default():
+        out = _lengths_rnn(tf1, "bidirectional", tf1.constant(lengths))
+        with tf1.Session() as sess:
+            sess.run(tf1.global_variables_initializer())
+            with pytest.raises(tf1.errors.InvalidArgumentError, match="seq_lens"):
+                sess.run(out)
+    f = js.transform(lambda: _lengths_rnn(js, "bidirectional", lengths))
+    match = (rf"bidirectional_dynamic_rnn: sequence_length\[{bad[0]}\] = {bad[1]} is not in "
+             r"\[0, 4\], where 4 is max_time(?s:.*)jnp.clip\(sequence_length, 0, 4\)")  # fmt: skip
+    for run in (f.init, jax.jit(f.init)):
+        with pytest.raises(SequenceLengthError, match=match) as e:
+            run(jax.random.key(0))
+        assert isinstance(e.value, ValueError) and not isinstance(e.value, RAW)
+
+
+def test_bidirectional_traced_lengths_are_clipped_to_max_time():
+    f = js.transform(lambda n: _lengths_rnn(js, "bidirectional", n))
+    variables = f.init(jax.random.key(0), jnp.array([4, 2]))
+    got = jax.jit(f.apply)(variables, jnp.array([7, -2]))
+    want = f.apply(variables, jnp.array([4, 0]))
+    for a, b in zip(jax.tree.leaves(got), jax.tree.leaves(want), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-6)

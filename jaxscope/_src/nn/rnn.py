@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
+import numpy as np
+from jax.core import Tracer
 
 from jaxscope._src import errors, frame
 from jaxscope._src.control_flow import _Body, _loop_key, _step_key
@@ -121,7 +123,9 @@ def dynamic_rnn(
       inputs: ``[batch, time, ...]`` (``[time, batch, ...]`` with ``time_major=True``), or a
         nested structure of such arrays.
       sequence_length: optional ``[batch]`` int vector: past a sequence's length its outputs
-        are zeros and its state is frozen (the final state is the state at its last step).
+        are zeros and its state is frozen (the final state is the state at its last step). As
+        in TF1's ``dynamic_rnn``, which checks neither, a length above max_time runs every step
+        and a negative one none (zero outputs, the initial state).
       initial_state: the initial state (default: ``cell.zero_state(batch, dtype)``).
       dtype: the state's dtype; required without ``initial_state``.
       parallel_iterations, swap_memory: accepted for TF1 compatibility; no effect in JAX.
@@ -233,6 +237,18 @@ def _reverse(x, sequence_length, time_axis, batch_axis):
     return jnp.take_along_axis(x, idx, axis=0)
 
 
+def _check_lengths(sequence_length, inputs, time_axis) -> None:
+    """TF1's ``reverse_sequence`` refuses lengths outside ``[0, max_time]``; jax would clip."""
+    if sequence_length is None or isinstance(sequence_length, Tracer):
+        return
+    steps = jnp.shape(jax.tree.leaves(inputs)[0])[time_axis]
+    lengths = np.asarray(sequence_length).reshape(-1)
+    bad = np.flatnonzero((lengths < 0) | (lengths > steps))
+    if bad.size:
+        i = int(bad[0])
+        raise errors.SequenceLengthError("bidirectional_dynamic_rnn", i, int(lengths[i]), steps)
+
+
 def bidirectional_dynamic_rnn(
     cell_fw,
     cell_bw,
@@ -252,12 +268,20 @@ def bidirectional_dynamic_rnn(
     ``reverse_sequence``; padding stays at the end), and its outputs are reversed back, so
     ``outputs[1][:, t]`` is the backward state after reading steps ``t ... length - 1``.
 
+    ``sequence_length`` must be in ``[0, max_time]`` (TF1's ``reverse_sequence`` refuses any
+    other length at run time). A concrete one is checked; a traced one (under ``jax.jit``) is
+    clipped to ``[0, max_time]``: both directions then read as TF1's ``dynamic_rnn`` does.
+
     Returns:
       ``((output_fw, output_bw), (output_state_fw, output_state_bw))``.
+
+    Raises:
+      SequenceLengthError (a ``ValueError``): a concrete ``sequence_length`` out of range.
 
     TF1 equivalent: tf.compat.v1.nn.bidirectional_dynamic_rnn
     """
     time_axis, batch_axis = (0, 1) if time_major else (1, 0)
+    _check_lengths(sequence_length, inputs, time_axis)
     with variable_scope(scope or "bidirectional_rnn"):
         with variable_scope("fw") as fw_scope:
             output_fw, state_fw = dynamic_rnn(
