@@ -332,3 +332,32 @@ def test_bodies_open_tf1_name_scopes(tf1):
     got = js.transform(lambda: _scoped_bodies(js)).apply({})
     assert got == want
     assert want[:2] == ["cond/n/", "cond/n_1/"]  # the oracle's answer, for the reader
+
+
+@pytest.mark.parametrize("axes", [{"params": 0}, None], ids=["batched", "shared"])
+def test_vmap_regularization_loss_is_the_sum_over_members(axes):
+    """No TF1 oracle (TF1 has no vmap): each member of a batched variable is a model, so its
+    loss is the sum of the members' losses; a shared variable's is counted once."""
+
+    def model(x):
+        w = js.get_variable("w", [3], regularizer=js.l2_regularizer(1.0))
+        js.get_variable("b", [2], initializer=js.constant_initializer(1.0),
+                        regularizer=js.l2_regularizer(0.5))  # fmt: skip
+        return x @ w
+
+    def f(xs):
+        js.vmap(model, variable_axes=axes)(xs)
+        return len(js.get_regularization_losses()), js.get_regularization_loss()
+
+    f = js.transform(f)
+    xs = jnp.ones([4, 3])
+    (n, loss), variables = f.init_with_output(jax.random.key(0), xs)
+    p = variables["params"]
+    assert p["w"].shape == ((4, 3) if axes else (3,))
+    want = float(jnp.sum(p["w"] ** 2) / 2 + 0.5 * jnp.sum(p["b"] ** 2) / 2)
+    assert n == 2 and float(loss) == pytest.approx(want, rel=1e-6)
+    assert float(jax.jit(f.apply)(variables, xs)[1]) == pytest.approx(want, rel=1e-6)
+    variables = jax.jit(f.init)(jax.random.key(0), xs)
+    assert float(f.apply(variables, xs)[1]) == pytest.approx(want, rel=1e-6)
+    grads = jax.grad(lambda v: f.apply(v, xs)[1])(variables)
+    np.testing.assert_allclose(grads["params"]["w"], variables["params"]["w"], rtol=1e-6)

@@ -1213,3 +1213,61 @@ class LayerDtypeMismatchError(JaxscopeError, TypeError, ValueError):
             f"the weights' dtype:\n    x = jnp.asarray(x, jnp.{weight_dtype})\n"
             "or make the custom getter return the dtype it was asked for."
         )
+
+
+# -- issue 22: rnn and indexing
+
+
+class VariableIndexError(JaxscopeError, IndexError, ValueError):
+    """A concrete integer index of a variable (``v[7]``) is outside ``[-n, n)`` of its dimension.
+
+    TF1 raises ``ValueError: slice index 7 of dimension 0 out of bounds`` when it builds the
+    strided slice; numpy raises ``IndexError``: this class is both. jax alone would clamp the
+    index and return the last row.
+    """
+
+    def __init__(self, name: str, shape, index: int, dim: int):
+        self.name, self.shape, self.index, self.dim = name, tuple(shape), index, dim
+        n = self.shape[dim]
+        super().__init__(
+            f'Variable "{name}" (shape {self.shape}): index {index} of dimension {dim} is out '
+            f"of bounds; valid indices are -{n} ... {n - 1} (TF1 raises ValueError: slice index "
+            f"{index} of dimension {dim} out of bounds; under jax.jit a traced index out of "
+            f"range gives NaN, the fill value of its dtype, never another row). Keep it in "
+            f"range; the last entry of dimension {dim} is index {n - 1}, or -1:\n"
+            f"    v[{', '.join([':'] * dim + ['-1'])}]"
+        )
+
+
+class TensorArrayIndexError(JaxscopeError, IndexError, ValueError):
+    """A concrete index of ``EmitArray.read`` (``raw_rnn``'s ``TensorArray``) is not a row the
+    loop wrote: outside ``[0, size())``; negative indices do not wrap around (TF1's neither).
+
+    TF1 raises ``InvalidArgumentError: Tried to read from index 3 but array size is: 3``.
+    """
+
+    def __init__(self, op: str, index: int, size: int, of: str | None = None):
+        self.op, self.index, self.size = op, index, size
+        of = of or f"the rows the loop wrote (size() = {size})"
+        super().__init__(
+            f"{op}: index {index} is not in [0, {size}), {of}; negative indices do not wrap around (TF1 raises InvalidArgumentError: "
+            f"Tried to read from index {index} but array size is: {size}; under jax.jit a "
+            "traced index out of range reads a row of NaN, the fill value of its dtype). Read "
+            "a written row, e.g. the last one:\n    emit_ta.read(emit_ta.size() - 1)"
+        )
+
+
+class SequenceLengthError(JaxscopeError, ValueError):
+    """A concrete ``sequence_length`` of ``bidirectional_dynamic_rnn`` is outside
+    ``[0, max_time]``: TF1's ``reverse_sequence`` refuses it (``InvalidArgumentError:
+    seq_lens(0) > input.dims(1)``), which jax would clip silently."""
+
+    def __init__(self, op: str, position: int, value: int, max_time: int):
+        self.op, self.position, self.value, self.max_time = op, position, value, max_time
+        super().__init__(
+            f"{op}: sequence_length[{position}] = {value} is not in [0, {max_time}], where "
+            f"{max_time} is max_time, the time steps of inputs (TF1's reverse_sequence raises "
+            f"InvalidArgumentError: seq_lens({position}) > input.dims(1) or a negative "
+            "length). Pass lengths within the inputs, e.g.\n"
+            f"    sequence_length = jnp.clip(sequence_length, 0, {max_time})"
+        )

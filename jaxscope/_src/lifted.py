@@ -16,6 +16,7 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
+from jax.extend.core import ClosedJaxpr, jaxpr_as_fun
 
 from jaxscope._src import errors, frame
 from jaxscope._src.control_flow import _Body
@@ -154,6 +155,34 @@ class _Stacked:
         return hash((_Stacked, self.n, id(self.inner)))
 
 
+class _VmapBody(_Body):
+    """A ``_Body`` that keeps which regularization losses it computed outside the body."""
+
+    def _file_items(self, items, n_args, n_values):
+        self.lifted = super()._file_items(items, n_args, n_values)
+        return self.lifted
+
+
+def _member_losses(body, overrides, args, key) -> None:
+    """A regularization loss of batched variables is the sum of every member's loss (each
+    member is a model), not member 0's, which ``_Body`` computed."""
+    if not overrides or not body.lifted:
+        return
+    index, values = list(overrides), [body.outer[n] for n in body.nodes]
+
+    def member(stacked):
+        consts = list(body.closed.consts)
+        for i, value in zip(index, stacked, strict=True):
+            consts[i] = value
+        flat = jax.tree.leaves((args, values, key))
+        outs = jaxpr_as_fun(ClosedJaxpr(body.closed.jaxpr, consts))(*flat)
+        return jax.tree.unflatten(body.out_tree, outs)[3]
+
+    items = jax.vmap(member)([overrides[i] for i in index])
+    for collection, position, i in body.lifted:
+        body._replace(collection, position, jnp.sum(items[i], axis=0))
+
+
 def _check_variable_axes(variable_axes) -> frozenset:
     for collection, axis in (variable_axes or {}).items():
         if collection not in ("params", "state"):
@@ -239,7 +268,8 @@ def vmap(
       that ``fun`` **creates** are batched: stored stacked, ``[axis_size, *shape]`` under the
       name TF1 would give the one variable, each member drawn with its own key; inside ``fun``
       each example sees its own member with ``shape``. An ensemble of ``axis_size`` models.
-      Variables created before the call stay shared.
+      Variables created before the call stay shared. A batched variable's regularization loss
+      is the sum of its members' losses (one entry in ``REGULARIZATION_LOSSES``).
 
     A batched variable may be assigned in ``fun``: each member gets its own example's assign
     (per-member state). An assign to a shared variable raises ``VmapAssignError`` (it would get
@@ -300,7 +330,7 @@ def vmap(
                            for c, t in provided.items()}  # fmt: skip
             fr._last_parent = None
         try:
-            body = _Body(fr, fun, example, key, "vmap")
+            body = _VmapBody(fr, fun, example, key, "vmap")
         finally:
             fr.provided, fr._last_parent = provided, None
         _give_back_unused_key(fr, body, key, count)
@@ -309,6 +339,7 @@ def vmap(
         if shared:
             raise errors.VmapAssignError(shared)
         overrides = _stack_created(fr, body, batched, size, provided) if batched else {}
+        _member_losses(body, overrides, example, key)
         keys = None if key is None or not split_rngs else jax.random.split(key, size)
         index = list(overrides)
 

@@ -209,6 +209,43 @@ class Variable:
         return np.asarray(self.value, dtype)
 
     def __getitem__(self, idx):
+        """``v[idx]`` as TF1's strided slice: an integer index must be in ``[-n, n)`` (negative
+        ones count from the end); slices clip, as in Python.
+
+        A concrete integer index out of range raises (jax alone would clamp it to the last
+        row). A traced one (under ``jax.jit``) cannot be checked: out of range it gives NaN (the
+        fill value of the dtype: the lowest int, ``True``), never another row.
+
+        Raises:
+          VariableIndexError (an ``IndexError`` and a ``ValueError``): a concrete integer index
+            out of range, naming the variable.
+
+        TF1 equivalent: tf.compat.v1.Variable.__getitem__
+        """
+        items = idx if isinstance(idx, tuple) else (idx,)
+        dim, traced = 0, False
+        for i, x in enumerate(items):
+            if x is Ellipsis:
+                dim = self.ndim - sum(y is not None and y is not Ellipsis for y in items[i + 1 :])
+                continue
+            if x is None or isinstance(x, slice):
+                dim += x is not None
+                continue
+            if isinstance(x, bool) or dim >= self.ndim:
+                return self.value[idx]  # a new axis / too many indices: jax's own rules
+            if not _is_concrete(x):
+                traced = traced or jnp.issubdtype(x.dtype, jnp.integer)
+            else:
+                ids = np.asarray(x)
+                if ids.dtype.kind not in "iu":
+                    return self.value[idx]  # a boolean mask: jax's own rules
+                n = self._shape[dim]
+                bad = ids[(ids < -n) | (ids >= n)]
+                if bad.size:
+                    raise errors.VariableIndexError(self._node, self._shape, int(bad[0]), dim)
+            dim += 1
+        if traced:
+            return self.value.at[idx].get(mode="fill")
         return self.value[idx]
 
     def __len__(self) -> int:

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
+from jax.core import Tracer
 
 from jaxscope._src import errors
 from jaxscope._src.control_flow import while_loop
@@ -40,8 +41,30 @@ class EmitArray:
         return self._buffer
 
     def read(self, index) -> jax.Array:
-        """Row ``index``: the outputs emitted at time ``index``."""
-        return self._buffer[index]
+        """Row ``index``: the outputs emitted at time ``index``.
+
+        ``index`` must be in ``[0, size())``, as TF1's (negative indices do not wrap around). A
+        concrete index out of range raises (checked against ``maximum_iterations`` when
+        ``size()`` is traced); a traced one, or one past a traced ``size()``, reads a row of
+        NaN (the fill value of the dtype: the lowest int, ``True``), never another row.
+
+        Raises:
+          TensorArrayIndexError (an ``IndexError`` and a ``ValueError``): a concrete index out
+            of range.
+        """
+        size = self._length
+        if not isinstance(size, Tracer):
+            size = int(size)
+        if not isinstance(index, Tracer):
+            index = int(index)
+            bound = size if isinstance(size, int) else self._buffer.shape[0]
+            if not 0 <= index < bound:
+                of = None if bound is size else f"the rows of maximum_iterations = {bound}"
+                raise errors.TensorArrayIndexError("EmitArray.read", index, bound, of)
+            if isinstance(size, int):
+                return self._buffer[index]
+        ok = (index >= 0) & (index < size)
+        return self._buffer.at[jnp.where(ok, index, self._buffer.shape[0])].get(mode="fill")
 
     def size(self) -> jax.Array:
         """How many steps the loop ran (an int32 scalar)."""

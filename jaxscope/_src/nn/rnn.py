@@ -1,19 +1,25 @@
 """``dynamic_rnn``, ``bidirectional_dynamic_rnn`` and ``static_rnn``, as TF1's ``rnn.py``.
 
-``dynamic_rnn`` is one ``jax.lax.scan`` over time (TF1: one ``tf.while_loop``). The cell's
-variables are created before the loop, in the cell's scope under ``rnn/`` (the same names and
-order as TF1, where the loop body creates them once), so the body only reads them and no traced
-value leaves it. Inside the body :func:`jaxscope.next_rng_key` works and gives each time step its
-own key (TF1's dropout in a loop drew afresh every step).
+``dynamic_rnn`` is one ``jax.lax.scan`` over time (TF1: one ``tf.while_loop``) whose step is the
+cell traced once as a control-flow body (``control_flow._Body``, as ``js.while_loop``'s): a cell of
+``jaxscope.nn.rnn_cell`` has its variables created before the loop, in the cell's scope under
+``rnn/``; any other cell creates them in that one trace (the same names and order as TF1, where the
+loop body creates them once). What the cell files in a collection reaches the caller as in TF1's
+loop: a regularization loss of a variable is usable, any other value computed in the step is a
+``LoopTensor`` whose use raises ``LoopTensorError``. Inside the step
+:func:`jaxscope.next_rng_key` gives each time step its own key (TF1's dropout in a loop drew
+afresh every step).
 """
 
 from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
+import numpy as np
+from jax.core import Tracer
 
 from jaxscope._src import errors, frame
-from jaxscope._src.control_flow import _BodyKeys
+from jaxscope._src.control_flow import _Body, _loop_key, _step_key
 from jaxscope._src.dtypes import as_dtype
 from jaxscope._src.scope import variable_scope
 
@@ -86,34 +92,16 @@ def _mask_step(time, sequence_length, zero_output, state, output, new_state):
     return output, new_state
 
 
-def _build_outside(cell, inputs_tm, state):
-    """Creates the cell's variables in the current scope, before (outside) the loop.
-
-    Cells of ``jaxscope.nn.rnn_cell`` build without running; any other cell (one that makes
-    variables in ``call``) is run once on the first step and the result dropped (under
-    ``jax.jit`` XLA removes it).
-    """
+def _prebuild(cell, inputs_tm) -> bool:
+    """Creates the variables of a ``jaxscope.nn.rnn_cell`` cell before (outside) the loop; False
+    for any other cell (one that makes variables in ``call``): the step's one trace makes them."""
     prebuild = getattr(cell, "_prebuild", None)
     leaves = jax.tree.leaves(inputs_tm)
-    if len(leaves) == 1 and prebuild is not None:
-        if prebuild(tuple(leaves[0].shape[1:]), leaves[0].dtype):
-            return
-    cell(jax.tree.map(lambda x: x[0], inputs_tm), state)
-
-
-class _StepKeys:
-    """A fresh ``next_rng_key`` per time step inside the scan (see ``control_flow._BodyKeys``)."""
-
-    def __init__(self):
-        self.fr = frame.current("dynamic_rnn")
-        self.key = None
-        if self.fr.rng is not None:
-            from jaxscope._src.random import next_rng_key
-
-            self.key = next_rng_key()
-
-    def __call__(self, time):
-        return _BodyKeys(self.fr, None if self.key is None else jax.random.fold_in(self.key, time))
+    return (
+        len(leaves) == 1
+        and prebuild is not None
+        and prebuild(tuple(leaves[0].shape[1:]), leaves[0].dtype)
+    )
 
 
 def dynamic_rnn(
@@ -135,7 +123,9 @@ def dynamic_rnn(
       inputs: ``[batch, time, ...]`` (``[time, batch, ...]`` with ``time_major=True``), or a
         nested structure of such arrays.
       sequence_length: optional ``[batch]`` int vector: past a sequence's length its outputs
-        are zeros and its state is frozen (the final state is the state at its last step).
+        are zeros and its state is frozen (the final state is the state at its last step). As
+        in TF1's ``dynamic_rnn``, which checks neither, a length above max_time runs every step
+        and a negative one none (zero outputs, the initial state).
       initial_state: the initial state (default: ``cell.zero_state(batch, dtype)``).
       dtype: the state's dtype; required without ``initial_state``.
       parallel_iterations, swap_memory: accepted for TF1 compatibility; no effect in JAX.
@@ -176,24 +166,34 @@ def dynamic_rnn(
         sequence_length = _sequence_length(sequence_length, batch_size)
         state = _initial_state(cell, batch_size, initial_state, dtype, "dynamic_rnn")
         state_dtype = _infer_state_dtype(dtype, state)
-        _build_outside(cell, inputs_tm, state)
+        prebuilt = _prebuild(cell, inputs_tm)
         zero_output = _zeros_like_output(cell, batch_size, state_dtype)
-        keys = _StepKeys()
+        fr = frame.current("dynamic_rnn")
+        key = _loop_key(fr)
 
-        def step(state, xs):
+        def call(input_t, state):
+            reuse = True if prebuilt else None
+            with variable_scope(varscope, reuse=reuse, auxiliary_name_scope=False):
+                return cell(input_t, state)
+
+        x0 = jax.tree.map(lambda x: x[0] if steps else jnp.zeros(x.shape[1:], x.dtype), inputs_tm)
+        body = _Body(fr, call, (x0, state), _step_key(key, 0), "dynamic_rnn cell")
+
+        def step(carry, xs):
+            state, carried = carry
             time, input_t = xs
-            with keys(time), variable_scope(varscope, reuse=True, auxiliary_name_scope=False):
-                output, new_state = cell(input_t, state)
+            (output, new_state), new = body((input_t, state), carried, _step_key(key, time))
             new_state = jax.tree.map(_like, new_state, state)
             if sequence_length is not None:
                 output, new_state = _mask_step(
                     time, sequence_length, zero_output, state, output, new_state
                 )
-            return new_state, output
+            return (new_state, {**carried, **new}), output
 
-        final_state, outputs = jax.lax.scan(
-            step, state, (jnp.arange(steps, dtype=jnp.int32), inputs_tm)
+        (final_state, carried), outputs = jax.lax.scan(
+            step, (state, body.initial_carry()), (jnp.arange(steps, dtype=jnp.int32), inputs_tm)
         )
+        body.finish(carried)
         if not time_major:
             outputs = jax.tree.map(_time_major, outputs)
         return outputs, final_state
@@ -237,6 +237,18 @@ def _reverse(x, sequence_length, time_axis, batch_axis):
     return jnp.take_along_axis(x, idx, axis=0)
 
 
+def _check_lengths(sequence_length, inputs, time_axis) -> None:
+    """TF1's ``reverse_sequence`` refuses lengths outside ``[0, max_time]``; jax would clip."""
+    if sequence_length is None or isinstance(sequence_length, Tracer):
+        return
+    steps = jnp.shape(jax.tree.leaves(inputs)[0])[time_axis]
+    lengths = np.asarray(sequence_length).reshape(-1)
+    bad = np.flatnonzero((lengths < 0) | (lengths > steps))
+    if bad.size:
+        i = int(bad[0])
+        raise errors.SequenceLengthError("bidirectional_dynamic_rnn", i, int(lengths[i]), steps)
+
+
 def bidirectional_dynamic_rnn(
     cell_fw,
     cell_bw,
@@ -256,12 +268,20 @@ def bidirectional_dynamic_rnn(
     ``reverse_sequence``; padding stays at the end), and its outputs are reversed back, so
     ``outputs[1][:, t]`` is the backward state after reading steps ``t ... length - 1``.
 
+    ``sequence_length`` must be in ``[0, max_time]`` (TF1's ``reverse_sequence`` refuses any
+    other length at run time). A concrete one is checked; a traced one (under ``jax.jit``) is
+    clipped to ``[0, max_time]``: both directions then read as TF1's ``dynamic_rnn`` does.
+
     Returns:
       ``((output_fw, output_bw), (output_state_fw, output_state_bw))``.
+
+    Raises:
+      SequenceLengthError (a ``ValueError``): a concrete ``sequence_length`` out of range.
 
     TF1 equivalent: tf.compat.v1.nn.bidirectional_dynamic_rnn
     """
     time_axis, batch_axis = (0, 1) if time_major else (1, 0)
+    _check_lengths(sequence_length, inputs, time_axis)
     with variable_scope(scope or "bidirectional_rnn"):
         with variable_scope("fw") as fw_scope:
             output_fw, state_fw = dynamic_rnn(
