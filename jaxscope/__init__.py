@@ -25,6 +25,8 @@ from jaxscope._src.errors import AssignDtypeError as AssignDtypeError
 from jaxscope._src.errors import AssignShapeError as AssignShapeError
 from jaxscope._src.errors import AssignThroughGetterError as AssignThroughGetterError
 from jaxscope._src.errors import CellInputDtypeError as CellInputDtypeError
+from jaxscope._src.errors import CellStateError as CellStateError
+from jaxscope._src.errors import CellStateTypeError as CellStateTypeError
 from jaxscope._src.errors import CheckpointMismatchError as CheckpointMismatchError
 from jaxscope._src.errors import CheckpointNameError as CheckpointNameError
 from jaxscope._src.errors import CheckpointNotFoundError as CheckpointNotFoundError
@@ -32,11 +34,16 @@ from jaxscope._src.errors import CheckpointTreeError as CheckpointTreeError
 from jaxscope._src.errors import ChecksumMismatchError as ChecksumMismatchError
 from jaxscope._src.errors import CorruptCheckpointError as CorruptCheckpointError
 from jaxscope._src.errors import CustomGetterError as CustomGetterError
+from jaxscope._src.errors import DropoutDtypeError as DropoutDtypeError
 from jaxscope._src.errors import DtypeMismatchError as DtypeMismatchError
 from jaxscope._src.errors import DuplicateNameError as DuplicateNameError
 from jaxscope._src.errors import GlobalStepError as GlobalStepError
+from jaxscope._src.errors import GradientDtypeError as GradientDtypeError
+from jaxscope._src.errors import GradientShapeError as GradientShapeError
+from jaxscope._src.errors import GradientTreeError as GradientTreeError
 from jaxscope._src.errors import HandleAbstractionError as HandleAbstractionError
 from jaxscope._src.errors import HandleStructureError as HandleStructureError
+from jaxscope._src.errors import IdOutOfRangeError as IdOutOfRangeError
 from jaxscope._src.errors import ImmutableVariableError as ImmutableVariableError
 from jaxscope._src.errors import InitializerDtypeError as InitializerDtypeError
 from jaxscope._src.errors import InitializerError as InitializerError
@@ -45,7 +52,13 @@ from jaxscope._src.errors import InvalidNameError as InvalidNameError
 from jaxscope._src.errors import InvalidShapeError as InvalidShapeError
 from jaxscope._src.errors import InvalidVariableValueError as InvalidVariableValueError
 from jaxscope._src.errors import JaxscopeError as JaxscopeError
+from jaxscope._src.errors import LayerArgumentError as LayerArgumentError
+from jaxscope._src.errors import LayerArgumentTypeError as LayerArgumentTypeError
+from jaxscope._src.errors import LayerDtypeMismatchError as LayerDtypeMismatchError
+from jaxscope._src.errors import LayerInputDtypeError as LayerInputDtypeError
+from jaxscope._src.errors import LayerInputError as LayerInputError
 from jaxscope._src.errors import LoopConditionAssignError as LoopConditionAssignError
+from jaxscope._src.errors import LoopTensorError as LoopTensorError
 from jaxscope._src.errors import MissingInitialStateError as MissingInitialStateError
 from jaxscope._src.errors import MissingRngError as MissingRngError
 from jaxscope._src.errors import MissingSlotError as MissingSlotError
@@ -64,20 +77,25 @@ from jaxscope._src.errors import ScatterIndexError as ScatterIndexError
 from jaxscope._src.errors import ScopeArgumentError as ScopeArgumentError
 from jaxscope._src.errors import ScopeNestingError as ScopeNestingError
 from jaxscope._src.errors import ScopeValueError as ScopeValueError
+from jaxscope._src.errors import SequenceLengthError as SequenceLengthError
 from jaxscope._src.errors import ShapeMismatchError as ShapeMismatchError
 from jaxscope._src.errors import ShapeTypeError as ShapeTypeError
 from jaxscope._src.errors import ShardingRuleError as ShardingRuleError
+from jaxscope._src.errors import SlotMismatchError as SlotMismatchError
 from jaxscope._src.errors import StaleVariableError as StaleVariableError
 from jaxscope._src.errors import TemplateVariableError as TemplateVariableError
+from jaxscope._src.errors import TensorArrayIndexError as TensorArrayIndexError
 from jaxscope._src.errors import TracedFlagError as TracedFlagError
 from jaxscope._src.errors import TracedHandleError as TracedHandleError
 from jaxscope._src.errors import TrainArgumentError as TrainArgumentError
+from jaxscope._src.errors import TrainArgumentTypeError as TrainArgumentTypeError
 from jaxscope._src.errors import TreeConflictError as TreeConflictError
 from jaxscope._src.errors import UnknownVariableError as UnknownVariableError
 from jaxscope._src.errors import UnsupportedCheckpointError as UnsupportedCheckpointError
 from jaxscope._src.errors import UnusedVariablesError as UnusedVariablesError
 from jaxscope._src.errors import ValueMismatchError as ValueMismatchError
 from jaxscope._src.errors import VariableExistsError as VariableExistsError
+from jaxscope._src.errors import VariableIndexError as VariableIndexError
 from jaxscope._src.errors import VariableLookupError as VariableLookupError
 from jaxscope._src.errors import VariableNotFoundError as VariableNotFoundError
 from jaxscope._src.errors import VariableNotInCheckpointError as VariableNotInCheckpointError
@@ -165,6 +183,8 @@ __all__ = [
     "AssignShapeError",
     "AssignThroughGetterError",
     "CellInputDtypeError",
+    "CellStateError",
+    "CellStateTypeError",
     "CheckpointMismatchError",
     "CheckpointNameError",
     "CheckpointNotFoundError",
@@ -172,12 +192,17 @@ __all__ = [
     "ChecksumMismatchError",
     "CorruptCheckpointError",
     "CustomGetterError",
+    "DropoutDtypeError",
     "DtypeMismatchError",
     "DuplicateNameError",
     "GlobalStepError",
+    "GradientDtypeError",
+    "GradientShapeError",
+    "GradientTreeError",
     "GraphKeys",
     "HandleAbstractionError",
     "HandleStructureError",
+    "IdOutOfRangeError",
     "ImmutableVariableError",
     "InitializerDtypeError",
     "InitializerError",
@@ -186,7 +211,13 @@ __all__ = [
     "InvalidShapeError",
     "InvalidVariableValueError",
     "JaxscopeError",
+    "LayerArgumentError",
+    "LayerArgumentTypeError",
+    "LayerDtypeMismatchError",
+    "LayerInputDtypeError",
+    "LayerInputError",
     "LoopConditionAssignError",
+    "LoopTensorError",
     "MissingInitialStateError",
     "MissingRngError",
     "MissingSlotError",
@@ -206,15 +237,19 @@ __all__ = [
     "ScopeArgumentError",
     "ScopeNestingError",
     "ScopeValueError",
+    "SequenceLengthError",
     "ShapeMismatchError",
     "ShapeTypeError",
     "ShardingRuleError",
+    "SlotMismatchError",
     "StaleVariableError",
     "Template",
     "TemplateVariableError",
+    "TensorArrayIndexError",
     "TracedFlagError",
     "TracedHandleError",
     "TrainArgumentError",
+    "TrainArgumentTypeError",
     "Transformed",
     "TreeConflictError",
     "UnknownVariableError",
@@ -223,6 +258,7 @@ __all__ = [
     "ValueMismatchError",
     "Variable",
     "VariableExistsError",
+    "VariableIndexError",
     "VariableInfo",
     "VariableLookupError",
     "VariableNotFoundError",

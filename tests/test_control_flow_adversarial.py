@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import jaxscope as js
-from jaxscope._src.errors import LoopTensorError  # not exported yet (jaxscope/__init__.py)
+from jaxscope import LoopTensorError
 
 RAW = (KeyError, IndexError, AttributeError, ZeroDivisionError)
 

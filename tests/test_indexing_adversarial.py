@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import jaxscope as js
-from jaxscope._src.errors import VariableIndexError  # not exported yet (jaxscope/__init__.py)
+from jaxscope import VariableIndexError
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")  # TF1's deprecations
 RAW = (KeyError, AttributeError, ZeroDivisionError)

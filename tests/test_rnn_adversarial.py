@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import jaxscope as js
-from jaxscope._src.errors import (  # not exported yet
+from jaxscope import (
     CellStateError,
     CellStateTypeError,
     LoopTensorError,

@@ -7,8 +7,9 @@ reuse them. Kernels are TF1's ``[input_depth + h_depth, gates * num_units]`` wit
 order (LSTM: ``i, j, f, o``; GRU: ``r, u``), so TF1 checkpoints load by name.
 
 ``_prebuild(input_shape, dtype)`` builds a cell (and the cells it contains) without running it:
-``dynamic_rnn`` calls it outside its ``lax.scan``, so every variable is created outside the loop
-body and the body only reads them.
+``dynamic_rnn`` calls it before its loop, so every variable of these cells is created outside the
+loop body and the body only reads them; a cell that cannot prebuild creates its variables in the
+one trace of the loop body (``control_flow``'s body runner), as TF1 builds the body once.
 """
 
 from __future__ import annotations
@@ -175,7 +176,7 @@ class RNNCell(Layer):
 
     def _prebuild(self, input_shape, dtype) -> bool:
         """Creates the weights without running the cell; False if this cell cannot (its
-        variables are made in ``call``): ``dynamic_rnn`` then calls it once outside its loop."""
+        variables are made in ``call``): ``dynamic_rnn``'s one trace of its body makes them."""
         del input_shape, dtype
         return False
 
