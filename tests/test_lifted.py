@@ -294,3 +294,21 @@ def test_docstring_examples_run():
 
     result = doctest.testmod(lifted, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_vmap_layers_count_the_mapped_axis_in_tf1s_rank_rules():
+    """A layer in js.vmap sees one example: dense on rank 1 and conv2d on rank 3 are TF1's
+    rank-2 / rank-4 batches, while outside vmap the same ranks are refused as in TF1."""
+
+    def model(xs, ys):
+        dense = js.vmap(lambda x: js.layers.dense(x, 2), variable_axes={"params": 0})(xs)
+        conv = js.vmap(lambda y: js.layers.conv2d(y, 2, 2), variable_axes={"params": 0})(ys)
+        return dense, conv
+
+    f = js.transform(model)
+    xs, ys = jnp.ones([3, 4]), jnp.ones([3, 4, 4, 1])
+    variables = f.init(jax.random.key(0), xs, ys)
+    dense, conv = f.apply(variables, xs, ys)
+    assert dense.shape == (3, 2) and conv.shape == (3, 3, 3, 2)
+    with pytest.raises(js.LayerInputError, match="expected min_ndim=2, found ndim=1"):
+        js.transform(lambda x: js.layers.dense(x, 2)).init(jax.random.key(0), jnp.ones([4]))

@@ -58,6 +58,7 @@ class Frame:
         self.initial: dict[str, Any] = {}  # node -> value before its first assign in this call
         self.constraints: dict[str, Any] = {}  # node -> constraint function
         self.rng: Any = None  # the call's key for next_rng_key, and how many keys were taken
+        self.mapped_axes = 0  # inside js.vmap: the axes mapped away (layers' rank rules count them)
         self.rng_count = 0
         self.trace: Any = None  # the JAX trace the call runs in (set by `running`)
         # COLLECT in init_with_output's single pass: (init's key, the call's trace); each new

@@ -329,10 +329,12 @@ def vmap(
             fr.provided = {c: (_member_views(t, "", known) if c in batched else t)
                            for c, t in provided.items()}  # fmt: skip
             fr._last_parent = None
+        fr.mapped_axes += 1  # a layer in the body sees one example: TF1's ranks count the batch
         try:
             body = _VmapBody(fr, fun, example, key, "vmap")
         finally:
             fr.provided, fr._last_parent = provided, None
+            fr.mapped_axes -= 1
         _give_back_unused_key(fr, body, key, count)
         own = {n for n in body.created if _collection(fr.variables[n]) in batched}
         shared = [n for n in body.assigned if n not in own]

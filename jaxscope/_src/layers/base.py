@@ -306,6 +306,9 @@ class InputSpec:
     def check(self, shape, layer: str) -> None:
         """Raises :class:`LayerInputError` (TF1's message) when ``shape`` does not fit."""
         rank = len(shape)
+        if self.min_ndim is not None and self.ndim is None:
+            # inside js.vmap a layer sees one example; TF1's rule is for the whole batch
+            rank += frame.current("InputSpec").mapped_axes
         if self.ndim is not None and rank != self.ndim:
             raise errors.LayerInputError(layer, f"ndim={self.ndim}", f"ndim={rank}", shape,
                                          f"feed a rank-{self.ndim} input.")  # fmt: skip
