@@ -6,21 +6,48 @@ from jaxscope import initializers as initializers
 from jaxscope import layers as layers
 from jaxscope import nn as nn
 from jaxscope import slim as slim
-from jaxscope._src.assign import assign as assign
-from jaxscope._src.assign import assign_add as assign_add
-from jaxscope._src.assign import assign_sub as assign_sub
-from jaxscope._src.assign import scatter_add as scatter_add
-from jaxscope._src.assign import scatter_update as scatter_update
-from jaxscope._src.collections import GraphKeys as GraphKeys
-from jaxscope._src.collections import add_to_collection as add_to_collection
-from jaxscope._src.collections import get_collection as get_collection
-from jaxscope._src.collections import global_variables as global_variables
-from jaxscope._src.collections import trainable_variables as trainable_variables
-from jaxscope._src.control_flow import case as case
-from jaxscope._src.control_flow import cond as cond
-from jaxscope._src.control_flow import map_fn as map_fn
-from jaxscope._src.control_flow import scan as scan
-from jaxscope._src.control_flow import while_loop as while_loop
+from jaxscope._src.core.assign import assign as assign
+from jaxscope._src.core.assign import assign_add as assign_add
+from jaxscope._src.core.assign import assign_sub as assign_sub
+from jaxscope._src.core.assign import scatter_add as scatter_add
+from jaxscope._src.core.assign import scatter_update as scatter_update
+from jaxscope._src.core.collections import GraphKeys as GraphKeys
+from jaxscope._src.core.collections import add_to_collection as add_to_collection
+from jaxscope._src.core.collections import get_collection as get_collection
+from jaxscope._src.core.collections import global_variables as global_variables
+from jaxscope._src.core.collections import trainable_variables as trainable_variables
+from jaxscope._src.core.control_flow import case as case
+from jaxscope._src.core.control_flow import cond as cond
+from jaxscope._src.core.control_flow import map_fn as map_fn
+from jaxscope._src.core.control_flow import scan as scan
+from jaxscope._src.core.control_flow import while_loop as while_loop
+from jaxscope._src.core.info import VariableInfo as VariableInfo
+from jaxscope._src.core.info import VariablesInfo as VariablesInfo
+from jaxscope._src.core.info import get_variable_value as get_variable_value
+from jaxscope._src.core.info import inspect as inspect
+from jaxscope._src.core.lifted import remat as remat
+from jaxscope._src.core.lifted import vmap as vmap
+from jaxscope._src.core.random import next_rng_key as next_rng_key
+from jaxscope._src.core.regularizers import get_regularization_loss as get_regularization_loss
+from jaxscope._src.core.regularizers import get_regularization_losses as get_regularization_losses
+from jaxscope._src.core.regularizers import l1_l2_regularizer as l1_l2_regularizer
+from jaxscope._src.core.regularizers import l1_regularizer as l1_regularizer
+from jaxscope._src.core.regularizers import l2_regularizer as l2_regularizer
+from jaxscope._src.core.regularizers import no_regularizer as no_regularizer
+from jaxscope._src.core.scope import AUTO_REUSE as AUTO_REUSE
+from jaxscope._src.core.scope import VariableScope as VariableScope
+from jaxscope._src.core.scope import get_variable_scope as get_variable_scope
+from jaxscope._src.core.scope import name_scope as name_scope
+from jaxscope._src.core.scope import variable_scope as variable_scope
+from jaxscope._src.core.template import Template as Template
+from jaxscope._src.core.template import make_template as make_template
+from jaxscope._src.core.transform import Transformed as Transformed
+from jaxscope._src.core.transform import initialize_missing as initialize_missing
+from jaxscope._src.core.transform import reinitialize as reinitialize
+from jaxscope._src.core.transform import transform as transform
+from jaxscope._src.core.variables import PartitionedVariable as PartitionedVariable
+from jaxscope._src.core.variables import Variable as Variable
+from jaxscope._src.core.variables import get_variable as get_variable
 from jaxscope._src.errors import AssignDtypeError as AssignDtypeError
 from jaxscope._src.errors import AssignShapeError as AssignShapeError
 from jaxscope._src.errors import AssignThroughGetterError as AssignThroughGetterError
@@ -100,59 +127,46 @@ from jaxscope._src.errors import VariableLookupError as VariableLookupError
 from jaxscope._src.errors import VariableNotFoundError as VariableNotFoundError
 from jaxscope._src.errors import VariableNotInCheckpointError as VariableNotInCheckpointError
 from jaxscope._src.errors import VmapAssignError as VmapAssignError
-from jaxscope._src.info import VariableInfo as VariableInfo
-from jaxscope._src.info import VariablesInfo as VariablesInfo
-from jaxscope._src.info import get_variable_value as get_variable_value
-from jaxscope._src.info import inspect as inspect
-from jaxscope._src.initializers import constant_initializer as constant_initializer
-from jaxscope._src.initializers import glorot_normal_initializer as glorot_normal_initializer
-from jaxscope._src.initializers import glorot_uniform_initializer as glorot_uniform_initializer
-from jaxscope._src.initializers import he_normal as he_normal
-from jaxscope._src.initializers import he_uniform as he_uniform
-from jaxscope._src.initializers import identity_initializer as identity_initializer
-from jaxscope._src.initializers import lecun_normal as lecun_normal
-from jaxscope._src.initializers import lecun_uniform as lecun_uniform
-from jaxscope._src.initializers import ones_initializer as ones_initializer
-from jaxscope._src.initializers import orthogonal_initializer as orthogonal_initializer
-from jaxscope._src.initializers import random_normal_initializer as random_normal_initializer
-from jaxscope._src.initializers import random_uniform_initializer as random_uniform_initializer
-from jaxscope._src.initializers import truncated_normal_initializer as truncated_normal_initializer
-from jaxscope._src.initializers import (
+from jaxscope._src.initializers.catalogue import constant_initializer as constant_initializer
+from jaxscope._src.initializers.catalogue import (
+    glorot_normal_initializer as glorot_normal_initializer,
+)
+from jaxscope._src.initializers.catalogue import (
+    glorot_uniform_initializer as glorot_uniform_initializer,
+)
+from jaxscope._src.initializers.catalogue import he_normal as he_normal
+from jaxscope._src.initializers.catalogue import he_uniform as he_uniform
+from jaxscope._src.initializers.catalogue import identity_initializer as identity_initializer
+from jaxscope._src.initializers.catalogue import lecun_normal as lecun_normal
+from jaxscope._src.initializers.catalogue import lecun_uniform as lecun_uniform
+from jaxscope._src.initializers.catalogue import ones_initializer as ones_initializer
+from jaxscope._src.initializers.catalogue import orthogonal_initializer as orthogonal_initializer
+from jaxscope._src.initializers.catalogue import (
+    random_normal_initializer as random_normal_initializer,
+)
+from jaxscope._src.initializers.catalogue import (
+    random_uniform_initializer as random_uniform_initializer,
+)
+from jaxscope._src.initializers.catalogue import (
+    truncated_normal_initializer as truncated_normal_initializer,
+)
+from jaxscope._src.initializers.catalogue import (
     uniform_unit_scaling_initializer as uniform_unit_scaling_initializer,
 )
-from jaxscope._src.initializers import variance_scaling_initializer as variance_scaling_initializer
-from jaxscope._src.initializers import zeros_initializer as zeros_initializer
-from jaxscope._src.lifted import remat as remat
-from jaxscope._src.lifted import vmap as vmap
-from jaxscope._src.partitioned import fixed_size_partitioner as fixed_size_partitioner
-from jaxscope._src.partitioned import min_max_variable_partitioner as min_max_variable_partitioner
-from jaxscope._src.partitioned import (
+from jaxscope._src.initializers.catalogue import (
+    variance_scaling_initializer as variance_scaling_initializer,
+)
+from jaxscope._src.initializers.catalogue import zeros_initializer as zeros_initializer
+from jaxscope._src.sharding.partitioned import fixed_size_partitioner as fixed_size_partitioner
+from jaxscope._src.sharding.partitioned import (
+    min_max_variable_partitioner as min_max_variable_partitioner,
+)
+from jaxscope._src.sharding.partitioned import (
     variable_axis_size_partitioner as variable_axis_size_partitioner,
 )
-from jaxscope._src.random import next_rng_key as next_rng_key
-from jaxscope._src.regularizers import get_regularization_loss as get_regularization_loss
-from jaxscope._src.regularizers import get_regularization_losses as get_regularization_losses
-from jaxscope._src.regularizers import l1_l2_regularizer as l1_l2_regularizer
-from jaxscope._src.regularizers import l1_regularizer as l1_regularizer
-from jaxscope._src.regularizers import l2_regularizer as l2_regularizer
-from jaxscope._src.regularizers import no_regularizer as no_regularizer
-from jaxscope._src.scope import AUTO_REUSE as AUTO_REUSE
-from jaxscope._src.scope import VariableScope as VariableScope
-from jaxscope._src.scope import get_variable_scope as get_variable_scope
-from jaxscope._src.scope import name_scope as name_scope
-from jaxscope._src.scope import variable_scope as variable_scope
-from jaxscope._src.template import Template as Template
-from jaxscope._src.template import make_template as make_template
 from jaxscope._src.train.clip import clip_by_global_norm as clip_by_global_norm
 from jaxscope._src.train.clip import clip_by_norm as clip_by_norm
 from jaxscope._src.train.clip import global_norm as global_norm
-from jaxscope._src.transform import Transformed as Transformed
-from jaxscope._src.transform import initialize_missing as initialize_missing
-from jaxscope._src.transform import reinitialize as reinitialize
-from jaxscope._src.transform import transform as transform
-from jaxscope._src.variables import PartitionedVariable as PartitionedVariable
-from jaxscope._src.variables import Variable as Variable
-from jaxscope._src.variables import get_variable as get_variable
 
 __version__ = "0.1.0"
 

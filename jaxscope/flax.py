@@ -7,10 +7,10 @@ from jaxscope._src.errors import LinenCollectionConflictError as LinenCollection
 from jaxscope._src.errors import LinenImmutableVariableError as LinenImmutableVariableError
 from jaxscope._src.errors import LinenMissingRngError as LinenMissingRngError
 from jaxscope._src.errors import LinenModuleError as LinenModuleError
-from jaxscope._src.flax_bridge import ToLinen as ToLinen
-from jaxscope._src.flax_bridge import from_linen as from_linen
-from jaxscope._src.flax_bridge import to_linen as to_linen
-from jaxscope._src.flax_nnx import from_nnx as from_nnx
+from jaxscope._src.flax.linen import ToLinen as ToLinen
+from jaxscope._src.flax.linen import from_linen as from_linen
+from jaxscope._src.flax.linen import to_linen as to_linen
+from jaxscope._src.flax.nnx import from_nnx as from_nnx
 
 __all__ = [
     "LinenCollectionConflictError",

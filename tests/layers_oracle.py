@@ -24,7 +24,7 @@ import jax.numpy as jnp
 import numpy as np
 
 import jaxscope as js
-from jaxscope._src import frame
+from jaxscope._src.core import frame
 
 RTOL, ATOL = 1e-5, 1e-5
 STEPS = 3

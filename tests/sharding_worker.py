@@ -37,7 +37,7 @@ def model(ids):
 
 def sharded_restore(f, info, ref, key, ids):
     """restore_tf1 into a sharded abstract tree: values, shardings, bytes read."""
-    from jaxscope._src.tf1_checkpoint import CheckpointReader
+    from jaxscope._src.checkpoint.tf1_checkpoint import CheckpointReader
 
     read = []
     close = CheckpointReader.close

@@ -5,10 +5,10 @@ import doctest
 import pytest
 
 import jaxscope as js
-from jaxscope._src import (
+from jaxscope._src.checkpoint import trees as checkpoint_impl
+from jaxscope._src.core import (
     assign,
     info,
-    partitioned,
     random,
     scope,
     template,
@@ -16,7 +16,7 @@ from jaxscope._src import (
     tree_names,
     variables,
 )
-from jaxscope._src import checkpoint as checkpoint_impl
+from jaxscope._src.sharding import partitioned
 
 EXPECTED_ALL = sorted(
     [

@@ -10,7 +10,7 @@ from fixtures.make_tf1_checkpoints import ALL_DTYPES, Var, value, write_tf1_chec
 
 import jaxscope as js
 from jaxscope import checkpoint as ckpt
-from jaxscope._src import tf1_checkpoint
+from jaxscope._src.checkpoint import tf1_checkpoint
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures", "tf1")
 

@@ -11,7 +11,7 @@ import pytest
 
 import jaxscope as js
 from jaxscope import checkpoint as ckpt
-from jaxscope._src import tensorbundle as tb
+from jaxscope._src.checkpoint import tensorbundle as tb
 from jaxscope._src.errors import (
     CheckpointMismatchError,
     CheckpointNotFoundError,

@@ -3,7 +3,7 @@
 Each case takes a checkpoint written by tf.compat.v1.train.Saver (tests/fixtures/tf1/dtypes: two
 shards, a partitioned variable), rewrites one field of one index entry (or of the header, or of
 the table itself) and rebuilds the table with fresh CRC32Cs, so only the semantic checks of
-jaxscope/_src/bundle_index.py can catch it.
+jaxscope/_src/checkpoint/bundle_index.py can catch it.
 """
 
 import os
@@ -15,7 +15,7 @@ import tracemalloc
 import pytest
 
 from jaxscope import checkpoint as ckpt
-from jaxscope._src import tensorbundle as tb
+from jaxscope._src.checkpoint import tensorbundle as tb
 from jaxscope._src.errors import CheckpointNotFoundError, CorruptCheckpointError
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures", "tf1")

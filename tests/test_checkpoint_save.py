@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from jaxscope import checkpoint as ckpt
-from jaxscope._src import tf1_checkpoint
+from jaxscope._src.checkpoint import tf1_checkpoint
 from jaxscope._src.errors import CheckpointNotFoundError
 
 x = np.arange(3, dtype=np.float32)

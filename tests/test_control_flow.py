@@ -265,7 +265,7 @@ def test_variable_made_and_assigned_in_body_needs_jax_arrays_in_apply():
 def test_docstring_examples_run():
     import doctest
 
-    from jaxscope._src import control_flow
+    from jaxscope._src.core import control_flow
 
     result = doctest.testmod(control_flow, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 0

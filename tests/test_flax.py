@@ -20,7 +20,8 @@ from flax import nnx, serialization
 from flax.training import train_state
 
 import jaxscope as js
-from jaxscope._src import flax_bridge, flax_nnx
+from jaxscope._src.flax import linen as flax_bridge
+from jaxscope._src.flax import nnx as flax_nnx
 
 X = jnp.arange(6.0, dtype=jnp.float32).reshape(2, 3) / 6.0
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import jaxscope as js
-from jaxscope._src.fused_random import fused
+from jaxscope._src.initializers.fused_random import fused
 
 INITIALIZERS = {
     "normal": js.random_normal_initializer(stddev=0.02),
@@ -128,7 +128,7 @@ def test_jitted_init_of_a_big_model_holds_little_beside_its_parameters():
 
 
 def test_eager_init_draw_program_has_no_full_size_temporaries():
-    from jaxscope._src import initial
+    from jaxscope._src.core import initial
 
     init = js.truncated_normal_initializer(stddev=0.02)
     h = np.array([1, 2], np.uint32)

@@ -9,7 +9,7 @@ import pytest
 from jax._src import core
 
 import jaxscope as js
-from jaxscope._src import variables
+from jaxscope._src.core import variables
 
 KEY = jax.random.key(1)
 X = jnp.arange(4.0).reshape(2, 2) / 4

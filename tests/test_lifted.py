@@ -290,7 +290,7 @@ def test_vmap_variable_axes_other_than_0_are_refused():
 def test_docstring_examples_run():
     import doctest
 
-    from jaxscope._src import lifted
+    from jaxscope._src.core import lifted
 
     result = doctest.testmod(lifted, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 0

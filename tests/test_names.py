@@ -9,7 +9,7 @@ import jax
 import pytest
 
 import jaxscope as js
-from jaxscope._src import optimizer_slots
+from jaxscope._src.checkpoint import optimizer_slots
 
 
 def _gv(name):

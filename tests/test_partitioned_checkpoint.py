@@ -81,7 +81,7 @@ def test_tf1_partitioned_checkpoint_restores_into_one_array_each(tf1, tmp_path):
 
 def test_save_tf1_index_entries_match_tf1_saver(tf1, tmp_path):
     """The index holds the same keys (slice keys included) and the same full entries."""
-    from jaxscope._src import tensorbundle as tb
+    from jaxscope._src.checkpoint import tensorbundle as tb
 
     with tf1.Graph().as_default():
         pvs, plain = _model(tf1, tf1.ones_initializer())
@@ -127,7 +127,7 @@ def test_save_tf1_partitions_errors(tmp_path):
 def test_read_region_reads_only_the_slices_it_needs(tmp_path, parts):
     """A shard's region of a plain tensor (rows) or of a partitioned one (overlapping parts)
     costs at most 1.1x its own bytes when parts and shards line up."""
-    from jaxscope._src.tf1_checkpoint import CheckpointReader
+    from jaxscope._src.checkpoint.tf1_checkpoint import CheckpointReader
 
     value = np.arange(64 * 6, dtype=np.float32).reshape(64, 6)
     tree = {"params": {"emb": value}}

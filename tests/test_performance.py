@@ -293,7 +293,7 @@ def test_jitted_init_draws_a_group_without_stacked_temporaries():
 
 
 def test_eager_init_on_cpu_compiles_its_draws_for_compile_speed():
-    from jaxscope._src import initial
+    from jaxscope._src.core import initial
 
     def fn():
         js.get_variable("w", [3, 17], initializer=js.glorot_uniform_initializer())

@@ -535,7 +535,7 @@ def _scanned(xs):  # a variable created inside a lax.scan body
     ids=["one_pass", "loop_body_falls_back"],
 )
 def test_init_with_output_is_init_plus_a_mutable_apply(maybe_jit, model, passes):
-    from jaxscope._src.random import _INIT_SALT
+    from jaxscope._src.core.random import _INIT_SALT
 
     calls = []
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import jax.numpy as jnp
 
 from jaxscope._src.contrib.variables import model_variable
+from jaxscope._src.core.scope import variable_scope
 from jaxscope._src.nn.embedding import lookup
-from jaxscope._src.scope import variable_scope
 
 
 def embed_sequence(ids, vocab_size=None, embed_dim=None, unique=False, initializer=None,

@@ -13,8 +13,8 @@ from typing import Any
 
 import jax
 
-from jaxscope._src.dtypes import as_dtype, is_floating
-from jaxscope._src.initializers import Initializer
+from jaxscope._src.initializers.catalogue import Initializer
+from jaxscope._src.initializers.dtypes import as_dtype, is_floating
 
 _MODES = ("FAN_IN", "FAN_OUT", "FAN_AVG")
 

@@ -17,8 +17,7 @@ import numbers
 import jax
 import jax.numpy as jnp
 
-from jaxscope._src import errors, frame, regularizers
-from jaxscope._src.collections import GraphKeys, _add
+from jaxscope._src import errors
 from jaxscope._src.contrib.arg_scope import add_arg_scope
 from jaxscope._src.contrib.initializers import xavier_initializer
 from jaxscope._src.contrib.variables import (
@@ -28,8 +27,12 @@ from jaxscope._src.contrib.variables import (
     get_variable_collections,
     model_variable,
 )
-from jaxscope._src.fused_random import fused
-from jaxscope._src.initializers import zeros_initializer
+from jaxscope._src.core import frame, regularizers
+from jaxscope._src.core.collections import GraphKeys, _add
+from jaxscope._src.core.random import next_rng_key
+from jaxscope._src.core.scope import name_scope, variable_scope
+from jaxscope._src.initializers.catalogue import zeros_initializer
+from jaxscope._src.initializers.fused_random import fused
 from jaxscope._src.layers.base import (
     InputSpec,
     check_float,
@@ -40,8 +43,6 @@ from jaxscope._src.layers.base import (
 from jaxscope._src.layers.conv import Conv1D, Conv2D, Conv2DTranspose, Conv3D, SeparableConv2D
 from jaxscope._src.layers.core import Flatten, noise_mask_shape
 from jaxscope._src.layers.pooling import AveragePooling2D, MaxPooling2D
-from jaxscope._src.random import next_rng_key
-from jaxscope._src.scope import name_scope, variable_scope
 
 relu = jax.nn.relu
 _XAVIER = xavier_initializer()

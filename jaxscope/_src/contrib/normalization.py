@@ -24,9 +24,7 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
-from jaxscope._src import errors, frame
-from jaxscope._src.assign import assign_sub
-from jaxscope._src.collections import GraphKeys, _add
+from jaxscope._src import errors
 from jaxscope._src.contrib.arg_scope import add_arg_scope
 from jaxscope._src.contrib.layers import _data_format_error
 from jaxscope._src.contrib.variables import (
@@ -35,7 +33,11 @@ from jaxscope._src.contrib.variables import (
     get_variable_collections,
     model_variable,
 )
-from jaxscope._src.initializers import ones_initializer, zeros_initializer
+from jaxscope._src.core import frame
+from jaxscope._src.core.assign import assign_sub
+from jaxscope._src.core.collections import GraphKeys, _add
+from jaxscope._src.core.scope import name_scope, variable_scope
+from jaxscope._src.initializers.catalogue import ones_initializer, zeros_initializer
 from jaxscope._src.layers.base import (
     InputSpec,
     check_float,
@@ -43,7 +45,6 @@ from jaxscope._src.layers.base import (
     static_training,
 )
 from jaxscope._src.layers.normalization import BatchNormalization, check_assignable
-from jaxscope._src.scope import name_scope, variable_scope
 
 _DEFAULTS = {"beta": zeros_initializer(), "gamma": ones_initializer(),
              "moving_mean": zeros_initializer(), "moving_variance": ones_initializer()}  # fmt: skip

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import functools
 
-from jaxscope._src import frame
-from jaxscope._src.collections import GraphKeys, _add
-from jaxscope._src.scope import get_variable_scope
-from jaxscope._src.variables import get_variable
+from jaxscope._src.core import frame
+from jaxscope._src.core.collections import GraphKeys, _add
+from jaxscope._src.core.scope import get_variable_scope
+from jaxscope._src.core.variables import get_variable
 
 
 def _unique(names) -> list[str]:

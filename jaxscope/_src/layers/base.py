@@ -22,12 +22,13 @@ from typing import Any
 
 import jax.numpy as jnp
 
-from jaxscope._src import errors, frame
-from jaxscope._src.collections import GraphKeys, _add
-from jaxscope._src.dtypes import as_dtype
-from jaxscope._src.scope import name_scope, variable_scope
-from jaxscope._src.transform import static_flag
-from jaxscope._src.variables import PartitionedVariable, Variable, get_variable
+from jaxscope._src import errors
+from jaxscope._src.core import frame
+from jaxscope._src.core.collections import GraphKeys, _add
+from jaxscope._src.core.scope import name_scope, variable_scope
+from jaxscope._src.core.transform import static_flag
+from jaxscope._src.core.variables import PartitionedVariable, Variable, get_variable
+from jaxscope._src.initializers.dtypes import as_dtype
 
 
 def _snake(name: str) -> str:

@@ -14,7 +14,7 @@ import jax.numpy as jnp
 from jax import lax
 
 from jaxscope._src import errors
-from jaxscope._src.initializers import zeros_initializer
+from jaxscope._src.initializers.catalogue import zeros_initializer
 from jaxscope._src.layers.base import (
     InputSpec,
     Layer,

@@ -9,8 +9,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from jaxscope._src import errors
-from jaxscope._src.fused_random import fused
-from jaxscope._src.initializers import zeros_initializer
+from jaxscope._src.core.random import next_rng_key
+from jaxscope._src.initializers.catalogue import zeros_initializer
+from jaxscope._src.initializers.fused_random import fused
 from jaxscope._src.layers.base import (
     InputSpec,
     Layer,
@@ -18,7 +19,6 @@ from jaxscope._src.layers.base import (
     normalize_data_format,
     static_training,
 )
-from jaxscope._src.random import next_rng_key
 
 # TF1's defaults are initializer instances too (shared: they hold no state).
 _ZEROS = zeros_initializer()

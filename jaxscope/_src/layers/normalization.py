@@ -21,12 +21,15 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from jaxscope._src import errors, frame
-from jaxscope._src.assign import assign, assign_sub
-from jaxscope._src.collections import GraphKeys, _add
-from jaxscope._src.dtypes import as_dtype
-from jaxscope._src.initial import _jax_style
-from jaxscope._src.initializers import ones_initializer, zeros_initializer
+from jaxscope._src import errors
+from jaxscope._src.core import frame
+from jaxscope._src.core.assign import assign, assign_sub
+from jaxscope._src.core.collections import GraphKeys, _add
+from jaxscope._src.core.initial import _jax_style
+from jaxscope._src.core.scope import name_scope
+from jaxscope._src.core.variables import Variable
+from jaxscope._src.initializers.catalogue import ones_initializer, zeros_initializer
+from jaxscope._src.initializers.dtypes import as_dtype
 from jaxscope._src.layers.base import (
     InputSpec,
     Layer,
@@ -34,8 +37,6 @@ from jaxscope._src.layers.base import (
     check_weight_dtype,
     static_training,
 )
-from jaxscope._src.scope import name_scope
-from jaxscope._src.variables import Variable
 
 _FUSED_DTYPES = ("float16", "bfloat16", "float32")
 _RENORM = ("moving_stddev", "renorm_mean", "renorm_stddev")

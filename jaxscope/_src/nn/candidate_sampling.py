@@ -19,8 +19,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from jaxscope._src.core.random import next_rng_key
 from jaxscope._src.nn.embedding import check_ids
-from jaxscope._src.random import next_rng_key
 
 
 def log_uniform_probability(ids, range_max):

@@ -17,11 +17,11 @@ import numbers
 import jax
 import jax.numpy as jnp
 
-from jaxscope._src import frame
-from jaxscope._src.dtypes import as_dtype
-from jaxscope._src.fused_random import fused
+from jaxscope._src.core import frame
+from jaxscope._src.core.random import next_rng_key
+from jaxscope._src.initializers.dtypes import as_dtype
+from jaxscope._src.initializers.fused_random import fused
 from jaxscope._src.nn.rnn_cell import LSTMStateTuple, RNNCell
-from jaxscope._src.random import next_rng_key
 
 
 class _RNNCellWrapper(RNNCell):

@@ -8,7 +8,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from jaxscope._src import errors
-from jaxscope._src.variables import PartitionedVariable
+from jaxscope._src.core.variables import PartitionedVariable
 
 
 def check_ids(ids, n: int, op: str, what: str, of: str, table=None) -> None:

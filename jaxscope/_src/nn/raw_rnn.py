@@ -17,8 +17,8 @@ import jax.numpy as jnp
 from jax.core import Tracer
 
 from jaxscope._src import errors
-from jaxscope._src.control_flow import while_loop
-from jaxscope._src.scope import variable_scope
+from jaxscope._src.core.control_flow import while_loop
+from jaxscope._src.core.scope import variable_scope
 
 
 @jax.tree_util.register_pytree_node_class

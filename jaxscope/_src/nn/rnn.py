@@ -18,10 +18,11 @@ import jax.numpy as jnp
 import numpy as np
 from jax.core import Tracer
 
-from jaxscope._src import errors, frame
-from jaxscope._src.control_flow import _Body, _loop_key, _step_key
-from jaxscope._src.dtypes import as_dtype
-from jaxscope._src.scope import variable_scope
+from jaxscope._src import errors
+from jaxscope._src.core import frame
+from jaxscope._src.core.control_flow import _Body, _loop_key, _step_key
+from jaxscope._src.core.scope import variable_scope
+from jaxscope._src.initializers.dtypes import as_dtype
 
 
 def _time_major(x):

@@ -20,11 +20,12 @@ import contextlib
 import jax
 import jax.numpy as jnp
 
-from jaxscope._src import errors, frame
-from jaxscope._src.dtypes import as_dtype
-from jaxscope._src.initializers import constant_initializer, zeros_initializer
+from jaxscope._src import errors
+from jaxscope._src.core import frame
+from jaxscope._src.core.scope import name_scope, variable_scope
+from jaxscope._src.initializers.catalogue import constant_initializer, zeros_initializer
+from jaxscope._src.initializers.dtypes import as_dtype
 from jaxscope._src.layers.base import Layer, check_weight_dtype
-from jaxscope._src.scope import name_scope, variable_scope
 
 _WEIGHTS, _BIAS = "kernel", "bias"
 

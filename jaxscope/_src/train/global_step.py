@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from jaxscope._src.collections import GraphKeys, get_collection
+from jaxscope._src.core.collections import GraphKeys, get_collection
+from jaxscope._src.core.variables import Variable, get_variable
 from jaxscope._src.errors import GlobalStepError
-from jaxscope._src.initializers import zeros_initializer
-from jaxscope._src.variables import Variable, get_variable
+from jaxscope._src.initializers.catalogue import zeros_initializer
 
 
 def get_global_step() -> Variable | None:

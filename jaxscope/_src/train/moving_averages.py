@@ -13,9 +13,9 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
+from jaxscope._src.core.tree_names import flatten, has_collections
 from jaxscope._src.errors import GlobalStepError, MovingAverageDtypeError, SlotMismatchError
 from jaxscope._src.train.optimizer import named_leaves, spec
-from jaxscope._src.tree_names import flatten, has_collections
 
 VarList = Collection[str] | Callable[[str], bool] | None
 

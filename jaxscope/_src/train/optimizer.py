@@ -16,6 +16,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
+from jaxscope._src.core.tree_names import flatten, has_collections, unflatten
 from jaxscope._src.errors import (
     GlobalStepError,
     GradientDtypeError,
@@ -26,7 +27,6 @@ from jaxscope._src.errors import (
     TrainArgumentError,
     UnknownVariableError,
 )
-from jaxscope._src.tree_names import flatten, has_collections, unflatten
 
 LearningRate = float | jax.Array | Callable[[jax.Array], jax.Array]
 VarList = Collection[str] | Callable[[str], bool] | None

@@ -18,8 +18,8 @@ from typing import NamedTuple
 import google_crc32c
 import numpy as np
 
-from jaxscope._src import tensorbundle as tb
-from jaxscope._src.bundle_index import read_index
+from jaxscope._src.checkpoint import tensorbundle as tb
+from jaxscope._src.checkpoint.bundle_index import read_index
 from jaxscope._src.errors import (
     CheckpointNotFoundError,
     CheckpointTreeError,

@@ -21,18 +21,13 @@ import jax.numpy as jnp
 import numpy as np
 from jax.extend.core import get_opaque_trace_state
 
-from jaxscope._src import errors, frame
-from jaxscope._src.collections import add_variable
-from jaxscope._src.custom_getter import call_custom_getter
-from jaxscope._src.dtypes import (
-    as_dtype,
-    as_shape,
-    canonical,
-    compatible,
-    is_floating,
-    is_fully_defined,
-)
-from jaxscope._src.initial import (
+from jaxscope._src import errors
+from jaxscope._src.core import assign as _assign
+from jaxscope._src.core import frame
+from jaxscope._src.core.collections import add_variable
+from jaxscope._src.core.custom_getter import call_custom_getter
+from jaxscope._src.core.handle import Handle
+from jaxscope._src.core.initial import (
     CONST,
     DRAW,
     _default_initializer,
@@ -41,8 +36,16 @@ from jaxscope._src.initial import (
     _needs_no_arguments,
     draw_one,
 )
-from jaxscope._src.partitioned import PerPartInitializer, call_partitioner
-from jaxscope._src.regularizers import regularize
+from jaxscope._src.core.regularizers import regularize
+from jaxscope._src.initializers.dtypes import (
+    as_dtype,
+    as_shape,
+    canonical,
+    compatible,
+    is_floating,
+    is_fully_defined,
+)
+from jaxscope._src.sharding.partitioned import PerPartInitializer, call_partitioner
 
 
 def _unwrap(x):
@@ -59,7 +62,7 @@ def _binary(op):
     return forward, reflected
 
 
-class Variable:
+class Variable(Handle):
     """A TF1 variable: ``Variable(initial_value, ...)`` always creates a new, uniquely named one.
 
     The name is uniquified in the current *name* scope (``a:0``, then ``a_1:0``); variable scopes
@@ -284,7 +287,7 @@ class Variable:
     __ge__, _ = _binary(operator.ge)
     del _
 
-    # -- TF1 updates (see jaxscope._src.assign) ------------------------------------------------
+    # -- TF1 updates (see jaxscope._src.core.assign) ------------------------------------------------
     def assign(self, value, use_locking=False, name=None, read_value=True):
         """``jaxscope.assign(self, value)``: later reads see ``value``. TF1: Variable.assign"""
         return _assign.assign(self, value, None, use_locking, name, read_value)
@@ -414,7 +417,7 @@ class PartitionedVariable(Variable):
 
     @property
     def partition(self):
-        """The :class:`~jaxscope._src.partitioned.Partition`: axis and part sizes."""
+        """The :class:`~jaxscope._src.sharding.partitioned.Partition`: axis and part sizes."""
         return self._partition
 
     def _get_partitions(self) -> list[int]:
@@ -1006,6 +1009,3 @@ def _set_constraint(fr: frame.Frame, node: str, constraint) -> None:
 
 def _is_concrete(x) -> bool:
     return not isinstance(x, jax.core.Tracer)
-
-
-from jaxscope._src import assign as _assign  # noqa: E402  (assign needs Variable defined first)

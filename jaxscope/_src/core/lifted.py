@@ -3,7 +3,7 @@ a function that creates, reads (and for ``remat`` assigns) variables.
 
 A function given to ``jax.checkpoint`` or ``jax.vmap`` directly would create its variables with
 that transformation's tracers (which then leak), and would see every variable as a constant.
-Here, as in :mod:`jaxscope._src.control_flow`, the function is traced once with the assignable
+Here, as in :mod:`jaxscope._src.core.control_flow`, the function is traced once with the assignable
 variables as explicit inputs (its variables are created by that trace, once); the transformation
 then runs the traced function.
 """
@@ -18,16 +18,17 @@ import jax
 import jax.numpy as jnp
 from jax.extend.core import ClosedJaxpr, jaxpr_as_fun
 
-from jaxscope._src import errors, frame
-from jaxscope._src.control_flow import _Body
-from jaxscope._src.initial import DRAW
+from jaxscope._src import errors
+from jaxscope._src.core import frame
+from jaxscope._src.core.control_flow import _Body
+from jaxscope._src.core.initial import DRAW
 
 
 def _key(fr):
     """A key for the lifted body, if the call has one (one ``next_rng_key`` of the caller)."""
     if fr.rng is None:
         return None
-    from jaxscope._src.random import next_rng_key
+    from jaxscope._src.core.random import next_rng_key
 
     return next_rng_key()
 

@@ -7,7 +7,8 @@ import os
 import re
 from typing import Any
 
-from jaxscope._src.checkpoint import (
+from jaxscope._src.checkpoint.tf1_checkpoint import CheckpointReader
+from jaxscope._src.checkpoint.trees import (
     Rename,
     RestoreReport,
     checkpoint_sources,
@@ -20,7 +21,6 @@ from jaxscope._src.errors import (
     SlotMismatchError,
     UnsupportedCheckpointError,
 )
-from jaxscope._src.tf1_checkpoint import CheckpointReader
 from jaxscope._src.train.optimizer import spec
 
 _OTHER_ADAM = re.compile(r"/Adam_([2-9]|\d\d+)\Z")  # \Z: `$` also matches before a final "\n"

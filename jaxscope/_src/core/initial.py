@@ -18,10 +18,10 @@ import jax.numpy as jnp
 import numpy as np
 
 from jaxscope._src import errors
-from jaxscope._src import initializers as inits
-from jaxscope._src.dtypes import canonical, checked_initial_value, is_floating
-from jaxscope._src.dtypes import is_int_or_bool as _int_or_bool
-from jaxscope._src.fused_random import fused
+from jaxscope._src.initializers import catalogue as inits
+from jaxscope._src.initializers.dtypes import canonical, checked_initial_value, is_floating
+from jaxscope._src.initializers.dtypes import is_int_or_bool as _int_or_bool
+from jaxscope._src.initializers.fused_random import fused
 
 DRAW, CONST = "draw", "const"  # how init obtains a value: grouped random draw, or computed inline
 

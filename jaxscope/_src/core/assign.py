@@ -17,9 +17,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from jaxscope._src import errors, frame
-from jaxscope._src.dtypes import canonical
-from jaxscope._src.variables import Variable
+from jaxscope._src import errors
+from jaxscope._src.core import frame
+from jaxscope._src.core.handle import Handle as Variable  # variables.Variable's base
+from jaxscope._src.initializers.dtypes import canonical
 
 _KIND_OK = {"f": "fiu", "c": "cfiu", "i": "iu", "u": "iu", "b": "b"}  # Python kinds that convert
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from jaxscope._src import errors, frame
+from jaxscope._src import errors
+from jaxscope._src.core import frame
 
 
 class GraphKeys:

@@ -32,9 +32,10 @@ import jax.numpy as jnp
 from jax.core import Tracer
 from jax.extend.core import ClosedJaxpr, Literal, get_opaque_trace_state, jaxpr_as_fun
 
-from jaxscope._src import errors, frame
-from jaxscope._src.collections import GraphKeys, LoopTensor
-from jaxscope._src.scope import name_scope
+from jaxscope._src import errors
+from jaxscope._src.core import frame
+from jaxscope._src.core.collections import GraphKeys, LoopTensor
+from jaxscope._src.core.scope import name_scope
 
 
 class _BodyKeys:
@@ -262,7 +263,7 @@ def _missing(shape, dtype):
 
 
 def _loop_key(fr):
-    from jaxscope._src.random import next_rng_key
+    from jaxscope._src.core.random import next_rng_key
 
     return None if fr.rng is None else next_rng_key()
 

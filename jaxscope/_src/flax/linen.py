@@ -26,12 +26,13 @@ import jax.numpy as jnp
 import numpy as np
 from jax.extend.core import get_opaque_trace_state
 
-from jaxscope._src import errors, frame
-from jaxscope._src.assign import assign
-from jaxscope._src.random import next_rng_key
-from jaxscope._src.scope import variable_scope
-from jaxscope._src.transform import Transformed, _init_with_output, transform
-from jaxscope._src.variables import get_variable
+from jaxscope._src import errors
+from jaxscope._src.core import frame
+from jaxscope._src.core.assign import assign
+from jaxscope._src.core.random import next_rng_key
+from jaxscope._src.core.scope import variable_scope
+from jaxscope._src.core.transform import Transformed, _init_with_output, transform
+from jaxscope._src.core.variables import get_variable
 
 # ---------------------------------------------------------------------------------------------
 # jaxscope inside flax

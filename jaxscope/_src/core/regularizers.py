@@ -11,8 +11,8 @@ import numbers
 
 import jax.numpy as jnp
 
-from jaxscope._src import frame
-from jaxscope._src.collections import GraphKeys, _add, get_collection
+from jaxscope._src.core import frame
+from jaxscope._src.core.collections import GraphKeys, _add, get_collection
 
 
 def _check_scale(scale, what: str) -> None:

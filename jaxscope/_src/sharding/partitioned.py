@@ -18,7 +18,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from jaxscope._src import errors
-from jaxscope._src.dtypes import as_dtype
+from jaxscope._src.initializers.dtypes import as_dtype
 
 Partitioner = Callable[..., Sequence[int]]
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import jax
 from jax.extend.core import get_opaque_trace_state
 
-from jaxscope._src import errors, frame
+from jaxscope._src import errors
+from jaxscope._src.core import frame
 
 # init's body gets keys independent of the initializers' (which fold in name hashes).
 _INIT_SALT = 0x6A73

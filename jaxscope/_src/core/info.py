@@ -19,12 +19,14 @@ import jax
 import numpy as np
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
-from jaxscope._src import errors, frame
-from jaxscope._src.dtypes import canonical
-from jaxscope._src.initial import CONST, _TFStyle
-from jaxscope._src.partitioned import Partition
-from jaxscope._src.sharding import Rules, check_divisible, compile_rules, spec_for
-from jaxscope._src.variables import Variable, handle_errors, leaf_names
+from jaxscope._src import errors
+from jaxscope._src.core import frame
+from jaxscope._src.core.initial import CONST, _TFStyle
+from jaxscope._src.core.scope import new_frame
+from jaxscope._src.core.variables import Variable, handle_errors, leaf_names
+from jaxscope._src.initializers.dtypes import canonical
+from jaxscope._src.sharding.partitioned import Partition
+from jaxscope._src.sharding.rules import Rules, check_divisible, compile_rules, spec_for
 
 
 class VariableInfo(NamedTuple):
@@ -259,7 +261,7 @@ def inspect(f, *args, **kwargs) -> VariablesInfo:
     TF1 equivalent: tf.compat.v1.global_variables() / get_collection after building the graph
     """
     fn = f.init._jaxscope[0] if hasattr(getattr(f, "init", None), "_jaxscope") else f
-    collect = frame.Frame(frame.COLLECT)
+    collect = new_frame(frame.COLLECT)
     # Only arrays are traced; Python values (training=True, sizes) stay static, as in init,
     # since they may select the program (a layer's training= must be a Python bool).
     leaves, treedef = jax.tree_util.tree_flatten((args, kwargs))

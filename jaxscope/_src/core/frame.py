@@ -16,7 +16,7 @@ from jax.core import Tracer
 from jax.extend.core import get_opaque_trace_state
 
 from jaxscope._src import errors
-from jaxscope._src.names import NameRegistry
+from jaxscope._src.core.names import NameRegistry
 
 COLLECT, INIT, APPLY = "collect", "init", "apply"
 MISSING = object()
@@ -37,15 +37,17 @@ class Frame:
     """
 
     def __init__(
-        self, mode: str, provided: Mapping[str, Any] | None = None, mutable: frozenset = frozenset()
+        self,
+        mode: str,
+        root_scope: Any,
+        provided: Mapping[str, Any] | None = None,
+        mutable: frozenset = frozenset(),
     ):
-        from jaxscope._src.scope import VariableScope
-
         self.mode = mode
         self.mutable = mutable  # APPLY: the collections ("params", "state") assigns may change
         self.provided = provided if provided is not None else {}
         self.names = NameRegistry()
-        self.root_scope = VariableScope(False)
+        self.root_scope = root_scope  # scope.new_frame gives TF1's root scope (reuse off)
         self.var_scope = self.root_scope
         self.scope_counts: dict[str, int] = {}
         self.store: dict[str, Any] = {}  # get_variable key -> Variable

@@ -15,12 +15,13 @@ import numpy as np
 from flax import nnx
 from jax.extend.core import get_opaque_trace_state
 
-from jaxscope._src import errors, frame
-from jaxscope._src.assign import assign
-from jaxscope._src.flax_bridge import _leaves, _snake_case
-from jaxscope._src.random import next_rng_key
-from jaxscope._src.scope import variable_scope
-from jaxscope._src.variables import get_variable
+from jaxscope._src import errors
+from jaxscope._src.core import frame
+from jaxscope._src.core.assign import assign
+from jaxscope._src.core.random import next_rng_key
+from jaxscope._src.core.scope import variable_scope
+from jaxscope._src.core.variables import get_variable
+from jaxscope._src.flax.linen import _leaves, _snake_case
 
 
 def _key_leaves(tree, path=()):

@@ -14,12 +14,14 @@ from __future__ import annotations
 import contextlib
 import enum
 import functools
+from collections.abc import Mapping
 from typing import Any
 
 import jax
 
-from jaxscope._src import errors, frame
-from jaxscope._src.dtypes import as_dtype
+from jaxscope._src import errors
+from jaxscope._src.core import frame
+from jaxscope._src.initializers.dtypes import as_dtype
 
 
 class _ReuseMode(enum.Enum):
@@ -452,3 +454,10 @@ def get_variable_scope() -> VariableScope:
     TF1 equivalent: tf.compat.v1.get_variable_scope
     """
     return frame.current("get_variable_scope").var_scope
+
+
+def new_frame(
+    mode: str, provided: Mapping[str, Any] | None = None, mutable: frozenset = frozenset()
+) -> frame.Frame:
+    """The frame of one ``init``/``apply`` call, at TF1's root variable scope (reuse off)."""
+    return frame.Frame(mode, VariableScope(False), provided, mutable)

@@ -17,27 +17,27 @@ from typing import Any, NamedTuple
 import jax
 import numpy as np
 
-from jaxscope._src.errors import (
-    CheckpointMismatchError,
-    CheckpointNameError,
-    CheckpointTreeError,
-    RenameCollisionError,
-)
-from jaxscope._src.partitioned import Partition
-from jaxscope._src.tf1_checkpoint import (
+from jaxscope._src.checkpoint.tf1_checkpoint import (
     CheckpointReader,
     TensorInfo,
     check_dtypes,
     write_bundle,
     write_checkpoint_state,
 )
-from jaxscope._src.tree_names import (
+from jaxscope._src.core.tree_names import (
     check_array_leaves,
     flat_names,
     show_path,
     state_names,
     tree_names,
 )
+from jaxscope._src.errors import (
+    CheckpointMismatchError,
+    CheckpointNameError,
+    CheckpointTreeError,
+    RenameCollisionError,
+)
+from jaxscope._src.sharding.partitioned import Partition
 
 Rename = Mapping[str, str] | Callable[[str], str | None] | None
 

@@ -30,17 +30,19 @@ import jax.numpy as jnp
 import numpy as np
 from jax.extend.core import get_opaque_trace_state
 
-from jaxscope._src import errors, frame
-from jaxscope._src.initial import CONST, initial_values
-from jaxscope._src.random import _INIT_SALT
-from jaxscope._src.variables import (
+from jaxscope._src import errors
+from jaxscope._src.core import frame
+from jaxscope._src.core.initial import CONST, initial_values
+from jaxscope._src.core.random import _INIT_SALT
+from jaxscope._src.core.scope import new_frame
+from jaxscope._src.core.variables import (
     Variable,
     _is_concrete,
     handle_errors,
     leaf_names,
     rebuilt,
 )
-from jaxscope._src.variables import _lookup as lookup
+from jaxscope._src.core.variables import _lookup as lookup
 
 COLLECTIONS = ("params", "state")
 
@@ -118,7 +120,7 @@ def transform(fn: Callable[..., Any], *, allow_unused: bool = False) -> Transfor
     @functools.wraps(fn)
     def apply(variables: Mapping[str, Any], *args, rng=None, mutable=False, **kwargs):
         _check_collections(variables)
-        fr = frame.Frame(frame.APPLY, provided=variables, mutable=_mutable(mutable))
+        fr = new_frame(frame.APPLY, provided=variables, mutable=_mutable(mutable))
         fr.rng = rng
         try:
             with frame.running(fr), handle_errors():
@@ -194,7 +196,7 @@ def _initialize(fn, provided, rng, args, kwargs, allow_unused) -> dict[str, Any]
         raise TypeError(
             "init needs a PRNG key for the random initializers: f.init(jax.random.key(0), ...)"
         )
-    collect = frame.Frame(frame.COLLECT)
+    collect = new_frame(frame.COLLECT)
     collect.rng = body_rng = jax.random.fold_in(rng, _INIT_SALT)
 
     consts: dict[str, Any] = {}  # CONST variables' concrete initial values (None: traced)
@@ -215,7 +217,7 @@ def _initialize(fn, provided, rng, args, kwargs, allow_unused) -> dict[str, Any]
     kept: dict[str, Any] = {}
     if provided:
         _check_collections(provided)
-        check = frame.Frame(frame.APPLY, provided=provided)
+        check = new_frame(frame.APPLY, provided=provided)
         placeholders = 0  # abstract leaves (jax.eval_shape): missing values, to be initialized
         for node, var in variables.items():
             found = check.find(node, "params" if var._trainable else "state")
@@ -241,7 +243,7 @@ def _initialize(fn, provided, rng, args, kwargs, allow_unused) -> dict[str, Any]
             else:
                 again = True
     if again:
-        fr = frame.Frame(frame.INIT, provided=_nest(variables, values))
+        fr = new_frame(frame.INIT, provided=_nest(variables, values))
         fr.rng = body_rng
         try:
             with frame.running(fr), handle_errors():
@@ -272,7 +274,7 @@ def _init_with_output(f: Transformed, rng, args, kwargs, body_rng: Any = _INIT_K
         )
     own = jax.random.fold_in(rng, _INIT_SALT)
     keys = own if body_rng is _INIT_KEYS else body_rng
-    fr = frame.Frame(frame.COLLECT)  # COLLECT's checks (tree conflicts) and its specs
+    fr = new_frame(frame.COLLECT)  # COLLECT's checks (tree conflicts) and its specs
     fr.rng = keys
     fr.draw = (rng, get_opaque_trace_state())
     try:

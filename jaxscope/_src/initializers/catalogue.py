@@ -38,7 +38,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from jaxscope._src.dtypes import canonical, is_floating
+from jaxscope._src.initializers.dtypes import canonical, is_floating
 
 _TRUNC_STD = 0.87962566103423978  # stddev of a unit normal truncated to (-2, 2)
 

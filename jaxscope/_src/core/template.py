@@ -20,9 +20,10 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-from jaxscope._src import errors, frame
-from jaxscope._src.collections import GraphKeys, get_collection
-from jaxscope._src.scope import (
+from jaxscope._src import errors
+from jaxscope._src.core import frame
+from jaxscope._src.core.collections import GraphKeys, get_collection
+from jaxscope._src.core.scope import (
     VariableScope,
     _pure_variable_scope,
     _unique_variable_scope,

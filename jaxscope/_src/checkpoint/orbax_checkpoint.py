@@ -14,7 +14,7 @@ from typing import Any
 import jax
 import numpy as np
 
-from jaxscope._src.checkpoint import Mismatch, RestoreReport
+from jaxscope._src.checkpoint.trees import Mismatch, RestoreReport
 from jaxscope._src.errors import CheckpointMismatchError, CheckpointNotFoundError
 
 
