@@ -1308,3 +1308,25 @@ class AdamStateError(JaxscopeError, ValueError):
             f"restore_tf1_adam: opt_state was not built for these params ({'; '.join(parts)})."
             f"\n{fix}"
         )
+
+
+class GetterValueError(JaxscopeError, TypeError, ValueError):
+    """A custom getter returned, for a variable of a flax module run inside jaxscope
+    (``from_linen``/``from_nnx``), an array of another dtype or shape than the module declares:
+    flax would promote or broadcast it silently; TF1's ops refuse to mix dtypes (``TypeError``
+    or ``ValueError``), so this subclasses both."""
+
+    def __init__(self, who: str, name: str, got: tuple, declared: tuple):
+        self.who, self.name = who, name
+        (shape, dtype), (var_shape, var_dtype) = got, declared
+        self.shape, self.dtype = tuple(shape), str(dtype)
+        self.var_shape, self.var_dtype = tuple(var_shape), str(var_dtype)
+        super().__init__(
+            f'{who}: the custom getter returned {self.dtype}{list(self.shape)} for variable "'
+            f'{name}", but the flax module declares it {self.var_dtype}{list(self.var_shape)}; '
+            "flax would promote or broadcast it silently, and TF1's ops refuse to mix dtypes. "
+            "Declare the dtype in the module and return what it asks for:\n"
+            "    jaxscope.flax.from_linen(nn.Dense(4, dtype=jnp.bfloat16, "
+            "param_dtype=jnp.bfloat16), 'dense')(x.astype(jnp.bfloat16))\n"
+            "or let the getter return the variable itself: return getter(name, *args, **kwargs)"
+        )
