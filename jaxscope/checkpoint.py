@@ -19,10 +19,12 @@ from jaxscope._src.checkpoint.trees import restore_tf1 as restore_tf1
 from jaxscope._src.checkpoint.trees import save_tf1 as save_tf1
 from jaxscope._src.core.tree_names import flatten as flatten
 from jaxscope._src.core.tree_names import unflatten as unflatten
+from jaxscope._src.errors import AdamStateError as AdamStateError
 from jaxscope._src.errors import CheckpointNameError as CheckpointNameError
 from jaxscope._src.errors import CheckpointTreeError as CheckpointTreeError
 
 __all__ = [
+    "AdamStateError",
     "CheckpointNameError",
     "CheckpointReader",
     "CheckpointTreeError",

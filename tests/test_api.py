@@ -223,6 +223,7 @@ def test_checkpoint_all_is_pinned_and_sorted():
     from jaxscope import checkpoint
 
     assert checkpoint.__all__ == [
+        "AdamStateError",
         "CheckpointNameError",
         "CheckpointReader",
         "CheckpointTreeError",

@@ -1271,3 +1271,62 @@ class SequenceLengthError(JaxscopeError, ValueError):
             "length). Pass lengths within the inputs, e.g.\n"
             f"    sequence_length = jnp.clip(sequence_length, 0, {max_time})"
         )
+
+
+# -- issue 22: adversarial
+class AdamStateError(JaxscopeError, ValueError):
+    """``restore_tf1_adam`` got an ``opt_state`` that does not hold exactly one optax Adam
+    state, or one built for other parameters (TF1's ``Saver.restore`` of slots built for other
+    variables fails too: ``NotFoundError``/``InvalidArgumentError``)."""
+
+    def __init__(self, found: int, only_params=(), only_moments=()):
+        self.found = found
+        self.only_params, self.only_moments = list(only_params), list(only_moments)
+        self.names = self.only_params + self.only_moments
+        fix = (
+            "Build the state for these params and restore into it:\n"
+            "    opt_state = optax.adam(1e-3).init(params)\n"
+            "    opt_state, report = jaxscope.checkpoint.restore_tf1_adam(opt_state, params, path)"
+        )
+        if found != 1:
+            super().__init__(
+                f"restore_tf1_adam needs exactly one optax Adam state (ScaleByAdamState) in "
+                f"opt_state, found {found}: which moments are TF1's name/Adam and name/Adam_1 "
+                f"would be ambiguous.\n{fix}"
+            )
+            return
+
+        def show(names):
+            return ", ".join(f'"{n}"' for n in names[:6]) + (", ..." if len(names) > 6 else "")
+
+        parts = []
+        if self.only_params:
+            parts.append(f"params has {show(self.only_params)}, which opt_state's moments lack")
+        if self.only_moments:
+            parts.append(f"opt_state's moments have {show(self.only_moments)}, not in params")
+        super().__init__(
+            f"restore_tf1_adam: opt_state was not built for these params ({'; '.join(parts)})."
+            f"\n{fix}"
+        )
+
+
+class GetterValueError(JaxscopeError, TypeError, ValueError):
+    """A custom getter returned, for a variable of a flax module run inside jaxscope
+    (``from_linen``/``from_nnx``), an array of another dtype or shape than the module declares:
+    flax would promote or broadcast it silently; TF1's ops refuse to mix dtypes (``TypeError``
+    or ``ValueError``), so this subclasses both."""
+
+    def __init__(self, who: str, name: str, got: tuple, declared: tuple):
+        self.who, self.name = who, name
+        (shape, dtype), (var_shape, var_dtype) = got, declared
+        self.shape, self.dtype = tuple(shape), str(dtype)
+        self.var_shape, self.var_dtype = tuple(var_shape), str(var_dtype)
+        super().__init__(
+            f'{who}: the custom getter returned {self.dtype}{list(self.shape)} for variable "'
+            f'{name}", but the flax module declares it {self.var_dtype}{list(self.var_shape)}; '
+            "flax would promote or broadcast it silently, and TF1's ops refuse to mix dtypes. "
+            "Declare the dtype in the module and return what it asks for:\n"
+            "    jaxscope.flax.from_linen(nn.Dense(4, dtype=jnp.bfloat16, "
+            "param_dtype=jnp.bfloat16), 'dense')(x.astype(jnp.bfloat16))\n"
+            "or let the getter return the variable itself: return getter(name, *args, **kwargs)"
+        )

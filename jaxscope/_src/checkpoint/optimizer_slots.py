@@ -17,6 +17,7 @@ from jaxscope._src.checkpoint.trees import (
     tree_names,
 )
 from jaxscope._src.errors import (
+    AdamStateError,
     CheckpointMismatchError,
     SlotMismatchError,
     UnsupportedCheckpointError,
@@ -122,17 +123,10 @@ def restore_tf1_adam(
         found = []
         new_state = _map_adam_states(opt_state, fill, found)
         if len(found) != 1:
-            raise ValueError(
-                f"restore_tf1_adam needs exactly one optax Adam state in opt_state, found "
-                f"{len(found)}. Pass the state of optax.adam(...) (or of a chain with one "
-                "scale_by_adam)."
-            )
-        names = sorted(tree_names(params))
-        if sorted(tree_names(found[0].mu)) != names:
-            raise ValueError(
-                "restore_tf1_adam: opt_state was not built for these params (its Adam moments "
-                "have other names). Pass params and optax.adam(...).init(params) together."
-            )
+            raise AdamStateError(len(found))
+        names, moments = set(tree_names(params)), set(tree_names(found[0].mu))
+        if moments != names:
+            raise AdamStateError(1, sorted(names - moments), sorted(moments - names))
         _check_moment_shapes(found[0], params)
         loaded, missing, mismatched = [], [], []
         for field, suffix in (("mu", "/Adam"), ("nu", "/Adam_1")):

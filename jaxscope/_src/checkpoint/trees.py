@@ -236,10 +236,25 @@ def _read_as(reader, source: str, info: TensorInfo, dtype: np.dtype):
     return narrowed if np.array_equal(narrowed, value) else None
 
 
+def _check_target_leaf(name: str, leaf) -> None:
+    """A restore target's leaf must have a shape and a dtype to compare the checkpoint's with."""
+    if isinstance(leaf, np.ndarray | np.generic | jax.Array | jax.ShapeDtypeStruct):
+        return
+    raise CheckpointTreeError(
+        f'restore_tf1: the tree\'s variable "{name}"',
+        f"is a {type(leaf).__name__}, not an array or a jax.ShapeDtypeStruct, so it has no shape "
+        "and dtype to check the checkpoint's value against",
+        "Restore into the tree f.init returns, or its shapes: "
+        "restore_tf1(jax.eval_shape(f.init, rng, *args), path); a leaf of your own must be an "
+        "array of the variable's shape and dtype, e.g. np.zeros(shape, np.float32).",
+    )
+
+
 def _fill_leaves(named, reader, sources):
     """``(values by name, loaded, missing, mismatched)`` for ``{name: (path, leaf)}``."""
     values, loaded, missing, mismatched = {}, [], [], []
     for name, (_, leaf) in sorted(named.items()):
+        _check_target_leaf(name, leaf)
         source = sources.get(name)
         if source is None:
             missing.append(name)
@@ -375,6 +390,8 @@ def restore_tf1(
       RenameCollisionError: ``rename`` maps two checkpoint names to one tree name.
       CheckpointNameError: ``variables`` or the mapping holds a name TF1 refuses, or one name
         twice (``w`` and ``w:0``).
+      CheckpointTreeError: a leaf of ``variables`` is not an array or ``jax.ShapeDtypeStruct``
+        (None, a Python number, a list): a ``TypeError`` naming the variable.
 
     Example:
       >>> import numpy as np

@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import flax.errors
 import flax.linen as nn
 import jax
 import jax.numpy as jnp
@@ -29,6 +30,7 @@ from jax.extend.core import get_opaque_trace_state
 from jaxscope._src import errors
 from jaxscope._src.core import frame
 from jaxscope._src.core.assign import assign
+from jaxscope._src.core.handle import Handle
 from jaxscope._src.core.random import next_rng_key
 from jaxscope._src.core.scope import variable_scope
 from jaxscope._src.core.transform import Transformed, _init_with_output, transform
@@ -290,6 +292,19 @@ def _abstract_variables(module, method, call: _Call, rng_collections):
     return shapes
 
 
+def getter_value(var, who: str, scope: str, node: str, declared):
+    """The value of ``get_variable``'s result for a flax module: a handle's, or the array a custom
+    getter returned, which must have the dtype and shape the module declares (flax would
+    promote or broadcast another silently)."""
+    if isinstance(var, Handle):
+        return var.value
+    shape, dtype = tuple(np.shape(var)), np.dtype(getattr(var, "dtype", None) or np.float32)
+    if shape != tuple(declared.shape) or dtype != np.dtype(declared.dtype):
+        name = f"{scope}/{node}" if scope else node
+        raise errors.GetterValueError(who, name, (shape, dtype), (declared.shape, declared.dtype))
+    return var
+
+
 def _leaves(tree, path=()):
     for k, v in tree.items():
         if isinstance(v, Mapping):
@@ -386,7 +401,7 @@ def from_linen(
                     initializer=_LeafInit(module, method, spec, collection, path, rng_collections),
                     trainable=collection == "params",
                 )  # fmt: skip
-                value = var.value
+                value = getter_value(var, "from_linen", fr.var_scope.name, node, leaf)
                 handles.append(((collection, *path), var, value))
                 values.append(((collection, *path), value))
             mutable = sorted({c for c, _, _ in shapes} - {"params"})
@@ -397,9 +412,14 @@ def from_linen(
             if fr.rng is not None and rng_collections and get_opaque_trace_state() == fr.trace:
                 rngs = {c: next_rng_key() for c in rng_collections}
             given = _nest(values)
-            out = module.apply(
-                given, *args, rngs=rngs, method=method, mutable=mutable or False, **kwargs
-            )
+            try:
+                out = module.apply(
+                    given, *args, rngs=rngs, method=method, mutable=mutable or False, **kwargs
+                )
+            except flax.errors.InvalidRngError as e:
+                if rngs or fr.rng is not None:
+                    raise
+                raise errors.MissingRngError() from e
             if not mutable:
                 return out
             out, updates = out

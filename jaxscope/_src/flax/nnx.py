@@ -21,7 +21,7 @@ from jaxscope._src.core.assign import assign
 from jaxscope._src.core.random import next_rng_key
 from jaxscope._src.core.scope import variable_scope
 from jaxscope._src.core.variables import get_variable
-from jaxscope._src.flax.linen import _leaves, _snake_case
+from jaxscope._src.flax.linen import _leaves, _snake_case, getter_value
 
 
 def _key_leaves(tree, path=()):
@@ -89,12 +89,13 @@ def from_nnx(module: nnx.Module, name: str | None = None, *, reuse=None) -> Call
             handles, values = [], {"params": {}, "state": {}}
             for collection in ("params", "state"):
                 for path, value in _leaves(initial[collection]):
+                    node = "/".join(map(str, path))
                     var = get_variable(
-                        "/".join(map(str, path)),
+                        node,
                         initializer=np.asarray(value),
                         trainable=collection == "params",
                     )
-                    v = var.value
+                    v = getter_value(var, "from_nnx", fr.var_scope.name, node, value)
                     handles.append((collection, path, var, v))
                     sub = values[collection]
                     for p in path[:-1]:
