@@ -17,7 +17,7 @@ from jaxscope._src.core.variables import Variable
 # jax's messages when it compares a handle's tree structure with an array's (the variable's
 # name shows where jax printed the tree: see _Meta.__repr__), and the jax function that did.
 _STRUCTURE = re.compile(
-    r"jaxscope\._src\.variables\.(Partitioned)?Variable|(Partitioned)?Variable\[<"
+    r"jaxscope\._src\.core\.variables\.(Partitioned)?Variable|(Partitioned)?Variable\[<"
 )
 _NAMED = re.compile(r"Variable\[<variable '([^']*)'>\]")
 _WHERE = (
