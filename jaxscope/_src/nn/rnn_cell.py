@@ -9,7 +9,7 @@ order (LSTM: ``i, j, f, o``; GRU: ``r, u``), so TF1 checkpoints load by name.
 ``_prebuild(input_shape, dtype)`` builds a cell (and the cells it contains) without running it:
 ``dynamic_rnn`` calls it before its loop, so every variable of these cells is created outside the
 loop body and the body only reads them; a cell that cannot prebuild creates its variables in the
-one trace of the loop body (``control_flow``'s body runner), as TF1 builds the body once.
+one trace of the loop body (the body runner of ``core.bodies``), as TF1 builds the body once.
 """
 
 from __future__ import annotations
