@@ -45,9 +45,9 @@ from jaxscope._src.core.transform import Transformed as Transformed
 from jaxscope._src.core.transform import initialize_missing as initialize_missing
 from jaxscope._src.core.transform import reinitialize as reinitialize
 from jaxscope._src.core.transform import transform as transform
+from jaxscope._src.core.variable_store import get_variable as get_variable
 from jaxscope._src.core.variables import PartitionedVariable as PartitionedVariable
 from jaxscope._src.core.variables import Variable as Variable
-from jaxscope._src.core.variables import get_variable as get_variable
 from jaxscope._src.errors import AssignDtypeError as AssignDtypeError
 from jaxscope._src.errors import AssignShapeError as AssignShapeError
 from jaxscope._src.errors import AssignThroughGetterError as AssignThroughGetterError

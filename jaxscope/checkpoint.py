@@ -8,6 +8,7 @@ by TF1 name: ``two_layers/h1/weights`` <-> ``variables["params"]["two_layers"]["
 from jaxscope._src.checkpoint.optimizer_slots import restore_tf1_adam as restore_tf1_adam
 from jaxscope._src.checkpoint.orbax_checkpoint import restore as restore
 from jaxscope._src.checkpoint.orbax_checkpoint import save as save
+from jaxscope._src.checkpoint.saving import save_tf1 as save_tf1
 from jaxscope._src.checkpoint.tf1_checkpoint import CheckpointReader as CheckpointReader
 from jaxscope._src.checkpoint.tf1_checkpoint import TensorInfo as TensorInfo
 from jaxscope._src.checkpoint.tf1_checkpoint import latest_checkpoint as latest_checkpoint
@@ -16,7 +17,6 @@ from jaxscope._src.checkpoint.tf1_checkpoint import load_variables as load_varia
 from jaxscope._src.checkpoint.trees import Mismatch as Mismatch
 from jaxscope._src.checkpoint.trees import RestoreReport as RestoreReport
 from jaxscope._src.checkpoint.trees import restore_tf1 as restore_tf1
-from jaxscope._src.checkpoint.trees import save_tf1 as save_tf1
 from jaxscope._src.core.tree_names import flatten as flatten
 from jaxscope._src.core.tree_names import unflatten as unflatten
 from jaxscope._src.errors import AdamStateError as AdamStateError

@@ -4,13 +4,13 @@
 
 from jaxscope._src.nn.cell_wrappers import DropoutWrapper as DropoutWrapper
 from jaxscope._src.nn.cell_wrappers import ResidualWrapper as ResidualWrapper
+from jaxscope._src.nn.multi_rnn_cell import MultiRNNCell as MultiRNNCell
 from jaxscope._src.nn.rnn_cell import BasicLSTMCell as BasicLSTMCell
 from jaxscope._src.nn.rnn_cell import BasicRNNCell as BasicRNNCell
 from jaxscope._src.nn.rnn_cell import GRUCell as GRUCell
 from jaxscope._src.nn.rnn_cell import LayerRNNCell as LayerRNNCell
 from jaxscope._src.nn.rnn_cell import LSTMCell as LSTMCell
 from jaxscope._src.nn.rnn_cell import LSTMStateTuple as LSTMStateTuple
-from jaxscope._src.nn.rnn_cell import MultiRNNCell as MultiRNNCell
 from jaxscope._src.nn.rnn_cell import RNNCell as RNNCell
 
 __all__ = [

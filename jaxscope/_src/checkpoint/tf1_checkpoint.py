@@ -193,19 +193,12 @@ class CheckpointReader:
         if not entry.slices:
             self._read_into(out, entry, name)
             return out
-        for extents in entry.slices:  # read_index checked that they exist and tile the shape
-            extents = tuple(
-                (start, dim - start if length is None else length)
-                for (start, length), dim in zip(extents, entry.shape, strict=True)
-            )
-            key = tb.slice_key(name, extents)
+        for extents in _extents(entry):  # read_index checked that they exist and tile the shape
             view = out[tuple(slice(s, s + n) for s, n in extents)]
             if view.flags.c_contiguous:  # parts split along axis 0: no temporary copy
-                self._read_into(view, self._entries[key], name)
+                self._read_into(view, self._part(name, extents), name)
             else:
-                part = np.empty(view.shape, dtype)
-                self._read_into(part, self._entries[key], name)
-                view[...] = part
+                view[...] = self._read_part(name, extents, dtype)
         return out
 
     def read_region(self, name: str, index: tuple[slice, ...]) -> np.ndarray:
@@ -231,17 +224,12 @@ class CheckpointReader:
                 return self.read(name)[tuple(slice(lo, hi) for lo, hi in bounds)]
             return self._read_rows(entry, name, dtype, bounds[0], shape)
         out = np.empty(shape, dtype)
-        for extents in entry.slices:
-            extents = tuple(
-                (start, dim - start if length is None else length)
-                for (start, length), dim in zip(extents, entry.shape, strict=True)
-            )
+        for extents in _extents(entry):
             lo = [max(a, s) for (a, _), (s, _) in zip(bounds, extents, strict=True)]
             hi = [min(b, s + n) for (_, b), (s, n) in zip(bounds, extents, strict=True)]
             if any(x >= y for x, y in zip(lo, hi, strict=True)):
                 continue
-            part = np.empty(tuple(n for _, n in extents), dtype)
-            self._read_into(part, self._entries[tb.slice_key(name, extents)], name)
+            part = self._read_part(name, extents, dtype)
             src = tuple(slice(x - s, y - s) for x, y, (s, _) in zip(lo, hi, extents, strict=True))
             dst = tuple(slice(x - a, y - a) for x, y, (a, _) in zip(lo, hi, bounds, strict=True))
             out[dst] = part[src]
@@ -264,9 +252,22 @@ class CheckpointReader:
                 self._shards[entry.shard_id], f"it ends inside the rows {rows} of the tensor", name
             )
         self.bytes_read += n
+        self._to_native(out)
+        return out
+
+    def _part(self, name: str, extents) -> tb.BundleEntry:
+        """The index entry of one slice of a partitioned tensor."""
+        return self._entries[tb.slice_key(name, extents)]
+
+    def _read_part(self, name: str, extents, dtype) -> np.ndarray:
+        """One slice of a partitioned tensor, as a new array (checked against its checksum)."""
+        part = np.empty(tuple(n for _, n in extents), dtype)
+        self._read_into(part, self._part(name, extents), name)
+        return part
+
+    def _to_native(self, out: np.ndarray) -> None:
         if self.header.big_endian:
             out.byteswap(inplace=True)
-        return out
 
     def _file(self, entry: tb.BundleEntry, name: str):
         if not 0 <= entry.shard_id < len(self._shards):
@@ -285,12 +286,8 @@ class CheckpointReader:
                 f"{out.dtype} of shape {out.shape}",
                 name,
             )
-        if not 0 <= entry.shard_id < len(self._shards):
-            raise CorruptCheckpointError(self.index_path, f"bad shard id {entry.shard_id}", name)
+        f = self._file(entry, name)
         path = self._shards[entry.shard_id]
-        f = self._files.get(entry.shard_id)
-        if f is None:
-            f = self._files[entry.shard_id] = open(path, "rb", buffering=0)  # noqa: SIM115
         f.seek(entry.offset)
         flat = out.reshape(-1).view(np.uint8)
         crc = pos = 0
@@ -315,8 +312,16 @@ class CheckpointReader:
                 path, f"bytes [{entry.offset}, {entry.offset + entry.size})", entry.crc32c,
                 computed, name,
             )  # fmt: skip
-        if self.header.big_endian:
-            out.byteswap(inplace=True)
+        self._to_native(out)
+
+
+def _extents(entry: tb.BundleEntry):
+    """``((start, length), ...)`` of each slice of a partitioned tensor (``None``: to the end)."""
+    for extents in entry.slices:
+        yield tuple(
+            (start, dim - start if length is None else length)
+            for (start, length), dim in zip(extents, entry.shape, strict=True)
+        )
 
 
 def _bounds(index: slice, dim: int) -> tuple[int, int]:

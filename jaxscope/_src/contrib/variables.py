@@ -12,7 +12,7 @@ import functools
 from jaxscope._src.core import frame
 from jaxscope._src.core.collections import GraphKeys, _add
 from jaxscope._src.core.scope import get_variable_scope
-from jaxscope._src.core.variables import get_variable
+from jaxscope._src.core.variable_store import get_variable
 
 
 def _unique(names) -> list[str]:

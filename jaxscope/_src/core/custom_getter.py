@@ -1,8 +1,8 @@
 """Calling a ``custom_getter`` as TF1 does: all arguments by keyword, ``constraint`` if accepted.
 
 A custom getter is ``getter_fn(getter, name, *args, **kwargs)``: ``getter`` finds or creates a
-variable (it is :func:`jaxscope._src.core.variables.true_getter`, or the next outer scope's getter
-when scopes chain them), ``name`` is the FULL variable name, and the keyword arguments are
+variable (it is :func:`jaxscope._src.core.variable_store.true_getter`, or the next outer scope's
+getter when scopes chain them), ``name`` is the FULL variable name, and the keyword arguments are
 ``get_variable``'s after the scope's defaults were filled in. Whatever the getter returns is what
 ``get_variable`` returns (a cast value, an average, a normalized weight, ...).
 """

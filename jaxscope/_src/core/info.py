@@ -22,8 +22,10 @@ from jax.sharding import Mesh, NamedSharding, PartitionSpec
 from jaxscope._src import errors
 from jaxscope._src.core import frame
 from jaxscope._src.core.initial import CONST, _TFStyle
+from jaxscope._src.core.jax_errors import handle_errors
 from jaxscope._src.core.scope import new_frame
-from jaxscope._src.core.variables import Variable, handle_errors, leaf_names
+from jaxscope._src.core.values import leaf_names
+from jaxscope._src.core.variables import Variable
 from jaxscope._src.initializers.dtypes import canonical
 from jaxscope._src.sharding.partitioned import Partition
 from jaxscope._src.sharding.rules import Rules, check_divisible, compile_rules, spec_for

@@ -20,7 +20,7 @@ from jax.extend.core import ClosedJaxpr, jaxpr_as_fun
 
 from jaxscope._src import errors
 from jaxscope._src.core import frame
-from jaxscope._src.core.control_flow import _Body
+from jaxscope._src.core.bodies import _Body
 from jaxscope._src.core.initial import DRAW
 
 

@@ -33,16 +33,12 @@ from jax.extend.core import get_opaque_trace_state
 from jaxscope._src import errors
 from jaxscope._src.core import frame
 from jaxscope._src.core.initial import CONST, initial_values
+from jaxscope._src.core.jax_errors import handle_errors
 from jaxscope._src.core.random import _INIT_SALT
 from jaxscope._src.core.scope import new_frame
-from jaxscope._src.core.variables import (
-    Variable,
-    _is_concrete,
-    handle_errors,
-    leaf_names,
-    rebuilt,
-)
-from jaxscope._src.core.variables import _lookup as lookup
+from jaxscope._src.core.values import _is_concrete, leaf_names
+from jaxscope._src.core.values import _lookup as lookup
+from jaxscope._src.core.variables import Variable, rebuilt
 
 COLLECTIONS = ("params", "state")
 

@@ -34,7 +34,7 @@ from jaxscope._src.core.handle import Handle
 from jaxscope._src.core.random import next_rng_key
 from jaxscope._src.core.scope import variable_scope
 from jaxscope._src.core.transform import Transformed, _init_with_output, transform
-from jaxscope._src.core.variables import get_variable
+from jaxscope._src.core.variable_store import get_variable
 
 # ---------------------------------------------------------------------------------------------
 # jaxscope inside flax

@@ -20,7 +20,7 @@ from jaxscope._src.core import frame
 from jaxscope._src.core.assign import assign
 from jaxscope._src.core.random import next_rng_key
 from jaxscope._src.core.scope import variable_scope
-from jaxscope._src.core.variables import get_variable
+from jaxscope._src.core.variable_store import get_variable
 from jaxscope._src.flax.linen import _leaves, _snake_case, getter_value
 
 

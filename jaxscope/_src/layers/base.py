@@ -27,7 +27,8 @@ from jaxscope._src.core import frame
 from jaxscope._src.core.collections import GraphKeys, _add
 from jaxscope._src.core.scope import name_scope, variable_scope
 from jaxscope._src.core.transform import static_flag
-from jaxscope._src.core.variables import PartitionedVariable, Variable, get_variable
+from jaxscope._src.core.variable_store import get_variable
+from jaxscope._src.core.variables import PartitionedVariable, Variable
 from jaxscope._src.initializers.dtypes import as_dtype
 
 

@@ -1,7 +1,7 @@
 """``dynamic_rnn``, ``bidirectional_dynamic_rnn`` and ``static_rnn``, as TF1's ``rnn.py``.
 
 ``dynamic_rnn`` is one ``jax.lax.scan`` over time (TF1: one ``tf.while_loop``) whose step is the
-cell traced once as a control-flow body (``control_flow._Body``, as ``js.while_loop``'s): a cell of
+cell traced once as a control-flow body (``bodies._Body``, as ``js.while_loop``'s): a cell of
 ``jaxscope.nn.rnn_cell`` has its variables created before the loop, in the cell's scope under
 ``rnn/``; any other cell creates them in that one trace (the same names and order as TF1, where the
 loop body creates them once). What the cell files in a collection reaches the caller as in TF1's
@@ -20,7 +20,7 @@ from jax.core import Tracer
 
 from jaxscope._src import errors
 from jaxscope._src.core import frame
-from jaxscope._src.core.control_flow import _Body, _loop_key, _step_key
+from jaxscope._src.core.bodies import _Body, _loop_key, _step_key
 from jaxscope._src.core.scope import variable_scope
 from jaxscope._src.initializers.dtypes import as_dtype
 

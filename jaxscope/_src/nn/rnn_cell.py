@@ -9,7 +9,7 @@ order (LSTM: ``i, j, f, o``; GRU: ``r, u``), so TF1 checkpoints load by name.
 ``_prebuild(input_shape, dtype)`` builds a cell (and the cells it contains) without running it:
 ``dynamic_rnn`` calls it before its loop, so every variable of these cells is created outside the
 loop body and the body only reads them; a cell that cannot prebuild creates its variables in the
-one trace of the loop body (``control_flow``'s body runner), as TF1 builds the body once.
+one trace of the loop body (the body runner of ``core.bodies``), as TF1 builds the body once.
 """
 
 from __future__ import annotations
@@ -202,6 +202,25 @@ def _split(x, n):
     return jnp.split(x, n, axis=1)
 
 
+def _gate_inputs(inputs, state, kernel, bias):
+    """``concat([inputs, state], 1) @ kernel + bias`` (the weights may be a getter's arrays)."""
+    return jnp.concatenate([inputs, state], 1) @ jnp.asarray(kernel) + jnp.asarray(bias)
+
+
+def _lstm_state(state, state_is_tuple: bool, num_units: int):
+    """``(c, h)`` of an LSTM's state: an ``LSTMStateTuple``, or ``concat([c, h], 1)``."""
+    if state_is_tuple:
+        c, h = state
+    else:
+        c, h = state[:, :num_units], state[:, num_units:]
+    _check_float(jnp.asarray(c).dtype, "state")
+    return c, h
+
+
+def _new_lstm_state(c, h, state_is_tuple: bool):
+    return LSTMStateTuple(c, h) if state_is_tuple else jnp.concatenate([c, h], 1)
+
+
 class BasicRNNCell(LayerRNNCell):
     """``output = new_state = activation(concat([inputs, state]) @ kernel + bias)``.
 
@@ -226,9 +245,7 @@ class BasicRNNCell(LayerRNNCell):
 
     def call(self, inputs, state):
         _check_float(jnp.asarray(state).dtype, "state")
-        kernel, bias = jnp.asarray(self._kernel), jnp.asarray(self._bias)  # a getter's array too
-        gate_inputs = jnp.concatenate([inputs, state], 1) @ kernel + bias
-        output = self._activation(gate_inputs)
+        output = self._activation(_gate_inputs(inputs, state, self._kernel, self._bias))
         return output, output
 
 
@@ -330,24 +347,13 @@ class BasicLSTMCell(LayerRNNCell):
         self._bias = self.add_weight(_BIAS, [4 * n], initializer=zeros_initializer())
 
     def call(self, inputs, state):
-        if self._state_is_tuple:
-            c, h = state
-        else:
-            c, h = _split(state, 2)
-        _check_float(jnp.asarray(c).dtype, "state")
-        kernel, bias = jnp.asarray(self._kernel), jnp.asarray(self._bias)
-        gates = jnp.concatenate([inputs, h], 1) @ kernel + bias
-        i, j, f, o = _split(gates, 4)
+        c, h = _lstm_state(state, self._state_is_tuple, self._num_units)
+        i, j, f, o = _split(_gate_inputs(inputs, h, self._kernel, self._bias), 4)
         forget_bias = jnp.asarray(self._forget_bias, f.dtype)
         sigmoid, act = jax.nn.sigmoid, self._activation
         new_c = c * sigmoid(f + forget_bias) + sigmoid(i) * act(j)
         new_h = act(new_c) * sigmoid(o)
-        new_state = (
-            LSTMStateTuple(new_c, new_h)
-            if self._state_is_tuple
-            else jnp.concatenate([new_c, new_h], 1)
-        )
-        return new_h, new_state
+        return new_h, _new_lstm_state(new_c, new_h, self._state_is_tuple)
 
 
 class LSTMCell(LayerRNNCell):
@@ -417,16 +423,9 @@ class LSTMCell(LayerRNNCell):
             )
 
     def call(self, inputs, state):
-        n = self._num_units
-        if self._state_is_tuple:
-            c_prev, m_prev = state
-        else:
-            c_prev, m_prev = state[:, :n], state[:, n:]
-        _check_float(jnp.asarray(c_prev).dtype, "state")
+        c_prev, m_prev = _lstm_state(state, self._state_is_tuple, self._num_units)
         sigmoid, act = jax.nn.sigmoid, self._activation
-        kernel, bias = jnp.asarray(self._kernel), jnp.asarray(self._bias)
-        lstm_matrix = jnp.concatenate([inputs, m_prev], 1) @ kernel + bias
-        i, j, f, o = _split(lstm_matrix, 4)
+        i, j, f, o = _split(_gate_inputs(inputs, m_prev, self._kernel, self._bias), 4)
         if self._use_peepholes:
             w_f, w_i = jnp.asarray(self._w_f_diag), jnp.asarray(self._w_i_diag)
             c = sigmoid(f + self._forget_bias + w_f * c_prev) * c_prev + sigmoid(
@@ -444,88 +443,7 @@ class LSTMCell(LayerRNNCell):
             m = m @ jnp.asarray(self._proj_kernel)
             if self._proj_clip is not None:
                 m = jnp.clip(m, -self._proj_clip, self._proj_clip)
-        new_state = LSTMStateTuple(c, m) if self._state_is_tuple else jnp.concatenate([c, m], 1)
-        return m, new_state
-
-
-class MultiRNNCell(RNNCell):
-    """Cells stacked in order: cell ``i`` runs in ``variable_scope("cell_%d" % i)`` inside
-    ``multi_rnn_cell/``, on the output of cell ``i - 1``.
-
-    The state is a tuple of the cells' states (``state_is_tuple=False``: concatenated, only for
-    cells whose states are not tuples). The same cell object twice shares its weights, as in TF1.
-
-    TF1 equivalent: tf.compat.v1.nn.rnn_cell.MultiRNNCell
-    """
-
-    def __init__(self, cells, state_is_tuple=True):
-        super().__init__()
-        if not cells:
-            raise ValueError("Must specify at least one cell for MultiRNNCell.")
-        if not isinstance(cells, (list, tuple)):
-            raise TypeError(f"cells must be a list or tuple, but received: {cells}.")
-        self._cells = list(cells)
-        self._state_is_tuple = state_is_tuple
-        if not state_is_tuple and any(isinstance(c.state_size, (tuple, list)) for c in self._cells):
-            raise ValueError(
-                "Some cells return tuples of states, but the flag state_is_tuple is not set. "
-                f"State sizes are: {[c.state_size for c in self._cells]}"
-            )
-
-    @property
-    def state_size(self):
-        if self._state_is_tuple:
-            return tuple(cell.state_size for cell in self._cells)
-        return sum(cell.state_size for cell in self._cells)
-
-    output_size = property(lambda self: self._cells[-1].output_size)
-
-    def zero_state(self, batch_size, dtype):
-        if self._state_is_tuple:
-            return tuple(cell.zero_state(batch_size, dtype) for cell in self._cells)
-        return super().zero_state(batch_size, dtype)
-
-    @property
-    def variables(self):
-        return [v for cell in self._cells for v in cell.variables]
-
-    weights = variables
-
-    def call(self, inputs, state):
-        pos, cur_inp, new_states = 0, inputs, []
-        for i, cell in enumerate(self._cells):
-            with variable_scope(f"cell_{i}"):
-                if self._state_is_tuple:
-                    if not isinstance(state, (tuple, list)):
-                        raise ValueError(
-                            f"Expected state to be a tuple of length {len(self.state_size)}, "
-                            f"but received: {state}"
-                        )
-                    cur_state = state[i]
-                else:
-                    cur_state = state[:, pos : pos + cell.state_size]
-                    pos += cell.state_size
-                cur_inp, new_state = cell(cur_inp, cur_state)
-                new_states.append(new_state)
-        if self._state_is_tuple:
-            return cur_inp, tuple(new_states)
-        return cur_inp, jnp.concatenate(new_states, 1)
-
-    def _prebuild(self, input_shape, dtype) -> bool:
-        if not all(hasattr(c, "_prebuild") for c in self._cells):
-            return False
-        with self._cell_scope(None, tuple(input_shape), dtype):
-            batch, shape = input_shape[0], tuple(input_shape)
-            for i, cell in enumerate(self._cells):
-                with variable_scope(f"cell_{i}"):
-                    if not cell._prebuild(shape, dtype):
-                        return False
-                shape = (batch, *_as_tuple(cell.output_size))
-        return True
-
-
-def _as_tuple(size) -> tuple:
-    return (size,) if isinstance(size, int) else tuple(size)
+        return m, _new_lstm_state(c, m, self._state_is_tuple)
 
 
 def _input_depth(input_shape) -> int:
