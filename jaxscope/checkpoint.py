@@ -5,6 +5,7 @@ by TF1 name: ``two_layers/h1/weights`` <-> ``variables["params"]["two_layers"]["
 :func:`flatten` and :func:`unflatten` convert between a tree and a flat ``{name: array}`` mapping.
 """
 
+from jaxscope._src.checkpoint.errors import AdamStateError as AdamStateError
 from jaxscope._src.checkpoint.optimizer_slots import restore_tf1_adam as restore_tf1_adam
 from jaxscope._src.checkpoint.orbax_checkpoint import restore as restore
 from jaxscope._src.checkpoint.orbax_checkpoint import save as save
@@ -17,11 +18,10 @@ from jaxscope._src.checkpoint.tf1_checkpoint import load_variables as load_varia
 from jaxscope._src.checkpoint.trees import Mismatch as Mismatch
 from jaxscope._src.checkpoint.trees import RestoreReport as RestoreReport
 from jaxscope._src.checkpoint.trees import restore_tf1 as restore_tf1
+from jaxscope._src.core.errors import CheckpointNameError as CheckpointNameError
+from jaxscope._src.core.errors import CheckpointTreeError as CheckpointTreeError
 from jaxscope._src.core.tree_names import flatten as flatten
 from jaxscope._src.core.tree_names import unflatten as unflatten
-from jaxscope._src.errors import AdamStateError as AdamStateError
-from jaxscope._src.errors import CheckpointNameError as CheckpointNameError
-from jaxscope._src.errors import CheckpointTreeError as CheckpointTreeError
 
 __all__ = [
     "AdamStateError",

@@ -3,10 +3,10 @@
 Needs flax (``pip install jaxscope[flax]``); ``import jaxscope`` alone does not import it.
 """
 
-from jaxscope._src.errors import LinenCollectionConflictError as LinenCollectionConflictError
-from jaxscope._src.errors import LinenImmutableVariableError as LinenImmutableVariableError
-from jaxscope._src.errors import LinenMissingRngError as LinenMissingRngError
-from jaxscope._src.errors import LinenModuleError as LinenModuleError
+from jaxscope._src.flax.errors import LinenCollectionConflictError as LinenCollectionConflictError
+from jaxscope._src.flax.errors import LinenImmutableVariableError as LinenImmutableVariableError
+from jaxscope._src.flax.errors import LinenMissingRngError as LinenMissingRngError
+from jaxscope._src.flax.errors import LinenModuleError as LinenModuleError
 from jaxscope._src.flax.linen import ToLinen as ToLinen
 from jaxscope._src.flax.linen import from_linen as from_linen
 from jaxscope._src.flax.linen import to_linen as to_linen

@@ -10,7 +10,7 @@ from fixtures.make_tf1_checkpoints import value
 
 import jaxscope as js
 from jaxscope import checkpoint as ckpt
-from jaxscope._src.errors import CheckpointMismatchError
+from jaxscope._src.checkpoint.errors import CheckpointMismatchError
 
 optax = pytest.importorskip("optax")
 FIXTURE = os.path.join(os.path.dirname(__file__), "fixtures", "tf1", "model")

@@ -22,16 +22,15 @@ import pytest
 import jaxscope as js
 from jaxscope import checkpoint as ckpt
 from jaxscope import train
-from jaxscope._src.errors import (
+from jaxscope._src.checkpoint.errors import (
     AdamStateError,
     CheckpointMismatchError,
-    CheckpointNameError,
-    CheckpointTreeError,
     ChecksumMismatchError,
     CorruptCheckpointError,
-    JaxscopeError,
-    SlotMismatchError,
 )
+from jaxscope._src.core.errors import CheckpointNameError, CheckpointTreeError
+from jaxscope._src.errors import JaxscopeError
+from jaxscope._src.train.errors import SlotMismatchError
 
 RAW = (KeyError, IndexError, AttributeError, ZeroDivisionError)
 W = np.arange(6, dtype=np.float32).reshape(3, 2)  # "dense/w" in the TF1 checkpoint

@@ -12,7 +12,7 @@ import pytest
 import jaxscope as js
 from jaxscope import checkpoint as ckpt
 from jaxscope._src.checkpoint import tensorbundle as tb
-from jaxscope._src.errors import (
+from jaxscope._src.checkpoint.errors import (
     CheckpointMismatchError,
     CheckpointNotFoundError,
     ChecksumMismatchError,

@@ -16,7 +16,7 @@ import pytest
 
 from jaxscope import checkpoint as ckpt
 from jaxscope._src.checkpoint import tensorbundle as tb
-from jaxscope._src.errors import CheckpointNotFoundError, CorruptCheckpointError
+from jaxscope._src.checkpoint.errors import CheckpointNotFoundError, CorruptCheckpointError
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures", "tf1")
 NAME = "dtypes/float32"  # shape (2, 3), shard 1, bytes [108, 132)

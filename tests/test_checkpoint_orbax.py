@@ -7,7 +7,7 @@ import pytest
 
 import jaxscope as js
 from jaxscope import checkpoint as ckpt
-from jaxscope._src.errors import CheckpointMismatchError, CheckpointNotFoundError
+from jaxscope._src.checkpoint.errors import CheckpointMismatchError, CheckpointNotFoundError
 
 pytest.importorskip("orbax.checkpoint")
 

@@ -9,7 +9,7 @@ import pytest
 
 from jaxscope import checkpoint as ckpt
 from jaxscope._src.checkpoint import tf1_checkpoint
-from jaxscope._src.errors import CheckpointNotFoundError
+from jaxscope._src.checkpoint.errors import CheckpointNotFoundError
 
 x = np.arange(3, dtype=np.float32)
 y = np.ones(2, np.int32)

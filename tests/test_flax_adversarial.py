@@ -16,17 +16,15 @@ import pytest
 from flax import nnx
 
 import jaxscope as js
-from jaxscope._src.errors import (
-    GetterValueError,
-    JaxscopeError,
-    LayerDtypeMismatchError,
-    LayerInputDtypeError,
-    LinenMissingRngError,
+from jaxscope._src.core.call_errors import (
     MissingRngError,
     MissingVariableError,
     UnusedVariablesError,
     ValueMismatchError,
 )
+from jaxscope._src.errors import JaxscopeError
+from jaxscope._src.flax.errors import GetterValueError, LinenMissingRngError
+from jaxscope._src.layers.errors import LayerDtypeMismatchError, LayerInputDtypeError
 
 RAW = (KeyError, IndexError, AttributeError, ZeroDivisionError)
 X = jnp.ones([1, 3])

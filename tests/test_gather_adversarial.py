@@ -108,7 +108,7 @@ def test_concrete_out_of_range_id_raises(gather, layout, bad):
     variables, apply, _ = _transformed(gather, layout)
     value = BAD[bad]
     scatter = gather.startswith("scatter")
-    cls = errors.ScatterIndexError if scatter else errors.IdOutOfRangeError
+    cls = js.ScatterIndexError if scatter else js.IdOutOfRangeError
     if scatter:
         pattern = rf'{gather} to variable "emb/weights": index {value} is not in \[0, {N}\)'
     elif "sampler" in gather:
@@ -156,11 +156,11 @@ def test_traced_out_of_range_id_never_gives_a_real_row(gather, layout, bad):
     "ids", [[3, 10], np.array([[1, 2], [-1, 0]]), jnp.array([-5]), 11], ids=str
 )
 def test_every_kind_of_concrete_ids_raises_for_an_unnamed_table(ids):
-    with pytest.raises(errors.IdOutOfRangeError, match=r"the table \(10 rows\)") as info:
+    with pytest.raises(js.IdOutOfRangeError, match=r"the table \(10 rows\)") as info:
         js.nn.embedding_lookup(jnp.ones([N, DIM]), ids)
     bad = np.asarray(ids)[(np.asarray(ids) < 0) | (np.asarray(ids) >= N)][0]
     assert f"= {bad} is not in [0, {N})" in str(info.value)
-    with pytest.raises(errors.IdOutOfRangeError, match=r"the table \(10 rows\)"):
+    with pytest.raises(js.IdOutOfRangeError, match=r"the table \(10 rows\)"):
         js.nn.embedding_lookup(np.split(np.ones([N, DIM]), [4, 7]), ids, "div")
 
 
@@ -173,7 +173,7 @@ def test_a_list_of_parts_is_named_and_checked_against_all_rows():
     f = js.transform(model)
     variables = f.init(jax.random.key(0), _ids(0))
     f.apply(variables, _ids(9))  # the last row of the last part: fine
-    with pytest.raises(errors.IdOutOfRangeError, match=r'"emb/part_0, emb/part_1, emb/part_2"'):
+    with pytest.raises(js.IdOutOfRangeError, match=r'"emb/part_0, emb/part_1, emb/part_2"'):
         f.apply(variables, _ids(10))
 
 
@@ -197,7 +197,7 @@ def test_nce_loss_with_given_sampled_values_checks_labels_against_the_table():
         return js.nn.nce_loss(w, jnp.zeros([N]), label, jnp.ones([1, DIM]), 2, N, 1, sv)
 
     f = js.transform(loss)
-    with pytest.raises(errors.IdOutOfRangeError, match=r'nce_loss: ids\[0\] = 10 .*"emb/weights"'):
+    with pytest.raises(js.IdOutOfRangeError, match=r'nce_loss: ids\[0\] = 10 .*"emb/weights"'):
         f.apply(variables, np.array([[N]]))
     assert np.isnan(jax.jit(f.apply)(variables, np.array([[-1]]))).all()
 

@@ -238,7 +238,7 @@ def test_core_and_normalization_bad_argument_like_tf1(tf1, case):
     if case == "BatchNormalization-virtual_batch_size=3":  # training mode updates: mutable
         tf_err, _ = run_tf1(tf1, program, shape, "float32")
         f = js.transform(lambda x: program(side(tf1, js), x))
-        with pytest.raises(errors.LayerArgumentError, match=match):
+        with pytest.raises(js.LayerArgumentError, match=match):
             f.init(jax.random.key(0), jnp.ones(shape))
         assert isinstance(tf_err, ValueError)
         return
@@ -282,7 +282,7 @@ def test_integer_input_like_tf1(tf1, case):
 def test_integer_batch_normalization_is_refused_not_truncated():
     """The issue's silent case: int32 in, int32 out with the normalized values truncated."""
     f = js.transform(lambda x: js.layers.batch_normalization(x))
-    with pytest.raises(errors.LayerInputDtypeError, match='layer "batch_normalization".*int32'):
+    with pytest.raises(js.LayerInputDtypeError, match='layer "batch_normalization".*int32'):
         f.init(jax.random.key(0), jnp.arange(6, dtype=jnp.int32).reshape(3, 2))
 
 
@@ -311,7 +311,7 @@ def test_integer_conv_refused_where_tf1_outputs_zeros(tf1, case):
             sess.run(tf1.global_variables_initializer())
             assert not sess.run(out, {x: np.ones(shape, np.int32)}).any()  # all zeros
     js_err, _ = run_js(tf1, program, shape, "int32")
-    assert isinstance(js_err, errors.LayerInputDtypeError), repr(js_err)
+    assert isinstance(js_err, js.LayerInputDtypeError), repr(js_err)
     assert "floating-point" in str(js_err)
 
 
@@ -428,15 +428,15 @@ def test_bfloat16_getter_dense_no_longer_promotes():
         with js.variable_scope("s", custom_getter=getter):
             return js.layers.dense(x, 2)
 
-    with pytest.raises(errors.LayerDtypeMismatchError, match=r'(?s)"s/dense".*jnp.bfloat16'):
+    with pytest.raises(js.LayerDtypeMismatchError, match=r'(?s)"s/dense".*jnp.bfloat16'):
         js.transform(f).init(jax.random.key(0), jnp.ones([2, 3]))
 
 
 def test_error_classes_subclass_tf1_builtins():
-    assert issubclass(errors.LayerArgumentError, ValueError)
-    assert issubclass(errors.LayerArgumentTypeError, TypeError)
-    assert issubclass(errors.LayerInputError, ValueError)
-    assert issubclass(errors.LayerInputDtypeError, TypeError)
-    assert issubclass(errors.DropoutDtypeError, ValueError)
-    assert issubclass(errors.LayerDtypeMismatchError, TypeError)
-    assert issubclass(errors.LayerDtypeMismatchError, ValueError)
+    assert issubclass(js.LayerArgumentError, ValueError)
+    assert issubclass(js.LayerArgumentTypeError, TypeError)
+    assert issubclass(js.LayerInputError, ValueError)
+    assert issubclass(js.LayerInputDtypeError, TypeError)
+    assert issubclass(js.DropoutDtypeError, ValueError)
+    assert issubclass(js.LayerDtypeMismatchError, TypeError)
+    assert issubclass(js.LayerDtypeMismatchError, ValueError)

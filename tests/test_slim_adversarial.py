@@ -13,7 +13,6 @@ from layers_oracle import FILTERWARNINGS
 from test_layers_adversarial import X, check_like_tf1
 
 import jaxscope as js
-from jaxscope._src import errors
 
 pytestmark = [pytest.mark.filterwarnings(f) for f in FILTERWARNINGS]
 
@@ -122,7 +121,7 @@ def test_stricter_than_tf_slim(S_slim, case):
     tf_err, _ = run_tf1(S_slim, program, shape, "float32")
     js_err, _ = run_js(S_slim, program, shape, "float32")
     assert tf_err is None
-    assert isinstance(js_err, errors.LayerArgumentError)
+    assert isinstance(js_err, js.LayerArgumentError)
     with pytest.raises(ValueError, match=match):
         raise js_err
 

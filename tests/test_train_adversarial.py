@@ -15,12 +15,12 @@ import pytest
 
 import jaxscope as js
 from jaxscope import train
-from jaxscope._src.errors import (
-    CheckpointMismatchError,
+from jaxscope._src.checkpoint.errors import CheckpointMismatchError
+from jaxscope._src.errors import JaxscopeError
+from jaxscope._src.train.errors import (
     GradientDtypeError,
     GradientShapeError,
     GradientTreeError,
-    JaxscopeError,
     SlotMismatchError,
     TrainArgumentError,
     TrainArgumentTypeError,

@@ -16,7 +16,7 @@ import os
 from typing import NamedTuple
 
 from jaxscope._src.checkpoint import tensorbundle as tb
-from jaxscope._src.errors import CheckpointNotFoundError, CorruptCheckpointError
+from jaxscope._src.checkpoint.errors import CheckpointNotFoundError, CorruptCheckpointError
 
 _INT32_MAX = (1 << 31) - 1  # BundleHeaderProto.num_shards is an int32
 

@@ -7,6 +7,11 @@ import os
 import re
 from typing import Any
 
+from jaxscope._src.checkpoint.errors import (
+    AdamStateError,
+    CheckpointMismatchError,
+    UnsupportedCheckpointError,
+)
 from jaxscope._src.checkpoint.tf1_checkpoint import CheckpointReader
 from jaxscope._src.checkpoint.trees import (
     Rename,
@@ -16,12 +21,7 @@ from jaxscope._src.checkpoint.trees import (
     is_optimizer_slot,
     tree_names,
 )
-from jaxscope._src.errors import (
-    AdamStateError,
-    CheckpointMismatchError,
-    SlotMismatchError,
-    UnsupportedCheckpointError,
-)
+from jaxscope._src.train.errors import SlotMismatchError
 from jaxscope._src.train.optimizer import spec
 
 _OTHER_ADAM = re.compile(r"/Adam_([2-9]|\d\d+)\Z")  # \Z: `$` also matches before a final "\n"

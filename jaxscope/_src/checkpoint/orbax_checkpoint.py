@@ -14,8 +14,8 @@ from typing import Any
 import jax
 import numpy as np
 
+from jaxscope._src.checkpoint.errors import CheckpointMismatchError, CheckpointNotFoundError
 from jaxscope._src.checkpoint.trees import Mismatch, RestoreReport
-from jaxscope._src.errors import CheckpointMismatchError, CheckpointNotFoundError
 
 
 def _orbax():

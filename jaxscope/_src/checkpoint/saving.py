@@ -15,7 +15,7 @@ from jaxscope._src.checkpoint.tf1_checkpoint import (
     write_checkpoint_state,
 )
 from jaxscope._src.checkpoint.trees import _all_names
-from jaxscope._src.errors import CheckpointNameError, CheckpointTreeError
+from jaxscope._src.core.errors import CheckpointNameError, CheckpointTreeError
 from jaxscope._src.sharding.partitioned import Partition
 
 

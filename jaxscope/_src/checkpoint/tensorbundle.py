@@ -22,7 +22,7 @@ import google_crc32c
 import ml_dtypes
 import numpy as np
 
-from jaxscope._src.errors import (
+from jaxscope._src.checkpoint.errors import (
     ChecksumMismatchError,
     CorruptCheckpointError,
     UnsupportedCheckpointError,

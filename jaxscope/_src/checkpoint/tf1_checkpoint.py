@@ -20,14 +20,14 @@ import numpy as np
 
 from jaxscope._src.checkpoint import tensorbundle as tb
 from jaxscope._src.checkpoint.bundle_index import read_index
-from jaxscope._src.errors import (
+from jaxscope._src.checkpoint.errors import (
     CheckpointNotFoundError,
-    CheckpointTreeError,
     ChecksumMismatchError,
     CorruptCheckpointError,
     UnsupportedCheckpointError,
     VariableNotInCheckpointError,
 )
+from jaxscope._src.core.errors import CheckpointTreeError
 
 _CHUNK = 8 << 20  # bytes per read: large enough for disk speed, small next to a tensor
 

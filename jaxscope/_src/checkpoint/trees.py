@@ -18,19 +18,15 @@ from typing import Any, NamedTuple
 import jax
 import numpy as np
 
+from jaxscope._src.checkpoint.errors import CheckpointMismatchError, RenameCollisionError
 from jaxscope._src.checkpoint.tf1_checkpoint import CheckpointReader, TensorInfo
+from jaxscope._src.core.errors import CheckpointNameError, CheckpointTreeError
 from jaxscope._src.core.tree_names import (
     check_array_leaves,
     flat_names,
     show_path,
     state_names,
     tree_names,
-)
-from jaxscope._src.errors import (
-    CheckpointMismatchError,
-    CheckpointNameError,
-    CheckpointTreeError,
-    RenameCollisionError,
 )
 
 Rename = Mapping[str, str] | Callable[[str], str | None] | None

@@ -17,7 +17,6 @@ import numbers
 import jax
 import jax.numpy as jnp
 
-from jaxscope._src import errors
 from jaxscope._src.contrib.arg_scope import add_arg_scope
 from jaxscope._src.contrib.initializers import xavier_initializer
 from jaxscope._src.contrib.variables import (
@@ -42,6 +41,7 @@ from jaxscope._src.layers.base import (
 )
 from jaxscope._src.layers.conv import Conv1D, Conv2D, Conv2DTranspose, Conv3D, SeparableConv2D
 from jaxscope._src.layers.core import Flatten, noise_mask_shape
+from jaxscope._src.layers.errors import DropoutDtypeError, LayerArgumentError
 from jaxscope._src.layers.pooling import AveragePooling2D, MaxPooling2D
 
 relu = jax.nn.relu
@@ -52,7 +52,7 @@ _DATA_FORMATS = (None, "NWC", "NCW", "NHWC", "NCHW", "NDHWC", "NCDHW")
 
 def _data_format_error(value, allowed=("NHWC", "NCHW")):
     """tf-slim's data_format check (its names: ``NHWC``/``NCHW``, not ``channels_last``)."""
-    return errors.LayerArgumentError(
+    return LayerArgumentError(
         "tf-slim layer",
         "data_format",
         value,
@@ -304,9 +304,9 @@ def dropout(inputs, keep_prob=0.5, noise_shape=None, is_training=True, outputs_c
         if static_training(is_training, f"dropout {sc.name!r}") and keep_prob != 1:
             layer = f'dropout "{sc.name}"'
             if not jnp.issubdtype(x.dtype, jnp.floating):
-                raise errors.DropoutDtypeError(layer, x.dtype)
+                raise DropoutDtypeError(layer, x.dtype)
             if not 0 < keep_prob <= 1:
-                raise errors.LayerArgumentError(layer, "keep_prob", keep_prob, "must be in "
+                raise LayerArgumentError(layer, "keep_prob", keep_prob, "must be in "
                                                 "(0, 1]", "dropout(x, keep_prob=0.5)")  # fmt: skip
             shape = noise_mask_shape(noise_shape, x.shape, layer)
             key = next_rng_key()

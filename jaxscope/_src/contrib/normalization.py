@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
-from jaxscope._src import errors
 from jaxscope._src.contrib.arg_scope import add_arg_scope
 from jaxscope._src.contrib.layers import _data_format_error
 from jaxscope._src.contrib.variables import (
@@ -44,6 +43,7 @@ from jaxscope._src.layers.base import (
     check_weight_dtype,
     static_training,
 )
+from jaxscope._src.layers.errors import LayerArgumentError, MovingAverageUpdateError
 from jaxscope._src.layers.normalization import BatchNormalization, check_assignable
 
 _DEFAULTS = {"beta": zeros_initializer(), "gamma": ones_initializer(),
@@ -236,7 +236,7 @@ def _update(v, mean, variance, decay, route, updates):
     fr = frame.current("batch_norm")
     mm, mv = v["moving_mean"], v["moving_variance"]
     if fr.mode is frame.APPLY and "state" not in fr.mutable:
-        raise errors.MovingAverageUpdateError(fr.var_scope.name, [mm._node, mv._node])
+        raise MovingAverageUpdateError(fr.var_scope.name, [mm._node, mv._node])
     dtype = mm.dtype
     if route == "layer" and updates is not None:  # tf.layers' fused layer: 1 - momentum in dtype
         factor = jnp.asarray(1.0, dtype) - jnp.asarray(decay, dtype)
@@ -273,7 +273,7 @@ def layer_norm(inputs, center=True, scale=True, activation_fn=None, reuse=None,
         for arg, value in (("begin_params_axis", begin_params_axis),
                            ("begin_norm_axis", begin_norm_axis)):  # fmt: skip
             if value >= rank:
-                raise errors.LayerArgumentError(
+                raise LayerArgumentError(
                     f'layer_norm "{sc.name}"',
                     arg,
                     value,

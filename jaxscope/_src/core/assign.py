@@ -17,8 +17,15 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from jaxscope._src import errors
 from jaxscope._src.core import frame
+from jaxscope._src.core.call_errors import (
+    AssignDtypeError,
+    AssignShapeError,
+    ImmutableVariableError,
+    ScatterIndexError,
+    StaleVariableError,
+    TracedHandleError,
+)
 from jaxscope._src.core.handle import Handle as Variable  # variables.Variable's base
 from jaxscope._src.initializers.dtypes import canonical
 
@@ -56,7 +63,7 @@ def assign(ref: Variable, value, validate_shape=None, use_locking=None, name=Non
     del use_locking, name
     value = _convert(ref, value, "assign")
     if validate_shape is not False and tuple(value.shape) != ref._shape:
-        raise errors.AssignShapeError(
+        raise AssignShapeError(
             ref._node, "assign", value.shape, f"the variable has shape {ref._shape}",
             "Assign a value of that shape, or change the variable's shape on purpose with "
             "assign(ref, value, validate_shape=False).",
@@ -115,13 +122,13 @@ def _store(ref: Variable, value, op: str, read_value: bool):
     fr = frame.current(op)
     node = ref._node
     if node is None:
-        raise errors.TracedHandleError(op, ref._shape, ref.dtype)
+        raise TracedHandleError(op, ref._shape, ref.dtype)
     if fr.variables.get(node) is not ref:
-        raise errors.StaleVariableError(node, op)
+        raise StaleVariableError(node, op)
     if fr.mode is frame.APPLY:
         collection = "params" if ref._trainable else "state"
         if collection not in fr.mutable:
-            raise errors.ImmutableVariableError(node, op, collection, fr.mutable)
+            raise ImmutableVariableError(node, op, collection, fr.mutable)
     if node not in fr.initial:
         fr.initial[node] = ref._value
     ref._value = value  # the static shape stays the declared one, as in TF1 (R08.10)
@@ -139,11 +146,11 @@ def _convert(ref: Variable, value, op: str, what: str = "the value"):
     dtype = canonical(ref._dtype)
     if isinstance(value, jax.Array) and not _weak(value):  # a tensor: TF1 never casts it
         if canonical(value.dtype) != dtype:
-            raise errors.AssignDtypeError(ref._node, op, what, canonical(value.dtype), dtype)
+            raise AssignDtypeError(ref._node, op, what, canonical(value.dtype), dtype)
         return value
     kind = value.dtype.kind if _weak(value) else np.asarray(value).dtype.kind
     if kind not in _KIND_OK.get(_kind(dtype), "?"):
-        raise errors.AssignDtypeError(ref._node, op, what, f"Python {kind!r}-kind value", dtype)
+        raise AssignDtypeError(ref._node, op, what, f"Python {kind!r}-kind value", dtype)
     return jnp.asarray(value, dtype)
 
 
@@ -158,7 +165,7 @@ def _weak(value) -> bool:
 def _same_shape(ref: Variable, value, op: str):
     value = _convert(ref, value, op)
     if tuple(value.shape) != ref._shape:
-        raise errors.AssignShapeError(
+        raise AssignShapeError(
             ref._node, op, value.shape, f"the variable has shape {ref._shape} (TF1 does not "
             "broadcast here)", f"Pass a value of shape {ref._shape}, e.g. jnp.full({ref._shape}, x).",
         )  # fmt: skip
@@ -173,15 +180,15 @@ def _scatter_args(ref: Variable, indices, updates, op: str):
         idx = idx.astype(np.int32) if idx.dtype == np.int64 else idx  # Python ints: int32, as TF1
     idx_dtype = idx.dtype
     if np.dtype(idx_dtype).kind not in "iu":
-        raise errors.AssignDtypeError(ref._node, op, "the indices", idx_dtype, "int32 or int64")
+        raise AssignDtypeError(ref._node, op, "the indices", idx_dtype, "int32 or int64")
     if not ref._shape:
-        raise errors.AssignShapeError(
+        raise AssignShapeError(
             ref._node, op, (), "scatter ops index axis 0 of a variable of rank >= 1",
             "Use assign for a scalar variable.",
         )  # fmt: skip
     want = tuple(np.shape(idx)) + ref._shape[1:]
     if updates.shape and tuple(updates.shape) != want:
-        raise errors.AssignShapeError(
+        raise AssignShapeError(
             ref._node, op, updates.shape, f"indices of shape {tuple(np.shape(idx))} into a "
             f"variable of shape {ref._shape} need updates of shape {want} (or a scalar)",
             f"Pass updates of shape indices.shape + {ref._shape[1:]}.",
@@ -190,5 +197,5 @@ def _scatter_args(ref: Variable, indices, updates, op: str):
         idx = np.asarray(idx)
         bad = idx[(idx < 0) | (idx >= ref._shape[0])]
         if bad.size:
-            raise errors.ScatterIndexError(ref._node, op, int(bad.flat[0]), ref._shape[0])
+            raise ScatterIndexError(ref._node, op, int(bad.flat[0]), ref._shape[0])
     return idx, updates

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from jaxscope._src import errors
 from jaxscope._src.core import frame
+from jaxscope._src.core.call_errors import LoopTensorError
 
 
 class GraphKeys:
@@ -35,7 +35,7 @@ class GraphKeys:
 
 class LoopTensor:
     """Stands in a collection for a value computed inside a loop body: any use raises
-    :class:`~jaxscope._src.errors.LoopTensorError` (TF1's loop tensors cannot be used outside
+    :class:`~jaxscope._src.LoopTensorError` (TF1's loop tensors cannot be used outside
     their loop either); ``name``, ``shape`` and ``dtype`` stay readable."""
 
     def __init__(self, collection: str, body: str, name: str | None, shape, dtype):
@@ -43,7 +43,7 @@ class LoopTensor:
         self.shape, self.dtype = tuple(shape), dtype
 
     def _refuse(self, *args, **kwargs):
-        raise errors.LoopTensorError(self.collection, self.body, self.name)
+        raise LoopTensorError(self.collection, self.body, self.name)
 
     __jax_array__ = __array__ = __bool__ = __float__ = __int__ = __index__ = _refuse
     __getitem__ = __neg__ = __abs__ = __matmul__ = __rmatmul__ = _refuse

@@ -30,9 +30,9 @@ import jax
 import jax.numpy as jnp
 from jax.core import Tracer
 
-from jaxscope._src import errors
 from jaxscope._src.core import frame
 from jaxscope._src.core.bodies import _Body, _loop_key, _step_key
+from jaxscope._src.core.call_errors import LoopConditionAssignError
 from jaxscope._src.core.scope import name_scope
 
 
@@ -126,7 +126,7 @@ def _while_loop(cond, body, loop_vars, back_prop, maximum_iterations, return_sam
     cond_body = _Body(fr, cond, packed, k0, "while_loop cond")
     body_body = _Body(fr, lambda *a: _as_list(body(*a), len(packed)), packed, k0, "while_loop body")
     if cond_body.assigned:
-        raise errors.LoopConditionAssignError(cond_body.assigned)
+        raise LoopConditionAssignError(cond_body.assigned)
     carried0 = body_body.initial_carry()
 
     def cond_fn(carry):

@@ -13,7 +13,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from jaxscope._src import errors
+from jaxscope._src.core.errors import CustomGetterError
 
 
 def call_custom_getter(
@@ -37,7 +37,7 @@ def call_custom_getter(
 ) -> Any:
     """``custom_getter(getter=getter, name=name, shape=..., ...)`` with exactly TF1's keywords."""
     if not callable(custom_getter):
-        raise errors.CustomGetterError(name, custom_getter)
+        raise CustomGetterError(name, custom_getter)
     kwargs = {
         "getter": getter,
         "name": name,

@@ -15,7 +15,8 @@ from typing import Any
 from jax.core import Tracer
 from jax.extend.core import get_opaque_trace_state
 
-from jaxscope._src import errors
+from jaxscope._src.core.call_errors import OutsideTransformError
+from jaxscope._src.core.errors import TreeConflictError
 from jaxscope._src.core.names import NameRegistry
 
 COLLECT, INIT, APPLY = "collect", "init", "apply"
@@ -131,12 +132,12 @@ class Frame:
             return
         if node in self.prefixes:
             other = next(n for n in self.variables if n.startswith(node + "/"))
-            raise errors.TreeConflictError(node, other, self.variables[other]._created_at)
+            raise TreeConflictError(node, other, self.variables[other]._created_at)
         parts = node.split("/")
         for i in range(1, len(parts)):
             prefix = "/".join(parts[:i])
             if prefix in self.variables:
-                raise errors.TreeConflictError(node, prefix, self.variables[prefix]._created_at)
+                raise TreeConflictError(node, prefix, self.variables[prefix]._created_at)
             self.prefixes.add(prefix)
         self.variables[node] = var
 
@@ -154,7 +155,7 @@ def current(what: str) -> Frame:
     try:
         return _local.frames[-1]
     except (AttributeError, IndexError):
-        raise errors.OutsideTransformError(what) from None
+        raise OutsideTransformError(what) from None
 
 
 class NotOnePass(Exception):

@@ -21,6 +21,7 @@ from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
 from jaxscope._src import errors
 from jaxscope._src.core import frame
+from jaxscope._src.core.call_errors import UnknownVariableError, VariableLookupError
 from jaxscope._src.core.initial import CONST, _TFStyle
 from jaxscope._src.core.jax_errors import handle_errors
 from jaxscope._src.core.scope import new_frame
@@ -102,7 +103,7 @@ class VariablesInfo(tuple):
                 if pattern.match(v.name):
                     return name
             if default is None:
-                raise errors.UnknownVariableError(
+                raise UnknownVariableError(
                     f"labels: no rule in {list(rules)} matches variable {v.name!r}",
                     [x.name for x in self],
                     "Add a rule for it, or label the rest: info.labels(rules, default='frozen').",
@@ -347,7 +348,7 @@ def get_variable_value(variables: Mapping[str, Any], name: str) -> Any:
             return tree
     known = [n.split("/", 1)[1] for n in leaf_names(variables)]
     close = difflib.get_close_matches(key, known, n=3, cutoff=0.5)
-    raise errors.VariableLookupError(key, close, len(known))
+    raise VariableLookupError(key, close, len(known))
 
 
 def _describe(kind: str, initializer) -> str:

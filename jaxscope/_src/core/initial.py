@@ -17,10 +17,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from jaxscope._src import errors
 from jaxscope._src.initializers import catalogue as inits
 from jaxscope._src.initializers.dtypes import canonical, checked_initial_value, is_floating
 from jaxscope._src.initializers.dtypes import is_int_or_bool as _int_or_bool
+from jaxscope._src.initializers.errors import InitializerError
 from jaxscope._src.initializers.fused_random import fused
 
 DRAW, CONST = "draw", "const"  # how init obtains a value: grouped random draw, or computed inline
@@ -31,7 +31,7 @@ def _default_initializer(key: str, dtype: np.dtype):
         return inits.glorot_uniform_initializer()
     if _int_or_bool(dtype):
         return inits.zeros_initializer()
-    raise errors.InitializerError(
+    raise InitializerError(
         key, f"An initializer for variable {key} of {dtype} is required (TF1 has no default for it).",
         f"Pass one: get_variable({key.rsplit('/', 1)[-1]!r}, shape, dtype=jnp.{dtype}, "
         "initializer=jaxscope.zeros_initializer()).",

@@ -12,6 +12,7 @@ import jax
 
 from jaxscope._src import errors
 from jaxscope._src.core import frame
+from jaxscope._src.core.call_errors import HandleAbstractionError, HandleStructureError
 from jaxscope._src.core.variables import Variable
 
 # jax's messages when it compares a handle's tree structure with an array's (the variable's
@@ -52,7 +53,7 @@ def handle_errors():
             raise
         message = str(e)
         if "Triggering __jax_array__()" in message:  # a jax without the hooks above
-            raise errors.HandleAbstractionError(None) from e
+            raise HandleAbstractionError(None) from e
         if not _STRUCTURE.search(message):
             raise
         named = _NAMED.search(message)
@@ -64,7 +65,7 @@ def handle_errors():
             if not names:
                 local = tb.tb_frame.f_locals.values()
                 names = tuple({v._node: 0 for v in local if _is_named_handle(v)})
-        raise errors.HandleStructureError(names, where) from e
+        raise HandleStructureError(names, where) from e
 
 
 def _is_named_handle(v) -> bool:

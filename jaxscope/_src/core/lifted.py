@@ -18,9 +18,9 @@ import jax
 import jax.numpy as jnp
 from jax.extend.core import ClosedJaxpr, jaxpr_as_fun
 
-from jaxscope._src import errors
 from jaxscope._src.core import frame
 from jaxscope._src.core.bodies import _Body
+from jaxscope._src.core.call_errors import VmapAssignError
 from jaxscope._src.core.initial import DRAW
 
 
@@ -340,7 +340,7 @@ def vmap(
         own = {n for n in body.created if _collection(fr.variables[n]) in batched}
         shared = [n for n in body.assigned if n not in own]
         if shared:
-            raise errors.VmapAssignError(shared)
+            raise VmapAssignError(shared)
         overrides = _stack_created(fr, body, batched, size, provided) if batched else {}
         _member_losses(body, overrides, example, key)
         keys = None if key is None or not split_rngs else jax.random.split(key, size)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 
-from jaxscope._src import errors
+from jaxscope._src.core.errors import DuplicateNameError, InvalidNameError
 
 ROOT_PATTERN = r"^[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*$"
 NESTED_PATTERN = r"^[A-Za-z0-9_.\\/>-]*$"
@@ -23,15 +23,15 @@ def validate_scope_name(name: str, nested: bool) -> None:
     """Checks a name-scope name as ``Graph.name_scope`` does (root names are stricter)."""
     if nested:
         if not _NESTED.fullmatch(name):  # fullmatch: `$` alone allows a final "\n"
-            raise errors.InvalidNameError(name, NESTED_PATTERN, "scope")
+            raise InvalidNameError(name, NESTED_PATTERN, "scope")
     elif not _ROOT.fullmatch(name):
-        raise errors.InvalidNameError(name, ROOT_PATTERN, "root scope")
+        raise InvalidNameError(name, ROOT_PATTERN, "root scope")
 
 
 def validate_op_name(name: str) -> None:
     """Checks a full variable (node) name as TF1's op constructor does."""
     if not _ROOT.fullmatch(name):
-        raise errors.InvalidNameError(name, ROOT_PATTERN, "node")
+        raise InvalidNameError(name, ROOT_PATTERN, "node")
 
 
 class NameRegistry:
@@ -97,7 +97,7 @@ class NameRegistry:
             self.names_in_use[lower] = 1
             node = key
         if node in self.nodes:
-            raise errors.DuplicateNameError(node)
+            raise DuplicateNameError(node)
         self.nodes.add(node)
         return node
 
@@ -120,6 +120,6 @@ class NameRegistry:
                 self.name_stack = old
             validate_op_name(node)
         if node in self.nodes:
-            raise errors.DuplicateNameError(node)
+            raise DuplicateNameError(node)
         self.nodes.add(node)
         return node

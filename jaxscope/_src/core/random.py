@@ -10,8 +10,8 @@ from __future__ import annotations
 import jax
 from jax.extend.core import get_opaque_trace_state
 
-from jaxscope._src import errors
 from jaxscope._src.core import frame
+from jaxscope._src.core.call_errors import MissingRngError, RngInTransformError
 
 # init's body gets keys independent of the initializers' (which fold in name hashes).
 _INIT_SALT = 0x6A73
@@ -43,8 +43,8 @@ def next_rng_key() -> jax.Array:
     """
     fr = frame.current("next_rng_key")
     if fr.rng is None:
-        raise errors.MissingRngError()
+        raise MissingRngError()
     if get_opaque_trace_state() != fr.trace:  # a loop body would reuse one key at every step
-        raise errors.RngInTransformError()
+        raise RngInTransformError()
     fr.rng_count += 1
     return jax.random.fold_in(fr.rng, fr.rng_count)

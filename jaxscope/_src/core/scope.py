@@ -19,8 +19,8 @@ from typing import Any
 
 import jax
 
-from jaxscope._src import errors
 from jaxscope._src.core import frame
+from jaxscope._src.core.errors import ScopeArgumentError, ScopeNestingError, ScopeValueError
 from jaxscope._src.initializers.dtypes import as_dtype
 
 
@@ -70,7 +70,7 @@ class name_scope:
 
     def __init__(self, name: str | None, default_name: str | None = None, values=None):
         if not (default_name is None or isinstance(default_name, str)):
-            raise errors.ScopeArgumentError(
+            raise ScopeArgumentError(
                 f"name_scope default_name must be a str, got {type(default_name).__name__} "
                 f"({default_name!r}); you likely meant to pass it as values=."
             )
@@ -81,7 +81,7 @@ class name_scope:
 
     def __enter__(self) -> str:
         if self._name is None and self._values is not None:
-            raise errors.ScopeValueError(
+            raise ScopeValueError(
                 "name_scope needs a name or a default_name when values are given: "
                 "name_scope(None, default_name='block', values=[x])."
             )
@@ -284,7 +284,7 @@ class _pure_variable_scope:
     def __exit__(self, *exc) -> None:
         fr = self._frame
         if fr.var_scope is not self._last:
-            raise errors.ScopeNestingError()
+            raise ScopeNestingError()
         if isinstance(self._name_or_scope, VariableScope):
             fr.scope_counts = self._old_counts
         else:
@@ -358,7 +358,7 @@ class variable_scope:
     ):
         del values  # only picked a tf.Graph in TF1
         if default_name is None and name_or_scope is None:
-            raise errors.ScopeArgumentError(
+            raise ScopeArgumentError(
                 "variable_scope needs a name: If default_name is None then name_or_scope is "
                 "required, e.g. variable_scope('layer') or variable_scope(None, "
                 "default_name='layer')."
@@ -366,12 +366,12 @@ class variable_scope:
         if reuse is False:
             reuse = None  # False means "inherit", as in TF1
         if not (reuse is True or reuse is None or reuse is AUTO_REUSE):
-            raise errors.ScopeValueError(
+            raise ScopeValueError(
                 f"The reuse parameter must be True or False or None (or jaxscope.AUTO_REUSE), "
                 f"got {reuse!r}."
             )
         if not isinstance(auxiliary_name_scope, bool):
-            raise errors.ScopeArgumentError(
+            raise ScopeArgumentError(
                 f"The auxiliary_name_scope must be `True` or `False`, got {auxiliary_name_scope!r}."
             )
         self._name_or_scope = name_or_scope
@@ -407,7 +407,7 @@ class variable_scope:
         nos = self._name_or_scope
         if nos is not None:
             if not isinstance(nos, (str, VariableScope)):
-                raise errors.ScopeArgumentError(
+                raise ScopeArgumentError(
                     "VariableScope: name_or_scope must be a string or VariableScope, got "
                     f"{type(nos).__name__} ({nos!r})."
                 )
@@ -420,7 +420,7 @@ class variable_scope:
                 old_ns = None  # variable_scope("") at the root opens no name scope
         else:
             if self._reuse:
-                raise errors.ScopeValueError(
+                raise ScopeValueError(
                     "reuse=True cannot be used without a name_or_scope: a default_name scope is "
                     "always new. Name the scope to share: variable_scope('layer', reuse=True)."
                 )

@@ -22,7 +22,9 @@ from typing import Any
 
 from jaxscope._src import errors
 from jaxscope._src.core import frame
+from jaxscope._src.core.call_errors import OutsideTransformError
 from jaxscope._src.core.collections import GraphKeys, get_collection
+from jaxscope._src.core.errors import ScopeValueError, TemplateVariableError
 from jaxscope._src.core.scope import (
     VariableScope,
     _pure_variable_scope,
@@ -62,7 +64,7 @@ class Template:
         custom_getter: Callable[..., Any] | None = None,
     ):
         if name is None:
-            raise errors.ScopeValueError(
+            raise ScopeValueError(
                 "make_template: name cannot be None; it names the template's variable scope: "
                 "jaxscope.make_template('linear', fn)."
             )
@@ -82,7 +84,7 @@ class Template:
         )  # fmt: skip
         try:
             fr = frame.current("make_template")
-        except errors.OutsideTransformError:
+        except OutsideTransformError:
             # No run to uniquify against: the scope is the root-level name, as the first scope
             # of a fresh TF1 graph would be.
             name = self._unique_name or self._name
@@ -118,7 +120,7 @@ class Template:
                 trainable = fr.collections.get(GraphKeys.TRAINABLE_VARIABLES, [])
                 if len(trainable) != n_trainable:
                     new = [getattr(v, "_node", v) for v in trainable[n_trainable:]]
-                    raise errors.TemplateVariableError(self._name, new)
+                    raise TemplateVariableError(self._name, new)
                 created = fr.collections.get(GraphKeys.GLOBAL_VARIABLES, [])[n_global:]
                 if created:  # legitimate for tracking variables, so only logged (as TF1)
                     _log.info(
@@ -161,7 +163,7 @@ class Template:
             return self._scope
         try:
             fr = frame.current("Template.variable_scope")
-        except errors.OutsideTransformError:
+        except OutsideTransformError:
             return None
         calls = self._runs.get(fr)
         return None if calls is None else calls.scope

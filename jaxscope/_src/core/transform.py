@@ -30,8 +30,13 @@ import jax.numpy as jnp
 import numpy as np
 from jax.extend.core import get_opaque_trace_state
 
-from jaxscope._src import errors
 from jaxscope._src.core import frame
+from jaxscope._src.core.call_errors import (
+    MutableArgumentError,
+    TracedFlagError,
+    UnknownVariableError,
+    UnusedVariablesError,
+)
 from jaxscope._src.core.initial import CONST, initial_values
 from jaxscope._src.core.jax_errors import handle_errors
 from jaxscope._src.core.random import _INIT_SALT
@@ -126,7 +131,7 @@ def transform(fn: Callable[..., Any], *, allow_unused: bool = False) -> Transfor
                 unused = [
                     n for n in leaf_names(variables) if n.split("/", 1)[1] not in fr.variables
                 ]
-                raise errors.UnusedVariablesError(unused)
+                raise UnusedVariablesError(unused)
             # Handles in the output are rebuilt (same name, current value), so the call's own
             # handles can go stale below while a jit still flattens what apply returned.
             out = jax.tree_util.tree_map(_rebuilt, out, is_leaf=_is_handle)
@@ -150,7 +155,7 @@ def static_flag(value: Any, owner: str, arg: str = "training") -> bool:
         transformation that traced it (``jax.eval_shape``, ``jax.jit`` or another).
     """
     if isinstance(value, jax.core.Tracer):
-        raise errors.TracedFlagError(owner, arg, _called_transform())
+        raise TracedFlagError(owner, arg, _called_transform())
     return bool(np.asarray(value))
 
 
@@ -224,7 +229,7 @@ def _initialize(fn, provided, rng, args, kwargs, allow_unused) -> dict[str, Any]
                 kept[node] = found
         leaves = len(jax.tree_util.tree_leaves(provided))
         if not allow_unused and len(kept) + placeholders != leaves:
-            raise errors.UnusedVariablesError(
+            raise UnusedVariablesError(
                 [n for n in leaf_names(provided) if n.split("/", 1)[1] not in kept]
             )
     specs = [spec for spec in collect.specs if spec[0]._node not in kept]
@@ -345,7 +350,7 @@ def reinitialize(f: Transformed, variables, select, rng, *args, **kwargs) -> dic
         names = {n.removesuffix(":0") for n in select}
         known = {n.split("/", 1)[1] for n in leaf_names(variables)}
         if names - known:
-            raise errors.UnknownVariableError(
+            raise UnknownVariableError(
                 f"reinitialize: no variable named {', '.join(map(repr, sorted(names - known)))}",
                 sorted(known),
             )
@@ -357,7 +362,7 @@ def reinitialize(f: Transformed, variables, select, rng, *args, **kwargs) -> dic
         if not chosen(name):
             kept[name] = (collection, _get(variables[collection], name))
     if len(kept) == len(all_names):  # a selection that picks nothing is almost surely a typo
-        raise errors.UnknownVariableError(
+        raise UnknownVariableError(
             f"reinitialize: the selection {select!r} matches no variable",
             [n.split("/", 1)[1] for n in all_names],
         )
@@ -392,7 +397,7 @@ def _mutable(mutable) -> frozenset:
     if mutable is False or mutable is None:
         return frozenset()
     if isinstance(mutable, jax.core.Tracer):
-        raise errors.MutableArgumentError(
+        raise MutableArgumentError(
             "<traced>",
             "it was traced by jax.jit; make it static: "
             "jax.jit(functools.partial(f.apply, mutable=True), donate_argnums=0), or "
@@ -402,9 +407,9 @@ def _mutable(mutable) -> frozenset:
     try:
         names = frozenset([mutable] if isinstance(mutable, str) else mutable)
     except TypeError:
-        raise errors.MutableArgumentError(mutable, "not a bool or a list of collections") from None
+        raise MutableArgumentError(mutable, "not a bool or a list of collections") from None
     if not names <= set(COLLECTIONS):
-        raise errors.MutableArgumentError(
+        raise MutableArgumentError(
             mutable, "the collections of a variables tree are 'params' (trainable) and 'state' "
             "(trainable=False)",
         )  # fmt: skip

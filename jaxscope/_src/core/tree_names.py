@@ -17,8 +17,8 @@ from typing import Any
 import jax
 import numpy as np
 
+from jaxscope._src.core.errors import CheckpointNameError, CheckpointTreeError
 from jaxscope._src.core.names import ROOT_PATTERN
-from jaxscope._src.errors import CheckpointNameError, CheckpointTreeError
 
 Trainable = bool | Callable[[str], bool] | Collection[str] | Mapping[str, Any]
 

@@ -15,10 +15,15 @@ import jax.numpy as jnp
 import numpy as np
 from jax.extend.core import get_opaque_trace_state
 
-from jaxscope._src import errors
 from jaxscope._src.core import frame
+from jaxscope._src.core.call_errors import (
+    InvalidVariableValueError,
+    MissingVariableError,
+    ValueMismatchError,
+)
 from jaxscope._src.core.initial import DRAW, draw_one
 from jaxscope._src.initializers.dtypes import as_dtype, canonical
+from jaxscope._src.initializers.errors import InitializerError
 
 if TYPE_CHECKING:
     from jaxscope._src.core.variables import Variable
@@ -29,7 +34,7 @@ def _value_dtype(value, dtype, node) -> np.dtype:
     if isinstance(value, (jax.Array, np.ndarray, np.generic, jax.ShapeDtypeStruct)):
         own = as_dtype(value.dtype, node)
         if dtype is not None and as_dtype(dtype, node) != own:
-            raise errors.InitializerError(
+            raise InitializerError(
                 node, f"the initial value has dtype {own}, but dtype={as_dtype(dtype)} was given; "
                 "TF1 never casts a tensor here.",
                 f"Cast it yourself: initial_value.astype(jnp.{as_dtype(dtype)}).",
@@ -82,18 +87,16 @@ def _lookup(fr: frame.Frame, var: Variable, value) -> None:
     if value is frame.MISSING:
         collection, other = ("params", "state") if var._trainable else ("state", "params")
         if fr.find(node, other) is not frame.MISSING:
-            raise errors.ValueMismatchError(
+            raise ValueMismatchError(
                 node, "collection", repr(other), repr(collection), var._created_at
             )
-        raise errors.MissingVariableError(
-            node, collection, var._created_at, leaf_names(fr.provided)
-        )
+        raise MissingVariableError(node, collection, var._created_at, leaf_names(fr.provided))
     kind = type(value)
     is_value = _IS_VALUE.get(kind)
     if is_value is None:
         is_value = _IS_VALUE[kind] = issubclass(kind, _VALUE_TYPES)
     if not is_value:
-        raise errors.InvalidVariableValueError(node, "params" if var._trainable else "state", value)
+        raise InvalidVariableValueError(node, "params" if var._trainable else "state", value)
     try:
         dtype = value.dtype
     except AttributeError:  # a Python number in a hand-made tree
@@ -101,9 +104,9 @@ def _lookup(fr: frame.Frame, var: Variable, value) -> None:
         dtype = value.dtype
     shape = tuple(value.shape)
     if var._shape is not None and shape != var._shape:
-        raise errors.ValueMismatchError(node, "shape", shape, var._shape, var._created_at)
+        raise ValueMismatchError(node, "shape", shape, var._shape, var._created_at)
     if var._dtype is not None and dtype != var._dtype and canonical(dtype) != canonical(var._dtype):
-        raise errors.ValueMismatchError(
+        raise ValueMismatchError(
             node, "dtype", canonical(dtype), canonical(var._dtype), var._created_at
         )
     var._shape, var._value = shape, value

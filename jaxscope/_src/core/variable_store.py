@@ -14,6 +14,14 @@ from jaxscope._src import errors
 from jaxscope._src.core import frame
 from jaxscope._src.core.collections import add_variable
 from jaxscope._src.core.custom_getter import call_custom_getter
+from jaxscope._src.core.errors import (
+    DtypeMismatchError,
+    InitializerDtypeError,
+    PartitionMismatchError,
+    ShapeMismatchError,
+    VariableExistsError,
+    VariableNotFoundError,
+)
 from jaxscope._src.core.initial import (
     CONST,
     DRAW,
@@ -33,6 +41,7 @@ from jaxscope._src.initializers.dtypes import (
     is_floating,
     is_fully_defined,
 )
+from jaxscope._src.initializers.errors import InitializerError
 from jaxscope._src.sharding.partitioned import PerPartInitializer, call_partitioner
 
 
@@ -126,7 +135,7 @@ def get_variable(
     if dtype is not None and initializer is not None and not callable(initializer):
         const_dtype = _value_dtype(initializer, None, key)
         if const_dtype != as_dtype(dtype):
-            raise errors.InitializerError(
+            raise InitializerError(
                 key, f"Initializer type '{const_dtype}' and explicit dtype '{as_dtype(dtype)}' "
                 "don't match (TF1 never casts a constant initializer).",
                 f"Make them agree, e.g. initializer=np.asarray(value, np.{as_dtype(dtype)}).",
@@ -201,7 +210,7 @@ def _get_single_variable(
     unpartitionable = isinstance(shape, (list, tuple)) and not shape
     from_value = initializer is not None and not callable(initializer)
     if shape is not None and from_value:
-        raise errors.InitializerError(
+        raise InitializerError(
             key, "If initializer is a constant, do not specify shape (the constant fixes it).",
             f"Drop the shape: get_variable({key.rsplit('/', 1)[-1]!r}, initializer=value).",
         )  # fmt: skip
@@ -215,19 +224,19 @@ def _get_single_variable(
         if partition is found:
             return found
     elif found is not None and found._partition is not None and reuse is not True:
-        raise errors.PartitionMismatchError(key, "partitioner", False, None, found._created_at)
+        raise PartitionMismatchError(key, "partitioner", False, None, found._created_at)
     if found is not None:
         if reuse is False:
-            raise errors.VariableExistsError(key, found._shape, found._dtype, found._created_at)
+            raise VariableExistsError(key, found._shape, found._dtype, found._created_at)
         if not compatible(shape, found._shape):
-            raise errors.ShapeMismatchError(key, shape, found._shape, found._created_at)
+            raise ShapeMismatchError(key, shape, found._shape, found._created_at)
         if dtype != found._dtype:
-            raise errors.DtypeMismatchError(key, dtype, found._dtype, found._created_at)
+            raise DtypeMismatchError(key, dtype, found._dtype, found._created_at)
         return found
     if reuse is True:
         other = fr.variables.get(key)
         made_by = None if other is None else (errors.where(other._created_at) or "here")
-        raise errors.VariableNotFoundError(key, made_by)
+        raise VariableNotFoundError(key, made_by)
     var = _new_variable(
         fr,
         key,
@@ -259,7 +268,7 @@ def _new_variable(
     """A new handle for ``key``: its value looked up (apply) or recorded for ``init``."""
     if initializer is None:
         if shape is None:
-            raise errors.InitializerError(
+            raise InitializerError(
                 key, "did not get an initializer, so its `shape` argument must be specified.",
                 f"Give a shape: get_variable({key.rsplit('/', 1)[-1]!r}, [3, 4]), or a constant "
                 "initializer.",
@@ -269,7 +278,7 @@ def _new_variable(
         initializer = initializer()
     if not from_value and not is_fully_defined(shape):
         if not _needs_no_arguments(initializer):
-            raise errors.InitializerError(
+            raise InitializerError(
                 key, "The initializer passed is not valid: it needs a fully defined shape "
                 f"(got {shape}), or must be a callable with no arguments.",
                 f"Give the full shape: get_variable({key.rsplit('/', 1)[-1]!r}, [3, 4], "
@@ -333,21 +342,21 @@ def _partitioned(fr: frame.Frame, reuse, key: str, shape, dtype, partitioner, fo
     """TF1's ``_get_partitioned_variable`` checks: returns ``found`` to share it, else the new
     variable's :class:`Partition`."""
     if found is not None and found._partition is None:
-        raise errors.PartitionMismatchError(key, "partitioner", True, None, found._created_at)
+        raise PartitionMismatchError(key, "partitioner", True, None, found._created_at)
     partition = call_partitioner(key, partitioner, shape, dtype)
     if found is None:
         if reuse is True:
-            raise errors.VariableNotFoundError(key)
+            raise VariableNotFoundError(key)
         return partition
     if reuse is False:
-        raise errors.VariableExistsError(key, found._shape, found._dtype, found._created_at)
+        raise VariableExistsError(key, found._shape, found._dtype, found._created_at)
     at = found._created_at
     if not compatible(shape, found._shape):
-        raise errors.PartitionMismatchError(key, "shape", tuple(shape), found._shape, at)
+        raise PartitionMismatchError(key, "shape", tuple(shape), found._shape, at)
     if dtype != found._dtype:
-        raise errors.PartitionMismatchError(key, "dtype", dtype, found._dtype, at)
+        raise PartitionMismatchError(key, "dtype", dtype, found._dtype, at)
     if partition.partitions != found._partition.partitions:
-        raise errors.PartitionMismatchError(
+        raise PartitionMismatchError(
             key, "partitions", partition.partitions, found._partition.partitions, at
         )
     return found
@@ -355,4 +364,4 @@ def _partitioned(fr: frame.Frame, reuse, key: str, shape, dtype, partitioner, fo
 
 def _check_initializer_dtype(key: str, initializer, dtype) -> None:
     if getattr(initializer, "floats_only", False) and not is_floating(dtype):
-        raise errors.InitializerDtypeError(key, initializer, dtype)
+        raise InitializerDtypeError(key, initializer, dtype)

@@ -16,10 +16,16 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from jaxscope._src import errors
 from jaxscope._src.core import assign as _assign
 from jaxscope._src.core import frame
+from jaxscope._src.core.call_errors import (
+    HandleAbstractionError,
+    StaleVariableError,
+    TracedHandleError,
+    VariableIndexError,
+)
 from jaxscope._src.core.collections import add_variable
+from jaxscope._src.core.errors import ScopeValueError
 from jaxscope._src.core.handle import Handle
 from jaxscope._src.core.initial import CONST
 from jaxscope._src.core.values import (
@@ -31,6 +37,7 @@ from jaxscope._src.core.values import (
     _value_dtype,
 )
 from jaxscope._src.initializers.dtypes import canonical
+from jaxscope._src.initializers.errors import InitializerError
 
 
 def _unwrap(x):
@@ -102,7 +109,7 @@ class Variable(Handle):
         shape=None,
     ):
         if initial_value is None:
-            raise errors.InitializerError(
+            raise InitializerError(
                 name or "Variable", "initial_value must be specified.",
                 "Pass a value or a zero-argument callable: jaxscope.Variable(jnp.zeros([3]))."
             )  # fmt: skip
@@ -144,7 +151,7 @@ class Variable(Handle):
     def name(self) -> str:
         """TF1's name, with the output index: ``"scope1/w1:0"``."""
         if self._node is None:
-            raise errors.TracedHandleError("name", self._shape, canonical(self._dtype))
+            raise TracedHandleError("name", self._shape, canonical(self._dtype))
         return self._node + ":0"
 
     @property
@@ -169,7 +176,7 @@ class Variable(Handle):
         if value is None:
             return jnp.zeros(self._shape, canonical(self._dtype))
         if value is frame.STALE:
-            raise errors.StaleVariableError(self._node, "read")
+            raise StaleVariableError(self._node, "read")
         return value
 
     def read_value(self) -> jax.Array:
@@ -230,7 +237,7 @@ class Variable(Handle):
                 n = self._shape[dim]
                 bad = ids[(ids < -n) | (ids >= n)]
                 if bad.size:
-                    raise errors.VariableIndexError(self._node, self._shape, int(bad[0]), dim)
+                    raise VariableIndexError(self._node, self._shape, int(bad[0]), dim)
             dim += 1
         if traced:
             return self.value.at[idx].get(mode="fill")
@@ -397,7 +404,7 @@ class PartitionedVariable(Variable):
     def name(self) -> str:
         """TF1's name of a partitioned variable: ``"scope/w"`` (no output index)."""
         if self._node is None:
-            raise errors.TracedHandleError("name", self._shape, canonical(self._dtype))
+            raise TracedHandleError("name", self._shape, canonical(self._dtype))
         return self._node
 
     @property
@@ -495,7 +502,7 @@ def _register_with_jax() -> bool:
 
 def refuse(v: Variable):
     """``typeof`` of a handle on a jax that cannot convert it: a clear error naming it."""
-    raise errors.HandleAbstractionError(v._node)
+    raise HandleAbstractionError(v._node)
 
 
 CANONICAL = _register_with_jax()
@@ -503,7 +510,7 @@ CANONICAL = _register_with_jax()
 
 def _set_constraint(fr: frame.Frame, node: str, constraint) -> None:
     if not callable(constraint):
-        raise errors.ScopeValueError(
+        raise ScopeValueError(
             f'The `constraint` argument of variable "{node}" must be a callable (value -> value), '
             f"got {constraint!r}; e.g. constraint=lambda w: jnp.clip(w, -1.0, 1.0)."
         )

@@ -27,14 +27,21 @@ import jax.numpy as jnp
 import numpy as np
 from jax.extend.core import get_opaque_trace_state
 
-from jaxscope._src import errors
 from jaxscope._src.core import frame
 from jaxscope._src.core.assign import assign
+from jaxscope._src.core.call_errors import ImmutableVariableError, MissingRngError
 from jaxscope._src.core.handle import Handle
 from jaxscope._src.core.random import next_rng_key
 from jaxscope._src.core.scope import variable_scope
 from jaxscope._src.core.transform import Transformed, _init_with_output, transform
 from jaxscope._src.core.variable_store import get_variable
+from jaxscope._src.flax.errors import (
+    GetterValueError,
+    LinenCollectionConflictError,
+    LinenImmutableVariableError,
+    LinenMissingRngError,
+    LinenModuleError,
+)
 
 # ---------------------------------------------------------------------------------------------
 # jaxscope inside flax
@@ -80,11 +87,11 @@ class ToLinen(nn.Module):
         rng = self.make_rng(self.rng_collection) if self.has_rng(self.rng_collection) else None
         try:
             result = f.apply(variables, *args, rng=rng, mutable=tuple(mutable) or False, **kwargs)
-        except errors.MissingRngError as e:
-            raise errors.LinenMissingRngError(self.rng_collection) from e
-        except errors.ImmutableVariableError as e:
+        except MissingRngError as e:
+            raise LinenMissingRngError(self.rng_collection) from e
+        except ImmutableVariableError as e:
             linen = self.state_collection if e.collection == "state" else "params"
-            raise errors.LinenImmutableVariableError(e.name, linen) from e
+            raise LinenImmutableVariableError(e.name, linen) from e
         if not mutable:
             return result
         out, new = result
@@ -100,8 +107,8 @@ class ToLinen(nn.Module):
             out, variables = _init_with_output(
                 f, self.make_rng("params"), args, kwargs, body_rng=rng
             )
-        except errors.MissingRngError as e:
-            raise errors.LinenMissingRngError(self.rng_collection) from e
+        except MissingRngError as e:
+            raise LinenMissingRngError(self.rng_collection) from e
         self._put(variables, ("params", "state"))
         return out
 
@@ -301,7 +308,7 @@ def getter_value(var, who: str, scope: str, node: str, declared):
     shape, dtype = tuple(np.shape(var)), np.dtype(getattr(var, "dtype", None) or np.float32)
     if shape != tuple(declared.shape) or dtype != np.dtype(declared.dtype):
         name = f"{scope}/{node}" if scope else node
-        raise errors.GetterValueError(who, name, (shape, dtype), (declared.shape, declared.dtype))
+        raise GetterValueError(who, name, (shape, dtype), (declared.shape, declared.dtype))
     return var
 
 
@@ -373,10 +380,10 @@ def from_linen(
     TF1 equivalent: a tf.compat.v1.layers function (tf.compat.v1.layers.dense)
     """
     if not isinstance(module, nn.Module):
-        raise errors.LinenModuleError(module, "it is not a flax.linen.Module")
+        raise LinenModuleError(module, "it is not a flax.linen.Module")
     if module.scope is not None:
         if not isinstance(module.parent, ToLinen):
-            raise errors.LinenModuleError(module, "it is bound to variables already (module.bind)")
+            raise LinenModuleError(module, "it is bound to variables already (module.bind)")
         # Built inside a to_linen function, so linen made it a child of the wrapper; its
         # variables are jaxscope's, so it runs unbound.
         module = module.clone(parent=None, name=None)
@@ -392,7 +399,7 @@ def from_linen(
             for collection, path, leaf in shapes:
                 node = "/".join(path)
                 if node in seen:
-                    raise errors.LinenCollectionConflictError(
+                    raise LinenCollectionConflictError(
                         fr.var_scope.name, node, seen[node], collection
                     )
                 seen[node] = collection
@@ -419,7 +426,7 @@ def from_linen(
             except flax.errors.InvalidRngError as e:
                 if rngs or fr.rng is not None:
                     raise
-                raise errors.MissingRngError() from e
+                raise MissingRngError() from e
             if not mutable:
                 return out
             out, updates = out

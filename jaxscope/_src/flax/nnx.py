@@ -15,12 +15,12 @@ import numpy as np
 from flax import nnx
 from jax.extend.core import get_opaque_trace_state
 
-from jaxscope._src import errors
 from jaxscope._src.core import frame
 from jaxscope._src.core.assign import assign
 from jaxscope._src.core.random import next_rng_key
 from jaxscope._src.core.scope import variable_scope
 from jaxscope._src.core.variable_store import get_variable
+from jaxscope._src.flax.errors import LinenModuleError
 from jaxscope._src.flax.linen import _leaves, _snake_case, getter_value
 
 
@@ -78,7 +78,7 @@ def from_nnx(module: nnx.Module, name: str | None = None, *, reuse=None) -> Call
     TF1 equivalent: a tf.compat.v1.layers function (tf.compat.v1.layers.dense)
     """
     if not isinstance(module, nnx.Module):
-        raise errors.LinenModuleError(module, "it is not a flax.nnx.Module", nnx=True)
+        raise LinenModuleError(module, "it is not a flax.nnx.Module", nnx=True)
     graphdef, params, rng_state, rest = nnx.split(module, nnx.Param, nnx.RngState, ...)
     initial = {"params": nnx.to_pure_dict(params), "state": nnx.to_pure_dict(rest)}
     default = _snake_case(type(module).__name__)

@@ -7,7 +7,12 @@ import operator
 import jax
 import numpy as np
 
-from jaxscope._src import errors
+from jaxscope._src.initializers.errors import (
+    InitializerError,
+    InvalidDtypeError,
+    InvalidShapeError,
+    ShapeTypeError,
+)
 
 Shape = tuple[int | None, ...]
 
@@ -32,9 +37,9 @@ def as_dtype(dtype, name: str = "?") -> np.dtype:
     try:
         out = np.dtype(spelled)
     except TypeError as e:
-        raise errors.InvalidDtypeError(name, dtype, f"is not a dtype ({e})") from None
+        raise InvalidDtypeError(name, dtype, f"is not a dtype ({e})") from None
     if out.kind in "OSUMm" or (out.kind == "V" and not jax.numpy.issubdtype(out, np.number)):
-        raise errors.InvalidDtypeError(
+        raise InvalidDtypeError(
             name,
             str(out),
             "cannot be stored in a JAX array (TF1's string variables have no JAX twin)",
@@ -75,12 +80,12 @@ def as_shape(shape, name: str = "?") -> Shape | None:
         else:
             out = tuple(None if d is None else operator.index(d) for d in shape)
     except TypeError:
-        raise errors.ShapeTypeError(name, shape, _bad_dim(shape)) from None
+        raise ShapeTypeError(name, shape, _bad_dim(shape)) from None
     if bool in map(type, shape):  # operator.index(True) is 1
-        raise errors.ShapeTypeError(name, shape, next(d for d in shape if type(d) is bool))
+        raise ShapeTypeError(name, shape, next(d for d in shape if type(d) is bool))
     known = out if None not in out else [d for d in out if d is not None]
     if known and min(known) < 0:
-        raise errors.InvalidShapeError(name, shape, min(known))
+        raise InvalidShapeError(name, shape, min(known))
     return out
 
 
@@ -123,12 +128,12 @@ def checked_initial_value(name: str, value, shape: Shape, dtype):
     if not isinstance(value, jax.Array):
         value = jax.numpy.asarray(value, canonical(dtype))
     if tuple(value.shape) != shape:
-        raise errors.InitializerError(
+        raise InitializerError(
             name, f"the initializer returned shape {tuple(value.shape)} for the declared shape "
             f"{shape}.", "Fix the initializer to honour its shape argument.",
         )  # fmt: skip
     if canonical(value.dtype) != canonical(dtype):
-        raise errors.InitializerError(
+        raise InitializerError(
             name, f"the initializer returned dtype {canonical(value.dtype)} for the declared dtype "
             f"{canonical(dtype)}; TF1 never casts an initializer's tensor (ValueError).",
             f"Return the declared dtype from the initializer: value.astype(jnp.{canonical(dtype)}).",

@@ -22,7 +22,6 @@ from typing import Any
 
 import jax.numpy as jnp
 
-from jaxscope._src import errors
 from jaxscope._src.core import frame
 from jaxscope._src.core.collections import GraphKeys, _add
 from jaxscope._src.core.scope import name_scope, variable_scope
@@ -30,6 +29,12 @@ from jaxscope._src.core.transform import static_flag
 from jaxscope._src.core.variable_store import get_variable
 from jaxscope._src.core.variables import PartitionedVariable, Variable
 from jaxscope._src.initializers.dtypes import as_dtype
+from jaxscope._src.layers.errors import (
+    LayerArgumentError,
+    LayerDtypeMismatchError,
+    LayerInputDtypeError,
+    LayerInputError,
+)
 
 
 def _snake(name: str) -> str:
@@ -258,9 +263,9 @@ def normalize_tuple(value, n: int, name: str, allow_zero: bool = False, layer: s
     except (TypeError, ValueError):
         out = ()
     if len(out) != n:
-        raise errors.LayerArgumentError(layer, name, value, f"must be a tuple of {n} integers", fix)
+        raise LayerArgumentError(layer, name, value, f"must be a tuple of {n} integers", fix)
     if any(v < 0 or (v == 0 and not allow_zero) for v in out):
-        raise errors.LayerArgumentError(
+        raise LayerArgumentError(
             layer, name, value, f"must be a tuple of {n} integers, each {bound}", fix
         )
     return out
@@ -269,7 +274,7 @@ def normalize_tuple(value, n: int, name: str, allow_zero: bool = False, layer: s
 def normalize_padding(value: str, allowed=("valid", "same"), layer: str = "layer") -> str:
     padding = value.lower() if isinstance(value, str) else value
     if padding not in allowed:
-        raise errors.LayerArgumentError(
+        raise LayerArgumentError(
             layer, "padding", value, f"must be one of {', '.join(map(repr, allowed))} (any case)",
             f"{layer}(..., padding={allowed[0]!r})",
         )  # fmt: skip
@@ -279,7 +284,7 @@ def normalize_padding(value: str, allowed=("valid", "same"), layer: str = "layer
 def normalize_data_format(value, layer: str = "layer") -> str:
     data_format = "channels_last" if value is None else str(value).lower()
     if data_format not in ("channels_first", "channels_last"):
-        raise errors.LayerArgumentError(
+        raise LayerArgumentError(
             layer, "data_format", value, "must be 'channels_first' or 'channels_last'",
             f"{layer}(..., data_format='channels_last')  # TF1's tf.layers names, not 'NHWC'",
         )  # fmt: skip
@@ -290,7 +295,7 @@ def check_positive(value, name: str, layer: str, example: int = 1) -> int:
     """``filters``, ``units``-like counts: an int > 0 (TF1's ``Expected a strictly positive
     value``)."""
     if int(value) <= 0:
-        raise errors.LayerArgumentError(
+        raise LayerArgumentError(
             layer, name, value, "expected a strictly positive integer",
             f"{layer}(..., {name}={example})",
         )  # fmt: skip
@@ -312,16 +317,16 @@ class InputSpec:
             # inside js.vmap a layer sees one example; TF1's rule is for the whole batch
             rank += frame.current("InputSpec").mapped_axes
         if self.ndim is not None and rank != self.ndim:
-            raise errors.LayerInputError(layer, f"ndim={self.ndim}", f"ndim={rank}", shape,
+            raise LayerInputError(layer, f"ndim={self.ndim}", f"ndim={rank}", shape,
                                          f"feed a rank-{self.ndim} input.")  # fmt: skip
         if self.min_ndim is not None and rank < self.min_ndim:
-            raise errors.LayerInputError(
+            raise LayerInputError(
                 layer, f"min_ndim={self.min_ndim}", f"ndim={rank}", shape,
                 f"feed an input of rank >= {self.min_ndim} (add the batch axis: x[None]).",
             )  # fmt: skip
         for axis, size in self.axes.items():
             if not -rank <= axis < rank or shape[axis] != size:
-                raise errors.LayerInputError(
+                raise LayerInputError(
                     layer, f"axis {axis} of input shape to have value {size}",
                     f"shape {tuple(shape)}", shape,
                     "a built layer keeps its weights' shapes: call it on inputs of the size it "
@@ -336,7 +341,7 @@ def is_float(dtype) -> bool:
 def check_float(dtype, layer: str, what: str = "input") -> None:
     """Float-only layers refuse a non-floating input or ``dtype=`` (TF1's ``TypeError``)."""
     if not is_float(dtype):
-        raise errors.LayerInputDtypeError(layer, dtype, what)
+        raise LayerInputDtypeError(layer, dtype, what)
 
 
 def is_variable(value) -> bool:
@@ -348,7 +353,7 @@ def check_weight_dtype(weight, weight_name: str, dtype, layer: str) -> None:
     """The weight (as a custom getter returned it) must be in the layer's compute dtype: TF1's
     ops refuse to mix float32 with bfloat16/float16, so jaxscope never promotes silently."""
     if weight is not None and jnp.dtype(weight.dtype) != jnp.dtype(dtype):
-        raise errors.LayerDtypeMismatchError(layer, weight_name, jnp.dtype(weight.dtype),
+        raise LayerDtypeMismatchError(layer, weight_name, jnp.dtype(weight.dtype),
                                              jnp.dtype(dtype))  # fmt: skip
 
 

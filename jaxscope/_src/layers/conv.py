@@ -13,7 +13,6 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from jaxscope._src import errors
 from jaxscope._src.initializers.catalogue import zeros_initializer
 from jaxscope._src.layers.base import (
     InputSpec,
@@ -26,6 +25,7 @@ from jaxscope._src.layers.base import (
     normalize_tuple,
     with_defaults,
 )
+from jaxscope._src.layers.errors import LayerArgumentError
 
 _SPATIAL = {1: "W", 2: "HW", 3: "DHW"}
 # TF1's defaults are initializer instances too (shared: they hold no state).
@@ -41,10 +41,10 @@ def _dimension_numbers(rank: int, data_format: str):
 def _check_strides(layer: str, strides, dilation_rate) -> None:
     """tf_keras' Conv: no zero stride, and no stride > 1 together with a dilation > 1."""
     if 0 in strides:
-        raise errors.LayerArgumentError(layer, "strides", strides, "cannot contain 0s",
+        raise LayerArgumentError(layer, "strides", strides, "cannot contain 0s",
                                         f"{layer}(..., strides={(1,) * len(strides)})")  # fmt: skip
     if max(strides) > 1 and max(dilation_rate) > 1:
-        raise errors.LayerArgumentError(
+        raise LayerArgumentError(
             layer, "strides", strides, f"strides > 1 is not supported together with "
             f"dilation_rate > 1 (dilation_rate={dilation_rate})",
             "use strides=1 with the dilation, or dilation_rate=1 with the strides",
@@ -169,7 +169,7 @@ class _Conv(Layer):
         spatial = x.shape[-self._rank :] if first else x.shape[-self._rank - 1 : -1]
         for n, k, d in zip(spatial, self.kernel_size, self.dilation_rate, strict=True):
             if n < (k - 1) * d + 1:
-                raise errors.LayerArgumentError(
+                raise LayerArgumentError(
                     layer, "kernel_size", self.kernel_size, "the (dilated) kernel is larger than "
                     f"the input's spatial size {tuple(spatial)} under padding='valid' (input "
                     f"shape {tuple(x.shape)})", "a smaller kernel_size, or padding='same'",

@@ -8,7 +8,6 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from jaxscope._src import errors
 from jaxscope._src.core.random import next_rng_key
 from jaxscope._src.initializers.catalogue import zeros_initializer
 from jaxscope._src.initializers.fused_random import fused
@@ -19,6 +18,7 @@ from jaxscope._src.layers.base import (
     normalize_data_format,
     static_training,
 )
+from jaxscope._src.layers.errors import DropoutDtypeError, LayerArgumentError
 
 # TF1's defaults are initializer instances too (shared: they hold no state).
 _ZEROS = zeros_initializer()
@@ -52,7 +52,7 @@ class Dense(Layer):
         super().__init__(trainable, name, activity_regularizer=activity_regularizer, **kwargs)
         self.units = int(units)
         if self.units < 0:  # TF1 accepts units=0 (an empty output), as tf_keras does
-            raise errors.LayerArgumentError(
+            raise LayerArgumentError(
                 "Dense", "units", units, "expected a positive integer", "Dense(units=16)"
             )
         self.input_spec = InputSpec(min_ndim=2)
@@ -161,7 +161,7 @@ class Dropout(Layer):
     def __init__(self, rate=0.5, noise_shape=None, seed=None, name=None, **kwargs):
         super().__init__(name=name, **kwargs)
         if isinstance(rate, numbers.Real) and not 0 <= rate <= 1:
-            raise errors.LayerArgumentError("Dropout", "rate", rate, "expected a value between 0 "
+            raise LayerArgumentError("Dropout", "rate", rate, "expected a value between 0 "
                                             "and 1", "Dropout(rate=0.5)")  # fmt: skip
         self.rate = rate
         self.noise_shape = noise_shape
@@ -173,11 +173,11 @@ class Dropout(Layer):
         inputs = jnp.asarray(inputs)
         name = self._display_name()
         if not jnp.issubdtype(inputs.dtype, jnp.floating):
-            raise errors.DropoutDtypeError(name, inputs.dtype)
+            raise DropoutDtypeError(name, inputs.dtype)
         if isinstance(self.rate, numbers.Real) and self.rate == 0:
             return inputs
         if isinstance(self.rate, numbers.Real) and self.rate == 1:
-            raise errors.LayerArgumentError(name, "rate", self.rate, "must be in [0, 1) in "
+            raise LayerArgumentError(name, "rate", self.rate, "must be in [0, 1) in "
                                             "training mode", "Dropout(rate=0.5)")  # fmt: skip
         shape = noise_mask_shape(self.noise_shape, inputs.shape, name)
         key = next_rng_key()
@@ -200,7 +200,7 @@ def noise_mask_shape(noise_shape, shape, layer: str) -> tuple:
     except ValueError:
         fits = False
     if not fits:
-        raise errors.LayerArgumentError(
+        raise LayerArgumentError(
             layer, "noise_shape", noise_shape, f"must broadcast against the input's shape "
             f"{tuple(shape)} (each entry 1, None or the input's size)",
             f"noise_shape={[1 if i else None for i in range(len(shape))]}",

@@ -21,7 +21,6 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from jaxscope._src import errors
 from jaxscope._src.core import frame
 from jaxscope._src.core.assign import assign, assign_sub
 from jaxscope._src.core.collections import GraphKeys, _add
@@ -36,6 +35,12 @@ from jaxscope._src.layers.base import (
     check_float,
     check_weight_dtype,
     static_training,
+)
+from jaxscope._src.layers.errors import (
+    AssignThroughGetterError,
+    LayerArgumentError,
+    LayerArgumentTypeError,
+    MovingAverageUpdateError,
 )
 
 _FUSED_DTYPES = ("float16", "bfloat16", "float32")
@@ -85,7 +90,7 @@ class BatchNormalization(Layer):
         super().__init__(trainable, name, **kwargs)
         axes = list(axis) if isinstance(axis, (list, tuple)) else [axis]
         if not axes or not all(isinstance(a, int) and not isinstance(a, bool) for a in axes):
-            raise errors.LayerArgumentTypeError(
+            raise LayerArgumentTypeError(
                 "BatchNormalization", "axis", axis, "an int or a list/tuple of ints",
                 "BatchNormalization(axis=-1)  # channels_first: axis=1",
             )  # fmt: skip
@@ -117,7 +122,7 @@ class BatchNormalization(Layer):
         return InputSpec(ndim=len(input_shape), axes={a: input_shape[a] for a in self._axes})
 
     def _bad(self, argument, value, requirement, fix):
-        return errors.LayerArgumentError(self._display_name(), argument, value, requirement, fix)
+        return LayerArgumentError(self._display_name(), argument, value, requirement, fix)
 
     def build(self, input_shape):
         rank = len(input_shape)
@@ -286,7 +291,7 @@ class BatchNormalization(Layer):
     def _check_mutable(self):
         fr = frame.current("batch_normalization")
         if fr.mode is frame.APPLY and "state" not in fr.mutable:
-            raise errors.MovingAverageUpdateError(
+            raise MovingAverageUpdateError(
                 fr.var_scope.name, [self.moving_mean._node, self.moving_variance._node]
             )
         return fr
@@ -325,7 +330,7 @@ def check_assignable(var, layer: str, attr: str) -> None:
     """A moving average is assigned to in training: what a custom getter returned must be the
     variable, not an array (a cast, an average), as in TF1."""
     if not isinstance(var, Variable):
-        raise errors.AssignThroughGetterError(layer, f"{layer}/{attr}", var.shape, var.dtype)
+        raise AssignThroughGetterError(layer, f"{layer}/{attr}", var.shape, var.dtype)
 
 
 class _Sqrt:

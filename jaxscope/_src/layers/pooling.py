@@ -12,7 +12,6 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from jaxscope._src import errors
 from jaxscope._src.layers.base import (
     InputSpec,
     Layer,
@@ -21,6 +20,7 @@ from jaxscope._src.layers.base import (
     normalize_padding,
     normalize_tuple,
 )
+from jaxscope._src.layers.errors import LayerArgumentError
 
 
 class _Pooling(Layer):
@@ -53,7 +53,7 @@ class _Pooling(Layer):
         if self.padding == "valid" and any(
             n < k for n, k in zip(spatial, self.pool_size, strict=True)
         ):
-            raise errors.LayerArgumentError(
+            raise LayerArgumentError(
                 layer, "pool_size", self.pool_size, "the window is larger than the input's "
                 f"spatial size {tuple(spatial)} under padding='valid' (input shape {x.shape})",
                 "a smaller pool_size, or padding='same'",

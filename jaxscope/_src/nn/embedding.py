@@ -7,8 +7,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from jaxscope._src import errors
 from jaxscope._src.core.variables import PartitionedVariable
+from jaxscope._src.nn.errors import IdOutOfRangeError, PartitionStrategyError
 
 
 def check_ids(ids, n: int, op: str, what: str, of: str, table=None) -> None:
@@ -22,7 +22,7 @@ def check_ids(ids, n: int, op: str, what: str, of: str, table=None) -> None:
     if ids.min() >= 0 and ids.max() < n:
         return
     bad = np.argwhere((ids < 0) | (ids >= n))[0]
-    raise errors.IdOutOfRangeError(op, what, tuple(bad), int(ids[tuple(bad)]), n, of, table)
+    raise IdOutOfRangeError(op, what, tuple(bad), int(ids[tuple(bad)]), n, of, table)
 
 
 def table_name(params) -> str | None:
@@ -101,7 +101,7 @@ def lookup(params, ids, partition_strategy="mod", max_norm=None, op="embedding_l
     """:func:`embedding_lookup` for ``op`` (named in errors); ``table`` defaults to the TF1 name
     of ``params``."""
     if partition_strategy not in ("mod", "div"):
-        raise errors.PartitionStrategyError(partition_strategy)
+        raise PartitionStrategyError(partition_strategy)
     table = table or table_name(params)
     if isinstance(params, PartitionedVariable):
         params = params.partition.split(params.value)  # its TF1 parts, part_0 first

@@ -16,9 +16,9 @@ import jax
 import jax.numpy as jnp
 from jax.core import Tracer
 
-from jaxscope._src import errors
 from jaxscope._src.core.control_flow import while_loop
 from jaxscope._src.core.scope import variable_scope
+from jaxscope._src.nn.errors import RawRnnMaximumIterationsError, TensorArrayIndexError
 
 
 @jax.tree_util.register_pytree_node_class
@@ -60,7 +60,7 @@ class EmitArray:
             bound = size if isinstance(size, int) else self._buffer.shape[0]
             if not 0 <= index < bound:
                 of = None if bound is size else f"the rows of maximum_iterations = {bound}"
-                raise errors.TensorArrayIndexError("EmitArray.read", index, bound, of)
+                raise TensorArrayIndexError("EmitArray.read", index, bound, of)
             if isinstance(size, int):
                 return self._buffer[index]
         ok = (index >= 0) & (index < size)
@@ -189,7 +189,7 @@ def raw_rnn(
     if not callable(loop_fn):
         raise TypeError(f"loop_fn must be a callable; got {type(loop_fn).__name__}.")
     if maximum_iterations is None:
-        raise errors.RawRnnMaximumIterationsError()
+        raise RawRnnMaximumIterationsError()
     max_iter = int(maximum_iterations)
     with variable_scope(scope or "rnn"):
         start = _Start(*loop_fn(jnp.int32(0), None, None, None))

@@ -18,11 +18,11 @@ import jax.numpy as jnp
 import numpy as np
 from jax.core import Tracer
 
-from jaxscope._src import errors
 from jaxscope._src.core import frame
 from jaxscope._src.core.bodies import _Body, _loop_key, _step_key
 from jaxscope._src.core.scope import variable_scope
 from jaxscope._src.initializers.dtypes import as_dtype
+from jaxscope._src.nn.errors import MissingInitialStateError, SequenceLengthError
 
 
 def _time_major(x):
@@ -48,7 +48,7 @@ def _initial_state(cell, batch_size, initial_state, dtype, fn):
     if initial_state is not None:
         return initial_state
     if not dtype:
-        raise errors.MissingInitialStateError(fn)
+        raise MissingInitialStateError(fn)
     get = getattr(cell, "get_initial_state", None)
     if get is not None:
         return get(inputs=None, batch_size=batch_size, dtype=dtype)
@@ -247,7 +247,7 @@ def _check_lengths(sequence_length, inputs, time_axis) -> None:
     bad = np.flatnonzero((lengths < 0) | (lengths > steps))
     if bad.size:
         i = int(bad[0])
-        raise errors.SequenceLengthError("bidirectional_dynamic_rnn", i, int(lengths[i]), steps)
+        raise SequenceLengthError("bidirectional_dynamic_rnn", i, int(lengths[i]), steps)
 
 
 def bidirectional_dynamic_rnn(

@@ -20,12 +20,12 @@ import contextlib
 import jax
 import jax.numpy as jnp
 
-from jaxscope._src import errors
 from jaxscope._src.core import frame
 from jaxscope._src.core.scope import name_scope, variable_scope
 from jaxscope._src.initializers.catalogue import constant_initializer, zeros_initializer
 from jaxscope._src.initializers.dtypes import as_dtype
 from jaxscope._src.layers.base import Layer, check_weight_dtype
+from jaxscope._src.nn.errors import CellInputDtypeError, CellStateError, CellStateTypeError
 
 _WEIGHTS, _BIAS = "kernel", "bias"
 
@@ -43,7 +43,7 @@ def _check_float(dtype, what: str, cell: str = "the cell") -> None:
     if dtype is not None and not (
         jnp.issubdtype(dtype, jnp.floating) or jnp.issubdtype(dtype, jnp.complexfloating)
     ):
-        raise errors.CellInputDtypeError(cell, what, dtype)
+        raise CellInputDtypeError(cell, what, dtype)
 
 
 class LSTMStateTuple(collections.namedtuple("LSTMStateTuple", ("c", "h"))):
@@ -70,20 +70,20 @@ def _check_state(cell: str, size, state, where: str = "") -> None:
     if isinstance(size, tuple):  # an LSTMStateTuple, or a tuple of states (MultiRNNCell)
         named = hasattr(size, "_fields")
         if not isinstance(state, (tuple, list)):
-            cls = errors.CellStateTypeError if named else errors.CellStateError
+            cls = CellStateTypeError if named else CellStateError
             raise cls(cell, where, f"a tuple of {len(size)} states", _what(state), size)
         if len(state) < len(size) or (named and len(state) != len(size)):
-            raise errors.CellStateError(
+            raise CellStateError(
                 cell, where, f"{len(size)} states", str(len(state)), size
             )  # fmt: skip
         for i, (s, x) in enumerate(zip(size, state, strict=False)):  # extra states: ignored
             _check_state(cell, s, x, f"{where}[{i}]")
         return
     if isinstance(state, (tuple, list)):
-        raise errors.CellStateError(cell, where, f"one [batch, {size}] array", _what(state), size)
+        raise CellStateError(cell, where, f"one [batch, {size}] array", _what(state), size)
     shape = getattr(state, "shape", None)
     if isinstance(size, int) and shape is not None and (len(shape) != 2 or shape[1] != size):
-        raise errors.CellStateError(cell, where, f"a [batch, {size}] array", _what(state), size)
+        raise CellStateError(cell, where, f"a [batch, {size}] array", _what(state), size)
 
 
 def _what(state) -> str:

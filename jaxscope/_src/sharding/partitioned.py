@@ -17,8 +17,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from jaxscope._src import errors
 from jaxscope._src.initializers.dtypes import as_dtype
+from jaxscope._src.sharding.errors import PartitionerError
 
 Partitioner = Callable[..., Sequence[int]]
 
@@ -97,37 +97,33 @@ class Partition(NamedTuple):
 def call_partitioner(name: str, partitioner, shape, dtype) -> Partition:
     """Calls ``partitioner(shape=, dtype=)`` and validates its answer as TF1 does."""
     if not callable(partitioner):
-        raise errors.PartitionerError(
-            name, f"Partitioner must be callable, but received: {partitioner!r}"
-        )
+        raise PartitionerError(name, f"Partitioner must be callable, but received: {partitioner!r}")
     if shape is None or None in shape:
-        raise errors.PartitionerError(
+        raise PartitionerError(
             name,
             "Shape of a new partitioned variable must be fully defined, but instead was "
             f"{'<unknown>' if shape is None else tuple(shape)}.",
         )
     if len(shape) < 1:
-        raise errors.PartitionerError(
+        raise PartitionerError(
             name, f"A partitioned Variable must have rank at least 1, shape: {tuple(shape)}"
         )
     slicing = partitioner(shape=tuple(shape), dtype=as_dtype(dtype, name))
     if not isinstance(slicing, Sequence) or isinstance(slicing, str):
-        raise errors.PartitionerError(
-            name, f"Partitioner must return a sequence, but saw: {slicing!r}"
-        )
+        raise PartitionerError(name, f"Partitioner must return a sequence, but saw: {slicing!r}")
     slicing = [int(p) for p in slicing]
     if len(slicing) != len(shape):
-        raise errors.PartitionerError(
+        raise PartitionerError(
             name,
             "Partitioner returned a partition list that does not match the Variable's rank: "
             f"{slicing} vs. {tuple(shape)}",
         )
     if any(p < 1 for p in slicing):
-        raise errors.PartitionerError(
+        raise PartitionerError(
             name, f"Partitioner returned zero partitions for some axes: {slicing}"
         )
     if sum(p > 1 for p in slicing) > 1:
-        raise errors.PartitionerError(
+        raise PartitionerError(
             name,
             f"Can only slice a variable along one dimension: shape: {tuple(shape)}, "
             f"partitioning: {slicing}",

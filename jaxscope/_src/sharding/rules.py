@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from jax.sharding import Mesh, PartitionSpec
 
-from jaxscope._src import errors
+from jaxscope._src.sharding.errors import ShardingRuleError
 
 Rules = Mapping[str, Any] | Sequence[tuple[str, Any]]
 
@@ -51,7 +51,7 @@ def spec_for(
     for pattern, spec in rules:
         if pattern.match(name):
             if len(spec) > len(shape):
-                raise errors.ShardingRuleError(
+                raise ShardingRuleError(
                     name, shape, spec, f"the spec has {len(spec)} entries for rank {len(shape)}",
                     pattern.pattern,
                 )  # fmt: skip
@@ -71,13 +71,13 @@ def check_divisible(name: str, shape, spec: PartitionSpec, mesh: Mesh, source: s
         axes = entry if isinstance(entry, tuple) else (entry,)
         for axis in axes:
             if axis not in mesh.shape:
-                raise errors.ShardingRuleError(
+                raise ShardingRuleError(
                     name, shape, spec, f"mesh axis {axis!r} is not in the mesh "
                     f"{dict(mesh.shape)}", source,
                 )  # fmt: skip
         ways = int(np.prod([mesh.shape[a] for a in axes]))
         if dim % ways:
-            raise errors.ShardingRuleError(
+            raise ShardingRuleError(
                 name, shape, spec, f"dimension {dim} does not divide into {ways} equal shards "
                 f"(mesh axes {axes})", source,
             )  # fmt: skip

@@ -9,7 +9,7 @@ import jax
 import jax.numpy as jnp
 from jax.typing import ArrayLike
 
-from jaxscope._src.errors import TrainArgumentError, TrainArgumentTypeError
+from jaxscope._src.train.errors import TrainArgumentError, TrainArgumentTypeError
 from jaxscope._src.train.optimizer import named_leaves, spec
 
 

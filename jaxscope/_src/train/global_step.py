@@ -5,8 +5,8 @@ from __future__ import annotations
 from jaxscope._src.core.collections import GraphKeys, get_collection
 from jaxscope._src.core.variable_store import get_variable
 from jaxscope._src.core.variables import Variable
-from jaxscope._src.errors import GlobalStepError
 from jaxscope._src.initializers.catalogue import zeros_initializer
+from jaxscope._src.train.errors import GlobalStepError
 
 
 def get_global_step() -> Variable | None:

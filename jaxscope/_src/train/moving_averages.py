@@ -14,7 +14,7 @@ import jax
 import jax.numpy as jnp
 
 from jaxscope._src.core.tree_names import flatten, has_collections
-from jaxscope._src.errors import GlobalStepError, MovingAverageDtypeError, SlotMismatchError
+from jaxscope._src.train.errors import GlobalStepError, MovingAverageDtypeError, SlotMismatchError
 from jaxscope._src.train.optimizer import named_leaves, spec
 
 VarList = Collection[str] | Callable[[str], bool] | None

@@ -16,8 +16,9 @@ import jax
 import jax.numpy as jnp
 import optax
 
+from jaxscope._src.core.call_errors import UnknownVariableError
 from jaxscope._src.core.tree_names import flatten, has_collections, unflatten
-from jaxscope._src.errors import (
+from jaxscope._src.train.errors import (
     GlobalStepError,
     GradientDtypeError,
     GradientShapeError,
@@ -25,7 +26,6 @@ from jaxscope._src.errors import (
     MissingSlotError,
     SlotMismatchError,
     TrainArgumentError,
-    UnknownVariableError,
 )
 
 LearningRate = float | jax.Array | Callable[[jax.Array], jax.Array]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from jaxscope._src.errors import TrainArgumentError
+from jaxscope._src.train.errors import TrainArgumentError
 from jaxscope._src.train.optimizer import LearningRate, Optimizer
 
 

@@ -17,7 +17,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax.typing import ArrayLike
 
-from jaxscope._src.errors import GlobalStepError, TrainArgumentError, TrainArgumentTypeError
+from jaxscope._src.train.errors import GlobalStepError, TrainArgumentError, TrainArgumentTypeError
 
 
 def _check_step(global_step, who: str) -> None:
