@@ -159,7 +159,16 @@ def draw_tf(tf, factory, shape, dtype, n):
             except tf.errors.OpError as e:
                 return type(e).__name__
             reps = max(1, math.ceil(n / max(1, first.size)))
-            return np.stack([first] + [s.run(t) for _ in range(reps - 1)])
+            if reps == 1:
+                return first[None]
+            # The other draws from one op run reps - 1 times in a loop of one session call (as
+            # many Session.run calls would, but a 0-D shape needed 24,000 of them); one
+            # iteration at a time, so the values stay deterministic.
+            rest = tf.map_fn(
+                lambda _: factory(tf)(list(shape), dtype=tf.as_dtype(dtype)),
+                tf.range(reps - 1), dtype=tf.as_dtype(dtype), parallel_iterations=1,
+            )  # fmt: skip
+            return np.concatenate([first[None], s.run(rest)])
 
 
 def draw_js(factory, shape, dtype, n):
