@@ -222,7 +222,7 @@ def test_scatter_out_of_range_index_raises_when_concrete():
         js.scatter_update(js.get_variable("t", [4, 2]), [1, 4], jnp.zeros([2, 2]))
 
     f = js.transform(model)
-    with pytest.raises(js.ScatterIndexError, match=r"index 4 is not in \[0, 4\)"):
+    with pytest.raises(js.ScatterIndexError, match=r"indices\[1\] = 4 is not in \[0, 4\)"):
         f.apply(f.init(jax.random.key(0)), mutable=True)
 
 

@@ -195,7 +195,8 @@ def _scatter_args(ref: Variable, indices, updates, op: str):
         )  # fmt: skip
     if not isinstance(idx, jax.core.Tracer):
         idx = np.asarray(idx)
-        bad = idx[(idx < 0) | (idx >= ref._shape[0])]
-        if bad.size:
-            raise ScatterIndexError(ref._node, op, int(bad.flat[0]), ref._shape[0])
+        bad = np.argwhere((idx < 0) | (idx >= ref._shape[0]))
+        if bad.size:  # TF1's message names the first bad index's position: indices[1] = 4
+            first = tuple(bad[0])
+            raise ScatterIndexError(ref._node, op, int(idx[first]), ref._shape[0], first)
     return idx, updates

@@ -119,11 +119,12 @@ class AssignDtypeError(JaxscopeError, TypeError):
 class ScatterIndexError(JaxscopeError, IndexError):
     """A scatter index is outside ``[0, rows)`` (TF1: ``InvalidArgumentError`` at run time)."""
 
-    def __init__(self, name: str, op: str, index: int, rows: int):
-        self.name, self.index, self.rows = name, index, rows
+    def __init__(self, name: str, op: str, index: int, rows: int, position=()):
+        self.name, self.index, self.rows, self.position = name, index, rows, tuple(position)
+        at = f"[{','.join(str(int(i)) for i in self.position)}]" if self.position else ""
         super().__init__(
-            f'{op} to variable "{name}": index {index} is not in [0, {rows}). TF1 does not wrap '
-            "negative indices either. Fix the indices (e.g. jnp.where(i < 0, i + rows, i))."
+            f'{op} to variable "{name}": indices{at} = {index} is not in [0, {rows}). TF1 does '
+            "not wrap negative indices either. Fix the indices (e.g. jnp.where(i < 0, i + rows, i))."
         )
 
 
