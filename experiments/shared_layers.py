@@ -23,6 +23,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
+from common import load_digits
 
 import jaxscope as js
 
@@ -51,17 +52,6 @@ def siamese(x1, x2):
         scale = js.get_variable("scale", [], initializer=js.constant_initializer(1.0))
         bias = js.get_variable("bias", [], initializer=js.constant_initializer(1.0))
     return bias - scale * jnp.sum((e1 - e2) ** 2, axis=-1)
-
-
-def load_digits(seed):
-    from sklearn.datasets import load_digits as sk_load
-
-    data = sk_load()
-    x = (data.data / 16.0).astype(np.float32)
-    y = data.target
-    order = np.random.default_rng(seed).permutation(len(x))
-    split = int(0.8 * len(x))
-    return (x[order[:split]], y[order[:split]]), (x[order[split:]], y[order[split:]])
 
 
 def pairs(rng, x, y, n):

@@ -28,6 +28,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
+from common import load_digits
 
 import jaxscope as js
 
@@ -48,17 +49,6 @@ def cnn(images, is_training, decay=0.99):
         return slim.fully_connected(net, 10, activation_fn=None, normalizer_fn=None, scope="logits")
 
 
-def load_digits(seed):
-    from sklearn.datasets import load_digits as sk_load
-
-    data = sk_load()
-    x = (data.images / 16.0).astype(np.float32)[..., None]  # NHWC
-    y = data.target.astype(np.int32)
-    order = np.random.default_rng(seed).permutation(len(x))
-    split = int(0.8 * len(x))
-    return (x[order[:split]], y[order[:split]]), (x[order[split:]], y[order[split:]])
-
-
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--steps", type=int, default=1500)
@@ -70,7 +60,7 @@ def main(argv=None):
     a = p.parse_args(argv)
     from tqdm import tqdm
 
-    (xtr, ytr), (xte, yte) = load_digits(a.seed)
+    (xtr, ytr), (xte, yte) = load_digits(a.seed, images=True)
     f = js.transform(functools.partial(cnn, decay=a.decay))
     variables = f.init(jax.random.key(a.seed), xtr[: a.batch], True)
     info = js.inspect(f, xtr[: a.batch], True)

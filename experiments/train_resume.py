@@ -31,7 +31,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
-from shared_layers import load_digits, pairs, siamese
+from common import load_digits
+from shared_layers import pairs, siamese
 
 import jaxscope as js
 from jaxscope import checkpoint
