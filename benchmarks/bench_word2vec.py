@@ -42,6 +42,7 @@ import jaxscope as js
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "experiments"))
 import word2vec as w2v  # noqa: E402
+from common import load_words  # noqa: E402
 
 
 def tf1_graph(tf, centers, targets, a, pipeline):
@@ -190,7 +191,7 @@ def main(argv=None):
     tf.disable_v2_behavior()
     tf.logging.set_verbosity(tf.logging.ERROR)
 
-    words = w2v.load_corpus(a.corpus)
+    words = load_words(a.corpus)
     ids, vocab = w2v.build_vocab(words, a.vocab)
     centers, targets = w2v.skipgram_pairs(ids, a.skip_window, np.random.default_rng(a.seed))
     print(

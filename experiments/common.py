@@ -1,6 +1,7 @@
 """What the experiments share: their bundled data.
 
-* Data that needs no download: scikit-learn's 8x8 digits (``load_digits``).
+* Data that needs no download: scikit-learn's 8x8 digits (``load_digits``) and the committed
+  CPython documentation corpus (``load_words``, ``python_docs_words``, ``build_vocab``).
 
 The scripts run as ``python experiments/X.py``, which puts this folder first on ``sys.path``, so
 they import these as ``from common import ...``; the tests and benchmarks put it there too.
@@ -8,7 +9,16 @@ they import these as ``from common import ...``; the tests and benchmarks put it
 
 from __future__ import annotations
 
+import ast
+import collections
+import gzip
+import pathlib
+import re
+import sysconfig
+
 import numpy as np
+
+CORPUS = pathlib.Path(__file__).parent / "data" / "python_docs.txt.gz"
 
 
 # --- data ----------------------------------------------------------------------------------------
@@ -26,3 +36,56 @@ def load_digits(seed, images=False):
     order = np.random.default_rng(seed).permutation(len(x))
     split = int(0.8 * len(x))
     return (x[order[:split]], y[order[:split]]), (x[order[split:]], y[order[split:]])
+
+
+def load_words(path=None):
+    """The words of the embedded corpus, or the lower-case words of ``path`` (text8 or any text).
+
+    The embedded corpus (``experiments/data/python_docs.txt.gz``, 319,473 words, Python Software
+    Foundation License) is CPython 3.11.7's own English documentation -- ``pydoc_data.topics`` and
+    the standard library's docstrings -- as ``python_docs_words()`` extracts it; it is committed so
+    results do not depend on the installed Python.
+    """
+    if path is None:
+        with gzip.open(CORPUS, "rt", encoding="utf-8") as f:
+            return f.read().split()
+    text = pathlib.Path(path).read_text(encoding="utf-8", errors="replace")
+    return re.findall(r"[a-z]+", text.lower())
+
+
+def python_docs_words():
+    """The words of the running CPython's bundled documentation (how the corpus was made)."""
+    import pydoc_data.topics
+
+    docs = list(pydoc_data.topics.topics.values())
+    root = pathlib.Path(sysconfig.get_paths()["stdlib"])
+    skip = {"test", "tests", "site-packages", "idlelib", "lib2to3", "pydoc_data"}
+    for p in sorted(root.rglob("*.py")):
+        if skip & set(p.relative_to(root).parts):
+            continue
+        try:
+            tree = ast.parse(p.read_text(encoding="utf-8"))
+        except (SyntaxError, UnicodeDecodeError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+                doc = ast.get_docstring(node)
+                if doc:
+                    docs.append(doc)
+    return re.findall(r"[a-z]+", "\n".join(docs).lower())
+
+
+def build_vocab(words, size, unk="<unk>", unk_first=True):
+    """The ``size - 1`` most frequent words plus ``unk``; returns ``(vocab, word -> id)``.
+
+    ``unk`` is id 0, as the TF1 tutorial's reader has it, or (``unk_first=False``, as the CS20
+    word2vec has it) takes the rank of its count, the rare words it stands for, so that the ids
+    stay sorted by frequency.
+    """
+    kept = collections.Counter(words).most_common(size - 1)
+    if unk_first:
+        vocab = [unk] + [w for w, _ in kept]
+    else:
+        unk_count = len(words) - sum(c for _, c in kept)
+        vocab = [w for w, _ in sorted([*kept, (unk, unk_count)], key=lambda wc: -wc[1])]
+    return vocab, {w: i for i, w in enumerate(vocab)}

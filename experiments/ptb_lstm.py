@@ -26,34 +26,19 @@ Output:    the variables (2,646,600 parameters), train and validation perplexity
 from __future__ import annotations
 
 import argparse
-import collections
-import gzip
 import json
 import os
-import pathlib
 import time
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+from common import build_vocab, load_words
 
 import jaxscope as js
 
-CORPUS = pathlib.Path(__file__).parent / "data" / "python_docs.txt.gz"
-
 
 # --- data, as the tutorial's reader.py ------------------------------------------------------------
-def load_words():
-    with gzip.open(CORPUS, "rt", encoding="utf-8") as f:
-        return f.read().split()
-
-
-def build_vocab(words, size):
-    counts = collections.Counter(words)
-    vocab = ["<unk>"] + [w for w, _ in counts.most_common(size - 1)]
-    return vocab, {w: i for i, w in enumerate(vocab)}
-
-
 def producer(ids, batch_size, num_steps):
     """The tutorial's ``ptb_producer``: ``batch_size`` parallel streams cut in windows of
     ``num_steps``; yields (inputs, targets) pairs, each ``[batch_size, num_steps]``."""

@@ -28,17 +28,12 @@ Output:    the variables tree, the loss falling (60 -> 3.8 over 100,000 steps), 
 from __future__ import annotations
 
 import argparse
-import ast
-import collections
-import gzip
 import json
 import math
 import os
-import pathlib
-import re
-import sysconfig
 import time
 
+import common
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -56,59 +51,15 @@ PROBES = ("function", "class", "list", "file", "string", "error", "true", "threa
 
 
 # --- data ----------------------------------------------------------------------------------------
-CORPUS = pathlib.Path(__file__).parent / "data" / "python_docs.txt.gz"
-
-
-def load_corpus(path=None):
-    """Lower-case words of ``path`` (text8 or any text), or of the embedded corpus.
-
-    The embedded corpus (``experiments/data/python_docs.txt.gz``, 319,473 words, Python Software
-    Foundation License) is CPython 3.11.7's own English documentation -- ``pydoc_data.topics`` and
-    the standard library's docstrings -- as ``python_docs_words()`` extracts it; it is committed so
-    results do not depend on the installed Python.
-    """
-    if path is None:
-        with gzip.open(CORPUS, "rt", encoding="utf-8") as f:
-            return f.read().split()
-    text = pathlib.Path(path).read_text(encoding="utf-8", errors="replace")
-    return re.findall(r"[a-z]+", text.lower())
-
-
-def python_docs_words():
-    """The words of the running CPython's bundled documentation (how the corpus was made)."""
-    import pydoc_data.topics
-
-    docs = list(pydoc_data.topics.topics.values())
-    root = pathlib.Path(sysconfig.get_paths()["stdlib"])
-    skip = {"test", "tests", "site-packages", "idlelib", "lib2to3", "pydoc_data"}
-    for p in sorted(root.rglob("*.py")):
-        if skip & set(p.relative_to(root).parts):
-            continue
-        try:
-            tree = ast.parse(p.read_text(encoding="utf-8"))
-        except (SyntaxError, UnicodeDecodeError, ValueError):
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
-                doc = ast.get_docstring(node)
-                if doc:
-                    docs.append(doc)
-    return re.findall(r"[a-z]+", "\n".join(docs).lower())
-
-
 def build_vocab(words, vocab_size):
     """Word ids sorted by frequency (id 0 most frequent), rare words mapped to ``"UNK"``.
 
     The log-uniform sampler assumes exactly this order: its P(k) falls with k like Zipf's law.
     """
-    counts = collections.Counter(words)
-    kept = counts.most_common(vocab_size - 1)
-    unk_count = len(words) - sum(c for _, c in kept)
-    vocab = sorted([*kept, ("UNK", unk_count)], key=lambda wc: -wc[1])
-    index = {w: i for i, (w, _) in enumerate(vocab)}
+    vocab, index = common.build_vocab(words, vocab_size, unk="UNK", unk_first=False)
     unk = index["UNK"]
     ids = np.fromiter((index.get(w, unk) for w in words), np.int32, len(words))
-    return ids, [w for w, _ in vocab]
+    return ids, vocab
 
 
 def skipgram_pairs(ids, skip_window, rng):
@@ -336,7 +287,7 @@ def main(argv=None):
     from tqdm import tqdm
 
     t_start = time.perf_counter()
-    words = load_corpus(a.corpus)
+    words = common.load_words(a.corpus)
     split = int(len(words) * (1 - a.heldout))
     train_ids, vocab = build_vocab(words[:split], a.vocab)
     index = {w: i for i, w in enumerate(vocab)}
