@@ -1,7 +1,11 @@
-"""What the experiments share: their bundled data.
+"""What the experiments share: their bundled data, their command line and their results files.
 
 * Data that needs no download: scikit-learn's 8x8 digits (``load_digits``) and the committed
   CPython documentation corpus (``load_words``, ``python_docs_words``, ``build_vocab``).
+* The command line: ``parser`` (the question as the description, ``--steps``, ``--batch``) and
+  ``parse_args`` (``--seed`` and ``--out`` last, then parse).
+* The results: ``figure`` (matplotlib without a display), ``smoothed`` (a moving mean of the
+  losses) and ``write_results`` (``OUT/NAME.json`` and ``OUT/NAME.png``).
 
 The scripts run as ``python experiments/X.py``, which puts this folder first on ``sys.path``, so
 they import these as ``from common import ...``; the tests and benchmarks put it there too.
@@ -9,9 +13,12 @@ they import these as ``from common import ...``; the tests and benchmarks put it
 
 from __future__ import annotations
 
+import argparse
 import ast
 import collections
 import gzip
+import json
+import os
 import pathlib
 import re
 import sysconfig
@@ -89,3 +96,51 @@ def build_vocab(words, size, unk="<unk>", unk_first=True):
         unk_count = len(words) - sum(c for _, c in kept)
         vocab = [w for w, _ in sorted([*kept, (unk, unk_count)], key=lambda wc: -wc[1])]
     return vocab, {w: i for i, w in enumerate(vocab)}
+
+
+# --- command line --------------------------------------------------------------------------------
+def parser(doc, steps=None, batch=None):
+    """An ``ArgumentParser`` described by ``doc``'s first paragraph (the experiment's question),
+    with ``--steps`` and ``--batch`` where they have defaults; add the script's own arguments to
+    it, then call ``parse_args``."""
+    p = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    if steps is not None:
+        p.add_argument("--steps", type=int, default=steps)
+    if batch is not None:
+        p.add_argument("--batch", type=int, default=batch)
+    return p
+
+
+def parse_args(p, argv):
+    """Adds ``--seed`` (0) and ``--out`` (``results``) as the last arguments; parses ``argv``."""
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", default="results")
+    return p.parse_args(argv)
+
+
+# --- results -------------------------------------------------------------------------------------
+def figure(*args, **kwargs):
+    """``plt.subplots(*args, **kwargs)`` on matplotlib's Agg backend: files only, no display."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(*args, **kwargs)
+
+
+def smoothed(losses, window):
+    """The mean of each ``window`` consecutive losses (``len(losses) - window + 1`` values)."""
+    return np.convolve(losses, np.ones(window) / window, mode="valid")
+
+
+def write_results(out, name, summary, fig, indent=2, dpi=100, say=True):
+    """Writes ``summary`` to ``out/name.json`` and ``fig`` to ``out/name.png``; with ``say``,
+    prints where."""
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, f"{name}.json"), "w") as fh:
+        json.dump(summary, fh, indent=indent)
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, f"{name}.png"), dpi=dpi)
+    if say:
+        print(f"wrote {out}/{name}.png and {out}/{name}.json")

@@ -25,15 +25,12 @@ Output:    the variables (2,646,600 parameters), train and validation perplexity
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
 import time
 
 import jax
 import jax.numpy as jnp
 import numpy as np
-from common import build_vocab, load_words
+from common import build_vocab, figure, load_words, parse_args, parser, write_results
 
 import jaxscope as js
 
@@ -118,7 +115,7 @@ def unigram_perplexity(train_ids, test_ids, vocab_size):
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p = parser(__doc__)
     p.add_argument("--vocab", type=int, default=Config.vocab_size)
     p.add_argument("--hidden", type=int, default=Config.hidden_size)
     p.add_argument("--layers", type=int, default=Config.num_layers)
@@ -126,9 +123,7 @@ def main(argv=None):
     p.add_argument("--max-epoch", type=int, default=Config.max_epoch)
     p.add_argument("--keep-prob", type=float, default=Config.keep_prob)
     p.add_argument("--max-words", type=int, default=None, help="use only the first N words")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", default="results")
-    a = p.parse_args(argv)
+    a = parse_args(p, argv)
 
     config = Config()
     config.vocab_size, config.hidden_size, config.num_layers = a.vocab, a.hidden, a.layers
@@ -211,15 +206,7 @@ def main(argv=None):
         "seconds": seconds,
         "config": {k: getattr(config, k) for k in dir(Config) if not k.startswith("_")},
     }
-    os.makedirs(a.out, exist_ok=True)
-    with open(os.path.join(a.out, "ptb_lstm.json"), "w") as f:
-        json.dump(summary, f, indent=1)
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(5, 3.5))
+    fig, ax = figure(figsize=(5, 3.5))
     epochs = [h["epoch"] for h in history]
     ax.plot(epochs, [h["train"] for h in history], "o-", label="train")
     ax.plot(epochs, [h["valid"] for h in history], "s-", label="validation")
@@ -230,8 +217,7 @@ def main(argv=None):
     ax.set_ylabel("perplexity")
     ax.set_title("ptb_word_lm (small) on CPython docs")
     ax.legend()
-    fig.tight_layout()
-    fig.savefig(os.path.join(a.out, "ptb_lstm.png"), dpi=120)
+    write_results(a.out, "ptb_lstm", summary, fig, indent=1, dpi=120, say=False)
     return summary
 
 

@@ -14,16 +14,13 @@ Output:    the variables tree, the parameter count, held-out pair accuracy (abou
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
 import time
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
-from common import load_digits
+from common import figure, load_digits, parse_args, parser, smoothed, write_results
 
 import jaxscope as js
 
@@ -67,12 +64,7 @@ def pairs(rng, x, y, n):
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--steps", type=int, default=3000)
-    p.add_argument("--batch", type=int, default=128)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", default="results")
-    a = p.parse_args(argv)
+    a = parse_args(parser(__doc__, steps=3000, batch=128), argv)
     from tqdm import tqdm
 
     (xtr, ytr), (xte, yte) = load_digits(a.seed)
@@ -114,7 +106,6 @@ def main(argv=None):
         f"held-out pair accuracy: {accuracy:.3f} (chance 0.5), {a.steps} steps in {seconds:.1f} s"
     )
 
-    os.makedirs(a.out, exist_ok=True)
     summary = {
         "parameters": int(n_params),
         "heldout_pair_accuracy": accuracy,
@@ -122,23 +113,14 @@ def main(argv=None):
         "final_loss": float(np.mean(losses[-50:])),
         "seconds": seconds,
     }
-    with open(os.path.join(a.out, "shared_layers.json"), "w") as fh:
-        json.dump(summary, fh, indent=2)
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 3.5))
-    ax.plot(np.convolve(losses, np.ones(25) / 25, mode="valid"))
+    fig, ax = figure(figsize=(6, 3.5))
+    ax.plot(smoothed(losses, 25))
     ax.set(
         xlabel="step",
         ylabel="loss (25-step mean)",
         title=f"Siamese two_hidden_layers on digits: accuracy {accuracy:.3f}",
     )
-    fig.tight_layout()
-    fig.savefig(os.path.join(a.out, "shared_layers.png"), dpi=100)
-    print(f"wrote {a.out}/shared_layers.png and {a.out}/shared_layers.json")
+    write_results(a.out, "shared_layers", summary, fig)
     return summary
 
 

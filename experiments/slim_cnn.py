@@ -18,17 +18,14 @@ Output:    the variable table (``js.inspect``), held-out accuracy with batch sta
 
 from __future__ import annotations
 
-import argparse
 import functools
-import json
-import os
 import time
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
-from common import load_digits
+from common import figure, load_digits, parse_args, parser, smoothed, write_results
 
 import jaxscope as js
 
@@ -50,14 +47,10 @@ def cnn(images, is_training, decay=0.99):
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--steps", type=int, default=1500)
-    p.add_argument("--batch", type=int, default=64)
+    p = parser(__doc__, steps=1500, batch=64)
     p.add_argument("--decay", type=float, default=0.99)
     p.add_argument("--eval-every", type=int, default=100)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", default="results")
-    a = p.parse_args(argv)
+    a = parse_args(p, argv)
     from tqdm import tqdm
 
     (xtr, ytr), (xte, yte) = load_digits(a.seed, images=True)
@@ -110,7 +103,6 @@ def main(argv=None):
         print(f"  {name:34s} {change:.3f}")
     print(f"{a.steps} steps in {seconds:.1f} s (chance accuracy 0.1)")
 
-    os.makedirs(a.out, exist_ok=True)
     summary = {
         "parameters": int(sum(v.size for v in jax.tree.leaves(params))),
         "variables": [v.name for v in info],
@@ -122,25 +114,16 @@ def main(argv=None):
         "final_loss": float(np.mean(losses[-50:])),
         "seconds": seconds,
     }
-    with open(os.path.join(a.out, "slim_cnn.json"), "w") as fh:
-        json.dump(summary, fh, indent=2)
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(10, 3.5))
+    fig, (ax0, ax1) = figure(1, 2, figsize=(10, 3.5))
     window = min(25, len(losses))
-    ax0.plot(np.convolve(losses, np.ones(window) / window, mode="valid"))
+    ax0.plot(smoothed(losses, window))
     ax0.set(xlabel="step", ylabel=f"loss ({window}-step mean)", yscale="log", title="training")
     steps_, batch_, moving_ = zip(*curve, strict=True)
     ax1.plot(steps_, batch_, "o-", label="batch statistics (is_training=True)")
     ax1.plot(steps_, moving_, "s-", label=f"moving averages (is_training=False, decay {a.decay})")
     ax1.set(xlabel="step", ylabel="held-out accuracy", title="slim CNN on digits")
     ax1.legend(loc="lower right")
-    fig.tight_layout()
-    fig.savefig(os.path.join(a.out, "slim_cnn.png"), dpi=100)
-    print(f"wrote {a.out}/slim_cnn.png and {a.out}/slim_cnn.json")
+    write_results(a.out, "slim_cnn", summary, fig)
     return summary
 
 

@@ -21,8 +21,6 @@ Output:    the checkpoint's variable names, the largest difference between the r
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import tempfile
 import time
@@ -31,7 +29,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
-from common import load_digits
+from common import figure, load_digits, parse_args, parser, smoothed, write_results
 from shared_layers import pairs, siamese
 
 import jaxscope as js
@@ -45,12 +43,7 @@ def model(x1, x2, same):
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--steps", type=int, default=2000)
-    p.add_argument("--batch", type=int, default=128)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", default="results")
-    a = p.parse_args(argv)
+    a = parse_args(parser(__doc__, steps=2000, batch=128), argv)
     from tqdm import tqdm
 
     (xtr, ytr), (xte, yte) = load_digits(a.seed)
@@ -121,7 +114,6 @@ def main(argv=None):
         f"averages (chance 0.5); {a.steps} steps x 1.5 runs in {seconds:.1f} s"
     )
 
-    os.makedirs(a.out, exist_ok=True)
     summary = {
         "steps": a.steps,
         "resumed_at": half,
@@ -132,23 +124,13 @@ def main(argv=None):
         "global_step": int(resumed[0]["state"]["global_step"]),
         "seconds": seconds,
     }
-    with open(os.path.join(a.out, "train_resume.json"), "w") as fh:
-        json.dump(summary, fh, indent=2)
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 3.5))
-    smooth = np.ones(25) / 25
-    ax.plot(np.convolve(losses, smooth, mode="valid"), label="straight", lw=3, alpha=0.5)
-    ax.plot(np.convolve(resumed_losses, smooth, mode="valid"), label="stopped and resumed", lw=1)
+    fig, ax = figure(figsize=(6, 3.5))
+    ax.plot(smoothed(losses, 25), label="straight", lw=3, alpha=0.5)
+    ax.plot(smoothed(resumed_losses, 25), label="stopped and resumed", lw=1)
     ax.axvline(half, color="gray", ls=":", label="TF1 checkpoint")
     ax.set(xlabel="step", ylabel="loss (25-step mean)", title="Resuming from a TF1 checkpoint")
     ax.legend()
-    fig.tight_layout()
-    fig.savefig(os.path.join(a.out, "train_resume.png"), dpi=100)
-    print(f"wrote {a.out}/train_resume.png and {a.out}/train_resume.json")
+    write_results(a.out, "train_resume", summary, fig)
     return summary
 
 

@@ -27,10 +27,7 @@ Output:    the variables tree, the loss falling (60 -> 3.8 over 100,000 steps), 
 
 from __future__ import annotations
 
-import argparse
-import json
 import math
-import os
 import time
 
 import common
@@ -270,7 +267,7 @@ def heldout_checks(params, heldout_ids, unk, rng):
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p = common.parser(__doc__)
     p.add_argument("--corpus", default=None, help="text file (e.g. text8); default: bundled docs")
     p.add_argument("--vocab", type=int, default=VOCAB_SIZE)
     p.add_argument("--embed", type=int, default=EMBED_SIZE)
@@ -281,9 +278,7 @@ def main(argv=None):
     p.add_argument("--steps", type=int, default=100000)
     p.add_argument("--steps-per-call", type=int, default=100)
     p.add_argument("--heldout", type=float, default=0.1, help="fraction of the corpus held out")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", default="results")
-    a = p.parse_args(argv)
+    a = common.parse_args(p, argv)
     from tqdm import tqdm
 
     t_start = time.perf_counter()
@@ -364,7 +359,6 @@ def main(argv=None):
     better = check["context_ranked_z"] > 5 and check["substitutes_z"] > 5
     print(f"better than chance (both z > 5): {better}")
 
-    os.makedirs(a.out, exist_ok=True)
     summary = {
         "corpus": a.corpus or "experiments/data/python_docs.txt.gz (CPython 3.11.7 docs)",
         "words": len(words),
@@ -379,25 +373,16 @@ def main(argv=None):
         "pairs_per_second": len(losses) * a.batch / seconds,
         "seconds": time.perf_counter() - t_start,
     }
-    with open(os.path.join(a.out, "word2vec.json"), "w") as fh:
-        json.dump(summary, fh, indent=2)
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 3.5))
+    fig, ax = common.figure(figsize=(6, 3.5))
     smooth = max(1, min(100, len(losses) // 20))
-    ax.plot(np.convolve(losses, np.ones(smooth) / smooth, mode="valid"))
+    ax.plot(common.smoothed(losses, smooth))
     ax.set(
         xlabel="step",
         ylabel=f"NCE loss ({smooth}-step mean)",
         yscale="log",
         title=f"word2vec skip-gram: held-out context ranked {check['context_ranked']:.0%}",
     )
-    fig.tight_layout()
-    fig.savefig(os.path.join(a.out, "word2vec.png"), dpi=100)
-    print(f"wrote {a.out}/word2vec.png and {a.out}/word2vec.json")
+    common.write_results(a.out, "word2vec", summary, fig)
     return summary
 
 
