@@ -9,8 +9,37 @@ os.environ["TF_USE_LEGACY_KERAS"] = "1"
 # some CPUs, not on e.g. AMD EPYC without AVX-512) they also run NCHW, which the channels_first
 # oracle tests need. Set it for every machine, so the oracle is the same everywhere.
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
+# Most tests compile many small XLA programs and run each once or twice: LLVM's optimization passes
+# are then over half of the suite's time. The tests check what the programs compute (XLA's HLO
+# passes -- fusion, buffer assignment, memory_analysis -- still run), not how fast LLVM's code is;
+# benchmarks/ measure speed with jax's defaults. JAX_DISABLE_MOST_OPTIMIZATIONS=0 runs the suite
+# fully optimized.
+os.environ.setdefault("JAX_DISABLE_MOST_OPTIMIZATIONS", "1")
 
 _TF = None
+
+
+@pytest.fixture(autouse=True)
+def _xla_fully_optimized_when_marked(request):
+    """``@pytest.mark.optimized_xla``: the test runs with jax's default LLVM optimization (tests
+    that jit and eager results agree to the bit, or match TF1 to 1e-6 over many steps, check what
+    a user's default configuration computes). jax's compile caches do not key on the flag, so they
+    are cleared on the way in and out."""
+    if request.node.get_closest_marker("optimized_xla") is None:
+        yield
+        return
+    import jax
+
+    before = jax.config.read("jax_disable_most_optimizations")
+    jax.config.update("jax_disable_most_optimizations", False)
+    jax.clear_caches()
+    try:
+        yield
+    finally:
+        jax.config.update("jax_disable_most_optimizations", before)
+        jax.clear_caches()
+
+
 _SKIPPED: list[str] = []
 
 

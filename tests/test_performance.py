@@ -237,6 +237,7 @@ def _reference(rng, name, initializer, shape, dtype=jnp.float32):
     ids=["glorot", "truncated", "normal", "uniform"],
 )
 @pytest.mark.parametrize("shape", [(6, 3), (512, 600)], ids=["small", "looped"])
+@pytest.mark.optimized_xla
 def test_values_do_not_depend_on_grouping_or_jit(initializer, jit, shape):
     # (6, 3) and (512, 600): small and large members of a group drawn by a loop when traced.
     def fn():

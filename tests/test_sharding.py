@@ -66,6 +66,7 @@ def test_summary_reports_partitions_and_sharding():
     assert INFO.summary().splitlines()[0].split()[-3:] == ["partitions", "created", "at"]
 
 
+@pytest.mark.optimized_xla
 def test_shardings_tree_on_a_one_device_mesh_feeds_jit():
     mesh = Mesh(np.array(jax.devices()[:1]).reshape(1, 1), ("data", "model"))
     info = INFO.with_sharding({"dense/w": (None, "model")}, partitioned_axis="model")

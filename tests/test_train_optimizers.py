@@ -207,6 +207,7 @@ def js_rule_trajectory(make_opt, steps=STEPS, clip_norm=None):
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
+@pytest.mark.optimized_xla
 def test_update_rule_matches_tf1_for_200_steps(tf1, case):
     theirs = tf1_rule_trajectory(tf1, CASES[case])
     ours = js_rule_trajectory(CASES[case])

@@ -57,6 +57,7 @@ def test_seed_example_tree_and_sharing(maybe_jit):
     assert not np.any(p["h1"]["biases"])
 
 
+@pytest.mark.optimized_xla
 def test_init_jit_and_eager_agree():
     f = js.transform(two_layers)
     a = f.init(jax.random.key(3), X1, X2)
