@@ -21,6 +21,7 @@ MAY_IMPORT = {
     "contrib": {"core", "initializers", "layers", "nn"},
     "checkpoint": {"core", "sharding", "train"},
     "flax": {"core", "initializers"},
+    "compat": {"core", "initializers", "layers", "nn", "train", "contrib", "checkpoint"},
 }
 
 

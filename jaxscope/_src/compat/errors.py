@@ -1,0 +1,41 @@
+"""Errors of ``jaxscope.compat.v1``'s ops, each with the builtin class TF1 raises at graph build."""
+
+from __future__ import annotations
+
+from jaxscope._src.errors import JaxscopeError
+
+
+class OpArgumentError(JaxscopeError, ValueError):
+    """An op's argument TF1 refuses when it builds the graph (a shape, an axis, a split)."""
+
+    def __init__(self, op: str, message: str, fix: str | None = None):
+        self.op = op
+        text = f"tf.{op}: {message}"
+        if fix:
+            text += f"\nFix: {fix}"
+        super().__init__(text)
+
+
+class OpTypeError(JaxscopeError, TypeError):
+    """An op's argument of a dtype TF1 refuses (TF1 never promotes: ``float32 + int32`` fails)."""
+
+    def __init__(self, op: str, message: str, fix: str | None = None):
+        self.op = op
+        text = f"tf.{op}: {message}"
+        if fix:
+            text += f"\nFix: {fix}"
+        super().__init__(text)
+
+
+class GraphOnlyError(JaxscopeError, RuntimeError):
+    """A TF1 name that only means something in a graph with a Session (``tf.placeholder``, ...).
+
+    A ``RuntimeError``, as TF1 raises for these under eager execution.
+    """
+
+    def __init__(self, name: str, instead: str):
+        self.name = name
+        super().__init__(
+            f"tf.{name} has no meaning in jaxscope: there is no graph and no Session; a "
+            f"transformed function is called with its inputs.\nFix: {instead}"
+        )

@@ -1,0 +1,220 @@
+"""``import jaxscope.compat.v1 as tf``: TF1's ``tf.compat.v1`` namespace on JAX.
+
+jaxscope's own names at TF1's paths (``tf.variable_scope``, ``tf.get_variable``, ``tf.layers``,
+``tf.nn``, ``tf.train``, ...) and TF1's ops as TF1 defines them (``tf.concat(values, axis)``,
+``tf.reduce_mean(x, keep_dims=True)``, ...), so a TF1 model file ports by changing its imports and
+wrapping the model in ``jaxscope.transform``. What differs from TF1, name by name, is in each
+docstring's last line ("TF1 equivalent: ...").
+"""
+
+from jaxscope import AUTO_REUSE as AUTO_REUSE
+from jaxscope import GraphKeys as GraphKeys
+from jaxscope import Variable as Variable
+from jaxscope import VariableScope as VariableScope
+from jaxscope import add_to_collection as add_to_collection
+from jaxscope import assign as assign
+from jaxscope import assign_add as assign_add
+from jaxscope import assign_sub as assign_sub
+from jaxscope import case as case
+from jaxscope import clip_by_global_norm as clip_by_global_norm
+from jaxscope import clip_by_norm as clip_by_norm
+from jaxscope import cond as cond
+from jaxscope import constant_initializer as constant_initializer
+from jaxscope import fixed_size_partitioner as fixed_size_partitioner
+from jaxscope import get_collection as get_collection
+from jaxscope import get_variable as get_variable
+from jaxscope import get_variable_scope as get_variable_scope
+from jaxscope import global_norm as global_norm
+from jaxscope import global_variables as global_variables
+from jaxscope import glorot_normal_initializer as glorot_normal_initializer
+from jaxscope import glorot_uniform_initializer as glorot_uniform_initializer
+from jaxscope import identity_initializer as identity_initializer
+from jaxscope import initializers as initializers
+from jaxscope import layers as layers
+from jaxscope import make_template as make_template
+from jaxscope import map_fn as map_fn
+from jaxscope import min_max_variable_partitioner as min_max_variable_partitioner
+from jaxscope import name_scope as name_scope
+from jaxscope import nn as nn
+from jaxscope import no_regularizer as no_regularizer
+from jaxscope import ones_initializer as ones_initializer
+from jaxscope import orthogonal_initializer as orthogonal_initializer
+from jaxscope import random_normal_initializer as random_normal_initializer
+from jaxscope import random_uniform_initializer as random_uniform_initializer
+from jaxscope import scan as scan
+from jaxscope import scatter_add as scatter_add
+from jaxscope import scatter_update as scatter_update
+from jaxscope import train as train
+from jaxscope import trainable_variables as trainable_variables
+from jaxscope import truncated_normal_initializer as truncated_normal_initializer
+from jaxscope import uniform_unit_scaling_initializer as uniform_unit_scaling_initializer
+from jaxscope import variable_axis_size_partitioner as variable_axis_size_partitioner
+from jaxscope import variable_scope as variable_scope
+from jaxscope import variance_scaling_initializer as variance_scaling_initializer
+from jaxscope import while_loop as while_loop
+from jaxscope import zeros_initializer as zeros_initializer
+from jaxscope._src.compat.array_ops import boolean_mask as boolean_mask
+from jaxscope._src.compat.array_ops import cast as cast
+from jaxscope._src.compat.array_ops import concat as concat
+from jaxscope._src.compat.array_ops import constant as constant
+from jaxscope._src.compat.array_ops import convert_to_tensor as convert_to_tensor
+from jaxscope._src.compat.array_ops import expand_dims as expand_dims
+from jaxscope._src.compat.array_ops import fill as fill
+from jaxscope._src.compat.array_ops import gather as gather
+from jaxscope._src.compat.array_ops import gather_nd as gather_nd
+from jaxscope._src.compat.array_ops import identity as identity
+from jaxscope._src.compat.array_ops import newaxis as newaxis
+from jaxscope._src.compat.array_ops import one_hot as one_hot
+from jaxscope._src.compat.array_ops import ones as ones
+from jaxscope._src.compat.array_ops import ones_like as ones_like
+from jaxscope._src.compat.array_ops import pad as pad
+from jaxscope._src.compat.array_ops import placeholder_with_default as placeholder_with_default
+from jaxscope._src.compat.array_ops import range as range
+from jaxscope._src.compat.array_ops import rank as rank
+from jaxscope._src.compat.array_ops import reshape as reshape
+from jaxscope._src.compat.array_ops import reverse as reverse
+from jaxscope._src.compat.array_ops import reverse_v2 as reverse_v2
+from jaxscope._src.compat.array_ops import sequence_mask as sequence_mask
+from jaxscope._src.compat.array_ops import shape as shape
+from jaxscope._src.compat.array_ops import size as size
+from jaxscope._src.compat.array_ops import slice as slice
+from jaxscope._src.compat.array_ops import split as split
+from jaxscope._src.compat.array_ops import squeeze as squeeze
+from jaxscope._src.compat.array_ops import stack as stack
+from jaxscope._src.compat.array_ops import stop_gradient as stop_gradient
+from jaxscope._src.compat.array_ops import tile as tile
+from jaxscope._src.compat.array_ops import to_float as to_float
+from jaxscope._src.compat.array_ops import to_int32 as to_int32
+from jaxscope._src.compat.array_ops import to_int64 as to_int64
+from jaxscope._src.compat.array_ops import transpose as transpose
+from jaxscope._src.compat.array_ops import unstack as unstack
+from jaxscope._src.compat.array_ops import where as where
+from jaxscope._src.compat.array_ops import where_v2 as where_v2
+from jaxscope._src.compat.array_ops import zeros as zeros
+from jaxscope._src.compat.array_ops import zeros_like as zeros_like
+from jaxscope._src.compat.dtypes import DType as DType
+from jaxscope._src.compat.dtypes import as_dtype as as_dtype
+from jaxscope._src.compat.dtypes import bfloat16 as bfloat16
+from jaxscope._src.compat.dtypes import bool as bool
+from jaxscope._src.compat.dtypes import complex64 as complex64
+from jaxscope._src.compat.dtypes import complex128 as complex128
+from jaxscope._src.compat.dtypes import double as double
+from jaxscope._src.compat.dtypes import float16 as float16
+from jaxscope._src.compat.dtypes import float32 as float32
+from jaxscope._src.compat.dtypes import float64 as float64
+from jaxscope._src.compat.dtypes import half as half
+from jaxscope._src.compat.dtypes import int8 as int8
+from jaxscope._src.compat.dtypes import int16 as int16
+from jaxscope._src.compat.dtypes import int32 as int32
+from jaxscope._src.compat.dtypes import int64 as int64
+from jaxscope._src.compat.dtypes import uint8 as uint8
+from jaxscope._src.compat.dtypes import uint16 as uint16
+from jaxscope._src.compat.dtypes import uint32 as uint32
+from jaxscope._src.compat.dtypes import uint64 as uint64
+
+__all__ = [
+    "AUTO_REUSE",
+    "DType",
+    "GraphKeys",
+    "Variable",
+    "VariableScope",
+    "add_to_collection",
+    "as_dtype",
+    "assign",
+    "assign_add",
+    "assign_sub",
+    "bfloat16",
+    "bool",
+    "boolean_mask",
+    "case",
+    "cast",
+    "clip_by_global_norm",
+    "clip_by_norm",
+    "complex128",
+    "complex64",
+    "concat",
+    "cond",
+    "constant",
+    "constant_initializer",
+    "convert_to_tensor",
+    "double",
+    "expand_dims",
+    "fill",
+    "fixed_size_partitioner",
+    "float16",
+    "float32",
+    "float64",
+    "gather",
+    "gather_nd",
+    "get_collection",
+    "get_variable",
+    "get_variable_scope",
+    "global_norm",
+    "global_variables",
+    "glorot_normal_initializer",
+    "glorot_uniform_initializer",
+    "half",
+    "identity",
+    "identity_initializer",
+    "initializers",
+    "int16",
+    "int32",
+    "int64",
+    "int8",
+    "layers",
+    "make_template",
+    "map_fn",
+    "min_max_variable_partitioner",
+    "name_scope",
+    "newaxis",
+    "nn",
+    "no_regularizer",
+    "one_hot",
+    "ones",
+    "ones_initializer",
+    "ones_like",
+    "orthogonal_initializer",
+    "pad",
+    "placeholder_with_default",
+    "random_normal_initializer",
+    "random_uniform_initializer",
+    "range",
+    "rank",
+    "reshape",
+    "reverse",
+    "reverse_v2",
+    "scan",
+    "scatter_add",
+    "scatter_update",
+    "sequence_mask",
+    "shape",
+    "size",
+    "slice",
+    "split",
+    "squeeze",
+    "stack",
+    "stop_gradient",
+    "tile",
+    "to_float",
+    "to_int32",
+    "to_int64",
+    "train",
+    "trainable_variables",
+    "transpose",
+    "truncated_normal_initializer",
+    "uint16",
+    "uint32",
+    "uint64",
+    "uint8",
+    "uniform_unit_scaling_initializer",
+    "unstack",
+    "variable_axis_size_partitioner",
+    "variable_scope",
+    "variance_scaling_initializer",
+    "where",
+    "where_v2",
+    "while_loop",
+    "zeros",
+    "zeros_initializer",
+    "zeros_like",
+]
