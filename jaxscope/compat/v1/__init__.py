@@ -7,6 +7,8 @@ wrapping the model in ``jaxscope.transform``. What differs from TF1, name by nam
 docstring's last line ("TF1 equivalent: ...").
 """
 
+from absl import flags as flags
+
 from jaxscope import AUTO_REUSE as AUTO_REUSE
 from jaxscope import GraphKeys as GraphKeys
 from jaxscope import Variable as Variable
@@ -111,15 +113,55 @@ from jaxscope._src.compat.dtypes import uint8 as uint8
 from jaxscope._src.compat.dtypes import uint16 as uint16
 from jaxscope._src.compat.dtypes import uint32 as uint32
 from jaxscope._src.compat.dtypes import uint64 as uint64
+from jaxscope._src.compat.graph import Print as Print
+from jaxscope._src.compat.graph import assert_equal as assert_equal
+from jaxscope._src.compat.graph import assert_greater as assert_greater
+from jaxscope._src.compat.graph import assert_greater_equal as assert_greater_equal
+from jaxscope._src.compat.graph import assert_less as assert_less
+from jaxscope._src.compat.graph import assert_less_equal as assert_less_equal
+from jaxscope._src.compat.graph import assert_negative as assert_negative
+from jaxscope._src.compat.graph import assert_non_negative as assert_non_negative
+from jaxscope._src.compat.graph import assert_non_positive as assert_non_positive
+from jaxscope._src.compat.graph import assert_none_equal as assert_none_equal
+from jaxscope._src.compat.graph import assert_positive as assert_positive
+from jaxscope._src.compat.graph import assert_rank as assert_rank
+from jaxscope._src.compat.graph import assert_type as assert_type
+from jaxscope._src.compat.graph import control_dependencies as control_dependencies
+from jaxscope._src.compat.graph import disable_eager_execution as disable_eager_execution
+from jaxscope._src.compat.graph import disable_resource_variables as disable_resource_variables
+from jaxscope._src.compat.graph import disable_v2_behavior as disable_v2_behavior
+from jaxscope._src.compat.graph import group as group
+from jaxscope._src.compat.graph import no_op as no_op
+from jaxscope._src.compat.graph import tuple as tuple
+from jaxscope.compat.v1 import app as app
+from jaxscope.compat.v1 import debugging as debugging
+from jaxscope.compat.v1 import errors as errors
+from jaxscope.compat.v1 import gfile as gfile
+from jaxscope.compat.v1 import io as io
+from jaxscope.compat.v1 import logging as logging
 
 __all__ = [
     "AUTO_REUSE",
     "DType",
     "GraphKeys",
+    "Print",
     "Variable",
     "VariableScope",
     "add_to_collection",
+    "app",
     "as_dtype",
+    "assert_equal",
+    "assert_greater",
+    "assert_greater_equal",
+    "assert_less",
+    "assert_less_equal",
+    "assert_negative",
+    "assert_non_negative",
+    "assert_non_positive",
+    "assert_none_equal",
+    "assert_positive",
+    "assert_rank",
+    "assert_type",
     "assign",
     "assign_add",
     "assign_sub",
@@ -136,11 +178,18 @@ __all__ = [
     "cond",
     "constant",
     "constant_initializer",
+    "control_dependencies",
     "convert_to_tensor",
+    "debugging",
+    "disable_eager_execution",
+    "disable_resource_variables",
+    "disable_v2_behavior",
     "double",
+    "errors",
     "expand_dims",
     "fill",
     "fixed_size_partitioner",
+    "flags",
     "float16",
     "float32",
     "float64",
@@ -149,10 +198,12 @@ __all__ = [
     "get_collection",
     "get_variable",
     "get_variable_scope",
+    "gfile",
     "global_norm",
     "global_variables",
     "glorot_normal_initializer",
     "glorot_uniform_initializer",
+    "group",
     "half",
     "identity",
     "identity_initializer",
@@ -161,13 +212,16 @@ __all__ = [
     "int32",
     "int64",
     "int8",
+    "io",
     "layers",
+    "logging",
     "make_template",
     "map_fn",
     "min_max_variable_partitioner",
     "name_scope",
     "newaxis",
     "nn",
+    "no_op",
     "no_regularizer",
     "one_hot",
     "ones",
@@ -202,6 +256,7 @@ __all__ = [
     "trainable_variables",
     "transpose",
     "truncated_normal_initializer",
+    "tuple",
     "uint16",
     "uint32",
     "uint64",
@@ -218,3 +273,9 @@ __all__ = [
     "zeros_initializer",
     "zeros_like",
 ]
+
+
+# Names that need a graph and a Session: each raises GraphOnlyError saying what to write instead.
+from jaxscope._src.compat.graph import REFUSED as _REFUSED  # noqa: E402
+
+globals().update(_REFUSED)

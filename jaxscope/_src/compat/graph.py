@@ -1,0 +1,215 @@
+"""What TF1 model files keep from graph mode: ``control_dependencies``, the ``assert_*`` family and
+``Print``, TF1's error classes, and the names that cannot exist without a graph and a Session
+(each raises :class:`GraphOnlyError` saying what to write instead)."""
+
+from __future__ import annotations
+
+import contextlib
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from jaxscope._src.compat.common import convert, op_name
+from jaxscope._src.compat.errors import GraphOnlyError
+from jaxscope._src.errors import JaxscopeError
+
+
+# -- tf.errors ----------------------------------------------------------------------------------
+class OpError(JaxscopeError):
+    """``tf.errors.OpError``: what TF1 raised when an op failed at run time."""
+
+
+class InvalidArgumentError(OpError, ValueError):
+    """``tf.errors.InvalidArgumentError`` (also a ``ValueError``: a bad value)."""
+
+
+class OutOfRangeError(OpError, IndexError):
+    """``tf.errors.OutOfRangeError``."""
+
+
+class NotFoundError(OpError, FileNotFoundError):
+    """``tf.errors.NotFoundError`` (``tf.gfile`` on a missing file)."""
+
+
+class UnimplementedError(OpError, NotImplementedError):
+    """``tf.errors.UnimplementedError``."""
+
+
+# -- control dependencies -----------------------------------------------------------------------
+@contextlib.contextmanager
+def control_dependencies(control_inputs):
+    """A no-op context: a pure program computes every value it uses, so nothing needs ordering.
+    The ``tf.assert_*`` ops usually found inside check when they are called (see
+    :func:`assert_equal`).
+
+    TF1 equivalent: tf.compat.v1.control_dependencies (orders ops in a graph)."""
+    yield
+
+
+def no_op(name=None):
+    """TF1 equivalent: tf.compat.v1.no_op (returns None)."""
+    op_name(name, "NoOp")
+
+
+def group(*inputs, **kwargs):
+    """TF1 equivalent: tf.compat.v1.group (returns None: there is no op to run)."""
+    op_name(kwargs.get("name"), "group_deps")
+
+
+def tuple(tensors, name=None, control_inputs=None):  # noqa: A001 - TF1's name
+    """TF1 equivalent: tf.compat.v1.tuple (the tensors, as a list)."""
+    op_name(name, "tuple")
+    return list(tensors)
+
+
+# -- assertions -----------------------------------------------------------------------------------
+def _check(ok, message: str, data) -> None:
+    """Raises InvalidArgumentError if ``ok`` is false: now when concrete, else when the compiled
+    program runs (through a host callback, which reaches the caller as jax's runtime error)."""
+
+    def fail(ok, *values):
+        if not bool(np.all(ok)):
+            shown = "; ".join(np.array2string(np.asarray(v), threshold=20) for v in values)
+            raise InvalidArgumentError(message + (f" Data: {shown}" if values else ""))
+
+    try:
+        concrete = np.asarray(ok)
+    except (jax.errors.TracerArrayConversionError, jax.errors.ConcretizationTypeError):
+        jax.debug.callback(fail, ok, *data)
+        return
+    fail(concrete, *[np.asarray(v) for v in data])
+
+
+def _binary_assert(op, default, test, symbol):
+    def assert_(x, y, data=None, summarize=None, message=None, name=None):
+        op_name(name, default)
+        xv, yv = convert(x, op=op, arg="x"), convert(y, op=op, arg="y")
+        text = (
+            f"{message + ' ' if message else ''}Condition x {symbol} y did not hold element-wise."
+        )
+        _check(test(xv, yv), text, [xv, yv] if data is None else [convert(d) for d in data])
+
+    assert_.__name__ = op
+    assert_.__doc__ = (
+        f"Checks ``x {symbol} y`` element-wise: when called if the values are concrete, else when "
+        "the compiled program runs. Raises InvalidArgumentError (a ValueError). Returns None.\n\n"
+        f"    TF1 equivalent: tf.compat.v1.{op} (returns an op for control_dependencies)."
+    )
+    return assert_
+
+
+assert_equal = _binary_assert("assert_equal", "assert_equal", jnp.equal, "==")
+assert_none_equal = _binary_assert("assert_none_equal", "assert_none_equal", jnp.not_equal, "!=")
+assert_less = _binary_assert("assert_less", "assert_less", jnp.less, "<")
+assert_less_equal = _binary_assert("assert_less_equal", "assert_less_equal", jnp.less_equal, "<=")
+assert_greater = _binary_assert("assert_greater", "assert_greater", jnp.greater, ">")
+assert_greater_equal = _binary_assert(
+    "assert_greater_equal", "assert_greater_equal", jnp.greater_equal, ">="
+)
+
+
+def _unary_assert(op, test, what):
+    def assert_(x, data=None, summarize=None, message=None, name=None):
+        op_name(name, op)
+        xv = convert(x, op=op, arg="x")
+        text = f"{message + ' ' if message else ''}Condition x {what} did not hold element-wise."
+        _check(test(xv), text, [xv] if data is None else [convert(d) for d in data])
+
+    assert_.__name__ = op
+    assert_.__doc__ = f"Checks that x is {what}, as :func:`assert_equal` checks.\n\n    TF1 equivalent: tf.compat.v1.{op}"
+    return assert_
+
+
+assert_positive = _unary_assert("assert_positive", lambda x: x > 0, "> 0")
+assert_negative = _unary_assert("assert_negative", lambda x: x < 0, "< 0")
+assert_non_negative = _unary_assert("assert_non_negative", lambda x: x >= 0, ">= 0")
+assert_non_positive = _unary_assert("assert_non_positive", lambda x: x <= 0, "<= 0")
+
+
+def assert_rank(x, rank, message=None, name=None):
+    """Checks the rank (static in jax: always checked when called). Raises ValueError, as TF1
+    does for a static rank.
+
+    TF1 equivalent: tf.compat.v1.assert_rank"""
+    op_name(name, "assert_rank")
+    xv = convert(x, op="assert_rank", arg="x")
+    if xv.ndim != int(rank):
+        raise InvalidArgumentError(
+            f"{message + ' ' if message else ''}tf.assert_rank: tensor must have rank {int(rank)}, "
+            f"got rank {xv.ndim} (shape {list(xv.shape)})."
+        )
+
+
+def assert_type(tensor, tf_type, message=None, name=None):
+    """TF1 equivalent: tf.compat.v1.assert_type (raises TypeError, as TF1)."""
+    from jaxscope._src.compat.dtypes import as_dtype
+
+    op_name(name, "assert_type")
+    got = convert(tensor, op="assert_type", arg="tensor").dtype
+    if got != as_dtype(tf_type).dtype:
+        raise TypeError(
+            f"{message + ' ' if message else ''}tf.assert_type: tensor has type {got.name}, "
+            f"expected {as_dtype(tf_type).name}."
+        )
+
+
+def Print(input_, data, message=None, first_n=None, summarize=None, name=None):  # noqa: N802
+    """Prints ``message`` and ``data`` when the program runs (``jax.debug.print``) and returns
+    ``input_``. ``first_n`` is ignored: every call prints.
+
+    TF1 equivalent: tf.compat.v1.Print"""
+    op_name(name, "Print")
+    values = [convert(d) for d in data]
+    jax.debug.print((message or "") + " ".join("{}" for _ in values), *values)
+    return convert(input_, op="Print", arg="input_")
+
+
+# -- names that need a graph and a Session ----------------------------------------------------------
+_INSTEAD = {
+    "placeholder": "make it an argument of the transformed function: f = js.transform(model); "
+    "f.apply(variables, x) (tf.placeholder_with_default(v, shape) is v)",
+    "sparse_placeholder": "make it an argument of the transformed function",
+    "Session": "call the transformed function: variables = f.init(rng, x); y = f.apply(variables, "
+    "x) (jax.jit(f.apply) compiles it)",
+    "InteractiveSession": "call the transformed function: f.apply(variables, x)",
+    "global_variables_initializer": "variables = f.init(rng, *inputs) creates and initializes them",
+    "initialize_all_variables": "variables = f.init(rng, *inputs)",
+    "local_variables_initializer": "variables = f.init(rng, *inputs)",
+    "variables_initializer": "variables = f.init(rng, *inputs)",
+    "tables_initializer": "build lookup tables as arrays outside the transformed function",
+    "get_default_graph": "there is one namespace per init/apply call; use js.inspect(f, ...) "
+    "to list the variables",
+    "Graph": "each init/apply call is a fresh graph",
+    "reset_default_graph": "each init/apply call starts fresh; nothing to reset",
+    "py_func": "jax.pure_callback(fn, result_shape_dtypes, *args)",
+    "numpy_function": "jax.pure_callback(fn, result_shape_dtypes, *args)",
+    "FIFOQueue": "feed batches as arguments (e.g. from a tf.data or grain pipeline)",
+    "RandomShuffleQueue": "feed batches as arguments (shuffle with numpy or grain)",
+    "PaddingFIFOQueue": "feed batches as arguments",
+    "enable_eager_execution": "jaxscope is always eager outside jax.jit; remove the call",
+}
+
+
+def _refused(name: str):
+    def refused(*args, **kwargs):
+        raise GraphOnlyError(name, _INSTEAD[name])
+
+    refused.__name__ = name
+    refused.__doc__ = (
+        f"Raises GraphOnlyError: {_INSTEAD[name]}.\n\n    TF1 equivalent: tf.compat.v1.{name}"
+    )
+    return refused
+
+
+REFUSED = {name: _refused(name) for name in _INSTEAD}
+
+
+def disable_v2_behavior():
+    """A no-op: jaxscope.compat.v1 is TF1's behaviour already.
+
+    TF1 equivalent: tf.compat.v1.disable_v2_behavior"""
+
+
+disable_eager_execution = disable_v2_behavior
+disable_resource_variables = disable_v2_behavior
