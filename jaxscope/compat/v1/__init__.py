@@ -133,6 +133,8 @@ from jaxscope._src.compat.graph import disable_v2_behavior as disable_v2_behavio
 from jaxscope._src.compat.graph import group as group
 from jaxscope._src.compat.graph import no_op as no_op
 from jaxscope._src.compat.graph import tuple as tuple
+from jaxscope._src.core.tensor_shape import Dimension as Dimension
+from jaxscope._src.core.tensor_shape import TensorShape as TensorShape
 from jaxscope.compat.v1 import app as app
 from jaxscope.compat.v1 import debugging as debugging
 from jaxscope.compat.v1 import errors as errors
@@ -143,8 +145,10 @@ from jaxscope.compat.v1 import logging as logging
 __all__ = [
     "AUTO_REUSE",
     "DType",
+    "Dimension",
     "GraphKeys",
     "Print",
+    "TensorShape",
     "Variable",
     "VariableScope",
     "add_to_collection",
