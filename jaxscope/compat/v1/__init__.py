@@ -141,6 +141,7 @@ from jaxscope.compat.v1 import errors as errors
 from jaxscope.compat.v1 import gfile as gfile
 from jaxscope.compat.v1 import io as io
 from jaxscope.compat.v1 import logging as logging
+from jaxscope.compat.v1 import losses as losses
 
 __all__ = [
     "AUTO_REUSE",
@@ -219,6 +220,7 @@ __all__ = [
     "io",
     "layers",
     "logging",
+    "losses",
     "make_template",
     "map_fn",
     "min_max_variable_partitioner",
