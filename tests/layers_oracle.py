@@ -374,7 +374,8 @@ def run_js_compiled(call, xs, want, updates):
         out, vjp, regs = jax.vjp(forward, xs, variables["params"], has_aux=True)
         gx, gp = vjp(jnp.asarray(want["weight"]))
         grads = list(gx) + [_get(gp, n) for n in trainable]
-        variables, _ = jax.lax.scan(step, variables, step_xs)
+        if updates:  # without, run() hands back the variables it was given: the steps are no-ops
+            variables, _ = jax.lax.scan(step, variables, step_xs)
         final = [_get(variables["params" if n in tv else "state"], n) for n, _, _ in want["vars"]]
         return out, regs, grads, final
 
@@ -383,11 +384,52 @@ def run_js_compiled(call, xs, want, updates):
     return structure, applied, out, grads, final
 
 
+def run_tf_unoptimized(tf, call, xs):
+    """What :func:`run_tf` returns, by the same session runs, with Grappler's graph rewrites off
+    (they make each new ``Session.run`` signature slower to set up than to run for graphs of this
+    size; TF's kernels compute the same) and the initial values loaded back in one run, feeding
+    every variable's initializer as ``Variable.load`` does one by one."""
+    from tensorflow.core.protobuf import rewriter_config_pb2
+
+    rewrites = rewriter_config_pb2.RewriterConfig(disable_meta_optimizer=True)
+    config = tf.ConfigProto(graph_options=tf.GraphOptions(rewrite_options=rewrites))
+    with tf.Graph().as_default():
+        tf.set_random_seed(0)
+        phs = [tf.placeholder(tf.float32, x.shape) for x in xs]
+        out = call(tf, *phs)
+        gv, tv = tf.global_variables(), tf.trainable_variables()
+        regs = tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)
+        ups = tf.get_collection(tf.GraphKeys.UPDATE_OPS)
+        weight = np.random.RandomState(1).randn(*out.shape.as_list()).astype(np.float32)
+        grads = tf.gradients(tf.reduce_sum(out * weight), phs + tv)
+        # a gather's gradient (embed_sequence) is IndexedSlices: compare it densely
+        grads = [tf.convert_to_tensor(g) if isinstance(g, tf.IndexedSlices) else g for g in grads]
+        rec = dict(
+            vars=[(v.name, tuple(v.shape.as_list()), v.dtype.base_dtype.name) for v in gv],
+            collections={k: _names(tf.get_collection(k)) for k in KEYS},
+            reg_names=[_reg_prefix(r.name) for r in regs],
+            n_updates=len(ups), n_outs=len(tf.get_collection("outs")), weight=weight,
+        )  # fmt: skip
+        with tf.Session(config=config) as sess:
+            sess.run(tf.global_variables_initializer())
+            feed = dict(zip(phs, xs, strict=True))
+            rec["init"] = sess.run(gv)
+            rec["out"], rec["grads"], rec["regs"] = sess.run([out, grads, regs], feed)
+            sess.run(  # undo in-place updates
+                [v.initializer for v in gv],
+                {v.initializer.inputs[1]: value for v, value in zip(gv, rec["init"], strict=True)},
+            )
+            for step in range(STEPS):
+                sess.run([out, ups], dict(zip(phs, _step_inputs(xs, step), strict=True)))
+            rec["final"] = sess.run(gv)
+    return rec
+
+
 def check_compiled(tf1, call, shapes, updates=False, compare_final=True):
     """:func:`check` with the jaxscope side run by :func:`run_js_compiled`: the same
     comparisons, one XLA compile per program."""
     xs = _inputs(shapes)
-    want = run_tf(tf1, call, xs)
+    want = run_tf_unoptimized(tf1, call, xs)
     structure, applied, out, grads, final = run_js_compiled(call, xs, want, updates)
     for rec in (structure, applied):
         for key in ("vars", "collections", "reg_names", "n_updates", "n_outs"):
@@ -402,3 +444,9 @@ def check_compiled(tf1, call, shapes, updates=False, compare_final=True):
         for got, exp in zip(final, want["final"], strict=True):
             np.testing.assert_allclose(got, exp, rtol=RTOL, atol=ATOL)
     return want
+
+
+def zeros(shapes):
+    """Zeros of the shapes and dtypes of ``jax.eval_shape(f.init, ...)``: variables for an apply
+    whose records, not values, are compared."""
+    return jax.tree.map(lambda s: np.zeros(s.shape, s.dtype), shapes)

@@ -6,6 +6,7 @@ requirements (``pyproject.toml``), so it fails even where the package happens to
 """
 
 import ast
+import functools
 import importlib.metadata as md
 import re
 import sys
@@ -54,6 +55,12 @@ def _requirements(extras: list[str]) -> set[str]:
     return out
 
 
+@functools.cache
+def _providers() -> dict[str, list[str]]:
+    """Top-level module -> installed distributions (read once: it reads every installed package)."""
+    return md.packages_distributions()
+
+
 def _local_modules() -> set[str]:
     """Our own modules and packages (experiments and benchmarks are imported by path).
 
@@ -90,7 +97,7 @@ def _imports(tree: Path) -> dict[str, str]:
 @pytest.mark.parametrize("tree", sorted(TREES))
 def test_every_import_is_a_declared_dependency(tree):
     declared = _requirements(TREES[tree])
-    providers = md.packages_distributions()
+    providers = _providers()
     local = _local_modules()
     missing = []
     for mod, where in sorted(_imports(ROOT / tree).items()):

@@ -1,4 +1,8 @@
-"""Smoke tests: each experiment runs at tiny size and answers its question."""
+"""Smoke tests: each experiment runs at tiny size and answers its question.
+
+The step counts are the fewest that still answer it with a margin (the comments give the values
+seen); the tests' time is mostly imports and compiling, the steps are the part they choose.
+"""
 
 import json
 import sys
@@ -10,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "experiments"))
 def test_shared_layers_trains_one_copy_of_the_weights(tmp_path):
     import shared_layers
 
-    summary = shared_layers.main(["--steps", "300", "--out", str(tmp_path)])
+    summary = shared_layers.main(["--steps", "150", "--out", str(tmp_path)])  # accuracy ~0.89
     assert summary["parameters"] == (64 * 50 + 50) + (50 * 10 + 10) + 2
     assert summary["heldout_pair_accuracy"] > 0.75
     assert json.loads((tmp_path / "shared_layers.json").read_text()) == summary
@@ -20,19 +24,19 @@ def test_shared_layers_trains_one_copy_of_the_weights(tmp_path):
 def test_train_resume_continues_bit_for_bit_from_its_tf1_checkpoint(tmp_path):
     import train_resume
 
-    summary = train_resume.main(["--steps", "200", "--out", str(tmp_path)])
+    summary = train_resume.main(["--steps", "100", "--out", str(tmp_path)])
     assert summary["max_abs_difference_resumed_vs_straight"] == 0.0
-    assert summary["global_step"] == 200 and summary["resumed_at"] == 100
+    assert summary["global_step"] == 100 and summary["resumed_at"] == 50
     assert "two_layers/h1/weights/Adam_1" in summary["checkpoint_variables"]
     assert "two_layers/h1/weights/ExponentialMovingAverage" in summary["checkpoint_variables"]
-    assert summary["heldout_pair_accuracy_moving_average"] > 0.6
+    assert summary["heldout_pair_accuracy_moving_average"] > 0.6  # ~0.88
     assert (tmp_path / "train_resume.png").stat().st_size > 1000
 
 
 def test_slim_cnn_trains_with_batch_stats_and_evaluates_with_moving_averages(tmp_path):
     import slim_cnn
 
-    argv = ["--steps", "200", "--decay", "0.9", "--eval-every", "100", "--out", str(tmp_path)]
+    argv = ["--steps", "100", "--decay", "0.9", "--eval-every", "50", "--out", str(tmp_path)]
     summary = slim_cnn.main(argv)
     # tf-slim's names: conv layers take the tf.layers route (gamma first), fc the fused (beta first)
     assert summary["variables"][:5] == [
@@ -41,7 +45,7 @@ def test_slim_cnn_trains_with_batch_stats_and_evaluates_with_moving_averages(tmp
     ]  # fmt: skip
     assert "fc3/BatchNorm/beta" in summary["variables"] and "logits/biases" in summary["variables"]
     assert summary["parameters"] == 13_818
-    assert summary["heldout_accuracy_batch_stats"] > 0.8  # chance is 0.1
+    assert summary["heldout_accuracy_batch_stats"] > 0.8  # chance is 0.1; ~0.97 after 100 steps
     assert summary["heldout_accuracy_moving_averages"] > 0.8
     diff = summary["heldout_accuracy_batch_stats"] - summary["heldout_accuracy_moving_averages"]
     assert abs(diff) < 0.1

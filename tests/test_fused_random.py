@@ -1,5 +1,7 @@
 """The fused threefry keys of init's draws: jax's exact values, without full-size temporaries."""
 
+import functools
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -24,6 +26,15 @@ INITIALIZERS = {
 SHAPES = [(), (1,), (7,), (3, 5), (4, 1, 6), (2, 3, 4, 5), (129, 77)]
 
 
+@functools.cache
+def _folded_keys():
+    """key(11) folded with 0, 1, ...: the draws' keys, computed once and passed to each jitted
+    program as arguments (traced there as before; folding them inside cost every program a
+    threefry hash per draw to compile)."""
+    key = jax.random.key(11)
+    return [jax.random.fold_in(key, i) for i in range(len(SHAPES))]
+
+
 @pytest.mark.parametrize(
     "name, dtype",
     [(name, "float32") for name in INITIALIZERS]
@@ -39,13 +50,12 @@ def test_fused_keys_draw_jaxs_exact_values(name, dtype):
         dtype = {"float32": "int32", "bfloat16": "int8", "float16": "uint16"}[dtype]
     shapes = [s for s in SHAPES if len(s) >= 2 or name not in ("orthogonal", "jax_lecun")]
 
-    def draws(key, wrap):
-        keys = [jax.random.fold_in(key, i) for i in range(len(shapes))]
+    def draws(keys, wrap):
         return [init(wrap(k), s, jnp.dtype(dtype)) for k, s in zip(keys, shapes, strict=True)]
 
-    key = jax.random.key(11)
-    plain = jax.jit(lambda k: draws(k, lambda k: k))(key)
-    ours = jax.jit(lambda k: draws(k, fused))(key)
+    keys = _folded_keys()[: len(shapes)]
+    plain = jax.jit(lambda ks: draws(ks, lambda k: k))(keys)
+    ours = jax.jit(lambda ks: draws(ks, fused))(keys)
     for shape, p, o in zip(shapes, plain, ours, strict=True):
         assert p.dtype == o.dtype and p.shape == o.shape == shape
         np.testing.assert_array_equal(o, p, err_msg=f"{name} {shape} {dtype}")

@@ -100,38 +100,44 @@ def test_initializers_follow_the_original():
 # -- (b) the same network in tf.compat.v1 --------------------------------------------------------
 
 
-def _tf_run(tf1, params, X, past=None):
+def _tf_run(tf1, params, X1, X2, past):
+    """TF1's outputs for ``X1`` without a past and for ``X2`` after ``past``: one graph (the
+    past-free network reuses the variables of the one with a past), loaded and run once each."""
     from gpt2_tf1 import build, load_from_tree
 
     hp = {k: getattr(SMALL, k) for k in ("n_vocab", "n_ctx", "n_embd", "n_head", "n_layer")}
     with tf1.Graph().as_default(), tf1.Session() as sess:
         x = tf1.placeholder(tf1.int32, [None, None])
-        feed = {x: X}
-        p = None
-        if past is not None:
-            p = tf1.placeholder(tf1.float32, past_shape(hparams=SMALL))
-            feed[p] = past
-        out = build(tf1, hp, x, past=p)
+        p = tf1.placeholder(tf1.float32, past_shape(hparams=SMALL))
+        with_past = build(tf1, hp, x, past=p)
+        without = build(tf1, hp, x, reuse=True)
         load_from_tree(tf1, sess, params)
-        return sess.run(out, feed)
+        return sess.run(without, {x: X1}), sess.run(with_past, {x: X2, p: past})
 
 
-def test_logits_and_present_equal_tf1_with_and_without_past(tf1):
+@pytest.fixture(scope="module")
+def initial():
+    """SMALL's initial variables (key 0); they depend only on the key and the hparams, not on
+    the tokens init sees, so every test of SMALL shares one compiled init."""
+    f = gpt2.language_model(SMALL)
+    return jax.jit(f.init)(jax.random.key(0), jnp.zeros([1, 1], jnp.int32))
+
+
+def test_logits_and_present_equal_tf1_with_and_without_past(tf1, initial):
     f = gpt2.language_model(SMALL)
     rng = np.random.default_rng(0)
     X1 = rng.integers(0, SMALL.n_vocab, [2, 7]).astype(np.int32)
     X2 = rng.integers(0, SMALL.n_vocab, [2, 3]).astype(np.int32)
-    variables = jax.jit(f.init)(jax.random.key(0), X1)
+    variables = initial
     apply = jax.jit(f.apply)
 
     js1 = apply(variables, X1)
-    tf_1 = _tf_run(tf1, variables["params"], X1)
+    past = np.asarray(js1["present"])
+    tf_1, tf_2 = _tf_run(tf1, variables["params"], X1, X2, past)
     assert np.abs(np.asarray(js1["logits"]) - tf_1["logits"]).max() < 1e-4
     np.testing.assert_allclose(js1["present"], tf_1["present"], rtol=0, atol=1e-5)
 
-    past = np.asarray(js1["present"])
     js2 = apply(variables, X2, past)
-    tf_2 = _tf_run(tf1, variables["params"], X2, past)
     assert js2["logits"].shape == (2, 3, SMALL.n_vocab)
     assert np.abs(np.asarray(js2["logits"]) - tf_2["logits"]).max() < 1e-4
     np.testing.assert_allclose(js2["present"], tf_2["present"], rtol=0, atol=1e-5)
@@ -149,17 +155,23 @@ def test_logits_and_present_equal_tf1_with_and_without_past(tf1):
 # -- (c) generation ------------------------------------------------------------------------------
 
 
-def _varied_variables(hp, seed=0):
+def _with_noise(variables, seed):
     """Initial weights plus noise, so that greedy decoding does not repeat one token forever."""
-    f = gpt2.language_model(hp)
-    v = jax.jit(f.init)(jax.random.key(seed), jnp.zeros([1, 1], jnp.int32))
     rng = np.random.default_rng(seed)  # numpy: no per-shape compilation of eager jax ops
-    return jax.tree.map(lambda x: x + 0.3 * rng.standard_normal(x.shape, np.float32), v)
+    noisy = jax.tree.map(
+        lambda x: np.asarray(x) + 0.3 * rng.standard_normal(x.shape, np.float32), variables
+    )
+    return jax.device_put(noisy)
+
+
+def _varied_variables(hp, seed=0):
+    f = gpt2.language_model(hp)
+    return _with_noise(jax.jit(f.init)(jax.random.key(seed), jnp.zeros([1, 1], jnp.int32)), seed)
 
 
 @pytest.fixture(scope="module")
-def varied():
-    return _varied_variables(SMALL)
+def varied(initial):
+    return _with_noise(initial, 0)  # = _varied_variables(SMALL)
 
 
 def test_cached_greedy_equals_uncached_greedy(varied):
@@ -173,10 +185,15 @@ def test_cached_greedy_equals_uncached_greedy(varied):
         )
     )
     # Oracle: the whole sequence through the plain (past-free) model, argmax of the last position.
+    # Each sequence is padded to the longest one the loop feeds, so one compiled forward serves
+    # them all; the model is causal, so position n - 1 sees only the n tokens before the padding.
     tokens = context
     forward = jax.jit(f.apply)
+    longest = context.shape[1] + length - 1
     for _ in range(length):
-        nxt = np.argmax(np.asarray(forward(variables, tokens)["logits"][:, -1]), axis=-1)
+        n = tokens.shape[1]
+        padded = np.pad(tokens, [(0, 0), (0, longest - n)])
+        nxt = np.argmax(np.asarray(forward(variables, padded)["logits"][:, n - 1]), axis=-1)
         tokens = np.concatenate([tokens, nxt[:, None].astype(np.int32)], axis=1)
     np.testing.assert_array_equal(cached, tokens)
     assert len(set(tokens[:, 3:].ravel().tolist())) > 3  # a real sequence, not one token repeated
@@ -209,8 +226,9 @@ def test_top_k_1_is_greedy_and_top_k_restricts_the_choice(varied):
     top3 = set(np.argsort(-np.asarray(logits), axis=-1)[:, :3].ravel().tolist())
     from gpt2.sample import choose
 
+    pick = jax.jit(choose, static_argnames=("temperature", "top_k", "greedy"))  # one compile
     for s in range(20):
-        picks = choose(logits, jax.random.key(s), temperature=1.0, top_k=3, greedy=False)
+        picks = pick(logits, jax.random.key(s), temperature=1.0, top_k=3, greedy=False)
         assert set(np.asarray(picks).tolist()) <= top3
 
 

@@ -45,13 +45,15 @@ def make_layer(S, L, x, reg):
     L = S.layers
     shared = L.Dense(3, name="shared_dense")
 
+    def flat():  # built only for the calls that take it (TF1 builds graph ops: not for nothing)
+        return L.flatten(x[:, :2, :2, :])
+
     def layer(kind, name, reuse, width, regularized, training):
         reuse = S.AUTO_REUSE if reuse == "AUTO" else reuse
-        flat = L.flatten(x[:, :2, :2, :])
         kw = {"name": name, "reuse": reuse}
         r = {"kernel_regularizer": reg} if regularized else {}
         if kind == "dense":
-            return L.dense(flat, width, **kw, **r)
+            return L.dense(flat(), width, **kw, **r)
         if kind == "conv2d":
             return L.conv2d(x, width, 3, **kw, **r)
         if kind == "separable_conv2d":
@@ -69,8 +71,8 @@ def make_layer(S, L, x, reg):
         if kind == "max_pooling2d":
             return L.max_pooling2d(x, 2, 2, name=name)
         if kind == "Dense":
-            return L.Dense(width, name=name, **r)(flat)
-        return shared(flat)
+            return L.Dense(width, name=name, **r)(flat())
+        return shared(flat())
 
     return layer
 

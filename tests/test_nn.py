@@ -141,10 +141,14 @@ def test_sampled_losses_and_gradients_match_tf1(
         )  # fmt: skip
 
     weight = jnp.arange(1, inputs.shape[0] + 1, dtype=jnp.float32)
-    got, grads = jax.jit(
-        jax.value_and_grad(lambda ws, x: (jnp.sum(ours(ws, x) * weight), ours(ws, x)),
-                           argnums=(0, 1), has_aux=True)
-    )([jnp.asarray(w) for w in w_parts], jnp.asarray(inputs))  # fmt: skip
+
+    def weighted(ws, x):
+        per_example = ours(ws, x)  # traced once, for the loss and as its aux
+        return jnp.sum(per_example * weight), per_example
+
+    got, grads = jax.jit(jax.value_and_grad(weighted, argnums=(0, 1), has_aux=True))(
+        [jnp.asarray(w) for w in w_parts], jnp.asarray(inputs)
+    )
     got = got[1]
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
     for g, w in zip([*grads[0], grads[1]], want_grads, strict=True):

@@ -271,12 +271,17 @@ def run_tf(tf1, slim, ast, x_np):
                 sess.run(tf1.global_variables_initializer())
             except tf1.errors.InvalidArgumentError:  # an op with no kernel: nothing runs
                 return items, None
-            values = []
-            for t in fetched:
-                try:
-                    values.append(None if t is None else float(sess.run(t)))
-                except tf1.errors.InvalidArgumentError:
-                    values.append(None)
+            live = [t for t in fetched if t is not None]
+            try:  # one run for every value (the ops are stateless: same values as one by one)
+                got = iter(float(v) for v in sess.run(live))
+                values = [None if t is None else next(got) for t in fetched]
+            except tf1.errors.InvalidArgumentError:  # some value has none: find which
+                values = []
+                for t in fetched:
+                    try:
+                        values.append(None if t is None else float(sess.run(t)))
+                    except tf1.errors.InvalidArgumentError:
+                        values.append(None)
     return items, values
 
 
@@ -303,21 +308,21 @@ def mismatch(tf1, slim, seed):
     """None if the program of ``seed`` gives TF1's records and values, else what differs."""
     ast = generate(random.Random(seed))
     want, want_values = run_tf(tf1, slim, ast, X_NP)
+    records, got_values = run_js(ast, X_NP)
     if want_values is None:
         # TF1 left an op of mixed dtypes with no kernel in the graph, so nothing runs: jaxscope
         # must refuse a statement TF1 built, or record what TF1 recorded (the op came from a
         # statement that then raised) with no values to compare.
-        got = [_as_tf1(g, w) for g, w in zip(run_js(ast, X_NP)[0][0], want, strict=False)]
+        got = [_as_tf1(g, w) for g, w in zip(records[0], want, strict=False)]
         refused = any(isinstance(g, tuple) and g[:1] == ("raises",) and w[:1] == ("out",)
                       for g, w in zip(got, want, strict=False))  # fmt: skip
         return None if refused or got == want else dict(seed=seed, ast=ast, at=None, got=got,
                                                         want=want)  # fmt: skip
-    for got in run_js(ast, X_NP)[0]:
+    for got in records:
         got = [_as_tf1(g, w) for g, w in zip(got, want, strict=False)] + got[len(want) :]
         if got != want:
             at = next((i for i, (g, w) in enumerate(zip(got, want)) if g != w), None)  # noqa: B905
             return dict(seed=seed, ast=ast, at=at, got=got, want=want)
-    got_values = run_js(ast, X_NP)[1]
     pairs = [(g, w) for g, w in zip(got_values, want_values, strict=True) if w is not None]
     if pairs and not np.allclose(*zip(*pairs, strict=True), rtol=2e-2, atol=1e-3):
         return dict(seed=seed, ast=ast, got_values=got_values, want_values=want_values)

@@ -7,20 +7,22 @@ copied into the jaxscope tree, on the emitted outputs, the final state and loop 
 gradients of a fixed random projection of them w.r.t. the inputs and every trainable variable.
 """
 
+import functools
+
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+import rnn_oracle as oracle
 
 import jaxscope as js
-from jaxscope import checkpoint
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:.*is deprecated and will be removed:UserWarning",
     "ignore:.*is deprecated:DeprecationWarning",
 )
 
-RTOL, ATOL = 1e-5, 1e-6
+RTOL, ATOL = oracle.RTOL, oracle.ATOL
 TIME, BATCH, DEPTH = 5, 3, 3
 
 
@@ -100,38 +102,30 @@ PROGRAMS = [lstm_reads_inputs, gru_decoder]
 
 
 # -- running both sides -------------------------------------------------------------------------
-def _coefficients(shapes):
-    rs = np.random.RandomState(1)
-    return [rs.randn(*shape).astype(np.float32) for shape in shapes]
+def _coefficient_shape(shape):
+    return [TIME, *shape[1:]]
 
 
-def run_tf(tf1, prog, x_np, lengths):
-    with tf1.Graph().as_default():
-        tf1.set_random_seed(0)
-        x = tf1.constant(x_np)
-        out = prog(tf1.nn, _TfOps(tf1), x, tf1.constant(lengths))
-        leaves = tf1.nest.flatten(out)
-        coeffs = _coefficients([[TIME, *leaf.shape.as_list()[1:]] for leaf in leaves])
+def _tf_term(tf1):
+    def term(leaf, c):
+        if leaf.shape.rank != 3:
+            return leaf * c[0]
         # TF1's stack() has as many rows as steps ran; zero-pad to TIME as jaxscope's.
-        padded = [tf1.pad(leaf, [[0, TIME - tf1.shape(leaf)[0]]] + [[0, 0]] * (leaf.shape.rank - 1))
-                  if leaf.shape.rank == 3 else leaf for leaf in leaves]  # fmt: skip
-        loss = tf1.add_n([tf1.reduce_sum(p * (c if p.shape.rank == 3 else c[0]))
-                          for p, c in zip(padded, coeffs, strict=True)])  # fmt: skip
-        variables = tf1.global_variables()
-        trainable = tf1.trainable_variables()
-        grads = [tf1.convert_to_tensor(g) for g in tf1.gradients(loss, [x, *trainable])]
-        with tf1.Session() as sess:
-            sess.run(tf1.global_variables_initializer())
-            values, outs, grads = sess.run([variables, leaves, grads])
-    return dict(
-        names=[v.op.name for v in variables],
-        shapes=[tuple(v.shape.as_list()) for v in variables],
-        values=dict(zip([v.op.name for v in variables], values, strict=True)),
-        outputs=outs,
-        grad_x=grads[0],
-        grads=dict(zip([v.op.name for v in trainable], grads[1:], strict=True)),
-        trainable={v.op.name for v in trainable},
-    )
+        return tf1.pad(leaf, [[0, TIME - tf1.shape(leaf)[0]], [0, 0], [0, 0]]) * c
+
+    return term
+
+
+def _js_term(leaf, c):
+    return leaf * (c if leaf.ndim == 3 else c[0])
+
+
+@functools.cache
+def _gradient(prog):
+    """jax.jit of the program's loss gradient, ``lengths`` an argument: one compile serves both
+    cases of a program."""
+    f = js.transform(lambda x, lengths: prog(js.nn, _JsOps(), x, lengths))
+    return f, jax.jit(oracle.value_and_grad(f, term=_js_term))
 
 
 @pytest.mark.parametrize("prog", PROGRAMS, ids=lambda p: p.__name__)
@@ -139,26 +133,19 @@ def run_tf(tf1, prog, x_np, lengths):
 def test_raw_rnn_matches_tf1(tf1, prog, lengths):
     lengths = np.array(lengths, np.int32)
     x_np = np.random.RandomState(0).randn(TIME, BATCH, DEPTH).astype(np.float32)
-    want = run_tf(tf1, prog, x_np, lengths)
+    want = oracle.run_tf(
+        tf1, lambda x: prog(tf1.nn, _TfOps(tf1), x, tf1.constant(lengths)), x_np,
+        coefficient_shape=_coefficient_shape, term=_tf_term(tf1),
+    )  # fmt: skip
 
-    f = js.transform(lambda x, lengths: prog(js.nn, _JsOps(), x, lengths))
+    f, gradient = _gradient(prog)
     x, lengths_j = jnp.asarray(x_np), jnp.asarray(lengths)
     info = js.inspect(f, x, lengths_j)
     assert [v.name for v in info] == want["names"]  # names and creation order
     assert [v.shape for v in info] == want["shapes"]
 
-    variables = checkpoint.unflatten(want["values"], trainable=want["trainable"])
-    coeffs = _coefficients([[TIME, *o.shape[1:]] for o in want["outputs"]])
-
-    def loss(params, x):
-        leaves = jax.tree.leaves(f.apply({**variables, "params": params}, x, lengths_j))
-        total = sum(jnp.sum(leaf * (c if leaf.ndim == 3 else c[0]))
-                    for leaf, c in zip(leaves, coeffs, strict=True))  # fmt: skip
-        return total, leaves
-
-    (_, outs), (g_params, g_x) = jax.jit(jax.value_and_grad(loss, argnums=(0, 1), has_aux=True))(
-        variables["params"], x
-    )
+    variables, coeffs = oracle.variables_and_coefficients(want)
+    (_, outs), (g_params, g_x) = gradient(variables, coeffs, x, lengths_j)
     steps = int(lengths.max())
     for got, expected in zip(outs, want["outputs"], strict=True):
         if got.ndim == 3:  # an emitted stack: TF1's has one row per step that ran
@@ -166,11 +153,7 @@ def test_raw_rnn_matches_tf1(tf1, prog, lengths):
             np.testing.assert_array_equal(got[steps:], 0.0)
             got = got[:steps]
         np.testing.assert_allclose(got, expected, rtol=RTOL, atol=ATOL)
-    np.testing.assert_allclose(g_x, want["grad_x"], rtol=RTOL, atol=ATOL)
-    flat = checkpoint.flatten({"params": g_params})
-    assert sorted(flat) == sorted(want["grads"])
-    for name, expected in want["grads"].items():
-        np.testing.assert_allclose(flat[name], expected, rtol=RTOL, atol=ATOL, err_msg=name)
+    oracle.assert_gradients_match(g_params, g_x, want)
 
 
 # -- behaviour ----------------------------------------------------------------------------------

@@ -56,11 +56,13 @@ def _has_arg_scope(stmts) -> bool:
 
 
 def make_layer(S, L, x, reg):
+    def flat():  # built only for the calls that take it (TF1 builds graph ops: not for nothing)
+        return L.flatten(x[:, :2, :2, :])
+
     def layer(kind, scope, reuse, width, scaled):
         kw = {"scope": scope, "reuse": S.AUTO_REUSE if reuse == "AUTO" else reuse}
-        flat = L.flatten(x[:, :2, :2, :])
         if kind == "fully_connected":
-            return L.fully_connected(flat, width, **kw)
+            return L.fully_connected(flat(), width, **kw)
         if kind == "conv2d":
             return L.conv2d(x, width, 3, **kw)
         if kind == "conv2d_transpose":
@@ -82,13 +84,13 @@ def make_layer(S, L, x, reg):
         if kind == "avg_pool2d":
             return L.avg_pool2d(x, 2, stride=1, scope=scope)
         if kind == "repeat":
-            return L.repeat(flat, width, L.fully_connected, 3, scope=scope)
+            return L.repeat(flat(), width, L.fully_connected, 3, scope=scope)
         if kind == "stack":
             return L.stack(x, L.conv2d, [(width, 1)] * width, scope=scope)
         # tf.layers calls among slim's (not arg-scoped): their names beside slim's scopes
         kw = {"name": scope, "reuse": kw["reuse"]}
         if kind == "layers.dense":
-            return S.layers.dense(flat, width, kernel_regularizer=reg if scaled else None, **kw)
+            return S.layers.dense(flat(), width, kernel_regularizer=reg if scaled else None, **kw)
         return S.layers.batch_normalization(x, training=width == 2, scale=scaled, **kw)
 
     return layer

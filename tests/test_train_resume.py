@@ -103,7 +103,6 @@ def test_tf1_checkpoint_resumes_in_jaxscope_and_back(tf1, tmp_path, case):
     tf_prefix = tf_run.saver.save(tf_run.sess, str(tmp_path / "tf1" / "model.ckpt"), HALF)
     tf_run.train(range(HALF, 2 * HALF))
     straight = tf_run.values()
-    tf_run.sess.close()
     assert not np.allclose(straight["layer/w"], INIT["layer/w"], atol=1e-2)
 
     # TF1 -> jaxscope: one restore_tf1 call fills params, state, slots and averages.
@@ -118,7 +117,8 @@ def test_tf1_checkpoint_resumes_in_jaxscope_and_back(tf1, tmp_path, case):
     prefix = checkpoint.save_tf1(
         tmp_path / "js" / "model.ckpt-50", halfway, dtypes={"global_step": "int64"}
     )
-    tf_run = TF1Run(tf1, OPTIMIZERS[case])
+    # The same graph and session: the Saver holds every variable (values() reads them all), so
+    # restore leaves nothing of the straight run behind.
     tf_run.saver.restore(tf_run.sess, prefix)
     tf_run.train(range(HALF, 2 * HALF))
     assert_same(tf_run.values(), straight)
