@@ -76,6 +76,15 @@ def _reg_prefix(name):
 
 
 def run_tf(tf, call, xs):
+    """TF1's records, outputs, gradients, and values after STEPS update runs.
+
+    Grappler's graph rewrites are off (each new ``Session.run`` signature takes longer to rewrite
+    than to run at this size; TF's kernels compute the same), and the initial values are loaded
+    back in one run, feeding every variable's initializer as ``Variable.load`` does one by one."""
+    from tensorflow.core.protobuf import rewriter_config_pb2
+
+    rewrites = rewriter_config_pb2.RewriterConfig(disable_meta_optimizer=True)
+    config = tf.ConfigProto(graph_options=tf.GraphOptions(rewrite_options=rewrites))
     with tf.Graph().as_default():
         tf.set_random_seed(0)
         phs = [tf.placeholder(tf.float32, x.shape) for x in xs]
@@ -93,13 +102,15 @@ def run_tf(tf, call, xs):
             reg_names=[_reg_prefix(r.name) for r in regs],
             n_updates=len(ups), n_outs=len(tf.get_collection("outs")), weight=weight,
         )  # fmt: skip
-        with tf.Session() as sess:
+        with tf.Session(config=config) as sess:
             sess.run(tf.global_variables_initializer())
             feed = dict(zip(phs, xs, strict=True))
             rec["init"] = sess.run(gv)
             rec["out"], rec["grads"], rec["regs"] = sess.run([out, grads, regs], feed)
-            for v, value in zip(gv, rec["init"], strict=True):  # undo in-place updates
-                v.load(value, sess)
+            sess.run(  # undo in-place updates
+                [v.initializer for v in gv],
+                {v.initializer.inputs[1]: value for v, value in zip(gv, rec["init"], strict=True)},
+            )
             for step in range(STEPS):
                 sess.run([out, ups], dict(zip(phs, _step_inputs(xs, step), strict=True)))
             rec["final"] = sess.run(gv)
@@ -121,71 +132,6 @@ def _get(tree, name):
     for part in name.removesuffix(":0").split("/"):
         tree = tree[part]
     return tree
-
-
-def run_js(call, xs, want, updates):
-    rec = {}
-
-    def fn(*xs):
-        out = call(js, *xs)
-        fr = frame.current("test")
-        regs = js.get_collection(js.GraphKeys.REGULARIZATION_LOSSES)
-        rec.update(
-            vars=[(v.name, tuple(v.shape), str(v.dtype)) for v in js.global_variables()],
-            collections={k: _names(js.get_collection(k)) for k in KEYS},
-            reg_names=[_reg_prefix(fr.item_names[id(r)]) for r in regs],
-            n_updates=len(js.get_collection(js.GraphKeys.UPDATE_OPS)),
-            n_outs=len(js.get_collection("outs")), regs=regs,
-        )  # fmt: skip
-        return out
-
-    f = js.transform(fn)
-    shapes = f.init(jax.random.key(0), *xs)
-    structure = dict(rec)
-    trainable = want["collections"]["trainable_variables"]
-    tv = set(trainable)
-    variables = _tree([(n, n in tv) for n, _, _ in want["vars"]], want["init"])
-    assert jax.tree.map(jnp.shape, shapes) == jax.tree.map(jnp.shape, variables)
-    mutable = ["state"] if updates else False
-
-    def run(variables, xs):
-        res = f.apply(variables, *xs, mutable=mutable)
-        return res if updates else (res, variables)
-
-    out, _ = run(variables, xs)
-    applied = dict(rec)
-
-    def loss(xs, params):
-        return jnp.sum(run({**variables, "params": params}, xs)[0] * want["weight"])
-
-    gx, gp = jax.grad(loss, argnums=(0, 1))(list(xs), variables["params"])
-    grads = list(gx) + [_get(gp, n) for n in trainable]
-    for step in range(STEPS):
-        _, variables = run(variables, _step_inputs(xs, step))
-    final = [_get(variables["params" if n in tv else "state"], n) for n, _, _ in want["vars"]]
-    return structure, applied, out, grads, final
-
-
-def check(tf1, call, shapes, updates=False, compare_final=True):
-    """Runs ``call(S, *inputs)`` on both sides (inputs of ``shapes``) and compares everything;
-    ``updates``: apply with ``mutable=["state"]`` and train ``STEPS`` steps. Returns TF's record
-    (``init`` and ``final`` variable values, ``vars``, ``reg_names``, ...)."""
-    xs = _inputs(shapes)
-    want = run_tf(tf1, call, xs)
-    structure, applied, out, grads, final = run_js(call, xs, want, updates)
-    for rec in (structure, applied):
-        for key in ("vars", "collections", "reg_names", "n_updates", "n_outs"):
-            assert rec[key] == want[key], key
-    np.testing.assert_allclose(out, want["out"], rtol=RTOL, atol=ATOL)
-    for got, exp in zip(applied["regs"], want["regs"], strict=True):
-        np.testing.assert_allclose(got, exp, rtol=RTOL, atol=ATOL)
-    assert len(grads) == len(want["grads"])
-    for got, exp in zip(grads, want["grads"], strict=True):
-        np.testing.assert_allclose(got, exp, rtol=1e-4, atol=1e-4)
-    if compare_final:
-        for got, exp in zip(final, want["final"], strict=True):
-            np.testing.assert_allclose(got, exp, rtol=RTOL, atol=ATOL)
-    return want
 
 
 def moved(want):
@@ -321,9 +267,9 @@ def in_scope(name, stmt, **kw):
     return run
 
 
-# -- check, compiled: the same comparisons, the jaxscope side as one XLA program -----------------
-def run_js_compiled(call, xs, want, updates):
-    """What :func:`run_js` returns, computed by the same calls (``init``'s shapes and records,
+# -- check: both sides compared, the jaxscope side as one XLA program ----------------------------
+def run_js(call, xs, want, updates):
+    """jaxscope's records, outputs, gradients and final values, computed by TF's calls (``init``'s shapes and records,
     ``apply``, the gradients of ``sum(out * weight)``, ``STEPS`` training steps) but compiled
     once: ``init`` runs under ``jax.eval_shape`` (only its shapes and records are compared; TF's
     initial values replace its values), and one ``jax.jit`` holds the apply (under ``jax.vjp``,
@@ -384,53 +330,13 @@ def run_js_compiled(call, xs, want, updates):
     return structure, applied, out, grads, final
 
 
-def run_tf_unoptimized(tf, call, xs):
-    """What :func:`run_tf` returns, by the same session runs, with Grappler's graph rewrites off
-    (they make each new ``Session.run`` signature slower to set up than to run for graphs of this
-    size; TF's kernels compute the same) and the initial values loaded back in one run, feeding
-    every variable's initializer as ``Variable.load`` does one by one."""
-    from tensorflow.core.protobuf import rewriter_config_pb2
-
-    rewrites = rewriter_config_pb2.RewriterConfig(disable_meta_optimizer=True)
-    config = tf.ConfigProto(graph_options=tf.GraphOptions(rewrite_options=rewrites))
-    with tf.Graph().as_default():
-        tf.set_random_seed(0)
-        phs = [tf.placeholder(tf.float32, x.shape) for x in xs]
-        out = call(tf, *phs)
-        gv, tv = tf.global_variables(), tf.trainable_variables()
-        regs = tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)
-        ups = tf.get_collection(tf.GraphKeys.UPDATE_OPS)
-        weight = np.random.RandomState(1).randn(*out.shape.as_list()).astype(np.float32)
-        grads = tf.gradients(tf.reduce_sum(out * weight), phs + tv)
-        # a gather's gradient (embed_sequence) is IndexedSlices: compare it densely
-        grads = [tf.convert_to_tensor(g) if isinstance(g, tf.IndexedSlices) else g for g in grads]
-        rec = dict(
-            vars=[(v.name, tuple(v.shape.as_list()), v.dtype.base_dtype.name) for v in gv],
-            collections={k: _names(tf.get_collection(k)) for k in KEYS},
-            reg_names=[_reg_prefix(r.name) for r in regs],
-            n_updates=len(ups), n_outs=len(tf.get_collection("outs")), weight=weight,
-        )  # fmt: skip
-        with tf.Session(config=config) as sess:
-            sess.run(tf.global_variables_initializer())
-            feed = dict(zip(phs, xs, strict=True))
-            rec["init"] = sess.run(gv)
-            rec["out"], rec["grads"], rec["regs"] = sess.run([out, grads, regs], feed)
-            sess.run(  # undo in-place updates
-                [v.initializer for v in gv],
-                {v.initializer.inputs[1]: value for v, value in zip(gv, rec["init"], strict=True)},
-            )
-            for step in range(STEPS):
-                sess.run([out, ups], dict(zip(phs, _step_inputs(xs, step), strict=True)))
-            rec["final"] = sess.run(gv)
-    return rec
-
-
-def check_compiled(tf1, call, shapes, updates=False, compare_final=True):
-    """:func:`check` with the jaxscope side run by :func:`run_js_compiled`: the same
-    comparisons, one XLA compile per program."""
+def check(tf1, call, shapes, updates=False, compare_final=True):
+    """Runs ``call(S, *inputs)`` on both sides (inputs of ``shapes``) and compares everything;
+    ``updates``: apply with ``mutable=["state"]`` and train ``STEPS`` steps. Returns TF's record
+    (``init`` and ``final`` variable values, ``vars``, ``reg_names``, ...)."""
     xs = _inputs(shapes)
-    want = run_tf_unoptimized(tf1, call, xs)
-    structure, applied, out, grads, final = run_js_compiled(call, xs, want, updates)
+    want = run_tf(tf1, call, xs)
+    structure, applied, out, grads, final = run_js(call, xs, want, updates)
     for rec in (structure, applied):
         for key in ("vars", "collections", "reg_names", "n_updates", "n_outs"):
             assert rec[key] == want[key], key
