@@ -39,3 +39,18 @@ class GraphOnlyError(JaxscopeError, RuntimeError):
             f"tf.{name} has no meaning in jaxscope: there is no graph and no Session; a "
             f"transformed function is called with its inputs.\nFix: {instead}"
         )
+
+
+class PortingImportError(JaxscopeError, ImportError):
+    """A TF1 file loaded by ``load_tf1_module`` imports a ``tensorflow`` / ``tf_slim`` module that
+    has no jaxscope counterpart in the table (the real one is never taken instead)."""
+
+    def __init__(self, name: str, importer: str):
+        self.module = name
+        super().__init__(
+            f"load_tf1_module: {importer} imports {name!r}, which has no jaxscope counterpart "
+            "(the real TensorFlow is never mixed in). Import what the file needs from "
+            "jaxscope.compat.v1 instead, or map the module:\n"
+            f"    load_tf1_module(..., aliases={{{name!r}: my_module}})",
+            name=name,
+        )

@@ -134,6 +134,7 @@ from jaxscope._src.compat.graph import group as group
 from jaxscope._src.compat.graph import no_op as no_op
 from jaxscope._src.compat.graph import tuple as tuple
 from jaxscope.compat.v1 import app as app
+from jaxscope.compat.v1 import contrib as contrib
 from jaxscope.compat.v1 import debugging as debugging
 from jaxscope.compat.v1 import errors as errors
 from jaxscope.compat.v1 import gfile as gfile
@@ -178,6 +179,7 @@ __all__ = [
     "cond",
     "constant",
     "constant_initializer",
+    "contrib",
     "control_dependencies",
     "convert_to_tensor",
     "debugging",
