@@ -103,15 +103,21 @@ def _object(path: str):
 class _Package:
     """Stands for a package (``tensorflow.python.ops``) whose submodules the table maps:
     attributes are looked up as ``<name>.<attribute>``, then on ``base`` (the package's own
-    stand-in, e.g. ``jaxscope.compat.v1`` for ``tensorflow``)."""
+    stand-in, e.g. ``jaxscope.compat.v1`` for ``tensorflow``). What ``from <package> import x``
+    binds is the table's object itself, never a stand-in."""
 
-    def __init__(self, porter: _Porter, name: str, base: Any = None):
+    def __init__(self, porter: _Porter, name: str, base: Any = None, path: str = ""):
         self._porter, self._name, self._base = porter, name, base
+        self._path = path  # ``import a.b.c`` walks a -> a.b -> a.b.c through these
 
     def __getattr__(self, attr: str):
         if attr.startswith("__"):
             raise AttributeError(attr)
-        found = self._porter.resolve(f"{self._name}.{attr}", missing_ok=self._base is not None)
+        name = f"{self._name}.{attr}" if self._name else attr  # "": a file's directory
+        found = self._porter.resolve(name, missing_ok=self._base is not None)
+        if self._path.startswith(name + "."):  # on the way to the module ``import`` names
+            base = found._base if isinstance(found, _Package) else found
+            return _Package(self._porter, name, base, self._path)
         if found is not None:
             return found
         return getattr(self._base, attr)
@@ -204,11 +210,19 @@ class _Porter:
 
         def __import__(name, globals=None, locals=None, fromlist=(), level=0):
             absolute = name
+            self.importer = importer
             if level:
                 package = (globals or {}).get("__package__") or ""
+                if not package and level == 1 and self.directory:  # a file loaded by path
+                    found = self.resolve(name) if name else _Package(self, "")
+                    if found is None:
+                        raise ImportError(
+                            f"load_tf1_module: {importer} imports .{name}, but there is no "
+                            f"{name}.py beside it in {self.directory}"
+                        )
+                    return found
                 base = package.rsplit(".", level - 1)[0] if level > 1 else package
                 absolute = f"{base}.{name}" if name else base
-            self.importer = importer
             if fromlist:
                 found = self.resolve(absolute)
                 if found is not None and not isinstance(found, _Package) and self.parent(absolute):
@@ -222,7 +236,8 @@ class _Porter:
                     if "." not in absolute:
                         return found
                     base = self.resolve(top, missing_ok=True)
-                    return _Package(self, top, None if isinstance(base, _Package) else base)
+                    base = None if isinstance(base, _Package) else base
+                    return _Package(self, top, base, absolute)
             return real_import(name, globals, locals, fromlist, level)
 
         return __import__

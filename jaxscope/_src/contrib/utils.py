@@ -235,7 +235,8 @@ def two_element_tuple(int_or_tuple):
     """``(h, w)`` from one int or a pair.
 
     Raises:
-      ValueError: anything else.
+      ValueError: anything else (also a tuple of 3, for which tf-slim's message formatting
+        raised a ``TypeError``).
 
     TF1 equivalent: tf_slim.layers.utils.two_element_tuple
     """
