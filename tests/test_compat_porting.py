@@ -159,3 +159,19 @@ def test_every_import_form_resolves(tmp_path):
     path.write_text("from .nothing_here import y\n")
     with pytest.raises(ImportError, match=r"no nothing_here.py beside it"):
         load_tf1_module(path)
+
+
+def test_a_module_loaded_by_name_ports_its_own_package(tmp_path, monkeypatch):
+    pkg = tmp_path / "tf1pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("raise RuntimeError('the package itself is never run')\n")
+    (pkg / "ops_a.py").write_text("import tensorflow as tf\nreshape = tf.reshape\n")
+    (pkg / "ops_b.py").write_text("from tensorflow.python.ops import array_ops\n")
+    (pkg / "model.py").write_text(
+        "from tf1pkg import ops_a\nfrom . import ops_b\n\ndef f(x):\n    return x\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    mod = load_tf1_module("tf1pkg.model", replace={"    return x\n": "    y = x\n    return y\n"})
+    assert mod.ops_a.reshape is jtf.reshape and mod.ops_b.array_ops is jtf
+    assert "tf1pkg" not in sys.modules
+    assert mod.__tf1_edits__ == [(5, "    return x", "    y = x\n    return y")]

@@ -4,8 +4,9 @@ jaxscope (``load_tf1_module``).
 The file is read, compiled and executed into a fresh module object whose ``__import__`` looks
 names up in a table first: ``import tensorflow as tf`` gets ``jaxscope.compat.v1``,
 ``from tensorflow.python.ops import array_ops`` gets it too, ``from tf_slim import layers`` gets
-``jaxscope.contrib.layers``, ... Other TF1 model files it imports (``tf_slim.nets.*``, the
-modules beside a file loaded by path) are loaded the same way, once per call. Nothing is put in
+``jaxscope.contrib.layers``, ... Other TF1 model files it imports (its own package's modules,
+``tf_slim.nets.*``, the modules beside a file loaded by path) are loaded the same way, once per
+call. Nothing is put in
 ``sys.modules``: the real TensorFlow, if imported in the same process, is untouched, and any other
 ``tensorflow.*`` or ``tf_slim.*`` name is refused rather than silently taken from it.
 """
@@ -13,6 +14,7 @@ modules beside a file loaded by path) are loaded the same way, once per call. No
 from __future__ import annotations
 
 import builtins
+import difflib
 import importlib.machinery
 import importlib.util
 import linecache
@@ -100,6 +102,16 @@ def _object(path: str):
     return obj
 
 
+def _changed_lines(old: str, new: str) -> list[tuple[int, str, str]]:
+    """``(first line number, old lines, new lines)`` of each changed stretch of lines."""
+    a, b = old.splitlines(), new.splitlines()
+    return [
+        (i1 + 1, "\n".join(a[i1:i2]), "\n".join(b[j1:j2]))
+        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b).get_opcodes()
+        if tag != "equal"
+    ]
+
+
 class _Package:
     """Stands for a package (``tensorflow.python.ops``) whose submodules the table maps:
     attributes are looked up as ``<name>.<attribute>``, then on ``base`` (the package's own
@@ -129,8 +141,11 @@ class _Package:
 class _Porter:
     """One ``load_tf1_module`` call: its table, the TF1 files it has loaded, their edits."""
 
-    def __init__(self, table: Mapping[str, Any], replace: Mapping[str, str], directory):
+    def __init__(self, table: Mapping[str, Any], replace: Mapping[str, str], directory,
+                 package: str = ""):  # fmt: skip
         self.table = dict(table)
+        # tf_slim.nets, and the package of a module loaded by name: its modules are TF1 files too
+        self.sources = (*_SOURCE_PACKAGES, package) if package else _SOURCE_PACKAGES
         self.replace = dict(replace)
         self.directory = directory  # of a file loaded by path: its neighbours are TF1 files too
         self.loaded: dict[str, types.ModuleType] = {}
@@ -143,7 +158,7 @@ class _Porter:
         if name in self.table:
             target = self.table[name]
             return _object(target) if isinstance(target, str) else target
-        if name.startswith(tuple(p + "." for p in _SOURCE_PACKAGES)) or (
+        if name.startswith(tuple(p + "." for p in self.sources)) or (
             self.directory and "." not in name and self._neighbour(name)
         ):
             path = self._neighbour(name) if "." not in name else _find_source(name)
@@ -160,8 +175,8 @@ class _Porter:
     def parent(self, name: str) -> bool:
         """Whether the table or the source packages hold modules under ``name``."""
         prefix = name + "."
-        return any(k.startswith(prefix) for k in [*self.table, *_SOURCE_PACKAGES]) or (
-            name in _SOURCE_PACKAGES
+        return any(k.startswith(prefix) for k in [*self.table, *self.sources]) or (
+            name in self.sources
         )
 
     def _neighbour(self, name: str) -> str | None:
@@ -180,12 +195,7 @@ class _Porter:
                     self.used.add(old)
                     edited = edited.replace(old, new)
             if edited != source:
-                old_lines, new_lines = source.splitlines(), edited.splitlines()
-                edits = [
-                    (i + 1, a, b)
-                    for i, (a, b) in enumerate(zip(old_lines, new_lines, strict=False))
-                    if a != b
-                ]
+                edits = _changed_lines(source, edited)
                 filename = f"{path} (edited by load_tf1_module)"
                 lines = edited.splitlines(keepends=True)
                 linecache.cache[filename] = (len(edited), None, lines, filename)
@@ -258,8 +268,9 @@ def load_tf1_module(
     its ``nn``); ``tf_slim`` gets ``jaxscope.slim``, ``tf_slim.layers[.layers|.regularizers|
     .initializers]`` ``jaxscope.contrib.layers``, ``tf_slim.layers.utils`` its ``utils``,
     ``tf_slim.ops.arg_scope`` ``jaxscope.compat.v1.contrib.framework``; ``tf.contrib.*`` as
-    ``jaxscope.compat.v1.contrib``. TF1 files it imports in turn (``tf_slim.nets.*``; for a
-    file given by path, the ``.py`` files beside it) are loaded the same way, once per call.
+    ``jaxscope.compat.v1.contrib``. TF1 files it imports in turn (the modules of its own package
+    and ``tf_slim.nets.*``; for a file given by path, the ``.py`` files beside it, also as
+    ``from . import x``) are loaded the same way, once per call.
     Every other import is Python's own.
 
     The module is executed into a fresh module object: nothing is added to ``sys.modules``, so
@@ -274,7 +285,8 @@ def load_tf1_module(
       replace: textual edits ``{old: new}`` made to the source (of every file this call loads)
         before it runs, for the lines jax cannot run as written -- TF1 tensor methods:
         ``{"inputs.get_shape()": "inputs.shape"}``. The changed lines are listed in the
-        module's ``__tf1_edits__`` as ``(line number, old, new)``.
+        module's ``__tf1_edits__`` as ``(first line number, old lines, new lines)``; tracebacks
+        show the edited text.
 
     Returns:
       The module.
@@ -291,7 +303,7 @@ def load_tf1_module(
       >>> vgg = load_tf1_module("tf_slim.nets.vgg")  # doctest: +SKIP
       >>> f = js.transform(lambda x: vgg.vgg_a(x, num_classes=10, is_training=False))  # doctest: +SKIP
 
-    TF1 equivalent: none (TF1 imports the file); see "Porting a TF1 file" in the docs.
+    TF1 equivalent: none (TF1 imports the file); see docs/PORTING.md.
     """
     table: dict[str, Any] = default_aliases()
     table.update(aliases or {})
@@ -310,7 +322,7 @@ def load_tf1_module(
                 "path of its .py file instead"
             )
         path = found
-        porter = _Porter(table, replace or {}, None)
+        porter = _Porter(table, replace or {}, None, name.rpartition(".")[0])
     module = porter.load(name, path)
     unused = [old for old in porter.replace if old not in porter.used]
     if unused:
