@@ -34,6 +34,7 @@ _TABLE = {
     "tensorflow.contrib.framework": "jaxscope.compat.v1.contrib.framework",
     "tensorflow.contrib.layers": "jaxscope.contrib.layers",
     "tensorflow.contrib.rnn": "jaxscope.compat.v1.contrib.rnn",
+    "tensorflow.contrib.seq2seq": "jaxscope.compat.v1.contrib.seq2seq",
     "tensorflow.contrib.slim": "jaxscope.slim",
     "tensorflow.python.framework.constant_op": "jaxscope.compat.v1",
     "tensorflow.python.framework.dtypes": "jaxscope.compat.v1",
