@@ -80,4 +80,3 @@ def sequence_loss(logits, targets, weights, average_across_timesteps=True,
         axis = 0 if sum_over_batch else 1
         return _div_no_nan(jnp.sum(crossent, axis), jnp.sum(count, axis))
     return crossent
-
