@@ -35,7 +35,6 @@ from jaxscope import make_template as make_template
 from jaxscope import map_fn as map_fn
 from jaxscope import min_max_variable_partitioner as min_max_variable_partitioner
 from jaxscope import name_scope as name_scope
-from jaxscope import nn as nn
 from jaxscope import no_regularizer as no_regularizer
 from jaxscope import ones_initializer as ones_initializer
 from jaxscope import orthogonal_initializer as orthogonal_initializer
@@ -111,6 +110,13 @@ from jaxscope._src.compat.dtypes import uint8 as uint8
 from jaxscope._src.compat.dtypes import uint16 as uint16
 from jaxscope._src.compat.dtypes import uint32 as uint32
 from jaxscope._src.compat.dtypes import uint64 as uint64
+from jaxscope._src.compat.random_ops import multinomial as multinomial
+from jaxscope._src.compat.random_ops import random_normal as random_normal
+from jaxscope._src.compat.random_ops import random_shuffle as random_shuffle
+from jaxscope._src.compat.random_ops import random_uniform as random_uniform
+from jaxscope._src.compat.random_ops import truncated_normal as truncated_normal
+from jaxscope.compat.v1 import nn as nn
+from jaxscope.compat.v1 import random as random
 
 __all__ = [
     "AUTO_REUSE",
@@ -165,6 +171,7 @@ __all__ = [
     "make_template",
     "map_fn",
     "min_max_variable_partitioner",
+    "multinomial",
     "name_scope",
     "newaxis",
     "nn",
@@ -176,7 +183,11 @@ __all__ = [
     "orthogonal_initializer",
     "pad",
     "placeholder_with_default",
+    "random",
+    "random_normal",
     "random_normal_initializer",
+    "random_shuffle",
+    "random_uniform",
     "random_uniform_initializer",
     "range",
     "rank",
@@ -201,6 +212,7 @@ __all__ = [
     "train",
     "trainable_variables",
     "transpose",
+    "truncated_normal",
     "truncated_normal_initializer",
     "uint16",
     "uint32",
