@@ -37,7 +37,6 @@ from jaxscope import make_template as make_template
 from jaxscope import map_fn as map_fn
 from jaxscope import min_max_variable_partitioner as min_max_variable_partitioner
 from jaxscope import name_scope as name_scope
-from jaxscope import nn as nn
 from jaxscope import no_regularizer as no_regularizer
 from jaxscope import ones_initializer as ones_initializer
 from jaxscope import orthogonal_initializer as orthogonal_initializer
@@ -133,6 +132,11 @@ from jaxscope._src.compat.graph import disable_v2_behavior as disable_v2_behavio
 from jaxscope._src.compat.graph import group as group
 from jaxscope._src.compat.graph import no_op as no_op
 from jaxscope._src.compat.graph import tuple as tuple
+from jaxscope._src.compat.random_ops import multinomial as multinomial
+from jaxscope._src.compat.random_ops import random_normal as random_normal
+from jaxscope._src.compat.random_ops import random_shuffle as random_shuffle
+from jaxscope._src.compat.random_ops import random_uniform as random_uniform
+from jaxscope._src.compat.random_ops import truncated_normal as truncated_normal
 from jaxscope.compat.v1 import app as app
 from jaxscope.compat.v1 import contrib as contrib
 from jaxscope.compat.v1 import debugging as debugging
@@ -140,6 +144,8 @@ from jaxscope.compat.v1 import errors as errors
 from jaxscope.compat.v1 import gfile as gfile
 from jaxscope.compat.v1 import io as io
 from jaxscope.compat.v1 import logging as logging
+from jaxscope.compat.v1 import nn as nn
+from jaxscope.compat.v1 import random as random
 
 __all__ = [
     "AUTO_REUSE",
@@ -220,6 +226,7 @@ __all__ = [
     "make_template",
     "map_fn",
     "min_max_variable_partitioner",
+    "multinomial",
     "name_scope",
     "newaxis",
     "nn",
@@ -232,7 +239,11 @@ __all__ = [
     "orthogonal_initializer",
     "pad",
     "placeholder_with_default",
+    "random",
+    "random_normal",
     "random_normal_initializer",
+    "random_shuffle",
+    "random_uniform",
     "random_uniform_initializer",
     "range",
     "rank",
@@ -257,6 +268,7 @@ __all__ = [
     "train",
     "trainable_variables",
     "transpose",
+    "truncated_normal",
     "truncated_normal_initializer",
     "tuple",
     "uint16",
