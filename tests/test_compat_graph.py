@@ -148,3 +148,18 @@ def test_control_dependencies_group_and_no_op_change_nothing():
     f = js.transform(model)
     x = jnp.array([1.0, 2.0])
     np.testing.assert_array_equal(f.apply(f.init(jax.random.key(0), x), x), x)
+
+
+def test_variable_shapes_answer_tf1s_tensor_shape_methods(tf1):
+    def program(tf):
+        v = tf.get_variable("w", [3, 4, 5])
+        s = v.get_shape()
+        return (s.as_list(), s.ndims, v.shape[-1].value, int(v.shape[0]), v.shape[1:].as_list(),
+                s.num_elements(), s.is_fully_defined(), s.is_compatible_with([3, None, 5]),
+                [d.value for d in v.shape])  # fmt: skip
+
+    with tf1.Graph().as_default():
+        want = program(tf1)
+    got = js.transform(lambda: program(jtf)).init(jax.random.key(0))
+    got = js.transform(lambda: program(jtf)).apply(got)
+    assert got == want

@@ -28,6 +28,7 @@ from jaxscope._src.core.collections import add_variable
 from jaxscope._src.core.errors import ScopeValueError
 from jaxscope._src.core.handle import Handle
 from jaxscope._src.core.initial import CONST
+from jaxscope._src.core.tensor_shape import TensorShape
 from jaxscope._src.core.values import (
     _as_const,
     _is_concrete,
@@ -155,9 +156,10 @@ class Variable(Handle):
         return self._node + ":0"
 
     @property
-    def shape(self) -> tuple[int, ...]:
-        """The static shape (TF1's: an assign with ``validate_shape=False`` does not change it)."""
-        return self._shape
+    def shape(self) -> TensorShape:
+        """The static shape (TF1's: an assign with ``validate_shape=False`` does not change it),
+        a tuple with TF1's ``TensorShape`` methods (``as_list()``, ``ndims``, ``[i].value``)."""
+        return TensorShape(self._shape)
 
     @property
     def dtype(self) -> np.dtype:
@@ -183,9 +185,9 @@ class Variable(Handle):
         """The current value. TF1 equivalent: tf.compat.v1.Variable.read_value"""
         return self.value
 
-    def get_shape(self) -> tuple[int, ...]:
+    def get_shape(self) -> TensorShape:
         """Same as :attr:`shape`. TF1 equivalent: tf.compat.v1.Variable.get_shape"""
-        return self._shape
+        return TensorShape(self._shape)
 
     @property
     def ndim(self) -> int:
