@@ -164,19 +164,7 @@ def _tf1(tf1, slim, net: Net, x: np.ndarray) -> dict:
 
 def _jaxscope(net: Net, tf: dict, x: np.ndarray) -> dict:
     """The same net, loaded from tf_slim's file through ``load_tf1_module``, at TF1's weights."""
-    import types  # DEV ONLY
-
-    shim = types.SimpleNamespace(relu=jax.nn.relu)
-    mshim = types.SimpleNamespace(
-        reduce_mean=lambda x, axis=None, name=None, keepdims=None: jnp.mean(
-            x, axis=tuple(axis), keepdims=bool(keepdims)
-        )
-    )
-    mod = load_tf1_module(
-        f"tf_slim.nets.{net.module}",
-        replace=net.replace,
-        aliases={"tensorflow.python.ops.nn_ops": shim, "tensorflow.python.ops.math_ops": mshim},
-    )
+    mod = load_tf1_module(f"tf_slim.nets.{net.module}", replace=net.replace)
     seen: dict = {}
 
     def model(images):
