@@ -319,3 +319,86 @@ def in_scope(name, stmt, **kw):
             return stmt(S, *args)
 
     return run
+
+
+# -- check, compiled: the same comparisons, the jaxscope side as one XLA program -----------------
+def run_js_compiled(call, xs, want, updates):
+    """What :func:`run_js` returns, computed by the same calls (``init``'s shapes and records,
+    ``apply``, the gradients of ``sum(out * weight)``, ``STEPS`` training steps) but compiled
+    once: ``init`` runs under ``jax.eval_shape`` (only its shapes and records are compared; TF's
+    initial values replace its values), and one ``jax.jit`` holds the apply (under ``jax.vjp``,
+    whose pullback of ``weight`` is that gradient) and the steps (a ``lax.scan``). One XLA
+    compile per program instead of one per primitive and shape in eager mode, and three traces
+    of the program instead of six."""
+    rec = {}
+
+    def fn(*xs):
+        out = call(js, *xs)
+        fr = frame.current("test")
+        regs = js.get_collection(js.GraphKeys.REGULARIZATION_LOSSES)
+        rec.update(
+            vars=[(v.name, tuple(v.shape), str(v.dtype)) for v in js.global_variables()],
+            collections={k: _names(js.get_collection(k)) for k in KEYS},
+            reg_names=[_reg_prefix(fr.item_names[id(r)]) for r in regs],
+            n_updates=len(js.get_collection(js.GraphKeys.UPDATE_OPS)),
+            n_outs=len(js.get_collection("outs")), regs=regs,
+        )  # fmt: skip
+        return out
+
+    f = js.transform(fn)
+    shapes = jax.eval_shape(f.init, jax.random.key(0), *xs)
+    structure = dict(rec)
+    trainable = want["collections"]["trainable_variables"]
+    tv = set(trainable)
+    variables = _tree([(n, n in tv) for n, _, _ in want["vars"]], want["init"])
+    assert jax.tree.map(jnp.shape, shapes) == jax.tree.map(jnp.shape, variables)
+    mutable = ["state"] if updates else False
+
+    def run(variables, xs):
+        res = f.apply(variables, *xs, mutable=mutable)
+        return res if updates else (res, variables)
+
+    applied = {}
+
+    def step(variables, step_x):
+        return run(variables, step_x)[1], None
+
+    @jax.jit
+    def everything(variables, xs, step_xs):
+        def forward(xs, params):  # out, with the regularization losses beside it
+            out = run({**variables, "params": params}, xs)[0]
+            applied.update(rec)
+            return out, applied.pop("regs")
+
+        # the gradients of sum(out * weight) w.r.t. xs and params: the vjp of weight
+        out, vjp, regs = jax.vjp(forward, xs, variables["params"], has_aux=True)
+        gx, gp = vjp(jnp.asarray(want["weight"]))
+        grads = list(gx) + [_get(gp, n) for n in trainable]
+        variables, _ = jax.lax.scan(step, variables, step_xs)
+        final = [_get(variables["params" if n in tv else "state"], n) for n, _, _ in want["vars"]]
+        return out, regs, grads, final
+
+    step_xs = [np.stack(x) for x in zip(*[_step_inputs(xs, s) for s in range(STEPS)], strict=True)]
+    out, applied["regs"], grads, final = everything(variables, list(xs), step_xs)
+    return structure, applied, out, grads, final
+
+
+def check_compiled(tf1, call, shapes, updates=False, compare_final=True):
+    """:func:`check` with the jaxscope side run by :func:`run_js_compiled`: the same
+    comparisons, one XLA compile per program."""
+    xs = _inputs(shapes)
+    want = run_tf(tf1, call, xs)
+    structure, applied, out, grads, final = run_js_compiled(call, xs, want, updates)
+    for rec in (structure, applied):
+        for key in ("vars", "collections", "reg_names", "n_updates", "n_outs"):
+            assert rec[key] == want[key], key
+    np.testing.assert_allclose(out, want["out"], rtol=RTOL, atol=ATOL)
+    for got, exp in zip(applied["regs"], want["regs"], strict=True):
+        np.testing.assert_allclose(got, exp, rtol=RTOL, atol=ATOL)
+    assert len(grads) == len(want["grads"])
+    for got, exp in zip(grads, want["grads"], strict=True):
+        np.testing.assert_allclose(got, exp, rtol=1e-4, atol=1e-4)
+    if compare_final:
+        for got, exp in zip(final, want["final"], strict=True):
+            np.testing.assert_allclose(got, exp, rtol=RTOL, atol=ATOL)
+    return want

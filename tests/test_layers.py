@@ -15,7 +15,7 @@ import jax
 import numpy as np
 import pytest
 from layers_oracle import FILTERWARNINGS, REG, in_scope, moved, ops, record_statements
-from layers_oracle import check as check_program
+from layers_oracle import check_compiled as check_program
 
 import jaxscope as js
 
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.filterwarnings(*FILTERWARNINGS)
 
 
 def check(tf1, prog, shapes, training=None, compare_final=True):
-    """``prog(S, o, *inputs[, training=])`` on both sides (see ``layers_oracle.check``)."""
+    """``prog(S, o, *inputs[, training=])`` on both sides (see ``layers_oracle.check_compiled``)."""
 
     def call(S, *xs):
         if training is None:

@@ -18,7 +18,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 from layers_oracle import FILTERWARNINGS, REG, in_scope, moved, ops, record_statements
-from layers_oracle import check as check_program
+from layers_oracle import check_compiled as check_program
 
 import jaxscope as js
 
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.filterwarnings(*FILTERWARNINGS)
 
 def check(tf1, slim, prog, shapes, updates=False):
     """``prog(S, L, o, *inputs)`` with ``L`` tf_slim or jaxscope.slim on both sides (see
-    ``layers_oracle.check``); the moving averages must move exactly when ``updates``."""
+    ``layers_oracle.check_compiled``); the moving averages must move exactly when ``updates``."""
     want = check_program(
         tf1, lambda S, *xs: prog(S, js.slim if S is js else slim, ops(S), *xs), shapes, updates
     )

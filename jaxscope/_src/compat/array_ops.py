@@ -454,6 +454,8 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     hot = i[..., None] == jnp.arange(depth)
     if ax != -1:
         hot = jnp.moveaxis(hot, -1, ax)
+    if on_value is None and off_value is None:
+        return hot.astype(dt)  # what jax.nn.one_hot emits
     return jnp.where(hot, on, off)
 
 

@@ -23,8 +23,11 @@ def op_name(name: str | None, default: str) -> None:
     frames = frame._stack()
     if frames:
         names = frames[-1].names
-        old, _ = names.enter(name or default)  # validates the name as TF1's op constructor does
-        names.name_stack = old
+        if name is None:
+            names.unique_name(default)  # TF1's own op names are valid
+        else:
+            old, _ = names.enter(name)  # validates the name as TF1's op constructor does
+            names.name_stack = old
 
 
 def is_tensor(x) -> bool:
@@ -63,6 +66,8 @@ def _fits(x, dtype: np.dtype) -> bool:
 
 def convert(x, dtype=None, op: str = "convert_to_tensor", arg: str = "value") -> jax.Array:
     """``tf.convert_to_tensor``: a jax array, with TF1's dtype inference and refusals."""
+    if dtype is None and isinstance(x, jax.Array):  # the common case, kept cheap
+        return x
     want = None if dtype is None else dtypes.as_dtype(dtype).dtype
     if is_tensor(x):
         a = jnp.asarray(x)

@@ -6,26 +6,20 @@ from jaxscope._src.core.call_errors import OutsideTransformError
 from jaxscope._src.errors import JaxscopeError
 
 
-class OpArgumentError(JaxscopeError, ValueError):
+class _OpError(JaxscopeError):
+    """``tf.<op>: what happened`` and the fix."""
+
+    def __init__(self, op: str, message: str, fix: str | None = None):
+        self.op = op
+        super().__init__(f"tf.{op}: {message}" + (f"\nFix: {fix}" if fix else ""))
+
+
+class OpArgumentError(_OpError, ValueError):
     """An op's argument TF1 refuses when it builds the graph (a shape, an axis, a split)."""
 
-    def __init__(self, op: str, message: str, fix: str | None = None):
-        self.op = op
-        text = f"tf.{op}: {message}"
-        if fix:
-            text += f"\nFix: {fix}"
-        super().__init__(text)
 
-
-class OpTypeError(JaxscopeError, TypeError):
+class OpTypeError(_OpError, TypeError):
     """An op's argument of a dtype TF1 refuses (TF1 never promotes: ``float32 + int32`` fails)."""
-
-    def __init__(self, op: str, message: str, fix: str | None = None):
-        self.op = op
-        text = f"tf.{op}: {message}"
-        if fix:
-            text += f"\nFix: {fix}"
-        super().__init__(text)
 
 
 class GraphOnlyError(JaxscopeError, RuntimeError):

@@ -281,11 +281,3 @@ def get_total_loss(add_regularization_losses=True, name="total_loss", scope=None
     for loss in losses[1:]:
         total = total + loss
     return total
-
-
-__all__ = [
-    "Reduction", "absolute_difference", "add_loss", "compute_weighted_loss", "cosine_distance",
-    "get_losses", "get_regularization_loss", "get_regularization_losses", "get_total_loss",
-    "hinge_loss", "huber_loss", "log_loss", "mean_squared_error", "sigmoid_cross_entropy",
-    "softmax_cross_entropy", "sparse_softmax_cross_entropy",
-]  # fmt: skip

@@ -434,7 +434,7 @@ class LSTMCell(LayerRNNCell):
         else:
             c = sigmoid(f + self._forget_bias) * c_prev + sigmoid(i) * act(j)
         if self._cell_clip is not None:
-            c = jnp.clip(c, -self._cell_clip, self._cell_clip)
+            c = self._clip_cell(c)
         if self._use_peepholes:
             m = sigmoid(o + jnp.asarray(self._w_o_diag) * c) * act(c)
         else:
@@ -444,6 +444,9 @@ class LSTMCell(LayerRNNCell):
             if self._proj_clip is not None:
                 m = jnp.clip(m, -self._proj_clip, self._proj_clip)
         return m, _new_lstm_state(c, m, self._state_is_tuple)
+
+    def _clip_cell(self, c):
+        return jnp.clip(c, -self._cell_clip, self._cell_clip)
 
 
 def _input_depth(input_shape) -> int:
