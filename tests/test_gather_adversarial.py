@@ -110,7 +110,9 @@ def test_concrete_out_of_range_id_raises(gather, layout, bad):
     scatter = gather.startswith("scatter")
     cls = js.ScatterIndexError if scatter else js.IdOutOfRangeError
     if scatter:
-        pattern = rf'{gather} to variable "emb/weights": indices\[1\] = {value} is not in \[0, {N}\)'
+        pattern = (
+            rf'{gather} to variable "emb/weights": indices\[1\] = {value} is not in \[0, {N}\)'
+        )
     elif "sampler" in gather:
         pattern = rf"{gather}: true_classes\[1,0\] = {value} is not in \[0, {N}\), .*range_max"
     elif gather.endswith("_loss"):

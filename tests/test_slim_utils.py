@@ -202,7 +202,7 @@ def test_contrib_namespaces_are_the_slim_names():
     assert js.contrib.layers.utils is js.slim.utils
     assert jtf.contrib.framework.arg_scope is js.slim.arg_scope
     assert jtf.contrib.framework.add_arg_scope is js.slim.add_arg_scope
-    assert jtf.contrib.rnn.LSTMCell is js.nn.rnn_cell.LSTMCell
+    assert jtf.contrib.rnn is js.contrib.rnn and jtf.contrib.rnn.static_rnn is js.nn.static_rnn
     for module in (jtf.contrib, jtf.contrib.framework, jtf.contrib.rnn, js.slim.utils):
         assert list(module.__all__) == sorted(module.__all__)
         assert all(hasattr(module, name) for name in module.__all__)

@@ -33,7 +33,7 @@ _TABLE = {
     "tensorflow.contrib": "jaxscope.compat.v1.contrib",
     "tensorflow.contrib.framework": "jaxscope.compat.v1.contrib.framework",
     "tensorflow.contrib.layers": "jaxscope.contrib.layers",
-    "tensorflow.contrib.rnn": "jaxscope.compat.v1.contrib.rnn",
+    "tensorflow.contrib.rnn": "jaxscope.contrib.rnn",
     "tensorflow.contrib.seq2seq": "jaxscope.compat.v1.contrib.seq2seq",
     "tensorflow.contrib.slim": "jaxscope.slim",
     "tensorflow.python.framework.constant_op": "jaxscope.compat.v1",
