@@ -175,3 +175,15 @@ def test_a_module_loaded_by_name_ports_its_own_package(tmp_path, monkeypatch):
     assert mod.ops_a.reshape is jtf.reshape and mod.ops_b.array_ops is jtf
     assert "tf1pkg" not in sys.modules
     assert mod.__tf1_edits__ == [(5, "    return x", "    y = x\n    return y")]
+
+
+def test_docstring_examples_run():
+    import doctest
+    import importlib.util
+
+    from jaxscope._src.compat import porting
+
+    if importlib.util.find_spec("tf_slim") is None:
+        pytest.skip("tf-slim is not installed (the example loads tf_slim/nets/vgg.py)")
+    result = doctest.testmod(porting, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted > 0

@@ -106,3 +106,12 @@ def test_sequence_loss_matches_tf_1_15(tf1):
 def test_sequence_loss_rank_errors(args):
     with pytest.raises(ValueError, match=r"must be a \[batch_size x sequence_length"):
         jtf.contrib.seq2seq.sequence_loss(*args)
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    from jaxscope._src.compat import seq2seq
+
+    result = doctest.testmod(seq2seq, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted > 0

@@ -301,8 +301,13 @@ def load_tf1_module(
     Example:
       >>> import jax, jax.numpy as jnp, jaxscope as js
       >>> from jaxscope.compat.porting import load_tf1_module
-      >>> vgg = load_tf1_module("tf_slim.nets.vgg")  # doctest: +SKIP
-      >>> f = js.transform(lambda x: vgg.vgg_a(x, num_classes=10, is_training=False))  # doctest: +SKIP
+      >>> vgg = load_tf1_module("tf_slim.nets.vgg")  # the installed file, as written
+      >>> def model(images):
+      ...     with vgg.arg_scope(vgg.vgg_arg_scope()):
+      ...         return vgg.vgg_a(images, num_classes=10, is_training=False)
+      >>> x = jax.ShapeDtypeStruct((1, 224, 224, 3), jnp.float32)
+      >>> [v.name for v in js.inspect(js.transform(model), x)][:2]
+      ['vgg_a/conv1/conv1_1/weights', 'vgg_a/conv1/conv1_1/biases']
 
     TF1 equivalent: none (TF1 imports the file); see docs/PORTING.md.
     """
