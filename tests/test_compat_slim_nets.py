@@ -9,7 +9,9 @@ jaxscope, and must agree on: the ``end_points`` (names, order, shapes and values
 (names, order, shapes), the output at equal weights (TF1's initial values copied in by name), the
 regularization loss, and -- for the nets with batch norm, run in training mode -- the moving
 averages after one step. Inputs are as small as each net allows (the classic nets' VALID
-"fully connected" convolutions fix their input size); jaxscope runs each net under one ``jit``.
+"fully connected" convolutions fix their input size); jaxscope runs each net under one ``jit``
+(run eagerly, every op of a deep net compiles on its own: several times slower). The weights are
+drawn here rather than by TF1's initializers (10^8-element truncated normals cost seconds).
 """
 
 from __future__ import annotations
