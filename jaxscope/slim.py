@@ -26,7 +26,9 @@ from jaxscope.contrib.layers import max_pool2d as max_pool2d
 from jaxscope.contrib.layers import repeat as repeat
 from jaxscope.contrib.layers import separable_conv2d as separable_conv2d
 from jaxscope.contrib.layers import separable_convolution2d as separable_convolution2d
+from jaxscope.contrib.layers import softmax as softmax
 from jaxscope.contrib.layers import stack as stack
+from jaxscope.contrib.layers import utils as utils
 from jaxscope.contrib.layers import variance_scaling_initializer as variance_scaling_initializer
 from jaxscope.contrib.layers import xavier_initializer as xavier_initializer
 from jaxscope.contrib.layers import xavier_initializer_conv2d as xavier_initializer_conv2d
@@ -58,7 +60,9 @@ __all__ = [
     "repeat",
     "separable_conv2d",
     "separable_convolution2d",
+    "softmax",
     "stack",
+    "utils",
     "variance_scaling_initializer",
     "xavier_initializer",
     "xavier_initializer_conv2d",

@@ -1,6 +1,8 @@
-"""TF1's ``tf.contrib.rnn``: the core cells under their contrib names, and ``LSTMBlockCell``."""
+"""TF1's ``tf.contrib.rnn``: the core cells under their contrib names, ``static_rnn``, and
+``LSTMBlockCell``."""
 
 from jaxscope._src.contrib.rnn import LSTMBlockCell as LSTMBlockCell
+from jaxscope.nn import static_rnn as static_rnn
 from jaxscope.nn.rnn_cell import BasicLSTMCell as BasicLSTMCell
 from jaxscope.nn.rnn_cell import BasicRNNCell as BasicRNNCell
 from jaxscope.nn.rnn_cell import DropoutWrapper as DropoutWrapper
@@ -12,4 +14,5 @@ from jaxscope.nn.rnn_cell import ResidualWrapper as ResidualWrapper
 from jaxscope.nn.rnn_cell import RNNCell as RNNCell
 
 __all__ = ["BasicLSTMCell", "BasicRNNCell", "DropoutWrapper", "GRUCell", "LSTMBlockCell",
-           "LSTMCell", "LSTMStateTuple", "MultiRNNCell", "RNNCell", "ResidualWrapper"]  # fmt: skip
+           "LSTMCell", "LSTMStateTuple", "MultiRNNCell", "RNNCell", "ResidualWrapper",
+           "static_rnn"]  # fmt: skip

@@ -19,9 +19,9 @@ import jax.numpy as jnp
 
 from jaxscope._src.contrib.arg_scope import add_arg_scope
 from jaxscope._src.contrib.initializers import xavier_initializer
+from jaxscope._src.contrib.utils import collect_named_outputs, last_dimension
 from jaxscope._src.contrib.variables import (
     add_variable_to_collections,
-    collect_named_outputs,
     exists,
     get_variable_collections,
     model_variable,
@@ -435,6 +435,30 @@ def separable_convolution2d(inputs, num_outputs, kernel_size, depth_multiplier=1
 
 
 separable_conv2d = separable_convolution2d
+
+
+@add_arg_scope
+def softmax(logits, scope=None):
+    """Softmax over the last axis of an N-D (N >= 2) ``logits``, in variable scope ``softmax``.
+
+    Raises:
+      ValueError: ``logits`` has rank < 2 or an unknown last dimension.
+      TypeError: integer ``logits``.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> f = js.transform(lambda x: js.slim.softmax(x))
+      >>> f.apply({}, jnp.zeros([1, 2, 2]))
+      Array([[[0.5, 0.5],
+              [0.5, 0.5]]], dtype=float32)
+
+    TF1 equivalent: tf.contrib.layers.softmax
+    """
+    with variable_scope(scope, "softmax", [logits]):
+        x = jnp.asarray(logits)
+        last_dimension(x.shape, min_rank=2)
+        check_float(x.dtype, "softmax")
+        return jax.nn.softmax(x, axis=-1)
 
 
 def _scoped(regularizer, scope):

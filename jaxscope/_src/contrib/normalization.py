@@ -26,9 +26,9 @@ import jax.numpy as jnp
 
 from jaxscope._src.contrib.arg_scope import add_arg_scope
 from jaxscope._src.contrib.layers import _data_format_error
+from jaxscope._src.contrib.utils import collect_named_outputs
 from jaxscope._src.contrib.variables import (
     add_variable_to_collections,
-    collect_named_outputs,
     get_variable_collections,
     model_variable,
 )

@@ -2,7 +2,7 @@
 
 ``model_variable`` files a variable in ``GLOBAL_VARIABLES`` and ``MODEL_VARIABLES`` (plus the
 ``collections`` given); ``variables_collections`` of a layer is a list for all its variables or a
-dict per variable name; ``outputs_collections`` receive the layer's output under its scope name.
+dict per variable name.
 """
 
 from __future__ import annotations
@@ -81,15 +81,3 @@ def add_variable_to_collections(variable, variables_collections, name: str) -> N
     for key in get_variable_collections(variables_collections, name) or []:
         if not any(v is variable for v in fr.collections.get(key, [])):
             _add(fr, key, variable)
-
-
-def collect_named_outputs(collections, alias: str, outputs):
-    """Files ``outputs`` under ``alias`` in ``collections`` (a name or a list); returns it.
-
-    TF1 equivalent: tf_slim.layers.utils.collect_named_outputs
-    """
-    if collections:
-        fr = frame.current("collect_named_outputs")
-        for key in [collections] if isinstance(collections, str) else collections:
-            _add(fr, key, outputs, alias)
-    return outputs

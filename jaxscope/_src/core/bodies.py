@@ -180,6 +180,9 @@ class _Body:
         name = fr.item_names.pop(id(old), None)
         if name is not None:
             fr.item_names[id(value)] = name
+        aliased = fr.aliases.pop(id(old), None)
+        if aliased is not None:
+            fr.aliases[id(value)] = (value, aliased[1])
 
     def inner_shapes(self) -> list:
         """The avals of the body's own collection items, in ``self.inner`` order."""

@@ -57,6 +57,9 @@ class Frame:
         # TF1 collections: key -> items; names of items that have no .name of their own.
         self.collections: dict[str, list] = {"variables": [], "trainable_variables": []}
         self.item_names: dict[int, str] = {}
+        # tf-slim's tensor aliases (TF1 set ``tensor.aliases``; jax arrays take no attributes):
+        # id -> (the value, kept alive so its id stays its own, its aliases in order).
+        self.aliases: dict[int, tuple[Any, list[str]]] = {}
         self.specs: list = []  # COLLECT: (variable, how to make its value, initializer)
         self.initial: dict[str, Any] = {}  # node -> value before its first assign in this call
         self.constraints: dict[str, Any] = {}  # node -> constraint function
@@ -110,6 +113,7 @@ class Frame:
             self.initial = {k: v for k, v in self.initial.items() if not isinstance(v, Tracer)}
             for key, items in self.collections.items():
                 self.collections[key] = [x for x in items if not isinstance(x, Tracer)]
+            self.aliases = {k: a for k, a in self.aliases.items() if not isinstance(a[0], Tracer)}
 
     def open_variable_scope(self, name: str) -> None:
         self.scope_counts[name] = self.scope_counts.get(name, 0) + 1

@@ -37,7 +37,6 @@ from jaxscope import make_template as make_template
 from jaxscope import map_fn as map_fn
 from jaxscope import min_max_variable_partitioner as min_max_variable_partitioner
 from jaxscope import name_scope as name_scope
-from jaxscope import nn as nn
 from jaxscope import no_regularizer as no_regularizer
 from jaxscope import ones_initializer as ones_initializer
 from jaxscope import orthogonal_initializer as orthogonal_initializer
@@ -133,15 +132,23 @@ from jaxscope._src.compat.graph import disable_v2_behavior as disable_v2_behavio
 from jaxscope._src.compat.graph import group as group
 from jaxscope._src.compat.graph import no_op as no_op
 from jaxscope._src.compat.graph import tuple as tuple
+from jaxscope._src.compat.random_ops import multinomial as multinomial
+from jaxscope._src.compat.random_ops import random_normal as random_normal
+from jaxscope._src.compat.random_ops import random_shuffle as random_shuffle
+from jaxscope._src.compat.random_ops import random_uniform as random_uniform
+from jaxscope._src.compat.random_ops import truncated_normal as truncated_normal
 from jaxscope._src.core.tensor_shape import Dimension as Dimension
 from jaxscope._src.core.tensor_shape import TensorShape as TensorShape
 from jaxscope.compat.v1 import app as app
+from jaxscope.compat.v1 import contrib as contrib
 from jaxscope.compat.v1 import debugging as debugging
 from jaxscope.compat.v1 import errors as errors
 from jaxscope.compat.v1 import gfile as gfile
 from jaxscope.compat.v1 import io as io
 from jaxscope.compat.v1 import logging as logging
 from jaxscope.compat.v1 import losses as losses
+from jaxscope.compat.v1 import nn as nn
+from jaxscope.compat.v1 import random as random
 
 __all__ = [
     "AUTO_REUSE",
@@ -152,9 +159,19 @@ __all__ = [
     "TensorShape",
     "Variable",
     "VariableScope",
+    "abs",
+    "accumulate_n",
+    "acos",
+    "acosh",
+    "add",
+    "add_n",
     "add_to_collection",
     "app",
+    "argmax",
+    "argmin",
     "as_dtype",
+    "asin",
+    "asinh",
     "assert_equal",
     "assert_greater",
     "assert_greater_equal",
@@ -170,34 +187,59 @@ __all__ = [
     "assign",
     "assign_add",
     "assign_sub",
+    "atan",
+    "atan2",
+    "atanh",
     "bfloat16",
     "bool",
     "boolean_mask",
     "case",
     "cast",
+    "ceil",
     "clip_by_global_norm",
     "clip_by_norm",
+    "clip_by_value",
     "complex128",
     "complex64",
     "concat",
     "cond",
     "constant",
     "constant_initializer",
+    "contrib",
     "control_dependencies",
     "convert_to_tensor",
+    "cos",
+    "cosh",
+    "count_nonzero",
+    "cumprod",
+    "cumsum",
     "debugging",
+    "digamma",
     "disable_eager_execution",
     "disable_resource_variables",
     "disable_v2_behavior",
+    "div",
+    "div_no_nan",
+    "divide",
     "double",
+    "einsum",
+    "equal",
+    "erf",
+    "erfc",
     "errors",
+    "exp",
     "expand_dims",
+    "expm1",
     "fill",
     "fixed_size_partitioner",
     "flags",
     "float16",
     "float32",
     "float64",
+    "floor",
+    "floor_div",
+    "floordiv",
+    "floormod",
     "gather",
     "gather_nd",
     "get_collection",
@@ -208,6 +250,8 @@ __all__ = [
     "global_variables",
     "glorot_normal_initializer",
     "glorot_uniform_initializer",
+    "greater",
+    "greater_equal",
     "group",
     "half",
     "identity",
@@ -218,17 +262,43 @@ __all__ = [
     "int64",
     "int8",
     "io",
+    "is_finite",
+    "is_inf",
+    "is_nan",
     "layers",
+    "less",
+    "less_equal",
+    "lgamma",
+    "lin_space",
+    "linspace",
+    "log",
+    "log1p",
+    "log_sigmoid",
     "logging",
+    "logical_and",
+    "logical_not",
+    "logical_or",
+    "logical_xor",
     "losses",
     "make_template",
     "map_fn",
+    "math",
+    "matmul",
+    "matrix_transpose",
+    "maximum",
     "min_max_variable_partitioner",
+    "minimum",
+    "mod",
+    "multinomial",
+    "multiply",
     "name_scope",
+    "negative",
     "newaxis",
     "nn",
     "no_op",
     "no_regularizer",
+    "norm",
+    "not_equal",
     "one_hot",
     "ones",
     "ones_initializer",
@@ -236,24 +306,59 @@ __all__ = [
     "orthogonal_initializer",
     "pad",
     "placeholder_with_default",
+    "pow",
+    "random",
+    "random_normal",
     "random_normal_initializer",
+    "random_shuffle",
+    "random_uniform",
     "random_uniform_initializer",
     "range",
     "rank",
+    "realdiv",
+    "reciprocal",
+    "reduce_all",
+    "reduce_any",
+    "reduce_logsumexp",
+    "reduce_max",
+    "reduce_mean",
+    "reduce_min",
+    "reduce_prod",
+    "reduce_sum",
     "reshape",
     "reverse",
     "reverse_v2",
+    "rint",
+    "round",
+    "rsqrt",
+    "scalar_mul",
     "scan",
     "scatter_add",
     "scatter_update",
+    "segment_max",
+    "segment_mean",
+    "segment_min",
+    "segment_prod",
+    "segment_sum",
     "sequence_mask",
     "shape",
+    "sigmoid",
+    "sign",
+    "sin",
+    "sinh",
     "size",
     "slice",
     "split",
+    "sqrt",
+    "square",
+    "squared_difference",
     "squeeze",
     "stack",
     "stop_gradient",
+    "subtract",
+    "tan",
+    "tanh",
+    "tensordot",
     "tile",
     "to_float",
     "to_int32",
@@ -261,13 +366,23 @@ __all__ = [
     "train",
     "trainable_variables",
     "transpose",
+    "truediv",
+    "truncated_normal",
     "truncated_normal_initializer",
+    "truncatediv",
+    "truncatemod",
     "tuple",
     "uint16",
     "uint32",
     "uint64",
     "uint8",
     "uniform_unit_scaling_initializer",
+    "unsorted_segment_max",
+    "unsorted_segment_mean",
+    "unsorted_segment_min",
+    "unsorted_segment_prod",
+    "unsorted_segment_sqrt_n",
+    "unsorted_segment_sum",
     "unstack",
     "variable_axis_size_partitioner",
     "variable_scope",
@@ -283,5 +398,106 @@ __all__ = [
 
 # Names that need a graph and a Session: each raises GraphOnlyError saying what to write instead.
 from jaxscope._src.compat.graph import REFUSED as _REFUSED  # noqa: E402
+from jaxscope._src.compat.math_ops import abs as abs
+from jaxscope._src.compat.math_ops import acos as acos
+from jaxscope._src.compat.math_ops import acosh as acosh
+from jaxscope._src.compat.math_ops import add as add
+from jaxscope._src.compat.math_ops import asin as asin
+from jaxscope._src.compat.math_ops import asinh as asinh
+from jaxscope._src.compat.math_ops import atan as atan
+from jaxscope._src.compat.math_ops import atan2 as atan2
+from jaxscope._src.compat.math_ops import atanh as atanh
+from jaxscope._src.compat.math_ops import ceil as ceil
+from jaxscope._src.compat.math_ops import clip_by_value as clip_by_value
+from jaxscope._src.compat.math_ops import cos as cos
+from jaxscope._src.compat.math_ops import cosh as cosh
+from jaxscope._src.compat.math_ops import digamma as digamma
+from jaxscope._src.compat.math_ops import div as div
+from jaxscope._src.compat.math_ops import div_no_nan as div_no_nan
+from jaxscope._src.compat.math_ops import divide as divide
+from jaxscope._src.compat.math_ops import equal as equal
+from jaxscope._src.compat.math_ops import erf as erf
+from jaxscope._src.compat.math_ops import erfc as erfc
+from jaxscope._src.compat.math_ops import exp as exp
+from jaxscope._src.compat.math_ops import expm1 as expm1
+from jaxscope._src.compat.math_ops import floor as floor
+from jaxscope._src.compat.math_ops import floor_div as floor_div
+from jaxscope._src.compat.math_ops import floordiv as floordiv
+from jaxscope._src.compat.math_ops import floormod as floormod
+from jaxscope._src.compat.math_ops import greater as greater
+from jaxscope._src.compat.math_ops import greater_equal as greater_equal
+from jaxscope._src.compat.math_ops import is_finite as is_finite
+from jaxscope._src.compat.math_ops import is_inf as is_inf
+from jaxscope._src.compat.math_ops import is_nan as is_nan
+from jaxscope._src.compat.math_ops import less as less
+from jaxscope._src.compat.math_ops import less_equal as less_equal
+from jaxscope._src.compat.math_ops import lgamma as lgamma
+from jaxscope._src.compat.math_ops import lin_space as lin_space
+from jaxscope._src.compat.math_ops import linspace as linspace
+from jaxscope._src.compat.math_ops import log as log
+from jaxscope._src.compat.math_ops import log1p as log1p
+from jaxscope._src.compat.math_ops import log_sigmoid as log_sigmoid
+from jaxscope._src.compat.math_ops import logical_and as logical_and
+from jaxscope._src.compat.math_ops import logical_not as logical_not
+from jaxscope._src.compat.math_ops import logical_or as logical_or
+from jaxscope._src.compat.math_ops import logical_xor as logical_xor
+from jaxscope._src.compat.math_ops import maximum as maximum
+from jaxscope._src.compat.math_ops import minimum as minimum
+from jaxscope._src.compat.math_ops import mod as mod
+from jaxscope._src.compat.math_ops import multiply as multiply
+from jaxscope._src.compat.math_ops import negative as negative
+from jaxscope._src.compat.math_ops import not_equal as not_equal
+from jaxscope._src.compat.math_ops import pow as pow
+from jaxscope._src.compat.math_ops import realdiv as realdiv
+from jaxscope._src.compat.math_ops import reciprocal as reciprocal
+from jaxscope._src.compat.math_ops import rint as rint
+from jaxscope._src.compat.math_ops import round as round
+from jaxscope._src.compat.math_ops import rsqrt as rsqrt
+from jaxscope._src.compat.math_ops import scalar_mul as scalar_mul
+from jaxscope._src.compat.math_ops import sigmoid as sigmoid
+from jaxscope._src.compat.math_ops import sign as sign
+from jaxscope._src.compat.math_ops import sin as sin
+from jaxscope._src.compat.math_ops import sinh as sinh
+from jaxscope._src.compat.math_ops import sqrt as sqrt
+from jaxscope._src.compat.math_ops import square as square
+from jaxscope._src.compat.math_ops import squared_difference as squared_difference
+from jaxscope._src.compat.math_ops import subtract as subtract
+from jaxscope._src.compat.math_ops import tan as tan
+from jaxscope._src.compat.math_ops import tanh as tanh
+from jaxscope._src.compat.math_ops import truediv as truediv
+from jaxscope._src.compat.math_ops import truncatediv as truncatediv
+from jaxscope._src.compat.math_ops import truncatemod as truncatemod
+from jaxscope._src.compat.matmul_ops import einsum as einsum
+from jaxscope._src.compat.matmul_ops import matmul as matmul
+from jaxscope._src.compat.matmul_ops import matrix_transpose as matrix_transpose
+from jaxscope._src.compat.matmul_ops import norm as norm
+from jaxscope._src.compat.matmul_ops import tensordot as tensordot
+from jaxscope._src.compat.reduction_ops import accumulate_n as accumulate_n
+from jaxscope._src.compat.reduction_ops import add_n as add_n
+from jaxscope._src.compat.reduction_ops import argmax as argmax
+from jaxscope._src.compat.reduction_ops import argmin as argmin
+from jaxscope._src.compat.reduction_ops import count_nonzero as count_nonzero
+from jaxscope._src.compat.reduction_ops import cumprod as cumprod
+from jaxscope._src.compat.reduction_ops import cumsum as cumsum
+from jaxscope._src.compat.reduction_ops import reduce_all as reduce_all
+from jaxscope._src.compat.reduction_ops import reduce_any as reduce_any
+from jaxscope._src.compat.reduction_ops import reduce_logsumexp as reduce_logsumexp
+from jaxscope._src.compat.reduction_ops import reduce_max as reduce_max
+from jaxscope._src.compat.reduction_ops import reduce_mean as reduce_mean
+from jaxscope._src.compat.reduction_ops import reduce_min as reduce_min
+from jaxscope._src.compat.reduction_ops import reduce_prod as reduce_prod
+from jaxscope._src.compat.reduction_ops import reduce_sum as reduce_sum
+from jaxscope._src.compat.segment_ops import segment_max as segment_max
+from jaxscope._src.compat.segment_ops import segment_mean as segment_mean
+from jaxscope._src.compat.segment_ops import segment_min as segment_min
+from jaxscope._src.compat.segment_ops import segment_prod as segment_prod
+from jaxscope._src.compat.segment_ops import segment_sum as segment_sum
+from jaxscope._src.compat.segment_ops import unsorted_segment_max as unsorted_segment_max
+from jaxscope._src.compat.segment_ops import unsorted_segment_mean as unsorted_segment_mean
+from jaxscope._src.compat.segment_ops import unsorted_segment_min as unsorted_segment_min
+from jaxscope._src.compat.segment_ops import unsorted_segment_prod as unsorted_segment_prod
+from jaxscope._src.compat.segment_ops import unsorted_segment_sqrt_n as unsorted_segment_sqrt_n
+from jaxscope._src.compat.segment_ops import unsorted_segment_sum as unsorted_segment_sum
+from jaxscope.compat.v1 import math as math
 
 globals().update(_REFUSED)

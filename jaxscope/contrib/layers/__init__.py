@@ -4,7 +4,8 @@ Layers open the scopes tf-slim opens (``fully_connected``, ``Conv``, ``BatchNorm
 model variables with ``get_variable`` (``weights``, ``biases``; ``beta``, ``gamma``,
 ``moving_mean``, ``moving_variance``) and are decorated with ``add_arg_scope`` (see
 ``jaxscope.slim.arg_scope``). ``batch_norm``'s moving averages live in ``variables["state"]`` and
-are updated under ``apply(..., mutable=["state"])``.
+are updated under ``apply(..., mutable=["state"])``. ``utils`` reads a net's named outputs back
+(``utils.convert_collection_to_dict``).
 """
 
 from jaxscope._src.contrib.encoders import embed_sequence as embed_sequence
@@ -31,9 +32,11 @@ from jaxscope._src.contrib.layers import max_pool2d as max_pool2d
 from jaxscope._src.contrib.layers import repeat as repeat
 from jaxscope._src.contrib.layers import separable_conv2d as separable_conv2d
 from jaxscope._src.contrib.layers import separable_convolution2d as separable_convolution2d
+from jaxscope._src.contrib.layers import softmax as softmax
 from jaxscope._src.contrib.layers import stack as stack
 from jaxscope._src.contrib.normalization import batch_norm as batch_norm
 from jaxscope._src.contrib.normalization import layer_norm as layer_norm
+from jaxscope.contrib.layers import utils as utils
 
 __all__ = [
     "avg_pool2d",
@@ -55,7 +58,9 @@ __all__ = [
     "repeat",
     "separable_conv2d",
     "separable_convolution2d",
+    "softmax",
     "stack",
+    "utils",
     "variance_scaling_initializer",
     "xavier_initializer",
     "xavier_initializer_conv2d",

@@ -1,0 +1,177 @@
+"""TF1's segment reductions (``tf.segment_sum``, ``tf.unsorted_segment_sum``, ``..._max``,
+``..._mean``, ``..._sqrt_n``, ...).
+
+The number of segments decides the output's shape, so it must be known when the program is traced:
+``num_segments`` for the unsorted ops, the (sorted) ids themselves for ``segment_*``. An id TF1
+refuses when the op runs (unsorted, >= num_segments; sorted, decreasing or negative) is a
+``ValueError`` when the ids are concrete; traced, an id >= num_segments is dropped, as negative ones
+are.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax import lax
+
+from jaxscope._src.compat.common import convert, op_name
+from jaxscope._src.compat.errors import OpArgumentError, OpTypeError
+from jaxscope._src.compat.math_ops import (
+    NUM,
+    REAL,
+    F,
+    canonical,
+    check_dtype,
+    concrete,
+    shape_str,
+    static,
+)
+
+
+def _segment_inputs(op, data, segment_ids, allowed, ids_ok=("int32", "int64")):
+    d = convert(data, op=op, arg="data")
+    check_dtype(op, d, allowed, "data")
+    i = convert(segment_ids, op=op, arg="segment_ids")
+    if i.dtype.name not in ids_ok:
+        raise OpTypeError(op, f"segment_ids must be {' or '.join(ids_ok)}, got {i.dtype.name}.")
+    if d.shape[: i.ndim] != i.shape:
+        raise OpArgumentError(
+            op,
+            f"segment_ids {shape_str(i.shape)} must be a prefix of data's shape "
+            f"{shape_str(d.shape)}.",
+        )
+    return d.reshape((-1,) + d.shape[i.ndim :]), i.ravel()
+
+
+def _sorted_ids(op, data, segment_ids, allowed):
+    """``segment_*``'s inputs and segment count: the ids sorted, concrete (they decide the
+    output's size) and one per row of ``data``."""
+    i = convert(segment_ids, op=op, arg="segment_ids")
+    if i.ndim != 1:
+        raise OpArgumentError(op, f"segment_ids must be rank 1, got shape {shape_str(i.shape)}.")
+    d, i = _segment_inputs(op, data, i, allowed)
+    c = static(op, segment_ids, "segment_ids")  # the argument: converted, a constant is traced
+    if c.size and (c[0] < 0 or (np.diff(c) < 0).any()):
+        raise OpArgumentError(
+            op,
+            f"segment_ids must be sorted and non-negative, got {c.tolist()}.",
+            f"tf.unsorted_{op}(data, segment_ids, num_segments)",
+        )
+    return d, i, int(c[-1]) + 1 if c.size else 0
+
+
+def _num_segments(op, segment_ids, num_segments) -> int:
+    n = convert(num_segments, op=op, arg="num_segments")
+    if n.dtype.kind not in "iu":
+        raise OpTypeError(op, f"num_segments must be int32 or int64, got {n.dtype.name}.")
+    n = int(static(op, num_segments, "num_segments"))
+    if n < 0:
+        raise OpArgumentError(op, f"num_segments must be non-negative, got {n}.")
+    c = concrete(segment_ids)
+    if c is not None and c.size and c.max() >= n:
+        raise OpArgumentError(
+            op,
+            f"segment_ids[{int(np.argmax(c.ravel() >= n))}] = {int(c.max())} is out of range "
+            f"[0, {n}) (TF1 raises when the op runs; traced, such ids are dropped as negative "
+            "ones are).",
+        )
+    return n
+
+
+def _counts(ids, n, like):
+    c = jax.ops.segment_sum(jnp.ones(ids.shape, like.dtype), ids, n)
+    return c.reshape((n,) + (1,) * (like.ndim - 1))
+
+
+@functools.partial(jax.custom_jvp, nondiff_argnums=(2, 3))
+def _prod(d, ids, n, is_sorted):
+    return jax.ops.segment_prod(d, ids, n, indices_are_sorted=is_sorted)
+
+
+@_prod.defjvp
+def _prod_jvp(n, is_sorted, primals, tangents):
+    """TF1's gradient of a segment product (jax has none for repeated ids): each element's
+    partial is the product of the others -- the segment's product over the element, or, for
+    its only zero, the product of the non-zeros; 0 in a segment with two zeros or more."""
+    d, ids = primals
+    out = _prod(d, ids, n, is_sorted)
+    zero = d == 0
+    zeros = jax.ops.segment_sum(zero.astype(np.int32), ids, n)
+    nonzero = jax.ops.segment_prod(jnp.where(zero, jnp.ones((), d.dtype), d), ids, n)
+    at = jnp.clip(ids, 0, max(n - 1, 0))  # dropped ids' tangents are dropped by segment_sum
+    partial = jnp.where(zero, nonzero[at], out[at] / jnp.where(zero, 1, d))
+    partial = jnp.where(zeros[at] > 1, jnp.zeros((), d.dtype), partial)
+    return out, jax.ops.segment_sum(tangents[0] * partial, ids, n)
+
+
+def _segment(kind, d, ids, n, empty_fill=None):
+    sort = {"indices_are_sorted": empty_fill is not None}
+    if kind in ("sum", "mean", "sqrt_n"):
+        out = jax.ops.segment_sum(d, ids, n, **sort)
+        if kind == "sum":
+            return out
+        cnt = jnp.maximum(_counts(ids, n, d), 1)
+        if d.dtype.kind in "iu" and empty_fill is not None:  # segment_mean: integer division
+            return lax.div(out, cnt)
+        if d.dtype.kind in "iu":
+            to = canonical(np.float32 if d.dtype.itemsize < 4 else np.float64)
+            out, cnt = out.astype(to), cnt.astype(to)
+        return out / (jnp.sqrt(cnt) if kind == "sqrt_n" else cnt)
+    if kind == "prod":
+        return _prod(d, ids, n, empty_fill is not None)
+    fn = jax.ops.segment_max if kind == "max" else jax.ops.segment_min
+    out = fn(d, ids, n, **sort)
+    if empty_fill is None:  # unsorted: TF1 fills an empty segment with the lowest/highest value
+        info = jnp.iinfo(d.dtype) if d.dtype.kind in "iu" else jnp.finfo(d.dtype)
+        empty_fill = info.min if kind == "max" else info.max
+    return jnp.where(_counts(ids, n, d) > 0, out, jnp.asarray(empty_fill, d.dtype))
+
+
+def _sorted_op(kind, op_type, allowed):
+    op = f"segment_{kind}"
+
+    def segment_op(data, segment_ids, name=None):
+        op_name(name, op_type)
+        d, i, n = _sorted_ids(op, data, segment_ids, allowed)
+        return _segment(kind, d, i, n, empty_fill=0)
+
+    segment_op.__name__ = segment_op.__qualname__ = op
+    segment_op.__doc__ = (
+        f"TF1 equivalent: tf.compat.v1.{op} (the ids must be concrete: they decide the output's "
+        "size; an empty segment is 0" + (", 1 for a product" if kind == "prod" else "") + ")."
+    )
+    return segment_op
+
+
+def _unsorted_op(kind, op_type, allowed, note):
+    op = f"unsorted_segment_{kind}"
+
+    def unsorted_op(data, segment_ids, num_segments, name=None):
+        op_name(name, op_type)
+        d, i = _segment_inputs(op, data, segment_ids, allowed, ("int16", "int32", "int64"))
+        return _segment(kind, d, i, _num_segments(op, segment_ids, num_segments))
+
+    unsorted_op.__name__ = unsorted_op.__qualname__ = op
+    unsorted_op.__doc__ = (
+        f"TF1 equivalent: tf.compat.v1.{op} (negative ids are dropped; an id >= num_segments "
+        f"raises when concrete, is dropped when traced; an empty segment is {note})."
+    )
+    return unsorted_op
+
+
+segment_sum = _sorted_op("sum", "SegmentSum", NUM)
+segment_prod = _sorted_op("prod", "SegmentProd", NUM)
+segment_mean = _sorted_op("mean", "SegmentMean", NUM)
+segment_max = _sorted_op("max", "SegmentMax", REAL)
+segment_min = _sorted_op("min", "SegmentMin", REAL)
+unsorted_segment_sum = _unsorted_op("sum", "UnsortedSegmentSum", NUM, "0")
+unsorted_segment_prod = _unsorted_op("prod", "UnsortedSegmentProd", NUM, "1")
+unsorted_segment_max = _unsorted_op("max", "UnsortedSegmentMax", REAL, "the dtype's lowest value")
+unsorted_segment_min = _unsorted_op("min", "UnsortedSegmentMin", REAL, "the dtype's highest value")
+unsorted_segment_mean = _unsorted_op(
+    "mean", "UnsortedSegmentMean", REAL, "0; integers divide as float64, as truediv"
+)
+unsorted_segment_sqrt_n = _unsorted_op("sqrt_n", "UnsortedSegmentSqrtN", F, "0")
