@@ -64,9 +64,9 @@ def _sorted_ids(op, data, segment_ids, allowed):
 
 
 def _num_segments(op, segment_ids, num_segments) -> int:
-    n = convert(num_segments, op=op, arg="num_segments")
-    if n.dtype.kind not in "iu":
-        raise OpTypeError(op, f"num_segments must be int32 or int64, got {n.dtype.name}.")
+    dtype = convert(num_segments, op=op, arg="num_segments").dtype
+    if dtype.kind not in "iu":
+        raise OpTypeError(op, f"num_segments must be int32 or int64, got {dtype.name}.")
     n = int(static(op, num_segments, "num_segments"))
     if n < 0:
         raise OpArgumentError(op, f"num_segments must be non-negative, got {n}.")
