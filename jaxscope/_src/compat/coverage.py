@@ -145,40 +145,41 @@ def _order(files) -> tuple[str, ...]:
     return tuple(sorted(files, key=lambda f: (not f.startswith("test_compat"), f)))
 
 
-def test_index(tables_paths: list[tuple[str, str]], tests_dir: pathlib.Path | None = None):
+def test_index(entries: list[tuple[str, str, str]], tests_dir: pathlib.Path | None = None):
     """``{path: [test files]}``: where a name is exercised.
 
     A ``jaxscope.compat`` test file (one that imports ``jaxscope.compat`` or ``compat_oracle``)
     counts for a name it calls as ``tf.<path>``, the way its programs are written, or quotes in a
-    file that dispatches by name (``getattr(tf.nn, op)``). jaxscope's own
-    names (layers, train, nn, ...: not from ``jaxscope._src.compat``) are also counted in the other
-    test files that compare against TensorFlow and use the name as an attribute (``L.conv2d``) or
-    a quoted name (``"conv2d"``). ``tables_paths`` is ``[(path, source module)]``.
+    file that dispatches by name (``getattr(tf.nn, op)``). jaxscope's own names (layers, train,
+    nn, ...: not from ``jaxscope._src.compat``) also count in the other test files that use them
+    as an attribute (``L.conv2d``), or quote them in a file that dispatches by name.
+    ``entries`` are ``(path, source module, status)``; a refused name counts in
+    ``test_compat_coverage.py``, which calls each one.
     """
     tests_dir = tests_dir or ROOT / "tests"
     compat, own = [], []
     for f in sorted(tests_dir.glob("test_*.py")):
         text = f.read_text()
-        if "jaxscope.compat" in text or "compat_oracle" in text:
-            paths = set()
-            for token in re.findall(r"\bj?tf((?:\.[A-Za-z_]\w*)+)", text):
-                parts = token[1:].split(".")
-                paths.update(".".join(parts[: i + 1]) for i in range(len(parts)))
-            # programs that dispatch by name: getattr(tf.nn, op) over a list of quoted names
-            quoted = set(re.findall(r"[\"']([A-Za-z_]\w*)[\"']", text))
-            for module in set(re.findall(r"getattr\((?:j?tf|tf1)((?:\.\w+)*),", text)):
-                paths.update(f"{module[1:]}.{q}".lstrip(".") for q in quoted)
-            compat.append((f.name, paths))
-        elif "tensorflow" in text:
-            words = set(re.findall(r"\.([A-Za-z_]\w*)\b", text))
-            words |= set(re.findall(r"[\"']([A-Za-z_]\w*)[\"']", text))
-            own.append((f.name, words))
+        quoted = set(re.findall(r"[\"']([A-Za-z_]\w*)[\"']", text)) if "getattr(" in text else set()
+        own.append((f.name, set(re.findall(r"\.([A-Za-z_]\w*)\b", text)) | quoted))
+        if "jaxscope.compat" not in text and "compat_oracle" not in text:
+            continue
+        paths = set()
+        for token in re.findall(r"\bj?tf((?:\.[A-Za-z_]\w*)+)", text):
+            parts = token[1:].split(".")
+            paths.update(".".join(parts[: i + 1]) for i in range(len(parts)))
+        # programs that dispatch by name: getattr(tf.nn, op) over a list of quoted names
+        for module in set(re.findall(r"getattr\((?:j?tf|tf1)((?:\.\w+)*),", text)):
+            paths.update(f"{module[1:]}.{q}".lstrip(".") for q in quoted)
+        compat.append((f.name, paths))
     index: dict[str, list[str]] = {}
-    for path, source in tables_paths:
+    for path, source, status in entries:
         found = [name for name, paths in compat if path in paths]
         if not source.startswith("jaxscope._src.compat"):
             leaf = path.rsplit(".", 1)[-1]
-            found += [name for name, words in own if leaf in words]
+            found += [name for name, words in own if leaf in words and name not in found]
+        if status == "refused":
+            found.append("test_compat_coverage.py")
         if found:
             index[path] = found
     return index
@@ -189,8 +190,8 @@ def collect(root: types.ModuleType | None = None, tests_dir=None) -> list[Table]
     if root is None:
         import jaxscope.compat.v1 as root
     tables = walk(root, {})
-    pairs = [(e.path, e.source) for t in tables for e in t.entries]
-    return walk(root, test_index(pairs, tests_dir))
+    entries = [(e.path, e.source, e.status) for t in tables for e in t.entries]
+    return walk(root, test_index(entries, tests_dir))
 
 
 # -- the document ----------------------------------------------------------------------------------
