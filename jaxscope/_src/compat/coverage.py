@@ -196,6 +196,8 @@ def collect(root: types.ModuleType | None = None, tests_dir=None) -> list[Table]
 
 # -- the document ----------------------------------------------------------------------------------
 def _cell(text: str) -> str:
+    """Docstring text as markdown: ``x`` and :func:`x` become `x`; pipes are escaped."""
+    text = re.sub(r":\w+:`~?([^`]+)`", r"`\1`", text).replace("``", "`")
     return text.replace("|", "\\|")
 
 
@@ -221,7 +223,7 @@ def _summary(tables: list[Table]) -> list[str]:
     tf = set(tf1_names.NAMES)
     provided = sorted(n for n in tf if ours.get(n, "refused") != "refused")
     refused = sorted(n for n in tf if ours.get(n) == "refused")
-    missing = sorted(tf - set(ours), key=str.lower)
+    missing = sorted(tf - set(ours), key=lambda n: (n.lower(), n))
     lines = [
         f"{len(entries)} names in {len(tables)} modules: **{count['exact']} exact**, "
         f"**{count['differs']} differ** from TF1 (how and why in the table), "
