@@ -177,9 +177,7 @@ def resize_bilinear(images, size, align_corners=False, name=None, half_pixel_cen
     )
 
 
-def resize_nearest_neighbor(
-    images, size, align_corners=False, name=None, half_pixel_centers=False
-):
+def resize_nearest_neighbor(images, size, align_corners=False, name=None, half_pixel_centers=False):
     """Nearest-neighbour resize of 4-D ``images`` to ``size``; keeps the dtype.
 
     TF1 equivalent: tf.compat.v1.image.resize_nearest_neighbor
@@ -202,7 +200,13 @@ def resize_bicubic(images, size, align_corners=False, name=None, half_pixel_cent
     TF1 equivalent: tf.compat.v1.image.resize_bicubic
     """
     return _kernel(
-        "ResizeBicubic", "image.resize_bicubic", images, size, align_corners, half_pixel_centers, name
+        "ResizeBicubic",
+        "image.resize_bicubic",
+        images,
+        size,
+        align_corners,
+        half_pixel_centers,
+        name,
     )
 
 
