@@ -14,8 +14,13 @@ import numpy as np
 
 from jaxscope._src.compat import dtypes
 from jaxscope._src.compat.common import convert, op_name, static_ints
-from jaxscope._src.compat.errors import OpArgumentError, OpTypeError
+from jaxscope._src.compat.errors import OpArgumentError, _OpError
 from jaxscope._src.compat.random_ops import rng_key
+
+
+class ImageDtypeError(_OpError, AttributeError):
+    """``tf.image.convert_image_dtype`` given a dtype that is neither float nor integer: an
+    ``AttributeError``, the class TF1 raises there."""
 
 
 def _image(op: str, image, ranks=(3, 4), arg: str = "image") -> jax.Array:
@@ -273,7 +278,9 @@ def convert_image_dtype(image, dtype, saturate=False, name=None):
     to, src = dtypes.as_dtype(dtype), dtypes.as_dtype(x.dtype)
     for d, what in ((to, "dtype"), (src, "image dtype")):
         if not (d.is_floating or d.is_integer):
-            raise OpTypeError(op, f"{what} must be either floating point or integer, got {d.name}.")
+            raise ImageDtypeError(
+                op, f"{what} must be either floating point or integer, got {d.name}."
+            )
     if to == src:
         op_name(name, "Identity")
         return x
@@ -343,6 +350,8 @@ def adjust_brightness(image, delta):
 
 def adjust_contrast(images, contrast_factor):
     """``(x - mean) * contrast_factor + mean`` with each channel's mean over height and width.
+
+    Differs from TF1: it has a gradient; TF1 defines none for ``AdjustContrastv2``.
 
     TF1 equivalent: tf.compat.v1.image.adjust_contrast
     """
@@ -469,24 +478,29 @@ def extract_image_patches(
     for n, k, s, r in ((x.shape[1], kh, sh, rh), (x.shape[2], kw, sw, rw)):
         eff = (k - 1) * r + 1
         if padding == "VALID":
-            out = max((n - eff) // s + 1, 0)
+            if eff > n:
+                raise OpArgumentError(
+                    op,
+                    f"a patch spans {eff} pixels (ksize {k}, rate {r}) of a dimension of {n}: "
+                    "the output size would be negative with padding VALID.",
+                )
+            out = (n - eff) // s + 1
             pads.append((0, 0))
         else:
             out = -(-n // s)
             total = max((out - 1) * s + eff - n, 0)
             pads.append((total // 2, total - total // 2))
         outs.append(out)
-    xp = jnp.pad(x, [(0, 0), pads[0], pads[1], (0, 0)])
     b, c = x.shape[0], x.shape[3]
+    if 0 in outs:  # an empty image
+        return jnp.zeros((b, outs[0], outs[1], kh * kw * c), x.dtype)
+    xp = jnp.pad(x, [(0, 0), pads[0], pads[1], (0, 0)])
     taps = []
     for i in range(kh):
         for j in range(kw):
             start = (0, i * rh, j * rw, 0)
             limit = (b, i * rh + (outs[0] - 1) * sh + 1, j * rw + (outs[1] - 1) * sw + 1, c)
-            if outs[0] == 0 or outs[1] == 0:
-                taps.append(jnp.zeros((b, outs[0], outs[1], c), x.dtype))
-            else:
-                taps.append(jax.lax.slice(xp, start, limit, (1, sh, sw, 1)))
+            taps.append(jax.lax.slice(xp, start, limit, (1, sh, sw, 1)))
     return jnp.stack(taps, axis=3).reshape(b, outs[0], outs[1], kh * kw * c)
 
 
