@@ -13,7 +13,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from jaxscope._src.compat import dtypes
-from jaxscope._src.compat.common import convert, op_name, same_dtype
+from jaxscope._src.compat.common import convert, is_tensor, op_name
 from jaxscope._src.compat.errors import OpArgumentError, OpTypeError
 from jaxscope._src.compat.graph import InvalidArgumentError, _check
 
@@ -85,7 +85,14 @@ def assert_near(x, y, rtol=None, atol=None, data=None, summarize=None, message=N
     """
     op = "assert_near"
     op_name(name, "assert_near")
-    xv, yv = same_dtype(op, x=x, y=y)
+    xv = convert(x, op=op, arg="x")
+    if is_tensor(y) and jnp.asarray(y).dtype != xv.dtype:  # TF1: tensor conversion requested
+        raise OpArgumentError(
+            op,
+            f"y has dtype {jnp.asarray(y).dtype.name}, x has {xv.dtype.name}.",
+            f"tf.cast(y, tf.{xv.dtype.name})",
+        )
+    yv = convert(y, xv.dtype, op, "y")
     if not dtypes.as_dtype(xv.dtype).is_floating:
         raise OpArgumentError(op, f"x has dtype {xv.dtype.name}; the op compares floats.")
     eps = float(jnp.finfo(xv.dtype).eps) * 10

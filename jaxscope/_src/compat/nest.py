@@ -84,7 +84,7 @@ def _same(a, b, check_types: bool, path: str) -> None:
         )
     ka = sorted(a) if isinstance(a, Mapping) else None
     kb = sorted(b) if isinstance(b, Mapping) else None
-    if ka != kb or len(a) != len(b):
+    if (check_types and ka != kb) or len(a) != len(b):
         raise ValueError(
             f"The two structures don't have the same number of elements or keys: at "
             f"{path or 'the top'}, {a!r} vs {b!r}."
