@@ -298,3 +298,12 @@ def test_dtypes_module_has_tf1s_names(tf1):
     assert jtf.dtypes.as_dtype("float32") == jtf.dtypes.float32 == np.float32
     assert jtf.dtypes is jtf.dtypes and jtf.dtypes.DType is jtf.DType
     assert sorted(jtf.nest.__all__) == jtf.nest.__all__
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    from jaxscope._src.compat import framework_ops
+
+    result = doctest.testmod(framework_ops, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted > 0

@@ -147,10 +147,11 @@ def init_scope():
 
 
 # -- custom gradients --------------------------------------------------------------------------------
-def _zero_cotangent(x):
-    if jnp.issubdtype(x.dtype, jnp.inexact):
-        return jnp.zeros_like(x)
-    return np.zeros(x.shape, jax.dtypes.float0)
+def _zero_cotangent(spec):
+    shape, dtype = spec
+    if jnp.issubdtype(dtype, jnp.inexact):
+        return jnp.zeros(shape, dtype)
+    return np.zeros(shape, jax.dtypes.float0)
 
 
 def _grad_list(grads, xs: list) -> list:
@@ -163,11 +164,11 @@ def _grad_list(grads, xs: list) -> list:
             "per input of the decorated function (None for none).",
         )
     out = []
-    for g, x in zip(gs, xs, strict=True):
-        if g is None or not jnp.issubdtype(x.dtype, jnp.inexact):
-            out.append(_zero_cotangent(x))
+    for g, (shape, dtype) in zip(gs, xs, strict=True):
+        if g is None or not jnp.issubdtype(dtype, jnp.inexact):
+            out.append(_zero_cotangent((shape, dtype)))
         else:
-            out.append(jnp.broadcast_to(jnp.asarray(g, x.dtype), x.shape))
+            out.append(jnp.broadcast_to(jnp.asarray(g, dtype), shape))
     return out
 
 
@@ -212,13 +213,15 @@ def custom_gradient(f=None):
         def link(xs, consts):  # zeros whose gradient is grad_fn's
             return [jnp.zeros(shape, dtype) for shape, dtype in specs]
 
-        def fwd(xs, consts):
-            return link(xs, consts), (xs, consts)
+        xspecs = [(jnp.shape(x), jnp.result_type(x)) for x in xs]
+        cspecs = [(jnp.shape(c), jnp.result_type(c)) for c in consts]
 
-        def bwd(res, dys):
-            rxs, rconsts = res
-            gx = _grad_list(grad(*dys, *rconsts), rxs)
-            return gx, [_zero_cotangent(c) for c in rconsts]
+        def fwd(xs, consts):
+            return link(xs, consts), consts
+
+        def bwd(rconsts, dys):
+            gx = _grad_list(grad(*dys, *rconsts), xspecs)
+            return gx, [_zero_cotangent(c) for c in cspecs]
 
         link.defvjp(fwd, bwd)
         # nothing flows back through f's own ops, nor through the values grad_fn closes over
