@@ -53,3 +53,16 @@ def test_slim_cnn_trains_with_batch_stats_and_evaluates_with_moving_averages(tmp
     assert min(summary["moving_average_change"].values()) > 0.05  # the updates came back
     assert json.loads((tmp_path / "slim_cnn.json").read_text()) == summary
     assert (tmp_path / "slim_cnn.png").stat().st_size > 1000
+
+
+def test_slim_resnet_runs_tf_slims_own_resnet_v1_file_and_learns(tmp_path):
+    import slim_resnet
+
+    summary = slim_resnet.main(["--steps", "60", "--eval-every", "60", "--out", str(tmp_path)])
+    # the installed file, one tensor-method line edited, names as tf_slim's resnet_v1 gives them
+    assert [line for line, _, _ in summary["edits"]] == [110]
+    assert summary["variables"][0] == "resnet_tiny/block1/unit_1/bottleneck_v1/shortcut/weights"
+    assert "resnet_tiny/logits/biases" in summary["variables"] and len(summary["variables"]) == 72
+    assert "predictions" in summary["end_points"]
+    assert summary["heldout_accuracy"] > 0.6  # chance is 0.1; ~0.78 after 60 steps
+    assert json.loads((tmp_path / "slim_resnet.json").read_text()) == summary
