@@ -350,9 +350,10 @@ def cholesky(input, name=None):  # noqa: A002
     op_name(name, "Cholesky")
     v = _square("cholesky", input)
     w = _up(v)
-    low = jnp.tril(w)
-    sym = low + _adj(jnp.tril(w, -1))  # only the lower triangle counts, as TF1
-    return jnp.linalg.cholesky(sym).astype(v.dtype)
+    lower = jnp.tril(w) + _adj(jnp.tril(w, -1))  # only the lower triangle counts, as TF1
+    sym = (w + _adj(w)) / 2  # and the gradient is symmetric, as TF1's
+    a = sym + lax.stop_gradient(lower - sym)
+    return lax.linalg.cholesky(a, symmetrize_input=False).astype(v.dtype)
 
 
 def logdet(matrix, name=None):

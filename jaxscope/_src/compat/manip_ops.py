@@ -102,7 +102,7 @@ def repeat(input, repeats, axis=None, name=None):  # noqa: A002
     v = convert(input, op=op, arg="input")
     r = convert(repeats, op=op, arg="repeats")
     check_dtype(op, r, ("int32", "int64"), "repeats")
-    reps = concrete(r)
+    reps = concrete(r) if common.is_tensor(repeats) else np.asarray(repeats)
     if reps is None:
         raise OpArgumentError(
             op,
@@ -144,7 +144,8 @@ def shape_n(input, out_type=dtypes.int32, name=None):  # noqa: A002
     dt = canonical(out_type)
     if dt.name not in ("int32", "int64"):
         raise OpTypeError("shape_n", f"out_type must be int32 or int64, got {dt.name}.")
-    return [np.array(jnp.shape(convert(x, op="shape_n", arg="input")), dt) for x in input]
+    vals = same_dtype("shape_n", **{f"input[{i}]": x for i, x in enumerate(input)})
+    return [np.array(jnp.shape(v), dt) for v in vals]
 
 
 def dimension_value(dimension):
