@@ -393,6 +393,19 @@ def _cases():
             grad=True,
         ),  # fmt: skip
         Case(
+            "space_to_batch_v1",
+            lambda tf, x: [
+                tf.space_to_batch(tf.reshape(x, [1, 4, 5, 2]), [[0, 0], [1, 0]], 2),
+                tf.batch_to_space(tf.reshape(x, [4, 1, 5, 2]), [[0, 1], [1, 2]], block_size=2),
+            ],
+            (x,),
+        ),  # fmt: skip
+        Case(
+            "scatter_nd_ignore_bad_indices",
+            lambda tf, x: tf.scatter_nd([[4], [1]], x[0, :2], [4, 5], bad_indices_policy="IGNORE"),
+            (x,),
+        ),  # fmt: skip
+        Case(
             "space_batch_round_trip",
             lambda tf, x: tf.batch_to_space_nd(
                 tf.space_to_batch_nd(x, [2, 2], [[0, 0], [1, 2]]), [2, 2], [[0, 0], [1, 2]]
@@ -475,6 +488,10 @@ def _linalg_cases():
         k = s.shape[-1]
         return [s, tf.matmul(u[..., :k] * s[..., None, :], v[..., :k], adjoint_b=True)]
 
+    def eigh(tf, p):
+        e, v = tf.linalg.eigh(p)
+        return [e, tf.matmul(v * e[..., None, :], v, adjoint_b=True)]
+
     return [
         Case(
             "matrix_inverse",
@@ -555,6 +572,26 @@ def _linalg_cases():
             grad=True,
             rtol=1e-5,
             atol=1e-6,
+        ),  # fmt: skip
+        Case(
+            "eigh",
+            lambda tf, p: eigh(tf, p) + [tf.self_adjoint_eigvals(p)],
+            (pd,),
+            grad=True,
+            rtol=1e-4,
+            atol=1e-4,
+        ),  # fmt: skip
+        Case(
+            "eigh_lower_triangle_only",
+            lambda tf, p: eigh(
+                tf,
+                tf.matrix_band_part(p, -1, 0)
+                + tf.constant(np.triu(np.full((3, 3), 5, np.float32), 1)),
+            ),
+            (pd,),
+            grad=True,
+            rtol=1e-4,
+            atol=1e-4,
         ),  # fmt: skip
         Case("solve_bad_rhs", lambda tf, a, b: tf.matrix_solve(a, b[:, :2]), (a, rhs)),
         Case("inverse_not_square", lambda tf, a: tf.matrix_inverse(a[:, :2]), (a,)),

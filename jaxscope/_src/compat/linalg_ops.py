@@ -476,6 +476,37 @@ def svd(tensor, full_matrices=False, compute_uv=True, name=None):
     )
 
 
+def _lower_filled(v):
+    """The Hermitian matrix of the lower triangle of ``v`` (all TF1's eigensolver reads)."""
+    return jnp.tril(v) + _adj(jnp.tril(v, -1))
+
+
+def self_adjoint_eig(tensor, name=None):
+    """``(e, v)``: the eigenvalues (ascending) and eigenvectors (columns) of each Hermitian
+    matrix of ``tensor``; only its lower triangle is read.
+
+    Differs from TF1: the signs (phases) of the eigenvectors may differ from TF1's (both are
+    valid); the eigenvalues and ``v @ diag(e) @ adjoint(v)`` agree.
+
+    TF1 equivalent: tf.compat.v1.self_adjoint_eig
+    """
+    op_name(name, "SelfAdjointEigV2")
+    v = _square("self_adjoint_eig", tensor, "tensor")
+    vecs, vals = lax.linalg.eigh(_lower_filled(_up(v)), lower=True, symmetrize_input=False)
+    return vals.astype(jnp.real(jnp.zeros((), v.dtype)).dtype), vecs.astype(v.dtype)
+
+
+def self_adjoint_eigvals(tensor, name=None):
+    """The eigenvalues (ascending) of each Hermitian matrix of ``tensor`` (its lower triangle).
+
+    TF1 equivalent: tf.compat.v1.self_adjoint_eigvals
+    """
+    op_name(name, "SelfAdjointEigV2")
+    v = _square("self_adjoint_eigvals", tensor, "tensor")
+    _, vals = lax.linalg.eigh(_lower_filled(_up(v)), lower=True, symmetrize_input=False)
+    return vals.astype(jnp.real(jnp.zeros((), v.dtype)).dtype)
+
+
 def cross(a, b, name=None):
     """The cross product of the 3-vectors in the last dimension of ``a`` and ``b`` (one
     shape, no broadcasting).

@@ -351,6 +351,51 @@ def batch_to_space_nd(input, block_shape, crops, name=None):  # noqa: A002
     return x[idx]
 
 
+def _block_size(op: str, block_size, block_shape):
+    if block_shape is not None:
+        if block_size is not None:
+            raise OpArgumentError(op, "cannot specify both 'block_shape' and 'block_size'.")
+        block_size = block_shape
+    if block_size is None:
+        raise OpArgumentError(op, "needs block_size.")
+    return [_block(op, block_size)] * 2
+
+
+def space_to_batch(input, paddings, block_size=None, name=None, block_shape=None):  # noqa: A002
+    """:func:`space_to_batch_nd` of a 4-D NHWC ``input`` with the square block ``block_size``
+    (``block_shape`` its alias).
+
+    Differs from TF1: ``paddings`` must be known when the program is traced.
+
+    TF1 equivalent: tf.compat.v1.space_to_batch
+    """
+    op_name(name, "SpaceToBatchND")
+    bs = _block_size("space_to_batch", block_size, block_shape)
+    v = convert(input, op="space_to_batch", arg="input")
+    if v.ndim != 4:
+        raise OpArgumentError(
+            "space_to_batch", f"input must have rank 4, got shape {shape_str(v.shape)}."
+        )
+    return space_to_batch_nd(v, bs, paddings)
+
+
+def batch_to_space(input, crops, block_size, name=None, block_shape=None):  # noqa: A002
+    """:func:`batch_to_space_nd` of a 4-D NHWC ``input`` with the square block ``block_size``.
+
+    Differs from TF1: ``crops`` must be known when the program is traced.
+
+    TF1 equivalent: tf.compat.v1.batch_to_space
+    """
+    op_name(name, "BatchToSpaceND")
+    bs = _block_size("batch_to_space", block_size, block_shape)
+    v = convert(input, op="batch_to_space", arg="input")
+    if v.ndim != 4:
+        raise OpArgumentError(
+            "batch_to_space", f"input must have rank 4, got shape {shape_str(v.shape)}."
+        )
+    return batch_to_space_nd(v, bs, crops)
+
+
 def _concrete_1d(op: str, v, arg: str) -> np.ndarray:
     c = concrete(v)
     if c is None:

@@ -227,7 +227,7 @@ def reverse_sequence(
     return jnp.take_along_axis(v, idx, axis=sa)
 
 
-def _scatter_args(op: str, indices, updates, shape, what: str):
+def _scatter_args(op: str, indices, updates, shape, what: str, check: bool = True):
     i = convert(indices, op=op, arg="indices")
     check_dtype(op, i, _INDEX, "indices")
     if i.ndim == 0:
@@ -246,25 +246,32 @@ def _scatter_args(op: str, indices, updates, shape, what: str):
             f"updates {shape_str(updates.shape)} must have the shape indices.shape[:-1] + "
             f"{what}.shape[{k}:] = {shape_str(want)}.",
         )
-    for j in range(k):
+    for j in range(k if check else 0):
         check_ids(i[..., j], shape[j], op, "indices", f"dimension {j} of {what}")
     return tuple(jnp.moveaxis(i, -1, 0))
 
 
-def scatter_nd(indices, updates, shape, name=None):
+def scatter_nd(indices, updates, shape, bad_indices_policy="", name=None):
     """A tensor of ``shape``, zeros but for ``updates`` summed in at ``indices`` (the last
     dimension of ``indices`` indexes the first dimensions of ``shape``; duplicates add).
 
     Differs from TF1: ``shape`` must be known when the program is traced. An index out of range
     is TF1's run-time InvalidArgumentError (CPU); here it is an ``IndexError`` when the indices
-    are concrete, and dropped when they are traced (under ``jax.jit``).
+    are concrete, and dropped when they are traced (under ``jax.jit``); ``bad_indices_policy=
+    "IGNORE"`` drops them always, as TF1's.
 
     TF1 equivalent: tf.compat.v1.scatter_nd
     """
     op_name(name, "ScatterNd")
+    if bad_indices_policy not in ("", "DEFAULT", "ERROR", "IGNORE"):
+        raise OpArgumentError(
+            "scatter_nd",
+            f"bad_indices_policy must be '', 'DEFAULT', 'ERROR' or 'IGNORE', got "
+            f"{bad_indices_policy!r}.",
+        )
     u = convert(updates, op="scatter_nd", arg="updates")
     shp = static_ints("scatter_nd", shape, "shape")
-    idx = _scatter_args("scatter_nd", indices, u, shp, "shape")
+    idx = _scatter_args("scatter_nd", indices, u, shp, "shape", bad_indices_policy != "IGNORE")
     return jnp.zeros(shp, u.dtype).at[idx].add(u, mode="drop")
 
 

@@ -394,6 +394,7 @@ __all__ = [
     "zeros_initializer",
     "zeros_like",
     "argsort",
+    "batch_to_space",
     "batch_to_space_nd",
     "broadcast_to",
     "cholesky",
@@ -426,9 +427,12 @@ __all__ = [
     "saturate_cast",
     "scatter_nd",
     "searchsorted",
+    "self_adjoint_eig",
+    "self_adjoint_eigvals",
     "setdiff1d",
     "shape_n",
     "sort",
+    "space_to_batch",
     "space_to_batch_nd",
     "space_to_depth",
     "strided_slice",
@@ -470,8 +474,11 @@ from jaxscope._src.compat.linalg_ops import matrix_set_diag as matrix_set_diag
 from jaxscope._src.compat.linalg_ops import matrix_solve as matrix_solve
 from jaxscope._src.compat.linalg_ops import matrix_triangular_solve as matrix_triangular_solve
 from jaxscope._src.compat.linalg_ops import qr as qr
+from jaxscope._src.compat.linalg_ops import self_adjoint_eig as self_adjoint_eig
+from jaxscope._src.compat.linalg_ops import self_adjoint_eigvals as self_adjoint_eigvals
 from jaxscope._src.compat.linalg_ops import svd as svd
 from jaxscope._src.compat.linalg_ops import trace as trace
+from jaxscope._src.compat.manip_ops import batch_to_space as batch_to_space
 from jaxscope._src.compat.manip_ops import batch_to_space_nd as batch_to_space_nd
 from jaxscope._src.compat.manip_ops import broadcast_to as broadcast_to
 from jaxscope._src.compat.manip_ops import clip_by_average_norm as clip_by_average_norm
@@ -486,6 +493,7 @@ from jaxscope._src.compat.manip_ops import roll as roll
 from jaxscope._src.compat.manip_ops import saturate_cast as saturate_cast
 from jaxscope._src.compat.manip_ops import setdiff1d as setdiff1d
 from jaxscope._src.compat.manip_ops import shape_n as shape_n
+from jaxscope._src.compat.manip_ops import space_to_batch as space_to_batch
 from jaxscope._src.compat.manip_ops import space_to_batch_nd as space_to_batch_nd
 from jaxscope._src.compat.manip_ops import space_to_depth as space_to_depth
 from jaxscope._src.compat.manip_ops import to_bfloat16 as to_bfloat16

@@ -23,6 +23,8 @@ from jaxscope._src.compat.linalg_ops import matrix_solve as solve
 from jaxscope._src.compat.linalg_ops import matrix_triangular_solve as triangular_solve
 from jaxscope._src.compat.linalg_ops import matvec as matvec
 from jaxscope._src.compat.linalg_ops import qr as qr
+from jaxscope._src.compat.linalg_ops import self_adjoint_eig as eigh
+from jaxscope._src.compat.linalg_ops import self_adjoint_eigvals as eigvalsh
 from jaxscope._src.compat.linalg_ops import slogdet as slogdet
 from jaxscope._src.compat.linalg_ops import svd as svd
 from jaxscope._src.compat.linalg_ops import trace as trace
@@ -43,6 +45,8 @@ __all__ = [
     "det",
     "diag",
     "diag_part",
+    "eigh",
+    "eigvalsh",
     "einsum",
     "expm",
     "eye",
