@@ -725,3 +725,19 @@ def test_errors_name_the_op_and_give_the_reason():
         jtf.scatter_nd([[0], [1]], [1.0, 2.0, 3.0], [4])
     with pytest.raises(TypeError, match=r"(?s)tf\.clip_by_average_norm: .*Fix: tf\.cast"):
         jtf.clip_by_average_norm(x.astype(np.float16), 1.0)
+
+
+def test_named_results_have_tf1_fields(tf1):
+    def results(tf):
+        m = [[2.0, 1.0], [1.0, 3.0]]
+        return [
+            tf.unique([1, 2, 1]),
+            tf.unique_with_counts([1, 2, 1]),
+            tf.setdiff1d([1, 2], [2]),
+            tf.linalg.slogdet(m),
+            tf.qr(m),
+        ]
+
+    with tf1.Graph().as_default():
+        want = [(type(r).__name__, r._fields) for r in results(tf1)]
+    assert [(type(r).__name__, r._fields) for r in results(jtf)] == want

@@ -14,6 +14,7 @@ float32 (jax's CPU decompositions take no float16) and return float16.
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -303,6 +304,20 @@ def _adj(v):
     return jnp.conj(jnp.swapaxes(v, -1, -2))
 
 
+class LogMatrixDeterminant(NamedTuple):
+    """What ``tf.linalg.slogdet`` returns (TF1's namedtuple)."""
+
+    sign: jax.Array
+    log_abs_determinant: jax.Array
+
+
+class Qr(NamedTuple):
+    """What ``tf.qr`` returns (TF1's namedtuple)."""
+
+    q: jax.Array
+    r: jax.Array
+
+
 def matrix_inverse(input, adjoint=False, name=None):  # noqa: A002
     """The inverse of each square matrix of ``input`` (of its adjoint if ``adjoint``).
 
@@ -335,7 +350,7 @@ def slogdet(input, name=None):  # noqa: A002
     op_name(name, "LogMatrixDeterminant")
     v = _square("slogdet", input)
     sign, log = jnp.linalg.slogdet(_up(v))
-    return sign.astype(v.dtype), log.astype(v.dtype)
+    return LogMatrixDeterminant(sign.astype(v.dtype), log.astype(v.dtype))
 
 
 def cholesky(input, name=None):  # noqa: A002
@@ -449,7 +464,7 @@ def qr(input, full_matrices=False, name=None):  # noqa: A002
     op_name(name, "Qr")
     v = _matrix("qr", input, "input", _LINALG)
     q, r = jnp.linalg.qr(_up(v), mode="complete" if full_matrices else "reduced")
-    return q.astype(v.dtype), r.astype(v.dtype)
+    return Qr(q.astype(v.dtype), r.astype(v.dtype))
 
 
 def svd(tensor, full_matrices=False, compute_uv=True, name=None):

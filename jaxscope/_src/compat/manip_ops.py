@@ -10,6 +10,8 @@ when the program is traced: concrete inputs work, traced ones are refused with t
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import jax
 import jax.numpy as jnp
 import ml_dtypes
@@ -396,6 +398,28 @@ def batch_to_space(input, crops, block_size, name=None, block_shape=None):  # no
     return batch_to_space_nd(v, bs, crops)
 
 
+class Unique(NamedTuple):
+    """What ``tf.unique`` returns (TF1's namedtuple)."""
+
+    y: jax.Array
+    idx: jax.Array
+
+
+class UniqueWithCounts(NamedTuple):
+    """What ``tf.unique_with_counts`` returns (TF1's namedtuple)."""
+
+    y: jax.Array
+    idx: jax.Array
+    count: jax.Array
+
+
+class ListDiff(NamedTuple):
+    """What ``tf.setdiff1d`` returns (TF1's namedtuple)."""
+
+    out: jax.Array
+    idx: jax.Array
+
+
 def _concrete_1d(op: str, v, arg: str) -> np.ndarray:
     c = concrete(v)
     if c is None:
@@ -425,7 +449,7 @@ def _unique(op: str, x, out_idx, counts: bool):
     rank[order] = np.arange(order.size)
     y = jnp.asarray(c[first[order]], v.dtype)
     idx = jnp.asarray(rank[inverse.ravel()], it)
-    return (y, idx, jnp.asarray(cnt[order], it)) if counts else (y, idx)
+    return UniqueWithCounts(y, idx, jnp.asarray(cnt[order], it)) if counts else Unique(y, idx)
 
 
 def unique(x, out_idx=dtypes.int32, name=None):
@@ -433,8 +457,7 @@ def unique(x, out_idx=dtypes.int32, name=None):
     of ``x`` the index of its value in them.
 
     Differs from TF1: ``x`` must be concrete (the output's size depends on its values): under
-    ``jax.jit`` it is refused with the fix (``jnp.unique(..., size=N)``). A tuple ``(y, idx)``,
-    not TF1's namedtuple.
+    ``jax.jit`` it is refused with the fix (``jnp.unique(..., size=N)``).
 
     TF1 equivalent: tf.compat.v1.unique
     """
@@ -446,7 +469,7 @@ def unique_with_counts(x, out_idx=dtypes.int32, name=None):
     """:func:`unique` and how often each unique value occurs.
 
     Differs from TF1: ``x`` must be concrete (the output's size depends on its values): under
-    ``jax.jit`` it is refused with the fix. A tuple ``(y, idx, count)``, not a namedtuple.
+    ``jax.jit`` it is refused with the fix.
 
     TF1 equivalent: tf.compat.v1.unique_with_counts
     """
@@ -459,8 +482,7 @@ def setdiff1d(x, y, index_dtype=dtypes.int32, name=None):
     indices in ``x``.
 
     Differs from TF1: ``x`` and ``y`` must be concrete (the output's size depends on their
-    values): under ``jax.jit`` it is refused with the fix. A tuple ``(out, idx)``, not a
-    namedtuple.
+    values): under ``jax.jit`` it is refused with the fix.
 
     TF1 equivalent: tf.compat.v1.setdiff1d
     """
@@ -472,7 +494,7 @@ def setdiff1d(x, y, index_dtype=dtypes.int32, name=None):
         raise OpTypeError(op, f"index_dtype must be int32 or int64, got {it.name}.")
     cx, cy = _concrete_1d(op, xv, "x"), _concrete_1d(op, yv, "y")
     keep = np.flatnonzero(~np.isin(cx, cy))
-    return jnp.asarray(cx[keep], xv.dtype), jnp.asarray(keep, it)
+    return ListDiff(jnp.asarray(cx[keep], xv.dtype), jnp.asarray(keep, it))
 
 
 def saturate_cast(value, dtype, name=None):
