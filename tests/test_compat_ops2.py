@@ -741,3 +741,16 @@ def test_named_results_have_tf1_fields(tf1):
     with tf1.Graph().as_default():
         want = [(type(r).__name__, r._fields) for r in results(tf1)]
     assert [(type(r).__name__, r._fields) for r in results(jtf)] == want
+
+
+def test_strided_slice_compiles_to_the_jnp_slice():
+    from test_compat_hlo import _hlo
+
+    x = np.arange(60, dtype=np.float32).reshape(3, 4, 5)
+
+    def ours(x):
+        return jtf.strided_slice(
+            x, [-1, 0, 1], [0, 3, 2], [-1, 2, 1], end_mask=1, shrink_axis_mask=4
+        )
+
+    assert _hlo(ours, x) == _hlo(lambda x: x[::-1, 0:3:2, 1], x)

@@ -138,8 +138,7 @@ def strided_slice(
     dense, final = _dense_spec(
         b, e, s, v.ndim, begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask
     )
-    out = v
-    sizes = []
+    sizes, starts, limits, steps, flip = [], [], [], [], []
     for i, (bi, ei, si, bm, em, shrink) in enumerate(dense):
         dim = v.shape[i]
         if si == 0:
@@ -154,21 +153,22 @@ def strided_slice(
         else:
             start, stop = _canonical(bi, bm, 0, si, dim), _canonical(ei, em, 1, si, dim)
         length = stop - start
-        if length == 0 or (length < 0) != (si < 0):
-            size = 0
-        else:
-            size = -(-abs(length) // abs(si))
+        size = 0 if length == 0 or (length < 0) != (si < 0) else -(-abs(length) // abs(si))
         sizes.append(size)
-        if size == 0:
-            out = lax.slice_in_dim(out, 0, 0, axis=i)
-        elif si > 0:
-            out = lax.slice_in_dim(out, start, start + (size - 1) * si + 1, si, axis=i)
-        else:
-            out = lax.rev(out, (i,))
-            r = dim - 1 - start
-            out = lax.slice_in_dim(out, r, r + (size - 1) * -si + 1, -si, axis=i)
+        # one forward slice, then the negative-stride dimensions reversed (as jnp indexing)
+        first = 0 if not size else start if si > 0 else start + (size - 1) * si
+        starts.append(first)
+        limits.append(first + (size - 1) * abs(si) + 1 if size else first)
+        steps.append(abs(si))
+        if si < 0 and size > 1:
+            flip.append(i)
+    out = v
+    if starts != [0] * v.ndim or limits != list(v.shape) or steps != [1] * v.ndim:
+        out = lax.slice(v, starts, limits, steps)
+    if flip:
+        out = lax.rev(out, flip)
     shape = [1 if f == "new" else sizes[f] for f in final]
-    return jnp.reshape(out, shape)
+    return jnp.reshape(out, shape) if tuple(shape) != out.shape else out
 
 
 def reverse_sequence(
