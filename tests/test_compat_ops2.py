@@ -431,6 +431,8 @@ def _cases():
             ],
             (x, i),
         ),  # fmt: skip
+        Case("saturate_cast_bool", lambda tf, x: tf.saturate_cast(x, tf.bool), (x,)),
+        Case("identity_n_empty", lambda tf: tf.identity_n([])),
         Case(
             "to_double_bfloat16",
             lambda tf, x, i: [tf.to_double(i), tf.to_bfloat16(x)],
@@ -593,6 +595,7 @@ def _linalg_cases():
             rtol=1e-4,
             atol=1e-4,
         ),  # fmt: skip
+        Case("solve_batch_no_broadcast", lambda tf, a, b: tf.matrix_solve(a, b[:1]), (a, rhs)),
         Case("solve_bad_rhs", lambda tf, a, b: tf.matrix_solve(a, b[:, :2]), (a, rhs)),
         Case("inverse_not_square", lambda tf, a: tf.matrix_inverse(a[:, :2]), (a,)),
         Case("inverse_int", lambda tf, i: tf.matrix_inverse(i), (i,)),

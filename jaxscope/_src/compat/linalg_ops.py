@@ -383,7 +383,7 @@ def logdet(matrix, name=None):
     return (2.0 * jnp.sum(jnp.log(d), -1)).astype(chol.dtype)
 
 
-def _rhs(op: str, matrix, rhs):
+def _rhs(op: str, matrix, rhs, broadcast: bool = True):
     a = _square(op, matrix, "matrix")
     a, b = same_dtype(op, matrix=a, rhs=rhs)
     if b.ndim < 2 or b.shape[-2] != a.shape[-1]:
@@ -391,6 +391,12 @@ def _rhs(op: str, matrix, rhs):
             op,
             f"rhs {shape_str(b.shape)} must be a (batch) matrix with {a.shape[-1]} rows, as "
             f"matrix {shape_str(a.shape)}.",
+        )
+    if not broadcast and a.shape[:-2] != b.shape[:-2]:
+        raise OpArgumentError(
+            op,
+            f"matrix {shape_str(a.shape)} and rhs {shape_str(b.shape)} must have the same batch "
+            "dimensions (TF1's op does not broadcast them).",
         )
     try:
         batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
@@ -428,7 +434,7 @@ def matrix_solve(matrix, rhs, adjoint=False, name=None):
     TF1 equivalent: tf.compat.v1.matrix_solve
     """
     op_name(name, "MatrixSolve")
-    a, b = _rhs("matrix_solve", matrix, rhs)
+    a, b = _rhs("matrix_solve", matrix, rhs, broadcast=False)
     a = _adj(a) if adjoint else a
     return jnp.linalg.solve(_up(a), _up(b)).astype(b.dtype)
 

@@ -134,6 +134,8 @@ def identity_n(input, name=None):  # noqa: A002
     TF1 equivalent: tf.compat.v1.identity_n
     """
     op_name(name, "IdentityN")
+    if not input:
+        raise OpArgumentError("identity_n", "needs at least one tensor, got an empty list.")
     return [convert(x, op="identity_n", arg="input") for x in input]
 
 
@@ -511,16 +513,21 @@ def saturate_cast(value, dtype, name=None):
             return v.astype(dt)
         v = jnp.real(v)
     out = np.real(np.zeros((), dt)).dtype
-    if v.dtype != np.bool_ and out != np.bool_:
-        src, dst = _info(v.dtype), _info(out)
-        t = v.dtype.type
-        lo = t(max(float(src.min), float(dst.min)))
-        if float(lo) < float(dst.min):
-            lo = np.nextafter(lo, t(0))
-        hi = t(min(float(src.max), float(dst.max)))
-        if float(hi) > float(dst.max):
-            hi = np.nextafter(hi, t(0))
-        v = jnp.clip(v, jnp.asarray(lo, v.dtype), jnp.asarray(hi, v.dtype))
+    if np.bool_ in (v.dtype, out):
+        raise OpTypeError(
+            "saturate_cast",
+            f"bool has no range to clamp to (casting {v.dtype.name} to {dt.name}).",
+            "tf.cast(value, dtype)",
+        )
+    src, dst = _info(v.dtype), _info(out)
+    t = v.dtype.type
+    lo = t(max(float(src.min), float(dst.min)))
+    if float(lo) < float(dst.min):
+        lo = np.nextafter(lo, t(0))
+    hi = t(min(float(src.max), float(dst.max)))
+    if float(hi) > float(dst.max):
+        hi = np.nextafter(hi, t(0))
+    v = jnp.clip(v, jnp.asarray(lo, v.dtype), jnp.asarray(hi, v.dtype))
     return v.astype(dt)
 
 
