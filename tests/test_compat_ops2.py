@@ -178,6 +178,11 @@ def _cases():
             lambda tf, x: tf.reverse_sequence(x, [2, 4, 1, 3], seq_dim=2, batch_dim=1),
             (x,),
         ),  # fmt: skip
+        Case(
+            "reverse_sequence_negative_batch_axis",
+            lambda tf, x: tf.reverse_sequence(x, [1, 2, 3, 4, 5], seq_axis=1, batch_axis=-1),
+            (x,),
+        ),  # fmt: skip
         Case("reverse_sequence_bad_len", lambda tf, x: tf.reverse_sequence(x, [1], 1), (x,)),
         Case(
             "reverse_sequence_too_long",

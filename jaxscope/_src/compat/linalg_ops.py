@@ -64,6 +64,8 @@ def diag(diagonal, name=None):
     """A tensor of rank ``2k`` with ``diagonal`` (rank ``k`` >= 1) on its diagonal:
     ``out[i1..ik, i1..ik] = diagonal[i1..ik]``, zero elsewhere.
 
+    Differs from TF1: bfloat16 works (TF1 has no CPU kernel for it and fails when the op runs).
+
     TF1 equivalent: tf.compat.v1.diag
     """
     op_name(name, "Diag")

@@ -199,6 +199,11 @@ def reverse_sequence(
     v = convert(input, op=op, arg="input")
     lens = convert(seq_lengths, op=op, arg="seq_lengths")
     check_dtype(op, lens, ("int32", "int64"), "seq_lengths")
+    for a, arg in ((sa, "seq_axis"), (ba, "batch_axis")):
+        if isinstance(a, int) and a < 0:
+            raise OpArgumentError(
+                op, f"{arg} must be >= 0, got {a} (TF1 counts no axis from the end)."
+            )
     sa, ba = _axis(op, sa, v.ndim, "seq_axis"), _axis(op, ba, v.ndim, "batch_axis")
     if sa == ba:
         raise OpArgumentError(op, f"seq_axis and batch_axis must differ, both are {sa}.")
