@@ -548,6 +548,10 @@ def cross(a, b, name=None):
     return jnp.cross(av, bv)
 
 
+# one compiled program (eagerly, expm is dozens of small ones)
+_batched_expm = jax.jit(jax.vmap(jax.scipy.linalg.expm))
+
+
 def expm(input, name=None):  # noqa: A002
     """The matrix exponential of each square matrix of ``input``.
 
@@ -560,7 +564,7 @@ def expm(input, name=None):  # noqa: A002
     v = _square("expm", input)
     w = _up(v)
     flat = w.reshape((-1,) + w.shape[-2:])
-    out = jax.vmap(jax.scipy.linalg.expm)(flat) if flat.shape[0] else flat
+    out = _batched_expm(flat) if flat.shape[0] else flat
     return out.reshape(w.shape).astype(v.dtype)
 
 
