@@ -19,7 +19,7 @@ import numpy as np
 
 import jaxscope.compat.v1 as jtf
 
-BUILTINS = (TypeError, ValueError, IndexError, RuntimeError, NotImplementedError)
+BUILTINS = (TypeError, ValueError, IndexError, RuntimeError, NotImplementedError, AttributeError)
 RUN_TIME_ERRORS = ("InvalidArgumentError", "OutOfRangeError")
 X64 = {np.dtype(np.int64): np.dtype(np.int32), np.dtype(np.float64): np.dtype(np.float32)}
 

@@ -436,7 +436,6 @@ def _cases():
             ],
             (x, i),
         ),  # fmt: skip
-        Case("saturate_cast_bool", lambda tf, x: tf.saturate_cast(x, tf.bool), (x,)),
         Case("identity_n_empty", lambda tf: tf.identity_n([])),
         Case(
             "to_double_bfloat16",

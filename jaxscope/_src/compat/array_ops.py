@@ -139,19 +139,26 @@ def reshape(tensor, shape, name=None):
 
 
 def shape(input, name=None, out_type=dtypes.int32):  # noqa: A002 - TF1's argument name
-    """TF1 equivalent: tf.compat.v1.shape (a numpy array: shapes are static in jax)."""
+    """Differs from TF1: returns a numpy array, not a tensor: shapes are static in jax (it
+    works wherever TF1 took the tensor, e.g. ``tf.reshape(x, [tf.shape(x)[0], -1])``).
+
+    TF1 equivalent: tf.compat.v1.shape"""
     op_name(name, "Shape")
     return np.array(jnp.shape(convert(input, op="shape", arg="input")), _dtype(out_type))
 
 
 def rank(input, name=None):  # noqa: A002
-    """TF1 equivalent: tf.compat.v1.rank (a numpy int32)."""
+    """Differs from TF1: returns a numpy int32, not a tensor: ranks are static in jax.
+
+    TF1 equivalent: tf.compat.v1.rank"""
     op_name(name, "Rank")
     return np.int32(jnp.ndim(convert(input, op="rank", arg="input")))
 
 
 def size(input, name=None, out_type=dtypes.int32):  # noqa: A002
-    """TF1 equivalent: tf.compat.v1.size (a numpy scalar)."""
+    """Differs from TF1: returns a numpy scalar, not a tensor: sizes are static in jax.
+
+    TF1 equivalent: tf.compat.v1.size"""
     op_name(name, "Size")
     return _dtype(out_type).type(jnp.size(convert(input, op="size", arg="input")))
 
@@ -169,8 +176,9 @@ def stop_gradient(input, name=None):  # noqa: A002
 
 
 def placeholder_with_default(input, shape, name=None):  # noqa: A002
-    """TF1 equivalent: tf.compat.v1.placeholder_with_default (the default is what flows: there
-    is nothing to feed)."""
+    """Differs from TF1: returns ``input`` (the default always flows): there is no feed.
+
+    TF1 equivalent: tf.compat.v1.placeholder_with_default"""
     op_name(name, "PlaceholderWithDefault")
     return convert(input, op="placeholder_with_default", arg="input")
 
@@ -192,7 +200,10 @@ def to_int32(x, name="ToInt32"):
 
 
 def to_int64(x, name="ToInt64"):
-    """TF1 equivalent: tf.compat.v1.to_int64 (int32 unless jax_enable_x64)."""
+    """Differs from TF1: gives int32 unless jax_enable_x64 (jax computes 64-bit types in 32
+    bits by default).
+
+    TF1 equivalent: tf.compat.v1.to_int64"""
     return cast(x, dtypes.int64, name)
 
 
@@ -393,8 +404,11 @@ def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
 
 
 def gather(params, indices, validate_indices=None, name=None, axis=None, batch_dims=0):
-    """TF1 equivalent: tf.compat.v1.gather. An index out of range raises when the indices are
-    concrete (TF1's CPU kernel raises at run time); traced, its rows are NaN (never another row)."""
+    """Differs from TF1: an index out of range is refused when the op is called with concrete
+    indices (TF1's CPU kernel raises when the op runs); traced under jax.jit, its rows are NaN
+    (the dtype's fill value), never another row.
+
+    TF1 equivalent: tf.compat.v1.gather"""
     op_name(name, "GatherV2")
     p = convert(params, op="gather", arg="params")
     i = convert(indices, op="gather", arg="indices")
@@ -415,7 +429,10 @@ def gather(params, indices, validate_indices=None, name=None, axis=None, batch_d
 
 
 def gather_nd(params, indices, name=None, batch_dims=0):
-    """TF1 equivalent: tf.compat.v1.gather_nd (``batch_dims`` 0)."""
+    """Differs from TF1: ``batch_dims`` other than 0 is refused (ValueError), not yet
+    supported.
+
+    TF1 equivalent: tf.compat.v1.gather_nd"""
     op_name(name, "GatherNd")
     if batch_dims:
         raise OpArgumentError("gather_nd", "batch_dims other than 0 is not supported yet.")
@@ -460,10 +477,15 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
 
 
 def where(condition, x=None, y=None, name=None):
-    """TF1 equivalent: tf.compat.v1.where. One argument: the coordinates of true elements (needs
-    a concrete condition; int32 unless jax_enable_x64). Three: TF1's select -- ``x`` and ``y`` of
+    """One argument: the coordinates of true elements. Three: TF1's select -- ``x`` and ``y`` of
     one shape, ``condition`` of that shape or a vector over its first dimension (no broadcasting:
-    that is ``tf.where_v2``)."""
+    that is ``tf.where_v2``).
+
+    Differs from TF1: the one-argument form needs a concrete condition (the output's size
+    depends on it: it is refused under jax.jit) and gives int32 coordinates unless
+    jax_enable_x64 (TF1: int64).
+
+    TF1 equivalent: tf.compat.v1.where"""
     op_name(name, "Select" if x is not None else "Where")
     c = convert(condition, op="where", arg="condition")
     if c.dtype != np.bool_:
@@ -542,7 +564,10 @@ reverse_v2 = reverse
 
 
 def sequence_mask(lengths, maxlen=None, dtype=dtypes.bool, name=None):
-    """TF1 equivalent: tf.compat.v1.sequence_mask (``maxlen`` must be static)."""
+    """Differs from TF1: ``maxlen`` must be known when the program is traced (it decides the
+    output's shape; with ``maxlen=None``, ``lengths`` must be concrete); TF1 takes tensors.
+
+    TF1 equivalent: tf.compat.v1.sequence_mask"""
     op_name(name, "SequenceMask")
     lens = convert(lengths, op="sequence_mask", arg="lengths")
     if maxlen is None:
@@ -559,8 +584,10 @@ def sequence_mask(lengths, maxlen=None, dtype=dtypes.bool, name=None):
 
 
 def boolean_mask(tensor, mask, name="boolean_mask", axis=None):
-    """TF1 equivalent: tf.compat.v1.boolean_mask (needs a concrete mask: the output's size depends
-    on it)."""
+    """Differs from TF1: needs a concrete mask (the output's size depends on it), so it is
+    refused under jax.jit; TF1 takes a mask tensor.
+
+    TF1 equivalent: tf.compat.v1.boolean_mask"""
     op_name(name, "boolean_mask")
     t = convert(tensor, op="boolean_mask", arg="tensor")
     m = convert(mask, op="boolean_mask", arg="mask")

@@ -266,8 +266,10 @@ def depthwise_conv2d(
     """Each input channel convolved with its own ``multiplier`` filters: ``filter``
     ``[height, width, in_channels, multiplier]``, output channel ``c * multiplier + m``.
 
-    TF1 equivalent: tf.compat.v1.nn.depthwise_conv2d (``rate`` > 1 with ``strides`` > 1 is
-    refused: TF1 warns and computes a different thing)
+    Differs from TF1: ``rate`` > 1 with ``strides`` > 1 is refused (ValueError); TF1 warns and
+    computes something else.
+
+    TF1 equivalent: tf.compat.v1.nn.depthwise_conv2d
     """
     op = "nn.depthwise_conv2d"
     r = alias(op, dilations, rate, "dilations", "rate")
@@ -323,7 +325,10 @@ def conv2d_transpose(
     ``[batch, height, width, in_channels]`` with ``filter`` ``[height, width, out_channels,
     in_channels]`` to ``output_shape``.
 
-    TF1 equivalent: tf.compat.v1.nn.conv2d_transpose (``output_shape`` must be static)
+    Differs from TF1: ``output_shape`` must be known when the program is traced (it decides
+    the output's shape); TF1 takes a tensor.
+
+    TF1 equivalent: tf.compat.v1.nn.conv2d_transpose
     """
     op = "nn.conv2d_transpose"
     v = alias(op, input, value, "input", "value")
@@ -400,8 +405,10 @@ def _pool(op, value, ksize, strides, padding, data_format, is_max):
 def max_pool(value, ksize, strides, padding, data_format="NHWC", name=None, input=None):  # noqa: A002
     """The maximum of each window (``padding`` ``"SAME"``, ``"VALID"`` or explicit pairs).
 
-    TF1 equivalent: tf.compat.v1.nn.max_pool (a window or stride over the batch or channel
-    dimension is refused)
+    Differs from TF1: a window or stride over the batch or channel dimension is refused
+    (ValueError) when the op is called; TF1 builds it and its kernel refuses it when it runs.
+
+    TF1 equivalent: tf.compat.v1.nn.max_pool
     """
     v = alias("nn.max_pool", input, value, "input", "value")
     op_name(name, "MaxPool")

@@ -39,21 +39,28 @@ class UnimplementedError(OpError, NotImplementedError):
 # -- control dependencies -----------------------------------------------------------------------
 @contextlib.contextmanager
 def control_dependencies(control_inputs):
-    """A no-op context: a pure program computes every value it uses, so nothing needs ordering.
-    The ``tf.assert_*`` ops usually found inside check when they are called (see
-    :func:`assert_equal`).
+    """A context that orders nothing: a pure program computes every value it uses.
 
-    TF1 equivalent: tf.compat.v1.control_dependencies (orders ops in a graph)."""
+    Differs from TF1: a no-op. TF1 runs ``control_inputs`` before the ops built inside; here
+    there is nothing to order, and the ``tf.assert_*`` ops usually given check when they are
+    called (see :func:`assert_equal`). An update made for its side effect alone (an
+    ``assign`` nobody reads) is still recorded: jaxscope's assigns are returned by ``apply``.
+
+    TF1 equivalent: tf.compat.v1.control_dependencies"""
     yield
 
 
 def no_op(name=None):
-    """TF1 equivalent: tf.compat.v1.no_op (returns None)."""
+    """Differs from TF1: returns None, not an op (there is no op to run or depend on).
+
+    TF1 equivalent: tf.compat.v1.no_op"""
     op_name(name, "NoOp")
 
 
 def group(*inputs, **kwargs):
-    """TF1 equivalent: tf.compat.v1.group (returns None: there is no op to run)."""
+    """Differs from TF1: returns None, not an op (there is no op to run or depend on).
+
+    TF1 equivalent: tf.compat.v1.group"""
     op_name(kwargs.get("name"), "group_deps")
 
 
@@ -92,9 +99,12 @@ def _binary_assert(op, default, test, symbol):
 
     assert_.__name__ = op
     assert_.__doc__ = (
-        f"Checks ``x {symbol} y`` element-wise: when called if the values are concrete, else when "
-        "the compiled program runs. Raises InvalidArgumentError (a ValueError). Returns None.\n\n"
-        f"    TF1 equivalent: tf.compat.v1.{op} (returns an op for control_dependencies)."
+        f"Checks ``x {symbol} y`` element-wise. Raises InvalidArgumentError (a ValueError).\n\n"
+        "    Differs from TF1: checked when called, if the values are concrete (TF1: when the "
+        "returned op runs, and only if something depends on it); under jax.jit, when the "
+        "compiled program runs, through a host callback (the error reaches the caller as jax's "
+        "runtime error). Returns None, not an op.\n\n"
+        f"    TF1 equivalent: tf.compat.v1.{op}"
     )
     return assert_
 
@@ -117,7 +127,12 @@ def _unary_assert(op, test, what):
         _check(test(xv), text, [xv] if data is None else [convert(d) for d in data])
 
     assert_.__name__ = op
-    assert_.__doc__ = f"Checks that x is {what}, as :func:`assert_equal` checks.\n\n    TF1 equivalent: tf.compat.v1.{op}"
+    assert_.__doc__ = (
+        f"Checks that x is {what} element-wise.\n\n"
+        "    Differs from TF1: checked when called, as :func:`assert_equal` is (TF1: when the "
+        "returned op runs); under jax.jit, when the compiled program runs. Returns None.\n\n"
+        f"    TF1 equivalent: tf.compat.v1.{op}"
+    )
     return assert_
 
 
@@ -156,7 +171,10 @@ def assert_type(tensor, tf_type, message=None, name=None):
 
 def Print(input_, data, message=None, first_n=None, summarize=None, name=None):  # noqa: N802
     """Prints ``message`` and ``data`` when the program runs (``jax.debug.print``) and returns
-    ``input_``. ``first_n`` is ignored: every call prints.
+    ``input_``.
+
+    Differs from TF1: ``first_n`` and ``summarize`` are ignored (every run prints, values in
+    numpy's format), and the text goes to jax.debug.print's output rather than TF1's log.
 
     TF1 equivalent: tf.compat.v1.Print"""
     op_name(name, "Print")

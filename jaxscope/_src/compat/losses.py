@@ -238,8 +238,10 @@ def softmax_cross_entropy(onehot_labels, logits, weights=1.0, label_smoothing=0,
 def sparse_softmax_cross_entropy(labels, logits, weights=1.0, scope=None,
                                  loss_collection=GraphKeys.LOSSES,
                                  reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):  # fmt: skip
-    """TF1 equivalent: tf.compat.v1.losses.sparse_softmax_cross_entropy (a label outside
-    [0, num_classes) raises when concrete, gives NaN when traced)."""
+    """Differs from TF1: a label outside [0, num_classes) is refused when the labels are
+    concrete (TF1's CPU kernel raises when the op runs); traced under jax.jit, its loss is NaN.
+
+    TF1 equivalent: tf.compat.v1.losses.sparse_softmax_cross_entropy"""
     from jaxscope._src.nn.embedding import check_ids
 
     op = "losses.sparse_softmax_cross_entropy"

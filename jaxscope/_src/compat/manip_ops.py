@@ -2,7 +2,7 @@
 ``tf.meshgrid``, ``tf.repeat``, ``tf.identity_n``, ``tf.shape_n``, ``tf.dimension_value``,
 ``tf.is_tensor``, ``tf.invert_permutation``, ``tf.space_to_depth`` / ``tf.depth_to_space``,
 ``tf.space_to_batch_nd`` / ``tf.batch_to_space_nd``, ``tf.unique`` / ``tf.setdiff1d``, and the
-casts ``tf.saturate_cast`` / ``tf.to_double`` / ``tf.to_bfloat16``.
+casts ``tf.to_double`` / ``tf.to_bfloat16``.
 
 Ops whose output shape depends on values (``unique``, ``setdiff1d``, ``repeat``) need those values
 when the program is traced: concrete inputs work, traced ones are refused with the fix.
@@ -14,14 +14,13 @@ from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
-import ml_dtypes
 import numpy as np
 
 from jaxscope._src.compat import common, dtypes
 from jaxscope._src.compat.common import axis as _axis
 from jaxscope._src.compat.common import convert, op_name, same_dtype, static_ints
 from jaxscope._src.compat.errors import OpArgumentError, OpTypeError
-from jaxscope._src.compat.math_ops import F, canonical, check_dtype, concrete, shape_str
+from jaxscope._src.compat.math_ops import canonical, check_dtype, concrete, shape_str
 from jaxscope._src.core.tensor_shape import Dimension
 
 
@@ -497,42 +496,6 @@ def setdiff1d(x, y, index_dtype=dtypes.int32, name=None):
     cx, cy = _concrete_1d(op, xv, "x"), _concrete_1d(op, yv, "y")
     keep = np.flatnonzero(~np.isin(cx, cy))
     return ListDiff(jnp.asarray(cx[keep], xv.dtype), jnp.asarray(keep, it))
-
-
-def saturate_cast(value, dtype, name=None):
-    """``value`` cast to ``dtype``, first clamped to the range of ``dtype`` (no overflow
-    wrap-around; a bound ``value``'s dtype cannot hold exactly is moved towards zero, as TF1).
-
-    TF1 equivalent: tf.compat.v1.saturate_cast
-    """
-    op_name(name, "saturate_cast")
-    v = convert(value, op="saturate_cast", arg="value")
-    dt = canonical(dtype)
-    if v.dtype.kind == "c":
-        if dt.kind == "c":
-            return v.astype(dt)
-        v = jnp.real(v)
-    out = np.real(np.zeros((), dt)).dtype
-    if np.bool_ in (v.dtype, out):
-        raise OpTypeError(
-            "saturate_cast",
-            f"bool has no range to clamp to (casting {v.dtype.name} to {dt.name}).",
-            "tf.cast(value, dtype)",
-        )
-    src, dst = _info(v.dtype), _info(out)
-    t = v.dtype.type
-    lo = t(max(float(src.min), float(dst.min)))
-    if float(lo) < float(dst.min):
-        lo = np.nextafter(lo, t(0))
-    hi = t(min(float(src.max), float(dst.max)))
-    if float(hi) > float(dst.max):
-        hi = np.nextafter(hi, t(0))
-    v = jnp.clip(v, jnp.asarray(lo, v.dtype), jnp.asarray(hi, v.dtype))
-    return v.astype(dt)
-
-
-def _info(d):
-    return ml_dtypes.finfo(d) if d.name in F else np.iinfo(d)
 
 
 def to_double(x, name="ToDouble"):

@@ -212,11 +212,14 @@ def _squared_difference(x, y):
     return d * jnp.conj(d)
 
 
-def _doc(tf_name: str, note: str = "", path: str = "") -> str:
-    return f"TF1 equivalent: tf.compat.v1.{path}{tf_name}{f' ({note})' if note else ''}."
+def _doc(tf_name: str, note: str = "", path: str = "", differs: str = "") -> str:
+    """The docstring of a generated op: ``differs`` is what a user can notice (a paragraph
+    "Differs from TF1: ..." that docs/COMPAT.md shows), ``note`` a remark on TF1's semantics."""
+    tf1 = f"TF1 equivalent: tf.compat.v1.{path}{tf_name}{f' ({note})' if note else ''}."
+    return f"Differs from TF1: {differs}\n\n{tf1}" if differs else tf1
 
 
-def _unary(tf_name: str, op_type: str, allowed, fn, note: str = "", no_kernel=()):
+def _unary(tf_name: str, op_type: str, allowed, fn, note="", no_kernel=(), differs=""):
     def op(x, name=None):
         op_name(name, op_type)
         v = convert(x, op=tf_name, arg="x")
@@ -224,11 +227,13 @@ def _unary(tf_name: str, op_type: str, allowed, fn, note: str = "", no_kernel=()
         return fn(v)
 
     op.__name__ = op.__qualname__ = tf_name
-    op.__doc__ = _doc(tf_name, note)
+    op.__doc__ = _doc(tf_name, note, differs=differs)
     return op
 
 
-def _binary(tf_name: str, op_type: str, allowed, fn, note="", no_kernel=(), int_div=False):
+def _binary(
+    tf_name: str, op_type: str, allowed, fn, note="", no_kernel=(), int_div=False, differs=""
+):
     def op(x, y, name=None):
         op_name(name, op_type)
         xv, yv = binary(tf_name, x, y, allowed)
@@ -238,14 +243,22 @@ def _binary(tf_name: str, op_type: str, allowed, fn, note="", no_kernel=(), int_
         return fn(xv, yv)
 
     op.__name__ = op.__qualname__ = tf_name
-    op.__doc__ = _doc(tf_name, note)
+    op.__doc__ = _doc(tf_name, note, differs=differs)
     return op
 
 
 _FC = F + C
 _GRAD_ABS = "the gradient at 0 is 0, as TF1's; jax's jnp.abs has 1"
-_NO_KERNEL = "a dtype TF1 has no kernel for is a ValueError, TF1's run-time error"
+_NO_KERNEL = (
+    "a dtype TF1 builds but has no kernel for (see the module docstring) is refused with a "
+    "ValueError when the op is called; TF1 raises InvalidArgumentError when the op runs."
+)
 _CPU = "TF1's CPU has no kernel for"
+
+
+def _cpu(dtype: str) -> str:
+    return f"{dtype} is computed, where {_CPU} it (TF1 on CPU fails when the op runs)."
+
 
 abs = _unary("abs", "Abs", F + SI + C, tf_abs, _GRAD_ABS)  # noqa: A001 - TF1's name
 negative = _unary("negative", "Neg", F + SI + C, jnp.negative)
@@ -274,33 +287,39 @@ log_sigmoid = _unary("log_sigmoid", "LogSigmoid", F, jax.nn.log_sigmoid)
 floor = _unary("floor", "Floor", F, jnp.floor)
 ceil = _unary("ceil", "Ceil", F, jnp.ceil)
 round = _unary("round", "Round", REAL, _round, "half to even; integers unchanged", C)  # noqa: A001
-rint = _unary("rint", "Rint", F, jnp.rint, f"half to even; computed for float16, {_CPU} it")
-reciprocal = _unary("reciprocal", "Reciprocal", _FC, lambda x: 1 / x, _NO_KERNEL, SI)
+rint = _unary("rint", "Rint", F, jnp.rint, "half to even", differs=_cpu("float16"))
+reciprocal = _unary(
+    "reciprocal", "Reciprocal", _FC, lambda x: 1 / x, no_kernel=SI, differs=_NO_KERNEL
+)
 erf = _unary("erf", "Erf", F, lax.erf)
 erfc = _unary("erfc", "Erfc", F, lax.erfc)
-lgamma = _unary("lgamma", "Lgamma", F, lax.lgamma, f"computed for bfloat16, {_CPU} it")
-digamma = _unary("digamma", "Digamma", F, lax.digamma, f"computed for bfloat16, {_CPU} it")
+lgamma = _unary("lgamma", "Lgamma", F, lax.lgamma, differs=_cpu("bfloat16"))
+digamma = _unary("digamma", "Digamma", F, lax.digamma, differs=_cpu("bfloat16"))
 is_nan = _unary("is_nan", "IsNan", F, jnp.isnan)
 is_inf = _unary("is_inf", "IsInf", F, jnp.isinf)
 is_finite = _unary("is_finite", "IsFinite", F, jnp.isfinite)
 logical_not = _unary("logical_not", "LogicalNot", ("bool",), jnp.logical_not)
 
-_INT_DIV = "an integer division by zero raises when y is concrete (TF1: when the op runs)"
+_INT_DIV = (
+    "an integer division by zero is refused with a ValueError when the op is called with a "
+    "concrete y (TF1 raises InvalidArgumentError when the op runs); traced under jax.jit it "
+    "cannot be checked, and XLA's result is returned."
+)
 add = _binary("add", "Add", NUM, jnp.add)
 subtract = _binary("subtract", "Sub", NUM, jnp.subtract)
 multiply = _binary("multiply", "Mul", NUM, jnp.multiply)
-realdiv = _binary("realdiv", "RealDiv", NUM, jnp.divide, _NO_KERNEL, SI + UI)
-floor_div = _binary("floor_div", "FloorDiv", NUM, _floordiv, _INT_DIV, C, True)
-floormod = _binary("floormod", "FloorMod", REAL, jnp.remainder, _INT_DIV, int_div=True)
-mod = _binary("mod", "FloorMod", REAL, jnp.remainder, _INT_DIV, int_div=True)
-truncatediv = _binary("truncatediv", "TruncateDiv", NUM, _truncatediv, _INT_DIV, C, True)
+realdiv = _binary("realdiv", "RealDiv", NUM, jnp.divide, no_kernel=SI + UI, differs=_NO_KERNEL)
+floor_div = _binary("floor_div", "FloorDiv", NUM, _floordiv, "", C, True, _INT_DIV)
+floormod = _binary("floormod", "FloorMod", REAL, jnp.remainder, int_div=True, differs=_INT_DIV)
+mod = _binary("mod", "FloorMod", REAL, jnp.remainder, int_div=True, differs=_INT_DIV)
+truncatediv = _binary("truncatediv", "TruncateDiv", NUM, _truncatediv, "", C, True, _INT_DIV)
 truncatemod = _binary(
     "truncatemod",
     "TruncateMod",
     ("float16", "bfloat16", "float32", "float64", "int32", "int64"),
     jnp.fmod,
-    _INT_DIV + f"; computed for float16, {_CPU} it",
     int_div=True,
+    differs=_INT_DIV + " " + _cpu("float16"),
 )
 maximum = _binary("maximum", "Maximum", REAL, tf_max, "a tie's gradient goes to x, as TF1's")
 minimum = _binary("minimum", "Minimum", REAL, tf_min, "a tie's gradient goes to x, as TF1's")
@@ -331,8 +350,10 @@ def atan2(y, x, name=None):
 
 
 def pow(x, y, name=None):  # noqa: A001 - TF1's name
-    """TF1 equivalent: tf.compat.v1.pow (an integer to a negative power raises when ``y`` is
-    concrete, as TF1 when the op runs)."""
+    """Differs from TF1: an integer to a negative power is refused with a ValueError when the
+    op is called with a concrete ``y`` (TF1 raises InvalidArgumentError when the op runs).
+
+    TF1 equivalent: tf.compat.v1.pow"""
     op_name(name, "Pow")
     xv, yv = binary("pow", x, y, F + SI + C)
     if yv.dtype.kind == "i":
@@ -356,14 +377,19 @@ def _truediv(op: str, xv, yv):
 
 
 def truediv(x, y, name=None):
-    """TF1 equivalent: tf.compat.v1.truediv (integers divide as float64 in TF1 -- int8/int16 as
-    float32 -- and as float32 in jax unless jax_enable_x64)."""
+    """Differs from TF1: int32/int64 inputs divide in float32 and give float32 unless
+    jax_enable_x64 (TF1: float64; int8/int16 give float32 in both).
+
+    TF1 equivalent: tf.compat.v1.truediv"""
     op_name(name, "truediv")
     return jnp.divide(*_truediv("truediv", *binary("truediv", x, y, NUM)))
 
 
 def divide(x, y, name=None):
-    """TF1 equivalent: tf.compat.v1.divide (= truediv; a Python ``x`` converts to ``y``'s dtype)."""
+    """Differs from TF1: as :func:`truediv`, int32/int64 inputs give float32 unless
+    jax_enable_x64 (TF1: float64).
+
+    TF1 equivalent: tf.compat.v1.divide (= truediv; a Python ``x`` converts to ``y``'s dtype)."""
     op_name(name, "truediv")
     if name is None and not is_tensor(x) and is_tensor(y):
         y = convert(y, op="divide", arg="y")
@@ -372,8 +398,11 @@ def divide(x, y, name=None):
 
 
 def div(x, y, name=None):
-    """TF1 equivalent: tf.compat.v1.div (Python 2 division: integers floor-divide, floats
-    divide; an integer division by zero raises when ``y`` is concrete)."""
+    """Differs from TF1: an integer division by zero is refused with a ValueError when the op
+    is called with a concrete ``y`` (TF1 raises InvalidArgumentError when the op runs).
+
+    TF1 equivalent: tf.compat.v1.div (Python 2 division: integers floor-divide, floats
+    divide)."""
     op_name(name, "div")
     xv = convert(x, op="div", arg="x")
     xv, yv = binary("div", xv, to_dtype("div", y, xv.dtype, "y"), NUM)
@@ -384,8 +413,10 @@ def div(x, y, name=None):
 
 
 def floordiv(x, y, name=None):
-    """TF1 equivalent: tf.compat.v1.floordiv (floats: floor(x / y), as TF1; an integer division
-    by zero raises when ``y`` is concrete)."""
+    """Differs from TF1: an integer division by zero is refused with a ValueError when the op
+    is called with a concrete ``y`` (TF1 raises InvalidArgumentError when the op runs).
+
+    TF1 equivalent: tf.compat.v1.floordiv (floats: floor(x / y), as TF1)."""
     op_name(name, "floordiv")
     xv, yv = binary("floordiv", x, y, NUM)
     check_dtype("floordiv", xv, NUM, no_kernel=C)
@@ -394,8 +425,10 @@ def floordiv(x, y, name=None):
 
 
 def div_no_nan(x, y, name=None):
-    """TF1 equivalent: tf.compat.v1.div_no_nan (0 where ``y`` is 0, with gradient 0 there;
-    integers divide as in truediv)."""
+    """Differs from TF1: as :func:`truediv`, int32/int64 inputs give float32 unless
+    jax_enable_x64 (TF1: float64).
+
+    TF1 equivalent: tf.compat.v1.div_no_nan (0 where ``y`` is 0, with gradient 0 there)."""
     op_name(name, "div_no_nan")
     if not is_tensor(x) and is_tensor(y):
         y = convert(y, op="div_no_nan", arg="y")
@@ -439,8 +472,11 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
 
 
 def linspace(start, stop, num, name=None, axis=0):
-    """TF1 equivalent: tf.compat.v1.linspace (TF1's arithmetic: ``start + i * (stop - start) /
-    (num - 1)``, the last value exactly ``stop``; ``num`` must be static)."""
+    """Differs from TF1: ``num`` must be known when the program is traced (it decides the
+    output's shape); TF1 takes a tensor.
+
+    TF1 equivalent: tf.compat.v1.linspace (TF1's arithmetic: ``start + i * (stop - start) /
+    (num - 1)``, the last value exactly ``stop``)."""
     op_name(name, "linspace")
     s = convert(start, op="linspace", arg="start")
     e = to_dtype("linspace", stop, s.dtype, "stop")

@@ -114,9 +114,9 @@ def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None
     """``-log_softmax(logits)[label]`` per example: ``labels`` int32/int64 of ``logits``'s shape
     without its last dimension (float16 logits are computed in float32, as TF1).
 
-    A label outside ``[0, num_classes)`` raises when the labels are concrete (TF1's CPU kernel
-    raises when it runs); traced (under ``jax.jit``) its loss is NaN (its gradient 0), as TF1's
-    GPU kernel gives NaN -- never another class's loss.
+    Differs from TF1: a label outside ``[0, num_classes)`` is refused when the labels are
+    concrete (TF1's CPU kernel raises when it runs); traced (under ``jax.jit``) its loss is NaN
+    (its gradient 0), as TF1's GPU kernel gives NaN -- never another class's loss.
 
     TF1 equivalent: tf.compat.v1.nn.sparse_softmax_cross_entropy_with_logits
     """

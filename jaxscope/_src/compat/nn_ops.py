@@ -187,8 +187,11 @@ def _softmax(op: str, fn, logits, axis, dim, name, default):
 def softmax(logits, axis=None, name=None, dim=None):
     """``exp(logits) / sum(exp(logits), axis)``, along the last axis by default.
 
-    TF1 equivalent: tf.compat.v1.nn.softmax (``name`` marks only "Softmax"; with another axis TF1
-    also builds transposes around it, whose names are not taken)
+    Differs from TF1: only the op's own name (``name`` or "Softmax") is marked as used; with
+    an axis other than the last, TF1 also builds transposes around it whose names are not
+    taken here, so a later ``name_scope("transpose")`` may be numbered differently.
+
+    TF1 equivalent: tf.compat.v1.nn.softmax
     """
     return _softmax("nn.softmax", jax.nn.softmax, logits, axis, dim, name, "Softmax")
 
@@ -346,8 +349,11 @@ def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None
     (:func:`jaxscope.next_rng_key`, with ``seed`` folded in): inside ``jaxscope.transform``,
     with ``apply(..., rng=key)``.
 
-    TF1 equivalent: tf.compat.v1.nn.dropout (the same distribution and scaling; the values
-    differ from TF1's Philox stream, and an op ``seed`` does not repeat a draw within a call)
+    Differs from TF1: the same distribution and scaling, but not TF1's values (the mask comes
+    from the transform's rng stream, not TF1's Philox stream), ``apply`` needs ``rng=`` unless
+    ``rate`` is 0, and an op ``seed`` does not repeat a draw within a call.
+
+    TF1 equivalent: tf.compat.v1.nn.dropout
     """
     op_name(name, "dropout")
     r = _dropout_rate(keep_prob, rate)
@@ -402,8 +408,10 @@ def top_k(input, k=1, sorted=True, index_type=dtypes.int32, name=None):  # noqa:
     """The ``k`` largest entries of the last dimension and their indices (equal values: the
     lower index first, as TF1).
 
+    Differs from TF1: ``index_type=tf.int64`` gives int32 indices unless jax_enable_x64.
+
     TF1 equivalent: tf.compat.v1.nn.top_k (``sorted=False`` also returns them sorted, one of the
-    orders TF1 allows; int64 indices are int32 unless jax_enable_x64)
+    orders TF1 allows)
     """
     op_name(name, "TopKV2")
     x = _unary("nn.top_k", input, "input", REALS)

@@ -69,7 +69,10 @@ def log_first_n(level, msg, n, *args):
 
 # -- tf.gfile / tf.io.gfile: local files --------------------------------------------------------------
 class GFile:
-    """``tf.gfile.GFile`` on the local file system (text in ``"r"``/``"w"``, bytes with ``"b"``)."""
+    """``tf.gfile.GFile`` on the local file system (text in ``"r"``/``"w"``, bytes with ``"b"``).
+
+    Differs from TF1: local paths only (TF1's gfile also reaches ``gs://``, ``hdfs://``, ...).
+    """
 
     def __init__(self, name, mode="r"):
         try:
@@ -94,56 +97,103 @@ class GFile:
 
 
 def exists(path):
+    """``tf.gfile.Exists``.
+
+    Differs from TF1: local paths only (TF1's gfile also reaches ``gs://``, ``hdfs://``, ...).
+    """
     return os.path.exists(path)
 
 
 def isdir(path):
+    """``tf.gfile.IsDirectory``.
+
+    Differs from TF1: local paths only (TF1's gfile also reaches ``gs://``, ``hdfs://``, ...).
+    """
     return os.path.isdir(path)
 
 
 def glob(pattern):
+    """``tf.gfile.Glob``: the matches, sorted.
+
+    Differs from TF1: local paths only (TF1's gfile also reaches ``gs://``, ``hdfs://``, ...).
+    """
     return sorted(_glob.glob(pattern))
 
 
 def listdir(path):
+    """``tf.gfile.ListDirectory``: the names, sorted; ``NotFoundError`` if not a directory.
+
+    Differs from TF1: local paths only (TF1's gfile also reaches ``gs://``, ``hdfs://``, ...).
+    """
     if not os.path.isdir(path):
         raise NotFoundError(f"Could not find directory {path}")
     return sorted(os.listdir(path))
 
 
 def makedirs(path):
+    """``tf.gfile.MakeDirs``: the directory and its parents (none missing is fine).
+
+    Differs from TF1: local paths only (TF1's gfile also reaches ``gs://``, ``hdfs://``, ...).
+    """
     os.makedirs(path, exist_ok=True)
 
 
 def mkdir(path):
+    """``tf.gfile.MkDir``.
+
+    Differs from TF1: local paths only; an existing directory raises Python's
+    ``FileExistsError`` (TF1: ``tf.errors.AlreadyExistsError``).
+    """
     os.mkdir(path)
 
 
 def remove(path):
+    """``tf.gfile.Remove``; ``NotFoundError`` if missing.
+
+    Differs from TF1: local paths only (TF1's gfile also reaches ``gs://``, ``hdfs://``, ...).
+    """
     if not os.path.exists(path):
         raise NotFoundError(f"{path}; No such file or directory")
     os.remove(path)
 
 
 def rmtree(path):
+    """``tf.gfile.DeleteRecursively``; ``NotFoundError`` if missing.
+
+    Differs from TF1: local paths only (TF1's gfile also reaches ``gs://``, ``hdfs://``, ...).
+    """
     if not os.path.exists(path):
         raise NotFoundError(f"{path}; No such file or directory")
     shutil.rmtree(path)
 
 
 def rename(src, dst, overwrite=False):
+    """``tf.gfile.Rename``.
+
+    Differs from TF1: local paths only; an existing ``dst`` without ``overwrite`` raises
+    Python's ``FileExistsError`` (TF1: ``tf.errors.AlreadyExistsError``).
+    """
     if os.path.exists(dst) and not overwrite:
         raise FileExistsError(f"tf.gfile.Rename: {dst} exists; pass overwrite=True")
     os.replace(src, dst)
 
 
 def copy(src, dst, overwrite=False):
+    """``tf.gfile.Copy``.
+
+    Differs from TF1: local paths only; an existing ``dst`` without ``overwrite`` raises
+    Python's ``FileExistsError`` (TF1: ``tf.errors.AlreadyExistsError``).
+    """
     if os.path.exists(dst) and not overwrite:
         raise FileExistsError(f"tf.gfile.Copy: {dst} exists; pass overwrite=True")
     shutil.copyfile(src, dst)
 
 
 def walk(top, topdown=True, onerror=None):
+    """``tf.gfile.Walk``: ``os.walk``.
+
+    Differs from TF1: local paths only (TF1's gfile also reaches ``gs://``, ``hdfs://``, ...).
+    """
     return os.walk(top, topdown=topdown, onerror=onerror)
 
 

@@ -79,8 +79,12 @@ def _param(op: str, x, dtype, arg: str) -> jax.Array:
 def random_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
     """Normal(``mean``, ``stddev``) samples of ``shape`` (``mean``/``stddev`` broadcast).
 
-    TF1 equivalent: tf.compat.v1.random_normal (values from jaxscope's rng stream, see the
-    module docstring)
+    Differs from TF1: the values are not TF1's (a draw from the transformed function's rng
+    stream, not TF1's Philox stream; the distribution is TF1's), ``apply`` needs ``rng=``, and
+    an op ``seed`` makes the program reproducible from its ``rng`` rather than repeating one
+    draw (see the module docstring).
+
+    TF1 equivalent: tf.compat.v1.random_normal
     """
     op = "random_normal"
     op_name(name, "random_normal")
@@ -95,7 +99,12 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=Non
     ``(mean - 2 * stddev, mean + 2 * stddev)``; the standard deviation is about
     ``0.88 * stddev``).
 
-    TF1 equivalent: tf.compat.v1.truncated_normal (values from jaxscope's rng stream)
+    Differs from TF1: the values are not TF1's (a draw from the transformed function's rng
+    stream, not TF1's Philox stream; the distribution is TF1's), ``apply`` needs ``rng=``, and
+    an op ``seed`` makes the program reproducible from its ``rng`` rather than repeating one
+    draw (see the module docstring).
+
+    TF1 equivalent: tf.compat.v1.truncated_normal
     """
     op = "truncated_normal"
     op_name(name, "truncated_normal")
@@ -109,7 +118,12 @@ def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None
     """Uniform samples in ``[minval, maxval)``: floats (``maxval`` None means 1) or integers
     (``maxval`` required; scalar bounds with ``minval < maxval``).
 
-    TF1 equivalent: tf.compat.v1.random_uniform (values from jaxscope's rng stream)
+    Differs from TF1: the values are not TF1's (a draw from the transformed function's rng
+    stream, not TF1's Philox stream; the distribution is TF1's), ``apply`` needs ``rng=``, and
+    an op ``seed`` makes the program reproducible from its ``rng`` rather than repeating one
+    draw (see the module docstring).
+
+    TF1 equivalent: tf.compat.v1.random_uniform
     """
     op = "random_uniform"
     dt = _dtype(op, dtype, _FLOATS + ("int32", "int64"), OpArgumentError)
@@ -142,7 +156,12 @@ def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None
 def random_shuffle(value, seed=None, name=None):
     """``value`` with its first dimension shuffled (a scalar is returned as is).
 
-    TF1 equivalent: tf.compat.v1.random_shuffle (values from jaxscope's rng stream)
+    Differs from TF1: the values are not TF1's (a draw from the transformed function's rng
+    stream, not TF1's Philox stream; the distribution is TF1's), ``apply`` needs ``rng=``, and
+    an op ``seed`` makes the program reproducible from its ``rng`` rather than repeating one
+    draw (see the module docstring).
+
+    TF1 equivalent: tf.compat.v1.random_shuffle
     """
     op = "random_shuffle"
     op_name(name, "RandomShuffle")
@@ -156,8 +175,13 @@ def multinomial(logits, num_samples, seed=None, name=None, output_dtype=None):
     """``num_samples`` class indices per row of ``logits`` ``[batch, num_classes]`` (the
     unnormalized log-probabilities), ``[batch, num_samples]``.
 
-    TF1 equivalent: tf.compat.v1.multinomial (int64 output is int32 unless jax_enable_x64;
-    values from jaxscope's rng stream)
+    Differs from TF1: the values are not TF1's (a draw from the transformed function's rng
+    stream, not TF1's Philox stream; the distribution is TF1's), ``apply`` needs ``rng=``, and
+    an op ``seed`` makes the program reproducible from its ``rng`` rather than repeating one
+    draw (see the module docstring); int64 output is
+    int32 unless jax_enable_x64.
+
+    TF1 equivalent: tf.compat.v1.multinomial
     """
     op = "multinomial"
     op_name(name, "multinomial")
@@ -188,6 +212,12 @@ def _categorical(op: str, logits, num_samples, seed, dtype):
 
 def categorical(logits, num_samples, dtype=None, seed=None, name=None):
     """As :func:`multinomial` (``dtype`` is its ``output_dtype``).
+
+    Differs from TF1: the values are not TF1's (a draw from the transformed function's rng
+    stream, not TF1's Philox stream; the distribution is TF1's), ``apply`` needs ``rng=``, and
+    an op ``seed`` makes the program reproducible from its ``rng`` rather than repeating one
+    draw (see the module docstring); int64 output is
+    int32 unless jax_enable_x64.
 
     TF1 equivalent: tf.compat.v1.random.categorical
     """

@@ -86,7 +86,10 @@ def extreme(v, ax, keepdims, highest: builtins.bool):
 def reduce_sum(
     input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
 ):
-    """TF1 equivalent: tf.compat.v1.reduce_sum."""
+    """Differs from TF1: float16 sums accumulate in float32 (TF1's CPU kernel in float16: a sum
+    that overflows float16 midway is inf in TF1, finite here).
+
+    TF1 equivalent: tf.compat.v1.reduce_sum"""
     args = (input_tensor, axis, keepdims, reduction_indices, keep_dims, NUM)
     v, ax, k = _reduction("reduce_sum", "Sum", name, *args)
     return jnp.sum(v, ax, keepdims=k, promote_integers=False)
@@ -104,9 +107,11 @@ def reduce_prod(
 def reduce_mean(
     input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
 ):
-    """TF1 equivalent: tf.compat.v1.reduce_mean (integers: the sum, in a wider integer as TF1,
-    divided by the count and truncated toward zero; int32 sums in int64 only with
-    jax_enable_x64)."""
+    """Differs from TF1: int32 sums in int64 only with jax_enable_x64 (TF1 always: a huge
+    int32 sum wraps here); float16 sums accumulate in float32 (TF1's CPU kernel in float16).
+
+    TF1 equivalent: tf.compat.v1.reduce_mean (integers: the sum, in a wider integer as TF1,
+    divided by the count and truncated toward zero)."""
     args = (input_tensor, axis, keepdims, reduction_indices, keep_dims, NUM)
     v, ax, k = _reduction("reduce_mean", "Mean", name, *args)
     if v.dtype.kind in "iu":
@@ -199,15 +204,19 @@ def _arg(op, fn, nan_as, input, axis, dimension, output_type):
 
 
 def argmax(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):  # noqa: A002
-    """TF1 equivalent: tf.compat.v1.argmax (axis 0 by default; NaN is skipped as TF1's kernel
-    does; int64 is int32 unless jax_enable_x64)."""
+    """Differs from TF1: the default ``output_type`` int64 gives int32 unless jax_enable_x64.
+
+    TF1 equivalent: tf.compat.v1.argmax (axis 0 by default; NaN is skipped as TF1's kernel
+    does)."""
     op_name(name, "ArgMax")
     return _arg("argmax", jnp.argmax, -np.inf, input, axis, dimension, output_type)
 
 
 def argmin(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):  # noqa: A002
-    """TF1 equivalent: tf.compat.v1.argmin (axis 0 by default; NaN is skipped as TF1's kernel
-    does; int64 is int32 unless jax_enable_x64)."""
+    """Differs from TF1: the default ``output_type`` int64 gives int32 unless jax_enable_x64.
+
+    TF1 equivalent: tf.compat.v1.argmin (axis 0 by default; NaN is skipped as TF1's kernel
+    does)."""
     op_name(name, "ArgMin")
     return _arg("argmin", jnp.argmin, np.inf, input, axis, dimension, output_type)
 
@@ -251,7 +260,9 @@ def count_nonzero(
     keep_dims=None,
     input=None,  # noqa: A002 - TF1's argument name
 ):
-    """TF1 equivalent: tf.compat.v1.count_nonzero (int64 is int32 unless jax_enable_x64)."""
+    """Differs from TF1: the default ``dtype`` int64 gives int32 unless jax_enable_x64.
+
+    TF1 equivalent: tf.compat.v1.count_nonzero"""
     op_name(name, "count_nonzero")
     x = alias("count_nonzero", input_tensor, input, "input_tensor", "input")
     a = alias("count_nonzero", axis, reduction_indices, "axis", "reduction_indices")

@@ -140,8 +140,11 @@ def _sorted_op(kind, op_type, allowed):
 
     segment_op.__name__ = segment_op.__qualname__ = op
     segment_op.__doc__ = (
-        f"TF1 equivalent: tf.compat.v1.{op} (the ids must be concrete: they decide the output's "
-        "size; an empty segment is 0" + (", 1 for a product" if kind == "prod" else "") + ")."
+        "Differs from TF1: the segment ids must be concrete (they decide the output's size), "
+        "so it is refused under jax.jit with traced ids; TF1 takes an ids tensor.\n\n"
+        f"TF1 equivalent: tf.compat.v1.{op} (an empty segment is 0"
+        + (", 1 for a product" if kind == "prod" else "")
+        + ")."
     )
     return segment_op
 
@@ -156,8 +159,11 @@ def _unsorted_op(kind, op_type, allowed, note):
 
     unsorted_op.__name__ = unsorted_op.__qualname__ = op
     unsorted_op.__doc__ = (
-        f"TF1 equivalent: tf.compat.v1.{op} (negative ids are dropped; an id >= num_segments "
-        f"raises when concrete, is dropped when traced; an empty segment is {note})."
+        "Differs from TF1: an id >= num_segments is refused with a ValueError when the ids are "
+        "concrete (TF1 raises InvalidArgumentError when the op runs); traced under jax.jit it "
+        "cannot be checked and is dropped.\n\n"
+        f"TF1 equivalent: tf.compat.v1.{op} (negative ids are dropped; an empty segment is "
+        f"{note})."
     )
     return unsorted_op
 
@@ -171,7 +177,10 @@ unsorted_segment_sum = _unsorted_op("sum", "UnsortedSegmentSum", NUM, "0")
 unsorted_segment_prod = _unsorted_op("prod", "UnsortedSegmentProd", NUM, "1")
 unsorted_segment_max = _unsorted_op("max", "UnsortedSegmentMax", REAL, "the dtype's lowest value")
 unsorted_segment_min = _unsorted_op("min", "UnsortedSegmentMin", REAL, "the dtype's highest value")
-unsorted_segment_mean = _unsorted_op(
-    "mean", "UnsortedSegmentMean", REAL, "0; integers divide as float64, as truediv"
+unsorted_segment_mean = _unsorted_op("mean", "UnsortedSegmentMean", REAL, "0")
+unsorted_segment_mean.__doc__ = unsorted_segment_mean.__doc__.replace(
+    "is dropped.",
+    "is dropped. Integers divide as in truediv: float32 unless jax_enable_x64 (TF1: float64).",
+    1,
 )
 unsorted_segment_sqrt_n = _unsorted_op("sqrt_n", "UnsortedSegmentSqrtN", F, "0")

@@ -41,8 +41,10 @@ def sequence_loss(logits, targets, weights, average_across_timesteps=True,
       >>> round(float(loss), 4)  # log(4)
       1.3863
 
-    TF1 equivalent: tf.contrib.seq2seq.sequence_loss (TF 1.15). Differs: an out-of-range
-    target gives an undefined value rather than TF's NaN on CPU / error on GPU.
+    Differs from TF1: an out-of-range target gives an undefined value rather than TF's NaN on
+    CPU / error on GPU.
+
+    TF1 equivalent: tf.contrib.seq2seq.sequence_loss (TF 1.15)
     """
     logits, targets, weights = jnp.asarray(logits), jnp.asarray(targets), jnp.asarray(weights)
     if logits.ndim != 3:

@@ -424,7 +424,6 @@ __all__ = [
     "repeat",
     "reverse_sequence",
     "roll",
-    "saturate_cast",
     "scatter_nd",
     "searchsorted",
     "self_adjoint_eig",
@@ -454,11 +453,35 @@ __all__ = [
 ]
 
 
+# Names that need a graph and a Session: each raises GraphOnlyError saying what to write instead.
+from jaxscope._src.compat.check_ops import Assert as Assert
+from jaxscope._src.compat.check_ops import add_check_numerics_ops as add_check_numerics_ops
+from jaxscope._src.compat.check_ops import assert_integer as assert_integer
+from jaxscope._src.compat.check_ops import assert_near as assert_near
+from jaxscope._src.compat.check_ops import assert_rank_at_least as assert_rank_at_least
+from jaxscope._src.compat.check_ops import assert_rank_in as assert_rank_in
+from jaxscope._src.compat.check_ops import assert_same_float_dtype as assert_same_float_dtype
+from jaxscope._src.compat.check_ops import assert_scalar as assert_scalar
+from jaxscope._src.compat.check_ops import check_numerics as check_numerics
+from jaxscope._src.compat.check_ops import verify_tensor_all_finite as verify_tensor_all_finite
+from jaxscope._src.compat.framework_ops import add_to_collections as add_to_collections
+from jaxscope._src.compat.framework_ops import all_variables as all_variables
+from jaxscope._src.compat.framework_ops import custom_gradient as custom_gradient
+from jaxscope._src.compat.framework_ops import executing_eagerly as executing_eagerly
+from jaxscope._src.compat.framework_ops import get_collection_ref as get_collection_ref
+from jaxscope._src.compat.framework_ops import get_local_variable as get_local_variable
+from jaxscope._src.compat.framework_ops import get_seed as get_seed
+from jaxscope._src.compat.framework_ops import init_scope as init_scope
+from jaxscope._src.compat.framework_ops import local_variables as local_variables
+from jaxscope._src.compat.framework_ops import model_variables as model_variables
+from jaxscope._src.compat.framework_ops import moving_average_variables as moving_average_variables
+from jaxscope._src.compat.framework_ops import set_random_seed as set_random_seed
 from jaxscope._src.compat.functional_ops import foldl as foldl  # noqa: E402
 from jaxscope._src.compat.functional_ops import foldr as foldr  # noqa: E402
-
-# Names that need a graph and a Session: each raises GraphOnlyError saying what to write instead.
 from jaxscope._src.compat.graph import REFUSED as _REFUSED  # noqa: E402
+from jaxscope._src.compat.image_ops import extract_image_patches as extract_image_patches
+from jaxscope._src.compat.image_ops import random_crop as random_crop
+from jaxscope._src.compat.image_ops import saturate_cast as saturate_cast
 from jaxscope._src.compat.linalg_ops import cholesky as cholesky
 from jaxscope._src.compat.linalg_ops import cholesky_solve as cholesky_solve
 from jaxscope._src.compat.linalg_ops import cross as cross
@@ -490,7 +513,6 @@ from jaxscope._src.compat.manip_ops import is_tensor as is_tensor
 from jaxscope._src.compat.manip_ops import meshgrid as meshgrid
 from jaxscope._src.compat.manip_ops import repeat as repeat
 from jaxscope._src.compat.manip_ops import roll as roll
-from jaxscope._src.compat.manip_ops import saturate_cast as saturate_cast
 from jaxscope._src.compat.manip_ops import setdiff1d as setdiff1d
 from jaxscope._src.compat.manip_ops import shape_n as shape_n
 from jaxscope._src.compat.manip_ops import space_to_batch as space_to_batch
@@ -614,7 +636,42 @@ from jaxscope._src.compat.slicing_ops import tensor_scatter_update as tensor_sca
 from jaxscope._src.compat.sort_ops import argsort as argsort
 from jaxscope._src.compat.sort_ops import searchsorted as searchsorted
 from jaxscope._src.compat.sort_ops import sort as sort
+from jaxscope.compat.v1 import dtypes as dtypes
+from jaxscope.compat.v1 import image as image
 from jaxscope.compat.v1 import linalg as linalg
 from jaxscope.compat.v1 import math as math
+from jaxscope.compat.v1 import nest as nest
+
+__all__ += [
+    "Assert",
+    "add_check_numerics_ops",
+    "add_to_collections",
+    "all_variables",
+    "assert_integer",
+    "assert_near",
+    "assert_rank_at_least",
+    "assert_rank_in",
+    "assert_same_float_dtype",
+    "assert_scalar",
+    "check_numerics",
+    "custom_gradient",
+    "dtypes",
+    "executing_eagerly",
+    "extract_image_patches",
+    "get_collection_ref",
+    "get_local_variable",
+    "get_seed",
+    "image",
+    "init_scope",
+    "local_variables",
+    "model_variables",
+    "moving_average_variables",
+    "nest",
+    "random_crop",
+    "saturate_cast",
+    "set_random_seed",
+    "verify_tensor_all_finite",
+]
+
 
 globals().update(_REFUSED)
