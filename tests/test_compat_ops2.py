@@ -618,6 +618,7 @@ def _linalg_cases():
             grad=True,
             rtol=1e-5,
         ),  # fmt: skip
+        Case("expm_int", lambda tf, i: tf.linalg.expm(i), (i,)),
         Case("cross_bad", lambda tf, a: tf.cross(a, a[:, :, :2]), (a,)),
         Case(
             "expm", lambda tf, a: tf.linalg.expm(a * 0.3), (a,), grad=True, rtol=1e-4, atol=1e-4
@@ -761,3 +762,13 @@ def test_strided_slice_compiles_to_the_jnp_slice():
         )
 
     assert _hlo(ours, x) == _hlo(lambda x: x[::-1, 0:3:2, 1], x)
+
+
+def test_dtypes_without_a_tf1_kernel():
+    a = np.eye(2, dtype=np.float32) * 2
+    # TF1 builds bfloat16 triangular solves but has no CPU kernel: a ValueError here
+    with pytest.raises(ValueError, match=r"tf\.matrix_triangular_solve: TF1 has no kernel"):
+        jtf.matrix_triangular_solve(jtf.cast(a, jtf.bfloat16), jtf.cast(a, jtf.bfloat16))
+    # float16 decompositions TF1 has no CPU kernel for compute in float32 (documented)
+    got = jtf.matrix_determinant(jtf.cast(a, jtf.float16))
+    assert got.dtype == np.float16 and float(got) == 4.0

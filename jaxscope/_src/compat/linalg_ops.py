@@ -50,9 +50,9 @@ def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name
     return jnp.broadcast_to(e, tuple(b) + e.shape)
 
 
-def _matrix(op: str, x, arg: str = "input", allowed=NUM + ("bool",)):
+def _matrix(op: str, x, arg: str = "input", allowed=NUM + ("bool",), no_kernel=()):
     v = convert(x, op=op, arg=arg)
-    check_dtype(op, v, allowed, arg)
+    check_dtype(op, v, allowed, arg, no_kernel=no_kernel)
     if v.ndim < 2:
         raise OpArgumentError(
             op, f"{arg} must be a (batch) matrix of rank >= 2, got shape {shape_str(v.shape)}."
@@ -288,8 +288,8 @@ def matrix_band_part(input, num_lower, num_upper, name=None):  # noqa: A002
     return jnp.where(keep, v, jnp.zeros((), v.dtype))
 
 
-def _square(op: str, x, arg: str = "input"):
-    v = _matrix(op, x, arg, _LINALG)
+def _square(op: str, x, arg: str = "input", no_kernel=()):
+    v = _matrix(op, x, arg, _LINALG + tuple(no_kernel), no_kernel)
     if v.shape[-1] != v.shape[-2]:
         raise OpArgumentError(
             op, f"{arg} must be a (batch of) square matrices, got shape {shape_str(v.shape)}."
@@ -337,6 +337,9 @@ def matrix_inverse(input, adjoint=False, name=None):  # noqa: A002
 def matrix_determinant(input, name=None):  # noqa: A002
     """The determinant of each square matrix of ``input``.
 
+    Differs from TF1: float16 works (computed in float32); TF1 has no CPU kernel for it and fails
+    when the op runs.
+
     TF1 equivalent: tf.compat.v1.matrix_determinant
     """
     op_name(name, "MatrixDeterminant")
@@ -346,6 +349,9 @@ def matrix_determinant(input, name=None):  # noqa: A002
 
 def slogdet(input, name=None):  # noqa: A002
     """``(sign, log|det|)`` of each square matrix of ``input``.
+
+    Differs from TF1: float16 works (computed in float32); TF1 has no CPU kernel for it and fails
+    when the op runs.
 
     TF1 equivalent: tf.compat.v1.linalg.slogdet
     """
@@ -359,7 +365,8 @@ def cholesky(input, name=None):  # noqa: A002
     """The lower Cholesky factor ``L`` of each Hermitian positive definite matrix of ``input``
     (only its lower triangle is read).
 
-    Differs from TF1: a matrix that is not positive definite is TF1's run-time
+    Differs from TF1: float16 works (computed in float32; TF1 has no CPU kernel for it
+    and fails when the op runs). A matrix that is not positive definite is TF1's run-time
     InvalidArgumentError; jax returns NaN instead (no error can come out of a compiled program).
 
     TF1 equivalent: tf.compat.v1.cholesky
@@ -377,6 +384,9 @@ def logdet(matrix, name=None):
     """``log(det(matrix))`` of each Hermitian positive definite matrix (through its Cholesky
     factor).
 
+    Differs from TF1: float16 works (computed in float32); TF1 has no CPU kernel for it and fails
+    when the op runs.
+
     TF1 equivalent: tf.compat.v1.linalg.logdet
     """
     op_name(name, "logdet")
@@ -385,8 +395,8 @@ def logdet(matrix, name=None):
     return (2.0 * jnp.sum(jnp.log(d), -1)).astype(chol.dtype)
 
 
-def _rhs(op: str, matrix, rhs, broadcast: bool = True):
-    a = _square(op, matrix, "matrix")
+def _rhs(op: str, matrix, rhs, broadcast: bool = True, no_kernel=()):
+    a = _square(op, matrix, "matrix", no_kernel)
     a, b = same_dtype(op, matrix=a, rhs=rhs)
     if b.ndim < 2 or b.shape[-2] != a.shape[-1]:
         raise OpArgumentError(
@@ -416,10 +426,13 @@ def _rhs(op: str, matrix, rhs, broadcast: bool = True):
 def cholesky_solve(chol, rhs, name=None):
     """``X`` with ``A X = rhs``, given ``chol``, the lower Cholesky factor of ``A``.
 
+    Differs from TF1: float16 works (computed in float32); TF1 has no CPU kernel for it and fails
+    when the op runs.
+
     TF1 equivalent: tf.compat.v1.linalg.cholesky_solve
     """
     op_name(name, "cholesky_solve")
-    a, b = _rhs("cholesky_solve", chol, rhs)
+    a, b = _rhs("cholesky_solve", chol, rhs, no_kernel=("bfloat16",))
     y = lax.linalg.triangular_solve(_up(a), _up(b), left_side=True, lower=True)
     x = lax.linalg.triangular_solve(
         _up(a), y, left_side=True, lower=True, transpose_a=True, conjugate_a=True
@@ -430,7 +443,8 @@ def cholesky_solve(chol, rhs, name=None):
 def matrix_solve(matrix, rhs, adjoint=False, name=None):
     """``X`` with ``matrix X = rhs`` (``adjoint(matrix) X = rhs`` if ``adjoint``).
 
-    Differs from TF1: a singular matrix is TF1's run-time InvalidArgumentError; jax returns
+    Differs from TF1: float16 works (computed in float32; TF1 has no CPU kernel for it
+    and fails when the op runs). A singular matrix is TF1's run-time InvalidArgumentError; jax returns
     inf/NaN instead (no error can come out of a compiled program).
 
     TF1 equivalent: tf.compat.v1.matrix_solve
@@ -445,10 +459,13 @@ def matrix_triangular_solve(matrix, rhs, lower=True, adjoint=False, name=None):
     """``X`` with ``matrix X = rhs`` for lower (``lower=True``) or upper triangular ``matrix``
     (only that triangle is read); ``adjoint(matrix) X = rhs`` if ``adjoint``.
 
+    Differs from TF1: float16 works (computed in float32); TF1 has no CPU kernel for it and fails
+    when the op runs.
+
     TF1 equivalent: tf.compat.v1.matrix_triangular_solve
     """
     op_name(name, "MatrixTriangularSolve")
-    a, b = _rhs("matrix_triangular_solve", matrix, rhs)
+    a, b = _rhs("matrix_triangular_solve", matrix, rhs, no_kernel=("bfloat16",))
     x = lax.linalg.triangular_solve(
         _up(a),
         _up(b),
@@ -480,7 +497,8 @@ def svd(tensor, full_matrices=False, compute_uv=True, name=None):
     ``s`` (descending) if not ``compute_uv``, else ``(s, u, v)`` -- TF1's order, and ``v``, not
     its adjoint (numpy returns ``(u, s, vh)``).
 
-    Differs from TF1: the signs (phases) of matching columns of ``u`` and ``v`` may differ from
+    Differs from TF1: float16 works (computed in float32; TF1 has no CPU kernel for it
+    and fails when the op runs). The signs (phases) of matching columns of ``u`` and ``v`` may differ from
     TF1's (both are valid decompositions); ``s`` and ``u @ diag(s) @ adjoint(v)`` agree.
 
     TF1 equivalent: tf.compat.v1.svd
@@ -508,7 +526,8 @@ def self_adjoint_eig(tensor, name=None):
     """``(e, v)``: the eigenvalues (ascending) and eigenvectors (columns) of each Hermitian
     matrix of ``tensor``; only its lower triangle is read.
 
-    Differs from TF1: the signs (phases) of the eigenvectors may differ from TF1's (both are
+    Differs from TF1: float16 works (computed in float32; TF1 has no CPU kernel for it
+    and fails when the op runs). The signs (phases) of the eigenvectors may differ from TF1's (both are
     valid); the eigenvalues and ``v @ diag(e) @ adjoint(v)`` agree.
 
     TF1 equivalent: tf.compat.v1.self_adjoint_eig
@@ -521,6 +540,9 @@ def self_adjoint_eig(tensor, name=None):
 
 def self_adjoint_eigvals(tensor, name=None):
     """The eigenvalues (ascending) of each Hermitian matrix of ``tensor`` (its lower triangle).
+
+    Differs from TF1: float16 works (computed in float32); TF1 has no CPU kernel for it and fails
+    when the op runs.
 
     TF1 equivalent: tf.compat.v1.self_adjoint_eigvals
     """
@@ -555,13 +577,21 @@ _batched_expm = jax.jit(jax.vmap(jax.scipy.linalg.expm))
 def expm(input, name=None):  # noqa: A002
     """The matrix exponential of each square matrix of ``input``.
 
-    Differs from TF1: computed by jax's Pade approximation with scaling and squaring (TF1's
+    Differs from TF1: float16 works (computed in float32; TF1 has no CPU kernel for it
+    and fails when the op runs). Computed by jax's Pade approximation with scaling and squaring (TF1's
     algorithm too); results agree to rounding, not bit for bit.
 
     TF1 equivalent: tf.compat.v1.linalg.expm
     """
     op_name(name, "MatrixExponential")
-    v = _square("expm", input)
+    v = convert(input, op="expm", arg="input")
+    if v.dtype.name not in _LINALG:  # TF1's expm checks in Python: a ValueError
+        raise OpArgumentError(
+            "expm",
+            f"input has dtype {v.dtype.name}; it must be one of {', '.join(_LINALG)}.",
+            "tf.cast(input, tf.float32)",
+        )
+    v = _square("expm", v)
     w = _up(v)
     flat = w.reshape((-1,) + w.shape[-2:])
     out = _batched_expm(flat) if flat.shape[0] else flat
