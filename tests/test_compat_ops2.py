@@ -356,6 +356,16 @@ def _cases():
             (x,),
             tf_run_time_error=True,
         ),  # fmt: skip
+        Case(
+            "bool_scatter_and_diag",
+            lambda tf, x: [
+                tf.scatter_nd([[1], [1], [3]], x[0, 0, :3] > 0, [4]),
+                tf.matrix_diag(x[0] > 0),
+                tf.matrix_diag_part(x > 0, k=(0, 1)),
+            ],
+            (x,),
+        ),  # fmt: skip
+        Case("diag_int8", lambda tf, x: tf.diag(tf.cast(x[0, 0], tf.int8)), (x,)),
         Case("trace_rank1", lambda tf, x: tf.trace(x[0, 0]), (x,)),
         # identity_n, shape_n, invert_permutation
         Case("identity_n", lambda tf, x, i: tf.identity_n([x, i]), (x, i), grad=True),

@@ -30,6 +30,16 @@ from jaxscope._src.compat.matmul_ops import matmul
 _LINALG = ("float16", "float32", "float64") + C
 
 
+_DIAG = F + ("int32", "int64") + C  # TF1's Diag / DiagPart
+
+
+def _padding(v, padding_value):
+    """A Python padding value converts to the tensor's dtype (0 -> False for bool, as TF1)."""
+    if v.dtype == np.bool_ and isinstance(padding_value, (int, float)):
+        padding_value = bool(padding_value)
+    return padding_value
+
+
 def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name=None):
     """An identity matrix ``[num_rows, num_columns]`` (square by default), with leading
     ``batch_shape`` dimensions.
@@ -64,12 +74,11 @@ def diag(diagonal, name=None):
     """A tensor of rank ``2k`` with ``diagonal`` (rank ``k`` >= 1) on its diagonal:
     ``out[i1..ik, i1..ik] = diagonal[i1..ik]``, zero elsewhere.
 
-    Differs from TF1: bfloat16 works (TF1 has no CPU kernel for it and fails when the op runs).
-
     TF1 equivalent: tf.compat.v1.diag
     """
     op_name(name, "Diag")
     v = convert(diagonal, op="diag", arg="diagonal")
+    check_dtype("diag", v, _DIAG, "diagonal", no_kernel=("bfloat16",))
     if v.ndim < 1:
         raise OpArgumentError("diag", "diagonal must have rank >= 1, got a scalar.")
     n = v.size
@@ -85,6 +94,7 @@ def diag_part(input, name=None):  # noqa: A002 - TF1's argument name
     """
     op_name(name, "DiagPart")
     v = convert(input, op="diag_part", arg="input")
+    check_dtype("diag_part", v, _DIAG, "input", no_kernel=("bfloat16",))
     k = v.ndim // 2
     if v.ndim == 0 or v.ndim % 2 or v.shape[:k] != v.shape[k:]:
         raise OpArgumentError(
@@ -148,7 +158,8 @@ def matrix_diag(
     op = "matrix_diag"
     lo, hi = _k(op, k)
     al = _align(op, align)
-    dv, pad = same_dtype(op, diagonal=diagonal, padding_value=padding_value)
+    dv = convert(diagonal, op=op, arg="diagonal")
+    dv, pad = same_dtype(op, diagonal=dv, padding_value=_padding(dv, padding_value))
     if pad.ndim:
         raise OpArgumentError(op, "padding_value must be a scalar.")
     if lo != hi:
@@ -208,7 +219,7 @@ def matrix_diag_part(input, name="diag_part", k=0, padding_value=0, align="RIGHT
     lo, hi = _k(op, k)
     al = _align(op, align)
     v = _matrix(op, input)
-    v, pad = same_dtype(op, input=v, padding_value=padding_value)
+    v, pad = same_dtype(op, input=v, padding_value=_padding(v, padding_value))
     m, n = v.shape[-2:]
     max_len = _diag_shape(op, v, lo, hi)
     ds = np.arange(hi, lo - 1, -1)[:, None]

@@ -284,6 +284,7 @@ def space_to_batch_nd(input, block_shape, paddings, name=None):  # noqa: A002
     of ``block_shape`` and moves the blocks into the batch dimension.
 
     Differs from TF1: ``block_shape`` and ``paddings`` must be known when the program is traced.
+    bool and complex inputs work (TF1 has no CPU kernel for them and fails when the op runs).
 
     TF1 equivalent: tf.compat.v1.space_to_batch_nd
     """
@@ -319,6 +320,7 @@ def batch_to_space_nd(input, block_shape, crops, name=None):  # noqa: A002
     the spatial dimensions ``1..M``, which are then cropped by ``crops``.
 
     Differs from TF1: ``block_shape`` and ``crops`` must be known when the program is traced.
+    bool and complex inputs work (TF1 has no CPU kernel for them and fails when the op runs).
 
     TF1 equivalent: tf.compat.v1.batch_to_space_nd
     """
@@ -458,7 +460,8 @@ def unique(x, out_idx=dtypes.int32, name=None):
     of ``x`` the index of its value in them.
 
     Differs from TF1: ``x`` must be concrete (the output's size depends on its values): under
-    ``jax.jit`` it is refused with the fix (``jnp.unique(..., size=N)``).
+    ``jax.jit`` it is refused with the fix (``jnp.unique(..., size=N)``). Complex values work
+    (TF1 has no CPU kernel for them).
 
     TF1 equivalent: tf.compat.v1.unique
     """
@@ -483,7 +486,8 @@ def setdiff1d(x, y, index_dtype=dtypes.int32, name=None):
     indices in ``x``.
 
     Differs from TF1: ``x`` and ``y`` must be concrete (the output's size depends on their
-    values): under ``jax.jit`` it is refused with the fix.
+    values): under ``jax.jit`` it is refused with the fix. bool and complex values work (TF1 has
+    no CPU kernel for them).
 
     TF1 equivalent: tf.compat.v1.setdiff1d
     """

@@ -277,12 +277,23 @@ def scatter_nd(indices, updates, shape, bad_indices_policy="", name=None):
     u = convert(updates, op="scatter_nd", arg="updates")
     shp = static_ints("scatter_nd", shape, "shape")
     idx = _scatter_args("scatter_nd", indices, u, shp, "shape", bad_indices_policy != "IGNORE")
+    if u.dtype == np.bool_:  # TF1 adds booleans as a logical or
+        return jnp.zeros(shp, u.dtype).at[idx].max(u, mode="drop")
     return jnp.zeros(shp, u.dtype).at[idx].add(u, mode="drop")
+
+
+def _kernel(op: str, t, how: str) -> None:
+    """TF1 builds these for any dtype but has no CPU kernel to add booleans or to take the
+    maximum of complex numbers: its run-time error, a ``ValueError`` here."""
+    bad = ("bool",) if how == "add" else ("bool", "complex64", "complex128") if how != "set" else ()
+    if t.dtype.name in bad:
+        check_dtype(op, t, (t.dtype.name,), "tensor", no_kernel=bad)
 
 
 def _tensor_scatter(op: str, op_type: str, how: str, tensor, indices, updates, name):
     op_name(name, op_type)
     t, u = same_dtype(op, tensor=tensor, updates=updates)
+    _kernel(op, t, how)
     idx = _scatter_args(op, indices, u, t.shape, "tensor")
     return getattr(t.at[idx], how)(u, mode="drop")
 
@@ -325,6 +336,7 @@ def tensor_scatter_nd_sub(tensor, indices, updates, name=None):
     op_name(name, "TensorScatterSub")
     op = "tensor_scatter_nd_sub"
     t, u = same_dtype(op, tensor=tensor, updates=updates)
+    _kernel(op, t, "add")
     idx = _scatter_args(op, indices, u, t.shape, "tensor")
     return t.at[idx].add(-u, mode="drop")
 

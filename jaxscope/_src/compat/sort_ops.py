@@ -74,7 +74,8 @@ def searchsorted(sorted_sequence, values, side="left", out_type=dtypes.int32, na
             op, f"Argument `side` must be either 'right' or 'left'. Received: `side` = '{side}'."
         )
     s, v = same_dtype(op, sorted_sequence=sorted_sequence, values=values)
-    check_dtype(op, s, REAL, "sorted_sequence")
+    bad = ("bool", "complex64", "complex128")  # TF1 builds them, has no kernel
+    check_dtype(op, s, REAL + bad, "sorted_sequence", no_kernel=bad)
     it = canonical(out_type)
     if it.name not in ("int32", "int64"):
         raise OpTypeError(op, f"out_type must be int32 or int64, got {it.name}.")
