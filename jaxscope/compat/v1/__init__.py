@@ -393,6 +393,63 @@ __all__ = [
     "zeros",
     "zeros_initializer",
     "zeros_like",
+    "argsort",
+    "batch_to_space",
+    "batch_to_space_nd",
+    "broadcast_to",
+    "cholesky",
+    "cholesky_solve",
+    "clip_by_average_norm",
+    "cross",
+    "depth_to_space",
+    "diag",
+    "diag_part",
+    "dimension_value",
+    "eye",
+    "foldl",
+    "foldr",
+    "identity_n",
+    "invert_permutation",
+    "is_tensor",
+    "matrix_band_part",
+    "matrix_determinant",
+    "matrix_diag",
+    "matrix_diag_part",
+    "matrix_inverse",
+    "matrix_set_diag",
+    "matrix_solve",
+    "matrix_triangular_solve",
+    "meshgrid",
+    "qr",
+    "repeat",
+    "reverse_sequence",
+    "roll",
+    "scatter_nd",
+    "searchsorted",
+    "self_adjoint_eig",
+    "self_adjoint_eigvals",
+    "setdiff1d",
+    "shape_n",
+    "sort",
+    "space_to_batch",
+    "space_to_batch_nd",
+    "space_to_depth",
+    "strided_slice",
+    "svd",
+    "tensor_scatter_add",
+    "tensor_scatter_nd_add",
+    "tensor_scatter_nd_max",
+    "tensor_scatter_nd_min",
+    "tensor_scatter_nd_sub",
+    "tensor_scatter_nd_update",
+    "tensor_scatter_sub",
+    "tensor_scatter_update",
+    "to_bfloat16",
+    "to_double",
+    "trace",
+    "unique",
+    "unique_with_counts",
+    "linalg",
 ]
 
 
@@ -419,10 +476,52 @@ from jaxscope._src.compat.framework_ops import local_variables as local_variable
 from jaxscope._src.compat.framework_ops import model_variables as model_variables
 from jaxscope._src.compat.framework_ops import moving_average_variables as moving_average_variables
 from jaxscope._src.compat.framework_ops import set_random_seed as set_random_seed
+from jaxscope._src.compat.functional_ops import foldl as foldl  # noqa: E402
+from jaxscope._src.compat.functional_ops import foldr as foldr  # noqa: E402
 from jaxscope._src.compat.graph import REFUSED as _REFUSED  # noqa: E402
 from jaxscope._src.compat.image_ops import extract_image_patches as extract_image_patches
 from jaxscope._src.compat.image_ops import random_crop as random_crop
 from jaxscope._src.compat.image_ops import saturate_cast as saturate_cast
+from jaxscope._src.compat.linalg_ops import cholesky as cholesky
+from jaxscope._src.compat.linalg_ops import cholesky_solve as cholesky_solve
+from jaxscope._src.compat.linalg_ops import cross as cross
+from jaxscope._src.compat.linalg_ops import diag as diag
+from jaxscope._src.compat.linalg_ops import diag_part as diag_part
+from jaxscope._src.compat.linalg_ops import eye as eye
+from jaxscope._src.compat.linalg_ops import matrix_band_part as matrix_band_part
+from jaxscope._src.compat.linalg_ops import matrix_determinant as matrix_determinant
+from jaxscope._src.compat.linalg_ops import matrix_diag as matrix_diag
+from jaxscope._src.compat.linalg_ops import matrix_diag_part as matrix_diag_part
+from jaxscope._src.compat.linalg_ops import matrix_inverse as matrix_inverse
+from jaxscope._src.compat.linalg_ops import matrix_set_diag as matrix_set_diag
+from jaxscope._src.compat.linalg_ops import matrix_solve as matrix_solve
+from jaxscope._src.compat.linalg_ops import matrix_triangular_solve as matrix_triangular_solve
+from jaxscope._src.compat.linalg_ops import qr as qr
+from jaxscope._src.compat.linalg_ops import self_adjoint_eig as self_adjoint_eig
+from jaxscope._src.compat.linalg_ops import self_adjoint_eigvals as self_adjoint_eigvals
+from jaxscope._src.compat.linalg_ops import svd as svd
+from jaxscope._src.compat.linalg_ops import trace as trace
+from jaxscope._src.compat.manip_ops import batch_to_space as batch_to_space
+from jaxscope._src.compat.manip_ops import batch_to_space_nd as batch_to_space_nd
+from jaxscope._src.compat.manip_ops import broadcast_to as broadcast_to
+from jaxscope._src.compat.manip_ops import clip_by_average_norm as clip_by_average_norm
+from jaxscope._src.compat.manip_ops import depth_to_space as depth_to_space
+from jaxscope._src.compat.manip_ops import dimension_value as dimension_value
+from jaxscope._src.compat.manip_ops import identity_n as identity_n
+from jaxscope._src.compat.manip_ops import invert_permutation as invert_permutation
+from jaxscope._src.compat.manip_ops import is_tensor as is_tensor
+from jaxscope._src.compat.manip_ops import meshgrid as meshgrid
+from jaxscope._src.compat.manip_ops import repeat as repeat
+from jaxscope._src.compat.manip_ops import roll as roll
+from jaxscope._src.compat.manip_ops import setdiff1d as setdiff1d
+from jaxscope._src.compat.manip_ops import shape_n as shape_n
+from jaxscope._src.compat.manip_ops import space_to_batch as space_to_batch
+from jaxscope._src.compat.manip_ops import space_to_batch_nd as space_to_batch_nd
+from jaxscope._src.compat.manip_ops import space_to_depth as space_to_depth
+from jaxscope._src.compat.manip_ops import to_bfloat16 as to_bfloat16
+from jaxscope._src.compat.manip_ops import to_double as to_double
+from jaxscope._src.compat.manip_ops import unique as unique
+from jaxscope._src.compat.manip_ops import unique_with_counts as unique_with_counts
 from jaxscope._src.compat.math_ops import abs as abs
 from jaxscope._src.compat.math_ops import acos as acos
 from jaxscope._src.compat.math_ops import acosh as acosh
@@ -523,8 +622,23 @@ from jaxscope._src.compat.segment_ops import unsorted_segment_min as unsorted_se
 from jaxscope._src.compat.segment_ops import unsorted_segment_prod as unsorted_segment_prod
 from jaxscope._src.compat.segment_ops import unsorted_segment_sqrt_n as unsorted_segment_sqrt_n
 from jaxscope._src.compat.segment_ops import unsorted_segment_sum as unsorted_segment_sum
+from jaxscope._src.compat.slicing_ops import reverse_sequence as reverse_sequence
+from jaxscope._src.compat.slicing_ops import scatter_nd as scatter_nd
+from jaxscope._src.compat.slicing_ops import strided_slice as strided_slice
+from jaxscope._src.compat.slicing_ops import tensor_scatter_add as tensor_scatter_add
+from jaxscope._src.compat.slicing_ops import tensor_scatter_nd_add as tensor_scatter_nd_add
+from jaxscope._src.compat.slicing_ops import tensor_scatter_nd_max as tensor_scatter_nd_max
+from jaxscope._src.compat.slicing_ops import tensor_scatter_nd_min as tensor_scatter_nd_min
+from jaxscope._src.compat.slicing_ops import tensor_scatter_nd_sub as tensor_scatter_nd_sub
+from jaxscope._src.compat.slicing_ops import tensor_scatter_nd_update as tensor_scatter_nd_update
+from jaxscope._src.compat.slicing_ops import tensor_scatter_sub as tensor_scatter_sub
+from jaxscope._src.compat.slicing_ops import tensor_scatter_update as tensor_scatter_update
+from jaxscope._src.compat.sort_ops import argsort as argsort
+from jaxscope._src.compat.sort_ops import searchsorted as searchsorted
+from jaxscope._src.compat.sort_ops import sort as sort
 from jaxscope.compat.v1 import dtypes as dtypes
 from jaxscope.compat.v1 import image as image
+from jaxscope.compat.v1 import linalg as linalg
 from jaxscope.compat.v1 import math as math
 from jaxscope.compat.v1 import nest as nest
 

@@ -1,0 +1,634 @@
+"""TF1's dense linear algebra: ``tf.eye``, the diagonal and band ops (``tf.diag``,
+``tf.matrix_diag``, ``tf.matrix_band_part``, ...), ``tf.trace``, and ``tf.linalg``'s
+decompositions and solvers (``inv``, ``det``, ``slogdet``, ``cholesky``, ``qr``, ``svd``,
+``solve``, ``triangular_solve``, ``expm``, ...).
+
+Matrices are the two innermost dimensions; the others are batch dimensions. The decompositions run
+jax's (LAPACK on CPU): results that are unique (singular values, ``R``'s magnitudes, solutions,
+determinants) equal TF1's to rounding; factors that are unique only up to signs may have other
+signs. Where TF1 fails at run time on a singular or not positive definite matrix, jax returns
+``inf``/``NaN`` instead (it cannot raise from inside a compiled program). float16 inputs compute in
+float32 (jax's CPU decompositions take no float16) and return float16.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax import lax
+
+from jaxscope._src.compat import dtypes
+from jaxscope._src.compat.common import convert, op_name, same_dtype, static_ints
+from jaxscope._src.compat.errors import OpArgumentError
+from jaxscope._src.compat.math_ops import NUM, C, F, canonical, check_dtype, shape_str
+from jaxscope._src.compat.matmul_ops import matmul
+
+_LINALG = ("float16", "float32", "float64") + C
+
+
+_DIAG = F + ("int32", "int64") + C  # TF1's Diag / DiagPart
+
+
+def _padding(v, padding_value):
+    """A Python padding value converts to the tensor's dtype (0 -> False for bool, as TF1)."""
+    if v.dtype == np.bool_ and isinstance(padding_value, (int, float)):
+        padding_value = bool(padding_value)
+    return padding_value
+
+
+def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name=None):
+    """An identity matrix ``[num_rows, num_columns]`` (square by default), with leading
+    ``batch_shape`` dimensions.
+
+    Differs from TF1: the sizes must be known when the program is traced.
+
+    TF1 equivalent: tf.compat.v1.eye
+    """
+    op_name(name, "eye")
+    n = static_ints("eye", num_rows, "num_rows")
+    m = n if num_columns is None else static_ints("eye", num_columns, "num_columns")
+    b = [] if batch_shape is None else static_ints("eye", batch_shape, "batch_shape")
+    if len(n) != 1 or len(m) != 1 or n[0] < 0 or m[0] < 0 or any(d < 0 for d in b):
+        raise OpArgumentError(
+            "eye", f"num_rows and num_columns must be non-negative scalars, got {n} and {m}."
+        )
+    e = jnp.eye(n[0], m[0], dtype=canonical(dtype))
+    return jnp.broadcast_to(e, tuple(b) + e.shape)
+
+
+def _matrix(op: str, x, arg: str = "input", allowed=NUM + ("bool",), no_kernel=()):
+    v = convert(x, op=op, arg=arg)
+    check_dtype(op, v, allowed, arg, no_kernel=no_kernel)
+    if v.ndim < 2:
+        raise OpArgumentError(
+            op, f"{arg} must be a (batch) matrix of rank >= 2, got shape {shape_str(v.shape)}."
+        )
+    return v
+
+
+def diag(diagonal, name=None):
+    """A tensor of rank ``2k`` with ``diagonal`` (rank ``k`` >= 1) on its diagonal:
+    ``out[i1..ik, i1..ik] = diagonal[i1..ik]``, zero elsewhere.
+
+    TF1 equivalent: tf.compat.v1.diag
+    """
+    op_name(name, "Diag")
+    v = convert(diagonal, op="diag", arg="diagonal")
+    check_dtype("diag", v, _DIAG, "diagonal", no_kernel=("bfloat16",))
+    if v.ndim < 1:
+        raise OpArgumentError("diag", "diagonal must have rank >= 1, got a scalar.")
+    n = v.size
+    flat = jnp.zeros((n, n), v.dtype).at[jnp.arange(n), jnp.arange(n)].set(v.ravel())
+    return flat.reshape(v.shape + v.shape)
+
+
+def diag_part(input, name=None):  # noqa: A002 - TF1's argument name
+    """The diagonal of a tensor of rank ``2k`` whose shape is ``s + s``: ``out[i1..ik] =
+    input[i1..ik, i1..ik]``.
+
+    TF1 equivalent: tf.compat.v1.diag_part
+    """
+    op_name(name, "DiagPart")
+    v = convert(input, op="diag_part", arg="input")
+    check_dtype("diag_part", v, _DIAG, "input", no_kernel=("bfloat16",))
+    k = v.ndim // 2
+    if v.ndim == 0 or v.ndim % 2 or v.shape[:k] != v.shape[k:]:
+        raise OpArgumentError(
+            "diag_part",
+            f"input must have an even rank and shape s + s, got {shape_str(v.shape)}.",
+        )
+    n = math.prod(v.shape[:k])
+    flat = v.reshape(n, n)
+    return flat[jnp.arange(n), jnp.arange(n)].reshape(v.shape[:k])
+
+
+def _k(op: str, k) -> tuple[int, int]:
+    ks = static_ints(op, k, "k")
+    if len(ks) not in (1, 2) or ks[0] > ks[-1]:
+        raise OpArgumentError(
+            op, f"k must be an int or a pair (low, high) with low <= high, got {ks}."
+        )
+    return ks[0], ks[-1]
+
+
+def _align(op: str, align: str) -> tuple[bool, bool]:
+    """(superdiagonals left-aligned, subdiagonals left-aligned)."""
+    ok = ("LEFT_RIGHT", "RIGHT_LEFT", "LEFT_LEFT", "RIGHT_RIGHT")
+    if align not in ok:
+        raise OpArgumentError(op, f"align must be one of {list(ok)}, got {align!r}.")
+    sup, sub = align.split("_")
+    return sup == "LEFT", sub == "LEFT"
+
+
+def _diag_len(m: int, n: int, d: int) -> int:
+    return min(m + min(d, 0), n - max(d, 0))
+
+
+def _band_maps(m: int, n: int, lo: int, hi: int, max_len: int, align: tuple[bool, bool]):
+    """For each ``[m, n]`` position: the row of its diagonal in the stacked diagonals (``hi - d``),
+    its position in that row, and whether it lies in the band ``lo <= d <= hi``."""
+    i, j = np.meshgrid(np.arange(m), np.arange(n), indexing="ij")
+    d = j - i
+    valid = (d >= lo) & (d <= hi)
+    lens = np.minimum(m + np.minimum(d, 0), n - np.maximum(d, 0))
+    left = np.where(d >= 0, align[0], False) | np.where(d <= 0, align[1], False)
+    offset = np.where(left, 0, max_len - lens)
+    pos = i - np.maximum(-d, 0) + offset
+    row = np.where(valid, hi - d, 0)
+    return row, np.where(valid, pos, 0), valid
+
+
+def matrix_diag(
+    diagonal, name="diag", k=0, num_rows=-1, num_cols=-1, padding_value=0, align="RIGHT_LEFT"
+):
+    """A batch of matrices with ``diagonal`` on diagonal ``k`` (or on diagonals ``k[0]..k[1]``,
+    the diagonals stacked from ``k[1]`` down, each aligned by ``align``), ``padding_value``
+    elsewhere. The matrix size is inferred (square) unless ``num_rows`` / ``num_cols`` say.
+
+    Differs from TF1: ``k``, ``num_rows`` and ``num_cols`` must be known when the program is
+    traced.
+
+    TF1 equivalent: tf.compat.v1.matrix_diag
+    """
+    op_name(name, "MatrixDiagV3")
+    op = "matrix_diag"
+    lo, hi = _k(op, k)
+    al = _align(op, align)
+    dv = convert(diagonal, op=op, arg="diagonal")
+    dv, pad = same_dtype(op, diagonal=dv, padding_value=_padding(dv, padding_value))
+    if pad.ndim:
+        raise OpArgumentError(op, "padding_value must be a scalar.")
+    if lo != hi:
+        nd = hi - lo + 1
+        if dv.ndim < 2 or dv.shape[-2] != nd:
+            raise OpArgumentError(
+                op,
+                f"diagonal {shape_str(dv.shape)} must have shape [..., {nd}, max_diag_len] for "
+                f"k=({lo}, {hi}).",
+            )
+    elif dv.ndim < 1:
+        raise OpArgumentError(op, "diagonal must have rank >= 1, got a scalar.")
+    else:
+        dv = dv[..., None, :]
+    max_len = dv.shape[-1]
+    rows, cols = static_ints(op, num_rows, "num_rows")[0], static_ints(op, num_cols, "num_cols")[0]
+    min_rows, min_cols = max_len - min(hi, 0), max_len + max(lo, 0)
+    if rows == -1 and cols == -1:
+        rows = cols = max(min_rows, min_cols)
+    elif rows == -1:
+        rows = min_rows
+    elif cols == -1:
+        cols = min_cols
+    if rows < min_rows or cols < min_cols or (rows != min_rows and cols != min_cols):
+        raise OpArgumentError(
+            op,
+            f"num_rows={rows} and num_cols={cols} are not consistent with k=({lo}, {hi}) and "
+            f"diagonals of length {max_len}.",
+        )
+    row, pos, valid = _band_maps(rows, cols, lo, hi, max_len, al)
+    vals = dv[..., row, pos]
+    return jnp.where(valid, vals, pad)
+
+
+def _diag_shape(op: str, v, lo: int, hi: int) -> int:
+    """The length of the longest diagonal in ``lo..hi``; TF1's bounds on ``k``."""
+    m, n = v.shape[-2:]
+    if m and n and not (lo == hi == 0) and (lo <= -m or hi >= n):
+        raise OpArgumentError(
+            op,
+            f"k=({lo}, {hi}) is out of bounds for matrices {shape_str(v.shape[-2:])}: it must "
+            f"be in ({-m}, {n}).",
+        )
+    return max(min(m + min(hi, 0), n - max(lo, 0)), 0)
+
+
+def matrix_diag_part(input, name="diag_part", k=0, padding_value=0, align="RIGHT_LEFT"):  # noqa: A002
+    """Diagonal ``k`` (or diagonals ``k[0]..k[1]``, stacked from ``k[1]`` down, shorter ones
+    padded with ``padding_value`` as ``align`` says) of a batch of matrices.
+
+    Differs from TF1: ``k`` must be known when the program is traced.
+
+    TF1 equivalent: tf.compat.v1.matrix_diag_part
+    """
+    op_name(name, "MatrixDiagPartV3")
+    op = "matrix_diag_part"
+    lo, hi = _k(op, k)
+    al = _align(op, align)
+    v = _matrix(op, input)
+    v, pad = same_dtype(op, input=v, padding_value=_padding(v, padding_value))
+    m, n = v.shape[-2:]
+    max_len = _diag_shape(op, v, lo, hi)
+    ds = np.arange(hi, lo - 1, -1)[:, None]
+    lens = np.minimum(m + np.minimum(ds, 0), n - np.maximum(ds, 0))
+    left = np.where(ds >= 0, al[0], False) | np.where(ds <= 0, al[1], False)
+    j = np.arange(max_len)[None, :] - np.where(left, 0, max_len - lens)
+    valid = (j >= 0) & (j < lens)
+    r = j + np.maximum(-ds, 0)
+    c = r + ds
+    out = v[..., np.where(valid, r, 0), np.where(valid, c, 0)] if max_len else v[..., :0, :0]
+    out = jnp.where(valid, out, pad) if max_len else jnp.zeros(v.shape[:-2] + (len(ds), 0), v.dtype)
+    return out[..., 0, :] if lo == hi else out
+
+
+def matrix_set_diag(input, diagonal, name="set_diag", k=0, align="RIGHT_LEFT"):  # noqa: A002
+    """``input`` with diagonal ``k`` (or diagonals ``k[0]..k[1]``) replaced by ``diagonal``
+    (shaped as :func:`matrix_diag_part` returns them).
+
+    Differs from TF1: ``k`` must be known when the program is traced.
+
+    TF1 equivalent: tf.compat.v1.matrix_set_diag
+    """
+    op_name(name, "MatrixSetDiagV3")
+    op = "matrix_set_diag"
+    lo, hi = _k(op, k)
+    al = _align(op, align)
+    v = _matrix(op, input)
+    v, dv = same_dtype(op, input=v, diagonal=diagonal)
+    m, n = v.shape[-2:]
+    max_len = _diag_shape(op, v, lo, hi)
+    want = v.shape[:-2] + ((max_len,) if lo == hi else (hi - lo + 1, max_len))
+    if dv.shape != want:
+        raise OpArgumentError(
+            op,
+            f"diagonal {shape_str(dv.shape)} must have shape {shape_str(want)} for input "
+            f"{shape_str(v.shape)} and k=({lo}, {hi}).",
+        )
+    if lo == hi:
+        dv = dv[..., None, :]
+    row, pos, valid = _band_maps(m, n, lo, hi, max_len, al)
+    if not max_len:
+        return v
+    return jnp.where(valid, dv[..., row, pos], v)
+
+
+def trace(x, name=None):
+    """The sum of the main diagonal of each matrix of ``x`` (``[..., M, N]`` -> ``[...]``).
+
+    TF1 equivalent: tf.compat.v1.trace
+    """
+    op_name(name, "Trace")
+    v = _matrix("trace", x, "x", NUM)
+    return jnp.trace(v, axis1=-2, axis2=-1).astype(v.dtype)
+
+
+def matrix_band_part(input, num_lower, num_upper, name=None):  # noqa: A002
+    """Each matrix of ``input`` with everything outside its band zeroed: ``num_lower``
+    subdiagonals and ``num_upper`` superdiagonals are kept (-1: all of them).
+
+    Differs from TF1: a band wider than the matrix is TF1's run-time InvalidArgumentError; here
+    it keeps the whole matrix.
+
+    TF1 equivalent: tf.compat.v1.matrix_band_part
+    """
+    op_name(name, "MatrixBandPart")
+    op = "matrix_band_part"
+    v = _matrix(op, input)
+    lo = convert(num_lower, op=op, arg="num_lower")
+    hi = convert(num_upper, op=op, arg="num_upper")
+    for a, arg in ((lo, "num_lower"), (hi, "num_upper")):
+        check_dtype(op, a, ("int32", "int64"), arg)
+        if a.ndim:
+            raise OpArgumentError(op, f"{arg} must be a scalar, got shape {shape_str(a.shape)}.")
+    i = jnp.arange(v.shape[-2])[:, None]
+    j = jnp.arange(v.shape[-1])[None, :]
+    keep = ((lo < 0) | (i - j <= lo)) & ((hi < 0) | (j - i <= hi))
+    return jnp.where(keep, v, jnp.zeros((), v.dtype))
+
+
+def _square(op: str, x, arg: str = "input", no_kernel=()):
+    v = _matrix(op, x, arg, _LINALG + tuple(no_kernel), no_kernel)
+    if v.shape[-1] != v.shape[-2]:
+        raise OpArgumentError(
+            op, f"{arg} must be a (batch of) square matrices, got shape {shape_str(v.shape)}."
+        )
+    return v
+
+
+def _up(v):
+    """float16 computes in float32 (jax's CPU linear algebra takes no float16)."""
+    return v.astype(jnp.float32) if v.dtype == jnp.float16 else v
+
+
+def _adj(v):
+    return jnp.conj(jnp.swapaxes(v, -1, -2))
+
+
+class LogMatrixDeterminant(NamedTuple):
+    """What ``tf.linalg.slogdet`` returns (TF1's namedtuple)."""
+
+    sign: jax.Array
+    log_abs_determinant: jax.Array
+
+
+class Qr(NamedTuple):
+    """What ``tf.qr`` returns (TF1's namedtuple)."""
+
+    q: jax.Array
+    r: jax.Array
+
+
+def matrix_inverse(input, adjoint=False, name=None):  # noqa: A002
+    """The inverse of each square matrix of ``input`` (of its adjoint if ``adjoint``).
+
+    Differs from TF1: a singular matrix is TF1's run-time InvalidArgumentError; jax returns
+    inf/NaN instead (no error can come out of a compiled program).
+
+    TF1 equivalent: tf.compat.v1.matrix_inverse
+    """
+    op_name(name, "MatrixInverse")
+    v = _square("matrix_inverse", input)
+    out = jnp.linalg.inv(_up(_adj(v) if adjoint else v))
+    return out.astype(v.dtype)
+
+
+def matrix_determinant(input, name=None):  # noqa: A002
+    """The determinant of each square matrix of ``input``.
+
+    Differs from TF1: float16 works (computed in float32); TF1 has no CPU kernel for it and fails
+    when the op runs.
+
+    TF1 equivalent: tf.compat.v1.matrix_determinant
+    """
+    op_name(name, "MatrixDeterminant")
+    v = _square("matrix_determinant", input)
+    return jnp.linalg.det(_up(v)).astype(v.dtype)
+
+
+def slogdet(input, name=None):  # noqa: A002
+    """``(sign, log|det|)`` of each square matrix of ``input``.
+
+    Differs from TF1: float16 works (computed in float32); TF1 has no CPU kernel for it and fails
+    when the op runs.
+
+    TF1 equivalent: tf.compat.v1.linalg.slogdet
+    """
+    op_name(name, "LogMatrixDeterminant")
+    v = _square("slogdet", input)
+    sign, log = jnp.linalg.slogdet(_up(v))
+    return LogMatrixDeterminant(sign.astype(v.dtype), log.astype(v.dtype))
+
+
+def cholesky(input, name=None):  # noqa: A002
+    """The lower Cholesky factor ``L`` of each Hermitian positive definite matrix of ``input``
+    (only its lower triangle is read).
+
+    Differs from TF1: float16 works (computed in float32; TF1 has no CPU kernel for it
+    and fails when the op runs). A matrix that is not positive definite is TF1's run-time
+    InvalidArgumentError; jax returns NaN instead (no error can come out of a compiled program).
+
+    TF1 equivalent: tf.compat.v1.cholesky
+    """
+    op_name(name, "Cholesky")
+    v = _square("cholesky", input)
+    w = _up(v)
+    lower = jnp.tril(w) + _adj(jnp.tril(w, -1))  # only the lower triangle counts, as TF1
+    sym = (w + _adj(w)) / 2  # and the gradient is symmetric, as TF1's
+    a = sym + lax.stop_gradient(lower - sym)
+    return lax.linalg.cholesky(a, symmetrize_input=False).astype(v.dtype)
+
+
+def logdet(matrix, name=None):
+    """``log(det(matrix))`` of each Hermitian positive definite matrix (through its Cholesky
+    factor).
+
+    Differs from TF1: float16 works (computed in float32); TF1 has no CPU kernel for it and fails
+    when the op runs.
+
+    TF1 equivalent: tf.compat.v1.linalg.logdet
+    """
+    op_name(name, "logdet")
+    chol = cholesky(matrix)
+    d = jnp.real(jnp.diagonal(_up(chol), axis1=-2, axis2=-1))
+    return (2.0 * jnp.sum(jnp.log(d), -1)).astype(chol.dtype)
+
+
+def _rhs(op: str, matrix, rhs, broadcast: bool = True, no_kernel=()):
+    a = _square(op, matrix, "matrix", no_kernel)
+    a, b = same_dtype(op, matrix=a, rhs=rhs)
+    if b.ndim < 2 or b.shape[-2] != a.shape[-1]:
+        raise OpArgumentError(
+            op,
+            f"rhs {shape_str(b.shape)} must be a (batch) matrix with {a.shape[-1]} rows, as "
+            f"matrix {shape_str(a.shape)}.",
+        )
+    if not broadcast and a.shape[:-2] != b.shape[:-2]:
+        raise OpArgumentError(
+            op,
+            f"matrix {shape_str(a.shape)} and rhs {shape_str(b.shape)} must have the same batch "
+            "dimensions (TF1's op does not broadcast them).",
+        )
+    try:
+        batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    except ValueError:
+        raise OpArgumentError(
+            op,
+            f"the batch dimensions of matrix {shape_str(a.shape)} and rhs {shape_str(b.shape)} "
+            "do not broadcast.",
+        ) from None
+    a = jnp.broadcast_to(a, tuple(batch) + a.shape[-2:])
+    b = jnp.broadcast_to(b, tuple(batch) + b.shape[-2:])
+    return a, b
+
+
+def cholesky_solve(chol, rhs, name=None):
+    """``X`` with ``A X = rhs``, given ``chol``, the lower Cholesky factor of ``A``.
+
+    Differs from TF1: float16 works (computed in float32); TF1 has no CPU kernel for it and fails
+    when the op runs.
+
+    TF1 equivalent: tf.compat.v1.linalg.cholesky_solve
+    """
+    op_name(name, "cholesky_solve")
+    a, b = _rhs("cholesky_solve", chol, rhs, no_kernel=("bfloat16",))
+    y = lax.linalg.triangular_solve(_up(a), _up(b), left_side=True, lower=True)
+    x = lax.linalg.triangular_solve(
+        _up(a), y, left_side=True, lower=True, transpose_a=True, conjugate_a=True
+    )
+    return x.astype(b.dtype)
+
+
+def matrix_solve(matrix, rhs, adjoint=False, name=None):
+    """``X`` with ``matrix X = rhs`` (``adjoint(matrix) X = rhs`` if ``adjoint``).
+
+    Differs from TF1: float16 works (computed in float32; TF1 has no CPU kernel for it
+    and fails when the op runs). A singular matrix is TF1's run-time InvalidArgumentError; jax returns
+    inf/NaN instead (no error can come out of a compiled program).
+
+    TF1 equivalent: tf.compat.v1.matrix_solve
+    """
+    op_name(name, "MatrixSolve")
+    a, b = _rhs("matrix_solve", matrix, rhs, broadcast=False)
+    a = _adj(a) if adjoint else a
+    return jnp.linalg.solve(_up(a), _up(b)).astype(b.dtype)
+
+
+def matrix_triangular_solve(matrix, rhs, lower=True, adjoint=False, name=None):
+    """``X`` with ``matrix X = rhs`` for lower (``lower=True``) or upper triangular ``matrix``
+    (only that triangle is read); ``adjoint(matrix) X = rhs`` if ``adjoint``.
+
+    Differs from TF1: float16 works (computed in float32); TF1 has no CPU kernel for it and fails
+    when the op runs.
+
+    TF1 equivalent: tf.compat.v1.matrix_triangular_solve
+    """
+    op_name(name, "MatrixTriangularSolve")
+    a, b = _rhs("matrix_triangular_solve", matrix, rhs, no_kernel=("bfloat16",))
+    x = lax.linalg.triangular_solve(
+        _up(a),
+        _up(b),
+        left_side=True,
+        lower=bool(lower),
+        transpose_a=bool(adjoint),
+        conjugate_a=bool(adjoint),
+    )
+    return x.astype(b.dtype)
+
+
+def qr(input, full_matrices=False, name=None):  # noqa: A002
+    """``(q, r)``: the QR decomposition of each matrix of ``input`` (``q`` with orthonormal
+    columns, ``r`` upper triangular); ``full_matrices`` gives the square ``q``.
+
+    Differs from TF1: the signs of ``q``'s columns and ``r``'s rows may differ from TF1's (both
+    are valid factorizations); ``|r|`` and ``q @ r`` agree.
+
+    TF1 equivalent: tf.compat.v1.qr
+    """
+    op_name(name, "Qr")
+    v = _matrix("qr", input, "input", _LINALG)
+    q, r = jnp.linalg.qr(_up(v), mode="complete" if full_matrices else "reduced")
+    return Qr(q.astype(v.dtype), r.astype(v.dtype))
+
+
+def svd(tensor, full_matrices=False, compute_uv=True, name=None):
+    """The singular value decomposition ``tensor = u @ diag(s) @ adjoint(v)`` of each matrix:
+    ``s`` (descending) if not ``compute_uv``, else ``(s, u, v)`` -- TF1's order, and ``v``, not
+    its adjoint (numpy returns ``(u, s, vh)``).
+
+    Differs from TF1: float16 works (computed in float32; TF1 has no CPU kernel for it
+    and fails when the op runs). The signs (phases) of matching columns of ``u`` and ``v`` may differ from
+    TF1's (both are valid decompositions); ``s`` and ``u @ diag(s) @ adjoint(v)`` agree.
+
+    TF1 equivalent: tf.compat.v1.svd
+    """
+    op_name(name, "Svd")
+    v = _matrix("svd", tensor, "tensor", _LINALG)
+    w = _up(v)
+    if not compute_uv:
+        s = jnp.linalg.svd(w, compute_uv=False)
+        return s.astype(jnp.real(jnp.zeros((), v.dtype)).dtype)
+    u, s, vh = jnp.linalg.svd(w, full_matrices=bool(full_matrices))
+    return (
+        s.astype(jnp.real(jnp.zeros((), v.dtype)).dtype),
+        u.astype(v.dtype),
+        _adj(vh).astype(v.dtype),
+    )
+
+
+def _lower_filled(v):
+    """The Hermitian matrix of the lower triangle of ``v`` (all TF1's eigensolver reads)."""
+    return jnp.tril(v) + _adj(jnp.tril(v, -1))
+
+
+def self_adjoint_eig(tensor, name=None):
+    """``(e, v)``: the eigenvalues (ascending) and eigenvectors (columns) of each Hermitian
+    matrix of ``tensor``; only its lower triangle is read.
+
+    Differs from TF1: float16 works (computed in float32; TF1 has no CPU kernel for it
+    and fails when the op runs). The signs (phases) of the eigenvectors may differ from TF1's (both are
+    valid); the eigenvalues and ``v @ diag(e) @ adjoint(v)`` agree.
+
+    TF1 equivalent: tf.compat.v1.self_adjoint_eig
+    """
+    op_name(name, "SelfAdjointEigV2")
+    v = _square("self_adjoint_eig", tensor, "tensor")
+    vecs, vals = lax.linalg.eigh(_lower_filled(_up(v)), lower=True, symmetrize_input=False)
+    return vals.astype(jnp.real(jnp.zeros((), v.dtype)).dtype), vecs.astype(v.dtype)
+
+
+def self_adjoint_eigvals(tensor, name=None):
+    """The eigenvalues (ascending) of each Hermitian matrix of ``tensor`` (its lower triangle).
+
+    Differs from TF1: float16 works (computed in float32); TF1 has no CPU kernel for it and fails
+    when the op runs.
+
+    TF1 equivalent: tf.compat.v1.self_adjoint_eigvals
+    """
+    op_name(name, "SelfAdjointEigV2")
+    v = _square("self_adjoint_eigvals", tensor, "tensor")
+    _, vals = lax.linalg.eigh(_lower_filled(_up(v)), lower=True, symmetrize_input=False)
+    return vals.astype(jnp.real(jnp.zeros((), v.dtype)).dtype)
+
+
+def cross(a, b, name=None):
+    """The cross product of the 3-vectors in the last dimension of ``a`` and ``b`` (one
+    shape, no broadcasting).
+
+    TF1 equivalent: tf.compat.v1.cross
+    """
+    op_name(name, "Cross")
+    av, bv = same_dtype("cross", a=a, b=b)
+    check_dtype("cross", av, F + ("int8", "int16", "int32", "int64") + ("uint8", "uint16"), "a")
+    if av.shape != bv.shape or not av.ndim or av.shape[-1] != 3:
+        raise OpArgumentError(
+            "cross",
+            f"a {shape_str(av.shape)} and b {shape_str(bv.shape)} must have one shape whose "
+            "last dimension is 3.",
+        )
+    return jnp.cross(av, bv)
+
+
+# one compiled program (eagerly, expm is dozens of small ones)
+_batched_expm = jax.jit(jax.vmap(jax.scipy.linalg.expm))
+
+
+def expm(input, name=None):  # noqa: A002
+    """The matrix exponential of each square matrix of ``input``.
+
+    Differs from TF1: float16 works (computed in float32; TF1 has no CPU kernel for it
+    and fails when the op runs). Computed by jax's Pade approximation with scaling and squaring (TF1's
+    algorithm too); results agree to rounding, not bit for bit.
+
+    TF1 equivalent: tf.compat.v1.linalg.expm
+    """
+    op_name(name, "MatrixExponential")
+    v = convert(input, op="expm", arg="input")
+    if v.dtype.name not in _LINALG:  # TF1's expm checks in Python: a ValueError
+        raise OpArgumentError(
+            "expm",
+            f"input has dtype {v.dtype.name}; it must be one of {', '.join(_LINALG)}.",
+            "tf.cast(input, tf.float32)",
+        )
+    v = _square("expm", v)
+    w = _up(v)
+    flat = w.reshape((-1,) + w.shape[-2:])
+    out = _batched_expm(flat) if flat.shape[0] else flat
+    return out.reshape(w.shape).astype(v.dtype)
+
+
+def matvec(a, b, transpose_a=False, adjoint_a=False, a_is_sparse=False, b_is_sparse=False,
+           name=None):  # fmt: skip
+    """``a @ b`` for a (batch) matrix ``a`` and a (batch) vector ``b``, with ``tf.matmul``'s
+    rules.
+
+    TF1 equivalent: tf.compat.v1.linalg.matvec
+    """
+    op_name(name, "MatVec")
+    bv = convert(b, op="matvec", arg="b")
+    if bv.ndim < 1:
+        raise OpArgumentError("matvec", "b must be a (batch) vector of rank >= 1.")
+    out = matmul(a, bv[..., None], transpose_a=transpose_a, adjoint_a=adjoint_a,
+                 a_is_sparse=a_is_sparse, b_is_sparse=b_is_sparse)  # fmt: skip
+    return out[..., 0]
+
+
+def adjoint(matrix, name=None):
+    """The conjugate transpose of each matrix.
+
+    TF1 equivalent: tf.compat.v1.linalg.adjoint
+    """
+    op_name(name, "adjoint")
+    return _adj(_matrix("adjoint", matrix, "matrix"))
