@@ -4,21 +4,22 @@
 here."""
 
 from jaxscope import global_norm as global_norm
+from jaxscope._src.compat.diag_ops import diag as tensor_diag
+from jaxscope._src.compat.diag_ops import diag_part as tensor_diag_part
+from jaxscope._src.compat.diag_ops import eye as eye
+from jaxscope._src.compat.diag_ops import matrix_band_part as band_part
+from jaxscope._src.compat.diag_ops import matrix_diag as diag
+from jaxscope._src.compat.diag_ops import matrix_diag_part as diag_part
+from jaxscope._src.compat.diag_ops import matrix_set_diag as set_diag
+from jaxscope._src.compat.diag_ops import trace as trace
 from jaxscope._src.compat.linalg_ops import adjoint as adjoint
 from jaxscope._src.compat.linalg_ops import cholesky as cholesky
 from jaxscope._src.compat.linalg_ops import cholesky_solve as cholesky_solve
 from jaxscope._src.compat.linalg_ops import cross as cross
-from jaxscope._src.compat.linalg_ops import diag as tensor_diag
-from jaxscope._src.compat.linalg_ops import diag_part as tensor_diag_part
 from jaxscope._src.compat.linalg_ops import expm as expm
-from jaxscope._src.compat.linalg_ops import eye as eye
 from jaxscope._src.compat.linalg_ops import logdet as logdet
-from jaxscope._src.compat.linalg_ops import matrix_band_part as band_part
 from jaxscope._src.compat.linalg_ops import matrix_determinant as det
-from jaxscope._src.compat.linalg_ops import matrix_diag as diag
-from jaxscope._src.compat.linalg_ops import matrix_diag_part as diag_part
 from jaxscope._src.compat.linalg_ops import matrix_inverse as inv
-from jaxscope._src.compat.linalg_ops import matrix_set_diag as set_diag
 from jaxscope._src.compat.linalg_ops import matrix_solve as solve
 from jaxscope._src.compat.linalg_ops import matrix_triangular_solve as triangular_solve
 from jaxscope._src.compat.linalg_ops import matvec as matvec
@@ -27,7 +28,6 @@ from jaxscope._src.compat.linalg_ops import self_adjoint_eig as eigh
 from jaxscope._src.compat.linalg_ops import self_adjoint_eigvals as eigvalsh
 from jaxscope._src.compat.linalg_ops import slogdet as slogdet
 from jaxscope._src.compat.linalg_ops import svd as svd
-from jaxscope._src.compat.linalg_ops import trace as trace
 from jaxscope._src.compat.matmul_ops import einsum as einsum
 from jaxscope._src.compat.matmul_ops import matmul as matmul
 from jaxscope._src.compat.matmul_ops import matrix_transpose as matrix_transpose
