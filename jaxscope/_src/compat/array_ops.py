@@ -1,4 +1,5 @@
-"""TF1's array ops (``tf.reshape``, ``tf.concat``, ``tf.gather``, ...) with TF1's signatures.
+"""TF1's array ops (``tf.reshape``, ``tf.concat``, ``tf.slice``, ...) with TF1's signatures;
+the gathering and selecting ops are in ``select_ops``.
 
 Shapes are static in jax, so ``tf.shape`` / ``tf.rank`` / ``tf.size`` return numpy values (they
 work wherever TF1 took their tensors: ``tf.reshape(x, [tf.shape(x)[0], -1])``).
@@ -26,7 +27,6 @@ from jaxscope._src.compat.common import (
 )
 from jaxscope._src.compat.common import axis as _axis
 from jaxscope._src.compat.errors import OpArgumentError, OpTypeError
-from jaxscope._src.nn.embedding import check_ids
 
 newaxis = None
 
@@ -403,136 +403,6 @@ def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
     return jnp.pad(v, p, constant_values=c)
 
 
-def gather(params, indices, validate_indices=None, name=None, axis=None, batch_dims=0):
-    """Differs from TF1: an index out of range is refused when the op is called with concrete
-    indices (TF1's CPU kernel raises when the op runs); traced under jax.jit, its rows are NaN
-    (the dtype's fill value), never another row.
-
-    TF1 equivalent: tf.compat.v1.gather"""
-    op_name(name, "GatherV2")
-    p = convert(params, op="gather", arg="params")
-    i = convert(indices, op="gather", arg="indices")
-    if i.dtype.kind not in "iu":
-        raise OpTypeError("gather", f"indices must be int32 or int64, got {i.dtype.name}.")
-    ax = _axis("gather", 0 if axis is None else axis, p.ndim)
-    bd = batch_dims % (i.ndim + 1) if batch_dims < 0 else batch_dims
-    if bd > ax or bd > i.ndim:
-        raise OpArgumentError(
-            "gather", f"batch_dims={batch_dims} must be <= axis ({ax}) and <= rank(indices)."
-        )
-    check_ids(i, p.shape[ax], "gather", "index", f"axis {ax} of params")
-    fill = jnp.nan if p.dtype.kind in "fc" or p.dtype == jnp.bfloat16 else 0
-    take = lambda p, i: jnp.take(p, i, axis=ax - bd, mode="fill", fill_value=fill)  # noqa: E731
-    for _ in builtins.range(bd):
-        take = jax.vmap(take)
-    return take(p, i)
-
-
-def gather_nd(params, indices, name=None, batch_dims=0):
-    """Differs from TF1: ``batch_dims`` other than 0 is refused (ValueError), not yet
-    supported.
-
-    TF1 equivalent: tf.compat.v1.gather_nd"""
-    op_name(name, "GatherNd")
-    if batch_dims:
-        raise OpArgumentError("gather_nd", "batch_dims other than 0 is not supported yet.")
-    p = convert(params, op="gather_nd", arg="params")
-    i = convert(indices, op="gather_nd", arg="indices")
-    k = i.shape[-1] if i.ndim else 0
-    if i.ndim == 0 or k > p.ndim:
-        raise OpArgumentError(
-            "gather_nd",
-            f"indices.shape[-1] ({k}) must be <= rank(params) ({p.ndim}), indices shape "
-            f"{_shape_str(i.shape)}.",
-        )
-    for j in builtins.range(k):
-        check_ids(i[..., j], p.shape[j], "gather_nd", "index", f"dimension {j} of params")
-    return p[tuple(jnp.moveaxis(i, -1, 0))]
-
-
-def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
-    """TF1 equivalent: tf.compat.v1.one_hot (an index outside [0, depth) gives an all-off row)."""
-    op_name(name, "one_hot")
-    i = convert(indices, op="one_hot", arg="indices")
-    depth = static_ints("one_hot", depth, "depth")[0]
-    given = [(n, v) for n, v in (("on_value", on_value), ("off_value", off_value)) if v is not None]
-    kinds = [(n, convert(v, op="one_hot", arg=n).dtype) for n, v in given]
-    if dtype is None and len(kinds) == 2 and kinds[0][1] != kinds[1][1]:
-        raise OpTypeError(
-            "one_hot",
-            f"dtype {kinds[0][1].name} of on_value does not match dtype {kinds[1][1].name} of "
-            "off_value.",
-            "give both values of one type, or dtype=",
-        )
-    dt = _dtype(dtype) if dtype is not None else kinds[0][1] if kinds else np.dtype(np.float32)
-    on = convert(1 if on_value is None else on_value, dt, "one_hot", "on_value")
-    off = convert(0 if off_value is None else off_value, dt, "one_hot", "off_value")
-    ax = -1 if axis is None or axis == -1 else _axis("one_hot", axis, i.ndim, extra=1)
-    hot = i[..., None] == jnp.arange(depth)
-    if ax != -1:
-        hot = jnp.moveaxis(hot, -1, ax)
-    if on_value is None and off_value is None:
-        return hot.astype(dt)  # what jax.nn.one_hot emits
-    return jnp.where(hot, on, off)
-
-
-def where(condition, x=None, y=None, name=None):
-    """One argument: the coordinates of true elements. Three: TF1's select -- ``x`` and ``y`` of
-    one shape, ``condition`` of that shape or a vector over its first dimension (no broadcasting:
-    that is ``tf.where_v2``).
-
-    Differs from TF1: the one-argument form needs a concrete condition (the output's size
-    depends on it: it is refused under jax.jit) and gives int32 coordinates unless
-    jax_enable_x64 (TF1: int64).
-
-    TF1 equivalent: tf.compat.v1.where"""
-    op_name(name, "Select" if x is not None else "Where")
-    c = convert(condition, op="where", arg="condition")
-    if c.dtype != np.bool_:
-        raise OpTypeError("where", f"condition must be bool, got {c.dtype.name}.")
-    if x is None and y is None:
-        try:
-            return jnp.argwhere(np.asarray(c))
-        except jax.errors.TracerArrayConversionError:
-            raise OpArgumentError(
-                "where",
-                "with one argument the output's size depends on the values, which jax needs "
-                "when the program is traced.",
-                "jnp.argwhere(condition, size=N, fill_value=-1) with a static N",
-            ) from None
-    if x is None or y is None:
-        raise OpArgumentError("where", "x and y must both be given or both be None.")
-    xv, yv = same_dtype("where", x=x, y=y)
-    if xv.shape != yv.shape:
-        raise OpArgumentError(
-            "where",
-            f"x {_shape_str(xv.shape)} and y {_shape_str(yv.shape)} must have the same shape.",
-            "tf.where_v2(condition, x, y) broadcasts",
-        )
-    if c.shape != xv.shape:
-        if c.ndim != 1 or not xv.ndim or c.shape[0] != xv.shape[0]:
-            raise OpArgumentError(
-                "where",
-                f"condition {_shape_str(c.shape)} must have the shape of x "
-                f"{_shape_str(xv.shape)} or be a vector over its first dimension.",
-            )
-        c = c.reshape(c.shape + (1,) * (xv.ndim - 1))
-    return jnp.where(c, xv, yv)
-
-
-def where_v2(condition, x=None, y=None, name=None):
-    """TF1 equivalent: tf.compat.v1.where_v2 (numpy broadcasting)."""
-    if x is None and y is None:
-        return where(condition, name=name)
-    op_name(name, "SelectV2")
-    c = convert(condition, op="where_v2", arg="condition")
-    xv, yv = same_dtype("where_v2", x=x, y=y)
-    try:
-        return jnp.where(c, xv, yv)
-    except ValueError as e:
-        raise OpArgumentError("where_v2", f"shapes do not broadcast: {e}") from None
-
-
 def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 - TF1's name
     """TF1 equivalent: tf.compat.v1.range."""
     op_name(name, "range")
@@ -561,50 +431,3 @@ def reverse(tensor, axis, name=None):
 
 
 reverse_v2 = reverse
-
-
-def sequence_mask(lengths, maxlen=None, dtype=dtypes.bool, name=None):
-    """Differs from TF1: ``maxlen`` must be known when the program is traced (it decides the
-    output's shape; with ``maxlen=None``, ``lengths`` must be concrete); TF1 takes tensors.
-
-    TF1 equivalent: tf.compat.v1.sequence_mask"""
-    op_name(name, "SequenceMask")
-    lens = convert(lengths, op="sequence_mask", arg="lengths")
-    if maxlen is None:
-        try:
-            maxlen = int(np.max(np.asarray(lens))) if lens.size else 0
-        except jax.errors.TracerArrayConversionError:
-            raise OpArgumentError(
-                "sequence_mask",
-                "without maxlen the output's size depends on the lengths' values.",
-                "pass maxlen= as a Python int",
-            ) from None
-    m = static_ints("sequence_mask", maxlen, "maxlen")[0]
-    return (jnp.arange(m) < lens[..., None]).astype(_dtype(dtype))
-
-
-def boolean_mask(tensor, mask, name="boolean_mask", axis=None):
-    """Differs from TF1: needs a concrete mask (the output's size depends on it), so it is
-    refused under jax.jit; TF1 takes a mask tensor.
-
-    TF1 equivalent: tf.compat.v1.boolean_mask"""
-    op_name(name, "boolean_mask")
-    t = convert(tensor, op="boolean_mask", arg="tensor")
-    m = convert(mask, op="boolean_mask", arg="mask")
-    ax = 0 if axis is None else _axis("boolean_mask", axis, t.ndim)
-    if m.ndim == 0 or t.shape[ax : ax + m.ndim] != m.shape:
-        raise OpArgumentError(
-            "boolean_mask",
-            f"mask {_shape_str(m.shape)} must match the dimensions of tensor "
-            f"{_shape_str(t.shape)} from axis {ax}.",
-        )
-    try:
-        idx = np.flatnonzero(np.asarray(m))
-    except jax.errors.TracerArrayConversionError:
-        raise OpArgumentError(
-            "boolean_mask",
-            "the mask must be concrete (the output's size depends on it).",
-            "jnp.where(mask[..., None], tensor, 0) keeps the shape",
-        ) from None
-    flat = t.reshape(t.shape[:ax] + (-1,) + t.shape[ax + m.ndim :])
-    return jnp.take(flat, idx, axis=ax)
