@@ -70,7 +70,9 @@ def run_tf(tf, prog):
 
 
 def run_js(prog, mode="init"):
-    """Runs ``prog`` in jaxscope's init (abstractly) or, with mode='apply', init then apply."""
+    """Runs ``prog`` in jaxscope's init (abstractly) or, with mode='apply', init then apply (on
+    zeros); mode='apply_abstract' runs that apply under ``jax.eval_shape`` too (its records, not
+    its values, are compared: no eager op to compile)."""
     rec = Recorder(js)
 
     def fn():
@@ -84,4 +86,8 @@ def run_js(prog, mode="init"):
     if mode == "apply":
         variables = jax.tree.map(lambda s: jax.numpy.zeros(s.shape, s.dtype), shapes)
         f.apply(variables)
+    elif mode == "apply_abstract":
+        jax.eval_shape(f.apply, shapes)
+    elif mode != "init":
+        raise ValueError(mode)
     return rec

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
 
@@ -226,28 +225,18 @@ def _reference(rng, name, initializer, shape, dtype=jnp.float32):
     return initializer(key, shape, dtype)
 
 
-@functools.cache
-def _reference_of_seed(seed, name, initializer, shape):
-    """``_reference`` for ``jax.random.key(seed)``, drawn once for the eager and the jitted case
-    of the test below (both under jax's default optimization, whose marker clears jax's caches
-    around each test, so each recomputed it from scratch)."""
-    return np.asarray(_reference(jax.random.key(seed), name, initializer, shape))
+GROUPING_INITIALIZERS = {
+    "glorot": js.glorot_uniform_initializer(),
+    "truncated": js.truncated_normal_initializer(stddev=0.02),
+    "normal": js.random_normal_initializer(stddev=0.02),
+    "uniform": js.random_uniform_initializer(-1, 1),
+}
+GROUPING_SHAPES = {"small": (6, 3), "looped": (512, 600)}
 
 
-@pytest.mark.parametrize("jit", [False, True])
-@pytest.mark.parametrize(
-    "initializer",
-    [
-        js.glorot_uniform_initializer(),
-        js.truncated_normal_initializer(stddev=0.02),
-        js.random_normal_initializer(stddev=0.02),
-        js.random_uniform_initializer(-1, 1),
-    ],
-    ids=["glorot", "truncated", "normal", "uniform"],
-)
-@pytest.mark.parametrize("shape", [(6, 3), (512, 600)], ids=["small", "looped"])
-@pytest.mark.optimized_xla
-def test_values_do_not_depend_on_grouping_or_jit(initializer, jit, shape):
+def _grouping_case(initializer, jit, shape):
+    """The params of ``init`` (jitted or eager) and their documented draws, as numpy arrays."""
+
     # (6, 3) and (512, 600): small and large members of a group drawn by a loop when traced.
     def fn():
         with js.variable_scope("a"):
@@ -258,11 +247,48 @@ def test_values_do_not_depend_on_grouping_or_jit(initializer, jit, shape):
     rng = jax.random.key(42)
     init = js.transform(fn).init
     params = (jax.jit(init) if jit else init)(rng)["params"]
-    for i in range(5):
-        want = _reference_of_seed(42, f"a/w{i}", initializer, shape)
-        np.testing.assert_array_equal(params["a"][f"w{i}"], want)
-    want = _reference_of_seed(42, "alone", initializer, (2, 7))
-    np.testing.assert_array_equal(params["alone"], want)
+    got = {f"a/w{i}": np.asarray(params["a"][f"w{i}"]) for i in range(5)}
+    got["alone"] = np.asarray(params["alone"])
+    want = {f"a/w{i}": _reference(rng, f"a/w{i}", initializer, shape) for i in range(5)}
+    want["alone"] = _reference(rng, "alone", initializer, (2, 7))
+    return got, {k: np.asarray(v) for k, v in want.items()}
+
+
+@pytest.fixture(scope="module")
+def grouping_cases():
+    """Every case of the test below, computed under jax's default optimization (what
+    ``@pytest.mark.optimized_xla`` gives one test; it clears jax's caches around each, which cost
+    the 16 cases 8 s of recompiling the same reference draws and jaxscope's draw programs). The
+    caches are cleared on the way in and out, as the marker does; an exception is its case's."""
+    before = jax.config.read("jax_disable_most_optimizations")
+    jax.config.update("jax_disable_most_optimizations", False)
+    jax.clear_caches()
+    cases = {}
+    try:
+        for shape_id, shape in GROUPING_SHAPES.items():
+            for init_id, initializer in GROUPING_INITIALIZERS.items():
+                for jit in (False, True):
+                    try:
+                        cases[shape_id, init_id, jit] = _grouping_case(initializer, jit, shape)
+                    except Exception as e:  # reported by the case
+                        cases[shape_id, init_id, jit] = e
+    finally:
+        jax.config.update("jax_disable_most_optimizations", before)
+        jax.clear_caches()
+    return cases
+
+
+@pytest.mark.parametrize("jit", [False, True])
+@pytest.mark.parametrize("initializer", list(GROUPING_INITIALIZERS))
+@pytest.mark.parametrize("shape", list(GROUPING_SHAPES))
+def test_values_do_not_depend_on_grouping_or_jit(grouping_cases, initializer, jit, shape):
+    case = grouping_cases[shape, initializer, jit]
+    if isinstance(case, Exception):
+        raise case
+    got, want = case
+    assert sorted(got) == sorted(want) == sorted([f"a/w{i}" for i in range(5)] + ["alone"])
+    for name, value in want.items():
+        np.testing.assert_array_equal(got[name], value, err_msg=name)
 
 
 def test_values_pinned_from_before_the_compile_work():

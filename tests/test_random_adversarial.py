@@ -262,11 +262,18 @@ def _as_tf1(got, want):
 
 def run_tf(tf1, slim, ast, x_np):
     """TF1's records and values; None for a value TF1 cannot give (a tensor of a loop body or
-    of the branch not taken)."""
+    of the branch not taken). Grappler's graph rewrites are off, as in ``layers_oracle.run_tf``:
+    each new graph takes longer to rewrite than to run at this size, and TF's kernels compute
+    the same values (over all of this file's programs: the same records, the same values TF1
+    cannot give, and the others equal to 2e-7)."""
+    from tensorflow.core.protobuf import rewriter_config_pb2
+
+    rewrites = rewriter_config_pb2.RewriterConfig(disable_meta_optimizer=True)
+    config = tf1.ConfigProto(graph_options=tf1.GraphOptions(rewrite_options=rewrites))
     with tf1.Graph().as_default():
         fetched = []
         items = run_program(tf1, slim, ast, tf1.constant(x_np), fetched.append)
-        with tf1.Session() as sess:
+        with tf1.Session(config=config) as sess:
             try:
                 sess.run(tf1.global_variables_initializer())
             except tf1.errors.InvalidArgumentError:  # an op with no kernel: nothing runs
@@ -287,7 +294,9 @@ def run_tf(tf1, slim, ast, x_np):
 
 def run_js(ast, x_np):
     """jaxscope's records of ``init`` and of ``apply`` (each must be TF1's), and the values
-    ``apply`` computes from ``init``'s variables."""
+    ``apply`` computes from ``init``'s variables. The apply is jitted: one XLA compile for the
+    program, where an eager apply compiles each new primitive and shape and every ``cond``,
+    ``while_loop`` and ``dynamic_rnn`` body (new closures each program) on its own."""
     records = []
 
     def fn(x):
@@ -297,7 +306,7 @@ def run_js(ast, x_np):
 
     f = js.transform(fn)
     variables = f.init(jax.random.key(0), x_np)
-    values, _ = f.apply(variables, x_np, mutable=True)
+    values, _ = jax.jit(f.apply, static_argnames="mutable")(variables, x_np, mutable=True)
     return records, [float(v) for v in values]
 
 
