@@ -135,11 +135,39 @@ def _cases():
         Case("constant_dtype_refused", lambda tf: tf.constant(1.5, dtype=tf.int32)),
         Case("stack_empty", lambda tf: tf.stack([])),
     ]
+    x, m = arr((2, 3, 4), np.float32), np.array([[True, False, True], [False, False, True]])
+    c += [
+        Case("boolean_mask", lambda tf, x, m: tf.boolean_mask(x, m), (x, m)),
+        Case("boolean_mask_axis", lambda tf, x, m: tf.boolean_mask(x, m[0], axis=1), (x, m)),
+        Case("boolean_mask_bad_shape", lambda tf, x, m: tf.boolean_mask(x, m[:, :2]), (x, m)),
+        Case("where_v2", lambda tf, x, m: tf.where_v2(m[..., None], x, 0.0), (x, m), grad=True),
+        Case("where_v2_one_arg", lambda tf, m: tf.where_v2(m), (m,)),
+        Case(
+            "to_float_int",
+            lambda tf, i: [tf.to_float(i), tf.to_int32(tf.to_float(i)), tf.to_int64(i)],
+            (ids,),
+        ),  # fmt: skip
+        Case(
+            "convert_to_tensor",
+            lambda tf: [
+                tf.convert_to_tensor([1, 2]),
+                tf.convert_to_tensor(1.5, tf.float16),
+                tf.convert_to_tensor([1, 2], dtype_hint=tf.float32),
+            ],
+        ),  # fmt: skip
+        Case(
+            "placeholder_with_default",
+            lambda tf, x: tf.placeholder_with_default(x, [2, 3, 4]) * 2,
+            (x,),
+        ),
+    ]
     return c
 
 
 CASES = _cases()
-JIT_SAFE = [c for c in CASES if not c.id.startswith(("shape", "rank"))]
+JIT_SAFE = [
+    c for c in CASES if not c.id.startswith(("shape", "rank", "boolean_mask", "where_v2_one"))
+]
 
 
 @pytest.fixture(scope="module")

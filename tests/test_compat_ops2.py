@@ -446,6 +446,8 @@ def _cases():
             ],
             (x, i),
         ),  # fmt: skip
+        Case("saturate_cast_to_bool", lambda tf, x: tf.saturate_cast(x, tf.bool), (x,)),
+        Case("saturate_cast_from_bool", lambda tf, x: tf.saturate_cast(x > 0, tf.float32), (x,)),
         Case("identity_n_empty", lambda tf: tf.identity_n([])),
         Case(
             "to_double_bfloat16",

@@ -14,7 +14,7 @@ import numpy as np
 
 from jaxscope._src.compat import dtypes
 from jaxscope._src.compat.common import convert, op_name, static_ints
-from jaxscope._src.compat.errors import OpArgumentError, _OpError
+from jaxscope._src.compat.errors import OpArgumentError, OpTypeError, _OpError
 from jaxscope._src.compat.random_ops import rng_key
 
 
@@ -251,10 +251,15 @@ def saturate_cast(value, dtype, name=None):
         return x.astype(want)
     x = jnp.real(x) if x.dtype.kind == "c" else x
     src = dtypes.as_dtype(x.dtype)
-    if not src.is_bool and not to.is_bool:
-        lo, hi = float(max(src.min, to.min)), float(min(src.max, to.max))
-        if src.min < to.min or src.max > to.max:
-            x = jnp.clip(x, _bound(lo, x.dtype, up=True), _bound(hi, x.dtype, up=False))
+    if src.is_bool or to.is_bool:  # TF1: "Cannot find minimum value of <dtype: 'bool'>"
+        raise OpTypeError(
+            "saturate_cast",
+            f"bool has no range to saturate to ({src.name} -> {to.name}).",
+            "tf.cast(value, dtype) casts to or from bool.",
+        )
+    lo, hi = float(max(src.min, to.min)), float(min(src.max, to.max))
+    if src.min < to.min or src.max > to.max:
+        x = jnp.clip(x, _bound(lo, x.dtype, up=True), _bound(hi, x.dtype, up=False))
     return x.astype(want)
 
 
