@@ -444,6 +444,15 @@ def _matrix_cases():
     return c
 
 
+SEGMENT_OPS = [
+    ("segment_sum", "unsorted_segment_sum"),
+    ("segment_mean", "unsorted_segment_mean"),
+    ("segment_max", "unsorted_segment_max"),
+    ("segment_min", "unsorted_segment_min"),
+    ("segment_prod", "unsorted_segment_prod"),
+]
+
+
 def _segment_cases():
     c = []
     ids = np.array([0, 0, 2, 3, 3, 3], I32)
@@ -452,13 +461,13 @@ def _segment_cases():
         n = np.dtype(dt).name
         d = arr((6, 2), dt)
         g = dt is F32
-        for k in ("sum", "mean", "max", "min", "prod"):
+        for seg, unsorted in SEGMENT_OPS:  # the names spelled out: docs/COMPAT.md reads them
             c += [
-                case(f"segment_{k}_{n}",  # TF1's output has an unknown first dimension
-                     lambda tf, d, i, k=k: tf.reshape(getattr(tf, f"segment_{k}")(d, i), [4, 2]),
+                case(f"{seg}_{n}",  # TF1's output has an unknown first dimension
+                     lambda tf, d, i, seg=seg: tf.reshape(getattr(tf, seg)(d, i), [4, 2]),
                      (d, ids), g),
-                case(f"unsorted_segment_{k}_{n}",
-                     lambda tf, d, i, k=k: getattr(tf, f"unsorted_segment_{k}")(d, i, 6),
+                case(f"{unsorted}_{n}",
+                     lambda tf, d, i, op=unsorted: getattr(tf, op)(d, i, 6),
                      (d, uids), g),
             ]  # fmt: skip
     d, d3 = arr((6, 2)), arr((2, 3, 2))
