@@ -79,13 +79,8 @@ def _reg_prefix(name):
 def run_tf(tf, call, xs):
     """TF1's records, outputs, gradients, and values after STEPS update runs.
 
-    Grappler's graph rewrites are off (each new ``Session.run`` signature takes longer to rewrite
-    than to run at this size; TF's kernels compute the same), and the initial values are loaded
-    back in one run, feeding every variable's initializer as ``Variable.load`` does one by one."""
-    from tensorflow.core.protobuf import rewriter_config_pb2
-
-    rewrites = rewriter_config_pb2.RewriterConfig(disable_meta_optimizer=True)
-    config = tf.ConfigProto(graph_options=tf.GraphOptions(rewrite_options=rewrites))
+    Sessions run without Grappler (tests/conftest.py turns it off for all), and the initial
+    values are loaded back in one run, feeding every variable's initializer as ``Variable.load`` does one by one."""
     with tf.Graph().as_default():
         tf.set_random_seed(0)
         phs = [tf.placeholder(tf.float32, x.shape) for x in xs]
@@ -103,7 +98,7 @@ def run_tf(tf, call, xs):
             reg_names=[_reg_prefix(r.name) for r in regs],
             n_updates=len(ups), n_outs=len(tf.get_collection("outs")), weight=weight,
         )  # fmt: skip
-        with tf.Session(config=config) as sess:
+        with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
             feed = dict(zip(phs, xs, strict=True))
             rec["init"] = sess.run(gv)

@@ -43,11 +43,7 @@ def run_tf(tf1, build, x_np, *, coefficient_shape=list, term=_product):
         variables = tf1.global_variables()
         trainable = tf1.trainable_variables()
         grads = [tf1.convert_to_tensor(g) for g in tf1.gradients(loss, [x, *trainable])]
-        # Grappler only rewrites the graph for speed; on these small loops it costs more than
-        # the run it speeds up (a quarter of the oracle's time).
-        config = tf1.ConfigProto()
-        config.graph_options.rewrite_options.disable_meta_optimizer = True
-        with tf1.Session(config=config) as sess:
+        with tf1.Session() as sess:
             sess.run(tf1.global_variables_initializer())
             values, outs, grads = sess.run([variables, leaves, grads])
     return dict(

@@ -262,18 +262,13 @@ def _as_tf1(got, want):
 
 def run_tf(tf1, slim, ast, x_np):
     """TF1's records and values; None for a value TF1 cannot give (a tensor of a loop body or
-    of the branch not taken). Grappler's graph rewrites are off, as in ``layers_oracle.run_tf``:
-    each new graph takes longer to rewrite than to run at this size, and TF's kernels compute
-    the same values (over all of this file's programs: the same records, the same values TF1
-    cannot give, and the others equal to 2e-7)."""
-    from tensorflow.core.protobuf import rewriter_config_pb2
-
-    rewrites = rewriter_config_pb2.RewriterConfig(disable_meta_optimizer=True)
-    config = tf1.ConfigProto(graph_options=tf1.GraphOptions(rewrite_options=rewrites))
+    of the branch not taken). Sessions run without Grappler (tests/conftest.py):
+    over all of this file's programs that gives the same records, the same values TF1 cannot
+    give, and the others equal to 2e-7."""
     with tf1.Graph().as_default():
         fetched = []
         items = run_program(tf1, slim, ast, tf1.constant(x_np), fetched.append)
-        with tf1.Session(config=config) as sess:
+        with tf1.Session() as sess:
             try:
                 sess.run(tf1.global_variables_initializer())
             except tf1.errors.InvalidArgumentError:  # an op with no kernel: nothing runs
