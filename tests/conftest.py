@@ -1,4 +1,9 @@
+import functools
+import json
 import os
+import subprocess
+import sys
+import tempfile
 
 import pytest
 
@@ -9,35 +14,67 @@ os.environ["TF_USE_LEGACY_KERAS"] = "1"
 # some CPUs, not on e.g. AMD EPYC without AVX-512) they also run NCHW, which the channels_first
 # oracle tests need. Set it for every machine, so the oracle is the same everywhere.
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
-# Most tests compile many small XLA programs and run each once or twice: LLVM's optimization passes
-# are then over half of the suite's time. The tests check what the programs compute (XLA's HLO
-# passes -- fusion, buffer assignment, memory_analysis -- still run), not how fast LLVM's code is;
-# benchmarks/ measure speed with jax's defaults. JAX_DISABLE_MOST_OPTIMIZATIONS=0 runs the suite
-# fully optimized.
-os.environ.setdefault("JAX_DISABLE_MOST_OPTIMIZATIONS", "1")
+# Most tests compile many small XLA programs and run each once or twice: compiling is then most of
+# the suite's time. The tests check what the programs compute, not how fast their code runs
+# (benchmarks/ measure speed with jax's defaults), so the suite compiles with LLVM's optimization
+# passes off and XLA's older CPU emitters (half the compile time of the fusion emitters); XLA's HLO
+# passes -- fusion, buffer assignment, memory_analysis -- still run. Tests marked
+# ``@pytest.mark.optimized_xla`` check what a user's default configuration computes or compiles
+# (bit-exact draws, HLO text, 1e-6 over many steps): they run in a child pytest with jax's
+# defaults, one child per test module (XLA reads its flags once per process).
+_CHILD = "JAXSCOPE_TEST_JAX_DEFAULTS"  # set in that child: the user's environment, as given
+_GIVEN = "JAXSCOPE_TEST_GIVEN_XLA_FLAGS"  # XLA_FLAGS before this file changed them
+if not os.environ.get(_CHILD):
+    os.environ.setdefault(_GIVEN, os.environ.get("XLA_FLAGS", ""))
+    os.environ.setdefault("JAX_DISABLE_MOST_OPTIMIZATIONS", "1")
+    if "xla_cpu_use_fusion_emitters" not in os.environ.get("XLA_FLAGS", ""):
+        flags = os.environ.get("XLA_FLAGS", "") + " --xla_cpu_use_fusion_emitters=false"
+        os.environ["XLA_FLAGS"] = flags.strip()
 
 _TF = None
+_CHILD_RESULTS: dict[str, dict[str, dict]] = {}  # test module -> node id -> its failed report
 
 
-@pytest.fixture(autouse=True)
-def _xla_fully_optimized_when_marked(request):
-    """``@pytest.mark.optimized_xla``: the test runs with jax's default LLVM optimization (tests
-    that jit and eager results agree to the bit, or match TF1 to 1e-6 over many steps, check what
-    a user's default configuration computes). jax's compile caches do not key on the flag, so they
-    are cleared on the way in and out."""
-    if request.node.get_closest_marker("optimized_xla") is None:
-        yield
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get(_CHILD):
         return
-    import jax
+    for item in items:
+        if item.get_closest_marker("optimized_xla") is not None:
+            item.runtest = functools.partial(_run_with_jax_defaults, item)
 
-    before = jax.config.read("jax_disable_most_optimizations")
-    jax.config.update("jax_disable_most_optimizations", False)
-    jax.clear_caches()
-    try:
-        yield
-    finally:
-        jax.config.update("jax_disable_most_optimizations", before)
-        jax.clear_caches()
+
+def _run_with_jax_defaults(item):
+    """The test's outcome in a child pytest run with jax's default configuration (every marked
+    test of its module runs in that one child)."""
+    module = item.nodeid.split("::")[0]
+    if module not in _CHILD_RESULTS:
+        marked = [
+            i.nodeid
+            for i in item.session.items
+            if i.nodeid.startswith(module + "::") and i.get_closest_marker("optimized_xla")
+        ]
+        env = {k: v for k, v in os.environ.items() if k != "JAX_DISABLE_MOST_OPTIMIZATIONS"}
+        env.update({_CHILD: "1", "XLA_FLAGS": os.environ[_GIVEN]})
+        with tempfile.TemporaryDirectory() as tmp:
+            env["JAXSCOPE_TEST_REPORTS"] = report_file = os.path.join(tmp, "reports.jsonl")
+            command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+            command += ["-p", "no:xdist", "--rootdir", str(item.config.rootpath), *marked]
+            run = subprocess.run(
+                command, env=env, cwd=item.config.rootpath, capture_output=True, text=True
+            )
+            reports = {}
+            if os.path.exists(report_file):
+                with open(report_file) as f:
+                    reports = {r["nodeid"]: r for r in map(json.loads, f)}
+        _CHILD_RESULTS[module] = {"reports": reports, "output": run.stdout + run.stderr}
+    result = _CHILD_RESULTS[module]
+    report = result["reports"].get(item.nodeid)
+    if report is None:
+        pytest.fail(f"{item.nodeid} did not run in its child pytest:\n{result['output'][-4000:]}")
+    if report["outcome"] == "skipped":
+        pytest.skip(report["longrepr"])
+    if report["outcome"] == "failed":
+        pytest.fail(f"with jax's defaults, in a child pytest:\n{report['longrepr']}", pytrace=False)
 
 
 _SKIPPED: list[str] = []
@@ -97,6 +134,16 @@ def slim(tf1):
 def pytest_runtest_logreport(report):
     if report.skipped:
         _SKIPPED.append(report.nodeid)
+    reports = os.environ.get("JAXSCOPE_TEST_REPORTS")
+    if reports and os.environ.get(_CHILD) and (report.when == "call" or not report.passed):
+        outcome = "failed" if report.failed else report.outcome  # a failed setup fails the test
+        if report.skipped and isinstance(report.longrepr, tuple):
+            longrepr = report.longrepr[2]
+        else:
+            longrepr = str(report.longrepr or "")
+        with open(reports, "a") as f:
+            f.write(json.dumps({"nodeid": report.nodeid, "outcome": outcome, "longrepr": longrepr}))
+            f.write("\n")
 
 
 def pytest_collectreport(report):

@@ -72,6 +72,7 @@ def every_case():
     return dict(zip(CASES, results, strict=True))
 
 
+@pytest.mark.optimized_xla
 @pytest.mark.parametrize("name, dtype", CASES)
 def test_fused_keys_draw_jaxs_exact_values(every_case, name, dtype):
     shapes, draws = _case(name, dtype)

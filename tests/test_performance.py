@@ -256,28 +256,20 @@ def _grouping_case(initializer, jit, shape):
 
 @pytest.fixture(scope="module")
 def grouping_cases():
-    """Every case of the test below, computed under jax's default optimization (what
-    ``@pytest.mark.optimized_xla`` gives one test; it clears jax's caches around each, which cost
-    the 16 cases 8 s of recompiling the same reference draws and jaxscope's draw programs). The
-    caches are cleared on the way in and out, as the marker does; an exception is its case's."""
-    before = jax.config.read("jax_disable_most_optimizations")
-    jax.config.update("jax_disable_most_optimizations", False)
-    jax.clear_caches()
+    """Every case of the test below (computed once: the 16 cases share the reference draws and
+    jaxscope's draw programs); an exception is its case's."""
     cases = {}
-    try:
-        for shape_id, shape in GROUPING_SHAPES.items():
-            for init_id, initializer in GROUPING_INITIALIZERS.items():
-                for jit in (False, True):
-                    try:
-                        cases[shape_id, init_id, jit] = _grouping_case(initializer, jit, shape)
-                    except Exception as e:  # reported by the case
-                        cases[shape_id, init_id, jit] = e
-    finally:
-        jax.config.update("jax_disable_most_optimizations", before)
-        jax.clear_caches()
+    for shape_id, shape in GROUPING_SHAPES.items():
+        for init_id, initializer in GROUPING_INITIALIZERS.items():
+            for jit in (False, True):
+                try:
+                    cases[shape_id, init_id, jit] = _grouping_case(initializer, jit, shape)
+                except Exception as e:  # reported by the case
+                    cases[shape_id, init_id, jit] = e
     return cases
 
 
+@pytest.mark.optimized_xla
 @pytest.mark.parametrize("jit", [False, True])
 @pytest.mark.parametrize("initializer", list(GROUPING_INITIALIZERS))
 @pytest.mark.parametrize("shape", list(GROUPING_SHAPES))

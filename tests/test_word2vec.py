@@ -237,6 +237,7 @@ def test_variable_names_and_shapes_equal_the_tf1_seed_graph(tf1):
     assert set(variables) == {"params"}
 
 
+@pytest.mark.optimized_xla  # the HLO text of a default compile
 def test_sparse_sgd_step_touches_only_looked_up_rows():
     vocab, embed, num_sampled = 200, 8, 5
     f = js.transform(lambda c, t, k, sv=None: w2v.word2vec(c, t, k, vocab, embed, num_sampled, sv))
