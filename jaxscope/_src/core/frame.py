@@ -70,6 +70,10 @@ class Frame:
         # COLLECT in init_with_output's single pass: (init's key, the call's trace); each new
         # variable then gets its initial value at once, so the pass also computes the output.
         self.draw: tuple[Any, Any] | None = None
+        # APPLY by transform's apply: reuse=True may find a variable of the tree passed in that
+        # the program did not make (TF1's eval model in the train model's graph); those found so.
+        self.borrow = False
+        self.borrowed: set[str] = set()
         self._last_parent: str | None = None  # find()'s last parent subtree, for its siblings
         self._last_collection: str | None = None
         self._last_tree: Any = None

@@ -13,7 +13,10 @@ returns the initializers' values, like TF1's ``global_variables_initializer``.
 
 ``apply`` replays the program with a fresh store, so it raises the same reuse errors as ``init``
 would, and looks each variable up in ``variables`` (missing, mis-shaped and unused entries are
-errors).
+errors). One exception is TF1's eval model, built with ``reuse=True`` in the train model's graph:
+under ``apply``, ``reuse=True`` finds a variable of ``variables`` that the program does not make
+itself (checked by an abstract run in a fresh graph), and such an eval program may leave the
+train-only variables unused.
 """
 
 from __future__ import annotations
@@ -92,7 +95,10 @@ def transform(fn: Callable[..., Any], *, allow_unused: bool = False) -> Transfor
       ``mutable=True`` (or a list of collections, ``["state"]``) ``apply`` may run ``assign``
       and friends and returns ``(out, new_variables)``: the whole tree, with the assigned
       variables' final values (under ``jax.jit(..., donate_argnums=0)`` they reuse the input
-      buffers). ``init`` always returns the initial values, never values assigned in the body
+      buffers). Under ``apply``, ``reuse=True`` also finds variables that another program made
+      (TF1's eval model, built with ``reuse=True`` in the train model's graph: apply the eval
+      program to the train program's variables); ``init`` of such a program fails, as in TF1's
+      fresh graph. ``init`` always returns the initial values, never values assigned in the body
       (as TF1's ``global_variables_initializer``). ``variables`` is a nested dict:
       trainable variables under ``"params"``, the others under ``"state"``, keyed by the parts of
       the variable name (``"two_layers/h1/weights"`` is ``["params"]["two_layers"]["h1"]["weights"]``).
@@ -121,30 +127,75 @@ def transform(fn: Callable[..., Any], *, allow_unused: bool = False) -> Transfor
     @functools.wraps(fn)
     def apply(variables: Mapping[str, Any], *args, rng=None, mutable=False, **kwargs):
         _check_collections(variables)
+        run = functools.partial(_apply, fn, variables, args, kwargs, rng, mutable, allow_unused)
         fr = new_frame(frame.APPLY, provided=variables, mutable=_mutable(mutable))
-        fr.rng = rng
+        fr.borrow = True
         try:
-            with frame.running(fr), handle_errors():
-                out = fn(*args, **kwargs)
-            # Every variable of an apply run was looked up: the counts tell if anything is unused.
-            if not allow_unused and len(fr.variables) != len(jax.tree_util.tree_leaves(variables)):
-                unused = [
-                    n for n in leaf_names(variables) if n.split("/", 1)[1] not in fr.variables
-                ]
-                raise UnusedVariablesError(unused)
-            # Handles in the output are rebuilt (same name, current value), so the call's own
-            # handles can go stale below while a jit still flattens what apply returned.
-            out = jax.tree_util.tree_map(_rebuilt, out, is_leaf=_is_handle)
-            if mutable is False or mutable is None:
-                return out
-            updates = {node: fr.variables[node] for node in fr.initial}
-            return out, _replace(variables, {n: v._value for n, v in updates.items()}, updates)
-        finally:
-            fr.release()
+            return run(fr)
+        except _Replay:
+            pass
+        except Exception:  # it may have failed for what it found: see if it makes that itself
+            if not (fr.borrowed and fr.borrowed & _made_by(fn, args, kwargs)):
+                raise
+        # It makes a variable it found in the tree itself: replay init's errors (TF1's fresh graph)
+        return run(new_frame(frame.APPLY, provided=variables, mutable=_mutable(mutable)))
 
     del apply.__wrapped__  # jax.jit(f.apply, static_argnames="mutable") needs apply's signature
     init._jaxscope = (fn, allow_unused)  # read by initialize_missing / reinitialize
     return Transformed(init, apply)
+
+
+class _Replay(Exception):
+    """A program found a variable in the tree that it makes itself (see ``_apply``)."""
+
+
+def _apply(fn, variables, args, kwargs, rng, mutable, allow_unused, fr):
+    """One run of ``apply`` in ``fr``. Where ``fr.borrow``, ``reuse=True`` finds variables of
+    ``variables`` that the program did not make (TF1's eval model in the train model's graph),
+    and the run raises if the program makes one of those itself."""
+    fr.rng = rng
+    try:
+        with frame.running(fr), handle_errors():
+            out = fn(*args, **kwargs)
+        if fr.borrowed and fr.borrowed & _made_by(fn, args, kwargs):
+            raise _Replay
+        # Every variable of an apply run was looked up: the counts tell if anything is unused. An
+        # eval program (it found variables it did not make) is given another program's tree: in
+        # TF1 the train model's graph, where the eval model leaves the train-only variables be.
+        unused = len(fr.variables) != len(jax.tree_util.tree_leaves(variables))
+        if unused and not allow_unused and not fr.borrowed:
+            names = [n for n in leaf_names(variables) if n.split("/", 1)[1] not in fr.variables]
+            raise UnusedVariablesError(names)
+        # Handles in the output are rebuilt (same name, current value), so the call's own
+        # handles can go stale below while a jit still flattens what apply returned.
+        out = jax.tree_util.tree_map(_rebuilt, out, is_leaf=_is_handle)
+        if mutable is False or mutable is None:
+            return out
+        updates = {node: fr.variables[node] for node in fr.initial}
+        return out, _replace(variables, {n: v._value for n, v in updates.items()}, updates)
+    finally:
+        fr.release()
+
+
+def _made_by(fn, args, kwargs) -> set[str]:
+    """The variables ``fn`` makes in a fresh graph (abstractly, as ``init``'s first run), up to
+    an error it raises there: ``apply`` must not find those in the tree before the program
+    makes them."""
+    collect = new_frame(frame.COLLECT)
+    collect.rng = jax.random.key(0)
+
+    def run():
+        with frame.running(collect), handle_errors():
+            try:
+                fn(*args, **kwargs)
+            finally:
+                collect.release(everything=True)
+
+    try:
+        jax.eval_shape(run)
+    except Exception:  # noqa: BLE001 - what it made before the error is the answer
+        pass
+    return set(collect.variables)
 
 
 def static_flag(value: Any, owner: str, arg: str = "training") -> bool:

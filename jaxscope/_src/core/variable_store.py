@@ -234,6 +234,10 @@ def _get_single_variable(
             raise DtypeMismatchError(key, dtype, found._dtype, found._created_at)
         return found
     if reuse is True:
+        if fr.borrow:  # TF1's eval model: the train model made it, in the same graph
+            var = _shared(fr, key, shape, dtype, created_at)
+            if var is not None:
+                return var
         other = fr.variables.get(key)
         made_by = None if other is None else (errors.where(other._created_at) or "here")
         raise VariableNotFoundError(key, made_by)
@@ -250,6 +254,31 @@ def _get_single_variable(
         partition,
     )
     _file(fr, var, collections, regularizer, constraint)
+    return var
+
+
+def _shared(fr, key, shape, dtype, created_at) -> Variable | None:
+    """Under ``apply``, ``reuse=True`` finds a variable another program made: one in the
+    variables passed in (TF1 builds the eval model in the train model's graph, whose variables
+    ``reuse=True`` finds). It is filed as TF1's graph has it (global, trainable if a ``params``
+    leaf), with no regularizer (TF1 adds none on reuse); ``init`` still refuses, as TF1's
+    fresh graph does, and so does an ``apply`` of a program that makes the variable itself
+    (transform's apply checks). ``None`` if the tree has no such leaf."""
+    if key in fr.variables:  # a tf.Variable of that name: get_variable's store lacks it
+        return None
+    found = [(c, v) for c in ("params", "state") if (v := fr.find(key, c)) is not frame.MISSING]
+    if not found:
+        return None
+    fr.borrowed.add(key)  # before the checks: their errors, too, are wrong if the program makes it
+    trainable, value = found[0][0] == "params", found[0][1]
+    stored = tuple(np.shape(value))
+    if shape is not None and not compatible(shape, stored):
+        raise ShapeMismatchError(key, shape, stored, None)
+    stored_dtype = canonical(value.dtype if hasattr(value, "dtype") else np.asarray(value).dtype)
+    if canonical(dtype) != stored_dtype:
+        raise DtypeMismatchError(key, dtype, stored_dtype, None)
+    var = _new_variable(fr, key, stored, dtype, None, False, trainable, True, created_at)
+    _file(fr, var, None, None, None)
     return var
 
 
