@@ -20,6 +20,10 @@ from jaxscope._src.core.errors import TreeConflictError
 from jaxscope._src.core.names import NameRegistry
 
 COLLECT, INIT, APPLY = "collect", "init", "apply"
+# A scope opened outside any transformed function (a constructor remembering its scope, as TF1
+# code opens it in the default graph, creating nothing): only the scope functions may use it.
+DETACHED = "detached"
+_SCOPES_ONLY = frozenset({"variable_scope", "name_scope", "get_variable_scope"})
 MISSING = object()
 STALE = object()  # the value of a handle whose call ended while it held a traced/abstract value
 _IS_MAPPING: dict[type, bool] = {}
@@ -161,9 +165,12 @@ def _stack() -> list[Frame]:
 def current(what: str) -> Frame:
     """The innermost frame of this thread, or a clear error naming ``what`` was called outside."""
     try:
-        return _local.frames[-1]
+        fr = _local.frames[-1]
     except (AttributeError, IndexError):
         raise OutsideTransformError(what) from None
+    if fr.mode is DETACHED and what not in _SCOPES_ONLY:
+        raise OutsideTransformError(what)
+    return fr
 
 
 class NotOnePass(Exception):

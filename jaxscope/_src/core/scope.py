@@ -20,6 +20,7 @@ from typing import Any
 import jax
 
 from jaxscope._src.core import frame
+from jaxscope._src.core.call_errors import OutsideTransformError
 from jaxscope._src.core.errors import ScopeArgumentError, ScopeNestingError, ScopeValueError
 from jaxscope._src.initializers.dtypes import as_dtype
 
@@ -85,17 +86,32 @@ class name_scope:
                 "name_scope needs a name or a default_name when values are given: "
                 "name_scope(None, default_name='block', values=[x])."
             )
-        fr = frame.current("name_scope")
+        fr, detached = _frame("name_scope")
         old, yielded = fr.names.enter(self._name)
         cm = _jax_named_scope(old, fr.names.name_stack)
         cm.__enter__()
-        self._saved.append((fr, old, cm))
+        self._saved.append((fr, old, cm, detached))
         return yielded
 
     def __exit__(self, *exc) -> None:
-        fr, old, cm = self._saved.pop()
+        fr, old, cm, detached = self._saved.pop()
         fr.names.name_stack = old
         cm.__exit__(*exc)
+        if detached is not None:
+            detached.__exit__()
+
+
+def _frame(what: str) -> tuple[frame.Frame, frame.running | None]:
+    """The current frame, or, outside every transformed function, a detached one made current
+    (returned too, to leave on exit): TF1 code opens scopes outside its model functions (a
+    constructor remembering its scope) in the default graph, creating nothing. jaxscope keeps no
+    graph, so such a scope names nothing later; ``get_variable`` and ``Variable`` inside it still
+    raise :class:`OutsideTransformError`."""
+    try:
+        return frame.current(what), None
+    except OutsideTransformError:
+        detached = frame.running(new_frame(frame.DETACHED))
+        return detached.__enter__(), detached
 
 
 class VariableScope:
@@ -391,9 +407,20 @@ class variable_scope:
         self._pure: _pure_variable_scope | None = None
         self._name_scope: name_scope | None = None
         self._entered: list[tuple[Any, Any]] = []
+        self._detached: list[frame.running | None] = []  # see _frame
 
     def __enter__(self) -> VariableScope:
-        fr = frame.current("variable_scope")
+        fr, detached = _frame("variable_scope")
+        try:
+            scope = self._enter(fr)
+        except BaseException:
+            if detached is not None:
+                detached.__exit__()
+            raise
+        self._detached.append(detached)
+        return scope
+
+    def _enter(self, fr) -> VariableScope:
         if self._pure is not None and self._pure._frame is fr:
             # Re-entering the same context-manager object: TF1 re-enters its cached scopes.
             if self._name_scope is not None:
@@ -441,11 +468,14 @@ class variable_scope:
 
     def __exit__(self, *exc) -> None:
         pure, ns = self._entered.pop()
+        detached = self._detached.pop()
         try:
             pure.__exit__(*exc)
         finally:
             if ns is not None:
                 ns.__exit__(*exc)
+            if detached is not None:
+                detached.__exit__()
 
 
 def get_variable_scope() -> VariableScope:

@@ -18,6 +18,7 @@ import optax
 
 from jaxscope._src.core.call_errors import UnknownVariableError
 from jaxscope._src.core.tree_names import flatten, has_collections, unflatten
+from jaxscope._src.core.variables import Variable
 from jaxscope._src.train.errors import (
     GlobalStepError,
     GradientDtypeError,
@@ -29,7 +30,7 @@ from jaxscope._src.train.errors import (
 )
 
 LearningRate = float | jax.Array | Callable[[jax.Array], jax.Array]
-VarList = Collection[str] | Callable[[str], bool] | None
+VarList = Collection[Any] | str | Callable[[str], bool] | None  # names, handles or a predicate
 
 _MSG_NO_GLOBAL_STEP = """\
 Pass the step that drives the schedule (TF1 read the global_step variable):
@@ -112,8 +113,8 @@ class Optimizer(optax.GradientTransformationExtraArgs):
 
     def __new__(cls, *args, **kwargs):
         # The tuple fields are what optax calls; they forward to the methods of this object.
-        def init(params):
-            return obj._init(params)
+        def init(params, var_list: VarList = None):
+            return obj._init(params, var_list)
 
         def update(updates, state, params=None, **extra):
             return obj._update(updates, state, params, **extra)
@@ -159,9 +160,13 @@ class Optimizer(optax.GradientTransformationExtraArgs):
     def _non_slots(self) -> dict[str, jax.Array]:
         return {}
 
-    def _init(self, params) -> dict[str, jax.Array]:
+    def _init(self, params, var_list: VarList = None) -> dict[str, jax.Array]:
         state = dict(self._non_slots())
-        for name, leaf in named_leaves(params)[0]:
+        leaves = named_leaves(params)[0]
+        if var_list is not None:  # slots for these only, as TF1's minimize(var_list=...) makes
+            keep = _keep(var_list, [name for name, _ in leaves], "init")
+            leaves = [(name, leaf) for name, leaf in leaves if keep(name)]
+        for name, leaf in leaves:
             for slot, init in self._slots:
                 state[self.slot_key(name, slot)] = init(leaf)
         return state
@@ -361,23 +366,41 @@ def increment_step(step: jax.Array) -> jax.Array:
 def _select(params, var_list: VarList):
     if var_list is None:
         return params
-    if isinstance(var_list, str):
-        var_list = [var_list]
-    keep = var_list if callable(var_list) else set(var_list).__contains__
     flat = flatten(params)
-    if not callable(var_list):
-        unknown = sorted(set(var_list) - set(flat))
-        if unknown:
-            raise UnknownVariableError(
-                f"var_list names {unknown}, which are not trainable variables "
-                "(variables['params'])",
-                sorted(flat),
-                "Pass TF1 names of trainable variables, e.g. "
-                f"var_list=[{(sorted(flat) or ['dense/w'])[0]!r}], or a predicate: "
-                "var_list=lambda name: name.startswith('dense/').",
-            )
+    keep = _keep(var_list, list(flat), "var_list")
     chosen = {n: v for n, v in flat.items() if keep(n)}
     return unflatten(chosen, trainable=True).get("params", {})
+
+
+def _keep(var_list: VarList, known: list[str], who: str) -> Callable[[str], bool]:
+    """``var_list`` as a predicate on TF1 names. It takes what TF1 code holds: a predicate, or
+    names (with or without TF1's ``:0``), variable handles (``js.trainable_variables()``'s, from
+    any call: only the name is read) and ``js.inspect``'s records, alone or in a list; unknown
+    names are an error."""
+    if callable(var_list) and not isinstance(var_list, Variable):
+        return var_list
+    items = [var_list] if isinstance(var_list, (str, Variable)) else list(var_list)
+    names = set()
+    for item in items:
+        name = item._node if isinstance(item, Variable) else getattr(item, "name", item)
+        if not isinstance(name, str):
+            raise TrainArgumentError(
+                who,
+                f"var_list holds {type(name).__name__} {name!r}, not a variable or its TF1 name",
+                "Pass TF1 names or variable handles, e.g. var_list=['dense/w'] or "
+                "var_list=[v for v in js.trainable_variables() if v.name.startswith('d_')].",
+            )
+        names.add(name[: -len(":0")] if name.endswith(":0") else name)
+    unknown = sorted(names - set(known))
+    if unknown:
+        raise UnknownVariableError(
+            f"var_list names {unknown}, which are not trainable variables (variables['params'])",
+            sorted(known),
+            "Pass TF1 names of trainable variables, e.g. "
+            f"var_list=[{(sorted(known) or ['dense/w'])[0]!r}], or a predicate: "
+            "var_list=lambda name: name.startswith('dense/').",
+        )
+    return names.__contains__
 
 
 def _merge(base, new):
