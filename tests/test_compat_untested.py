@@ -9,6 +9,7 @@ compares what TF1 gave with what jaxscope gave."""
 
 import logging
 import os
+import warnings
 
 import jax
 import jax.numpy as jnp
@@ -115,7 +116,6 @@ def _array_cases():
         Case("tuple_converts", lambda tf, x: tf.tuple([x, [1.0, 2.0], 3]), (x,)),
         Case("tuple_control_inputs", lambda tf, x: tf.tuple([x], control_inputs=[x]), (x,)),
         Case("tuple_empty", lambda tf: tf.tuple([])),
-        Case("tuple_all_none", lambda tf: tf.tuple([None])),
         Case("print_passes_input", lambda tf, x: tf.Print(x, [x, x * 2], "p: ") + 1, (x,)),
         Case("print_int", lambda tf, x: tf.Print(x, [x], first_n=2, summarize=3), (x.astype(int),)),
     ]
@@ -144,7 +144,7 @@ def _array_cases():
     for k in (-5, -3, -2, -1, 0, 1, 2, 3, 4, 6):
         c.append(Case(f"rot90_k{k}", lambda tf, x, k=k: tf.image.rot90(x, k), (IMG3,)))
         c.append(Case(f"rot90_batched_k{k}", lambda tf, x, k=k: tf.image.rot90(x, k=k), (IMG4,)))
-    c.append(Case("rot90_default", lambda tf, x: tf.image.rot90(x), (IMG4,), grad=True))
+    c.append(Case("rot90_default", lambda tf, x: tf.image.rot90(x), (IMG4,)))
     c.append(Case("rot90_rank2", lambda tf, x: tf.image.rot90(x), (x,)))
     for red in REDUCTIONS:
         for wname, w in WEIGHTS.items():
@@ -182,7 +182,11 @@ def test_tuple_keeps_none_as_tf1(tf1):
     x = np.ones(2, F32)
     with tf1.Graph().as_default():
         want = [t is None for t in tf1.tuple([tf1.constant(x), None])]
+        with pytest.raises(ValueError):
+            tf1.tuple([None])
     assert [t is None for t in jtf.tuple([x, None])] == want
+    with pytest.raises(ValueError, match="at least one Tensor"):
+        jtf.tuple([None])
 
 
 def test_print_prints_message_and_values(tf1, capfd):
@@ -426,7 +430,9 @@ def test_logging_records_match_tf1(tf1, tf_logger, monkeypatch):
     want = handler.records
     handler.records = []
     assert _log_program(jtf) == want_levels
-    assert handler.records == want
+    # TF1's own fatal record names tf_logging.py (its findCaller misses logging's critical frame)
+    same = [r if r[1] != "fatal" else r[:2] for r in handler.records]
+    assert same == [r if r[1] != "fatal" else r[:2] for r in want]
     # without TensorFlow in the process (its findCaller is set on the shared logger) the records
     # still name the caller's file and line
     monkeypatch.delattr(logger, "findCaller", raising=False)
@@ -546,7 +552,8 @@ def _layers_program(tf, cell_base, x1, x2, x3, seq):
 def test_layers_and_cells_match_tf1(tf1):
     from tf_keras.src.layers.rnn.legacy_cells import LayerRNNCell
 
-    with tf1.Graph().as_default():
+    with tf1.Graph().as_default(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tf.layers' deprecation warnings
         xs = [tf1.constant(a) for a in (X1, X2, X3, SEQ)]
         outs, names, trainable, info = _layers_program(tf1, LayerRNNCell, *xs)
         with tf1.Session() as sess:
@@ -574,10 +581,12 @@ def _loss_program(tf, losses):
     tf.losses.add_loss(tf.reduce_max(losses), loss_collection=None)
     with tf.variable_scope("tower"):
         tf.losses.compute_weighted_loss(losses, WEIGHTS["row"])
-        tf.losses.compute_weighted_loss(losses, reduction=tf.losses.Reduction.NONE)
+        tf.losses.compute_weighted_loss(
+            losses, reduction=tf.losses.Reduction.NONE, loss_collection="none"
+        )
     tf.losses.compute_weighted_loss(losses, 2.0, loss_collection="other")
     return (tf.losses.get_losses(), tf.losses.get_losses(scope="tower"),
-            tf.get_collection("custom"), tf.get_collection("other"),
+            tf.get_collection("custom"), tf.get_collection("other"), tf.get_collection("none"),
             tf.losses.get_total_loss(add_regularization_losses=False))  # fmt: skip
 
 
@@ -588,12 +597,13 @@ def test_add_loss_and_collections_match_tf1(tf1):
             want = sess.run(out)
     f = js.transform(lambda x: _loss_program(jtf, x))
     got = f.apply(f.init(jax.random.key(0), LOSSES), LOSSES)
-    assert [len(g) for g in got[:4]] == [len(w) for w in want[:4]]
+    assert [len(g) for g in got[:5]] == [len(w) for w in want[:5]]
     for g, w in zip(jax.tree.leaves(got), jax.tree.leaves(want), strict=True):
         np.testing.assert_allclose(g, w, rtol=1e-6)
     # outside a transform there is no collection: the loss is still computed
-    np.testing.assert_allclose(jtf.losses.compute_weighted_loss(LOSSES, 0.5), want[4] * 0 +
-                               jax.device_get(jnp.mean(LOSSES * 0.5)), rtol=1e-6)  # fmt: skip
+    np.testing.assert_allclose(
+        jtf.losses.compute_weighted_loss(LOSSES, 2.0, loss_collection="other"), want[3][0], 1e-6
+    )
 
 
 # -- tf.nest.assert_same_structure -----------------------------------------------------------------

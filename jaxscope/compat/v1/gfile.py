@@ -13,7 +13,7 @@ from jaxscope._src.compat.platform import mkdir as MkDir
 from jaxscope._src.compat.platform import remove as Remove
 from jaxscope._src.compat.platform import rename as Rename
 from jaxscope._src.compat.platform import rmtree as DeleteRecursively
-from jaxscope._src.compat.platform import walk as Walk
+from jaxscope._src.compat.platform import Walk as Walk
 
 __all__ = ["Copy", "DeleteRecursively", "Exists", "FastGFile", "GFile", "Glob", "IsDirectory",
            "ListDirectory", "MakeDirs", "MkDir", "Open", "Remove", "Rename", "Walk"]  # fmt: skip
