@@ -78,14 +78,24 @@ def _count(frame) -> int:
 
 
 def log_every_n(level, msg, n, *args):
-    """Logs the 1st, (n+1)th, (2n+1)th, ... call from one line of code (TF1 counts per call
-    site, not per message)."""
+    """Logs the 1st, (n+1)th, (2n+1)th, ... call from one line of code (per call site, not per
+    message).
+
+    Differs from TF1: counted per call site, as TF1 documents; TF1's counter is keyed on the
+    first frame outside the caller's file, so every ``log_every_n`` / ``log_first_n`` call of one
+    file shares one count there.
+    """
     if _count(sys._getframe(1)) % n == 0:
         _get_logger().log(level, msg, *args, stacklevel=2)
 
 
 def log_first_n(level, msg, n, *args):
-    """Logs the first ``n`` calls from one line of code (counted per call site, as TF1)."""
+    """Logs the first ``n`` calls from one line of code.
+
+    Differs from TF1: counted per call site, as TF1 documents; TF1's counter is keyed on the
+    first frame outside the caller's file, so every ``log_every_n`` / ``log_first_n`` call of one
+    file shares one count there.
+    """
     if _count(sys._getframe(1)) < n:
         _get_logger().log(level, msg, *args, stacklevel=2)
 
@@ -163,7 +173,7 @@ def makedirs(path):
 
 def mkdir(path):
     """``tf.gfile.MkDir``: one directory; its parent must exist (``NotFoundError``); as TF1's, an
-    existing directory is no error.
+    existing path is no error.
 
     Differs from TF1: local paths only (TF1's gfile also reaches ``gs://``, ``hdfs://``, ...).
     """
@@ -172,8 +182,7 @@ def mkdir(path):
     except FileNotFoundError:
         raise NotFoundError(None, None, f"{path}; No such file or directory") from None
     except FileExistsError:
-        if not os.path.isdir(path):
-            raise AlreadyExistsError(None, None, f"{path}; File exists") from None
+        pass  # TF1's gfile.mkdir returns quietly for an existing path (directory or file)
 
 
 def remove(path):
