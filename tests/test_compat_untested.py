@@ -148,12 +148,12 @@ def _array_cases():
     c.append(Case("rot90_rank2", lambda tf, x: tf.image.rot90(x), (x,)))
     for red in REDUCTIONS:
         for wname, w in WEIGHTS.items():
-            fn = lambda tf, l, w=w, red=red: tf.losses.compute_weighted_loss(l, w, reduction=red)
+            fn = lambda tf, x, w=w, red=red: tf.losses.compute_weighted_loss(x, w, reduction=red)
             c.append(Case(f"compute_weighted_loss_{red}_{wname}", fn, (LOSSES,), grad=True))
     c.append(Case("compute_weighted_loss_default",
-                  lambda tf, l: tf.losses.compute_weighted_loss(l, WEIGHTS["row"]), (LOSSES,)))  # fmt: skip
+                  lambda tf, x: tf.losses.compute_weighted_loss(x, WEIGHTS["row"]), (LOSSES,)))  # fmt: skip
     c.append(Case("compute_weighted_loss_bad_weights",
-                  lambda tf, l: tf.losses.compute_weighted_loss(l, np.ones((2, 4), F32)),
+                  lambda tf, x: tf.losses.compute_weighted_loss(x, np.ones((2, 4), F32)),
                   (LOSSES,)))  # fmt: skip
     return c
 
@@ -324,6 +324,20 @@ def test_gfile_errors_are_tf_errors(tmp_path):
     with pytest.raises(jtf.errors.AlreadyExistsError):
         jtf.gfile.Rename(str(tmp_path / "a"), str(tmp_path / "b"))
     assert (tmp_path / "b").read_text() == "b"
+
+
+def test_gfile_walk_by_name_matches_tf1(tf1, tmp_path):
+    (tmp_path / "d" / "e").mkdir(parents=True)
+    (tmp_path / "d" / "f.txt").write_text("f")
+    top = str(tmp_path)
+    for ours, theirs in [
+        (jtf.gfile.Walk(top), tf1.gfile.Walk(top)),
+        (jtf.gfile.Walk(top, in_order=False), tf1.gfile.Walk(top, in_order=False)),
+        (jtf.io.gfile.walk(top), tf1.io.gfile.walk(top)),
+        (jtf.io.gfile.walk(top, topdown=False), tf1.io.gfile.walk(top, topdown=False)),
+        (jtf.io.gfile.walk(top + "/nope"), tf1.io.gfile.walk(top + "/nope")),
+    ]:
+        assert [_rel(top, e) for e in ours] == [_rel(top, e) for e in theirs]
 
 
 # -- tf.initializers: Initializer subclasses and compute_fans --------------------------------------
