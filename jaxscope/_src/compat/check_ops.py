@@ -135,8 +135,10 @@ def _ranks(op: str, x, ranks, test, what: str, message) -> None:
     xv = convert(x, op=op, arg="x")
     if not test(xv.ndim):
         raise InvalidArgumentError(
+            None,
+            None,
             f"{_prefix(message)}tf.{op}: tensor must have rank {what} {ranks}, got rank "
-            f"{xv.ndim} (shape {list(xv.shape)})."
+            f"{xv.ndim} (shape {list(xv.shape)}).",
         )
 
 

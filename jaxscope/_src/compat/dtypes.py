@@ -38,11 +38,11 @@ class DType:
 
     @property
     def min(self):
-        return _info(self._np).min
+        return _info(self._np, "minimum").min
 
     @property
     def max(self):
-        return _info(self._np).max
+        return _info(self._np, "maximum").max
 
     def is_compatible_with(self, other) -> builtins.bool:
         return self == other
@@ -70,7 +70,9 @@ def _kind(d: np.dtype) -> str:
     return d.kind
 
 
-def _info(d: np.dtype):
+def _info(d: np.dtype, what: str):
+    if d.kind == "c":  # TF1's DType has no bounds for complex types
+        raise TypeError(f"Cannot find {what} value of {d.name}.")
     if d == np.bool_:
         return type("BoolInfo", (), {"min": False, "max": True})
     return np.iinfo(d) if d.kind in "iu" else ml_dtypes.finfo(d)

@@ -11,29 +11,83 @@ import jax.numpy as jnp
 import numpy as np
 
 from jaxscope._src.compat.common import convert, op_name
-from jaxscope._src.compat.errors import GraphOnlyError
+from jaxscope._src.compat.errors import GraphOnlyError, OpArgumentError
 from jaxscope._src.errors import JaxscopeError
 
 
 # -- tf.errors ----------------------------------------------------------------------------------
 class OpError(JaxscopeError):
-    """``tf.errors.OpError``: what TF1 raised when an op failed at run time."""
+    """``tf.errors.OpError``: what TF1 raised when an op failed at run time.
+
+    Constructed as TF1's: ``OpError(node_def, op, message, error_code)`` (the subclasses:
+    ``(node_def, op, message)``); ``str(e)`` is the message.
+
+    TF1 equivalent: tf.compat.v1.errors.OpError"""
+
+    def __init__(self, node_def, op, message, error_code, *args):
+        super().__init__(message)
+        self._node_def, self._op, self._message = node_def, op, message
+        self._error_code = error_code
+        self._experimental_payloads = args[0] if args else {}
+
+    message = property(lambda self: self._message, doc="The error message.")
+    op = property(lambda self: self._op, doc="The failed op: always None here (no graph).")
+    node_def = property(lambda self: self._node_def, doc="Always None here (no graph).")
+    error_code = property(lambda self: self._error_code, doc="TF's error code (an int).")
+    experimental_payloads = property(lambda self: self._experimental_payloads)
+
+    def __str__(self) -> str:
+        return str(self._message)
+
+    def __reduce__(self):
+        if type(self) is OpError:
+            return OpError, (self._node_def, self._op, self._message, self._error_code)
+        return type(self), (self._node_def, self._op, self._message)
 
 
 class InvalidArgumentError(OpError, ValueError):
-    """``tf.errors.InvalidArgumentError`` (also a ``ValueError``: a bad value)."""
+    """``tf.errors.InvalidArgumentError`` (also a ``ValueError``: a bad value).
 
+    TF1 equivalent: tf.compat.v1.errors.InvalidArgumentError"""
 
-class OutOfRangeError(OpError, IndexError):
-    """``tf.errors.OutOfRangeError``."""
+    def __init__(self, node_def, op, message, *args):
+        super().__init__(node_def, op, message, 3, *args)
 
 
 class NotFoundError(OpError, FileNotFoundError):
-    """``tf.errors.NotFoundError`` (``tf.gfile`` on a missing file)."""
+    """``tf.errors.NotFoundError`` (also a ``FileNotFoundError``: ``tf.gfile`` on a missing path).
+
+    TF1 equivalent: tf.compat.v1.errors.NotFoundError"""
+
+    def __init__(self, node_def, op, message, *args):
+        super().__init__(node_def, op, message, 5, *args)
+
+
+class AlreadyExistsError(OpError, FileExistsError):
+    """``tf.errors.AlreadyExistsError`` (also a ``FileExistsError``: ``tf.gfile`` onto a path).
+
+    TF1 equivalent: tf.compat.v1.errors.AlreadyExistsError"""
+
+    def __init__(self, node_def, op, message, *args):
+        super().__init__(node_def, op, message, 6, *args)
+
+
+class OutOfRangeError(OpError, IndexError):
+    """``tf.errors.OutOfRangeError`` (also an ``IndexError``).
+
+    TF1 equivalent: tf.compat.v1.errors.OutOfRangeError"""
+
+    def __init__(self, node_def, op, message, *args):
+        super().__init__(node_def, op, message, 11, *args)
 
 
 class UnimplementedError(OpError, NotImplementedError):
-    """``tf.errors.UnimplementedError``."""
+    """``tf.errors.UnimplementedError`` (also a ``NotImplementedError``).
+
+    TF1 equivalent: tf.compat.v1.errors.UnimplementedError"""
+
+    def __init__(self, node_def, op, message, *args):
+        super().__init__(node_def, op, message, 12, *args)
 
 
 # -- control dependencies -----------------------------------------------------------------------
@@ -65,9 +119,16 @@ def group(*inputs, **kwargs):
 
 
 def tuple(tensors, name=None, control_inputs=None):  # noqa: A001 - TF1's name
-    """TF1 equivalent: tf.compat.v1.tuple (the tensors, as a list)."""
+    """The tensors as a list (each converted; a None stays None); ``ValueError`` when none is
+    given.
+
+    TF1 equivalent: tf.compat.v1.tuple"""
     op_name(name, "tuple")
-    return list(tensors)
+    tensors = list(tensors)
+    if all(t is None for t in tensors):
+        raise OpArgumentError("tuple", f"'tensors' must have at least one Tensor. Received: "
+                              f"{tensors}.", "pass the tensors: tf.tuple([a, b]).")  # fmt: skip
+    return [None if t is None else convert(t, op="tuple", arg="tensors") for t in tensors]
 
 
 # -- assertions -----------------------------------------------------------------------------------
@@ -78,7 +139,7 @@ def _check(ok, message: str, data) -> None:
     def fail(ok, *values):
         if not bool(np.all(ok)):
             shown = "; ".join(np.array2string(np.asarray(v), threshold=20) for v in values)
-            raise InvalidArgumentError(message + (f" Data: {shown}" if values else ""))
+            raise InvalidArgumentError(None, None, message + (f" Data: {shown}" if values else ""))
 
     try:
         concrete = np.asarray(ok)
@@ -151,8 +212,10 @@ def assert_rank(x, rank, message=None, name=None):
     xv = convert(x, op="assert_rank", arg="x")
     if xv.ndim != int(rank):
         raise InvalidArgumentError(
+            None,
+            None,
             f"{message + ' ' if message else ''}tf.assert_rank: tensor must have rank {int(rank)}, "
-            f"got rank {xv.ndim} (shape {list(xv.shape)})."
+            f"got rank {xv.ndim} (shape {list(xv.shape)}).",
         )
 
 

@@ -39,8 +39,8 @@ def _default_initializer(key: str, dtype: np.dtype):
 
 
 def _needs_no_arguments(fn) -> bool:
-    if isinstance(fn, inits.Initializer):
-        return False
+    if isinstance(fn, inits.Initializer) and type(fn).__call__ is inits.Initializer.__call__:
+        return False  # a subclass that overrides __call__ is read from its signature
     try:
         params = inspect.signature(fn).parameters.values()
     except (TypeError, ValueError):
@@ -52,8 +52,8 @@ def _needs_no_arguments(fn) -> bool:
 
 def _is_tf_style(fn) -> bool:
     """True for a TF1-style initializer ``f(shape, dtype=None, partition_info=None)``."""
-    if isinstance(fn, inits.Initializer):
-        return False
+    if isinstance(fn, inits.Initializer) and type(fn).__call__ is inits.Initializer.__call__:
+        return False  # a subclass that overrides __call__ is read from its signature
     try:
         first = next(iter(inspect.signature(fn).parameters))
     except (TypeError, ValueError, StopIteration):

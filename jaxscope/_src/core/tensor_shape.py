@@ -8,12 +8,37 @@ shape) with TF1's methods, so ported ``v.get_shape().as_list()``, ``v.shape.ndim
 from __future__ import annotations
 
 import math
+import operator
 
 
 class Dimension(int):
-    """TF1's ``Dimension``: an ``int`` with ``.value`` (arithmetic gives plain ints)."""
+    """TF1's ``Dimension``: an ``int`` with ``.value``; ``+ - * // %`` give a ``Dimension``,
+    ``merge_with`` / ``is_compatible_with`` / ``assert_is_compatible_with`` as TF1's.
+
+    Differs from TF1: always known (jaxscope's shapes are): ``Dimension(None)`` raises
+    ``TypeError`` and arithmetic or comparison with ``None`` is Python's ``TypeError`` (TF1: an
+    unknown ``Dimension`` / ``None``). As an ``int`` it also hashes, negates and divides with
+    ``/`` (TF1: ``TypeError``).
+
+    TF1 equivalent: tf.compat.v1.Dimension
+    """
 
     __slots__ = ()
+
+    def __new__(cls, value):
+        if isinstance(value, Dimension):
+            return value
+        try:
+            number = operator.index(value)
+        except TypeError:
+            raise TypeError(
+                "Dimension value must be integer or have an __index__ method (jaxscope's "
+                f"dimensions are always known), got value '{value!r}' with type "
+                f"'{type(value)}'"
+            ) from None
+        if number < 0:
+            raise ValueError(f"Dimension {number} must be >= 0")
+        return super().__new__(cls, number)
 
     @property
     def value(self) -> int:
@@ -21,6 +46,37 @@ class Dimension(int):
 
     def __repr__(self) -> str:
         return f"Dimension({int(self)})"
+
+    def __str__(self) -> str:
+        return str(int(self))
+
+    def is_compatible_with(self, other) -> bool:
+        return other is None or int(self) == int(Dimension(other))
+
+    def assert_is_compatible_with(self, other) -> None:
+        if not self.is_compatible_with(other):
+            raise ValueError(f"Dimensions {self} and {other} are not compatible")
+
+    def merge_with(self, other) -> Dimension:
+        self.assert_is_compatible_with(other)
+        return self
+
+
+def _dimension_op(name: str):
+    method = getattr(int, name)
+
+    def op(self, other):
+        if not isinstance(other, int):
+            return NotImplemented
+        return Dimension(method(int(self), int(other)))
+
+    op.__name__ = name
+    return op
+
+
+for _name in ("add", "sub", "mul", "floordiv", "mod"):
+    for _side in (f"__{_name}__", f"__r{_name}__"):
+        setattr(Dimension, _side, _dimension_op(_side))
 
 
 class TensorShape(tuple):

@@ -103,6 +103,17 @@ class Initializer:
         """The initial value of ``shape`` and ``dtype`` (``key`` is None for deterministic ones)."""
         raise NotImplementedError
 
+    def get_config(self) -> dict[str, Any]:
+        """TF1's ``get_config``: the constructor's arguments (a dataclass's fields; else ``{}``)."""
+        if dataclasses.is_dataclass(self):
+            return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        return {}
+
+    @classmethod
+    def from_config(cls, config):
+        """TF1's ``from_config``: ``cls(**config)``."""
+        return cls(**config)
+
     def host_value(self, shape, dtype) -> np.ndarray | None:
         """The same value as ``sample`` computed by numpy, or None where numpy might differ.
 

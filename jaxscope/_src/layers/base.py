@@ -25,6 +25,7 @@ import jax.numpy as jnp
 from jaxscope._src.core import frame
 from jaxscope._src.core.collections import GraphKeys, _add
 from jaxscope._src.core.scope import name_scope, variable_scope
+from jaxscope._src.core.tensor_shape import TensorShape
 from jaxscope._src.core.transform import static_flag
 from jaxscope._src.core.variable_store import get_variable
 from jaxscope._src.core.variables import PartitionedVariable, Variable
@@ -158,7 +159,7 @@ class Layer:
                     if self._float_only and not self._float_checked_in_call:
                         check_float(self.dtype, f'{type(self).__name__} layer "{st.scope.name}"')
                     self._variables = []
-                    self.build(shape)
+                    self.build(TensorShape(shape))  # TF1's: input_shape[-1].value works
                     st.spec = self._built_spec(shape)
                     st.built = True
                 outputs = self.call(inputs, *args, **kwargs)
@@ -221,6 +222,13 @@ class Layer:
         except Exception:  # noqa: BLE001 - outside a transform: not built there
             return False
         return st is not None and st.built
+
+    @built.setter
+    def built(self, value: bool) -> None:
+        # TF1's build() ends with ``self.built = True``; the call marks it built anyway
+        st = self._states.get(frame.current("built"))
+        if st is not None:
+            st.built = bool(value)
 
     @property
     def variables(self) -> list:

@@ -22,6 +22,7 @@ import jax.numpy as jnp
 
 from jaxscope._src.core import frame
 from jaxscope._src.core.scope import name_scope, variable_scope
+from jaxscope._src.core.tensor_shape import TensorShape
 from jaxscope._src.initializers.catalogue import constant_initializer, zeros_initializer
 from jaxscope._src.initializers.dtypes import as_dtype
 from jaxscope._src.layers.base import Layer, check_weight_dtype
@@ -161,7 +162,7 @@ class RNNCell(Layer):
                     if self.dtype is None:
                         self.dtype = as_dtype(dtype)
                     self._variables, self._weights = [], []
-                    self.build(input_shape)
+                    self.build(TensorShape(input_shape))  # TF1's: input_shape[-1].value works
                     st.built = True
                 # TF1 fails on the first op mixing a custom getter's cast weight with the input
                 layer = f'{type(self).__name__} "{st.scope.name}"'

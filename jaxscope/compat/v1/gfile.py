@@ -3,6 +3,7 @@
 from jaxscope._src.compat.platform import GFile as FastGFile
 from jaxscope._src.compat.platform import GFile as GFile
 from jaxscope._src.compat.platform import GFile as Open
+from jaxscope._src.compat.platform import Walk as Walk
 from jaxscope._src.compat.platform import copy as Copy
 from jaxscope._src.compat.platform import exists as Exists
 from jaxscope._src.compat.platform import glob as Glob
@@ -13,7 +14,6 @@ from jaxscope._src.compat.platform import mkdir as MkDir
 from jaxscope._src.compat.platform import remove as Remove
 from jaxscope._src.compat.platform import rename as Rename
 from jaxscope._src.compat.platform import rmtree as DeleteRecursively
-from jaxscope._src.compat.platform import walk as Walk
 
 __all__ = ["Copy", "DeleteRecursively", "Exists", "FastGFile", "GFile", "Glob", "IsDirectory",
            "ListDirectory", "MakeDirs", "MkDir", "Open", "Remove", "Rename", "Walk"]  # fmt: skip
