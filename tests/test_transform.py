@@ -221,9 +221,26 @@ def test_apply_replays_reuse_errors():
 def test_outside_transform_is_a_clear_error():
     with pytest.raises(js.OutsideTransformError, match=r"jaxscope.transform"):
         js.get_variable("v", [1])
-    with pytest.raises(RuntimeError, match="variable_scope must be called inside"):
-        with js.variable_scope("a"):
-            pass
+    with js.variable_scope("a"):  # opens (TF1's default graph), but makes nothing
+        with pytest.raises(RuntimeError, match="get_variable must be called inside"):
+            js.get_variable("v", [1])
+
+
+def test_a_leaf_of_one_collection_may_be_a_scope_in_the_other():
+    """params and state are two trees: TF1's slot "a/Adam" (state) of "a" (params) fits."""
+
+    def f():
+        js.get_variable("a", [1])
+        js.get_variable("a/Adam", [1], trainable=False)
+        js.get_variable("b/c", [1], trainable=False)
+        js.get_variable("b", [1])
+
+    variables = js.transform(f).init(jax.random.key(0))
+    assert sorted(js.checkpoint.flatten(variables)) == ["a", "a/Adam", "b", "b/c"]
+    again = js.checkpoint.unflatten(js.checkpoint.flatten(variables), trainable={"a", "b"})
+    assert jax.tree.structure(again) == jax.tree.structure(variables)
+    with pytest.raises(js.CheckpointNameError, match="also the scope"):
+        js.checkpoint.unflatten(js.checkpoint.flatten(variables), trainable=True)
 
 
 def test_apply_takes_only_the_variables_dict():

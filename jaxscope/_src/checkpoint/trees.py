@@ -187,7 +187,7 @@ class MappingReader:
 
     def __init__(self, arrays: Mapping[str, Any]):
         self._arrays = arrays
-        self._keys = flat_names(arrays)
+        self._keys = flat_names(arrays, scopes=False)  # flat, as a TF1 checkpoint: w and w/Adam
         where = {name: ((key,), arrays[key]) for name, key in self._keys.items()}
         check_array_leaves(where, "arrays")
         self.names = sorted(self._keys)

@@ -57,7 +57,8 @@ class Frame:
         self.scope_counts: dict[str, int] = {}
         self.store: dict[str, Any] = {}  # get_variable key -> Variable
         self.variables: dict[str, Any] = {}  # node name -> Variable, in creation order
-        self.prefixes: set[str] = set()  # every "a", "a/b" that is a scope of some variable
+        # (trainable, "a") for every "a", "a/b" that is a scope of some variable of that tree
+        self.prefixes: set[tuple[bool, str]] = set()
         # TF1 collections: key -> items; names of items that have no .name of their own.
         self.collections: dict[str, list] = {"variables": [], "trainable_variables": []}
         self.item_names: dict[int, str] = {}
@@ -78,6 +79,11 @@ class Frame:
         # the program did not make (TF1's eval model in the train model's graph); those found so.
         self.borrow = False
         self.borrowed: set[str] = set()
+        # gradients inside the program (see core.gradients): which run, what it asked, the answers
+        self.grad_mode: str | None = None
+        self.grad_requests: list = []
+        self.grad_values: list = []
+        self.grad_count = 0
         self._last_parent: str | None = None  # find()'s last parent subtree, for its siblings
         self._last_collection: str | None = None
         self._last_tree: Any = None
@@ -142,15 +148,19 @@ class Frame:
         if self.mode is not COLLECT:
             self.variables[node] = var
             return
-        if node in self.prefixes:
-            other = next(n for n in self.variables if n.startswith(node + "/"))
+        # per collection: params and state are two trees (a slot "w/Adam" of "w" is state)
+        tree = bool(var._trainable)
+        if (tree, node) in self.prefixes:
+            other = next(n for n, v in self.variables.items()
+                         if n.startswith(node + "/") and bool(v._trainable) == tree)  # fmt: skip
             raise TreeConflictError(node, other, self.variables[other]._created_at)
         parts = node.split("/")
         for i in range(1, len(parts)):
             prefix = "/".join(parts[:i])
-            if prefix in self.variables:
-                raise TreeConflictError(node, prefix, self.variables[prefix]._created_at)
-            self.prefixes.add(prefix)
+            same = self.variables.get(prefix)
+            if same is not None and bool(same._trainable) == tree:
+                raise TreeConflictError(node, prefix, same._created_at)
+            self.prefixes.add((tree, prefix))
         self.variables[node] = var
 
 

@@ -40,8 +40,12 @@ from jaxscope._src.core.call_errors import (
     UnknownVariableError,
     UnusedVariablesError,
 )
+from jaxscope._src.core.gradients import COLLECT as COLLECT_GRADIENTS
+from jaxscope._src.core.gradients import INJECT as INJECT_GRADIENTS
+from jaxscope._src.core.gradients import NeedsGradients, Request
 from jaxscope._src.core.initial import CONST, initial_values
 from jaxscope._src.core.jax_errors import handle_errors
+from jaxscope._src.core.ops import run_fetched
 from jaxscope._src.core.random import _INIT_SALT
 from jaxscope._src.core.scope import new_frame
 from jaxscope._src.core.values import _is_concrete, leaf_names
@@ -127,18 +131,18 @@ def transform(fn: Callable[..., Any], *, allow_unused: bool = False) -> Transfor
     @functools.wraps(fn)
     def apply(variables: Mapping[str, Any], *args, rng=None, mutable=False, **kwargs):
         _check_collections(variables)
-        run = functools.partial(_apply, fn, variables, args, kwargs, rng, mutable, allow_unused)
-        fr = new_frame(frame.APPLY, provided=variables, mutable=_mutable(mutable))
-        fr.borrow = True
+        run = functools.partial(_attempt, fn, variables, args, kwargs, rng, mutable, allow_unused)
+        tried: list[frame.Frame] = []
         try:
-            return run(fr)
+            return run(True, tried)
         except _Replay:
             pass
         except Exception:  # it may have failed for what it found: see if it makes that itself
-            if not (fr.borrowed and fr.borrowed & _made_by(fn, args, kwargs)):
+            borrowed = tried[-1].borrowed if tried else set()
+            if not (borrowed and borrowed & _made_by(fn, args, kwargs)):
                 raise
         # It makes a variable it found in the tree itself: replay init's errors (TF1's fresh graph)
-        return run(new_frame(frame.APPLY, provided=variables, mutable=_mutable(mutable)))
+        return run(False, [])
 
     del apply.__wrapped__  # jax.jit(f.apply, static_argnames="mutable") needs apply's signature
     init._jaxscope = (fn, allow_unused)  # read by initialize_missing / reinitialize
@@ -149,14 +153,63 @@ class _Replay(Exception):
     """A program found a variable in the tree that it makes itself (see ``_apply``)."""
 
 
-def _apply(fn, variables, args, kwargs, rng, mutable, allow_unused, fr):
+def _attempt(fn, variables, args, kwargs, rng, mutable, allow_unused, borrow, frames):
+    """``apply``'s result, from one run of the program, or, where it asks for ``gradients``, from
+    the two runs that answers them (see ``core.gradients``). Every frame made is appended to
+    ``frames``. ``borrow``: see ``_apply``."""
+
+    def fresh(grad_mode=None, provided=variables):
+        fr = new_frame(frame.APPLY, provided=provided, mutable=_mutable(mutable))
+        fr.rng, fr.borrow, fr.grad_mode = rng, borrow, grad_mode
+        frames.append(fr)
+        return fr
+
+    run = functools.partial(_apply, fn, variables, args, kwargs, mutable, allow_unused)
+    try:
+        return run(fresh())
+    except NeedsGradients:
+        pass
+    asked: list[list[tuple[str, ...]]] = []
+
+    def first_run(tree):
+        fr = fresh(COLLECT_GRADIENTS, tree)
+        try:
+            with frame.running(fr), handle_errors():
+                fn(*args, **kwargs)
+            asked.append([r.xs for r in fr.grad_requests])
+            return [r.ys for r in fr.grad_requests]
+        finally:
+            fr.release()
+
+    ys, vjp = jax.vjp(first_run, variables)
+    fr = fresh(INJECT_GRADIENTS)
+    for k, names in enumerate(asked[0]):
+        weights = [jnp.zeros_like(y) for y in ys]
+        weights[k] = jnp.ones_like(ys[k])
+        (tree,) = vjp(weights)
+        fr.grad_values.append([_leaf(tree, name) for name in names])
+        fr.grad_requests.append(Request(ys[k], names))
+    return run(fr)
+
+
+def _leaf(tree, name: str):
+    for collection in COLLECTIONS:
+        node = tree.get(collection, {})
+        for part in name.split("/"):
+            node = node.get(part, {}) if isinstance(node, Mapping) else {}
+        if not isinstance(node, Mapping):
+            return node
+    raise UnknownVariableError(f'gradients: "{name}" is not in the variables', [], "")
+
+
+def _apply(fn, variables, args, kwargs, mutable, allow_unused, fr):
     """One run of ``apply`` in ``fr``. Where ``fr.borrow``, ``reuse=True`` finds variables of
     ``variables`` that the program did not make (TF1's eval model in the train model's graph),
-    and the run raises if the program makes one of those itself."""
-    fr.rng = rng
+    and the run raises if the program makes one of those itself. Ops in the output (a train
+    op) run: their assignments are made, and the output holds None for them."""
     try:
         with frame.running(fr), handle_errors():
-            out = fn(*args, **kwargs)
+            out = run_fetched(fn(*args, **kwargs))
         if fr.borrowed and fr.borrowed & _made_by(fn, args, kwargs):
             raise _Replay
         # Every variable of an apply run was looked up: the counts tell if anything is unused. An

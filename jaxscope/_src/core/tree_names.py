@@ -98,7 +98,10 @@ def tree_names(tree: Any, root: str = "variables") -> dict[str, tuple[tuple[str,
             out[name] = ((*path, key), child)
 
     walk(tree, ())
-    check_scopes(out, lambda n: show_path(out[n][0], root))
+    for collection in {path[0] for path, _ in out.values()} if skip else [None]:
+        # per collection: params and state are two trees (a slot "w/Adam" of "w" is state)
+        names = [n for n, (path, _) in out.items() if not skip or path[0] == collection]
+        check_scopes(names, lambda n: show_path(out[n][0], root))
     return out
 
 
@@ -159,8 +162,11 @@ def _strip_output(key: Any, where: str) -> str:
     return key[:-2] if key.endswith(":0") else key
 
 
-def flat_names(arrays: Mapping[str, Any], where: str = "arrays") -> dict[str, str]:
-    """``{name: key}`` for a flat mapping: ``:0`` stripped, every name checked, no collisions."""
+def flat_names(
+    arrays: Mapping[str, Any], where: str = "arrays", scopes: bool = True
+) -> dict[str, str]:
+    """``{name: key}`` for a flat mapping: ``:0`` stripped, every name checked, no collisions
+    (with ``scopes``, no name is a scope of another)."""
     if not isinstance(arrays, Mapping):
         raise CheckpointTreeError(
             where,
@@ -179,7 +185,8 @@ def flat_names(arrays: Mapping[str, Any], where: str = "arrays") -> dict[str, st
                 "Keep one of the two keys.",
             )
         names[name] = key
-    check_scopes(names, lambda n: f"{where}[{names[n]!r}]")
+    if scopes:
+        check_scopes(names, lambda n: f"{where}[{names[n]!r}]")
     return names
 
 
@@ -228,7 +235,7 @@ def unflatten(arrays: Mapping[str, Any], trainable: Trainable) -> dict[str, dict
 
     Raises:
       CheckpointNameError: a name TF1 refuses, ``w`` and ``w:0`` both given, or a name that is
-        also the scope of another (``a`` and ``a/b``).
+        also the scope of another in the same collection (``a`` and ``a/b``).
       CheckpointTreeError: ``arrays`` is not a mapping, a key is not a ``str``, or
         ``trainable`` is none of the above.
 
@@ -243,8 +250,11 @@ def unflatten(arrays: Mapping[str, Any], trainable: Trainable) -> dict[str, dict
 
     TF1 equivalent: none (TF1 keeps variables in one flat, '/'-named namespace).
     """
-    names = flat_names(arrays)
+    names = flat_names(arrays, scopes=False)
     is_trainable = _is_trainable(trainable)
+    for chosen in (True, False):  # two trees: a slot "w/Adam" (state) of "w" (params) is fine
+        part = {n: k for n, k in names.items() if bool(is_trainable(n)) == chosen}
+        check_scopes(part, lambda n: f"arrays[{names[n]!r}]")
     tree: dict[str, dict] = {}
     for name, key in names.items():
         node = tree.setdefault(_COLLECTIONS[0] if is_trainable(name) else _COLLECTIONS[1], {})

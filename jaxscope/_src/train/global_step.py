@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import jax
+import jax.numpy as jnp
+
 from jaxscope._src.core.collections import GraphKeys, get_collection
 from jaxscope._src.core.variable_store import get_variable
 from jaxscope._src.core.variables import Variable
@@ -56,3 +59,16 @@ def get_or_create_global_step() -> Variable:
     """
     step = get_global_step()
     return create_global_step() if step is None else step
+
+
+def increment_step(step: jax.Array) -> jax.Array:
+    """``step + 1``, saturating at the largest value of an integer ``step``'s dtype.
+
+    Without ``jax_enable_x64`` TF1's int64 ``global_step`` is an int32, which would wrap from
+    ``2**31 - 1`` to ``-2**31`` (a decay schedule then gives ``inf`` and the weights become
+    ``-inf``). Raising is not possible under ``jit``, so the step stays at ``2**31 - 1`` (with
+    x64, ``2**63 - 1``) and the schedule at its value there. TF1's int64 step never gets there.
+    """
+    if jnp.issubdtype(step.dtype, jnp.integer):
+        return step + (step < jnp.iinfo(step.dtype).max).astype(step.dtype)
+    return step + jnp.ones((), step.dtype)

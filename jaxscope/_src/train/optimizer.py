@@ -19,6 +19,7 @@ import optax
 from jaxscope._src.core.call_errors import UnknownVariableError
 from jaxscope._src.core.tree_names import flatten, has_collections, unflatten
 from jaxscope._src.core.variables import Variable
+from jaxscope._src.train import in_model
 from jaxscope._src.train.errors import (
     GlobalStepError,
     GradientDtypeError,
@@ -28,6 +29,7 @@ from jaxscope._src.train.errors import (
     SlotMismatchError,
     TrainArgumentError,
 )
+from jaxscope._src.train.global_step import increment_step
 
 LearningRate = float | jax.Array | Callable[[jax.Array], jax.Array]
 VarList = Collection[Any] | str | Callable[[str], bool] | None  # names, handles or a predicate
@@ -256,7 +258,7 @@ class Optimizer(optax.GradientTransformationExtraArgs):
     def compute_gradients(
         self,
         loss_fn: Callable[..., Any],
-        variables: Mapping[str, Any],
+        variables: Mapping[str, Any] | None = None,
         *args,
         var_list: VarList = None,
         **kwargs,
@@ -281,6 +283,8 @@ class Optimizer(optax.GradientTransformationExtraArgs):
 
         TF1 equivalent: tf.compat.v1.train.Optimizer.compute_gradients(loss, var_list)
         """
+        if in_model.in_program(loss_fn):  # TF1's call inside the model: compute_gradients(loss)
+            return in_model.compute_gradients(self, loss_fn, var_list, kwargs.get("grad_loss"))
         trainable = _select(variables.get("params", {}), var_list)
         has_state = bool(kwargs.get("mutable"))
 
@@ -296,9 +300,10 @@ class Optimizer(optax.GradientTransformationExtraArgs):
     def apply_gradients(
         self,
         grads,
-        variables: Mapping[str, Any],
-        opt_state: Mapping[str, jax.Array],
-        global_step: str | None = None,
+        variables: Mapping[str, Any] | None = None,
+        opt_state: Mapping[str, jax.Array] | None = None,
+        global_step: Any = None,
+        name: str | None = None,
     ):
         """Applies ``grads`` to ``variables["params"]``; increments ``global_step`` if named.
 
@@ -315,6 +320,8 @@ class Optimizer(optax.GradientTransformationExtraArgs):
 
         TF1 equivalent: tf.compat.v1.train.Optimizer.apply_gradients(grads_and_vars, global_step)
         """
+        if in_model.in_program(grads):  # TF1's call inside the model: the train op
+            return in_model.apply_gradients(self, grads, global_step, name)
         step = None if global_step is None else _read(variables, global_step)
         check_names("apply_gradients", grads, variables.get("params", {}))
         trained = _pick(variables.get("params", {}), grads)  # the var_list's current values
@@ -327,8 +334,8 @@ class Optimizer(optax.GradientTransformationExtraArgs):
     def minimize(
         self,
         loss_fn: Callable[..., Any],
-        variables: Mapping[str, Any],
-        opt_state: Mapping[str, jax.Array],
+        variables: Any = None,
+        opt_state: Any = None,
         *args,
         var_list: VarList = None,
         global_step: str | None = None,
@@ -341,6 +348,10 @@ class Optimizer(optax.GradientTransformationExtraArgs):
 
         TF1 equivalent: tf.compat.v1.train.Optimizer.minimize(loss, global_step, var_list)
         """
+        if in_model.in_program(loss_fn):  # TF1's call inside the model: minimize(loss, step)
+            step = global_step if variables is None else variables
+            return in_model.minimize(self, loss_fn, step, var_list if opt_state is None else
+                                     opt_state, kwargs.get("name"), kwargs.get("grad_loss"))  # fmt: skip
         grads, out, variables = self.compute_gradients(
             loss_fn, variables, *args, var_list=var_list, **kwargs
         )
@@ -348,19 +359,6 @@ class Optimizer(optax.GradientTransformationExtraArgs):
             grads, variables, opt_state, global_step=global_step
         )
         return variables, opt_state, out
-
-
-def increment_step(step: jax.Array) -> jax.Array:
-    """``step + 1``, saturating at the largest value of an integer ``step``'s dtype.
-
-    Without ``jax_enable_x64`` TF1's int64 ``global_step`` is an int32, which would wrap from
-    ``2**31 - 1`` to ``-2**31`` (a decay schedule then gives ``inf`` and the weights become
-    ``-inf``). Raising is not possible under ``jit``, so the step stays at ``2**31 - 1`` (with
-    x64, ``2**63 - 1``) and the schedule at its value there. TF1's int64 step never gets there.
-    """
-    if jnp.issubdtype(step.dtype, jnp.integer):
-        return step + (step < jnp.iinfo(step.dtype).max).astype(step.dtype)
-    return step + jnp.ones((), step.dtype)
 
 
 def _select(params, var_list: VarList):

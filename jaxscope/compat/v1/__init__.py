@@ -154,6 +154,7 @@ __all__ = [
     "AUTO_REUSE",
     "DType",
     "Dimension",
+    "gradients",
     "GraphKeys",
     "Print",
     "TensorShape",
@@ -475,6 +476,7 @@ from jaxscope._src.compat.diag_ops import trace as trace
 from jaxscope._src.compat.framework_ops import add_to_collections as add_to_collections
 from jaxscope._src.compat.framework_ops import all_variables as all_variables
 from jaxscope._src.compat.framework_ops import custom_gradient as custom_gradient
+from jaxscope._src.core.gradients import gradients as gradients
 from jaxscope._src.compat.framework_ops import executing_eagerly as executing_eagerly
 from jaxscope._src.compat.framework_ops import get_collection_ref as get_collection_ref
 from jaxscope._src.compat.framework_ops import get_local_variable as get_local_variable

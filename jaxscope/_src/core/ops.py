@@ -1,0 +1,40 @@
+"""TF1's operations that change variables when run: a train op. ``Op`` holds the assignments
+it makes; ``apply`` runs the ops the program returns (TF1 runs what is fetched) and gives None in
+their place, as ``Session.run(train_op)`` does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+
+from jaxscope._src.core.variables import Variable
+
+
+class Op:
+    """An operation that assigns ``updates`` (``[(variable, new value), ...]``, computed from the
+    values read in this run) when the program returns it.
+
+    TF1 equivalent: tf.compat.v1.Operation (one that runs assignments, as a train op)
+    """
+
+    def __init__(self, name: str, updates: list[tuple[Variable, Any]], type: str = "NoOp"):  # noqa: A002
+        self.name, self.type, self._updates = name, type, list(updates)
+
+    def __repr__(self) -> str:
+        return f"<jaxscope Op '{self.name}' type={self.type}: assigns {len(self._updates)}>"
+
+
+def run_fetched(out):
+    """Runs the ops in ``out`` (each once, in creation order of the call) and returns ``out``
+    with None in their place."""
+    leaves = jax.tree_util.tree_leaves(out, is_leaf=lambda x: isinstance(x, Op))
+    ops = list({id(op): op for op in leaves if isinstance(op, Op)}.values())
+    if not ops:
+        return out
+    for op in ops:
+        for var, value in op._updates:
+            var.assign(value)
+    return jax.tree_util.tree_map(
+        lambda x: None if isinstance(x, Op) else x, out, is_leaf=lambda x: isinstance(x, Op)
+    )
