@@ -18,9 +18,9 @@ import numpy as np
 from jax import lax
 
 from jaxscope._src.compat.common import convert, op_name, same_dtype
+from jaxscope._src.compat.diag_ops import _matrix
 from jaxscope._src.compat.dtypes import as_dtype
 from jaxscope._src.compat.errors import OpArgumentError, OpTypeError
-from jaxscope._src.compat.diag_ops import _matrix
 from jaxscope._src.compat.linalg_ops import _LINALG, _adj, _square, _up
 from jaxscope._src.compat.math_ops import canonical, check_dtype, shape_str
 
@@ -255,4 +255,3 @@ def matrix_solve_ls(matrix, rhs, l2_regularizer=0.0, fast=True, name=None):
     else:
         x = jnp.matmul(_adj(w), _chol_solve(_gram_cholesky(w, l2, False), bw))
     return x.astype(b.dtype)
-

@@ -96,7 +96,9 @@ def sparse_tensor_to_dense(sp_input, default_value=None, validate_indices=True, 
     else:
         values, default = same_dtype(op, sparse_values=values, default_value=default_value)
     if default.ndim:
-        raise OpArgumentError(op, f"default_value must be a scalar, got {shape_str(default.shape)}.")
+        raise OpArgumentError(
+            op, f"default_value must be a scalar, got {shape_str(default.shape)}."
+        )
     _check_bounds(op, sp.indices, sp.shape, ordered=bool(validate_indices))
     base = jnp.full(sp.shape, default, values.dtype)
     return _scatter(values, sp.indices, tuple(sp.shape), base, add=False)
@@ -320,9 +322,7 @@ def _reordered(idx, values, shape) -> SparseTensor:
     rank = len(shape)
     if rank == 0 or idx.shape[0] < 2:
         return SparseTensor(idx, values, shape)
-    out = lax.sort(
-        tuple(idx[:, d] for d in range(rank)) + (values,), num_keys=rank, is_stable=True
-    )
+    out = lax.sort(tuple(idx[:, d] for d in range(rank)) + (values,), num_keys=rank, is_stable=True)
     return SparseTensor(jnp.stack(out[:rank], 1), out[rank], shape)
 
 

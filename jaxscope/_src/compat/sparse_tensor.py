@@ -19,7 +19,7 @@ import numpy as np
 
 from jaxscope._src.compat import dtypes
 from jaxscope._src.compat.common import convert, is_tensor
-from jaxscope._src.compat.errors import OpArgumentError, OpTypeError
+from jaxscope._src.compat.errors import GraphOnlyError, OpArgumentError, OpTypeError
 from jaxscope._src.compat.math_ops import canonical, concrete, shape_str
 from jaxscope._src.core.tensor_shape import TensorShape
 
@@ -181,3 +181,18 @@ def concrete_indices(op: str, sp: SparseTensor, why: str) -> np.ndarray:
             "the op outside jax.jit",
         )
     return c
+
+
+def placeholder(dtype, shape=None, name=None):
+    """Raises :class:`GraphOnlyError`, as ``tf.sparse_placeholder``: there is no graph to feed.
+
+    Differs from TF1: refused (GraphOnlyError, a RuntimeError) -- make the SparseTensor an
+    argument of the transformed function (it is a pytree: ``f.apply(variables, sp)``).
+
+    TF1 equivalent: tf.compat.v1.sparse.placeholder
+    """
+    raise GraphOnlyError(
+        "sparse.placeholder",
+        "make the SparseTensor an argument of the transformed function: f = js.transform(model); "
+        "f.apply(variables, tf.SparseTensor(indices, values, dense_shape))",
+    )
