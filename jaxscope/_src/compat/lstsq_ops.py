@@ -40,7 +40,9 @@ def lu(input, output_idx_type=None, name=None):  # noqa: A002
 
     Differs from TF1: float16 works (computed in float32; TF1 has no CPU kernel for it and fails
     when the op runs). A singular matrix is TF1's run-time InvalidArgumentError; jax returns the
-    factors with a zero on ``U``'s diagonal (no error can come out of a compiled program).
+    factors with a zero on ``U``'s diagonal (no error can come out of a compiled program). The
+    factors are differentiable (TF1 registers no gradient for Lu: tf.gradients raises
+    LookupError).
 
     TF1 equivalent: tf.compat.v1.linalg.lu
     """
