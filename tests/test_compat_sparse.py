@@ -396,12 +396,6 @@ def _sparse_cases():
             (I, V, dense),
             tf_run_time_error=True,
         ),
-        Case(
-            "sparse_dense_matmul_bool",
-            lambda tf, i, v, b: tf.sparse.sparse_dense_matmul(sp(tf, i, v), b),
-            (I, bools, dense.astype(bool)),
-            tf_run_time_error=True,
-        ),
         # add
         Case(
             "add_sparse_dense_grad",
@@ -688,6 +682,13 @@ def test_value_dependent_sparse_ops_refuse_under_jit_with_the_fix():
     # sparse + sparse with indices known when traced works under jit
     got = jax.jit(lambda v: jtf.sparse.add(jtf.SparseTensor(I, v, SHAPE), s).values)(V)
     np.testing.assert_array_equal(got, 2 * V)
+
+
+def test_ops_without_a_tf1_kernel_are_refused():
+    # TF1 builds them and fails when the op runs (its placer fails the whole graph: no oracle)
+    s = jtf.SparseTensor(I, np.array([True, False, True]), SHAPE)
+    with pytest.raises(ValueError, match="TF1 has no kernel"):
+        jtf.sparse.sparse_dense_matmul(s, np.ones((4, 2), bool))
 
 
 def test_traced_indices_out_of_bounds_are_dropped():
