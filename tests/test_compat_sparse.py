@@ -509,7 +509,7 @@ def _sparse_cases():
 
 def _embedding_cases():
     params = arr((6, 3))
-    shards = [arr((3, 3)), arr((2, 3)), arr((1, 3))]
+    shards = [arr((2, 3)), arr((2, 3)), arr((2, 3))]
     ids = np.array([0, 5, 2, 2, 4], np.int64)
     idx = np.array([[0, 0], [0, 1], [1, 0], [2, 0], [2, 2]], np.int64)
     w = np.array([0.5, 2.0, 1.0, -1.5, 3.0], np.float32)

@@ -27,7 +27,7 @@ from jaxscope._src.compat.sparse_tensor import SparseTensor, concrete_indices, s
 
 def _check_bounds(op: str, idx, shape, ordered: bool = False) -> None:
     """TF1's run-time index checks, made when the indices are known."""
-    c = concrete(idx)
+    c = idx if idx is None or isinstance(idx, np.ndarray) else concrete(idx)
     if c is None or not c.size:
         return
     bad = np.nonzero(((c < 0) | (c >= np.asarray(shape, dtype=np.int64))).any(1))[0]
@@ -99,7 +99,7 @@ def sparse_tensor_to_dense(sp_input, default_value=None, validate_indices=True, 
         raise OpArgumentError(
             op, f"default_value must be a scalar, got {shape_str(default.shape)}."
         )
-    _check_bounds(op, sp.indices, sp.shape, ordered=bool(validate_indices))
+    _check_bounds(op, sp.known_indices(), sp.shape, ordered=bool(validate_indices))
     base = jnp.full(sp.shape, default, values.dtype)
     return _scatter(values, sp.indices, tuple(sp.shape), base, add=False)
 
@@ -195,7 +195,7 @@ def sparse_reduce_sum(sp_input, axis=None, keepdims=None, reduction_axes=None, k
         axes = {_axis(op, int(a), rank) for a in items}
     kept = [d for d in range(rank) if d not in axes]
     out_shape = tuple(sp.shape[d] for d in kept)
-    _check_bounds(op, sp.indices, sp.shape)
+    _check_bounds(op, sp.known_indices(), sp.shape)
     lin, valid = _linear(sp.indices[:, kept], out_shape)
     size = math.prod(out_shape)
     out = jax.ops.segment_sum(sp.values, jnp.where(valid, lin, size), num_segments=size)
@@ -214,7 +214,6 @@ def sparse_tensor_dense_matmul(sp_a, b, adjoint_a=False, adjoint_b=False, name=N
     op_name(name, "SparseTensorDenseMatMul")
     sp = sparse(op, sp_a, "sp_a")
     values, bv = same_dtype(op, a_values=sp.values, b=b)
-    check_dtype(op, values, NUM, "sp_a.values")
     check_dtype(op, values, ALL, "sp_a.values", no_kernel=("bool",))
     if len(sp.shape) != 2 or bv.ndim != 2:
         raise OpArgumentError(
@@ -235,7 +234,7 @@ def sparse_tensor_dense_matmul(sp_a, b, adjoint_a=False, adjoint_b=False, name=N
             f"the inner dimensions of sp_a {[m, k]} and b {shape_str(bv.shape)} (after their "
             "adjoints) must be equal.",
         )
-    _check_bounds(op, sp.indices, sp.shape)
+    _check_bounds(op, sp.known_indices(), sp.shape)
     picked = bv.at[cols].get(mode="fill", fill_value=0)
     valid = (rows >= 0) & (rows < m)
     return jax.ops.segment_sum(
@@ -260,15 +259,18 @@ def _merge(op: str, a: SparseTensor, b: SparseTensor, threshold):
                 "shape would depend on them).",
                 "threshold=0, or tf.sparse.add(a, tf.sparse.to_dense(b)) for a dense result",
             )
-        keep = np.abs(t) >= np.abs(np.asarray(threshold, dtype=np.float64))
+        # TF1's kernel: an index in one input only is kept; a sum of two is kept if large enough
+        once = np.bincount(inverse.reshape(-1), minlength=len(uniq)) == 1
+        keep = once | (np.abs(t) >= np.abs(np.asarray(threshold, dtype=np.float64)))
         uniq, summed = uniq[keep], summed[np.nonzero(keep)[0]]
     return SparseTensor(uniq.astype(canonical("int64")), summed, a.shape)
 
 
 def sparse_add(a, b, threshold=None, thresh=None):
     """``a + b`` where at least one is a :class:`SparseTensor`: a dense tensor if the other is
-    dense (same shape), else a SparseTensor of the distinct indices of both, in row-major order,
-    without entries smaller in magnitude than ``threshold`` (``thresh``).
+    dense (same shape), else a SparseTensor of the distinct indices of both, in row-major order;
+    where both have an index, their sum is left out if its magnitude is below ``threshold``
+    (``thresh``), as TF1's kernel.
 
     Differs from TF1: sparse + sparse needs both SparseTensors' indices known when the program is
     traced (their union decides the result's shape), and a nonzero ``threshold`` needs the values
@@ -304,7 +306,7 @@ def sparse_add(a, b, threshold=None, thresh=None):
             f"the dense tensor {shape_str(d.shape)} must have the SparseTensor's dense shape "
             f"{list(sp.shape)} (no broadcasting).",
         )
-    _check_bounds(op, sp.indices, sp.shape)
+    _check_bounds(op, sp.known_indices(), sp.shape)
     return _scatter(values, sp.indices, tuple(sp.shape), d, add=True)
 
 
@@ -447,6 +449,8 @@ def sparse_to_indicator(sp_input, vocab_size, name=None):
     ids = sp.values if sp.values.dtype.kind in "iu" else sp.values.astype(canonical("int64"))
     idx = jnp.concatenate([sp.indices[:, :-1], ids[:, None].astype(sp.indices.dtype)], 1)
     shape = tuple(sp.shape[:-1]) + (n,)
-    _check_bounds(op, idx, shape)
+    known, vals = sp.known_indices(), concrete(ids)
+    if known is not None and vals is not None:
+        _check_bounds(op, np.concatenate([known[:, :-1], vals[:, None]], 1), shape)
     base = jnp.zeros(shape, bool)
     return _scatter(jnp.ones(idx.shape[:1], bool), idx, shape, base, add=False)

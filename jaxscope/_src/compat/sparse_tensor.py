@@ -89,7 +89,8 @@ class SparseTensor:
             a = np.asarray(indices)
             if a.dtype.kind not in "iu" and a.size:
                 raise OpTypeError(op, f"indices must be integers (int64), got {indices!r}.")
-            idx = jnp.asarray(a.astype(canonical("int64")))
+            # kept as numpy: known when traced (under jit, jnp.asarray would stage it)
+            idx = a.astype(canonical("int64"))
         vals = convert(values, op=op, arg="values")
         if idx.size == 0:
             idx = idx.reshape((0, len(shape))) if idx.ndim != 2 else idx
@@ -114,7 +115,9 @@ class SparseTensor:
             return sparse_tensor_value
         return cls(*sparse_tensor_value)
 
-    indices = property(lambda self: self._indices, doc="``[nnz, rank]`` integer indices.")
+    indices = property(
+        lambda self: jnp.asarray(self._indices), doc="``[nnz, rank]`` integer indices."
+    )
     values = property(lambda self: self._values, doc="``[nnz]`` values.")
     dtype = property(lambda self: dtypes.as_dtype(self._values.dtype), doc="The values' dtype.")
     shape = property(lambda self: TensorShape(self._shape), doc="The dense shape, static.")
@@ -123,6 +126,10 @@ class SparseTensor:
     def dense_shape(self) -> jax.Array:
         """The dense shape as an int64 tensor (int32 without jax_enable_x64)."""
         return jnp.asarray(np.asarray(self._shape, canonical("int64")))
+
+    def known_indices(self) -> np.ndarray | None:
+        """The indices as numpy when they are known when the program is traced, else None."""
+        return concrete(self._indices)
 
     def get_shape(self) -> TensorShape:
         return self.shape
@@ -171,7 +178,7 @@ def sparse(op: str, x, arg: str = "sp_input") -> SparseTensor:
 
 def concrete_indices(op: str, sp: SparseTensor, why: str) -> np.ndarray:
     """``sp.indices`` as numpy, or a refusal saying why the op needs them when traced."""
-    c = concrete(sp.indices)
+    c = sp.known_indices()
     if c is None:
         raise OpArgumentError(
             op,
