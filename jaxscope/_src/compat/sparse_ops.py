@@ -179,6 +179,10 @@ def from_dense(tensor, name=None):
 def sparse_reduce_sum(sp_input, axis=None, keepdims=None, reduction_axes=None, keep_dims=None):
     """The dense sum of ``sp_input`` over ``axis`` (all axes if ``None``); repeated indices add.
 
+    Differs from TF1: indices out of the dense shape (TF1's run-time InvalidArgumentError) are
+    refused when they are known when the program is traced (a ValueError); traced ones are
+    dropped.
+
     TF1 equivalent: tf.compat.v1.sparse_reduce_sum
     """
     op = "sparse.reduce_sum"
@@ -207,6 +211,10 @@ def sparse_reduce_sum(sp_input, axis=None, keepdims=None, reduction_axes=None, k
 def sparse_tensor_dense_matmul(sp_a, b, adjoint_a=False, adjoint_b=False, name=None):
     """``sp_a @ b`` for a rank-2 :class:`SparseTensor` ``sp_a`` and a dense matrix ``b`` (each
     adjoint first if asked); repeated indices add.
+
+    Differs from TF1: indices out of the dense shape (TF1's run-time InvalidArgumentError) are
+    refused when they are known when the program is traced (a ValueError); traced ones are
+    dropped.
 
     TF1 equivalent: tf.compat.v1.sparse_tensor_dense_matmul
     """
