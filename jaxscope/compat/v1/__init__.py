@@ -676,4 +676,44 @@ __all__ += [
 ]
 
 
+# tf.manip, LU and least squares, tf.SparseTensor and tf.sparse
+from jaxscope._src.compat.lstsq_ops import matrix_solve_ls as matrix_solve_ls  # noqa: E402
+from jaxscope._src.compat.sparse_ops import sparse_add as sparse_add  # noqa: E402
+from jaxscope._src.compat.sparse_ops import sparse_reduce_sum as sparse_reduce_sum  # noqa: E402
+from jaxscope._src.compat.sparse_ops import sparse_reorder as sparse_reorder  # noqa: E402
+from jaxscope._src.compat.sparse_ops import sparse_reshape as sparse_reshape  # noqa: E402
+from jaxscope._src.compat.sparse_ops import sparse_retain as sparse_retain  # noqa: E402
+from jaxscope._src.compat.sparse_ops import (  # noqa: E402
+    sparse_tensor_dense_matmul as sparse_tensor_dense_matmul,
+)
+from jaxscope._src.compat.sparse_ops import (  # noqa: E402
+    sparse_tensor_to_dense as sparse_tensor_to_dense,
+)
+from jaxscope._src.compat.sparse_ops import sparse_to_dense as sparse_to_dense  # noqa: E402
+from jaxscope._src.compat.sparse_ops import sparse_to_indicator as sparse_to_indicator  # noqa: E402
+from jaxscope._src.compat.sparse_ops import sparse_transpose as sparse_transpose  # noqa: E402
+from jaxscope._src.compat.sparse_tensor import SparseTensor as SparseTensor  # noqa: E402
+from jaxscope._src.compat.sparse_tensor import SparseTensorValue as SparseTensorValue  # noqa: E402
+from jaxscope.compat.v1 import manip as manip  # noqa: E402
+from jaxscope.compat.v1 import sparse as sparse  # noqa: E402
+
+__all__ += [
+    "SparseTensor",
+    "SparseTensorValue",
+    "manip",
+    "matrix_solve_ls",
+    "sparse",
+    "sparse_add",
+    "sparse_reduce_sum",
+    "sparse_reorder",
+    "sparse_reshape",
+    "sparse_retain",
+    "sparse_tensor_dense_matmul",
+    "sparse_tensor_to_dense",
+    "sparse_to_dense",
+    "sparse_to_indicator",
+    "sparse_transpose",
+]
+
+
 globals().update(_REFUSED)

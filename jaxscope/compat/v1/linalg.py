@@ -70,3 +70,13 @@ __all__ = [
     "transpose",
     "triangular_solve",
 ]
+
+# LU factorization and least squares
+from jaxscope._src.compat.lstsq_ops import lu as lu  # noqa: E402
+from jaxscope._src.compat.lstsq_ops import lu_matrix_inverse as lu_matrix_inverse  # noqa: E402
+from jaxscope._src.compat.lstsq_ops import lu_reconstruct as lu_reconstruct  # noqa: E402
+from jaxscope._src.compat.lstsq_ops import lu_solve as lu_solve  # noqa: E402
+from jaxscope._src.compat.lstsq_ops import matrix_solve_ls as lstsq  # noqa: E402
+from jaxscope._src.compat.lstsq_ops import pinv as pinv  # noqa: E402
+
+__all__ += ["lstsq", "lu", "lu_matrix_inverse", "lu_reconstruct", "lu_solve", "pinv"]

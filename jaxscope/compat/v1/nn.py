@@ -119,3 +119,13 @@ __all__ = [
     "xw_plus_b",
     "zero_fraction",
 ]
+
+# sparse embedding lookups
+from jaxscope._src.compat.sparse_embedding import (  # noqa: E402
+    embedding_lookup_sparse as embedding_lookup_sparse,
+)
+from jaxscope._src.compat.sparse_embedding import (  # noqa: E402
+    safe_embedding_lookup_sparse as safe_embedding_lookup_sparse,
+)
+
+__all__ += ["embedding_lookup_sparse", "safe_embedding_lookup_sparse"]
