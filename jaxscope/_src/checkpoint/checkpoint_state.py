@@ -82,18 +82,18 @@ def _unquote(value: str) -> str:
 
 
 def _quote(text: str) -> str:
-    """``text`` C-escaped as protobuf's ``text_format`` writes it (``as_utf8=False``)."""
+    """``text`` C-escaped as protobuf's ``text_format`` writes it: quotes, backslashes and ASCII
+    control characters escaped, other characters as UTF-8 (bytes that are not: octal)."""
     out = []
-    for byte in text.encode("utf-8", "surrogateescape"):
-        c = chr(byte)
+    for c in text:
         if c in "\"'\\":
             out.append("\\" + c)
         elif c in "\n\r\t":
             out.append({"\n": "\\n", "\r": "\\r", "\t": "\\t"}[c])
-        elif 32 <= byte < 127:
+        elif 32 <= ord(c) < 127 or 128 <= ord(c) < 0xDC80 or ord(c) > 0xDCFF:
             out.append(c)
-        else:
-            out.append(f"\\{byte:03o}")
+        else:  # a control character, or an undecodable byte kept by surrogateescape
+            out.append(f"\\{ord(c) - 0xDC00 if ord(c) >= 0xDC80 else ord(c):03o}")
     return '"' + "".join(out) + '"'
 
 

@@ -17,6 +17,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+import jax
 import numpy as np
 
 from jaxscope._src.checkpoint.checkpoint_state import (
@@ -335,7 +336,7 @@ class Saver:
             )  # fmt: skip
         if isinstance(global_step, int | np.integer):
             return int(global_step)
-        if isinstance(global_step, str) or not hasattr(global_step, "shape"):
+        if not isinstance(global_step, np.ndarray | np.generic | jax.Array):  # a name, a handle
             name = _variable_name(global_step, "Saver.save(global_step=...)")
             named = _all_names(variables, arrays=False)
             if name not in named:
