@@ -431,3 +431,13 @@ def test_writer_killed_at_random_moments_leaves_a_readable_latest_checkpoint(tmp
         assert int(values["step"]) == saved and (values["big"] == saved).all()
         step = saved + 1
     assert step > 1
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    from jaxscope._src.checkpoint import saver
+
+    for module in (saver, checkpoint_state):
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert result.failed == 0 and result.attempted > 0, module.__name__
