@@ -6,6 +6,10 @@ to and restores from TF1 checkpoints; ``minimize`` / ``compute_gradients`` / ``a
 are TF1's call style, pure.
 """
 
+from jaxscope._src.checkpoint.checkpoint_state import checkpoint_exists as checkpoint_exists
+from jaxscope._src.checkpoint.checkpoint_state import get_checkpoint_state as get_checkpoint_state
+from jaxscope._src.checkpoint.checkpoint_state import latest_checkpoint as latest_checkpoint
+from jaxscope._src.checkpoint.saver import Saver as Saver
 from jaxscope._src.train.global_step import create_global_step as create_global_step
 from jaxscope._src.train.global_step import get_global_step as get_global_step
 from jaxscope._src.train.global_step import get_or_create_global_step as get_or_create_global_step
@@ -36,12 +40,16 @@ __all__ = [
     "MomentumOptimizer",
     "Optimizer",
     "RMSPropOptimizer",
+    "Saver",
+    "checkpoint_exists",
     "cosine_decay",
     "create_global_step",
     "exponential_decay",
+    "get_checkpoint_state",
     "get_global_step",
     "get_or_create_global_step",
     "inverse_time_decay",
+    "latest_checkpoint",
     "piecewise_constant",
     "polynomial_decay",
 ]

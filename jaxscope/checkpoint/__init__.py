@@ -9,6 +9,10 @@ from jaxscope._src.checkpoint.errors import AdamStateError as AdamStateError
 from jaxscope._src.checkpoint.optimizer_slots import restore_tf1_adam as restore_tf1_adam
 from jaxscope._src.checkpoint.orbax_checkpoint import restore as restore
 from jaxscope._src.checkpoint.orbax_checkpoint import save as save
+from jaxscope._src.checkpoint.saver import SaverError as SaverError
+from jaxscope._src.checkpoint.saver import (
+    VariableNotFoundInCheckpointError as VariableNotFoundInCheckpointError,
+)
 from jaxscope._src.checkpoint.saving import save_tf1 as save_tf1
 from jaxscope._src.checkpoint.tf1_checkpoint import CheckpointReader as CheckpointReader
 from jaxscope._src.checkpoint.tf1_checkpoint import TensorInfo as TensorInfo
@@ -30,7 +34,9 @@ __all__ = [
     "CheckpointTreeError",
     "Mismatch",
     "RestoreReport",
+    "SaverError",
     "TensorInfo",
+    "VariableNotFoundInCheckpointError",
     "flatten",
     "latest_checkpoint",
     "list_variables",
