@@ -62,6 +62,11 @@ class HookVariable(Variable):
     def op(self) -> _Op:
         return _Op(self._node)
 
+    @property
+    def graph(self) -> None:
+        """None: what ``_get_non_slot_variable(name, graph=var.graph)`` is given (it is ignored)."""
+        return None
+
     def __repr__(self) -> str:
         return f"<jaxscope optimizer-hook variable {self.name!r} shape={self._shape}>"
 
@@ -169,8 +174,7 @@ def _running(run: _Run):
 def ordered_after(control_inputs):
     """``tf.control_dependencies`` inside the hooks: reads see the updates it names.
 
-    An update's result orders its variable; anything else (``tf.group``'s op, which jaxscope
-    does not keep) orders every update made so far.
+    An update's result orders its variable; anything else orders every update made so far.
     """
     run = _current()
     if run is None:
@@ -181,7 +185,7 @@ def ordered_after(control_inputs):
         found = run.results.get(id(x))
         if found is not None and found[1] is x:
             run.visible.add(found[0])
-        elif x is not None:
+        else:  # an op (tf.group's, which jaxscope returns as None): after every update so far
             run.visible.update(run.updated)
     try:
         yield
