@@ -31,6 +31,10 @@ INIT = {
     "LayerNorm/beta": np.zeros(3, np.float32),
 }
 EXCLUDE = ["LayerNorm", "layer_norm", "bias"]
+# BERT names its slots "<var>/adam_m": in TF1's flat namespace "dense/kernel" and
+# "dense/kernel/adam_m" coexist, jaxscope's nested tree cannot hold a leaf and a sub-tree under one
+# key (TreeConflictError). Both sides run apply_gradients in this scope: "slots/dense/kernel/adam_m".
+SLOTS = "slots"
 
 
 def model(tf, x, y):
@@ -193,7 +197,12 @@ def _tf1_run(tf1, make_opt, use_apply_gradients):
         opt = make_opt(tf1)
         if use_apply_gradients:  # as BERT's create_optimizer does
             tvars = tf1.trainable_variables()
-            train_op = opt.apply_gradients(zip(tf1.gradients(loss, tvars), tvars))
+            grads = tf1.gradients(loss, tvars)
+            # tf.gradients does not gate: without this, TF1 may assign LayerNorm/gamma before
+            # the backward pass reads it for dense/kernel's gradient (a ref-variable race that
+            # minimize's GATE_OP prevents). jaxscope's gradients are those at the step's values.
+            with tf1.control_dependencies(grads), tf1.variable_scope(SLOTS):
+                train_op = opt.apply_gradients(zip(grads, tvars))
         else:
             train_op = opt.minimize(loss)
         with tf1.Session() as sess:
@@ -201,6 +210,11 @@ def _tf1_run(tf1, make_opt, use_apply_gradients):
             for _ in range(STEPS):
                 sess.run(train_op)
             return {v.op.name: sess.run(v) for v in tf1.global_variables()}, opt
+
+
+def _flat(tree):
+    leaves = jax.tree_util.tree_flatten_with_path(tree)[0]
+    return {"/".join(k.key for k in path): leaf for path, leaf in leaves}
 
 
 def _assert_close(got, want):
@@ -225,21 +239,22 @@ def test_bert_adam_weight_decay_matches_tf1(tf1):
     def train_op(x, y, grads):  # TF1's graph: the model, then the optimizer's own apply_gradients
         model(jtf, x, y)
         tvars = jtf.trainable_variables()
-        return opt.apply_gradients(zip([grads[v.name[:-2]] for v in tvars], tvars))
+        with jtf.variable_scope(SLOTS):
+            return opt.apply_gradients(zip([grads[v.name[:-2]] for v in tvars], tvars))
 
     step = js.transform(train_op)
 
     @jax.jit
     def run(variables):
         grads = jax.grad(lambda p: loss.apply({"params": p}, X, Y))(variables["params"])
-        return step.apply(variables, X, Y, js.flatten(grads), mutable=True)[1]
+        return step.apply(variables, X, Y, _flat(grads), mutable=True)[1]
 
     variables = step.init(jax.random.key(0), X, Y, {n: jnp.zeros(v.shape) for n, v in INIT.items()})
     for _ in range(STEPS):
         variables = run(variables)
-    got = {**js.flatten(variables["params"]), **js.flatten(variables["state"])}
+    got = {**_flat(variables["params"]), **_flat(variables["state"])}
     _assert_close(got, want)
-    assert not np.allclose(got["dense/bias/adam_m"], 0)
+    assert not np.allclose(got["slots/dense/bias/adam_m"], 0)
 
 
 def _lamb(tf):
@@ -262,7 +277,7 @@ def test_lamb_written_with_tf1_hooks_matches_tf1(tf1):
 
     for _ in range(STEPS):
         variables, state = run(variables, state)
-    _assert_close({**js.flatten(variables["params"]), **state}, want)
+    _assert_close({**_flat(variables["params"]), **state}, want)
     assert opt.slot_key("dense/kernel", "v") == "dense/kernel/LAMB_1"
     np.testing.assert_array_equal(
         opt.get_slot(state, "dense/kernel", "v"), state["dense/kernel/LAMB_1"]
@@ -298,7 +313,7 @@ def test_reads_under_control_dependencies_see_the_update(tf1):
     state = opt.init(variables["params"])
     for _ in range(STEPS):
         variables, state, _ = opt.minimize(f.apply, variables, state, X, Y)
-    _assert_close({**js.flatten(variables["params"]), **state}, want)
+    _assert_close({**_flat(variables["params"]), **state}, want)
 
 
 def test_reads_without_control_dependencies_see_the_old_value():
