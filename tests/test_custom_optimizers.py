@@ -202,7 +202,7 @@ def _tf1_run(tf1, make_opt, use_apply_gradients):
             # the backward pass reads it for dense/kernel's gradient (a ref-variable race that
             # minimize's GATE_OP prevents). jaxscope's gradients are those at the step's values.
             with tf1.control_dependencies(grads), tf1.variable_scope(SLOTS):
-                train_op = opt.apply_gradients(zip(grads, tvars))
+                train_op = opt.apply_gradients(zip(grads, tvars, strict=True))
         else:
             train_op = opt.minimize(loss)
         with tf1.Session() as sess:
@@ -240,7 +240,7 @@ def test_bert_adam_weight_decay_matches_tf1(tf1):
         model(jtf, x, y)
         tvars = jtf.trainable_variables()
         with jtf.variable_scope(SLOTS):
-            return opt.apply_gradients(zip([grads[v.name[:-2]] for v in tvars], tvars))
+            return opt.apply_gradients(zip([grads[v.name[:-2]] for v in tvars], tvars, strict=True))
 
     step = js.transform(train_op)
 
