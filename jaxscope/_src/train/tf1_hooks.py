@@ -197,22 +197,24 @@ def ordered_after(control_inputs):
 def is_tf1_style(cls) -> bool:
     """True when ``cls`` overrides TF1's hooks (``_create_slots``, ``_resource_apply_dense``, or
     ``_apply_dense(grad, var)``) rather than jaxscope's ``_apply_dense(grad, slots, s)``."""
-    from jaxscope._src.train.optimizer import Optimizer
-
-    if cls._create_slots is not Optimizer._create_slots:
+    base = _base(cls)
+    if cls._create_slots is not base._create_slots:
         return True
     if cls._resource_apply_dense is not TF1Hooks._resource_apply_dense:
         return True
-    if cls._apply_dense is Optimizer._apply_dense:
+    if cls._apply_dense is base._apply_dense:
         return False
     params = list(inspect.signature(cls._apply_dense).parameters.values())[1:]
     return len([p for p in params if p.default is p.empty]) == 2
 
 
-def _overrides(opt, hook: str) -> bool:
-    from jaxscope._src.train.optimizer import Optimizer
+def _base(cls) -> type:
+    """jaxscope's ``Optimizer`` (the class that mixes ``TF1Hooks`` in), without importing it."""
+    return next(c for c in cls.__mro__ if TF1Hooks in c.__bases__)
 
-    return getattr(type(opt), hook) is not getattr(Optimizer, hook)
+
+def _overrides(opt, hook: str) -> bool:
+    return getattr(type(opt), hook) is not getattr(_base(type(opt)), hook)
 
 
 def _handles(run: _Run, named) -> list[HookVariable]:
