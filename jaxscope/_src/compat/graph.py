@@ -13,6 +13,7 @@ import numpy as np
 from jaxscope._src.compat.common import convert, op_name
 from jaxscope._src.compat.errors import GraphOnlyError, OpArgumentError
 from jaxscope._src.errors import JaxscopeError
+from jaxscope._src.train import tf1_hooks
 
 
 # -- tf.errors ----------------------------------------------------------------------------------
@@ -100,8 +101,12 @@ def control_dependencies(control_inputs):
     called (see :func:`assert_equal`). An update made for its side effect alone (an
     ``assign`` nobody reads) is still recorded: jaxscope's assigns are returned by ``apply``.
 
+    Inside a TF1-style optimizer hook (``_apply_dense``) it does order: reads under it see the
+    updates it names, as TF1's do (see ``jaxscope._src.train.tf1_hooks``).
+
     TF1 equivalent: tf.compat.v1.control_dependencies"""
-    yield
+    with tf1_hooks.ordered_after(control_inputs):
+        yield
 
 
 def no_op(name=None):

@@ -60,6 +60,8 @@ def assign(ref: Variable, value, validate_shape=None, use_locking=None, name=Non
 
     TF1 equivalent: tf.compat.v1.assign
     """
+    if hasattr(ref, "_record_assign"):  # a variable inside an optimizer's TF1 hooks
+        return ref._record_assign("assign", value, read_value)
     del use_locking, name
     value = _convert(ref, value, "assign")
     if validate_shape is not False and tuple(value.shape) != ref._shape:
@@ -76,6 +78,8 @@ def assign_add(ref: Variable, value, use_locking=None, name=None, read_value=Tru
 
     TF1 equivalent: tf.compat.v1.assign_add
     """
+    if hasattr(ref, "_record_assign"):  # a variable inside an optimizer's TF1 hooks
+        return ref._record_assign("assign_add", value, read_value)
     del use_locking, name
     return _store(ref, ref.value + _same_shape(ref, value, "assign_add"), "assign_add", read_value)
 
@@ -85,6 +89,8 @@ def assign_sub(ref: Variable, value, use_locking=None, name=None, read_value=Tru
 
     TF1 equivalent: tf.compat.v1.assign_sub
     """
+    if hasattr(ref, "_record_assign"):  # a variable inside an optimizer's TF1 hooks
+        return ref._record_assign("assign_sub", value, read_value)
     del use_locking, name
     return _store(ref, ref.value - _same_shape(ref, value, "assign_sub"), "assign_sub", read_value)
 

@@ -19,7 +19,7 @@ import optax
 from jaxscope._src.core.call_errors import UnknownVariableError
 from jaxscope._src.core.tree_names import flatten, has_collections, unflatten
 from jaxscope._src.core.variables import Variable
-from jaxscope._src.train import in_model
+from jaxscope._src.train import in_model, tf1_hooks
 from jaxscope._src.train.errors import (
     GlobalStepError,
     GradientDtypeError,
@@ -93,7 +93,7 @@ Build the state for the variables you train (or restore it from their checkpoint
     opt_state = opt.init(variables["params"])"""
 
 
-class Optimizer(optax.GradientTransformationExtraArgs):
+class Optimizer(optax.GradientTransformationExtraArgs, tf1_hooks.TF1Hooks):
     """Base of the TF1 optimizers: an optax ``GradientTransformationExtraArgs``.
 
     Subclasses list their slots (``_slots``: ``(slot_name, init)`` in TF1's creation order, named
@@ -109,6 +109,15 @@ class Optimizer(optax.GradientTransformationExtraArgs):
     ``init`` made in the variable's shape and dtype; a slotless optimizer (GradientDescent)
     then has nothing to compare the gradient with, so pass ``params`` (``apply_gradients``
     always does).
+
+    A subclass may instead be written as TF1 writes one (``super().__init__(use_locking, name)``,
+    ``_create_slots``, ``_prepare``, ``_apply_dense(grad, var)`` or ``_resource_apply_dense``,
+    ``_finish``, ``self.get_slot(var, "m")``, ``tf.assign(...)``): the hooks then run inside
+    ``init`` and ``update`` on handles that record their assigns (see
+    ``jaxscope._src.train.tf1_hooks``). The base class sets no public attribute, so a subclass may
+    set ``self.learning_rate``, ``self.beta_1``, ...
+
+    TF1 equivalent: tf.compat.v1.train.Optimizer
     """
 
     _slots: tuple[tuple[str, Callable[[Any], jax.Array]], ...] = ()
@@ -124,7 +133,17 @@ class Optimizer(optax.GradientTransformationExtraArgs):
         obj = super().__new__(cls, init, update)
         return obj
 
-    def __init__(self, learning_rate: LearningRate, name: str):
+    def __init__(
+        self, learning_rate: LearningRate | bool | None = None, name: str = "Optimizer", **kwargs
+    ):
+        # TF1's signature is Optimizer(use_locking, name): a bool (or use_locking=) says so.
+        if isinstance(learning_rate, bool) or "use_locking" in kwargs:
+            self._use_locking = bool(kwargs.pop("use_locking", learning_rate))
+            learning_rate = None
+        if kwargs:
+            raise TypeError(f"Optimizer() got unexpected keyword arguments {sorted(kwargs)}")
+        if not name:
+            raise ValueError("Must specify the optimizer name")  # TF1's message
         self._learning_rate = learning_rate
         self._name = name
 
@@ -139,20 +158,37 @@ class Optimizer(optax.GradientTransformationExtraArgs):
     def get_slot_names(self) -> list[str]:
         """TF1's slot names of this optimizer (``["m", "v"]`` for Adam).
 
+        A subclass written with TF1's hooks knows its slots once ``init`` ran them; its names are
+        sorted, as TF1 returns them.
+
         TF1 equivalent: tf.compat.v1.train.Optimizer.get_slot_names
         """
+        if self._tf1_style():
+            return sorted(tf1_hooks.slot_keys(self))
         return [slot for slot, _ in self._slots]
+
+    @classmethod
+    def _tf1_style(cls) -> bool:
+        return tf1_hooks.is_tf1_style(cls)
 
     def slot_key(self, var_name: str, slot: str) -> str:
         """The TF1 name of ``var_name``'s slot ``slot``: ``("dense/w", "v")`` -> ``dense/w/Adam_1``."""
+        made = tf1_hooks.slot_keys(self).get(slot, {})
+        if var_name in made:
+            return made[var_name]
         index = self.get_slot_names().index(slot)
         return f"{var_name}/{self._name}" + (f"_{index}" if index else "")
 
-    def get_slot(self, opt_state: Mapping[str, jax.Array], var_name: str, slot: str) -> jax.Array:
+    def get_slot(self, opt_state: Any, var_name: Any, slot: str | None = None) -> Any:
         """The value of ``var_name``'s slot ``slot`` in ``opt_state``.
+
+        Called with two arguments inside a TF1-style hook, it is TF1's ``get_slot(var, name)``:
+        the slot's handle (None if ``var`` has no such slot).
 
         TF1 equivalent: tf.compat.v1.train.Optimizer.get_slot(var, name)
         """
+        if slot is None:
+            return tf1_hooks.get_slot(self, opt_state, var_name)
         key = self.slot_key(var_name, slot)
         if key not in opt_state:
             raise MissingSlotError(type(self).__name__, var_name, key, sorted(opt_state))
@@ -168,12 +204,14 @@ class Optimizer(optax.GradientTransformationExtraArgs):
         if var_list is not None:  # slots for these only, as TF1's minimize(var_list=...) makes
             keep = _keep(var_list, [name for name, _ in leaves], "init")
             leaves = [(name, leaf) for name, leaf in leaves if keep(name)]
+        if self._tf1_style():
+            return tf1_hooks.init(self, leaves)
         for name, leaf in leaves:
             for slot, init in self._slots:
                 state[self.slot_key(name, slot)] = init(leaf)
         return state
 
-    def learning_rate(self, global_step=None) -> jax.Array:
+    def _learning_rate_at(self, global_step=None) -> jax.Array:
         """The learning rate at ``global_step`` (float32), as TF1's ``_lr_t``."""
         if callable(self._learning_rate):
             if global_step is None:
@@ -189,7 +227,9 @@ class Optimizer(optax.GradientTransformationExtraArgs):
 
     def _update(self, grads, state, params=None, *, global_step=None, **extra):
         del extra  # optax.chain passes every extra argument to every member
-        lr = self.learning_rate(global_step)
+        if self._tf1_style():
+            return self._tf1_update(grads, state, params)
+        lr = self._learning_rate_at(global_step)
         scalars = self._prepare(state, lr)
         new_state = dict(state)
         named, treedef = named_leaves(grads)
@@ -208,6 +248,20 @@ class Optimizer(optax.GradientTransformationExtraArgs):
             new_state.update(zip(keys, slots, strict=True))
             deltas.append(delta)
         new_state.update(self._finish(state))
+        return jax.tree_util.tree_unflatten(treedef, deltas), new_state
+
+    def _tf1_update(self, grads, state, params):
+        named, treedef = named_leaves(grads)
+        if params is None:
+            raise TrainArgumentError(
+                f"{type(self).__name__}.update",
+                "its TF1 hooks (_apply_dense) read the variables, so the update needs their values",
+                "Pass them: updates, opt_state = opt.update(grads, opt_state, params).",
+            )
+        values = check_names(f"{type(self).__name__}.update", grads, params)
+        for name, grad in named:
+            check_grad(f"{type(self).__name__}.update", name, grad, values[name])
+        deltas, new_state = tf1_hooks.update(self, named, values, state)
         return jax.tree_util.tree_unflatten(treedef, deltas), new_state
 
     def _check(self, name: str, grad, var, slots: dict[str, Any]) -> None:
