@@ -24,6 +24,7 @@ from jaxscope._src.train.optimizers import FtrlOptimizer as FtrlOptimizer
 from jaxscope._src.train.optimizers import GradientDescentOptimizer as GradientDescentOptimizer
 from jaxscope._src.train.optimizers import MomentumOptimizer as MomentumOptimizer
 from jaxscope._src.train.optimizers import RMSPropOptimizer as RMSPropOptimizer
+from jaxscope._src.train.runner import Runner as Runner
 from jaxscope._src.train.schedules import cosine_decay as cosine_decay
 from jaxscope._src.train.schedules import exponential_decay as exponential_decay
 from jaxscope._src.train.schedules import inverse_time_decay as inverse_time_decay
@@ -40,6 +41,7 @@ __all__ = [
     "MomentumOptimizer",
     "Optimizer",
     "RMSPropOptimizer",
+    "Runner",
     "Saver",
     "checkpoint_exists",
     "cosine_decay",

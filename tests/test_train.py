@@ -9,7 +9,7 @@ import optax
 import pytest
 
 import jaxscope as js
-from jaxscope._src.train import clip, moving_averages, optimizer, optimizers, schedules
+from jaxscope._src.train import clip, moving_averages, optimizer, optimizers, runner, schedules
 
 
 def test_train_all_is_pinned_and_sorted():
@@ -23,6 +23,7 @@ def test_train_all_is_pinned_and_sorted():
         "MomentumOptimizer",
         "Optimizer",
         "RMSPropOptimizer",
+        "Runner",
         "Saver",
         "checkpoint_exists",
         "cosine_decay",
@@ -43,7 +44,7 @@ def test_train_all_is_pinned_and_sorted():
 
 
 @pytest.mark.parametrize(
-    "module", [optimizers, schedules, clip, moving_averages], ids=lambda m: m.__name__
+    "module", [optimizers, schedules, clip, moving_averages, runner], ids=lambda m: m.__name__
 )
 def test_docstring_examples_run(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)

@@ -84,6 +84,7 @@ __all__ = [
     "dynamic_rnn",
     "elu",
     "embedding_lookup",
+    "embedding_lookup_sparse",
     "in_top_k",
     "l2_loss",
     "l2_normalize",
@@ -100,6 +101,7 @@ __all__ = [
     "relu6",
     "relu_layer",
     "rnn_cell",
+    "safe_embedding_lookup_sparse",
     "sampled_softmax_loss",
     "selu",
     "separable_conv2d",
@@ -127,5 +129,3 @@ from jaxscope._src.compat.sparse_embedding import (  # noqa: E402
 from jaxscope._src.compat.sparse_embedding import (  # noqa: E402
     safe_embedding_lookup_sparse as safe_embedding_lookup_sparse,
 )
-
-__all__ += ["embedding_lookup_sparse", "safe_embedding_lookup_sparse"]

@@ -1,0 +1,148 @@
+"""A session-like runner: TF1's ``session.run(fetches, feed_dict)`` on one program.
+
+``Runner(program)`` holds the program's variables (and so the optimizers' slots, which in-model
+train ops make as variables). ``run(fetches, *args)`` runs what ``fetches`` selects from the
+program's output -- a key, an attribute or a ``"a.b"`` path, or a list/tuple/dict of them --
+and returns those values: a train op among them runs (its assignments are made), one that is not
+fetched does not, as in TF1. Each fetch set compiles once per input shapes (``jax.jit`` with the
+variables donated: updated in place), then every step reuses it. It is a thin layer on
+``transform``'s ``init`` / ``apply``, which stay the truth.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import jax
+import numpy as np
+
+from jaxscope._src.core.transform import Transformed, transform
+from jaxscope._src.core.tree_names import flatten, unflatten
+from jaxscope._src.train.errors import TrainArgumentError
+
+
+def select(out: Any, fetches: Any) -> Any:
+    """What ``fetches`` names in ``out``: ``"key"`` (a dict's item or an attribute), ``"a.b"``
+    (a path), or a list / tuple / dict of those (the same structure comes back)."""
+    if isinstance(fetches, str):
+        node = out
+        for part in fetches.split("."):
+            if isinstance(node, Mapping) and part in node:
+                node = node[part]
+            elif not isinstance(node, Mapping) and hasattr(node, part):
+                node = getattr(node, part)
+            else:
+                have = sorted(node) if isinstance(node, Mapping) else sorted(
+                    a for a in dir(node) if not a.startswith("__"))  # fmt: skip
+                raise TrainArgumentError(
+                    "Runner.run",
+                    f"the fetch {fetches!r} names nothing in the program's output ({part!r} is "
+                    f"not among {have[:12]})",
+                    "Fetch what the program returns, e.g. runner.run(['cost', 'train_op']).",
+                )
+        return node
+    if isinstance(fetches, Mapping):
+        return {k: select(out, v) for k, v in fetches.items()}
+    if isinstance(fetches, (list, tuple)):
+        return type(fetches)(select(out, f) for f in fetches)
+    raise TrainArgumentError(
+        "Runner.run",
+        f"fetches is {type(fetches).__name__} {fetches!r}, not a name or a list/dict of names",
+        "Name what to fetch from the program's output: runner.run(['cost', 'train_op']).",
+    )
+
+
+def _key(fetches: Any) -> Any:
+    if isinstance(fetches, Mapping):
+        return ("dict", tuple((k, _key(v)) for k, v in fetches.items()))
+    if isinstance(fetches, (list, tuple)):
+        return (type(fetches).__name__, tuple(_key(f) for f in fetches))
+    return fetches
+
+
+class Runner:
+    """TF1's ``Session`` for one program: it holds the variables; ``run`` runs what is fetched.
+
+    Args:
+      program: the model function (as passed to :func:`jaxscope.transform`, or its
+        ``Transformed``), returning what may be fetched: a dict, an object with attributes, ...
+      variables: the variables to start from (``f.init(...)``, a restored checkpoint); or call
+        :meth:`init`.
+      rng: the key of ``next_rng_key`` (dropout, TF1's random ops): step ``i`` uses
+        ``fold_in(rng, i)``, so each run draws afresh, as TF1's do.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js, jaxscope.compat.v1 as tf
+      >>> def model(x, y):
+      ...     w = tf.get_variable("w", [3, 1])
+      ...     cost = tf.reduce_mean(tf.square(x @ w - y))
+      ...     step = tf.train.get_or_create_global_step()
+      ...     train_op = tf.train.GradientDescentOptimizer(0.1).minimize(cost, global_step=step)
+      ...     return {"cost": cost, "train_op": train_op}
+      >>> runner = js.train.Runner(model)
+      >>> runner.init(jax.random.key(0), jnp.ones([4, 3]), jnp.ones([4, 1]))
+      >>> for _ in range(3):
+      ...     cost, _ = runner.run(["cost", "train_op"], jnp.ones([4, 3]), jnp.ones([4, 1]))
+      >>> int(runner.variables["state"]["global_step"])
+      3
+
+    TF1 equivalent: tf.compat.v1.Session (run(fetches, feed_dict): the feeds are the program's
+    arguments)
+    """
+
+    def __init__(self, program: Callable[..., Any] | Transformed, variables=None, *, rng=None):
+        self._fn = program.init._jaxscope[0] if isinstance(program, Transformed) else program
+        self.variables = variables
+        self._rng = jax.random.key(0) if rng is None else rng
+        self._steps: dict[Any, Callable] = {}
+        self.runs = 0  # how many runs so far (step i draws from fold_in(rng, i))
+
+    def init(self, rng, *args, **kwargs) -> None:
+        """Initializes the variables from the program run on ``args`` (TF1's
+        ``session.run(tf.global_variables_initializer())``)."""
+        self.variables = transform(self._fn).init(rng, *args, **kwargs)
+
+    def run(self, fetches, *args, **kwargs):
+        """The values of ``fetches`` after running the program on ``args``; fetched train ops
+        (and assigns made by the program) update the held variables. A failed run leaves them
+        as they were.
+
+        TF1 equivalent: tf.compat.v1.Session.run(fetches, feed_dict)
+        """
+        if self.variables is None:
+            raise TrainArgumentError(
+                "Runner.run", "the runner holds no variables yet",
+                "Initialize them: runner.init(jax.random.key(0), *args), or pass "
+                "Runner(program, variables=restored).",
+            )  # fmt: skip
+        key = _key(fetches)
+        step = self._steps.get(key)
+        if step is None:
+            fn = self._fn
+            f = transform(lambda *a, **k: select(fn(*a, **k), fetches), allow_unused=True)
+            step = jax.jit(functools.partial(f.apply, mutable=True), donate_argnums=0)
+            self._steps[key] = step
+        rng = jax.random.fold_in(self._rng, self.runs)
+        out, self.variables = step(self.variables, *args, rng=rng, **kwargs)
+        self.runs += 1
+        return out
+
+    def assign(self, name: str, value) -> None:
+        """Sets the variable ``name`` (its TF1 name) to ``value``, outside any run.
+
+        TF1 equivalent: tf.compat.v1.Variable.load(value, session)
+        """
+        flat = flatten(self.variables)
+        name = name[: -len(":0")] if name.endswith(":0") else name
+        if name not in flat:
+            raise TrainArgumentError("Runner.assign", f"{name!r} is not a variable of the program",
+                                     f"The variables are: {sorted(flat)[:12]}.")  # fmt: skip
+        old = flat[name]
+        if np.shape(value) != np.shape(old):
+            raise TrainArgumentError("Runner.assign", f"{name!r} has shape {np.shape(old)}, the "
+                                     f"value {np.shape(value)}", "Pass a value of the variable's "
+                                     "shape.")  # fmt: skip
+        flat[name] = jax.numpy.asarray(value, old.dtype)
+        self.variables = unflatten(flat, trainable=set(flatten(self.variables.get("params", {}))))
