@@ -127,3 +127,39 @@ def test_train_ops_in_the_model_match_tf1(tf1, name):
         np.testing.assert_allclose(got[n], want[n], rtol=2e-6, atol=1e-6, err_msg=n)
     moved = [n for n in names if not np.allclose(init[n], want[n])]
     assert len(moved) >= 3, moved  # the steps changed the variables, not only copied them
+
+
+def _two_weights(S, x):
+    w = S.get_variable("w", [3, 2], initializer=S.constant_initializer(0.5))
+    u = S.get_variable("u", [3, 2], initializer=S.constant_initializer(0.5))
+    loss = S.reduce_sum(S.square(S.matmul(x, w)))
+    return loss, w, u
+
+
+def test_gradients_of_an_unused_variable_are_none_and_no_gradient_is_tf1s_error(tf1):
+    with tf1.Graph().as_default():
+        loss, w, u = _two_weights(tf1, tf1.constant(X[0]))
+        grads = tf1.gradients(loss, [w, u])
+        assert grads[1] is None
+        with tf1.Session() as sess:
+            sess.run(tf1.global_variables_initializer())
+            want = sess.run(grads[0])
+        with pytest.raises(ValueError, match="No gradients provided for any variable"):
+            tf1.train.GradientDescentOptimizer(0.1).minimize(loss, var_list=[u])
+
+    def program(x):
+        loss, w, u = _two_weights(jtf, x)
+        return jtf.gradients(loss, [w, u])
+
+    f = js.transform(program)
+    g_w, g_u = f.apply(f.init(jax.random.key(0), X[0]), X[0])
+    np.testing.assert_allclose(g_w, want, rtol=1e-6)
+    assert g_u is None
+
+    def no_gradient(x):
+        loss, _, u = _two_weights(jtf, x)
+        return jtf.train.GradientDescentOptimizer(0.1).minimize(loss, var_list=[u])
+
+    f = js.transform(no_gradient)
+    with pytest.raises(ValueError, match=r"No gradients provided for any variable.*\['u:0'\]"):
+        f.apply(f.init(jax.random.key(0), X[0]), X[0], mutable=True)

@@ -52,8 +52,9 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
       A list with one gradient per ``xs``, each of its variable's shape and dtype.
 
     Differs from TF1: ``xs`` must be variables (TF1 also differentiates with respect to
-    intermediate tensors), and a variable ``ys`` does not depend on gets zeros (TF1: None).
-    ``stop_gradients`` is not supported. Gradients are of the values the variables had when the
+    intermediate tensors); under ``init`` (abstract) every gradient is zeros, under ``apply`` a
+    variable ``ys`` does not depend on gets None, as in TF1. ``stop_gradients`` is not
+    supported. Gradients are of the values the variables had when the
     program started (an ``assign`` earlier in the program is not differentiated through).
 
     TF1 equivalent: tf.compat.v1.gradients

@@ -31,7 +31,7 @@ from typing import Any, NamedTuple
 import jax
 import jax.numpy as jnp
 import numpy as np
-from jax.extend.core import get_opaque_trace_state
+from jax.extend.core import get_opaque_trace_state, jaxpr_as_fun
 
 from jaxscope._src.core import frame
 from jaxscope._src.core.call_errors import (
@@ -181,25 +181,37 @@ def _attempt(fn, variables, args, kwargs, rng, mutable, allow_unused, borrow, fr
         finally:
             fr.release()
 
-    ys, vjp = jax.vjp(first_run, variables)
+    closed = jax.make_jaxpr(first_run)(variables)  # one trace: differentiated, and read
+    leaves = jax.tree_util.tree_flatten_with_path(variables)[0]
+    index = {"/".join(str(getattr(k, "key", k)) for k in path[1:]): i
+             for i, (path, _) in enumerate(leaves)}  # fmt: skip
+    ys, vjp = jax.vjp(jaxpr_as_fun(closed), *[leaf for _, leaf in leaves])
+    connected = _connected(closed, list(index))
     fr = fresh(INJECT_GRADIENTS)
     for k, names in enumerate(asked[0]):
         weights = [jnp.zeros_like(y) for y in ys]
         weights[k] = jnp.ones_like(ys[k])
-        (tree,) = vjp(weights)
-        fr.grad_values.append([_leaf(tree, name) for name in names])
+        cotangents = vjp(weights)
+        # TF1 gives None for a variable the ys do not depend on
+        fr.grad_values.append([cotangents[index[n]] if n in connected[k] else None for n in names])
         fr.grad_requests.append(Request(ys[k], names))
     return run(fr)
 
 
-def _leaf(tree, name: str):
-    for collection in COLLECTIONS:
-        node = tree.get(collection, {})
-        for part in name.split("/"):
-            node = node.get(part, {}) if isinstance(node, Mapping) else {}
-        if not isinstance(node, Mapping):
-            return node
-    raise UnknownVariableError(f'gradients: "{name}" is not in the variables', [], "")
+def _connected(closed, names: list[str]) -> list[set[str]]:
+    """For each output of ``closed`` (a jaxpr of the leaves ``names``), the names it depends
+    on: a walk of the equations (an equation's outputs depend on all of its inputs, so a nested
+    jaxpr counts whole: it may over-count, never under-count)."""
+    deps = {v: frozenset([n]) for v, n in zip(closed.jaxpr.invars, names, strict=True)}
+    for eqn in closed.jaxpr.eqns:
+        joined = frozenset().union(*(deps.get(v, ()) for v in eqn.invars if not _literal(v)))
+        for v in eqn.outvars:
+            deps[v] = joined
+    return [set() if _literal(v) else set(deps.get(v, ())) for v in closed.jaxpr.outvars]
+
+
+def _literal(v) -> bool:
+    return hasattr(v, "val")  # a jaxpr Literal (a Var has no value)
 
 
 def _apply(fn, variables, args, kwargs, mutable, allow_unused, fr):

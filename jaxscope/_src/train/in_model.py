@@ -50,24 +50,28 @@ def compute_gradients(opt, loss, var_list=None, grad_loss=None) -> list[tuple[An
 def apply_gradients(opt, grads_and_vars, global_step=None, name=None) -> Op:
     """TF1's ``apply_gradients(grads_and_vars, global_step)`` inside the program: the train op."""
     who = f"{type(opt).__name__}.apply_gradients"
-    pairs = list(grads_and_vars)
+    pairs = grads_and_vars = list(grads_and_vars)
     for pair in pairs:
         if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
             raise TrainArgumentError(who, f"grads_and_vars holds {pair!r}, not a "
                                      "(gradient, variable) pair", "Pass "
                                      "opt.compute_gradients(loss) or zip(grads, variables).")  # fmt: skip
-    pairs = [(g, v) for g, v in pairs if g is not None]
-    if not pairs:
-        raise TrainArgumentError(
-            who, "No gradients provided for any variable (TF1 raises the same ValueError)",
-            "Check that the loss depends on the variables in var_list.",
-        )  # fmt: skip
     for _, v in pairs:
         if not isinstance(v, Variable):
             raise TrainArgumentError(who, f"{v!r} is not a variable of the program",
                                      "Pair each gradient with its variable handle.")  # fmt: skip
+    # Slots for every variable given (TF1: only those with a gradient; init cannot know which)
+    every = _slots_and_non_slots(opt, pairs)
+    pairs = [(g, v) for g, v in pairs if g is not None]
+    if not pairs:
+        raise TrainArgumentError(
+            who, "No gradients provided for any variable (TF1 raises the same ValueError): the "
+            f"loss depends on none of {[getattr(v, 'name', v) for _, v in grads_and_vars]}",
+            "Pass the variables the loss depends on: var_list=[...].",
+        )  # fmt: skip
     params = {v._node: v.value for _, v in pairs}
-    state = _slots_and_non_slots(opt, pairs)
+    kept = set(opt.init({v._node: jnp.zeros(v.shape, v.dtype) for _, v in pairs}))
+    state = {k: var for k, var in every.items() if k in kept}
     step = None if global_step is None else _step(global_step, who)
     grads = {v._node: g for g, v in pairs}
     updates, new_state = opt.update(grads, {k: s.value for k, s in state.items()}, params,
