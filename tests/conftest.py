@@ -41,6 +41,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("optimized_xla") is not None:
             item.runtest = functools.partial(_run_with_jax_defaults, item)
+            item.setup = lambda: None  # its fixtures are the child's to make
 
 
 def _run_with_jax_defaults(item):
