@@ -3,7 +3,6 @@ it in constructors (DCGAN's ``batch_norm.__init__`` remembers its scope) in the 
 where it creates nothing. jaxscope opens it in a detached frame: the scope object is usable
 later, inside a transformed function, and ``get_variable`` inside it is refused."""
 
-import jax
 import numpy as np
 import pytest
 

@@ -28,9 +28,9 @@ def ptb_like(S, x, y):
         lr = S.Variable(0.0, trainable=False, name="lr")
         tvars = S.trainable_variables()
         grads, _ = S.clip_by_global_norm(S.gradients(cost, tvars), 0.5)
-        opt = S.train.GradientDescentOptimizer(lr)
+        opt = S.train.GradientDescentOptimizer(lr if S is not jtf else "Model/lr:0")  # by name
         step = S.train.get_or_create_global_step()
-        train_op = opt.apply_gradients(zip(grads, tvars), global_step=step)
+        train_op = opt.apply_gradients(zip(grads, tvars, strict=True), global_step=step)
         new_lr = S.placeholder_with_default(S.constant(0.0), [], name="new_lr")
     return {"train": (cost, train_op), "cost": cost, "lr": (lr, new_lr)}
 

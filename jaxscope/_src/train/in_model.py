@@ -113,6 +113,22 @@ def _variables(var_list, who: str) -> list[Variable]:
     return out
 
 
+def variable_named(name: str, who: str) -> Variable:
+    """The program's variable called ``name`` (TF1's name, ``:0`` optional): a learning rate
+    given by name."""
+    try:
+        fr = frame.current("optimizer")
+    except Exception:  # noqa: BLE001
+        fr = None
+    node = name[: -len(":0")] if name.endswith(":0") else name
+    if fr is None or node not in fr.variables:
+        where = "outside the program" if fr is None else "not a variable of the program"
+        raise TrainArgumentError(who, f"learning_rate={name!r} names a variable, but it is "
+                                 f"{where}", "Create it before the optimizer runs (tf.Variable"
+                                 "(0.1, trainable=False, name='lr')), or pass a number.")  # fmt: skip
+    return fr.variables[node]
+
+
 def _step(global_step, who: str):
     if not isinstance(global_step, Variable):
         raise TrainArgumentError(who, f"global_step is {type(global_step).__name__}, not the "

@@ -221,6 +221,8 @@ class Optimizer(optax.GradientTransformationExtraArgs, tf1_hooks.TF1Hooks):
                     _MSG_NO_GLOBAL_STEP,
                 )
             return _f32(self._learning_rate(global_step))
+        if isinstance(self._learning_rate, str):  # a variable's TF1 name ("Model/lr")
+            return _f32(in_model.variable_named(self._learning_rate, type(self).__name__))
         return _f32(self._learning_rate)
 
     _needs_params = False  # FTRL sets the variable; the others only subtract from it

@@ -476,7 +476,6 @@ from jaxscope._src.compat.diag_ops import trace as trace
 from jaxscope._src.compat.framework_ops import add_to_collections as add_to_collections
 from jaxscope._src.compat.framework_ops import all_variables as all_variables
 from jaxscope._src.compat.framework_ops import custom_gradient as custom_gradient
-from jaxscope._src.core.gradients import gradients as gradients
 from jaxscope._src.compat.framework_ops import executing_eagerly as executing_eagerly
 from jaxscope._src.compat.framework_ops import get_collection_ref as get_collection_ref
 from jaxscope._src.compat.framework_ops import get_local_variable as get_local_variable
@@ -638,6 +637,7 @@ from jaxscope._src.compat.slicing_ops import tensor_scatter_update as tensor_sca
 from jaxscope._src.compat.sort_ops import argsort as argsort
 from jaxscope._src.compat.sort_ops import searchsorted as searchsorted
 from jaxscope._src.compat.sort_ops import sort as sort
+from jaxscope._src.core.gradients import gradients as gradients
 from jaxscope.compat.v1 import dtypes as dtypes
 from jaxscope.compat.v1 import image as image
 from jaxscope.compat.v1 import linalg as linalg
