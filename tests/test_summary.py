@@ -33,6 +33,7 @@ def program(t, x, note):
     t.summary.image(
         "one", t.cast(t.clip_by_value(x * 40.0 + 100.0, 0.0, 255.0), t.uint8), max_outputs=1
     )
+    t.summary.audio("snd", t.reshape(x, [2, 12]) / 5.0, 8000, max_outputs=2)
     t.summary.text("note", note)
     t.summary.scalar("elsewhere", loss, collections=["other"])
     return t.summary.merge_all()
@@ -96,11 +97,13 @@ def test_event_files_match_tf1(tf1, tmp_path):
                     _decode(tf1, g.image.encoded_image_string),
                     _decode(tf1, w.image.encoded_image_string),
                 )
+            elif kind == "audio":
+                assert g.audio == w.audio, tag  # rate, channels, frames and the WAV bytes
             else:
                 assert g.tensor == w.tensor, tag
     assert list(want[1]) == [  # TF1's tags: uniquified after the op "train/loss", family twice
         "train/loss_1", "train/loss_2", "fam/train/fam/m_ax", "vs/w_1", "vs/acts",
-        "img/image/0", "img/image/1", "one/image", "note",
+        "img/image/0", "img/image/1", "one/image", "snd/audio/0", "snd/audio/1", "note",
     ]  # fmt: skip
 
 
