@@ -1,6 +1,8 @@
-"""``jaxscope.summary`` (TF1's ``tf.summary``; also ``tf.summary`` of ``jaxscope.compat.v1``): TF1's summary ops (each returns a
-fetchable :class:`Summary` and files it in ``GraphKeys.SUMMARIES``) and ``FileWriter``, which
-writes TensorBoard event files without TensorFlow."""
+"""``jaxscope.summary``: TF1's ``tf.summary`` (also ``tf.summary`` of ``jaxscope.compat.v1``).
+
+The summary ops (each returns a fetchable :class:`Summary` pytree and files it in
+``GraphKeys.SUMMARIES``) and ``FileWriter``, which writes TensorBoard event files without
+TensorFlow or TensorBoard."""
 
 from jaxscope._src.compat.summary_ops import audio as audio
 from jaxscope._src.compat.summary_ops import histogram as histogram

@@ -179,6 +179,8 @@ def test_bad_values_are_refused_with_tf1s_reasons():
     def model():
         with pytest.raises(SummaryArgumentError, match="same shape"):
             tf.summary.scalar("s", jnp.ones(2))
+        with pytest.raises(SummaryArgumentError, match="batch, frames"):
+            tf.summary.audio("a", jnp.ones(3), 8000)
         with pytest.raises(SummaryArgumentError, match="4-D"):
             tf.summary.image("i", jnp.ones([2, 2, 3]))
         with pytest.raises(SummaryArgumentError, match="strings known when the program is traced"):
