@@ -1,6 +1,7 @@
 """tf.summary and FileWriter against TF1: the same program run in TF1's graph and in jaxscope,
 both written to event files, read back with TensorFlow's own event reader and compared."""
 
+import doctest
 import glob
 
 import jax
@@ -10,6 +11,8 @@ import pytest
 
 import jaxscope as js
 import jaxscope.compat.v1 as tf
+from jaxscope._src.compat import summary_ops
+from jaxscope._src.summary import writer
 from jaxscope._src.summary.errors import SummaryArgumentError
 
 X = np.linspace(-3.0, 5.0, 24).astype(np.float32).reshape(2, 3, 4, 1)
@@ -202,3 +205,9 @@ def test_file_writer_takes_serialized_protos_and_strips_repeated_metadata(tf1, t
     assert [events[s]["t"].HasField("metadata") for s in (1, 2, 3)] == [True, True, False]
     assert list(events[1]["t"].tensor.string_val) == [b"a", b"b"]
     assert glob.glob(str(tmp_path / "*.x"))
+
+
+@pytest.mark.parametrize("module", [summary_ops, writer])
+def test_docstring_examples_run(module):
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.attempted and not result.failed
