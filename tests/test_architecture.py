@@ -21,7 +21,8 @@ MAY_IMPORT = {
     "contrib": {"core", "initializers", "layers", "nn"},
     "checkpoint": {"core", "sharding", "train"},
     "flax": {"core", "initializers"},
-    "compat": {"core", "initializers", "layers", "nn", "train", "contrib", "checkpoint"},
+    "summary": {"core"},
+    "compat": {"core", "initializers", "layers", "nn", "train", "contrib", "checkpoint", "summary"},
 }
 
 

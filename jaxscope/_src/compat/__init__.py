@@ -6,6 +6,6 @@ errors with TF1's builtin class), and ``name=`` takes part in TF1's op naming (i
 name scope to ``name_1``) without building anything. ``graph`` holds the graph-mode leftovers and
 the names that cannot exist in a pure program.
 
-May import: ``core``, ``initializers``, ``layers``, ``nn``, ``train``, ``contrib``, ``checkpoint``
+May import: ``core``, ``initializers``, ``layers``, ``nn``, ``train``, ``summary``, ``contrib``, ``checkpoint``
 (and ``errors``): it is the top of the house.
 """

@@ -717,3 +717,9 @@ __all__ += [
 
 
 globals().update(_REFUSED)
+
+
+# tf.summary: summary ops and FileWriter (TensorBoard event files without TensorFlow)
+from jaxscope.compat.v1 import summary as summary  # noqa: E402
+
+__all__ += ["summary"]
