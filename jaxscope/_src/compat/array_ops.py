@@ -13,6 +13,7 @@ import math
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax import lax
 
 from jaxscope._src.compat import dtypes
 from jaxscope._src.compat.common import (
@@ -135,7 +136,8 @@ def reshape(tensor, shape, name=None):
             f"cannot reshape a tensor with {t.size} elements to shape {_shape_str(new)} "
             f"({known} elements).",
         )
-    return jnp.reshape(t, new)
+    # checked and resolved here, so lax's reshape (jnp.reshape would check and resolve again)
+    return lax.reshape(t, tuple(t.size // known if d == -1 else d for d in new))
 
 
 def shape(input, name=None, out_type=dtypes.int32):  # noqa: A002 - TF1's argument name
