@@ -149,6 +149,11 @@ def _rhs(op: str, matrix, rhs, broadcast: bool = True, no_kernel=()):
             f"matrix {shape_str(a.shape)} and rhs {shape_str(b.shape)} must have the same batch "
             "dimensions (TF1's op does not broadcast them).",
         )
+    return broadcast_batch(op, a, b)
+
+
+def broadcast_batch(op: str, a, b):
+    """``matrix`` and ``rhs`` broadcast to their common batch dimensions (or TF1's error)."""
     try:
         batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
     except ValueError:

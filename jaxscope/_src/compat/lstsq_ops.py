@@ -21,7 +21,7 @@ from jaxscope._src.compat.common import convert, op_name, same_dtype
 from jaxscope._src.compat.diag_ops import _matrix
 from jaxscope._src.compat.dtypes import as_dtype
 from jaxscope._src.compat.errors import OpArgumentError, OpTypeError
-from jaxscope._src.compat.linalg_ops import _LINALG, _adj, _square, _up
+from jaxscope._src.compat.linalg_ops import _LINALG, _adj, _square, _up, broadcast_batch
 from jaxscope._src.compat.math_ops import canonical, check_dtype, shape_str
 
 
@@ -206,15 +206,7 @@ def _ls_args(op: str, matrix, rhs):
             f"rhs {shape_str(b.shape)} must be a (batch) matrix with {a.shape[-2]} rows, as "
             f"matrix {shape_str(a.shape)}.",
         )
-    try:
-        batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
-    except ValueError:
-        raise OpArgumentError(
-            op,
-            f"the batch dimensions of matrix {shape_str(a.shape)} and rhs {shape_str(b.shape)} "
-            "do not broadcast.",
-        ) from None
-    return jnp.broadcast_to(a, batch + a.shape[-2:]), jnp.broadcast_to(b, batch + b.shape[-2:])
+    return broadcast_batch(op, a, b)
 
 
 def matrix_solve_ls(matrix, rhs, l2_regularizer=0.0, fast=True, name=None):
