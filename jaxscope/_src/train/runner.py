@@ -11,7 +11,6 @@ variables donated: updated in place), then every step reuses it. It is a thin la
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -122,10 +121,13 @@ class Runner:
         if step is None:
             fn = self._fn
             f = transform(lambda *a, **k: select(fn(*a, **k), fetches), allow_unused=True)
-            step = jax.jit(functools.partial(f.apply, mutable=True), donate_argnums=0)
-            self._steps[key] = step
-        rng = jax.random.fold_in(self._rng, self.runs)
-        out, self.variables = step(self.variables, *args, rng=rng, **kwargs)
+
+            def run(variables, rng, runs, *args, **kwargs):
+                rng = jax.random.fold_in(rng, runs)  # in the program: no dispatch of its own
+                return f.apply(variables, *args, rng=rng, mutable=True, **kwargs)
+
+            step = self._steps[key] = jax.jit(run, donate_argnums=0)
+        out, self.variables = step(self.variables, self._rng, self.runs, *args, **kwargs)
         self.runs += 1
         return out
 
