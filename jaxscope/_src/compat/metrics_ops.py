@@ -38,8 +38,7 @@ def metric_variable(shape, dtype, validate_shape=True, name=None) -> Variable:
     TF1 equivalent: tf.compat.v1.metrics (metrics_impl.metric_variable)
     """
     shape, dtype = tuple(shape), np.dtype(dtype)
-    return Variable(lambda: np.zeros(shape, dtype), trainable=False, collections=_KEYS,
-                    name=name, dtype=dtype)  # fmt: skip
+    return Variable(lambda: np.zeros(shape, dtype), trainable=False, collections=_KEYS, name=name)  # fmt: skip
 
 
 def _finish(value, name: str, updates, result, metrics_collections, updates_collections):
@@ -181,8 +180,8 @@ def mean_tensor(values, weights=None, metrics_collections=None, updates_collecti
             weights = _broadcast_weights(weights, values, "mean_tensor")
             values, num = values * weights, num * weights
         new_total, new_count = total.value + values, count.value + num
-        value = total.value / jnp.maximum(count.value, 1)
-        update = new_total / jnp.maximum(new_count, 1)
+        value = _div_no_nan(total.value, jnp.maximum(count.value, 0))
+        update = _div_no_nan(new_total, jnp.maximum(new_count, 0))
         return _finish(value, "update_op", [(total, new_total), (count, new_count)], update,
                        metrics_collections, updates_collections)  # fmt: skip
 
@@ -334,7 +333,8 @@ def _at_thresholds(labels, predictions, thresholds: Sequence[float], weights):
 def mean_iou(labels, predictions, num_classes, weights=None, metrics_collections=None,
              updates_collections=None, name=None):  # fmt: skip
     """The mean over classes of intersection over union, from a float64 confusion matrix
-    accumulated over every batch (classes never seen count as absent).
+    accumulated over every batch (classes never seen count as absent). As in TF1,
+    ``update_op`` gives the updated confusion matrix, not the metric.
 
     TF1 equivalent: tf.compat.v1.metrics.mean_iou
     """
@@ -362,4 +362,4 @@ def mean_iou(labels, predictions, num_classes, weights=None, metrics_collections
             return jnp.where(valid > 0, jnp.sum(iou) / jnp.where(valid > 0, valid, 1), 0.0)
 
         return _finish(compute(total.value), "AssignAddVariableOp", [(total, new)],
-                       compute(new), metrics_collections, updates_collections)  # fmt: skip
+                       new, metrics_collections, updates_collections)  # fmt: skip
