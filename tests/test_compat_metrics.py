@@ -28,29 +28,29 @@ BATCHES[2][2][:] = 0.0  # a batch of zero weight
 def program(tf, labels, preds, w):
     hard = tf.round(preds)
     pos = tf.greater(preds, 0.5)
-    m = tf.metrics
+
     pairs = {
-        "accuracy": m.accuracy(labels, hard),
-        "accuracy_w": m.accuracy(labels, hard, weights=w),
-        "mean": m.mean(preds),
-        "mean_w": m.mean(preds, weights=tf.reshape(w, [8, 1])),
-        "mae": m.mean_absolute_error(labels, preds),
-        "mse_w": m.mean_squared_error(labels, preds, weights=w),
-        "rmse": m.root_mean_squared_error(labels, preds),
-        "precision": m.precision(labels, pos),
-        "recall_w": m.recall(labels, pos, weights=w),
-        "tp": m.true_positives(labels, pos),
-        "fp": m.false_positives(labels, pos),
-        "tn_w": m.true_negatives(labels, pos, weights=w),
-        "fn": m.false_negatives(labels, pos),
-        "mean_tensor": m.mean_tensor(tf.reshape(preds, [2, 4])),
-        "mean_tensor_w": m.mean_tensor(preds, weights=w),
-        "auc": m.auc(labels, preds),
-        "auc_pr_w": m.auc(labels, preds, weights=w, curve="PR", num_thresholds=50),
-        "iou": m.mean_iou(tf.cast(labels, tf.int32), tf.cast(hard, tf.int32), 2),
+        "accuracy": tf.metrics.accuracy(labels, hard),
+        "accuracy_w": tf.metrics.accuracy(labels, hard, weights=w),
+        "mean": tf.metrics.mean(preds),
+        "mean_w": tf.metrics.mean(preds, weights=tf.reshape(w, [8, 1])),
+        "mae": tf.metrics.mean_absolute_error(labels, preds),
+        "mse_w": tf.metrics.mean_squared_error(labels, preds, weights=w),
+        "rmse": tf.metrics.root_mean_squared_error(labels, preds),
+        "precision": tf.metrics.precision(labels, pos),
+        "recall_w": tf.metrics.recall(labels, pos, weights=w),
+        "tp": tf.metrics.true_positives(labels, pos),
+        "fp": tf.metrics.false_positives(labels, pos),
+        "tn_w": tf.metrics.true_negatives(labels, pos, weights=w),
+        "fn": tf.metrics.false_negatives(labels, pos),
+        "mean_tensor": tf.metrics.mean_tensor(tf.reshape(preds, [2, 4])),
+        "mean_tensor_w": tf.metrics.mean_tensor(preds, weights=w),
+        "auc": tf.metrics.auc(labels, preds),
+        "auc_pr_w": tf.metrics.auc(labels, preds, weights=w, curve="PR", num_thresholds=50),
+        "iou": tf.metrics.mean_iou(tf.cast(labels, tf.int32), tf.cast(hard, tf.int32), 2),
     }
     with tf.variable_scope("outer"):
-        pairs["scoped"] = m.mean(preds, name="m", metrics_collections=["my_values"],
+        pairs["scoped"] = tf.metrics.mean(preds, name="m", metrics_collections=["my_values"],
                                  updates_collections=["my_updates"])  # fmt: skip
     return {k: {"value": v, "update": u} for k, (v, u) in pairs.items()}
 

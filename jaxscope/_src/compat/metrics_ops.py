@@ -363,3 +363,17 @@ def mean_iou(labels, predictions, num_classes, weights=None, metrics_collections
 
         return _finish(compute(total.value), "AssignAddVariableOp", [(total, new)],
                        new, metrics_collections, updates_collections)  # fmt: skip
+
+
+_DIFFERS = (
+    "Differs from TF1: ``update_op`` is an ``Op``, not a tensor: returned by the program and "
+    "fetched, it makes the accumulation and gives the updated value (as "
+    "``session.run(update_op)``), but it cannot be computed with; ``value`` read in the same run "
+    "is the value before the update. Reset with ``js.train.Runner.reset()`` (TF1's "
+    "``local_variables_initializer``).\n\n    "
+)
+for _f in (mean, accuracy, mean_absolute_error, mean_squared_error, root_mean_squared_error,
+           mean_tensor, true_positives, false_positives, true_negatives, false_negatives,
+           precision, recall, auc, mean_iou):  # fmt: skip
+    _f.__doc__ = _f.__doc__.replace("TF1 equivalent:", _DIFFERS + "TF1 equivalent:", 1)
+del _f
