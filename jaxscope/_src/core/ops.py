@@ -1,6 +1,6 @@
 """TF1's operations that change variables when run: a train op. ``Op`` holds the assignments
 it makes; ``apply`` runs the ops the program returns (TF1 runs what is fetched) and gives None in
-their place, as ``Session.run(train_op)`` does."""
+their place, as ``Session.run(train_op)`` does (a metric's update op gives its updated value)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,12 @@ class Op:
     TF1 equivalent: tf.compat.v1.Operation (one that runs assignments, as a train op)
     """
 
-    def __init__(self, name: str, updates: list[tuple[Variable, Any]], type: str = "NoOp"):  # noqa: A002
+    def __init__(self, name: str, updates: list[tuple[Variable, Any]], type: str = "NoOp",  # noqa: A002
+                 result: Any = None):  # fmt: skip
         self.name, self.type, self._updates = name, type, list(updates)
+        # what fetching the op gives: None for a train op; a metric's updated value (TF1's
+        # update_op is a tensor)
+        self.result = result
 
     def __repr__(self) -> str:
         return f"<jaxscope Op '{self.name}' type={self.type}: assigns {len(self._updates)}>"
@@ -27,7 +31,7 @@ class Op:
 
 def run_fetched(out):
     """Runs the ops in ``out`` (each once, in creation order of the call) and returns ``out``
-    with None in their place."""
+    with each op's ``result`` (None for a train op) in its place."""
     leaves = jax.tree_util.tree_leaves(out, is_leaf=lambda x: isinstance(x, Op))
     ops = list({id(op): op for op in leaves if isinstance(op, Op)}.values())
     if not ops:
@@ -36,5 +40,5 @@ def run_fetched(out):
         for var, value in op._updates:
             var.assign(value)
     return jax.tree_util.tree_map(
-        lambda x: None if isinstance(x, Op) else x, out, is_leaf=lambda x: isinstance(x, Op)
+        lambda x: x.result if isinstance(x, Op) else x, out, is_leaf=lambda x: isinstance(x, Op)
     )

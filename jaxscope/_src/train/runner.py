@@ -17,6 +17,7 @@ from typing import Any
 import jax
 import numpy as np
 
+from jaxscope._src.core.collections import GraphKeys, get_collection
 from jaxscope._src.core.transform import Transformed, transform
 from jaxscope._src.core.tree_names import flatten, unflatten
 from jaxscope._src.train.errors import TrainArgumentError
@@ -97,11 +98,28 @@ class Runner:
         self._rng = jax.random.key(0) if rng is None else rng
         self._steps: dict[Any, Callable] = {}
         self.runs = 0  # how many runs so far (step i draws from fold_in(rng, i))
+        self._members: dict[
+            str, list[str]
+        ] = {}  # LOCAL/METRIC_VARIABLES, as the program files them
+        self._initial: dict[str, np.ndarray] = {}  # their values from init
+
+    def _recording(self, program: Callable) -> Callable:
+        """``program``, noting (when traced) which variables it files as local / metric."""
+
+        def recorded(*args, **kwargs):
+            out = program(*args, **kwargs)
+            for key in (GraphKeys.LOCAL_VARIABLES, GraphKeys.METRIC_VARIABLES):
+                self._members[key] = [v._node for v in get_collection(key) if hasattr(v, "_node")]
+            return out
+
+        return recorded
 
     def init(self, rng, *args, **kwargs) -> None:
         """Initializes the variables from the program run on ``args`` (TF1's
         ``session.run(tf.global_variables_initializer())``)."""
-        self.variables = transform(self._fn).init(rng, *args, **kwargs)
+        self.variables = transform(self._recording(self._fn)).init(rng, *args, **kwargs)
+        flat = flatten(self.variables)
+        self._initial = {n: np.array(flat[n]) for n in self._members.get("local_variables", [])}
 
     def run(self, fetches, *args, **kwargs):
         """The values of ``fetches`` after running the program on ``args``; fetched train ops
@@ -120,7 +138,8 @@ class Runner:
         step = self._steps.get(key)
         if step is None:
             fn = self._fn
-            f = transform(lambda *a, **k: select(fn(*a, **k), fetches), allow_unused=True)
+            program = self._recording(lambda *a, **k: select(fn(*a, **k), fetches))
+            f = transform(program, allow_unused=True)
 
             def run(variables, rng, runs, *args, **kwargs):
                 rng = jax.random.fold_in(rng, runs)  # in the program: no dispatch of its own
@@ -147,4 +166,25 @@ class Runner:
                                      f"value {np.shape(value)}", "Pass a value of the variable's "
                                      "shape.")  # fmt: skip
         flat[name] = jax.numpy.asarray(value, old.dtype)
+        self.variables = unflatten(flat, trainable=set(flatten(self.variables.get("params", {}))))
+
+    def reset(self, collection: str = "local_variables") -> None:
+        """Sets the variables the program files in ``collection`` (TF1's ``LOCAL_VARIABLES``,
+        or ``"metric_variables"``) back to their initial values: the values :meth:`init` gave
+        them, else zeros (every ``tf.metrics`` variable starts at zero). Resets the streaming
+        metrics between evaluations.
+
+        TF1 equivalent: session.run(tf.compat.v1.local_variables_initializer())
+        """
+        if collection not in self._members:
+            raise TrainArgumentError(
+                "Runner.reset", f"{collection!r} is not known: the runner records "
+                "'local_variables' and 'metric_variables' when it runs (or inits) the program",
+                "Call runner.init(...) or runner.run(...) first; then runner.reset().",
+            )  # fmt: skip
+        flat = flatten(self.variables)
+        for name in self._members[collection]:
+            old = flat[name]
+            start = self._initial.get(name)
+            flat[name] = jax.numpy.zeros_like(old) if start is None else jax.numpy.asarray(start)
         self.variables = unflatten(flat, trainable=set(flatten(self.variables.get("params", {}))))

@@ -147,6 +147,7 @@ from jaxscope.compat.v1 import gfile as gfile
 from jaxscope.compat.v1 import io as io
 from jaxscope.compat.v1 import logging as logging
 from jaxscope.compat.v1 import losses as losses
+from jaxscope.compat.v1 import metrics as metrics
 from jaxscope.compat.v1 import nn as nn
 from jaxscope.compat.v1 import random as random
 
@@ -287,6 +288,7 @@ __all__ = [
     "matmul",
     "matrix_transpose",
     "maximum",
+    "metrics",
     "min_max_variable_partitioner",
     "minimum",
     "mod",
