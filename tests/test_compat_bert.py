@@ -223,3 +223,71 @@ def test_bert_meets_modeling_test_spec():
 
     obj = json.loads(modeling.BertConfig(vocab_size=99, hidden_size=37).to_json_string())
     assert (obj["vocab_size"], obj["hidden_size"]) == (99, 37)
+
+
+# -- bert/optimization.py: create_optimizer's train op (AdamWeightDecayOptimizer, warmup, decay,
+# clip_by_global_norm) built inside the program, run for a few steps ----------------------------
+
+# A flat schedule (no warmup; a decay over 10^9 steps leaves the float32 rate at LR): BERT's graph
+# reads global_step in the same run that increments it, with no order between the two, so TF1's
+# rate in a step is either step's (a race); jaxscope reads the value the step starts from.
+LR, TRAIN_STEPS, WARMUP_STEPS, STEPS = 1e-3, 10**9, 0, 3
+
+
+def _training(tf, modeling, optimization, ids, mask, types_):
+    """BERT's fine-tuning step as run_classifier.py builds it, on ``tf`` (TF1 or jaxscope)."""
+    w_pooled, w_seq = _loss_weights()
+    model = modeling.BertModel(modeling.BertConfig(**CONFIG), is_training=False,
+                               input_ids=ids, input_mask=mask, token_type_ids=types_)  # fmt: skip
+    pooled, seq = model.get_pooled_output(), model.get_sequence_output()
+    loss = tf.reduce_sum(pooled * w_pooled) + tf.reduce_sum(seq * w_seq)
+    train_op = optimization.create_optimizer(loss, LR, TRAIN_STEPS, WARMUP_STEPS, False)
+    return loss, train_op
+
+
+def _tf1_training(tf1, slim) -> dict:
+    modeling = _tf1_modeling(tf1, slim)
+    spec = importlib.util.spec_from_file_location(
+        "_bert_optimization_on_tf1", _bert_file("optimization.py")
+    )
+    optimization = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(optimization)
+    with tf1.Graph().as_default():
+        tf1.set_random_seed(0)
+        loss, train_op = _training(tf1, modeling, optimization, *map(tf1.constant, _inputs()))
+        variables = tf1.global_variables()
+        names = [v.op.name for v in variables]
+        trainable = {v.op.name for v in tf1.trainable_variables()}
+        with tf1.Session() as sess:
+            sess.run(tf1.global_variables_initializer())
+            init = dict(zip(names, sess.run(variables), strict=True))
+            losses = [sess.run([loss, train_op])[0] for _ in range(STEPS)]
+            final = dict(zip(names, sess.run(variables), strict=True))
+    return {"names": names, "trainable": trainable, "init": init, "losses": losses,
+            "final": final}  # fmt: skip
+
+
+@pytest.mark.filterwarnings(TF1_LAYERS_WARNING)
+def test_bert_create_optimizer_in_the_program_matches_tf1(tf1, slim):
+    want = _tf1_training(tf1, slim)
+    modeling = load_tf1_module("bert.modeling", replace=EDITS)
+    optimization = load_tf1_module("bert.optimization")
+    f = js.transform(lambda *inputs: _training(jtf, modeling, optimization, *inputs))
+    inputs = [jnp.asarray(a) for a in _inputs()]
+    # the model's variables, global_step, then adam_m / adam_v of each trainable variable
+    assert [v.name for v in js.inspect(f, *inputs)] == want["names"]
+    variables = js.checkpoint.unflatten(want["init"], trainable=want["trainable"])
+    step = jax.jit(lambda v, *a: f.apply(v, *a, mutable=True))
+    losses = []
+    for _ in range(STEPS):
+        (loss, _), variables = step(variables, *inputs)
+        losses.append(loss)
+    np.testing.assert_allclose(losses, want["losses"], rtol=1e-5, atol=1e-5)
+    got = js.checkpoint.flatten(variables)
+    assert sorted(got) == sorted(want["names"])
+    for name in want["names"]:
+        np.testing.assert_allclose(got[name], want["final"][name], rtol=1e-4, atol=1e-6,
+                                   err_msg=name)  # fmt: skip
+    assert int(got["global_step"]) == STEPS
+    moved = [n for n in want["names"] if not np.allclose(want["init"][n], want["final"][n])]
+    assert len(moved) > len(want["names"]) // 2, moved
