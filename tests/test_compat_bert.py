@@ -7,7 +7,9 @@ The only edits are the lines jax arrays cannot answer (TF1 tensor methods: ``x.s
 The oracle is the same installed file on TF1 in graph mode, its ``tensorflow.contrib.layers``
 import given tf_slim's layers (TF 2 has no ``contrib``). A tiny BERT is built on both, at TF1's
 initial values (copied in by name), and must agree on the variables (names, order, shapes), the
-pooled and sequence outputs, and the gradients of a loss w.r.t. every variable.
+pooled and sequence outputs, and the gradients of a loss w.r.t. every variable. BERT's own
+``modeling_test.py`` gives output shapes; ``bert/optimization.py`` (unedited) builds its train op
+inside the jaxscope program, run for 3 steps against TF1.
 """
 
 from __future__ import annotations
