@@ -70,6 +70,7 @@ def _cases():
             Case(f"squeeze_bad_{n}", lambda tf, x: tf.squeeze(x, [1]), (x,)),
             Case(f"expand_dims_{n}", lambda tf, x: tf.expand_dims(x, -1), (x,)),
             Case(f"expand_dims_dim_{n}", lambda tf, x: tf.expand_dims(x, dim=1), (x,)),
+            Case(f"expand_dims_list_{n}", lambda tf, x: tf.expand_dims(x, axis=[-1]), (x,)),
             Case(f"expand_dims_bad_{n}", lambda tf, x: tf.expand_dims(x, 4), (x,)),
             Case(f"gather_{n}", lambda tf, x: tf.gather(x, [1, 0, 1]), (x,), grad=g),
             Case(

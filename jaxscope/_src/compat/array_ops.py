@@ -321,6 +321,9 @@ def expand_dims(input, axis=None, name=None, dim=None):  # noqa: A002
     if a is None:
         raise OpArgumentError("expand_dims", "needs an axis: tf.expand_dims(x, axis=0).")
     v = convert(input, op="expand_dims", arg="input")
+    # TF1's kernel takes any axis tensor of one element (BERT writes ``axis=[-1]``).
+    if isinstance(a, (list, tuple, np.ndarray, jax.Array)) and np.size(a) == 1:
+        a = np.reshape(np.asarray(a), ()).item()
     return jnp.expand_dims(v, _axis("expand_dims", a, v.ndim, extra=1))
 
 
