@@ -168,3 +168,37 @@ def assert_same(case: Case, want, got) -> None:
             )
         else:
             np.testing.assert_array_equal(g, w, err_msg=case.id)
+
+
+def _op_names() -> set[str]:
+    names = set(dir(jtf))
+    for space in (
+        "nn",
+        "image",
+        "losses",
+        "linalg",
+        "math",
+        "sparse",
+        "manip",
+        "random",
+        "strings",
+    ):
+        names |= set(dir(getattr(jtf, space, None)))
+    return {n for n in names if not n.startswith("_")}
+
+
+def one_per_op(cases: list[Case]) -> list[Case]:
+    """The first case of each op (the longest ``_``-joined prefix of the case id that names a
+    compat op): a jit sample that reaches every op, where every k-th case could miss one."""
+    names, seen, out = _op_names(), set(), []
+    for case in cases:
+        tokens = case.id.split("_")
+        op = next(
+            ("_".join(tokens[:k]) for k in range(len(tokens), 0, -1)
+             if "_".join(tokens[:k]) in names),
+            tokens[0],
+        )  # fmt: skip
+        if op not in seen:
+            seen.add(op)
+            out.append(case)
+    return out

@@ -7,7 +7,7 @@ import jax.numpy as jnp
 import ml_dtypes
 import numpy as np
 import pytest
-from compat_oracle import Case, assert_same, run_js, run_tf
+from compat_oracle import Case, assert_same, one_per_op, run_js, run_tf
 
 import jaxscope as js
 import jaxscope.compat.v1 as jtf
@@ -522,7 +522,7 @@ RUN_TIME = {
     "cumsum_axis_out_of_range", "cumsum_scalar_refused",
 }  # fmt: skip
 # Under jit the inputs are traced: segment_* needs its ids concrete.
-JIT = [c for c in CASES[::9] if c.id not in RUN_TIME and not c.id.startswith("segment_")]
+JIT = one_per_op([c for c in CASES if c.id not in RUN_TIME and not c.id.startswith("segment_")])
 
 
 @pytest.fixture(scope="module")

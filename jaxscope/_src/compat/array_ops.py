@@ -422,7 +422,14 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 -
         )
     else:
         dt = _dtype(dtype)
-    s, lim, d = (np.asarray(v).astype(dt) for v in vals)
+    for v in (start, limit, delta):
+        if isinstance(v, jax.core.Tracer):
+            raise OpArgumentError(
+                "range", "start, limit and delta must be known when the program is traced (the "
+                "result's length is static in jax); pass Python numbers or numpy values.",
+            )  # fmt: skip
+    # the values as given (Python numbers are constants under jit: no traced conversion)
+    s, lim, d = (np.asarray(v).astype(dt) for v in (start, limit, delta))
     if d == 0:
         raise OpArgumentError("range", "delta must not be zero.")
     return jnp.arange(s, lim, d, dtype=dt)
