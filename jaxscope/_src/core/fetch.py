@@ -76,7 +76,7 @@ def sinks(out, fr, op_type) -> tuple[list, dict]:
         controls = getattr(op, "control_inputs", [])
         stack.extend(c for c in controls if isinstance(c, op_type))
         fetched += add([c for c in controls if not isinstance(c, op_type)])
-        for var, value in op._updates:
+        for _, value in op._updates:
             fetched += add(value)
     ids = {id(arrays[i]) for i in fetched}
     graph = {

@@ -1,0 +1,110 @@
+"""TF1's ``Session.run`` runs what the fetches depend on (issue 25): ``js.train.Runner`` (a
+``transform(..., fetch_dependent=True)`` program) runs an assign only when a fetch depends on it.
+Each program runs on tf.compat.v1 (graph mode) and on jaxscope.compat.v1 from the same initial
+values; the variables after each fetch must match."""
+
+import jax
+import numpy as np
+import pytest
+
+import jaxscope as js
+import jaxscope.compat.v1 as jtf
+
+pytestmark = pytest.mark.filterwarnings("ignore:.*is deprecated and will be removed:UserWarning")
+R = np.random.RandomState(0)
+Z = R.randn(5, 3, 4, 2).astype(np.float32)  # 5 rounds, 3 steps each, batch of 4
+REAL = (R.randn(5, 3, 4, 3) + 1.0).astype(np.float32)
+
+
+def assigns(S, x):
+    v = S.get_variable("v", [], initializer=S.zeros_initializer())
+    u = S.get_variable("u", [], initializer=S.zeros_initializer())
+    w = S.get_variable("w", [], initializer=S.zeros_initializer())
+    set_v = S.assign(v, 5.0)
+    add_u = S.assign_add(u, 1.0)
+    with S.control_dependencies([add_u]):
+        y = S.identity(x * 2.0)
+    S.add_to_collection(S.GraphKeys.UPDATE_OPS, S.assign_add(w, 2.0))
+    update = S.group(*S.get_collection(S.GraphKeys.UPDATE_OPS))
+    return {"x": x * 3.0, "set_v": set_v, "y": y, "update": update}
+
+
+def gan(S, z, real):
+    """A GAN with batch norm (tf.layers, UPDATE_OPS by scope) in both nets; Adam by var_list.
+    No bias before a batch norm: its gradient is rounding noise, which Adam amplifies."""
+
+    def bn(h, name):
+        return S.layers.batch_normalization(h, momentum=0.8, training=True, name=name)
+
+    with S.variable_scope("generator"):
+        g = S.layers.dense(S.nn.relu(bn(S.layers.dense(z, 4, use_bias=False, name="g_h0"), "g_bn0")), 3,
+                           name="g_h1")  # fmt: skip
+
+    def discriminator(x, reuse):
+        with S.variable_scope("discriminator", reuse=reuse):
+            h = S.nn.relu(bn(S.layers.dense(x, 4, use_bias=False, name="d_h0"), "d_bn0"))
+            return S.layers.dense(h, 1, name="d_h1")
+
+    d_real, d_fake = discriminator(real, None), discriminator(g, True)
+    d_loss = S.reduce_mean(S.square(d_real - 1.0)) + S.reduce_mean(S.square(d_fake))
+    g_loss = S.reduce_mean(S.square(d_fake - 1.0))
+    t_vars = S.trainable_variables()
+    d_vars = [v for v in t_vars if "d_" in v.name]
+    g_vars = [v for v in t_vars if "g_" in v.name]
+    with S.control_dependencies(S.get_collection(S.GraphKeys.UPDATE_OPS, "discriminator")):
+        d_optim = S.train.AdamOptimizer(0.01, beta1=0.5).minimize(d_loss, var_list=d_vars)
+    with S.control_dependencies(S.get_collection(S.GraphKeys.UPDATE_OPS, "generator")):
+        g_optim = S.train.AdamOptimizer(0.02, beta1=0.5).minimize(g_loss, var_list=g_vars)
+    return {"d": [d_loss, d_optim], "g": [g_loss, g_optim], "d_fake": d_fake}
+
+
+def tf1_run(tf1, program, shapes, steps):
+    with tf1.Graph().as_default():
+        tf1.set_random_seed(0)
+        feeds = [tf1.placeholder(tf1.float32, s) for s in shapes]
+        built = program(tf1, *feeds)
+        names = [v.op.name for v in tf1.global_variables()]
+        trainable = {v.op.name for v in tf1.trainable_variables()}
+        out = []
+        with tf1.Session() as sess:
+            sess.run(tf1.global_variables_initializer())
+            init = dict(zip(names, sess.run(tf1.global_variables()), strict=True))
+            for fetch, args in steps:
+                value = sess.run(built[fetch], dict(zip(feeds, args, strict=True)))
+                out.append((value, dict(zip(names, sess.run(tf1.global_variables()), strict=True))))
+    return init, trainable, out
+
+
+def check(program, init, trainable, steps, want):
+    runner = js.train.Runner(lambda *a: program(jtf, *a), js.checkpoint.unflatten(init, trainable))
+    for i, ((fetch, args), (value, variables)) in enumerate(zip(steps, want, strict=True)):
+        got = runner.run(fetch, *args)
+        if fetch in ("d", "g"):
+            np.testing.assert_allclose(got[0], value[0], rtol=2e-5, atol=2e-6, err_msg=str(i))
+        got = js.checkpoint.flatten(runner.variables)
+        assert sorted(got) == sorted(variables)
+        for n in variables:
+            np.testing.assert_allclose(got[n], variables[n], rtol=2e-5, atol=2e-6,
+                                       err_msg=f"step {i} ({fetch}): {n}")  # fmt: skip
+
+
+@pytest.mark.parametrize("fetch", ["x", "set_v", "y", "update"])
+def test_an_assign_runs_only_when_a_fetch_depends_on_it(tf1, fetch):
+    # x: no assign; set_v: the assign's result; y: under control_dependencies on assign_add;
+    # update: a tf.group of the UPDATE_OPS
+    steps = [(fetch, [np.float32(1.0)])] * 2
+    init, trainable, want = tf1_run(tf1, assigns, [[]], steps)
+    check(assigns, init, trainable, steps, want)
+    moved = {n for n, v in want[-1][1].items() if v != 0}
+    assert moved == {"x": set(), "set_v": {"v"}, "y": {"u"}, "update": {"w"}}[fetch]
+
+
+def test_gan_alternating_d_and_g_updates_the_batch_norm_averages_tf1_updates(tf1):
+    steps = [(k, [Z[r, i], REAL[r, i]]) for r in range(5) for i, k in enumerate("dgg")]
+    steps.insert(3, ("d_fake", [Z[0, 0], REAL[0, 0]]))  # fetches no update: nothing moves
+    init, trainable, want = tf1_run(tf1, gan, [[4, 2], [4, 3]], steps)
+    check(gan, init, trainable, steps, want)
+    final = want[-1][1]
+    for n in ("generator/g_bn0/moving_mean", "discriminator/d_bn0/moving_mean",
+              "beta1_power", "beta1_power_1", "discriminator/d_h0/kernel/Adam"):  # fmt: skip
+        assert not np.allclose(final[n], init[n]), n
