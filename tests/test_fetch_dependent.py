@@ -3,7 +3,6 @@
 Each program runs on tf.compat.v1 (graph mode) and on jaxscope.compat.v1 from the same initial
 values; the variables after each fetch must match."""
 
-import jax
 import numpy as np
 import pytest
 
