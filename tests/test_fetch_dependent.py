@@ -28,11 +28,15 @@ def assigns(S, x):
     return {"x": x * 3.0, "set_v": set_v, "y": y, "update": update}
 
 
-def gan(S, z, real):
-    """A GAN with batch norm (tf.layers, UPDATE_OPS by scope) in both nets; Adam by var_list.
-    No bias before a batch norm: its gradient is rounding noise, which Adam amplifies."""
+def gan(S, z, real, style, L):
+    """A GAN with batch norm in both nets, Adam by var_list, DCGAN's shape: ``style`` "layers"
+    (``tf.layers``, ``UPDATE_OPS`` by scope around each train op) or "slim" (``L.batch_norm(...,
+    updates_collections=None)``: the update is forced in place, as DCGAN-tensorflow's). No bias
+    before a batch norm: its gradient is rounding noise, which Adam amplifies."""
 
     def bn(h, name):
+        if style == "slim":
+            return L.batch_norm(h, decay=0.8, updates_collections=None, scale=True, scope=name)
         return S.layers.batch_normalization(h, momentum=0.8, training=True, name=name)
 
     with S.variable_scope("generator"):
@@ -48,7 +52,10 @@ def gan(S, z, real):
     # TF1 leaves the order of the real and the fake call's updates of one average open (a race:
     # two runs can differ); the fake call's input waits for the real call's updates, so TF1 runs
     # them in program order, as jaxscope does (and a fetch of d_fake runs them too)
-    with S.control_dependencies(S.get_collection(S.GraphKeys.UPDATE_OPS, "discriminator")):
+    after = (
+        [d_real] if style == "slim" else S.get_collection(S.GraphKeys.UPDATE_OPS, "discriminator")
+    )
+    with S.control_dependencies(after):
         g_in = S.identity(g)
     d_fake = discriminator(g_in, True)
     d_loss = S.reduce_mean(S.square(d_real - 1.0)) + S.reduce_mean(S.square(d_fake))
@@ -60,7 +67,8 @@ def gan(S, z, real):
         d_optim = S.train.AdamOptimizer(0.01, beta1=0.5).minimize(d_loss, var_list=d_vars)
     with S.control_dependencies(S.get_collection(S.GraphKeys.UPDATE_OPS, "generator")):
         g_optim = S.train.AdamOptimizer(0.02, beta1=0.5).minimize(g_loss, var_list=g_vars)
-    return {"d": [d_loss, d_optim], "g": [g_loss, g_optim], "d_fake": d_fake}
+    return {"d": [d_loss, d_optim], "g": [g_loss, g_optim], "d_fake": d_fake, "sample": g,
+            "d_real": d_real}  # fmt: skip
 
 
 def tf1_run(tf1, program, shapes, steps):
@@ -104,11 +112,18 @@ def test_an_assign_runs_only_when_a_fetch_depends_on_it(tf1, fetch):
     assert moved == {"x": set(), "set_v": {"v"}, "y": {"u"}, "update": {"w"}}[fetch]
 
 
-def test_gan_alternating_d_and_g_updates_the_batch_norm_averages_tf1_updates(tf1):
+@pytest.mark.parametrize("style", ["layers", "slim"])
+def test_gan_alternating_d_and_g_updates_the_batch_norm_averages_tf1_updates(tf1, slim, style):
     steps = [(k, [Z[r, i], REAL[r, i]]) for r in range(5) for i, k in enumerate("dgg")]
-    steps.insert(3, ("d_fake", [Z[0, 0], REAL[0, 0]]))  # fetches no update: nothing moves
-    init, trainable, want = tf1_run(tf1, gan, [[4, 2], [4, 3]], steps)
-    check(gan, init, trainable, steps, want)
+    # fetches that train nothing: which averages move depends on the style
+    steps[3:3] = [(k, [Z[0, i], REAL[0, i]]) for i, k in enumerate(["d_fake", "sample", "d_real"])]
+    L = {jtf: js.slim, tf1: slim}
+
+    def program(S, *xs):
+        return gan(S, *xs, style=style, L=L[S])
+
+    init, trainable, want = tf1_run(tf1, program, [[4, 2], [4, 3]], steps)
+    check(program, init, trainable, steps, want)
     final = want[-1][1]
     for n in ("generator/g_bn0/moving_mean", "discriminator/d_bn0/moving_mean",
               "beta1_power", "beta1_power_1", "discriminator/d_h0/kernel/Adam"):  # fmt: skip
