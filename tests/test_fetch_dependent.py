@@ -3,6 +3,7 @@
 Each program runs on tf.compat.v1 (graph mode) and on jaxscope.compat.v1 from the same initial
 values; the variables after each fetch must match."""
 
+import jax
 import numpy as np
 import pytest
 
@@ -128,3 +129,28 @@ def test_gan_alternating_d_and_g_updates_the_batch_norm_averages_tf1_updates(tf1
     for n in ("generator/g_bn0/moving_mean", "discriminator/d_bn0/moving_mean",
               "beta1_power", "beta1_power_1", "discriminator/d_h0/kernel/Adam"):  # fmt: skip
         assert not np.allclose(final[n], init[n]), n
+
+
+def _loop_and_assign(S, x):
+    v = S.get_variable("v", [], initializer=S.zeros_initializer())
+    u = S.get_variable("u", [], initializer=S.zeros_initializer())
+    S.assign_add(u, 1.0)
+
+    def body(i):
+        v.assign_add(1.0)
+        return i + 1
+
+    return {"x": x * 2.0, "n": S.while_loop(lambda i: i < 3, body, [0])}
+
+
+def test_plain_apply_runs_every_assign_and_a_loop_s_assigns_run_unconditionally():
+    # Differs from TF1 (documented): plain apply fetches every assign; under the Runner a loop's
+    # assigns take effect whether or not its output is fetched (TF1: only when it is)
+    f = js.transform(lambda x: _loop_and_assign(jtf, x))
+    x = np.float32(1.0)
+    _, variables = f.apply(f.init(jax.random.key(0), x), x, mutable=True)
+    assert js.checkpoint.flatten(variables) == {"u": 1.0, "v": 3.0}
+    runner = js.train.Runner(lambda x: _loop_and_assign(jtf, x))
+    runner.init(jax.random.key(0), x)
+    runner.run("x", x)
+    assert js.checkpoint.flatten(runner.variables) == {"u": 0.0, "v": 3.0}

@@ -26,22 +26,23 @@ from jax.extend.core import get_opaque_trace_state
 class Pending:
     """One assign of the call: ``fn(value before) -> value after``; ``value`` is its result."""
 
-    __slots__ = ("ref", "value", "fn", "control")
+    __slots__ = ("ref", "value", "fn", "control", "always")
 
-    def __init__(self, ref, value, fn, control):
+    def __init__(self, ref, value, fn, control, always=False):
         self.ref, self.value, self.fn, self.control = ref, value, fn, control
+        self.always = always
 
 
-def record(fr, ref, value, fn) -> None:
-    """Notes an assign made in ``fr`` (at the call's own level: one inside a loop or branch
-    body stays unconditional, as the body's carried value)."""
-    if (
-        getattr(fr, "pending", None) is None
-        or getattr(fr, "top_trace", None) != get_opaque_trace_state()
-    ):
+def record(fr, ref, value, fn, always: bool = False) -> None:
+    """Notes an assign made in ``fr`` at the call's own level. The variables a loop or branch
+    assigns take its result unconditionally (``always``: the loop is not an op one fetches);
+    the assigns inside its body are not noted."""
+    if getattr(fr, "pending", None) is None:
+        return
+    if getattr(fr, "top_trace", None) != get_opaque_trace_state():
         return
     fn = fn if fn is not None else (lambda cur, v=value: v)
-    fr.pending.append(Pending(ref, value, fn, list(fr.control)))
+    fr.pending.append(Pending(ref, value, fn, list(fr.control), always))
 
 
 def depends(fr, value, on) -> None:
@@ -140,7 +141,7 @@ def commit(fr, keep: list[bool]) -> None:
     for p, k in zip(pending, keep, strict=True):
         node = p.ref._node
         values.setdefault(node, fr.initial[node])
-        if k:
+        if k or p.always:
             values[node] = p.fn(values[node])
     for p in pending:
         p.ref._value = values[p.ref._node]
