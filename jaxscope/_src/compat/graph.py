@@ -130,8 +130,11 @@ def no_op(name=None):
 
 
 def group(*inputs, **kwargs):
-    """An op that runs ``inputs`` when fetched (their assigns, their ops); inside an optimizer's
-    TF1 hooks (``_apply_dense``) the hooks' updates are made anyway.
+    """An op that runs ``inputs`` when fetched (their assigns, the ops among them).
+
+    Differs from TF1: plain ``apply`` runs every assign whether or not the group is returned
+    (``js.train.Runner`` runs them only when it is fetched, as TF1); outside a transformed
+    function it returns None (there is no graph).
 
     TF1 equivalent: tf.compat.v1.group"""
     op_name(kwargs.get("name"), "group_deps")
