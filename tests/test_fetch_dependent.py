@@ -21,6 +21,7 @@ def assigns(S, x):
     u = S.get_variable("u", [], initializer=S.zeros_initializer())
     w = S.get_variable("w", [], initializer=S.zeros_initializer())
     set_v = S.assign(v, 5.0)
+    S.assign(v, x)  # not fetched: "x" depends on the value it assigns, not on the assign
     add_u = S.assign_add(u, 1.0)
     with S.control_dependencies([add_u]):
         y = S.identity(x * 2.0)

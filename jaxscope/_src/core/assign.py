@@ -146,7 +146,7 @@ def _store(ref: Variable, value, op: str, read_value: bool, replay=None):
             raise ImmutableVariableError(node, op, collection, fr.mutable)
     if node not in fr.initial:
         fr.initial[node] = ref._value
-    fetch.record(fr, ref, value, replay)
+    value = fetch.record(fr, ref, value, replay)
     ref._value = value  # the static shape stays the declared one, as in TF1 (R08.10)
     return value if read_value else None
 

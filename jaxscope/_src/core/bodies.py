@@ -225,8 +225,7 @@ class _Body:
             var = fr.variables[n]
             if n not in fr.initial:
                 fr.initial[n] = var._value
-            fetch.record(fr, var, value, None, always=True)
-            var._value = value
+            var._value = fetch.record(fr, var, value, None, always=True)
 
 
 def _tainted(jaxpr, sources, outvars) -> list[bool]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 import jax
+import jax.numpy as jnp
 from jax.extend.core import get_opaque_trace_state
 
 
@@ -33,16 +34,20 @@ class Pending:
         self.always = always
 
 
-def record(fr, ref, value, fn, always: bool = False) -> None:
-    """Notes an assign made in ``fr`` at the call's own level. The variables a loop or branch
+def record(fr, ref, value, fn, always: bool = False):
+    """Notes an assign made in ``fr`` at the call's own level; returns the value the variable
+    takes (a copy: a value of its own, so what depends on the assign is told apart from what
+    depends on the value assigned, e.g. a fed argument). The variables a loop or branch
     assigns take its result unconditionally (``always``: the loop is not an op one fetches);
     the assigns inside its body are not noted."""
     if getattr(fr, "pending", None) is None:
-        return
+        return value
     if getattr(fr, "top_trace", None) != get_opaque_trace_state():
-        return
+        return value
+    value = jnp.array(value, copy=True)
     fn = fn if fn is not None else (lambda cur, v=value: v)
     fr.pending.append(Pending(ref, value, fn, list(fr.control), always))
+    return value
 
 
 def depends(fr, value, on) -> None:
@@ -77,8 +82,7 @@ def sinks(out, fr, op_type) -> tuple[list, dict]:
         controls = getattr(op, "control_inputs", [])
         stack.extend(c for c in controls if isinstance(c, op_type))
         fetched += add([c for c in controls if not isinstance(c, op_type)])
-        for _, value in op._updates:
-            fetched += add(value)
+        fetched += add([value for _, value in op._updates] + [op.result])
     ids = {id(arrays[i]) for i in fetched}
     graph = {
         "fetched": fetched,
