@@ -155,3 +155,37 @@ def test_plain_apply_runs_every_assign_and_a_loop_s_assigns_run_unconditionally(
     runner.init(jax.random.key(0), x)
     runner.run("x", x)
     assert js.checkpoint.flatten(runner.variables) == {"u": 0.0, "v": 3.0}
+
+
+def test_a_fetched_group_of_train_ops_runs_them_and_steps_do_not_retrace():
+    traces = []
+
+    def program(x):
+        traces.append(1)
+        w = jtf.get_variable("w", [3], initializer=jtf.ones_initializer())
+        u = jtf.get_variable("u", [3], initializer=jtf.ones_initializer())
+        count = jtf.get_variable("count", [], initializer=jtf.zeros_initializer())
+        counted = jtf.assign_add(count, 1.0)
+        opt = jtf.train.GradientDescentOptimizer(0.5)
+        step_w = opt.minimize(jtf.reduce_sum(w * x), var_list=[w])
+        step_u = opt.minimize(jtf.reduce_sum(u * x), var_list=[u])
+        return {"both": jtf.group(step_w, step_u, counted), "w": step_w, "x": x}
+
+    x = np.ones([3], np.float32)
+    runner = js.train.Runner(program)
+    runner.init(jax.random.key(0), x)
+    runner.run("w", x)
+    got = js.checkpoint.flatten(runner.variables)
+    np.testing.assert_allclose(got["w"], 0.5)
+    np.testing.assert_allclose(got["u"], 1.0)
+    assert got["count"] == 0.0
+    before = len(traces)
+    for _ in range(3):
+        runner.run("both", x)
+    # a new fetch set: traced once to run (gradients: three runs) and once to find what its
+    # fetches depend on; the next steps reuse the compiled step
+    assert len(traces) - before == 4
+    got = js.checkpoint.flatten(runner.variables)
+    np.testing.assert_allclose(got["w"], -1.0)
+    np.testing.assert_allclose(got["u"], -0.5)
+    assert got["count"] == 3.0
