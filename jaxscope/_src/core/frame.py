@@ -71,6 +71,7 @@ class Frame:
         self.pending: list | None = None
         self.links: list = []  # (value, arrays it depends on beyond its data)
         self.control: list = []  # the control inputs of the open tf.control_dependencies
+        self.top_trace: Any = None  # the trace of the call's own level (not a loop body's)
         self.constraints: dict[str, Any] = {}  # node -> constraint function
         self.rng: Any = None  # the call's key for next_rng_key, and how many keys were taken
         self.mapped_axes = 0  # inside js.vmap: the axes mapped away (layers' rank rules count them)
