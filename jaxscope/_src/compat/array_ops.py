@@ -28,6 +28,7 @@ from jaxscope._src.compat.common import (
 )
 from jaxscope._src.compat.common import axis as _axis
 from jaxscope._src.compat.errors import OpArgumentError, OpTypeError
+from jaxscope._src.core import fetch, frame
 
 newaxis = None
 
@@ -166,9 +167,17 @@ def size(input, name=None, out_type=dtypes.int32):  # noqa: A002
 
 
 def identity(input, name=None):  # noqa: A002
-    """TF1 equivalent: tf.compat.v1.identity."""
+    """Under ``tf.control_dependencies``, a value that depends on its control inputs (see
+    :func:`control_dependencies`).
+
+    TF1 equivalent: tf.compat.v1.identity."""
     op_name(name, "Identity")
-    return convert(input, op="identity", arg="input")
+    value = convert(input, op="identity", arg="input")
+    fr = frame.peek()
+    if fr is not None and fr.control and fr.pending is not None:
+        value = jnp.array(value, copy=True)  # a value of its own, to hang the dependency on
+        fetch.depends(fr, value, [c for c in fr.control if isinstance(c, jax.Array)])
+    return value
 
 
 def stop_gradient(input, name=None):  # noqa: A002

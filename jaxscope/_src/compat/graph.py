@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 
 import jax
@@ -12,6 +13,8 @@ import numpy as np
 
 from jaxscope._src.compat.common import convert, op_name
 from jaxscope._src.compat.errors import GraphOnlyError, OpArgumentError
+from jaxscope._src.core import frame
+from jaxscope._src.core.ops import Op
 from jaxscope._src.errors import JaxscopeError
 from jaxscope._src.train import tf1_hooks
 
@@ -94,19 +97,29 @@ class UnimplementedError(OpError, NotImplementedError):
 # -- control dependencies -----------------------------------------------------------------------
 @contextlib.contextmanager
 def control_dependencies(control_inputs):
-    """A context that orders nothing: a pure program computes every value it uses.
+    """A context whose ops (train ops, ``tf.group``, ``tf.identity``, assigns) depend on
+    ``control_inputs``: in a ``transform(..., fetch_dependent=True)`` program (the ``Runner``)
+    fetching one of them runs the assigns that ``control_inputs`` depend on, as in TF1.
 
-    Differs from TF1: a no-op. TF1 runs ``control_inputs`` before the ops built inside; here
-    there is nothing to order, and the ``tf.assert_*`` ops usually given check when they are
-    called (see :func:`assert_equal`). An update made for its side effect alone (an
-    ``assign`` nobody reads) is still recorded: jaxscope's assigns are returned by ``apply``.
+    Differs from TF1: other values computed inside do not depend on ``control_inputs`` (fetch a
+    ``tf.identity`` made inside instead); there is nothing to order otherwise, and the
+    ``tf.assert_*`` ops usually given check when they are called (see :func:`assert_equal`).
 
     Inside a TF1-style optimizer hook (``_apply_dense``) it does order: reads under it see the
     updates it names, as TF1's do (see ``jaxscope._src.train.tf1_hooks``).
 
     TF1 equivalent: tf.compat.v1.control_dependencies"""
-    with tf1_hooks.ordered_after(control_inputs):
-        yield
+    fr = frame.peek()
+    inputs = [] if control_inputs is None else list(control_inputs)
+    saved = fr.control if fr is not None else None
+    if fr is not None:
+        fr.control = saved + inputs
+    try:
+        with tf1_hooks.ordered_after(inputs):
+            yield
+    finally:
+        if fr is not None:
+            fr.control = saved
 
 
 def no_op(name=None):
@@ -117,10 +130,25 @@ def no_op(name=None):
 
 
 def group(*inputs, **kwargs):
-    """Differs from TF1: returns None, not an op (there is no op to run or depend on).
+    """An op that runs ``inputs`` when fetched (their assigns, the ops among them).
+
+    Differs from TF1: plain ``apply`` runs every assign whether or not the group is returned
+    (``js.train.Runner`` runs them only when it is fetched, as TF1); outside a transformed
+    function it returns None (there is no graph).
 
     TF1 equivalent: tf.compat.v1.group"""
     op_name(kwargs.get("name"), "group_deps")
+    if frame.peek() is None:
+        return None
+    with control_dependencies(_flat(inputs)):
+        return Op(kwargs.get("name") or "group_deps", [])
+
+
+def _flat(inputs) -> list:
+    out: list = []
+    for x in inputs:
+        out.extend(_flat(x) if isinstance(x, (list, builtins.tuple)) else [x])
+    return out
 
 
 def tuple(tensors, name=None, control_inputs=None):  # noqa: A001 - TF1's name

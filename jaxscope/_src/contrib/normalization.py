@@ -16,8 +16,12 @@
 All variables are model variables. ``is_training=True`` (the default) normalizes with the batch
 statistics and updates ``moving -= (moving - batch) * (1 - decay)``. TF1 deferred the update to
 ``UPDATE_OPS`` (default) or, with ``updates_collections=None``, forced it in place; both are the
-same here: an ``assign_sub`` that comes back from ``apply(..., mutable=["state"])`` (without it,
-:class:`jaxscope.MovingAverageUpdateError`), filed in ``updates_collections`` when not None.
+same under plain ``apply``: an ``assign_sub`` that comes back from ``apply(..., mutable=["state"])``
+(without it, :class:`jaxscope.MovingAverageUpdateError`), filed in ``updates_collections`` when not
+None. Under ``js.train.Runner`` (``fetch_dependent``) they differ as in TF1: with
+``updates_collections=None`` the output depends on the update (fetching anything computed from it
+runs it); otherwise the update runs when the collection's values are fetched (a ``tf.group`` or
+``tf.control_dependencies`` around the train op).
 """
 
 from __future__ import annotations
@@ -32,8 +36,8 @@ from jaxscope._src.contrib.variables import (
     get_variable_collections,
     model_variable,
 )
-from jaxscope._src.core import frame
-from jaxscope._src.core.assign import assign_sub
+from jaxscope._src.core import fetch, frame
+from jaxscope._src.core.assign import assign_moving_average
 from jaxscope._src.core.collections import GraphKeys, _add
 from jaxscope._src.core.scope import name_scope, variable_scope
 from jaxscope._src.initializers.catalogue import ones_initializer, zeros_initializer
@@ -219,8 +223,7 @@ def _normalize(x, v, axis, epsilon, route, unbiased, decay, is_training, frozen,
         variance = jnp.mean(jnp.square(x - mean), axis=reduction, keepdims=True)
         n = x.size // mean.size
         moving_variance = variance * (n / (n - 1) if n > 1 else 1.0) if unbiased else variance
-        if not frozen:
-            _update(v, mean, moving_variance, decay, route, updates)
+        news = [] if frozen else _update(v, mean, moving_variance, decay, route, updates)
     else:
         mean = jnp.reshape(jnp.asarray(v["moving_mean"]), bshape)
         variance = jnp.reshape(jnp.asarray(v["moving_variance"]), bshape)
@@ -228,11 +231,16 @@ def _normalize(x, v, axis, epsilon, route, unbiased, decay, is_training, frozen,
     if "gamma" in v:
         inv = inv * jnp.reshape(jnp.asarray(v["gamma"]), bshape)
     beta = jnp.reshape(jnp.asarray(v["beta"]), bshape) if "beta" in v else 0.0
-    out = x * inv + (beta - mean * inv)
-    return out.astype(in_dtype)
+    out = (x * inv + (beta - mean * inv)).astype(in_dtype)
+    if training and updates is None and news:  # TF1 forces the update: the output waits for it
+        fr = frame.current("batch_norm")
+        if fr.pending is not None:
+            out = jnp.array(out, copy=True)  # a value of its own, to hang the dependency on
+            fetch.depends(fr, out, news)
+    return out
 
 
-def _update(v, mean, variance, decay, route, updates):
+def _update(v, mean, variance, decay, route, updates) -> list:
     fr = frame.current("batch_norm")
     mm, mv = v["moving_mean"], v["moving_variance"]
     if fr.mode is frame.APPLY and "state" not in fr.mutable:
@@ -242,14 +250,15 @@ def _update(v, mean, variance, decay, route, updates):
         factor = jnp.asarray(1.0, dtype) - jnp.asarray(decay, dtype)
     else:
         factor = jnp.asarray(1.0 - decay, dtype)
+    news = []
     for var, value in ((mm, mean), (mv, variance)):
         with name_scope("AssignMovingAvg") as ns:
-            new = assign_sub(
-                var, (var.value - jnp.reshape(value, var.shape).astype(dtype)) * factor
-            )
+            new = assign_moving_average(var, jnp.reshape(value, var.shape).astype(dtype), factor)
+        news.append(new)
         if updates is not None:
             for key in [updates] if isinstance(updates, str) else updates:
                 _add(fr, key, new, ns.rstrip("/") + ":0")
+    return news
 
 
 @add_arg_scope

@@ -13,13 +13,13 @@ import jax
 import jax.numpy as jnp
 from jax.extend.core import jaxpr_as_fun
 
-from jaxscope._src.core import frame
+from jaxscope._src.core import fetch, frame
 from jaxscope._src.core.call_errors import MutableArgumentError, UnusedVariablesError
 from jaxscope._src.core.gradients import COLLECT as COLLECT_GRADIENTS
 from jaxscope._src.core.gradients import INJECT as INJECT_GRADIENTS
 from jaxscope._src.core.gradients import NeedsGradients, Request
 from jaxscope._src.core.jax_errors import handle_errors
-from jaxscope._src.core.ops import run_fetched
+from jaxscope._src.core.ops import Op, run_fetched
 from jaxscope._src.core.scope import new_frame
 from jaxscope._src.core.values import leaf_names
 from jaxscope._src.core.variables import Variable, rebuilt
@@ -31,7 +31,8 @@ class _Replay(Exception):
     """A program found a variable in the tree that it makes itself (see ``_apply``)."""
 
 
-def _attempt(fn, variables, args, kwargs, rng, mutable, allow_unused, borrow, frames):
+def _attempt(fn, variables, args, kwargs, rng, mutable, allow_unused, borrow, frames,
+             fetch_dependent=False):  # fmt: skip
     """``apply``'s result, from one run of the program, or, where it asks for ``gradients``, from
     the two runs that answers them (see ``core.gradients``). Every frame made is appended to
     ``frames``. ``borrow``: see ``_apply``."""
@@ -39,6 +40,7 @@ def _attempt(fn, variables, args, kwargs, rng, mutable, allow_unused, borrow, fr
     def fresh(grad_mode=None, provided=variables):
         fr = new_frame(frame.APPLY, provided=provided, mutable=_mutable(mutable))
         fr.rng, fr.borrow, fr.grad_mode = rng, borrow, grad_mode
+        fr.pending = [] if fetch_dependent else None
         frames.append(fr)
         return fr
 
@@ -99,7 +101,13 @@ def _apply(fn, variables, args, kwargs, mutable, allow_unused, fr):
     op) run: their assignments are made, and the output holds None for them."""
     try:
         with frame.running(fr), handle_errors():
-            out = run_fetched(fn(*args, **kwargs))
+            fr.top_trace = fr.trace  # assigns in loop bodies (another trace) stay unconditional
+            out = fn(*args, **kwargs)
+        if fr.pending:  # fetch-dependent: keep the assigns the output depends on (core.fetch)
+            fetch.commit(fr, _kept(fn, args, kwargs, fr, variables))
+        fr.pending = None
+        with frame.running(fr), handle_errors():
+            out = run_fetched(out)
         if fr.borrowed and fr.borrowed & _made_by(fn, args, kwargs):
             raise _Replay
         # Every variable of an apply run was looked up: the counts tell if anything is unused. An
@@ -118,6 +126,30 @@ def _apply(fn, variables, args, kwargs, mutable, allow_unused, fr):
         return out, _replace(variables, {n: v._value for n, v in updates.items()}, updates)
     finally:
         fr.release()
+
+
+def _kept(fn, args, kwargs, real, variables) -> list[bool]:
+    """Which of ``real``'s pending assigns the program's output depends on: one more run of the
+    program, traced to a jaxpr and walked (``core.fetch.kept``), in a frame like ``real``."""
+    graph: dict = {}
+
+    def analysed(tree):
+        fr = new_frame(frame.APPLY, provided=tree, mutable=real.mutable)
+        fr.rng, fr.borrow, fr.grad_mode = real.rng, real.borrow, real.grad_mode
+        fr.grad_requests, fr.grad_values = list(real.grad_requests), list(real.grad_values)
+        fr.pending = []
+        try:
+            with frame.running(fr), handle_errors():
+                fr.top_trace = fr.trace
+                out = fn(*args, **kwargs)
+            arrays, found = fetch.sinks(out, fr, Op)
+            graph.update(found)
+            return arrays
+        finally:
+            fr.release()
+
+    closed = jax.make_jaxpr(analysed)(variables)
+    return fetch.kept(closed, graph)
 
 
 def _made_by(fn, args, kwargs) -> set[str]:

@@ -17,7 +17,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from jaxscope._src.core import frame
+from jaxscope._src.core import fetch, frame
 from jaxscope._src.core.call_errors import (
     AssignDtypeError,
     AssignShapeError,
@@ -81,7 +81,8 @@ def assign_add(ref: Variable, value, use_locking=None, name=None, read_value=Tru
     if hasattr(ref, "_record_assign"):  # a variable inside an optimizer's TF1 hooks
         return ref._record_assign("assign_add", value, read_value)
     del use_locking, name
-    return _store(ref, ref.value + _same_shape(ref, value, "assign_add"), "assign_add", read_value)
+    delta = _same_shape(ref, value, "assign_add")
+    return _store(ref, ref.value + delta, "assign_add", read_value, lambda cur: cur + delta)
 
 
 def assign_sub(ref: Variable, value, use_locking=None, name=None, read_value=True):
@@ -92,7 +93,15 @@ def assign_sub(ref: Variable, value, use_locking=None, name=None, read_value=Tru
     if hasattr(ref, "_record_assign"):  # a variable inside an optimizer's TF1 hooks
         return ref._record_assign("assign_sub", value, read_value)
     del use_locking, name
-    return _store(ref, ref.value - _same_shape(ref, value, "assign_sub"), "assign_sub", read_value)
+    delta = _same_shape(ref, value, "assign_sub")
+    return _store(ref, ref.value - delta, "assign_sub", read_value, lambda cur: cur - delta)
+
+
+def assign_moving_average(ref: Variable, target, decay):
+    """``ref -= (ref - target) * decay``, an ``assign_sub`` (TF1's ``assign_moving_average``
+    without zero-debias); replayed later (see ``core.fetch``) from the value then."""
+    new = ref.value - (ref.value - target) * decay
+    return _store(ref, new, "assign_sub", True, lambda cur: cur - (cur - target) * decay)
 
 
 def scatter_update(ref: Variable, indices, updates, use_locking=True, name=None):
@@ -124,7 +133,7 @@ def scatter_add(ref: Variable, indices, updates, use_locking=False, name=None):
     return _store(ref, new, "scatter_add", True)
 
 
-def _store(ref: Variable, value, op: str, read_value: bool):
+def _store(ref: Variable, value, op: str, read_value: bool, replay=None):
     fr = frame.current(op)
     node = ref._node
     if node is None:
@@ -137,6 +146,7 @@ def _store(ref: Variable, value, op: str, read_value: bool):
             raise ImmutableVariableError(node, op, collection, fr.mutable)
     if node not in fr.initial:
         fr.initial[node] = ref._value
+    value = fetch.record(fr, ref, value, replay)
     ref._value = value  # the static shape stays the declared one, as in TF1 (R08.10)
     return value if read_value else None
 

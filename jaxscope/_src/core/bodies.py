@@ -14,7 +14,7 @@ import jax.numpy as jnp
 from jax.core import Tracer
 from jax.extend.core import ClosedJaxpr, Literal, get_opaque_trace_state, jaxpr_as_fun
 
-from jaxscope._src.core import frame
+from jaxscope._src.core import fetch, frame
 from jaxscope._src.core.collections import GraphKeys, LoopTensor
 
 
@@ -225,7 +225,7 @@ class _Body:
             var = fr.variables[n]
             if n not in fr.initial:
                 fr.initial[n] = var._value
-            var._value = value
+            var._value = fetch.record(fr, var, value, None, always=True)
 
 
 def _tainted(jaxpr, sources, outvars) -> list[bool]:

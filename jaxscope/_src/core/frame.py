@@ -67,6 +67,11 @@ class Frame:
         self.aliases: dict[int, tuple[Any, list[str]]] = {}
         self.specs: list = []  # COLLECT: (variable, how to make its value, initializer)
         self.initial: dict[str, Any] = {}  # node -> value before its first assign in this call
+        # transform(..., fetch_dependent=True): the call's assigns, kept if fetched (core.fetch)
+        self.pending: list | None = None
+        self.links: list = []  # (value, arrays it depends on beyond its data)
+        self.control: list = []  # the control inputs of the open tf.control_dependencies
+        self.top_trace: Any = None  # the trace of the call's own level (not a loop body's)
         self.constraints: dict[str, Any] = {}  # node -> constraint function
         self.rng: Any = None  # the call's key for next_rng_key, and how many keys were taken
         self.mapped_axes = 0  # inside js.vmap: the axes mapped away (layers' rank rules count them)
@@ -181,6 +186,12 @@ def current(what: str) -> Frame:
     if fr.mode is DETACHED and what not in _SCOPES_ONLY:
         raise OutsideTransformError(what)
     return fr
+
+
+def peek() -> Frame | None:
+    """The innermost frame of this thread, or None outside any."""
+    frames = _stack()
+    return frames[-1] if frames else None
 
 
 class NotOnePass(Exception):

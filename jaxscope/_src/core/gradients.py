@@ -17,7 +17,7 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
-from jaxscope._src.core import frame
+from jaxscope._src.core import fetch, frame
 from jaxscope._src.core.errors import ScopeArgumentError
 from jaxscope._src.core.variables import Variable
 
@@ -96,4 +96,11 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
             f"gradients: call {index} asked for {list(got)}, but the first run asked for "
             f"{list(want)}; the program must ask the same in every run."
         )
-    return list(fr.grad_values[index])
+    grads = list(fr.grad_values[index])
+    if fr.pending is not None:  # fetch-dependent: a gradient depends on what ys depend on
+        on = [y for y in ys if isinstance(y, jax.Array)]
+        grads = [g if g is None else jnp.array(g, copy=True) for g in grads]
+        for g in grads:
+            if g is not None:
+                fetch.depends(fr, g, on)
+    return grads

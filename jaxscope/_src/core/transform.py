@@ -84,13 +84,19 @@ class Transformed(NamedTuple):
         return _init_with_output(self, rng, args, kwargs)
 
 
-def transform(fn: Callable[..., Any], *, allow_unused: bool = False) -> Transformed:
+def transform(
+    fn: Callable[..., Any], *, allow_unused: bool = False, fetch_dependent: bool = False
+) -> Transformed:
     """Turns ``fn`` (which calls ``get_variable`` / ``Variable``) into pure ``init`` and ``apply``.
 
     Args:
       fn: the model function, written as in TF1.
       allow_unused: if True, ``apply`` accepts variables that the program never uses (by default
         they are an error, so a typo in a restored tree cannot pass silently).
+      fetch_dependent: if True, ``apply`` runs an ``assign`` only when the program's return
+        value depends on it (TF1's ``Session.run`` of that return value; see
+        ``jaxscope._src.core.fetch``), as :class:`jaxscope.train.Runner` does. By default
+        ``apply`` runs every assign the program makes (as if each were fetched).
 
     Returns:
       ``Transformed(init, apply)`` with ``init(rng, *args, **kwargs) -> variables`` and
@@ -131,7 +137,8 @@ def transform(fn: Callable[..., Any], *, allow_unused: bool = False) -> Transfor
     @functools.wraps(fn)
     def apply(variables: Mapping[str, Any], *args, rng=None, mutable=False, **kwargs):
         _check_collections(variables)
-        run = functools.partial(_attempt, fn, variables, args, kwargs, rng, mutable, allow_unused)
+        run = functools.partial(_attempt, fn, variables, args, kwargs, rng, mutable, allow_unused,
+                                fetch_dependent=fetch_dependent)  # fmt: skip
         tried: list[frame.Frame] = []
         try:
             return run(True, tried)

@@ -22,7 +22,7 @@ import jax
 import jax.numpy as jnp
 
 from jaxscope._src.core import frame
-from jaxscope._src.core.assign import assign, assign_sub
+from jaxscope._src.core.assign import assign, assign_moving_average, assign_sub
 from jaxscope._src.core.collections import GraphKeys, _add
 from jaxscope._src.core.initial import _jax_style
 from jaxscope._src.core.scope import name_scope
@@ -305,10 +305,8 @@ class BatchNormalization(Layer):
         else:
             decay = jnp.asarray(1.0 - self.momentum, dtype)
         with name_scope("AssignMovingAvg") as ns:
-            new = assign_sub(
-                self.moving_mean,
-                (self.moving_mean.value - jnp.reshape(mean, self.moving_mean.shape).astype(dtype))
-                * decay,
+            new = assign_moving_average(
+                self.moving_mean, jnp.reshape(mean, self.moving_mean.shape).astype(dtype), decay
             )
         _add(fr, GraphKeys.UPDATE_OPS, new, ns.rstrip("/") + ":0")
         var = self.moving_variance
@@ -321,8 +319,9 @@ class BatchNormalization(Layer):
                 new = assign(var, jax.nn.relu(sd_new * sd_new - self.epsilon))
         else:
             with name_scope("AssignMovingAvg") as ns:
-                new = assign_sub(var, (var.value - jnp.reshape(variance, var.shape).astype(dtype))
-                                 * decay)  # fmt: skip
+                new = assign_moving_average(
+                    var, jnp.reshape(variance, var.shape).astype(dtype), decay
+                )
         _add(fr, GraphKeys.UPDATE_OPS, new, ns.rstrip("/") + ":0")
 
 

@@ -4,8 +4,10 @@
 train ops make as variables). ``run(fetches, *args)`` runs what ``fetches`` selects from the
 program's output -- a key, an attribute or a ``"a.b"`` path, or a list/tuple/dict of them --
 and returns those values: a train op among them runs (its assignments are made), one that is not
-fetched does not, as in TF1. Each fetch set compiles once per input shapes (``jax.jit`` with the
-variables donated: updated in place), then every step reuses it. It is a thin layer on
+fetched does not, and an ``assign`` (a batch-norm average, ``tf.assign``) runs only when a fetch
+depends on it (``transform(..., fetch_dependent=True)``), as in TF1. Each fetch set compiles
+once per input shapes (``jax.jit`` with the variables donated: updated in place), then every step
+reuses it. It is a thin layer on
 ``transform``'s ``init`` / ``apply``, which stay the truth.
 """
 
@@ -123,7 +125,7 @@ class Runner:
 
     def run(self, fetches, *args, **kwargs):
         """The values of ``fetches`` after running the program on ``args``; fetched train ops
-        (and assigns made by the program) update the held variables. A failed run leaves them
+        (and the assigns the fetches depend on) update the held variables. A failed run leaves them
         as they were.
 
         TF1 equivalent: tf.compat.v1.Session.run(fetches, feed_dict)
@@ -139,7 +141,7 @@ class Runner:
         if step is None:
             fn = self._fn
             program = self._recording(lambda *a, **k: select(fn(*a, **k), fetches))
-            f = transform(program, allow_unused=True)
+            f = transform(program, allow_unused=True, fetch_dependent=True)
 
             def run(variables, rng, runs, *args, **kwargs):
                 rng = jax.random.fold_in(rng, runs)  # in the program: no dispatch of its own
