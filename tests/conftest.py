@@ -31,6 +31,11 @@ if not os.environ.get(_CHILD):
         flags = os.environ.get("XLA_FLAGS", "") + " --xla_cpu_use_fusion_emitters=false"
         os.environ["XLA_FLAGS"] = flags.strip()
 
+# The source locations jax writes into each lowered program (ten frames of traceback per
+# operation) cost a tenth of the suite's compile-heavy files' time; no test reads them, and they do
+# not change what a program computes.
+os.environ.setdefault("JAX_TRACEBACK_IN_LOCATIONS_LIMIT", "0")
+
 _TF = None
 _CHILD_RESULTS: dict[str, dict[str, dict]] = {}  # test module -> node id -> its failed report
 
