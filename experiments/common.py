@@ -3,7 +3,8 @@
 * Data that needs no download: scikit-learn's 8x8 digits (``load_digits``) and the committed
   CPython documentation corpus (``load_words``, ``python_docs_words``, ``build_vocab``).
 * The command line: ``parser`` (the question as the description, ``--steps``, ``--batch``) and
-  ``parse_args`` (``--seed`` and ``--out`` last, then parse).
+  ``parse_args`` (``--seed`` and ``--out`` last, then parse; it turns on jax's persistent
+  compilation cache, ``js.enable_compilation_cache``).
 * The results: ``figure`` (matplotlib without a display), ``smoothed`` (a moving mean of the
   losses) and ``write_results`` (``OUT/NAME.json`` and ``OUT/NAME.png``).
 
@@ -115,7 +116,13 @@ def parse_args(p, argv):
     """Adds ``--seed`` (0) and ``--out`` (``results``) as the last arguments; parses ``argv``."""
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default="results")
-    return p.parse_args(argv)
+    a = p.parse_args(argv)
+    # A second run loads its compiled programs (init's draws, the step) instead of compiling
+    # them again: ~/.cache/jaxscope/xla, or $JAXSCOPE_COMPILATION_CACHE (off: "0").
+    import jaxscope
+
+    jaxscope.enable_compilation_cache()
+    return a
 
 
 # --- results -------------------------------------------------------------------------------------

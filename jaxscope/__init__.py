@@ -48,6 +48,9 @@ from jaxscope._src.core.collections import add_to_collection as add_to_collectio
 from jaxscope._src.core.collections import get_collection as get_collection
 from jaxscope._src.core.collections import global_variables as global_variables
 from jaxscope._src.core.collections import trainable_variables as trainable_variables
+from jaxscope._src.core.compilation_cache import (
+    enable_compilation_cache as enable_compilation_cache,
+)
 from jaxscope._src.core.control_flow import case as case
 from jaxscope._src.core.control_flow import cond as cond
 from jaxscope._src.core.control_flow import map_fn as map_fn
@@ -293,6 +296,7 @@ __all__ = [
     "cond",
     "constant_initializer",
     "contrib",
+    "enable_compilation_cache",
     "fixed_size_partitioner",
     "flax",
     "get_collection",

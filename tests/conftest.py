@@ -36,6 +36,10 @@ if not os.environ.get(_CHILD):
 # not change what a program computes.
 os.environ.setdefault("JAX_TRACEBACK_IN_LOCATIONS_LIMIT", "0")
 
+# Experiments turn jax's persistent compilation cache on (js.enable_compilation_cache); tests
+# compile what they check, in a fresh process, and write nothing to the home directory.
+os.environ.setdefault("JAXSCOPE_COMPILATION_CACHE", "off")
+
 _TF = None
 _CHILD_RESULTS: dict[str, dict[str, dict]] = {}  # test module -> node id -> its failed report
 

@@ -105,6 +105,7 @@ EXPECTED_ALL = sorted(
         "checkpoint",
         "constant_initializer",
         "contrib",
+        "enable_compilation_cache",
         "get_collection",
         "get_regularization_loss",
         "get_regularization_losses",
