@@ -9,7 +9,6 @@ import argparse
 import json
 import os
 import sys
-import warnings
 
 from jaxscope._src.errors import JaxscopeError
 from jaxscope._src.verify.run import verify
@@ -51,8 +50,6 @@ def _inputs(specs: list[str]):
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TF's C++ start-up lines
-    # TF1's own deprecation notes (tf.layers, ...), attributed to the model file's lines
-    warnings.filterwarnings("ignore", message=".*is deprecated.*")
     try:
         report = verify(args.build, _inputs(args.input), port=args.port, training=args.training,
                         grad=args.grad, rtol=args.rtol, atol=args.atol, kwargs=args.kwargs,

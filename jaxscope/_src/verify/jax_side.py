@@ -64,7 +64,9 @@ def _guarded(call, source: str):
     try:
         return call()
     except GraphOnlyError as e:
-        raise RefusedOpError(f"tf.{e.name}", _where(e, source), str(e).splitlines()[0]) from e
+        raise RefusedOpError(
+            f"tf.{e.name}", _where(e, source), str(e).replace("\n", "\n    ")
+        ) from e
     except AttributeError as e:
         if "jaxscope" in str(e) or "module" in str(e):
             raise RefusedOpError(repr(e.name or "?"), _where(e, source), str(e)) from e

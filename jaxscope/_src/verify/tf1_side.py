@@ -10,6 +10,7 @@ import importlib.util
 import os
 import sys
 import traceback
+import warnings
 from typing import Any
 
 import numpy as np
@@ -84,6 +85,13 @@ def _where(exc: BaseException, files: tuple[str, ...]) -> str:
 
 
 def _build(tf, fn, args, kwargs, static, scope_fn, where):
+    with warnings.catch_warnings():
+        # TF's notes on the original's TF1 calls ("`tf.layers.dense` is deprecated")
+        warnings.filterwarnings("ignore", message=".*is deprecated.*", category=UserWarning)
+        return _call(tf, fn, args, kwargs, static, scope_fn, where)
+
+
+def _call(tf, fn, args, kwargs, static, scope_fn, where):
     try:
         tensors = [tf.constant(a) for a in args]
         named = {k: tf.constant(v) for k, v in kwargs.items()}
@@ -115,11 +123,14 @@ def _describe(tf, graph, variables) -> list[dict[str, Any]]:
     ]
 
 
-def run_tf1(tf, spec, fn, module, args, kwargs, static, *, arg_scope, training, weights, workdir):
+def run_tf1(
+    tf, spec, fn, module, args, kwargs, static, *, arg_scope, training, weights, workdir, seed=0
+):
     """Builds and runs the model in a fresh graph; returns a :class:`SideResult` with the path of
     the checkpoint its Saver wrote. ``weights(leaves)`` gives the loss weights of the outputs."""
     graph = tf.Graph()
     with graph.as_default():
+        tf.set_random_seed(seed)  # TF1's initial values, the same each run
         scope_fn = getattr(module, arg_scope) if arg_scope else None
         out = _build(tf, fn, args, kwargs, static, scope_fn, str(spec))
         net, points = split_outputs(out)
