@@ -61,7 +61,7 @@ class Report:
         return f"FAIL: {failed.name}: {failed.first}: {failed.detail}"
 
     def to_json(self) -> dict[str, Any]:
-        out = {"build": self.build, "port": self.port, "passed": self.passed}
+        out: dict[str, Any] = {"build": self.build, "port": self.port, "passed": self.passed}
         out.update(verdict=self.verdict, seconds=round(self.seconds, 2), restore=self.restore)
         out["checks"] = [_plain(dataclasses.asdict(c)) for c in self.checks]
         return out
