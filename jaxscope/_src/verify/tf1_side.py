@@ -43,8 +43,8 @@ def load_tf():
         import tensorflow.compat.v1 as tf
     except ImportError as e:
         raise TensorFlowMissingError() from e
+    tf.logging.set_verbosity(tf.logging.ERROR)  # first: disable_v2_behavior logs a notice
     tf.disable_v2_behavior()
-    tf.logging.set_verbosity(tf.logging.ERROR)
     try:  # tf_slim 1.1.0 on TF 2.16+: two renamed modules
         import tf_keras.src.legacy_tf_layers as legacy
         from tensorflow.python.framework import ops
