@@ -251,3 +251,34 @@ def test_checkpoint_all_is_pinned_and_sorted():
     for module in (tree_names, checkpoint_impl):
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
         assert result.failed == 0 and result.attempted > 0
+
+
+def test_verify_all_is_pinned_and_sorted():
+    from jaxscope import verify
+
+    assert verify.__all__ == [
+        "BuildFailedError",
+        "BuildSpecError",
+        "Check",
+        "InputSpecError",
+        "RefusedOpError",
+        "Report",
+        "TensorFlowMissingError",
+        "verify",
+    ]
+    for name in verify.__all__:
+        assert hasattr(verify, name)
+    assert issubclass(verify.BuildSpecError, ValueError)
+    assert issubclass(verify.InputSpecError, ValueError)
+    assert issubclass(verify.RefusedOpError, NotImplementedError)
+    assert issubclass(verify.BuildFailedError, RuntimeError)
+    assert issubclass(verify.TensorFlowMissingError, ImportError)
+
+
+def test_verify_imports_tensorflow_only_when_it_runs():
+    import subprocess
+    import sys
+
+    code = "import sys, jaxscope.verify; print('tensorflow' in sys.modules)"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "False"

@@ -18,8 +18,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 # Which declared requirements each tree may import from (extras are followed recursively).
 TREES = {
-    # runtime deps; orbax only behind jaxscope.checkpoint.save, flax only behind jaxscope.flax
-    "jaxscope": ["", "checkpoint", "flax"],
+    # runtime deps; orbax only behind jaxscope.checkpoint.save, flax only behind jaxscope.flax,
+    # TensorFlow only behind jaxscope.verify
+    "jaxscope": ["", "checkpoint", "flax", "verify"],
     "experiments": ["", "experiments"],
     "tests": ["", "test"],
     "benchmarks": ["", "test", "bench"],

@@ -1,0 +1,9 @@
+"""The porting check (``jaxscope.verify``): one TF1 model file built under the real
+``tensorflow.compat.v1`` and under jaxscope, compared variable by variable and output by output.
+
+Owns: reading build/input specs, the TF1 side (graph, Saver, session runs), the jaxscope side
+(``load_tf1_module`` + ``transform``, restore through the TF1 checkpoint reader), the comparison
+and its report, the command line. TensorFlow is imported only when a check runs.
+
+May import: ``core``, ``compat``, ``checkpoint`` (and ``errors``).
+"""

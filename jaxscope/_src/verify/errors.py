@@ -1,0 +1,67 @@
+"""Errors of ``jaxscope.verify``: what cannot be compared, each naming the thing and the fix."""
+
+from __future__ import annotations
+
+from jaxscope._src.errors import JaxscopeError
+
+
+class BuildSpecError(JaxscopeError, ValueError):
+    """A ``build`` / ``port`` argument that names no function (``file.py:function``)."""
+
+    def __init__(self, spec: str, reason: str):
+        self.spec = spec
+        super().__init__(
+            f"verify: cannot find the model function {spec!r}: {reason}. Name a function in a "
+            'Python file or an importable module:\n    verify("model.py:build", ...)\n'
+            '    verify("tf_slim.nets.vgg:vgg_a", ...)'
+        )
+
+
+class InputSpecError(JaxscopeError, ValueError):
+    """Inputs that do not fit the model function (an unreadable spec, a wrong count, a shape the
+    TF1 graph refuses)."""
+
+    def __init__(self, function: str, reason: str):
+        self.function = function
+        super().__init__(
+            f"verify: the inputs do not fit {function}: {reason}. Give one input per argument, "
+            'as shapes (random values from the seed) or arrays:\n    verify(build, ["2x28x28x1"])'
+            '\n    verify(build, {"images": np.zeros((2, 28, 28, 1), np.float32)})\n'
+            '    verify(build, "inputs.npz")'
+        )
+
+
+class RefusedOpError(JaxscopeError, NotImplementedError):
+    """A TF1 name the jaxscope side cannot run (refused by ``jaxscope.compat.v1``, or missing):
+    the comparison cannot start. Names the op and the line of the model file that called it."""
+
+    def __init__(self, op: str, where: str, message: str):
+        self.op, self.where = op, where
+        super().__init__(
+            f"verify: the jaxscope side cannot run {op} (called at {where}):\n    {message}\n"
+            "Rewrite that line with jaxscope names (docs/COMPAT.md lists what each refused name "
+            "becomes), or compare against a hand port:\n    verify(build, inputs, "
+            'port="my_port.py:build")'
+        )
+
+
+class BuildFailedError(JaxscopeError, RuntimeError):
+    """Building the model failed on one side for another reason; the original error is chained."""
+
+    def __init__(self, side: str, where: str, message: str):
+        self.side, self.where = side, where
+        super().__init__(
+            f"verify: building the model under {side} failed at {where}: {message}\n"
+            "Fix the model file (or the inputs) so that it builds under both; the original "
+            "error is chained above."
+        )
+
+
+class TensorFlowMissingError(JaxscopeError, ImportError):
+    """``jaxscope.verify`` runs the real TensorFlow, which is not installed."""
+
+    def __init__(self):
+        super().__init__(
+            "verify: TensorFlow is not installed; the check builds the model under the real "
+            "tensorflow.compat.v1. Install the extra:\n    pip install 'jaxscope[verify]'"
+        )

@@ -1,0 +1,137 @@
+"""The jaxscope side of ``verify``: the same file (or a hand port) loaded by
+``load_tf1_module``, run inside ``transform``, its variables restored from TF1's checkpoint
+through jaxscope's own TF1 checkpoint reader."""
+
+from __future__ import annotations
+
+import os
+import traceback
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from jaxscope._src.checkpoint.trees import restore_tf1
+from jaxscope._src.compat.errors import GraphOnlyError
+from jaxscope._src.compat.porting import load_tf1_module
+from jaxscope._src.core.info import inspect as inspect_variables
+from jaxscope._src.core.transform import transform
+from jaxscope._src.core.tree_names import flatten
+from jaxscope._src.verify.errors import BuildFailedError, RefusedOpError
+from jaxscope._src.verify.spec import BuildSpec, flatten_outputs, get_function, split_outputs
+from jaxscope._src.verify.tf1_side import SideResult
+
+_REGULARIZATION_LOSSES = "regularization_losses"
+
+
+def load_function(spec: BuildSpec, replace, aliases):
+    """The function as jaxscope runs it: the file loaded by ``load_tf1_module``."""
+    try:
+        module = load_tf1_module(spec.source, replace=replace or {}, aliases=aliases)
+    except ImportError as e:  # PortingImportError: a TF1 module with no jaxscope counterpart
+        raise RefusedOpError(f"import {getattr(e, 'module', e.name)!r}", spec.source, str(e)) from e
+    return module, get_function(module, spec)
+
+
+def _where(exc: BaseException, source: str) -> str:
+    frames = traceback.extract_tb(exc.__traceback__)
+    jaxscope_dir = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
+    mine = [f for f in frames if not os.path.abspath(f.filename).startswith(jaxscope_dir)]
+    mine = [f for f in mine if "site-packages/jax" not in f.filename and f.filename != __file__]
+    frame = (mine or frames)[-1]
+    return f"{os.path.basename(frame.filename.split(' (edited')[0])}:{frame.lineno}"
+
+
+def _model(fn, module, static, arg_scope):
+    from jaxscope.compat import v1 as jtf
+
+    scope_fn = getattr(module, arg_scope) if arg_scope else None
+
+    def model(*args, **kwargs):
+        if scope_fn is None:
+            out = fn(*args, **kwargs, **static)
+        else:
+            with jtf.contrib.framework.arg_scope(scope_fn()):
+                out = fn(*args, **kwargs, **static)
+        return out, list(jtf.get_collection(_REGULARIZATION_LOSSES))
+
+    return model
+
+
+def _guarded(call, source: str):
+    """Runs ``call()``; what the port cannot run becomes a verify error naming its line."""
+    try:
+        return call()
+    except GraphOnlyError as e:
+        raise RefusedOpError(
+            f"tf.{e.name}", _where(e, source), str(e).replace("\n", "\n    ")
+        ) from e
+    except AttributeError as e:
+        if "jaxscope" in str(e) or "module" in str(e):
+            raise RefusedOpError(repr(e.name or "?"), _where(e, source), str(e)) from e
+        raise BuildFailedError("jaxscope", _where(e, source), f"{type(e).__name__}: {e}") from e
+    except Exception as e:  # noqa: BLE001 -- the report names the line; the cause is chained
+        raise BuildFailedError("jaxscope", _where(e, source), f"{type(e).__name__}: {e}") from e
+
+
+def _describe(info) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": v.name,
+            "shape": tuple(v.shape),
+            "dtype": np.dtype(v.dtype).name,
+            "trainable": bool(v.trainable),
+            "collections": tuple(c for c in v.collections if c != "global_variables"),
+            "created_at": v.created_at,
+        }
+        for v in info
+    ]
+
+
+def run_jax(spec, fn, module, args, kwargs, static, *, arg_scope, training, weights, checkpoint,
+            seed):  # fmt: skip
+    """Builds, restores and runs the model in jaxscope; a :class:`SideResult` plus the restore
+    report's text."""
+    f = transform(_model(fn, module, static, arg_scope))
+    args = [jnp.asarray(a) for a in args]
+    kwargs = {k: jnp.asarray(v) for k, v in kwargs.items()}
+    info = _guarded(lambda: inspect_variables(f, *args, **kwargs), spec.source)
+    variables = _guarded(lambda: f.init(jax.random.key(seed), *args, **kwargs), spec.source)
+    initial = {k: np.asarray(v) for k, v in flatten(variables).items()}
+    restored, report = variables, None
+    if checkpoint is not None:
+        restored, report = restore_tf1(variables, checkpoint, strict=False)
+    mutable = ["state"] if training else False
+
+    def loss(params, rest):
+        result = f.apply({**rest, "params": params}, *args, mutable=mutable, **kwargs)
+        (out, reg), new = result if mutable else (result, {})
+        net, _ = split_outputs(out)
+        total = jnp.zeros((), jnp.float32)
+        for path, leaf in flatten_outputs(net, "output", _is_array):
+            if path in weights:
+                total = total + jnp.sum(leaf * weights[path]).astype(jnp.float32)
+        return total, (out, reg, new)
+
+    params = restored.get("params", {})
+    rest = {k: v for k, v in restored.items() if k != "params"}
+    step = jax.jit(jax.value_and_grad(loss, has_aux=True))
+    (_, (out, reg, new)), grads = _guarded(lambda: step(params, rest), spec.source)
+    net, points = split_outputs(out)
+    end_points = flatten_outputs(points, "end_points", _is_array) if points is not None else []
+    return SideResult(
+        variables=_describe(info),
+        initial=initial,
+        outputs=[(p, np.asarray(v)) for p, v in flatten_outputs(net, "output", _is_array)],
+        end_points=[(p, np.asarray(v)) for p, v in end_points],
+        gradients={k: np.asarray(v) for k, v in flatten({"params": grads}).items()},
+        updated={k: np.asarray(v) for k, v in flatten(new.get("state", {})).items()}
+        if training
+        else {},
+        regularization=[float(r) for r in reg],
+    ), report
+
+
+def _is_array(x) -> bool:
+    return isinstance(x, jax.Array | np.ndarray)

@@ -1,0 +1,153 @@
+"""``verify``: build one model under TF1 and under jaxscope, and compare (see :func:`verify`)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from jaxscope._src.verify import jax_side, tf1_side
+from jaxscope._src.verify.initial import compare_initial
+from jaxscope._src.verify.report import Check, Report, compare_values, compare_variables
+from jaxscope._src.verify.spec import (
+    check_signature,
+    loss_weights,
+    make_inputs,
+    parse_build,
+    static_kwargs,
+)
+
+
+def verify(
+    build: str,
+    inputs: Any,
+    *,
+    port: str | None = None,
+    training: bool = False,
+    grad: bool = True,
+    rtol: float = 1e-5,
+    atol: float = 1e-6,
+    kwargs: Mapping[str, Any] | None = None,
+    arg_scope: str | None = None,
+    replace: Mapping[str, str] | None = None,
+    aliases: Mapping[str, Any] | None = None,
+    seed: int = 0,
+) -> Report:
+    """Builds a TF1 model function under the real ``tensorflow.compat.v1`` and under jaxscope, and
+    reports where they differ.
+
+    The TF1 side builds ``build`` in graph mode, initializes it, saves the initial values with a
+    TF1 ``Saver`` and runs the outputs, the gradients of ``sum(w * outputs)`` (``w`` fixed random
+    weights) w.r.t. every trainable variable, the regularization losses and (``training``) the
+    ``UPDATE_OPS``. The jaxscope side loads the same file with ``load_tf1_module`` (or the hand
+    port ``port``), runs it in ``jaxscope.transform``, restores TF1's checkpoint through
+    ``jaxscope.checkpoint.restore_tf1`` and computes the same. Compared, in order: the variables
+    (names, shapes, dtypes, creation order, trainable flags, collections), the initializers (by
+    the statistics of each side's own draws), the outputs, the ``end_points`` of a function
+    returning ``(net, end_points)``, the gradients, the moving averages, the regularization
+    losses; each names its first difference in TF1's creation order.
+
+    Args:
+      build: ``"file.py:function"`` or ``"module:function"`` (``"tf_slim.nets.vgg:vgg_a"``),
+        written against TF1.
+      inputs: a list of input specs (``"2x28x28x3"``, ``"2x8:int32"``, a shape tuple, a
+        ``jax.ShapeDtypeStruct``: random values from ``seed``; or arrays), passed positionally;
+        a dict of them, passed by name; or an ``.npz`` path (by name).
+      port: ``"file.py:function"`` of a hand port written against jaxscope; default: ``build``'s
+        own file, loaded by ``load_tf1_module``.
+      training: pass ``is_training=True`` (or ``training=True``) where the function takes it, and
+        compare the non-trainable variables after one step of ``UPDATE_OPS``.
+      grad: compare the gradients.
+      rtol, atol: an output passes when ``max|port - tf1| <= atol + rtol * max|tf1|``.
+      kwargs: more keyword arguments of the function (``{"num_classes": 7}``).
+      arg_scope: the name of a function in the model's module returning an ``arg_scope``
+        (``"vgg_arg_scope"``) to build inside.
+      replace, aliases: ``load_tf1_module``'s, for the jaxscope side.
+      seed: of the random inputs, the loss weights and jaxscope's initializers.
+
+    Returns:
+      A :class:`Report`: ``passed``, ``verdict`` (one line), ``checks``, ``to_json()``.
+
+    Raises:
+      BuildSpecError: ``build`` or ``port`` names no function.
+      InputSpecError: the inputs do not fit the function.
+      RefusedOpError: the jaxscope side calls a TF1 name it refuses or lacks (named, with the
+        line of the model file).
+      BuildFailedError: the model fails to build on one side for another reason.
+      TensorFlowMissingError: TensorFlow is not installed (``pip install 'jaxscope[verify]'``).
+
+    Example (needs TensorFlow; ``tests/test_verify.py`` runs these):
+      >>> from jaxscope.verify import verify  # doctest: +SKIP
+      >>> report = verify("tests/verify_models/lstm.py:build", ["2x5:int32"])  # doctest: +SKIP
+      >>> report.verdict  # doctest: +SKIP
+      'PASS: 5 variables, 5 initial values, 3 outputs, 5 gradients (max rel err 4.2e-07)'
+
+    TF1 equivalent: none (the hand-written harness of tests/test_compat_slim_nets.py).
+    """
+    start = time.perf_counter()
+    spec, port_spec = parse_build(build), parse_build(port) if port else None
+    tf = tf1_side.load_tf()
+    module, fn = tf1_side.load_function(spec)
+    args, named = make_inputs(inputs, seed, str(spec))
+    static = static_kwargs(fn, kwargs or {}, training)
+    check_signature(fn, str(spec), args, named, static)
+    saved: dict[str, Any] = {}
+
+    def weights(leaves):
+        saved.update(loss_weights(leaves, seed))
+        return saved
+
+    options = dict(arg_scope=arg_scope, training=training, weights=weights)
+    with tempfile.TemporaryDirectory(prefix="jaxscope-verify-") as workdir:
+        tf1 = tf1_side.run_tf1(tf, spec, fn, module, args, named, static, **options,
+                               workdir=workdir, seed=seed)  # fmt: skip
+        js_spec = port_spec or spec
+        js_module, js_fn = jax_side.load_function(js_spec, replace, aliases)
+        js_static = static_kwargs(js_fn, kwargs or {}, training)
+        options["weights"] = saved
+        port_result, restore = jax_side.run_jax(js_spec, js_fn, js_module, args, named, js_static,
+                                                **options, checkpoint=tf1.checkpoint, seed=seed)  # fmt: skip
+    checks = _compare(tf1, port_result, grad=grad, training=training, rtol=rtol, atol=atol)
+    return Report(str(spec), str(port_spec) if port_spec else None, checks,
+                  restore=_restore_line(restore), seconds=time.perf_counter() - start)  # fmt: skip
+
+
+def _compare(tf1, port, *, grad, training, rtol, atol) -> list[Check]:
+    order = [v["name"] for v in tf1.variables]
+    checks = [compare_variables(tf1.variables, port.variables)]
+    checks.append(compare_initial(order, tf1.initial, port.initial))
+    if tf1.end_points:  # before the outputs: the first end point off says where it starts
+        points = dict(port.end_points)
+        pairs = [(p, v, points.get(p)) for p, v in tf1.end_points]
+        checks.append(compare_values("end_points", pairs, rtol, atol))
+    outputs = dict(port.outputs)
+    pairs = [(p, v, outputs.get(p)) for p, v in tf1.outputs]
+    checks.append(compare_values("outputs", pairs, rtol, atol))
+    if grad and tf1.gradients:
+        pairs = [(n, tf1.gradients[n], port.gradients.get(n)) for n in order if n in tf1.gradients]
+        checks.append(compare_values("gradients", pairs, rtol, atol, floor=0.1))
+    if training and tf1.updated:
+        pairs = [(n, tf1.updated[n], port.updated.get(n)) for n in order if n in tf1.updated]
+        checks.append(compare_values("moving averages", pairs, rtol, atol))
+    checks.append(_regularization(tf1.regularization, port.regularization, rtol, atol))
+    return checks
+
+
+def _regularization(tf1: list[float], port: list[float], rtol, atol) -> Check:
+    if len(tf1) != len(port):
+        return Check("regularization", False, len(tf1), "regularization_losses",
+                     f"{len(port)} losses in the port, {len(tf1)} in TF1")  # fmt: skip
+    return compare_values("regularization", [("sum", sum(tf1), sum(port))] if tf1 else [],
+                          rtol, atol)  # fmt: skip
+
+
+def _restore_line(report) -> str:
+    if report is None:
+        return "no variables"
+    return (
+        " ".join(str(report).split())[:300]
+        if os.environ.get("JAXSCOPE_VERIFY_RESTORE")
+        else f"{len(report.loaded)} variables restored from TF1's checkpoint"
+    )

@@ -1,0 +1,165 @@
+"""``jaxscope.verify`` (issue 26): one TF1 model file built under the real ``tf.compat.v1`` and
+under jaxscope. It reports PASS on real ports (tf_slim's resnet_v1 at a small size in training
+mode, a tf.layers classifier with batch norm, an LSTM language model, a hand port written
+against jaxscope) and names the first difference of mutated ports: the mutations are
+``replace=`` edits of the jaxscope side only, so TF1 keeps the original."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+
+import numpy as np
+import pytest
+
+from jaxscope._src.verify.cli import main
+from jaxscope.verify import (
+    BuildSpecError,
+    InputSpecError,
+    RefusedOpError,
+    verify,
+)
+
+MODELS = pathlib.Path(__file__).parent / "verify_models"
+MLP = f"{MODELS / 'mlp.py'}:build"
+MLP_PORT = f"{MODELS / 'mlp_port.py'}:build"
+GET_SHAPE = {"inputs.get_shape()": "inputs.shape"}  # resnet_v1.py's one TF1 tensor method
+
+
+@pytest.fixture(autouse=True)
+def _tf(tf1, slim):
+    """TensorFlow (and tf_slim) imported once, as the oracle tests do."""
+
+
+def test_tf_slim_resnet_passes_in_training_mode():
+    # Batch statistics of few samples amplify float32 rounding layer by layer (as in
+    # test_compat_slim_nets.py): 1e-5 of the scale at the last layers, so rtol 1e-4.
+    report = verify(f"{MODELS / 'tiny_resnet.py'}:build", ["2x16x16x3"], training=True,
+                    replace=GET_SHAPE, rtol=1e-4)  # fmt: skip
+    assert report.passed, str(report)
+    checks = {c.name: c for c in report.checks}
+    assert checks["variables"].compared == 62  # conv weights, batch norm's 4 each, logits
+    assert checks["end_points"].compared == 19
+    assert checks["moving averages"].compared == 24  # moved by UPDATE_OPS on both sides
+    assert checks["regularization"].compared == 1
+    assert report.verdict.startswith("PASS: 62 variables")
+
+
+def test_lstm_language_model_passes():
+    report = verify(f"{MODELS / 'lstm.py'}:build", ["2x5:int32"])
+    assert report.passed, str(report)
+    names = [row["name"] for row in report.checks[2].rows]
+    assert names == ["output[0]", "output[1].c", "output[1].h"]  # logits, LSTMStateTuple
+    grads = next(c for c in report.checks if c.name == "gradients")
+    assert [r["name"] for r in grads.rows][:2] == ["lm/embedding", "lm/rnn/lstm/kernel"]
+
+
+def test_hand_port_passes_in_training_mode():
+    report = verify(MLP, ["4x6"], port=MLP_PORT, training=True)
+    assert report.passed, str(report)
+    assert report.port == MLP_PORT
+    assert [c.name for c in report.checks] == [
+        "variables", "initial values", "end_points", "outputs", "gradients", "moving averages",
+        "regularization",
+    ]  # fmt: skip
+
+
+MUTATIONS = {
+    # name: (replace on the jaxscope side, training, failing check, its first difference)
+    "wrong scope name": (
+        {'tf.variable_scope("hidden")': 'tf.variable_scope("hiden")'},
+        False, "variables", "mlp/hidden/dense/kernel",
+    ),
+    "swapped constant initializer": (
+        {"tf.constant_initializer(0.1)": "tf.zeros_initializer()"},
+        False, "initial values", "mlp/hidden/dense/bias",
+    ),
+    "swapped random initializer": (
+        {"tf.truncated_normal_initializer(stddev=0.5)": "tf.random_uniform_initializer(-.05, .05)"},
+        False, "initial values", "mlp/hidden/dense/kernel",
+    ),
+    "batch-norm decay of 1 - decay": (
+        {"momentum=0.9": "momentum=0.1"}, True, "moving averages", "mlp/hidden/bn/moving_mean",
+    ),
+    "missing bias": (
+        {'name="logits")': 'name="logits", use_bias=False)'}, False, "variables", "mlp/logits/bias",
+    ),
+    "transposed kernel": (
+        {"tf.matmul(x, w)": "tf.matmul(x, w, transpose_b=True)"},
+        False, "end_points", "end_points['mlp/mix']",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("mutation", MUTATIONS)
+def test_mutated_port_fails_at_its_first_difference(mutation):
+    replace, training, check, first = MUTATIONS[mutation]
+    report = verify(MLP, ["4x6"], training=training, replace=replace)
+    assert not report.passed
+    failed = report.first_failure
+    assert (failed.name, failed.first) == (check, first), str(report)
+    assert report.verdict.startswith(f"FAIL: {check}: {first}: ")
+
+
+def test_mutation_messages_say_what_differs():
+    scope = verify(MLP, ["4x6"], replace=MUTATIONS["wrong scope name"][0]).first_failure
+    assert "missing in the port" in scope.detail and "'mlp/hiden/dense/kernel'" in scope.detail
+    init = verify(MLP, ["4x6"], replace=MUTATIONS["swapped constant initializer"][0])
+    assert init.first_failure.detail == (
+        "TF1 initializes it to 0.1 everywhere, the port to 0 everywhere"
+    )
+
+
+def test_transposed_kernel_in_a_hand_port_names_the_kernel_in_gradients():
+    report = verify(MLP, ["4x6"], port=MLP_PORT, replace={"x @ w)": "x @ w.T)"})
+    failed = [c for c in report.checks if not c.passed]
+    assert [(c.name, c.first) for c in failed] == [
+        ("end_points", "end_points['mlp/mix']"),
+        ("outputs", "output"),
+        ("gradients", "mlp/mix/w"),
+    ]
+
+
+def test_refused_op_is_named_with_its_line():
+    with pytest.raises(RefusedOpError, match=r"tf\.py_func \(called at refused\.py:9\)") as e:
+        verify(f"{MODELS / 'refused.py'}:build", ["2x4"])
+    assert isinstance(e.value, NotImplementedError)
+    assert "jax.pure_callback" in str(e.value)
+
+
+def test_inputs_that_do_not_fit_are_named():
+    with pytest.raises(InputSpecError, match="TF1 refuses them") as e:
+        verify(MLP, ["4x5"])  # mlp/mix/w is 6x6
+    assert isinstance(e.value, ValueError)
+    with pytest.raises(InputSpecError, match=r"given \[\(4, 6\), \(4, 6\), \(4, 6\)\]"):
+        verify(MLP, ["4x6", "4x6", "4x6"])
+    with pytest.raises(InputSpecError, match="cannot read the input spec 'fourxsix:float32'"):
+        verify(MLP, ["fourxsix:float32"])
+
+
+def test_build_spec_that_names_no_function():
+    with pytest.raises(BuildSpecError, match="there is no file 'nowhere.py'"):
+        verify("nowhere.py:build", ["4x6"])
+    with pytest.raises(BuildSpecError, match="defines no function 'buidl'"):
+        verify(f"{MODELS / 'mlp.py'}:buidl", ["4x6"])
+
+
+def test_npz_inputs_by_name(tmp_path):
+    path = tmp_path / "inputs.npz"
+    np.savez(path, x=np.random.default_rng(3).normal(size=(4, 6)).astype(np.float32))
+    assert verify(MLP, str(path)).passed
+
+
+def test_cli_prints_the_report_and_writes_json(tmp_path, capsys):
+    out = tmp_path / "report.json"
+    argv = [MLP, "--input", "4x6", "--port", MLP_PORT, "--training", "--json", str(out)]
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    assert printed.splitlines()[-1].startswith("PASS: 9 variables")
+    report = json.loads(out.read_text())
+    assert report["passed"] and report["port"] == MLP_PORT
+    assert main([MLP, "-i", "4x6", "--replace", '{"momentum=0.9": "momentum=0.1"}',
+                 "--training"]) == 1  # fmt: skip
+    assert "FAIL: moving averages: mlp/hidden/bn/moving_mean" in capsys.readouterr().out
+    assert main([MLP, "-i", "4x5"]) == 2
+    assert "do not fit" in capsys.readouterr().err
