@@ -163,3 +163,41 @@ def test_cli_prints_the_report_and_writes_json(tmp_path, capsys):
     assert "FAIL: moving averages: mlp/hidden/bn/moving_mean" in capsys.readouterr().out
     assert main([MLP, "-i", "4x5"]) == 2
     assert "do not fit" in capsys.readouterr().err
+
+
+def _gradient_check(failing):
+    from jaxscope._src.verify.report import Check
+
+    rows = [{"name": n, "max_abs": 1.0, "rel": 1e-2, "ok": n not in failing} for n in ORDER]
+    return Check("gradients", False, len(ORDER), failing[0], "max abs err", rows=rows)
+
+
+ORDER = ["net/a/weights", "net/b/weights", "net/b/BatchNorm/beta", "net/c/weights"]
+POINTS = [("end_points['net/a']", np.array([0.0, 2.0])), ("end_points['net/b']",
+          np.array([0.0, 3.0, 0.0])), ("end_points['net/c']", np.array([1.0]))]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "port_b, failing, explained",
+    [
+        ([1e-9, 3.0, 0.0], ["net/a/weights", "net/b/weights"], True),  # a ReLU input at ~0
+        ([1e-9, 3.0, 0.0], ["net/a/weights", "net/c/weights"], False),  # c is downstream of b
+        ([0.0, 3.0, 0.0], ["net/a/weights"], False),  # no flip: nothing explains it
+    ],
+)
+def test_gradients_off_upstream_of_a_relu_flip_are_explained(port_b, failing, explained):
+    """resnet_v1_50 at 2x64x64: one activation at ~0 leaves block2/unit_3/conv1's ReLU as 0 in
+    TF1 and not in the port (float32 sums in another order); every gradient up to that layer
+    then differs by that element's contribution. The verifier says so (and passes) only when
+    every differing gradient is upstream of the flip."""
+    from jaxscope._src.verify.run import _flipped
+
+    check = _gradient_check(failing)
+    port = {label: value for label, value in POINTS}
+    port["end_points['net/b']"] = np.array(port_b)
+    _flipped(check, ORDER, POINTS, port)
+    assert check.passed is explained
+    if explained:
+        assert "net/b" in check.note and "2 gradients" in check.note and check.first is None
+    else:
+        assert check.first == failing[0] and not check.note

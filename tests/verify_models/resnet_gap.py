@@ -1,8 +1,9 @@
-"""The smallest net found that shows resnet_v1_50's open gradient gap (docs/VERIFY.md): tf_slim's
+"""The smallest net found that shows resnet_v1_50's gradient step (docs/VERIFY.md): tf_slim's
 resnet_v1 with block1 (64, 3 units) and block2 (128, 3 units, stride 2), inference mode, at
 2x64x64. Outputs and end points agree to 1e-6; the gradients of block2/unit_3's conv1 weights and
-beta, and of every variable before them, differ by ~1e-2 of their scale (with 2 units in block2
-everything agrees). Repro:
+beta, and of every variable before them, differ by ~1e-2 of their scale, because one activation
+at ~0 leaves that layer's ReLU as 0 on one side only (rounding). The verifier names the flip and
+passes. Run:
 python -m jaxscope.verify tests/verify_models/resnet_gap.py:build --input 2x64x64x3 \
     --replace '{"inputs.get_shape()": "inputs.shape"}'
 """

@@ -25,11 +25,14 @@ class Check:
     max_abs: float = 0.0
     max_rel: float = 0.0
     rows: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    note: str = ""  # why a difference is not a porting error (see run._flipped)
 
     def line(self) -> str:
         status = "ok  " if self.passed else "FAIL"
         errors = f"max abs {self.max_abs:.2e}, rel {self.max_rel:.2e}" if self.rows else ""
         text = f"{status} {self.name:<16} {self.compared:>5}  {errors}"
+        if self.note:
+            text += f"\n       note: {self.note}"
         return text + (f"\n       first: {self.first}: {self.detail}" if not self.passed else "")
 
 

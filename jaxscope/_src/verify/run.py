@@ -8,6 +8,8 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+
 from jaxscope._src.verify import jax_side, tf1_side
 from jaxscope._src.verify.initial import compare_initial
 from jaxscope._src.verify.report import Check, Report, compare_values, compare_variables
@@ -127,12 +129,45 @@ def _compare(tf1, port, *, grad, training, rtol, atol) -> list[Check]:
     checks.append(compare_values("outputs", pairs, rtol, atol))
     if grad and tf1.gradients:
         pairs = [(n, tf1.gradients[n], port.gradients.get(n)) for n in order if n in tf1.gradients]
-        checks.append(compare_values("gradients", pairs, rtol, atol, floor=0.1))
+        check = compare_values("gradients", pairs, rtol, atol, floor=0.1)
+        if not check.passed and all(c.passed for c in checks[1:]) and tf1.end_points:
+            _flipped(check, order, tf1.end_points, dict(port.end_points))
+        checks.append(check)
     if training and tf1.updated:
         pairs = [(n, tf1.updated[n], port.updated.get(n)) for n in order if n in tf1.updated]
         checks.append(compare_values("moving averages", pairs, rtol, atol))
     checks.append(_regularization(tf1.regularization, port.regularization, rtol, atol))
     return checks
+
+
+def _flipped(check, order, tf1_points, port_points) -> None:
+    """Passes ``check`` (the gradients) where rounding explains it: the forward agrees, but an
+    activation at ~0 came out of a ReLU as 0 on one side and not on the other (TF1's float32
+    order of additions is not XLA's), so the gradients of every variable up to that layer differ
+    by that element's contribution. Explained only when every differing gradient belongs to a
+    variable created at or before the deepest end point with such a flip."""
+    flips = []
+    for label, expected in tf1_points:
+        actual = port_points.get(label)
+        if actual is not None and np.shape(actual) == np.shape(expected):
+            n = int(np.sum((np.asarray(expected) == 0) != (np.asarray(actual) == 0)))
+            scope = label.split("'")[1] if label.count("'") >= 2 else label
+            if n and any(name.startswith(scope + "/") for name in order):
+                flips.append((scope, n))
+    if not flips:
+        return
+    scope, n = flips[-1]
+    cutoff = max(i for i, name in enumerate(order) if name.startswith(scope + "/"))
+    failing = [r["name"] for r in check.rows if not r["ok"]]
+    if all(order.index(name) <= cutoff for name in failing):
+        check.passed, check.first, check.detail = True, None, ""
+        check.note = (
+            f"{len(failing)} gradients up to {scope} differ by rounding: "
+            + ", ".join(
+                f"{k} activation(s) at ~0 came out of {s}'s ReLU as 0 on one side only"
+                for s, k in flips
+            )  # fmt: skip
+        )
 
 
 def _regularization(tf1: list[float], port: list[float], rtol, atol) -> Check:
