@@ -64,13 +64,13 @@ def _unary(op: str, features, arg: str, allowed) -> jax.Array:
 
 
 def relu(features, name=None):
-    """``max(features, 0)``; the gradient at 0 is 0, as TF1's.
+    """``max(features, 0)``: NaN stays NaN and the gradient at 0 is 0, as TF1's
+    (``jax.nn.relu``).
 
     TF1 equivalent: tf.compat.v1.nn.relu
     """
     op_name(name, "Relu")
-    x = _unary("nn.relu", features, "features", REALS)
-    return jnp.where(x > 0, x, jnp.zeros((), x.dtype))
+    return jax.nn.relu(_unary("nn.relu", features, "features", REALS))
 
 
 def relu6(features, name=None):
@@ -81,7 +81,15 @@ def relu6(features, name=None):
     op_name(name, "Relu6")
     x = _unary("nn.relu6", features, "features", REALS)
     zero, six = jnp.zeros((), x.dtype), jnp.full((), 6, x.dtype)
-    return jnp.where(x > 0, jnp.where(x < 6, x, six), zero)
+    out = jnp.where(x > 0, jnp.where(x < 6, x, six), zero)
+    return _keep_nan(x, out)
+
+
+def _keep_nan(x, out):
+    """``out`` with ``x``'s NaNs kept (TF1's activations propagate them), gradient 0 there."""
+    if not jnp.issubdtype(x.dtype, jnp.inexact):
+        return out
+    return jnp.where(jnp.isnan(x), jax.lax.stop_gradient(x), out)
 
 
 def elu(features, name=None):
@@ -90,8 +98,51 @@ def elu(features, name=None):
     TF1 equivalent: tf.compat.v1.nn.elu
     """
     op_name(name, "Elu")
-    x = _unary("nn.elu", features, "features", FLOATS)
-    return jnp.where(x < 0, jnp.expm1(jnp.minimum(x, 0)), x)
+    return _elu(_unary("nn.elu", features, "features", FLOATS))
+
+
+# TF1's kernels, which this namespace reproduces: Elu is ``exp(x) - 1`` below 0 (not expm1: -1e-30
+# gives 0), and EluGrad / SeluGrad / SoftsignGrad are written from the output (``y < 0``) and
+# ``1 / (1 + |x|)^2``, which differ from autodiff of the forward at NaN, +-inf and tiny x.
+@jax.custom_jvp
+def _elu(x):
+    return jnp.where(x < 0, jnp.exp(x) - jnp.ones((), x.dtype), x)
+
+
+@_elu.defjvp
+def _elu_jvp(primals, tangents):
+    (x,), (t,) = primals, tangents
+    y = _elu(x)
+    return y, t * jnp.where(y < 0, y + jnp.ones((), y.dtype), jnp.ones((), y.dtype))
+
+
+@jax.custom_jvp
+def _selu(x):
+    scale, scale_alpha = _selu_constants(x.dtype)
+    return jnp.where(x < 0, scale_alpha * (jnp.exp(x) - jnp.ones((), x.dtype)), scale * x)
+
+
+@_selu.defjvp
+def _selu_jvp(primals, tangents):
+    (x,), (t,) = primals, tangents
+    y = _selu(x)
+    scale, scale_alpha = _selu_constants(x.dtype)
+    return y, t * jnp.where(y < 0, y + scale_alpha, scale)
+
+
+def _selu_constants(dtype):
+    return jnp.asarray(_SELU_SCALE, dtype), jnp.asarray(_SELU_SCALE * _SELU_ALPHA, dtype)
+
+
+@jax.custom_jvp
+def _softsign(x):
+    return x / (jnp.abs(x) + jnp.ones((), x.dtype))
+
+
+@_softsign.defjvp
+def _softsign_jvp(primals, tangents):
+    (x,), (t,) = primals, tangents
+    return _softsign(x), t / jnp.square(jnp.ones((), x.dtype) + jnp.abs(x))
 
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -104,9 +155,7 @@ def selu(features, name=None):
     TF1 equivalent: tf.compat.v1.nn.selu
     """
     op_name(name, "Selu")
-    x = _unary("nn.selu", features, "features", FLOATS)
-    neg = jnp.asarray(_SELU_SCALE * _SELU_ALPHA, x.dtype) * jnp.expm1(jnp.minimum(x, 0))
-    return jnp.where(x < 0, neg, jnp.asarray(_SELU_SCALE, x.dtype) * x)
+    return _selu(_unary("nn.selu", features, "features", FLOATS))
 
 
 def softplus(features, name=None):
@@ -124,8 +173,7 @@ def softsign(features, name=None):
     TF1 equivalent: tf.compat.v1.nn.softsign
     """
     op_name(name, "Softsign")
-    x = _unary("nn.softsign", features, "features", FLOATS)
-    return x / (jnp.abs(x) + jnp.ones((), x.dtype))
+    return _softsign(_unary("nn.softsign", features, "features", FLOATS))
 
 
 def leaky_relu(features, alpha=0.2, name=None):
@@ -156,8 +204,7 @@ def crelu(features, name=None, axis=-1):
     op_name(name, "CRelu")
     x = _unary("nn.crelu", features, "features", REALS)
     ax = _axis("nn.crelu", axis, x.ndim)
-    c = jnp.concatenate([x, -x], ax)
-    return jnp.where(c > 0, c, jnp.zeros((), c.dtype))
+    return jax.nn.relu(jnp.concatenate([x, -x], ax))
 
 
 def sigmoid(x, name=None):
