@@ -20,6 +20,7 @@ from typing import Any
 import jax
 import numpy as np
 
+from jaxscope._src.core import frame
 from jaxscope._src.core.handle import Handle
 from jaxscope._src.core.ops import Op
 from jaxscope._src.train.errors import TrainArgumentError
@@ -118,9 +119,17 @@ def select(out: Any, fetches: Any) -> Any:
 
 
 def values(fetched: Any) -> Any:
-    """``fetched`` with each variable replaced by its value now (TF1 fetches a variable's value)."""
+    """``fetched`` with each variable replaced by its value before the run's assigns: TF1's
+    ``session.run(var)`` reads the variable without running the assigns made to it (reading
+    after them would make the fetch depend on them)."""
+    fr = frame.peek()
+
+    def value(x):
+        before = fr.initial.get(x._node) if fr is not None else None
+        return before if before is not None else x.read_value()
+
     is_handle = lambda x: isinstance(x, Handle)  # noqa: E731
-    return jax.tree.map(lambda x: x.read_value() if is_handle(x) else x, fetched, is_leaf=is_handle)
+    return jax.tree.map(lambda x: value(x) if is_handle(x) else x, fetched, is_leaf=is_handle)
 
 
 def cache_key(fetches: Any) -> Any:
