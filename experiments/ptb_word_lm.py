@@ -496,7 +496,7 @@ def main(_):
 
     if FLAGS.save_path:
         print("Saving model to %s." % FLAGS.save_path)  # noqa: UP031
-        saver.save(session, FLAGS.save_path, global_step="global_step")
+        saver.save(session, FLAGS.save_path, global_step="Model/global_step")
 
 
 if __name__ == "__main__":
