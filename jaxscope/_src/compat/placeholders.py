@@ -4,7 +4,8 @@ A program run by ``js.train.Runner`` reads the value ``runner.run(fetches, feed_
 value})`` feeds its placeholder (the name as TF1 gives it, e.g. ``"Train/Model/new_lr"``, with or
 without ``:0``, or the placeholder's fetch handle): TF1's ``session.run(fetches, feed_dict)``. A
 ``placeholder_with_default`` not fed gives its default; a ``placeholder`` not fed gives zeros of
-its shape (TF1 raises, if a fetch needs it). Outside a runner's run there is nothing to feed: a
+its shape (TF1 raises, if a fetch needs it), as it is under ``init`` and ``js.inspect`` (building
+the program, as TF1 builds its graph). In a plain ``apply`` there is nothing to feed: a
 ``placeholder`` raises ``GraphOnlyError`` saying what to write instead, and a
 ``placeholder_with_default`` is its default.
 """
@@ -59,13 +60,14 @@ def placeholder(dtype=None, shape=None, name=None):
       name: the op's name; its TF1 name (with the enclosing name scopes) is the ``feed_dict`` key.
 
     Raises:
-      GraphOnlyError: outside a runner's run (nothing can be fed).
+      GraphOnlyError: outside a transformed function, or in a plain ``apply`` (nothing is fed).
 
     Differs from TF1: not fed, it is zeros of its shape (TF1 raises when a fetch needs it).
 
     TF1 equivalent: tf.compat.v1.placeholder
     """
-    if feeds.current() is None or frame.peek() is None:
+    fr = frame.peek()
+    if fr is None or (feeds.current() is None and fr.mode == frame.APPLY):
         raise GraphOnlyError("placeholder", _UNFED)
     full = _full_name(name, "Placeholder")
     dt = as_dtype(dtype if dtype is not None else "float32").dtype
