@@ -47,7 +47,9 @@ import jaxscope.compat.v1 as tf
 flags = tf.flags
 logging = tf.logging
 
-flags.DEFINE_string("model", "small", "A type of model. Possible options are: small, medium, large.")
+flags.DEFINE_string(
+    "model", "small", "A type of model. Possible options are: small, medium, large."
+)
 flags.DEFINE_string(
     "data_path",
     "embedded",
@@ -401,7 +403,10 @@ def run_epoch(session, model, eval_op=None, verbose=False):
                 % (
                     step * 1.0 / model.input.epoch_size,
                     np.exp(costs / iters),
-                    iters * model.input.batch_size * max(1, FLAGS.num_gpus) / (time.time() - start_time),
+                    iters
+                    * model.input.batch_size
+                    * max(1, FLAGS.num_gpus)
+                    / (time.time() - start_time),
                 )
             )
 

@@ -40,7 +40,9 @@ def _check(op: str, full: str, value, dtype, shape):
     got = np.shape(value)
     if shape is not None:
         want = [None if d is None or d == -1 else int(d) for d in shape]
-        if len(got) != len(want) or any(w is not None and w != g for w, g in zip(want, got)):
+        if len(got) != len(want) or any(
+            w is not None and w != g for w, g in zip(want, got, strict=True)
+        ):
             raise OpArgumentError(
                 op,
                 f"cannot feed a value of shape {tuple(got)} for {full!r}, which has shape "

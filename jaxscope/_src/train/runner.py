@@ -13,7 +13,7 @@ reuses it. It is a thin layer on
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 import jax

@@ -65,8 +65,6 @@ from jaxscope._src.compat.array_ops import newaxis as newaxis
 from jaxscope._src.compat.array_ops import ones as ones
 from jaxscope._src.compat.array_ops import ones_like as ones_like
 from jaxscope._src.compat.array_ops import pad as pad
-from jaxscope._src.compat.placeholders import placeholder as placeholder
-from jaxscope._src.compat.placeholders import placeholder_with_default as placeholder_with_default
 from jaxscope._src.compat.array_ops import range as range
 from jaxscope._src.compat.array_ops import rank as rank
 from jaxscope._src.compat.array_ops import reshape as reshape
@@ -127,6 +125,8 @@ from jaxscope._src.compat.graph import disable_v2_behavior as disable_v2_behavio
 from jaxscope._src.compat.graph import group as group
 from jaxscope._src.compat.graph import no_op as no_op
 from jaxscope._src.compat.graph import tuple as tuple
+from jaxscope._src.compat.placeholders import placeholder as placeholder
+from jaxscope._src.compat.placeholders import placeholder_with_default as placeholder_with_default
 from jaxscope._src.compat.random_ops import multinomial as multinomial
 from jaxscope._src.compat.random_ops import random_normal as random_normal
 from jaxscope._src.compat.random_ops import random_shuffle as random_shuffle
