@@ -483,8 +483,7 @@ def main(_):
 
     session = js.train.Runner(graph)
     session.init(jax.random.key(0))
-    models = session.outputs
-    m, mvalid, mtest = models["Train"], models["Valid"], models["Test"]
+    m, mvalid, mtest = (session.outputs[name] for name in ("Train", "Valid", "Test"))
     saver = js.train.Saver()
     for i in range(config.max_max_epoch):
         lr_decay = config.lr_decay ** max(i + 1 - config.max_epoch, 0.0)
