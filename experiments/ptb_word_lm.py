@@ -7,29 +7,34 @@ and how many of its lines must change?
 A port, not a rewrite (``ptb_lstm.py`` is the rewrite): every class, function, scope and
 statement of the original in its order; the imports point at jaxscope (``import
 jaxscope.compat.v1 as tf``; ``reader`` and ``util`` are ``ptb_reader.py`` and ``ptb_util.py``).
-Against the original, 21 structural lines (statements, ignoring imports, comments, docstrings,
-blank lines and layout; ``experiments/tf1_diff.py ORIGINAL experiments/ptb_word_lm.py``) differ,
-each listed with its reason in ``docs/PORTING.md``:
+Against the original, 18 structural lines (statements, ignoring imports, comments, docstrings,
+blank lines and layout; ``python experiments/tf1_diff.py ORIGINAL experiments/ptb_word_lm.py``)
+differ, each listed with its reason in ``docs/PORTING.md``:
 
-* the graph is a function the runner runs (``with tf.Graph().as_default():`` -> ``def graph():``
-  ... ``return models``), the session a ``js.train.Runner`` initialized from it, and the models
-  the handles of its output (``session.outputs``), which ``run`` fetches and feeds (7 lines);
-* the metagraph export / import and the Supervisor have no twin (``js.train.Saver`` saves; 6);
-* ``initial_state`` becomes a ``placeholder_with_default`` (jaxscope feeds placeholders only, TF1
-  any tensor), ``session.run(fetches, feed_dict)`` passes ``feed_dict=`` by keyword (the runner's
-  positional arguments are the program's), the GPU count asks jax, the version check goes, and
-  ``--data_path`` defaults to the embedded corpus (8).
+* the graph is a function (``with tf.Graph().as_default():`` -> ``def graph():`` ... ``return
+  models``) run by a ``js.train.Runner``, the session, whose ``outputs`` -- handles to the
+  program's output -- are the models that ``run`` fetches and feeds (5 lines);
+* no metagraph export / import, ``Supervisor`` or ``ConfigProto``; ``js.train.Saver`` saves (6);
+* no TF version checks or ``device_lib`` (the GPUs come from ``jax.devices()``) (4);
+* ``initial_state`` is a ``placeholder_with_default`` of the zero state (jaxscope feeds
+  placeholders only, TF1 any tensor), ``session.run(fetches, feed_dict)`` passes ``feed_dict=``
+  by keyword (the runner's positional arguments are the program's), and ``--data_path``
+  defaults to the embedded corpus (3).
+
+As in the original, ``--num_gpus`` defaults to 1 and a machine with fewer GPUs is refused: pass
+``--num_gpus=0`` on a CPU (which, as in TF1, selects the BASIC LSTM cell).
 
 Data: the corpus committed for ``word2vec.py`` (CPython 3.11.7's English documentation, about
 320,000 words) split 80/10/10, its 9,999 most frequent training words plus ``<unk>`` (PTB's
 vocabulary size, 10,000); or real PTB with ``--data_path=simple-examples/data``.
 
-Command:   python experiments/ptb_word_lm.py --model=small    (about 10 min on 2 CPU cores;
-           --model=test: one epoch of the tutorial's TestConfig, about 1 min)
-Output:    as the tutorial prints: "Epoch: 1 Learning rate: 1.000", train perplexity every
-           tenth of an epoch, "Epoch: 1 Train Perplexity: ...", "Epoch: 1 Valid Perplexity: ...",
-           ..., "Test Perplexity: ..." (small, 13 epochs on this corpus: see
-           experiments/README.md), and with --save_path the checkpoint "model-N" TF1 reads.
+Command:   python experiments/ptb_word_lm.py --model=test --num_gpus=0   (about 40 s on 2 CPU
+           cores: one epoch of the tutorial's TestConfig; --model=small trains at about 900
+           words/s there, about 5 min an epoch)
+Output:    as the tutorial prints: "Epoch: 1 Learning rate: 1.000", the train perplexity every
+           tenth of an epoch, "Epoch: 1 Train Perplexity: 772.0", "Epoch: 1 Valid Perplexity:
+           1264.8", "Test Perplexity: 882.6" (--model=test); with --save_path=DIR/model the
+           checkpoint DIR/model-N that TF1's Saver reads.
 """
 
 from __future__ import absolute_import, division, print_function  # noqa: UP010

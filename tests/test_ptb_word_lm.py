@@ -164,7 +164,7 @@ def test_train_steps_lr_assign_and_carried_state_match_tf1(tf1):
     assert float(session.run(m.lr)) == 0.5
 
 
-def test_the_experiment_runs_end_to_end(tmp_path, capsys):
+def test_the_experiment_runs_end_to_end(tf1, tmp_path, capsys):
     words = port.reader.load_words()[:2000]
     for split, (a, b) in {"train": (0, 1500), "valid": (1500, 1800), "test": (1800, 1850)}.items():
         lines = [" ".join(words[i : i + 20]) for i in range(a, b, 20)]
@@ -183,3 +183,30 @@ def test_the_experiment_runs_end_to_end(tmp_path, capsys):
     assert set(ppl) == {"Train", "Valid", "Test"} and all(np.isfinite(list(ppl.values())))
     saved = js.train.latest_checkpoint(str(tmp_path))
     assert saved is not None and re.search(r"model-\d+$", saved)
+    reader = tf1.train.load_checkpoint(saved)  # TF1 reads the port's checkpoint
+    assert reader.get_tensor("Model/global_step") == int(saved.rsplit("-", 1)[1])
+    assert reader.get_variable_to_shape_map()["Model/embedding"] == [10000, 2]
+
+
+def test_tf1_diff_counts_statements_not_layout():
+    import tf1_diff
+
+    original = '''import tensorflow as tf
+def f(x):
+  """Doc."""
+  if x: return tf.add(x,
+                      1)  # a comment
+  return tf.zeros([2,
+                   3,])
+'''
+    port = """import jaxscope.compat.v1 as tf
+
+
+def f(x):
+    if x:
+        return tf.add(x, 1)
+    return tf.ones([2, 3])
+"""
+    count, report = tf1_diff.changed(original, port)
+    assert count == 1 and report[:2] == ["-    6: return tf . zeros ( [ 2 , 3 ] )",
+                                         "+    7: return tf . ones ( [ 2 , 3 ] )"]  # fmt: skip
