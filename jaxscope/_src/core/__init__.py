@@ -2,7 +2,8 @@
 ``get_variable`` and its getter chain, variable handles and ``assign``, collections and
 regularizers, ``transform``, templates, control flow whose bodies hold variables, lifted
 ``remat``/``vmap``, ``inspect``, variables trees named by TF1 name, and which assigns a fetch
-depends on (``fetch``: TF1's ``Session.run`` of the program's return value).
+depends on (``fetch``: TF1's ``Session.run`` of the program's return value), and the values
+fed to named placeholders in one run (``feeds``: TF1's ``feed_dict``).
 
 May import: ``initializers``, ``sharding`` (and ``errors``).
 """

@@ -72,7 +72,11 @@ def handles(out: Any, name_of=None, path: tuple = (), memo: dict | None = None) 
         return out
     if id(out) in memo:
         return memo[id(out)]
-    clone = memo[id(out)] = copy.copy(out)
+    try:
+        clone = copy.copy(out)
+    except Exception:  # noqa: BLE001 -- an object that will not copy is kept as it is
+        return out
+    memo[id(out)] = clone
     for k, v in vars(out).items():
         setattr(clone, k, handles(v, name_of, (*path, k), memo))
     return clone
