@@ -149,3 +149,26 @@ def test_tf_device_places_nothing():
             return jtf.get_variable("w", [2])
 
     assert [v.name for v in js.inspect(js.transform(model))] == ["w"]
+
+
+def test_outputs_are_handles_in_the_programs_structure():
+    import dataclasses
+
+    @dataclasses.dataclass(frozen=True)
+    class Frozen:
+        value: object
+        label: str
+
+    def prog():
+        w = jtf.get_variable("w", [2], initializer=jtf.ones_initializer())
+        return {"f": Frozen(w * 2, "two"), "t": (w, [w + 1]), "n": 7}
+
+    runner = js.train.Runner(prog)
+    runner.init(jax.random.key(0))
+    out = runner.outputs
+    assert out["n"] == 7 and out["f"].label == "two" and out["f"].value.name == "f.value"
+    assert out["t"][1][0].path == ("t", 1, 0)
+    got = runner.run({"a": out["f"].value, "b": out["t"]})
+    np.testing.assert_array_equal(got["a"], [2, 2])
+    np.testing.assert_array_equal(got["b"][1][0], [2, 2])
+    np.testing.assert_array_equal(got["b"][0], [1, 1])  # a variable: its value

@@ -78,7 +78,10 @@ def handles(out: Any, name_of=None, path: tuple = (), memo: dict | None = None) 
         return out
     memo[id(out)] = clone
     for k, v in vars(out).items():
-        setattr(clone, k, handles(v, name_of, (*path, k), memo))
+        try:  # object's own __setattr__: frozen dataclasses (a summary) take handles too
+            object.__setattr__(clone, k, handles(v, name_of, (*path, k), memo))
+        except (AttributeError, TypeError):
+            return out
     return clone
 
 
