@@ -3,8 +3,9 @@
 ``ptb_raw_data(data_path)`` reads PTB's ``ptb.{train,valid,test}.txt`` from ``data_path`` as
 the tutorial's reader does (newlines as ``<eos>``, the vocabulary by frequency), or, with
 ``data_path`` ``"embedded"`` (or None), the committed CPython documentation corpus split 80/10/10
-with its 9,999 most frequent training words plus ``<unk>`` (the PTB vocabulary's size). No
-download.
+with at most 9,999 of its most frequent training words plus ``<unk>`` (PTB's vocabulary size;
+the training text has 7,948 distinct words, so 7,949 ids, inside the configs' ``vocab_size`` of
+10,000). No download.
 
 ``ptb_producer`` is the tutorial's producer: ``batch_size`` parallel streams cut in windows of
 ``num_steps``, one window per run that reads the batch. TF1 drew the window index from a queue
