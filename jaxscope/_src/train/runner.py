@@ -53,8 +53,8 @@ class Runner:
       >>> int(runner.variables["state"]["global_step"])
       3
 
-    TF1 equivalent: tf.compat.v1.Session (run(fetches, feed_dict): the feeds are the program's
-    arguments)
+    TF1 equivalent: tf.compat.v1.Session (run(fetches, feed_dict): the inputs are the program's
+    arguments, or its placeholders fed by ``feed_dict=``; ``outputs`` are the kept tensors)
     """
 
     def __init__(self, program: Callable[..., Any] | Transformed, variables=None, *, rng=None):
