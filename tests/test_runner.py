@@ -7,7 +7,7 @@ the PTB-like training program of tests/test_train_in_model.py."""
 import jax
 import numpy as np
 import pytest
-from test_train_in_model import X, Y, adam_in_scope, ptb_like, tf1_run
+from test_train_in_model import X, Y, ptb_like, tf1_run
 
 import jaxscope as js
 import jaxscope.compat.v1 as jtf
@@ -77,47 +77,3 @@ def test_runner_without_variables_and_bad_assigns_say_what_to_do():
         runner.assign("Model/nope", 1.0)
     with pytest.raises(ValueError, match=r"has shape \(\), the value \(2,\)"):
         runner.assign("Model/lr", [1.0, 2.0])
-
-
-def test_init_of_a_program_with_its_train_op_runs_it_once_abstractly():
-    """An Adam train op in the model: ``init`` learns every initial value (slots, beta powers,
-    global_step) from one abstract run, and compiles no program per slot. (It used to run the
-    whole program a second time, eagerly, train op included, to learn the beta powers.)"""
-    runs = []
-
-    def program(x, y):
-        runs.append(1)
-        return adam_in_scope(jtf, x, y)
-
-    compiles, listening = [], [True]
-
-    def listener(event, _, **kw):
-        if listening[0] and event.endswith("backend_compile_duration"):
-            compiles.append(event)
-
-    jax.monitoring.register_event_duration_secs_listener(listener)
-    try:
-        variables = js.transform(program).init(jax.random.key(0), X[0], Y[0])
-    finally:
-        listening[0] = False
-    assert len(runs) == 1
-    flat = js.checkpoint.flatten(variables)
-    slots = [n for n in flat if n.endswith(("/Adam", "/Adam_1", "/Momentum"))]
-    assert slots and all(not np.any(flat[n]) for n in slots)
-    # the kernel's draw (and at most the key's derivation), nothing per slot or per operation
-    assert len(compiles) <= 3, (len(compiles), sorted(flat))
-
-
-def test_bench_runner_smoke(tf1):
-    """benchmarks/bench_runner.py: its three first steps run, and the steady rounds check the
-    runner and the hand-written step compute the same weights."""
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-    import bench_runner
-
-    bench_runner.hand_first_step()
-    bench_runner.tf1_first_step()
-    a, b, ratio, lo, hi = bench_runner.steady(4)
-    assert a > 0 and b > 0 and lo <= ratio <= hi

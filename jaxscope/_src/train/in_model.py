@@ -12,13 +12,10 @@ the variables, slots and ``global_step`` take the values TF1's ``session.run(tra
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-import jax
 import jax.numpy as jnp
-import numpy as np
 import optax
 
 from jaxscope._src.core import frame
@@ -28,7 +25,6 @@ from jaxscope._src.core.ops import Op
 from jaxscope._src.core.scope import AUTO_REUSE, get_variable_scope, variable_scope
 from jaxscope._src.core.variable_store import get_variable
 from jaxscope._src.core.variables import Variable
-from jaxscope._src.initializers.catalogue import Initializer
 from jaxscope._src.train.errors import TrainArgumentError
 from jaxscope._src.train.global_step import increment_step
 
@@ -147,12 +143,9 @@ def _slots_and_non_slots(opt, pairs) -> dict[str, Variable]:
     second optimizer's are ``beta1_power_1``), then each variable's slots, in the current
     variable scope: ``<scope>/<variable>/<name>[_i]`` (TF1's slot_creator does the same)."""
     out: dict[str, Variable] = {}
-    # Their initial values are constants (beta1, beta2): made concrete even in init's abstract
-    # run, so init need not run the whole program again to learn them (with its train op).
-    with jax.ensure_compile_time_eval():
-        non_slots = opt.init({})
-    for key, value in non_slots.items():  # TF1 makes them first (in _prepare)
-        out[key] = Variable(value, name=key, trainable=False, dtype=value.dtype)
+    for key, value in opt.init({}).items():  # TF1 makes them first (in _prepare)
+        out[key] = Variable(lambda key=key: opt.init({})[key], name=key, trainable=False,
+                            dtype=value.dtype)  # fmt: skip
     with variable_scope(get_variable_scope(), reuse=AUTO_REUSE, auxiliary_name_scope=False):
         for _, v in pairs:
             slots = opt.init({v._node: jnp.zeros(v.shape, v.dtype)})
@@ -166,23 +159,8 @@ def _slots_and_non_slots(opt, pairs) -> dict[str, Variable]:
 
 def _constant(opt, key: str, var: str) -> Callable:
     """A TF1-style initializer giving ``opt.init``'s initial value of slot ``key`` of ``var``."""
-    return _SlotInitializer(opt, key, var)
 
+    def initializer(shape, dtype=None, partition_info=None):
+        return jnp.asarray(opt.init({var: jnp.zeros(shape, dtype)})[key], dtype)
 
-@dataclasses.dataclass(frozen=True, eq=False)
-class _SlotInitializer(Initializer):
-    """``opt.init``'s initial value of slot ``key`` of ``var`` (zeros, or Adagrad's fill).
-    Eager ``init`` takes it from ``host_value``: computed once, copied, no draw program to
-    compile per slot."""
-
-    opt: Any
-    key: str
-    var: str
-    needs_key = False
-
-    def sample(self, key, shape, dtype):
-        return jnp.asarray(self.opt.init({self.var: jnp.zeros(shape, dtype)})[self.key], dtype)
-
-    def host_value(self, shape, dtype):
-        with jax.ensure_compile_time_eval():
-            return np.asarray(self.sample(None, shape, dtype))
+    return initializer
