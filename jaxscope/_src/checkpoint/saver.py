@@ -29,6 +29,7 @@ from jaxscope._src.checkpoint.errors import CheckpointMismatchError, VariableNot
 from jaxscope._src.checkpoint.tf1_checkpoint import CheckpointReader, _remove, write_bundle
 from jaxscope._src.checkpoint.trees import _all_names, restore_tf1
 from jaxscope._src.errors import JaxscopeError
+from jaxscope._src.train.runner import Runner
 
 
 class SaverError(JaxscopeError, ValueError):
@@ -370,7 +371,8 @@ class Saver:
         """Writes the variables as ``save_path`` (``save_path-<global_step>`` with a step).
 
         Args:
-          variables: a variables tree, or ``(variables, opt_state, averages)``.
+          variables: a variables tree, ``(variables, opt_state, averages)``, or a
+            ``js.train.Runner`` (TF1: the session).
           save_path: the prefix, e.g. ``"train/model.ckpt"``; its directory must exist.
           global_step: an int, an integer scalar array, or the name (or handle) of a variable
             of ``variables``, appended to the prefix as ``-N``.
@@ -396,6 +398,8 @@ class Saver:
                 "must be a file name without a directory", "Pass e.g. latest_filename='checkpoint'.",
             )  # fmt: skip
         save_path = os.fspath(save_path)
+        if isinstance(variables, Runner):  # TF1's saver.save(sess, ...)
+            variables = variables.variables
         arrays = self._arrays(variables)
         if not arrays:
             if self._allow_empty:

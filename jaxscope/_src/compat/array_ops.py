@@ -186,14 +186,6 @@ def stop_gradient(input, name=None):  # noqa: A002
     return jax.lax.stop_gradient(convert(input, op="stop_gradient", arg="input"))
 
 
-def placeholder_with_default(input, shape, name=None):  # noqa: A002
-    """Differs from TF1: returns ``input`` (the default always flows): there is no feed.
-
-    TF1 equivalent: tf.compat.v1.placeholder_with_default"""
-    op_name(name, "PlaceholderWithDefault")
-    return convert(input, op="placeholder_with_default", arg="input")
-
-
 def cast(x, dtype, name=None):
     """TF1 equivalent: tf.compat.v1.cast (float -> int truncates toward zero, as TF1)."""
     op_name(name, "Cast")

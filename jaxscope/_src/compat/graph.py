@@ -94,6 +94,18 @@ class UnimplementedError(OpError, NotImplementedError):
         super().__init__(node_def, op, message, 12, *args)
 
 
+# -- device placement ---------------------------------------------------------------------------
+@contextlib.contextmanager
+def device(device_name):
+    """A context that places nothing: ops and variables made inside are as outside.
+
+    Differs from TF1: the device string is accepted and ignored (XLA places the computation;
+    shard with ``jaxscope.sharding`` to spread it over devices).
+
+    TF1 equivalent: tf.compat.v1.device"""
+    yield
+
+
 # -- control dependencies -----------------------------------------------------------------------
 @contextlib.contextmanager
 def control_dependencies(control_inputs):
@@ -281,8 +293,6 @@ def Print(input_, data, message=None, first_n=None, summarize=None, name=None): 
 
 # -- names that need a graph and a Session ----------------------------------------------------------
 _INSTEAD = {
-    "placeholder": "make it an argument of the transformed function: f = js.transform(model); "
-    "f.apply(variables, x) (tf.placeholder_with_default(v, shape) is v)",
     "sparse_placeholder": "make it an argument of the transformed function",
     "Session": "call the transformed function: variables = f.init(rng, x); y = f.apply(variables, "
     "x) (jax.jit(f.apply) compiles it)",

@@ -13,55 +13,18 @@ reuses it. It is a thin layer on
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 import jax
 import numpy as np
 
+from jaxscope._src.core import feeds
 from jaxscope._src.core.collections import GraphKeys, get_collection
 from jaxscope._src.core.transform import Transformed, transform
 from jaxscope._src.core.tree_names import flatten, unflatten
 from jaxscope._src.train.errors import TrainArgumentError
-
-
-def select(out: Any, fetches: Any) -> Any:
-    """What ``fetches`` names in ``out``: ``"key"`` (a dict's item or an attribute), ``"a.b"``
-    (a path), or a list / tuple / dict of those (the same structure comes back)."""
-    if isinstance(fetches, str):
-        node = out
-        for part in fetches.split("."):
-            if isinstance(node, Mapping) and part in node:
-                node = node[part]
-            elif not isinstance(node, Mapping) and hasattr(node, part):
-                node = getattr(node, part)
-            else:
-                have = sorted(node) if isinstance(node, Mapping) else sorted(
-                    a for a in dir(node) if not a.startswith("__"))  # fmt: skip
-                raise TrainArgumentError(
-                    "Runner.run",
-                    f"the fetch {fetches!r} names nothing in the program's output ({part!r} is "
-                    f"not among {have[:12]})",
-                    "Fetch what the program returns, e.g. runner.run(['cost', 'train_op']).",
-                )
-        return node
-    if isinstance(fetches, Mapping):
-        return {k: select(out, v) for k, v in fetches.items()}
-    if isinstance(fetches, (list, tuple)):
-        return type(fetches)(select(out, f) for f in fetches)
-    raise TrainArgumentError(
-        "Runner.run",
-        f"fetches is {type(fetches).__name__} {fetches!r}, not a name or a list/dict of names",
-        "Name what to fetch from the program's output: runner.run(['cost', 'train_op']).",
-    )
-
-
-def _key(fetches: Any) -> Any:
-    if isinstance(fetches, Mapping):
-        return ("dict", tuple((k, _key(v)) for k, v in fetches.items()))
-    if isinstance(fetches, (list, tuple)):
-        return (type(fetches).__name__, tuple(_key(f) for f in fetches))
-    return fetches
+from jaxscope._src.train.fetches import cache_key, feed_names, handles, select, values
 
 
 class Runner:
@@ -90,8 +53,8 @@ class Runner:
       >>> int(runner.variables["state"]["global_step"])
       3
 
-    TF1 equivalent: tf.compat.v1.Session (run(fetches, feed_dict): the feeds are the program's
-    arguments)
+    TF1 equivalent: tf.compat.v1.Session (run(fetches, feed_dict): the inputs are the program's
+    arguments, or its placeholders fed by ``feed_dict=``; ``outputs`` are the kept tensors)
     """
 
     def __init__(self, program: Callable[..., Any] | Transformed, variables=None, *, rng=None):
@@ -104,6 +67,7 @@ class Runner:
             str, list[str]
         ] = {}  # LOCAL/METRIC_VARIABLES, as the program files them
         self._initial: dict[str, np.ndarray] = {}  # their values from init
+        self.outputs: Any = None  # init's output, each value a handle (fetches.Fetch)
 
     def _recording(self, program: Callable) -> Callable:
         """``program``, noting (when traced) which variables it files as local / metric."""
@@ -118,15 +82,31 @@ class Runner:
 
     def init(self, rng, *args, **kwargs) -> None:
         """Initializes the variables from the program run on ``args`` (TF1's
-        ``session.run(tf.global_variables_initializer())``)."""
-        self.variables = transform(self._recording(self._fn)).init(rng, *args, **kwargs)
+        ``session.run(tf.global_variables_initializer())``), and sets :attr:`outputs`: the
+        program's output with each array, variable and op replaced by a handle that
+        :meth:`run` fetches (and, for a placeholder, feeds)."""
+        fn = self._fn
+
+        def program(*a, **k):
+            out = fn(*a, **k)
+            self.outputs = handles(out, feeds.current().name_of)
+            return out
+
+        with feeds.feeding({}):
+            self.variables = transform(self._recording(program)).init(rng, *args, **kwargs)
         flat = flatten(self.variables)
         self._initial = {n: np.array(flat[n]) for n in self._members.get("local_variables", [])}
 
-    def run(self, fetches, *args, **kwargs):
+    def run(self, fetches, *args, feed_dict=None, **kwargs):
         """The values of ``fetches`` after running the program on ``args``; fetched train ops
         (and the assigns the fetches depend on) update the held variables. A failed run leaves them
         as they were.
+
+        ``fetches``: names / paths of the program's output, handles from :attr:`outputs`, or a
+        list / tuple / dict of them. ``feed_dict``: ``{placeholder: value}``, the placeholder by
+        its TF1 name (``"Train/Model/new_lr"``, ``:0`` optional) or its handle; the program's
+        ``tf.placeholder`` / ``tf.placeholder_with_default`` read it. Feeding a name no
+        placeholder of the program has raises ``TrainArgumentError`` (a ``ValueError``).
 
         TF1 equivalent: tf.compat.v1.Session.run(fetches, feed_dict)
         """
@@ -136,21 +116,36 @@ class Runner:
                 "Initialize them: runner.init(jax.random.key(0), *args), or pass "
                 "Runner(program, variables=restored).",
             )  # fmt: skip
-        key = _key(fetches)
+        fed = feed_names(feed_dict)
+        key = cache_key(fetches)
         step = self._steps.get(key)
         if step is None:
-            fn = self._fn
-            program = self._recording(lambda *a, **k: select(fn(*a, **k), fetches))
-            f = transform(program, allow_unused=True, fetch_dependent=True)
-
-            def run(variables, rng, runs, *args, **kwargs):
-                rng = jax.random.fold_in(rng, runs)  # in the program: no dispatch of its own
-                return f.apply(variables, *args, rng=rng, mutable=True, **kwargs)
-
-            step = self._steps[key] = jax.jit(run, donate_argnums=0)
-        out, self.variables = step(self.variables, self._rng, self.runs, *args, **kwargs)
+            step = self._steps[key] = jax.jit(self._step(fetches), donate_argnums=0)
+        out, self.variables = step(self.variables, self._rng, self.runs, fed, *args, **kwargs)
         self.runs += 1
         return out
+
+    def _step(self, fetches):
+        """The function one run of ``fetches`` compiles: the program applied under the feeds."""
+        fn = self._fn
+        program = self._recording(lambda *a, **k: values(select(fn(*a, **k), fetches)))
+        f = transform(program, allow_unused=True, fetch_dependent=True)
+
+        def run(variables, rng, runs, fed, *args, **kwargs):
+            rng = jax.random.fold_in(rng, runs)  # in the program: no dispatch of its own
+            with feeds.feeding(fed) as fd:
+                out = f.apply(variables, *args, rng=rng, mutable=True, **kwargs)
+            unknown = sorted(set(fed) - fd.read)
+            if unknown:
+                raise TrainArgumentError(
+                    "Runner.run", f"feed_dict feeds {unknown}, which no placeholder of the "
+                    f"program is named (its placeholders: {sorted(fd.read)[:12]})",
+                    "Feed a placeholder by its TF1 name, scopes included: "
+                    "runner.run(fetches, feed_dict={'Model/new_lr': 0.5}).",
+                )  # fmt: skip
+            return out
+
+        return run
 
     def assign(self, name: str, value) -> None:
         """Sets the variable ``name`` (its TF1 name) to ``value``, outside any run.

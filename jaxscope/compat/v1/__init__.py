@@ -65,7 +65,6 @@ from jaxscope._src.compat.array_ops import newaxis as newaxis
 from jaxscope._src.compat.array_ops import ones as ones
 from jaxscope._src.compat.array_ops import ones_like as ones_like
 from jaxscope._src.compat.array_ops import pad as pad
-from jaxscope._src.compat.array_ops import placeholder_with_default as placeholder_with_default
 from jaxscope._src.compat.array_ops import range as range
 from jaxscope._src.compat.array_ops import rank as rank
 from jaxscope._src.compat.array_ops import reshape as reshape
@@ -119,12 +118,15 @@ from jaxscope._src.compat.graph import assert_positive as assert_positive
 from jaxscope._src.compat.graph import assert_rank as assert_rank
 from jaxscope._src.compat.graph import assert_type as assert_type
 from jaxscope._src.compat.graph import control_dependencies as control_dependencies
+from jaxscope._src.compat.graph import device as device
 from jaxscope._src.compat.graph import disable_eager_execution as disable_eager_execution
 from jaxscope._src.compat.graph import disable_resource_variables as disable_resource_variables
 from jaxscope._src.compat.graph import disable_v2_behavior as disable_v2_behavior
 from jaxscope._src.compat.graph import group as group
 from jaxscope._src.compat.graph import no_op as no_op
 from jaxscope._src.compat.graph import tuple as tuple
+from jaxscope._src.compat.placeholders import placeholder as placeholder
+from jaxscope._src.compat.placeholders import placeholder_with_default as placeholder_with_default
 from jaxscope._src.compat.random_ops import multinomial as multinomial
 from jaxscope._src.compat.random_ops import random_normal as random_normal
 from jaxscope._src.compat.random_ops import random_shuffle as random_shuffle
@@ -216,6 +218,7 @@ __all__ = [
     "cumprod",
     "cumsum",
     "debugging",
+    "device",
     "digamma",
     "disable_eager_execution",
     "disable_resource_variables",
@@ -308,6 +311,7 @@ __all__ = [
     "ones_like",
     "orthogonal_initializer",
     "pad",
+    "placeholder",
     "placeholder_with_default",
     "pow",
     "random",
