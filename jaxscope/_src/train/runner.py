@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 
 from jaxscope._src.core import feeds
@@ -60,7 +61,11 @@ class Runner:
     def __init__(self, program: Callable[..., Any] | Transformed, variables=None, *, rng=None):
         self._fn = program.init._jaxscope[0] if isinstance(program, Transformed) else program
         self.variables = variables
-        self._rng = jax.random.key(0) if rng is None else rng
+        rng = jax.random.key(0) if rng is None else rng
+        if not jnp.issubdtype(rng.dtype, jax.dtypes.prng_key):  # a raw key: jax.random.PRNGKey
+            rng = jax.random.wrap_key_data(rng)
+        # passed to each step as its raw bits: a typed key is flattened in Python at every call
+        self._key_data, self._key_impl = jax.random.key_data(rng), jax.random.key_impl(rng)
         self._steps: dict[Any, Callable] = {}
         self.runs = 0  # how many runs so far (step i draws from fold_in(rng, i))
         self._members: dict[
@@ -121,7 +126,7 @@ class Runner:
         step = self._steps.get(key)
         if step is None:
             step = self._steps[key] = jax.jit(self._step(fetches), donate_argnums=0)
-        out, self.variables = step(self.variables, self._rng, self.runs, fed, *args, **kwargs)
+        out, self.variables = step(self.variables, self._key_data, self.runs, fed, *args, **kwargs)
         self.runs += 1
         return out
 
@@ -131,7 +136,8 @@ class Runner:
         program = self._recording(lambda *a, **k: values(select(fn(*a, **k), fetches)))
         f = transform(program, allow_unused=True, fetch_dependent=True)
 
-        def run(variables, rng, runs, fed, *args, **kwargs):
+        def run(variables, key_data, runs, fed, *args, **kwargs):
+            rng = jax.random.wrap_key_data(key_data, impl=self._key_impl)
             rng = jax.random.fold_in(rng, runs)  # in the program: no dispatch of its own
             with feeds.feeding(fed) as fd:
                 out = f.apply(variables, *args, rng=rng, mutable=True, **kwargs)
