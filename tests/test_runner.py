@@ -109,3 +109,15 @@ def test_bench_runner_smoke(tf1):
     bench_runner.tf1_first_step()
     a, b, ratio, lo, hi = bench_runner.steady(4)
     assert a > 0 and b > 0 and lo <= ratio <= hi
+
+
+def test_runner_draws_from_its_key_folded_with_the_run_and_takes_a_raw_key():
+    def program(x):
+        return {"noise": jtf.random_uniform([3]) + x}
+
+    draws = []
+    for key in (jax.random.key(3), jax.random.PRNGKey(3)):
+        runner = js.train.Runner(program, {"params": {}, "state": {}}, rng=key)
+        draws.append([np.asarray(runner.run("noise", np.float32(0))) for _ in range(2)])
+    np.testing.assert_array_equal(draws[0], draws[1])  # a raw key is the same key
+    assert not np.array_equal(draws[0][0], draws[0][1])  # each run draws afresh
