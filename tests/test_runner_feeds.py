@@ -172,3 +172,31 @@ def test_outputs_are_handles_in_the_programs_structure():
     np.testing.assert_array_equal(got["a"], [2, 2])
     np.testing.assert_array_equal(got["b"][1][0], [2, 2])
     np.testing.assert_array_equal(got["b"][0], [1, 1])  # a variable: its value
+
+
+@pytest.mark.parametrize("fetch", ["cost", "train", "x", "lr"])
+def test_a_fetch_that_needs_an_unfed_placeholder_raises_as_in_tf1(tf1, fetch):
+    """TF1 refuses a run whose fetches need a placeholder that was not fed, and runs one that
+    does not (m.lr needs neither x nor new_lr). Zeros in its place would be a silent result."""
+
+    def pick(m):
+        return {"cost": m.cost, "train": [m.cost, m.train_op], "x": m.x, "lr": m.lr}[fetch]
+
+    with tf1.Graph().as_default():
+        m = program(tf1)["m"]
+        with tf1.Session() as sess:
+            sess.run(tf1.global_variables_initializer())
+            try:
+                want = sess.run(pick(m))
+            except tf1.errors.InvalidArgumentError as e:
+                want = e
+    runner, m = _runner()
+    before = js.checkpoint.flatten(runner.variables)
+    if isinstance(want, Exception):
+        assert "must feed a value for placeholder tensor 'Train/x'" in str(want)
+        with pytest.raises(ValueError, match=r"must feed a value for placeholder tensor 'Train/x'"):
+            runner.run(pick(m))
+        after = js.checkpoint.flatten(runner.variables)
+        assert all(np.array_equal(before[k], after[k]) for k in before)
+    else:
+        np.testing.assert_allclose(runner.run(pick(m)), want, rtol=1e-6)

@@ -4,8 +4,8 @@ A program run by ``js.train.Runner`` reads the value ``runner.run(fetches, feed_
 value})`` feeds its placeholder (the name as TF1 gives it, e.g. ``"Train/Model/new_lr"``, with or
 without ``:0``, or the placeholder's fetch handle): TF1's ``session.run(fetches, feed_dict)``. A
 ``placeholder_with_default`` not fed gives its default; a ``placeholder`` not fed gives zeros of
-its shape (TF1 raises, if a fetch needs it), as it is under ``init`` and ``js.inspect`` (building
-the program, as TF1 builds its graph). In a plain ``apply`` there is nothing to feed: a
+its shape under ``init`` and ``js.inspect`` (building the program, as TF1 builds its graph), and
+in a run whose fetches do not need it; a run whose fetches need it raises, as TF1's does. In a plain ``apply`` there is nothing to feed: a
 ``placeholder`` raises ``GraphOnlyError`` saying what to write instead, and a
 ``placeholder_with_default`` is its default.
 """
@@ -53,7 +53,7 @@ def _check(op: str, full: str, value, dtype, shape):
 
 
 def placeholder(dtype=None, shape=None, name=None):
-    """The value fed for this placeholder in a ``js.train.Runner`` run (zeros if not fed).
+    """The value fed for this placeholder in a ``js.train.Runner`` run.
 
     Args:
       dtype: the element type (``tf.float32``, ...); a fed value is converted to it.
@@ -64,7 +64,9 @@ def placeholder(dtype=None, shape=None, name=None):
     Raises:
       GraphOnlyError: outside a transformed function, or in a plain ``apply`` (nothing is fed).
 
-    Differs from TF1: not fed, it is zeros of its shape (TF1 raises when a fetch needs it).
+    Not fed, it is zeros of its shape while the program is built (``init``); a run whose
+    fetches need it raises ``TrainArgumentError`` (a ``ValueError``; TF1's "You must feed a
+    value for placeholder tensor").
 
     TF1 equivalent: tf.compat.v1.placeholder
     """
@@ -74,7 +76,7 @@ def placeholder(dtype=None, shape=None, name=None):
     full = _full_name(name, "Placeholder")
     dt = as_dtype(dtype if dtype is not None else "float32").dtype
     zeros = np.zeros([0 if d is None or d == -1 else int(d) for d in (shape or [])], dt)
-    return feeds.value(full, zeros, lambda v: _check("placeholder", full, v, dt, shape))
+    return feeds.value(full, zeros, lambda v: _check("placeholder", full, v, dt, shape), True)
 
 
 def placeholder_with_default(input, shape, name=None):  # noqa: A002

@@ -16,6 +16,8 @@ import threading
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import jax
+
 _LOCAL = threading.local()
 
 
@@ -27,6 +29,9 @@ class Feeds:
         # id(value) -> (full name, the value: kept alive so its id stays its own)
         self.made: dict[int, tuple[str, Any]] = {}
         self.read: set[str] = set()  # the placeholder names the run made
+        # the tf.placeholder values the run read without a feed: (name, value); TF1 refuses a
+        # fetch that needs one (see ``needed``)
+        self.unfed: list[tuple[str, Any]] = []
 
     def name_of(self, value: Any) -> str | None:
         """The name of the placeholder that returned ``value`` in this run, or None."""
@@ -52,7 +57,7 @@ def feeding(fed: Mapping[str, Any]) -> Iterator[Feeds]:
         stack.pop()
 
 
-def value(name: str, default: Any, make: Any = None) -> Any:
+def value(name: str, default: Any, make: Any = None, required: bool = False) -> Any:
     """What the placeholder ``name`` gives in this run: the fed value, else ``default``.
 
     ``make(v)`` turns the value into the placeholder's result (a fresh array, so its identity is
@@ -63,6 +68,29 @@ def value(name: str, default: Any, make: Any = None) -> Any:
     out = default if feeds is None or name not in feeds.fed else feeds.fed[name]
     out = make(out) if make is not None else out
     if feeds is not None:
+        if required and name not in feeds.fed:  # a value of its own, to trace what needs it
+            out = jax.lax.optimization_barrier(out)
+            feeds.unfed.append((name, out))
         feeds.read.add(name)
         feeds.made[id(out)] = (name, out)
     return out
+
+
+def needed(closed, outputs: int) -> list[int]:
+    """Which unfed placeholders the first ``outputs`` results of ``closed`` depend on: its
+    results are those outputs, then the unfed placeholders' values (a forward walk of the jaxpr;
+    a loop or a nested call depends on all of its inputs)."""
+    outvars = closed.jaxpr.outvars
+    seeds = {v: i for i, v in enumerate(outvars[outputs:]) if not hasattr(v, "val")}
+    deps: dict[Any, frozenset] = {v: frozenset([i]) for v, i in seeds.items()}
+    for eqn in closed.jaxpr.eqns:
+        joined = frozenset().union(*(deps.get(v, frozenset()) for v in eqn.invars
+                                     if not hasattr(v, "val")))  # fmt: skip
+        if joined:
+            for v in eqn.outvars:
+                deps[v] = deps.get(v, frozenset()) | joined
+    found: set[int] = set()
+    for v in outvars[:outputs]:
+        if not hasattr(v, "val"):
+            found |= deps.get(v, frozenset())
+    return sorted(found)

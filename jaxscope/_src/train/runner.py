@@ -141,6 +141,8 @@ class Runner:
             rng = jax.random.fold_in(rng, runs)  # in the program: no dispatch of its own
             with feeds.feeding(fed) as fd:
                 out = f.apply(variables, *args, rng=rng, mutable=True, **kwargs)
+            if fd.unfed:
+                _refuse_unfed(f, variables, args, kwargs, rng, fed, fd)
             unknown = sorted(set(fed) - fd.read)
             if unknown:
                 raise TrainArgumentError(
@@ -191,3 +193,24 @@ class Runner:
             start = self._initial.get(name)
             flat[name] = jax.numpy.zeros_like(old) if start is None else jax.numpy.asarray(start)
         self.variables = unflatten(flat, trainable=set(flatten(self.variables.get("params", {}))))
+
+
+def _refuse_unfed(f, variables, args, kwargs, rng, fed, fd) -> None:
+    """Raises where the run's results (fetches, assignments) need a ``tf.placeholder`` that was
+    not fed, as TF1's ``session.run`` does; one more trace of the program, at compile time."""
+
+    def analysed(variables):
+        with feeds.feeding(fed) as again:
+            out = f.apply(variables, *args, rng=rng, mutable=True, **kwargs)
+        return jax.tree.leaves(out), [v for _, v in again.unfed]
+
+    closed = jax.make_jaxpr(analysed)(variables)
+    outputs = len(closed.jaxpr.outvars) - len(fd.unfed)
+    names = [fd.unfed[i][0] for i in feeds.needed(closed, outputs)]
+    if names:
+        raise TrainArgumentError(
+            "Runner.run", f"You must feed a value for placeholder tensor {names[0]!r} (TF1's "
+            f"InvalidArgumentError): the fetches need {names}",
+            f"runner.run(fetches, ..., feed_dict={{{names[0]!r}: value}}), or fetch what does "
+            "not need it.",
+        )  # fmt: skip
