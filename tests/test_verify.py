@@ -199,5 +199,9 @@ def test_gradients_off_upstream_of_a_relu_flip_are_explained(port_b, failing, ex
     assert check.passed is explained
     if explained:
         assert "net/b" in check.note and "2 gradients" in check.note and check.first is None
+        from jaxscope._src.verify.report import Report
+
+        verdict = Report("m.py:f", None, [check]).verdict  # the explained error is not the max
+        assert verdict.endswith("(max rel err 0.0e+00; gradients: see the note)"), verdict
     else:
         assert check.first == failing[0] and not check.note

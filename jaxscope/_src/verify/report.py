@@ -59,8 +59,10 @@ class Report:
         failed = self.first_failure
         if failed is None:
             counts = ", ".join(f"{c.compared} {c.name}" for c in self.checks if c.compared)
-            worst = max((c.max_rel for c in self.checks if c.rows), default=0.0)
-            return f"PASS: {counts} (max rel err {worst:.1e})"
+            worst = max((c.max_rel for c in self.checks if c.rows and not c.note), default=0.0)
+            notes = [c.name for c in self.checks if c.note]
+            said = f"; {', '.join(notes)}: see the note" if notes else ""
+            return f"PASS: {counts} (max rel err {worst:.1e}{said})"
         return f"FAIL: {failed.name}: {failed.first}: {failed.detail}"
 
     def to_json(self) -> dict[str, Any]:
