@@ -107,7 +107,7 @@ def test_bench_runner_smoke(tf1):
 
     bench_runner.hand_first_step()
     bench_runner.tf1_first_step()
-    a, b, ratio, lo, hi = bench_runner.steady(4)
+    a, b, ratio, lo, hi = bench_runner.steady(2 * bench_runner.BLOCK)
     assert a > 0 and b > 0 and lo <= ratio <= hi
 
 

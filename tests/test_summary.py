@@ -110,6 +110,33 @@ def test_event_files_match_tf1(tf1, tmp_path):
     ]  # fmt: skip
 
 
+def test_tensorboards_own_reader_reads_the_event_file(tmp_path):
+    from tensorboard.backend.event_processing import event_accumulator as ea
+
+    runner = js.train.Runner(lambda x: {"summary": program(tf, x, ["hello", "world"])})
+    runner.init(jax.random.key(0), X)
+    with tf.summary.FileWriter(tmp_path) as writer:
+        for step in (1, 2, 5):
+            writer.add_summary(runner.run("summary", X * step), global_step=step)
+    acc = ea.EventAccumulator(str(tmp_path), size_guidance={ea.IMAGES: 0, ea.AUDIO: 0})
+    acc.Reload()
+    tags = acc.Tags()
+    assert sorted(tags["scalars"]) == ["fam/train/fam/m_ax", "train/loss_1", "train/loss_2"]
+    assert sorted(tags["histograms"]) == ["vs/acts", "vs/w_1"]
+    assert sorted(tags["images"]) == ["img/image/0", "img/image/1", "one/image"]
+    assert sorted(tags["audio"]) == ["snd/audio/0", "snd/audio/1"]
+    loss = [(e.step, e.value) for e in acc.Scalars("train/loss_1")]
+    want = [(s, float(np.mean(np.square(X * s)))) for s in (1, 2, 5)]
+    assert [s for s, _ in loss] == [1, 2, 5]
+    np.testing.assert_allclose([v for _, v in loss], [v for _, v in want], rtol=1e-6)
+    np.testing.assert_allclose(
+        [e.value for e in acc.Scalars("fam/train/fam/m_ax")], [X.max() * s for s in (1, 2, 5)]
+    )
+    w = acc.Histograms("vs/w_1")[0].histogram_value
+    assert (w.min, w.max, w.num) == (-2.0, 4.0, 6.0)
+    assert acc.Images("one/image")[0].width == X.shape[2]
+
+
 def test_histogram_statistics_match_tf1_on_spread_values(tf1, tmp_path):
     rng = np.random.default_rng(0)
     values = np.concatenate([rng.normal(0, 1e3, 500), rng.normal(0, 1e-6, 50), [0.0, 0.0]])
