@@ -180,9 +180,10 @@ class Saver:
       dtypes: ``{name: dtype}`` to write variables in another dtype that holds their values
         exactly. By default an int32 ``global_step`` (JAX without ``jax_enable_x64``) is
         written as int64, TF1's dtype for it, so TF1's ``Saver`` restores it.
-      reshape, sharded, name, restore_sequentially, saver_def, builder, defer_build,
-        write_version, filename: TF1's; ``reshape=True``, ``saver_def``, ``builder`` and
-        ``write_version=1`` are refused, the others change nothing here.
+      reshape, saver_def, builder, write_version: TF1's; ``reshape=True``, ``saver_def``,
+        ``builder`` and ``write_version=1`` are refused.
+      sharded, name, restore_sequentially, defer_build, filename: TF1's; they change nothing
+        here.
 
     Differs from TF1: ``save`` and ``restore`` take the variables tree where TF1 takes a
     ``Session``, and ``restore`` returns the restored tree (the input is not changed); no

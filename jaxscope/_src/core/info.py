@@ -243,8 +243,9 @@ def inspect(f, *args, **kwargs) -> VariablesInfo:
 
     Args:
       f: a ``Transformed`` (from :func:`transform`) or the plain model function.
-      *args, **kwargs: example inputs (arrays or ``jax.ShapeDtypeStruct``); other values
+      *args: example inputs (arrays or ``jax.ShapeDtypeStruct``); other values
         (``is_training=True``, sizes) are passed as they are, as ``init`` does.
+      **kwargs: the same, by keyword.
 
     Returns:
       A :class:`VariablesInfo`: name, tree path, shape, dtype, trainable, collections,

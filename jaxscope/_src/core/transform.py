@@ -334,7 +334,9 @@ def reinitialize(f: Transformed, variables, select, rng, *args, **kwargs) -> dic
       select: the variables to re-initialize: a list of names (``"two_layers/h1/weights"``, a
         trailing ``:0`` is allowed), or a regex string matched from the start of each name (as
         TF1's ``get_collection(..., scope=...)``), or a predicate ``name -> bool``.
-      rng, *args, **kwargs: as for ``f.init``.
+      rng: as for ``f.init``.
+      *args: as for ``f.init``.
+      **kwargs: as for ``f.init``.
 
     Returns:
       A new tree; the selected variables get the values ``f.init(rng, *args)`` would give them.

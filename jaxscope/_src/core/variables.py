@@ -68,8 +68,9 @@ class Variable(Handle):
         under ``variables["state"]``.
       name: the name (default ``"Variable"``); a name ending in ``/`` is used verbatim.
       dtype: converts a Python initial value; an array of another dtype is an error.
-      validate_shape, caching_device, use_resource, synchronization, aggregation, variable_def,
-        expected_shape, import_scope: accepted for TF1 compatibility; no effect in JAX.
+      validate_shape, caching_device, use_resource, synchronization: accepted for TF1
+        compatibility; no effect in JAX.
+      aggregation, variable_def, expected_shape, import_scope: the same.
       collections: the collections to file it in (replacing ``[GLOBAL_VARIABLES]``;
         ``TRAINABLE_VARIABLES`` is added when trainable), as in TF1.
       constraint: a function ``value -> value`` that ``VariablesInfo.apply_constraints``

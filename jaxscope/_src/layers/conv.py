@@ -378,8 +378,9 @@ _ARGS = """
       kernel_size, strides, dilation_rate: an int or one int per spatial axis.
       padding: ``"valid"`` or ``"same"`` (any case; TF1's padding, extra pixel at the end).
       data_format: ``"channels_last"`` (default) or ``"channels_first"``.
-      activation, use_bias, *_initializer, *_regularizer, activity_regularizer, *_constraint,
-        trainable, name, reuse: as for :func:`dense`."""
+      activation, use_bias, kernel_initializer, bias_initializer: as for :func:`dense`.
+      kernel_regularizer, bias_regularizer, activity_regularizer: as for :func:`dense`.
+      kernel_constraint, bias_constraint, trainable, name, reuse: as for :func:`dense`."""
 
 conv1d = functional(
     Conv1D,

@@ -399,8 +399,8 @@ def batch_normalization(
       momentum: of the moving averages (0.99).
       epsilon: added to the variance (1e-3).
       center, scale: create ``beta`` / ``gamma``.
-      beta_initializer, gamma_initializer, moving_mean_initializer,
-        moving_variance_initializer: zeros, ones, zeros, ones.
+      beta_initializer, gamma_initializer: zeros, ones.
+      moving_mean_initializer, moving_variance_initializer: zeros, ones.
       beta_regularizer, gamma_regularizer, beta_constraint, gamma_constraint: as for dense.
       training: a Python bool.
       trainable: False puts ``gamma``/``beta`` in ``variables["state"]`` too.
