@@ -5,6 +5,10 @@ import os
 import sys
 
 sys.path.insert(0, os.path.abspath(".."))
+sys.path.insert(0, os.path.abspath("."))
+import plots  # noqa: E402 - the site's plots, drawn from its pages' tables
+
+plots.main()
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 project = "jaxscope"
@@ -19,7 +23,7 @@ extensions = [
 ]
 source_suffix = {".md": "markdown"}
 master_doc = "index"
-exclude_patterns = ["_build", "README.md"]
+exclude_patterns = ["_build", "_generated", "README.md"]
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 4  # README-style links to headings: page.md#a-heading
 html_theme = "furo"

@@ -58,7 +58,7 @@ def test_links_between_pages_resolve():
     for page in PAGES:
         text = BLOCK.sub("", page.read_text())
         for target in re.findall(r"\]\(([^)\s]+)\)", text):
-            if re.match(r"[a-z]+:", target):  # http:, https:, mailto:
+            if re.match(r"[a-z]+:", target) or "_generated/" in target:  # a URL; a plot
                 continue
             path, _, anchor = target.partition("#")
             dest = (page.parent / path).resolve() if path else page
@@ -94,3 +94,17 @@ def test_every_public_name_has_a_docstring_on_an_api_page():
 
 def test_the_readme_is_short():
     assert len((ROOT / "README.md").read_text().splitlines()) <= 250
+
+
+def test_plots_are_drawn_from_the_pages_tables(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(ROOT / "docs"))
+    import plots
+
+    rows = plots.table(ROOT / "docs" / "guides" / "benchmarks.md", "toy, 301 variables")
+    assert rows[0][1] == "jaxscope" and len(rows) > 5
+    assert all(float(r[-1]) > 0 for r in rows[1:])
+    (path,) = plots.main(tmp_path)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "_generated/cold_start_ratios.png" in (ROOT / "docs/guides/benchmarks.md").read_text()
