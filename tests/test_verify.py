@@ -205,3 +205,48 @@ def test_gradients_off_upstream_of_a_relu_flip_are_explained(port_b, failing, ex
         assert verdict.endswith("(max rel err 0.0e+00; gradients: see the note)"), verdict
     else:
         assert check.first == failing[0] and not check.note
+
+
+def test_training_steps_pass_with_sgd_and_batch_norm_updates():
+    report = verify(MLP, ["4x6"], training=True, steps=3)
+    assert report.passed, str(report)
+    loss, after = report.checks[-2:]
+    assert (loss.name, loss.compared) == ("training loss", 3)
+    assert (after.name, after.compared) == ("after 3 steps", 9)  # sgd keeps no slots
+    assert [r["name"] for r in loss.rows] == ["step 1", "step 2", "step 3"]
+    assert report.to_json()["checks"][-1]["name"] == "after 3 steps"
+
+
+def test_training_steps_compare_adam_slots_in_tf1_order():
+    report = verify(f"{MODELS / 'lstm.py'}:build", ["2x5:int32"], steps=2, optimizer="adam")
+    assert report.passed, str(report)
+    names = [r["name"] for r in report.checks[-1].rows]
+    assert len(names) == 17  # 5 variables, 2 slots each, beta1_power, beta2_power
+    assert names[:3] == ["lm/embedding", "lm/rnn/lstm/kernel", "lm/rnn/lstm/bias"]
+    assert {"lm/embedding/Adam", "lm/embedding/Adam_1", "beta1_power", "beta2_power"} <= set(names)
+
+
+def test_adam_on_a_bias_before_batch_norm_is_explained():
+    # its gradient is ~1e-8 (zero in exact arithmetic); Adam steps ~lr along each side's noise
+    report = verify(MLP, ["4x6"], training=True, steps=2, optimizer="adam")
+    assert report.passed, str(report)
+    assert "mlp/hidden/dense/bias" in report.checks[-1].note
+
+
+def test_training_steps_name_the_first_differing_variable():
+    # the hand port's batch-norm assigns left out of UPDATE_OPS: the train op does not run them
+    drop = {"js.add_to_collection(js.GraphKeys.UPDATE_OPS, update)": "pass"}
+    report = verify(MLP, ["4x6"], port=MLP_PORT, training=True, steps=2, replace=drop)
+    failed = report.first_failure
+    assert (failed.name, failed.first) == ("after 2 steps", "mlp/hidden/bn/moving_mean")
+    assert report.checks[-2].passed  # the loss does not read the moving averages
+
+
+def test_cli_steps_and_optimizer(capsys):
+    argv = [MLP, "-i", "4x6", "--steps", "2", "--optimizer", "momentum", "--lr", "0.1"]
+    assert main(argv) == 0
+    assert "ok   after 2 steps       16" in capsys.readouterr().out  # 9 + 7 momentum slots
+    with pytest.raises(SystemExit):
+        main([MLP, "-i", "4x6", "--steps", "2", "--optimizer", "lbfgs"])
+    with pytest.raises(InputSpecError, match="there is no optimizer 'lbfgs'"):
+        verify(MLP, ["4x6"], steps=1, optimizer="lbfgs")

@@ -18,6 +18,7 @@ from jaxscope._src.compat.porting import load_tf1_module
 from jaxscope._src.core.info import inspect as inspect_variables
 from jaxscope._src.core.transform import transform
 from jaxscope._src.core.tree_names import flatten
+from jaxscope._src.verify import steps as steps_
 from jaxscope._src.verify.errors import BuildFailedError, RefusedOpError
 from jaxscope._src.verify.spec import BuildSpec, flatten_outputs, get_function, split_outputs
 from jaxscope._src.verify.tf1_side import SideResult
@@ -89,11 +90,22 @@ def _describe(info) -> list[dict[str, Any]]:
     ]
 
 
+def _weighted(out, weights):
+    """``sum(w * outputs)``: the scalar whose gradients are compared (and trained)."""
+    net, _ = split_outputs(out)
+    total = jnp.zeros((), jnp.float32)
+    for path, leaf in flatten_outputs(net, "output", _is_array):
+        if path in weights:
+            total = total + jnp.sum(leaf * weights[path]).astype(jnp.float32)
+    return total
+
+
 def run_jax(spec, fn, module, args, kwargs, static, *, arg_scope, training, weights, checkpoint,
-            seed):  # fmt: skip
+            seed, train=None):  # fmt: skip
     """Builds, restores and runs the model in jaxscope; a :class:`SideResult` plus the restore
-    report's text."""
-    f = transform(_model(fn, module, static, arg_scope))
+    report's text. ``train``: the training steps of ``verify(steps=N)``, run too."""
+    model = _model(fn, module, static, arg_scope)
+    f = transform(model)
     args = [jnp.asarray(a) for a in args]
     kwargs = {k: jnp.asarray(v) for k, v in kwargs.items()}
     info = _guarded(lambda: inspect_variables(f, *args, **kwargs), spec.source)
@@ -107,12 +119,7 @@ def run_jax(spec, fn, module, args, kwargs, static, *, arg_scope, training, weig
     def loss(params, rest):
         result = f.apply({**rest, "params": params}, *args, mutable=mutable, **kwargs)
         (out, reg), new = result if mutable else (result, {})
-        net, _ = split_outputs(out)
-        total = jnp.zeros((), jnp.float32)
-        for path, leaf in flatten_outputs(net, "output", _is_array):
-            if path in weights:
-                total = total + jnp.sum(leaf * weights[path]).astype(jnp.float32)
-        return total, (out, reg, new)
+        return _weighted(out, weights), (out, reg, new)
 
     params = restored.get("params", {})
     rest = {k: v for k, v in restored.items() if k != "params"}
@@ -120,6 +127,12 @@ def run_jax(spec, fn, module, args, kwargs, static, *, arg_scope, training, weig
     (_, (out, reg, new)), grads = _guarded(lambda: step(params, rest), spec.source)
     net, points = split_outputs(out)
     end_points = flatten_outputs(points, "end_points", _is_array) if points is not None else []
+    trained = None
+    if train is not None:
+        total = lambda out, reg: _weighted(out, weights) + sum(reg, jnp.zeros(()))  # noqa: E731
+        program = steps_.program(model, total, train)
+        trained = _guarded(lambda: steps_.run_jax(program, checkpoint, args, kwargs, train.steps,
+                                                  seed), spec.source)  # fmt: skip
     return SideResult(
         variables=_describe(info),
         initial=initial,
@@ -130,6 +143,7 @@ def run_jax(spec, fn, module, args, kwargs, static, *, arg_scope, training, weig
         if training
         else {},
         regularization=[float(r) for r in reg],
+        trained=trained,
     ), report
 
 

@@ -15,8 +15,10 @@ from typing import Any
 
 import numpy as np
 
+from jaxscope._src.verify import steps as steps_
 from jaxscope._src.verify.errors import BuildFailedError, InputSpecError, TensorFlowMissingError
 from jaxscope._src.verify.spec import BuildSpec, flatten_outputs, get_function, split_outputs
+from jaxscope._src.verify.steps import Trained
 
 # The variable collections both sides keep (TF1's GraphKeys values).
 COLLECTIONS = ("variables", "trainable_variables", "model_variables", "local_variables")
@@ -34,6 +36,7 @@ class SideResult:
     updated: dict[str, np.ndarray]  # non-trainable variables after one training step
     regularization: list[float]
     checkpoint: str | None = None
+    trained: Trained | None = None  # verify(steps=N)
 
 
 def load_tf():
@@ -124,10 +127,24 @@ def _describe(tf, graph, variables) -> list[dict[str, Any]]:
 
 
 def run_tf1(
-    tf, spec, fn, module, args, kwargs, static, *, arg_scope, training, weights, workdir, seed=0
+    tf,
+    spec,
+    fn,
+    module,
+    args,
+    kwargs,
+    static,
+    *,
+    arg_scope,
+    training,
+    weights,
+    workdir,
+    seed=0,
+    train=None,
 ):
     """Builds and runs the model in a fresh graph; returns a :class:`SideResult` with the path of
-    the checkpoint its Saver wrote. ``weights(leaves)`` gives the loss weights of the outputs."""
+    the checkpoint its Saver wrote. ``weights(leaves)`` gives the loss weights of the outputs;
+    ``train`` (a :class:`~jaxscope._src.verify.steps.Training`) adds its training steps."""
     graph = tf.Graph()
     with graph.as_default():
         tf.set_random_seed(seed)  # TF1's initial values, the same each run
@@ -153,6 +170,9 @@ def run_tf1(
         updates = tf.get_collection(tf.GraphKeys.UPDATE_OPS)
         described = _describe(tf, graph, variables)
         saver = tf.train.Saver(variables) if variables else None
+        if train is not None:  # after the Saver: it saves the model's variables, not the slots
+            total = loss + tf.add_n(reg) if reg else loss
+            train_op = steps_.train_op_tf1(tf, total, train)
         config = tf.ConfigProto(intra_op_parallelism_threads=1, inter_op_parallelism_threads=1)
         config.graph_options.rewrite_options.disable_meta_optimizer = True
         with tf.Session(graph=graph, config=config) as sess:
@@ -165,6 +185,9 @@ def run_tf1(
                 sess.run(updates)
                 fixed = {id(v) for v in trainable}
                 updated = sess.run({v.op.name: v for v in variables if id(v) not in fixed})
+        trained = None
+        if train is not None:
+            trained = steps_.run_tf1(tf, graph, config, saver, prefix, total, train_op, train.steps)
     return SideResult(
         variables=described,
         initial=initial,
@@ -174,4 +197,5 @@ def run_tf1(
         updated=updated,
         regularization=[float(r) for r in values[3]],
         checkpoint=prefix,
+        trained=trained,
     )
