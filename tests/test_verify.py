@@ -250,3 +250,14 @@ def test_cli_steps_and_optimizer(capsys):
         main([MLP, "-i", "4x6", "--steps", "2", "--optimizer", "lbfgs"])
     with pytest.raises(InputSpecError, match="there is no optimizer 'lbfgs'"):
         verify(MLP, ["4x6"], steps=1, optimizer="lbfgs")
+
+
+def test_gpt2_release_against_its_hand_port_passes_with_training_steps():
+    """GPT-2 as the original release builds it (tests/gpt2_tf1.py) against the hand port
+    experiments/gpt2 (written against jaxscope), tiny: 1 layer, 8 wide."""
+    report = verify(f"{MODELS / 'gpt2_release.py'}:build", ["2x6:int32"],
+                    port=f"{MODELS / 'gpt2_port.py'}:build", steps=2)  # fmt: skip
+    assert report.passed, str(report)
+    checks = {c.name: c.compared for c in report.checks}
+    assert checks["variables"] == 16 and checks["outputs"] == 2  # logits, present
+    assert checks["after 2 steps"] == 16
