@@ -261,3 +261,24 @@ def test_gpt2_release_against_its_hand_port_passes_with_training_steps():
     checks = {c.name: c.compared for c in report.checks}
     assert checks["variables"] == 16 and checks["outputs"] == 2  # logits, present
     assert checks["after 2 steps"] == 16
+
+
+def test_progress_bar_on_stderr_when_forced(capsys):
+    assert main([MLP, "-i", "4x6", "--steps", "1", "--progress"]) == 0
+    err = capsys.readouterr().err
+    frames = [f.rstrip() for f in err.split("\r") if f.strip()]
+    phases = [f.split("] ", 1)[1].rsplit(" (", 1)[0] for f in frames]
+    assert phases[:5] == [
+        "1/6 TF1: build, save, run, train 1 steps", "2/6 jaxscope: build",
+        "3/6 jaxscope: restore TF1's checkpoint",
+        "4/6 jaxscope: run (outputs, gradients, updates)", "5/6 jaxscope: train 1 steps",
+    ]  # fmt: skip
+    assert "6/6 compare: 8 of 8" in phases and frames[-1].startswith(
+        "verify [####################]"
+    )
+    assert err.endswith("\n")
+
+
+def test_progress_bar_off_when_stderr_is_not_a_terminal(capsys):
+    assert main([MLP, "-i", "4x6"]) == 0
+    assert "verify [" not in capsys.readouterr().err

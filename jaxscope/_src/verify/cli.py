@@ -39,6 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--optimizer", default="sgd", choices=["sgd", "momentum", "adam", "rmsprop"])
     p.add_argument("--lr", type=float, default=0.01, help="the optimizer's learning rate")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="a progress bar on stderr (default: when stderr is a terminal)")  # fmt: skip
     p.add_argument("--json", metavar="PATH", help="write the report as JSON")
     return p
 
@@ -59,7 +61,8 @@ def main(argv=None) -> int:
         report = verify(args.build, _inputs(args.input), port=args.port, training=args.training,
                         grad=args.grad, rtol=args.rtol, atol=args.atol, kwargs=args.kwargs,
                         arg_scope=args.arg_scope, replace=args.replace, seed=args.seed,
-                        steps=args.steps, optimizer=args.optimizer, lr=args.lr)  # fmt: skip
+                        steps=args.steps, optimizer=args.optimizer, lr=args.lr,
+                        progress=args.progress)  # fmt: skip
     except JaxscopeError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -20,6 +20,7 @@ from jaxscope._src.core.transform import transform
 from jaxscope._src.core.tree_names import flatten
 from jaxscope._src.verify import steps as steps_
 from jaxscope._src.verify.errors import BuildFailedError, RefusedOpError
+from jaxscope._src.verify.progress import Progress
 from jaxscope._src.verify.spec import BuildSpec, flatten_outputs, get_function, split_outputs
 from jaxscope._src.verify.tf1_side import SideResult
 
@@ -101,9 +102,12 @@ def _weighted(out, weights):
 
 
 def run_jax(spec, fn, module, args, kwargs, static, *, arg_scope, training, weights, checkpoint,
-            seed, train=None):  # fmt: skip
+            seed, train=None, progress=None):  # fmt: skip
     """Builds, restores and runs the model in jaxscope; a :class:`SideResult` plus the restore
-    report's text. ``train``: the training steps of ``verify(steps=N)``, run too."""
+    report's text. ``train``: the training steps of ``verify(steps=N)``, run too; ``progress``:
+    a :class:`~jaxscope._src.verify.progress.Progress`, moved on at each phase."""
+    bar = progress or Progress(1, False)
+    bar.phase("jaxscope: build")
     model = _model(fn, module, static, arg_scope)
     f = transform(model)
     args = [jnp.asarray(a) for a in args]
@@ -112,6 +116,7 @@ def run_jax(spec, fn, module, args, kwargs, static, *, arg_scope, training, weig
     variables = _guarded(lambda: f.init(jax.random.key(seed), *args, **kwargs), spec.source)
     initial = {k: np.asarray(v) for k, v in flatten(variables).items()}
     restored, report = variables, None
+    bar.phase("jaxscope: restore TF1's checkpoint")
     if checkpoint is not None:
         restored, report = restore_tf1(variables, checkpoint, strict=False)
     mutable = ["state"] if training else False
@@ -123,12 +128,14 @@ def run_jax(spec, fn, module, args, kwargs, static, *, arg_scope, training, weig
 
     params = restored.get("params", {})
     rest = {k: v for k, v in restored.items() if k != "params"}
+    bar.phase("jaxscope: run (outputs, gradients, updates)")
     step = jax.jit(jax.value_and_grad(loss, has_aux=True))
     (_, (out, reg, new)), grads = _guarded(lambda: step(params, rest), spec.source)
     net, points = split_outputs(out)
     end_points = flatten_outputs(points, "end_points", _is_array) if points is not None else []
     trained = None
     if train is not None:
+        bar.phase(f"jaxscope: train {train.steps} steps")
         total = lambda out, reg: _weighted(out, weights) + sum(reg, jnp.zeros(()))  # noqa: E731
         program = steps_.program(model, total, train)
         trained = _guarded(lambda: steps_.run_jax(program, checkpoint, args, kwargs, train.steps,

@@ -12,6 +12,7 @@ import numpy as np
 
 from jaxscope._src.verify import jax_side, tf1_side
 from jaxscope._src.verify.initial import compare_initial
+from jaxscope._src.verify.progress import Progress
 from jaxscope._src.verify.report import Check, Report, compare_values, compare_variables
 from jaxscope._src.verify.spec import (
     check_signature,
@@ -40,6 +41,7 @@ def verify(
     steps: int = 0,
     optimizer: str = "sgd",
     lr: float = 0.01,
+    progress: bool | None = None,
 ) -> Report:
     """Builds a TF1 model function under the real ``tensorflow.compat.v1`` and under jaxscope, and
     reports where they differ.
@@ -79,6 +81,8 @@ def verify(
         after the last (the optimizer's slots included) are compared.
       optimizer: ``"sgd"``, ``"momentum"`` (0.9), ``"adam"`` or ``"rmsprop"`` (TF1's defaults).
       lr: the optimizer's learning rate.
+      progress: draw a progress bar on stderr (the phases, then ``compare: N of M`` checks);
+        default: where stderr is a terminal.
 
     Returns:
       A :class:`Report`: ``passed``, ``verdict`` (one line), ``checks``, ``to_json()``.
@@ -100,6 +104,7 @@ def verify(
     TF1 equivalent: none (the hand-written harness of tests/test_compat_slim_nets.py).
     """
     start = time.perf_counter()
+    bar = Progress(5 + bool(steps), progress)
     train = Training(int(steps), optimizer, float(lr)) if steps else None
     spec, port_spec = parse_build(build), parse_build(port) if port else None
     tf = tf1_side.load_tf()
@@ -115,6 +120,7 @@ def verify(
 
     options = dict(arg_scope=arg_scope, training=training, weights=weights, train=train)
     with tempfile.TemporaryDirectory(prefix="jaxscope-verify-") as workdir:
+        bar.phase("TF1: build, save, run" + (f", train {steps} steps" if steps else ""))
         tf1 = tf1_side.run_tf1(tf, spec, fn, module, args, named, static, **options,
                                workdir=workdir, seed=seed)  # fmt: skip
         js_spec = port_spec or spec
@@ -122,38 +128,50 @@ def verify(
         js_static = static_kwargs(js_fn, kwargs or {}, training)
         options["weights"] = saved
         port_result, restore = jax_side.run_jax(js_spec, js_fn, js_module, args, named, js_static,
-                                                **options, checkpoint=tf1.checkpoint, seed=seed)  # fmt: skip
-    checks = _compare(
-        tf1, port_result, grad=grad, training=training, rtol=rtol, atol=atol, optimizer=optimizer
-    )
+                                                **options, checkpoint=tf1.checkpoint, seed=seed,
+                                                progress=bar)  # fmt: skip
+    bar.phase("compare")
+    checks = _compare(tf1, port_result, grad=grad, training=training, rtol=rtol, atol=atol,
+                      optimizer=optimizer, progress=bar)  # fmt: skip
+    bar.close()
     return Report(str(spec), str(port_spec) if port_spec else None, checks,
                   restore=_restore_line(restore), seconds=time.perf_counter() - start)  # fmt: skip
 
 
-def _compare(tf1, port, *, grad, training, rtol, atol, optimizer=None) -> list[Check]:
+def _compare(
+    tf1, port, *, grad, training, rtol, atol, optimizer=None, progress=None
+) -> list[Check]:
     order = [v["name"] for v in tf1.variables]
-    checks = [compare_variables(tf1.variables, port.variables)]
-    checks.append(compare_initial(order, tf1.initial, port.initial))
+    with_grad, with_updates = bool(grad and tf1.gradients), bool(training and tf1.updated)
+    total = 4 + bool(tf1.end_points) + with_grad + with_updates + 2 * (tf1.trained is not None)
+    checks: list[Check] = []
+
+    def add(*new: Check) -> None:
+        checks.extend(new)
+        if progress is not None:
+            progress.count(len(checks), total)
+
+    add(compare_variables(tf1.variables, port.variables))
+    add(compare_initial(order, tf1.initial, port.initial))
     if tf1.end_points:  # before the outputs: the first end point off says where it starts
         points = dict(port.end_points)
         pairs = [(p, v, points.get(p)) for p, v in tf1.end_points]
-        checks.append(compare_values("end_points", pairs, rtol, atol))
+        add(compare_values("end_points", pairs, rtol, atol))
     outputs = dict(port.outputs)
-    pairs = [(p, v, outputs.get(p)) for p, v in tf1.outputs]
-    checks.append(compare_values("outputs", pairs, rtol, atol))
-    if grad and tf1.gradients:
+    add(compare_values("outputs", [(p, v, outputs.get(p)) for p, v in tf1.outputs], rtol, atol))
+    if with_grad:
         pairs = [(n, tf1.gradients[n], port.gradients.get(n)) for n in order if n in tf1.gradients]
         check = compare_values("gradients", pairs, rtol, atol, floor=0.1)
         if not check.passed and all(c.passed for c in checks[1:]) and tf1.end_points:
             _flipped(check, order, tf1.end_points, dict(port.end_points))
-        checks.append(check)
-    if training and tf1.updated:
+        add(check)
+    if with_updates:
         pairs = [(n, tf1.updated[n], port.updated.get(n)) for n in order if n in tf1.updated]
-        checks.append(compare_values("moving averages", pairs, rtol, atol))
-    checks.append(_regularization(tf1.regularization, port.regularization, rtol, atol))
+        add(compare_values("moving averages", pairs, rtol, atol))
+    add(_regularization(tf1.regularization, port.regularization, rtol, atol))
     if tf1.trained is not None:
         adaptive = optimizer in ("adam", "rmsprop")
-        checks.extend(_training(tf1.trained, port.trained, rtol, atol, tf1.gradients, adaptive))
+        add(*_training(tf1.trained, port.trained, rtol, atol, tf1.gradients, adaptive))
     return checks
 
 
