@@ -15,6 +15,7 @@ import pytest
 from jaxscope._src.verify.cli import main
 from jaxscope.verify import (
     BuildSpecError,
+    DataDependentShapeError,
     InputSpecError,
     RefusedOpError,
     verify,
@@ -282,3 +283,32 @@ def test_progress_bar_on_stderr_when_forced(capsys):
 def test_progress_bar_off_when_stderr_is_not_a_terminal(capsys):
     assert main([MLP, "-i", "4x6"]) == 0
     assert "verify [" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "op, line, says",
+    [
+        ("boolean_mask", 11, "the mask must be concrete"),
+        ("where", 13, "with one argument the output's size depends on the values"),
+        ("unique", 15, "the output's size depends on the values of x"),
+    ],
+)
+def test_data_dependent_shape_is_named_with_its_line(op, line, says):
+    pattern = rf"tf\.{op} \(called at data_shape\.py:{line}\) makes a shape that depends on"
+    with pytest.raises(DataDependentShapeError, match=pattern) as e:
+        verify(f"{MODELS / 'data_shape.py'}:build", ["2x4"], kwargs={"op": op})
+    assert says in str(e.value) and "Fix:" in str(e.value)
+    assert isinstance(e.value, ValueError) and e.value.where == f"data_shape.py:{line}"
+
+
+def test_data_dependent_shape_in_a_hand_port_names_its_code():
+    with pytest.raises(DataDependentShapeError, match=r"`return jnp.sum\(scores\[scores > 0\]\)` "
+                       r"\(called at data_shape_port\.py:12\)") as e:  # fmt: skip
+        verify(f"{MODELS / 'data_shape.py'}:build", ["2x4"],
+               port=f"{MODELS / 'data_shape_port.py'}:build")  # fmt: skip
+    assert "NonConcreteBooleanIndexError" in str(e.value)
+
+
+def test_cli_data_dependent_shape_exits_2(capsys):
+    assert main([f"{MODELS / 'data_shape.py'}:build", "-i", "2x4"]) == 2
+    assert "tf.boolean_mask (called at data_shape.py:11)" in capsys.readouterr().err

@@ -5,6 +5,7 @@ through jaxscope's own TF1 checkpoint reader."""
 from __future__ import annotations
 
 import os
+import re
 import traceback
 from typing import Any
 
@@ -13,13 +14,17 @@ import jax.numpy as jnp
 import numpy as np
 
 from jaxscope._src.checkpoint.trees import restore_tf1
-from jaxscope._src.compat.errors import GraphOnlyError
+from jaxscope._src.compat.errors import GraphOnlyError, OpArgumentError
 from jaxscope._src.compat.porting import load_tf1_module
 from jaxscope._src.core.info import inspect as inspect_variables
 from jaxscope._src.core.transform import transform
 from jaxscope._src.core.tree_names import flatten
 from jaxscope._src.verify import steps as steps_
-from jaxscope._src.verify.errors import BuildFailedError, RefusedOpError
+from jaxscope._src.verify.errors import (
+    BuildFailedError,
+    DataDependentShapeError,
+    RefusedOpError,
+)
 from jaxscope._src.verify.progress import Progress
 from jaxscope._src.verify.spec import BuildSpec, flatten_outputs, get_function, split_outputs
 from jaxscope._src.verify.tf1_side import SideResult
@@ -61,10 +66,38 @@ def _model(fn, module, static, arg_scope):
     return model
 
 
+# An op's refusal of a value-dependent size (compat's OpArgumentError messages), and jax's own
+# errors for the same thing in a hand port (x[mask], int(tensor), if tensor:).
+_DATA_DEPENDENT = re.compile(r"depends on (the |its |their )?values|must be concrete")
+_JAX_DATA_DEPENDENT = (
+    jax.errors.ConcretizationTypeError,
+    jax.errors.NonConcreteBooleanIndexError,
+    jax.errors.TracerBoolConversionError,
+    jax.errors.TracerIntegerConversionError,
+)
+
+
+def _line(exc: BaseException, source: str) -> str:
+    """The model file's code at ``_where``: what a jax error (which names no op) points at."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.lineno]
+    where = _where(exc, source)
+    frame = next((f for f in reversed(frames) if where.endswith(f":{f.lineno}") and f.line), None)
+    return frame.line.strip() if frame is not None else "an operation"
+
+
 def _guarded(call, source: str):
     """Runs ``call()``; what the port cannot run becomes a verify error naming its line."""
     try:
         return call()
+    except OpArgumentError as e:
+        if _DATA_DEPENDENT.search(str(e)):
+            raise DataDependentShapeError(f"tf.{e.op}", _where(e, source),
+                                          str(e).replace("\n", "\n    ")) from e  # fmt: skip
+        raise BuildFailedError("jaxscope", _where(e, source), f"{type(e).__name__}: {e}") from e
+    except _JAX_DATA_DEPENDENT as e:
+        first = str(e).strip().splitlines()[0]
+        raise DataDependentShapeError(f"`{_line(e, source)}`", _where(e, source),
+                                      f"{type(e).__name__}: {first}") from e  # fmt: skip
     except GraphOnlyError as e:
         raise RefusedOpError(
             f"tf.{e.name}", _where(e, source), str(e).replace("\n", "\n    ")
