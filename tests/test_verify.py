@@ -312,3 +312,24 @@ def test_data_dependent_shape_in_a_hand_port_names_its_code():
 def test_cli_data_dependent_shape_exits_2(capsys):
     assert main([f"{MODELS / 'data_shape.py'}:build", "-i", "2x4"]) == 2
     assert "tf.boolean_mask (called at data_shape.py:11)" in capsys.readouterr().err
+
+
+def test_dropout_in_training_mode_compares_what_no_random_draw_reaches():
+    report = verify(f"{MODELS / 'dropout.py'}:build", ["4x6"], training=True, steps=1)
+    assert report.passed, str(report)
+    checks = {c.name: c for c in report.checks}
+    points = checks["end_points"]
+    assert [r["name"] for r in points.rows] == ["end_points['hidden']"]  # before the dropout
+    assert points.skipped == 2 and "dropout/dropout/random_uniform" in points.note
+    assert "inference mode (without --training)" in points.note
+    assert (checks["outputs"].compared, checks["outputs"].skipped) == (0, 1)
+    assert [r["name"] for r in checks["gradients"].rows] == ["logits/bias"]  # sum(w): no mask
+    assert checks["training loss"].skipped == 1 and checks["after 1 steps"].skipped == 4
+    assert report.verdict.endswith("; 11 random, not compared: see the notes)"), report.verdict
+    assert "(2 random, not compared)" in str(report)
+
+
+def test_dropout_in_inference_mode_is_compared():
+    report = verify(f"{MODELS / 'dropout.py'}:build", ["4x6"], steps=1)
+    assert report.passed and not any(c.skipped for c in report.checks), str(report)
+    assert report.checks[2].compared == 3

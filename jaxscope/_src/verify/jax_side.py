@@ -154,8 +154,9 @@ def run_jax(spec, fn, module, args, kwargs, static, *, arg_scope, training, weig
         restored, report = restore_tf1(variables, checkpoint, strict=False)
     mutable = ["state"] if training else False
 
-    def loss(params, rest):
-        result = f.apply({**rest, "params": params}, *args, mutable=mutable, **kwargs)
+    def loss(params, rest, rng):
+        # rng: dropout's (its draws are not TF1's; verify marks what depends on them)
+        result = f.apply({**rest, "params": params}, *args, rng=rng, mutable=mutable, **kwargs)
         (out, reg), new = result if mutable else (result, {})
         return _weighted(out, weights), (out, reg, new)
 
@@ -163,7 +164,9 @@ def run_jax(spec, fn, module, args, kwargs, static, *, arg_scope, training, weig
     rest = {k: v for k, v in restored.items() if k != "params"}
     bar.phase("jaxscope: run (outputs, gradients, updates)")
     step = jax.jit(jax.value_and_grad(loss, has_aux=True))
-    (_, (out, reg, new)), grads = _guarded(lambda: step(params, rest), spec.source)
+    (_, (out, reg, new)), grads = _guarded(
+        lambda: step(params, rest, jax.random.key(seed)), spec.source
+    )
     net, points = split_outputs(out)
     end_points = flatten_outputs(points, "end_points", _is_array) if points is not None else []
     trained = None

@@ -22,6 +22,7 @@ from jaxscope._src.verify.spec import (
     static_kwargs,
 )
 from jaxscope._src.verify.steps import Training
+from jaxscope._src.verify.tf1_side import LOSS
 
 
 def verify(
@@ -156,23 +157,56 @@ def _compare(
     if tf1.end_points:  # before the outputs: the first end point off says where it starts
         points = dict(port.end_points)
         pairs = [(p, v, points.get(p)) for p, v in tf1.end_points]
-        add(compare_values("end_points", pairs, rtol, atol))
+        add(_comparable("end_points", pairs, rtol, atol, tf1.random, training))
     outputs = dict(port.outputs)
-    add(compare_values("outputs", [(p, v, outputs.get(p)) for p, v in tf1.outputs], rtol, atol))
+    pairs = [(p, v, outputs.get(p)) for p, v in tf1.outputs]
+    add(_comparable("outputs", pairs, rtol, atol, tf1.random, training))
     if with_grad:
         pairs = [(n, tf1.gradients[n], port.gradients.get(n)) for n in order if n in tf1.gradients]
-        check = compare_values("gradients", pairs, rtol, atol, floor=0.1)
+        check = _comparable("gradients", pairs, rtol, atol, tf1.random, training, floor=0.1)
         if not check.passed and all(c.passed for c in checks[1:]) and tf1.end_points:
             _flipped(check, order, tf1.end_points, dict(port.end_points))
         add(check)
     if with_updates:
         pairs = [(n, tf1.updated[n], port.updated.get(n)) for n in order if n in tf1.updated]
-        add(compare_values("moving averages", pairs, rtol, atol))
+        add(_comparable("moving averages", pairs, rtol, atol, tf1.random, training))
     add(_regularization(tf1.regularization, port.regularization, rtol, atol))
-    if tf1.trained is not None:
+    if tf1.trained is not None and LOSS in tf1.random:
+        add(*_random_training(tf1.trained, tf1.random[LOSS], training))
+    elif tf1.trained is not None:
         adaptive = optimizer in ("adam", "rmsprop")
         add(*_training(tf1.trained, port.trained, rtol, atol, tf1.gradients, adaptive))
     return checks
+
+
+def _comparable(name, pairs, rtol, atol, random, training, floor=0.0) -> Check:
+    """``compare_values`` of the pairs that depend on no random draw; the others are counted
+    and named in a note (the two sides draw different numbers: dropout's masks differ)."""
+    skipped = [label for label, _, _ in pairs if label in random]
+    kept = [pair for pair in pairs if pair[0] not in random]
+    check = compare_values(name, kept, rtol, atol, floor)
+    if skipped:
+        check.skipped, check.note = (
+            len(skipped),
+            _random_note(skipped, random[skipped[0]], training),
+        )
+    return check
+
+
+def _random_note(skipped, op, training) -> str:
+    also = "; compare them in inference mode (without --training)" if training else ""
+    return (f"{len(skipped)} not compared ({skipped[0]} first): they depend on TF1's random op "
+            f"{op} (dropout), whose draws the two sides make differently{also}")  # fmt: skip
+
+
+def _random_training(tf1, op, training) -> list[Check]:
+    """The training checks when the loss depends on a random draw: not compared, and why."""
+    steps, names = len(tf1.losses), list(tf1.order)
+    loss = Check("training loss", True, 0, skipped=steps)
+    loss.note = _random_note([f"step {i + 1}" for i in range(steps)], op, training)
+    after = Check(f"after {steps} steps", True, 0, skipped=len(names))
+    after.note = _random_note(names, op, training)
+    return [loss, after]
 
 
 def _training(tf1, port, rtol, atol, gradients, adaptive) -> list[Check]:

@@ -37,6 +37,43 @@ class SideResult:
     regularization: list[float]
     checkpoint: str | None = None
     trained: Trained | None = None  # verify(steps=N)
+    # what depends on a random draw of the forward pass (dropout): label -> the TF1 random op;
+    # labels are outputs' / end points' paths, variable names (gradients, moving averages) and
+    # LOSS (the training loss, so every step)
+    random: dict[str, str] = dataclasses.field(default_factory=dict)
+
+
+LOSS = "<loss>"
+
+
+def _random_sources(graph) -> dict:
+    """``{op: name of a random op it depends on}`` for every op of ``graph`` with one: a
+    forward pass's dropout, TF1's random ops. Initializers' draws do not count: a variable's read
+    has no inputs. Ops in creation order, so inputs first (a while loop's back edge is missed)."""
+    source: dict = {}
+    for op in graph.get_operations():
+        if "Random" in op.type or op.type in ("TruncatedNormal", "Multinomial"):
+            source[op] = op.name
+            continue
+        found = next((source[i.op] for i in op.inputs if i.op in source), None)
+        if found is not None:
+            source[op] = found
+    return source
+
+
+def _random_labels(graph, outputs, end_points, trainable, grads, updates, loss) -> dict[str, str]:
+    source = _random_sources(graph)
+    out = {p: source[t.op] for p, t in [*outputs, *end_points] if t.op in source}
+    out.update({v.op.name: source[g.op] for v, g in zip(trainable, grads, strict=True)
+                if g.op in source})  # fmt: skip
+    for update in updates:
+        op = getattr(update, "op", update)
+        if op in source:
+            refs = [i.op.name for i in op.inputs if i.op.type in ("VariableV2", "VarHandleOp")]
+            out.update({name: source[op] for name in refs})
+    if loss.op in source:
+        out[LOSS] = source[loss.op]
+    return out
 
 
 def load_tf():
@@ -185,6 +222,7 @@ def run_tf1(
                 sess.run(updates)
                 fixed = {id(v) for v in trainable}
                 updated = sess.run({v.op.name: v for v in variables if id(v) not in fixed})
+        random = _random_labels(graph, outputs, end_points, trainable, grads, updates, loss)
         trained = None
         if train is not None:
             trained = steps_.run_tf1(tf, graph, config, saver, prefix, total, train_op, train.steps)
@@ -198,4 +236,5 @@ def run_tf1(
         regularization=[float(r) for r in values[3]],
         checkpoint=prefix,
         trained=trained,
+        random=random,
     )
