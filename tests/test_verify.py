@@ -159,6 +159,8 @@ def test_cli_prints_the_report_and_writes_json(tmp_path, capsys):
     assert printed.splitlines()[-1].startswith("PASS: 9 variables")
     report = json.loads(out.read_text())
     assert report["passed"] and report["port"] == MLP_PORT
+    assert list(report["phases"])[0] == "load TensorFlow and the model"
+    assert len(report["phases"]) == 6 and all(t >= 0 for t in report["phases"].values())
     assert main([MLP, "-i", "4x6", "--replace", '{"momentum=0.9": "momentum=0.1"}',
                  "--training"]) == 1  # fmt: skip
     assert "FAIL: moving averages: mlp/hidden/bn/moving_mean" in capsys.readouterr().out
@@ -269,14 +271,13 @@ def test_progress_bar_on_stderr_when_forced(capsys):
     err = capsys.readouterr().err
     frames = [f.rstrip() for f in err.split("\r") if f.strip()]
     phases = [f.split("] ", 1)[1].rsplit(" (", 1)[0] for f in frames]
-    assert phases[:5] == [
-        "1/6 TF1: build, save, run, train 1 steps", "2/6 jaxscope: build",
-        "3/6 jaxscope: restore TF1's checkpoint",
-        "4/6 jaxscope: run (outputs, gradients, updates)", "5/6 jaxscope: train 1 steps",
+    assert phases[:6] == [
+        "1/7 load TensorFlow and the model", "2/7 TF1: build, save, run, train 1 steps",
+        "3/7 jaxscope: build", "4/7 jaxscope: restore TF1's checkpoint",
+        "5/7 jaxscope: run (outputs, gradients, updates)", "6/7 jaxscope: train 1 steps",
     ]  # fmt: skip
-    assert "6/6 compare: 8 of 8" in phases and frames[-1].startswith(
-        "verify [####################]"
-    )
+    assert "7/7 compare: 8 of 8" in phases
+    assert frames[-1].startswith("verify [####################] 7/7 done")
     assert err.endswith("\n")
 
 

@@ -21,8 +21,11 @@ class Progress:
             enabled = bool(isatty and isatty())
         self.enabled, self.phases, self.done = enabled, max(phases, 1), 0
         self.label, self.start, self.width = "", time.perf_counter(), 0
+        self.seconds: dict[str, float] = {}  # each phase's time, drawn or not (the report's)
+        self._since = self.start
 
     def phase(self, label: str) -> None:
+        self._lap()
         if self.label:
             self.done += 1
         self.label = label
@@ -31,7 +34,15 @@ class Progress:
     def count(self, i: int, m: int) -> None:
         self._draw(f"{self.label}: {i} of {m}", (i / m) if m else 0.0)
 
+    def _lap(self) -> None:
+        now = time.perf_counter()
+        if self.label:
+            self.seconds[self.label] = round(now - self._since, 3)
+        self._since = now
+
     def close(self) -> None:
+        self._lap()
+        self.label = ""
         if self.enabled and self.width:
             self.done = self.phases
             self._draw("done")

@@ -48,6 +48,7 @@ class Report:
     checks: list[Check]
     restore: str = ""
     seconds: float = 0.0
+    phases: dict[str, float] = dataclasses.field(default_factory=dict)  # seconds per phase
 
     @property
     def passed(self) -> bool:
@@ -75,6 +76,7 @@ class Report:
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"build": self.build, "port": self.port, "passed": self.passed}
         out.update(verdict=self.verdict, seconds=round(self.seconds, 2), restore=self.restore)
+        out["phases"] = dict(self.phases)
         out["checks"] = [_plain(dataclasses.asdict(c)) for c in self.checks]
         return out
 

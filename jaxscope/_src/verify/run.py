@@ -105,7 +105,8 @@ def verify(
     TF1 equivalent: none (the hand-written harness of tests/test_compat_slim_nets.py).
     """
     start = time.perf_counter()
-    bar = Progress(5 + bool(steps), progress)
+    bar = Progress(6 + bool(steps), progress)
+    bar.phase("load TensorFlow and the model")
     train = Training(int(steps), optimizer, float(lr)) if steps else None
     spec, port_spec = parse_build(build), parse_build(port) if port else None
     tf = tf1_side.load_tf()
@@ -136,7 +137,8 @@ def verify(
                       optimizer=optimizer, progress=bar)  # fmt: skip
     bar.close()
     return Report(str(spec), str(port_spec) if port_spec else None, checks,
-                  restore=_restore_line(restore), seconds=time.perf_counter() - start)  # fmt: skip
+                  restore=_restore_line(restore), seconds=time.perf_counter() - start,
+                  phases=bar.seconds)  # fmt: skip
 
 
 def _compare(
