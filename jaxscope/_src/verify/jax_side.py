@@ -110,6 +110,23 @@ def _guarded(call, source: str):
         raise BuildFailedError("jaxscope", _where(e, source), f"{type(e).__name__}: {e}") from e
 
 
+# XLA's CPU options for a program run once: its compile time is most of the verifier's (a
+# resnet_v1_50's init: 267 initializers' draws, 24 s to compile with jax's defaults, 8 s so), and
+# the test suite runs every program so (tests/conftest.py).
+_RUN_ONCE = {
+    "xla_backend_optimization_level": 0,
+    "xla_llvm_disable_expensive_passes": True,
+    "xla_cpu_use_fusion_emitters": False,
+}
+
+
+def run_once(fn, *args, **kwargs):
+    """``jax.jit(fn)(*args, **kwargs)``, compiled for one run (on CPU: less optimized, sooner)."""
+    lowered = jax.jit(fn).lower(*args, **kwargs)
+    options = _RUN_ONCE if jax.default_backend() == "cpu" else None
+    return lowered.compile(compiler_options=options)(*args, **kwargs)
+
+
 def _describe(info) -> list[dict[str, Any]]:
     return [
         {
@@ -146,7 +163,8 @@ def run_jax(spec, fn, module, args, kwargs, static, *, arg_scope, training, weig
     args = [jnp.asarray(a) for a in args]
     kwargs = {k: jnp.asarray(v) for k, v in kwargs.items()}
     info = _guarded(lambda: inspect_variables(f, *args, **kwargs), spec.source)
-    variables = _guarded(lambda: f.init(jax.random.key(seed), *args, **kwargs), spec.source)
+    variables = _guarded(lambda: run_once(f.init, jax.random.key(seed), *args, **kwargs),
+                         spec.source)  # fmt: skip
     initial = {k: np.asarray(v) for k, v in flatten(variables).items()}
     restored, report = variables, None
     bar.phase("jaxscope: restore TF1's checkpoint")
@@ -163,9 +181,9 @@ def run_jax(spec, fn, module, args, kwargs, static, *, arg_scope, training, weig
     params = restored.get("params", {})
     rest = {k: v for k, v in restored.items() if k != "params"}
     bar.phase("jaxscope: run (outputs, gradients, updates)")
-    step = jax.jit(jax.value_and_grad(loss, has_aux=True))
+    step = jax.value_and_grad(loss, has_aux=True)
     (_, (out, reg, new)), grads = _guarded(
-        lambda: step(params, rest, jax.random.key(seed)), spec.source
+        lambda: run_once(step, params, rest, jax.random.key(seed)), spec.source
     )
     net, points = split_outputs(out)
     end_points = flatten_outputs(points, "end_points", _is_array) if points is not None else []
