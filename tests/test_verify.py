@@ -272,9 +272,9 @@ def test_progress_bar_on_stderr_when_forced(capsys):
     frames = [f.rstrip() for f in err.split("\r") if f.strip()]
     phases = [f.split("] ", 1)[1].rsplit(" (", 1)[0] for f in frames]
     assert phases[:6] == [
-        "1/7 load TensorFlow and the model", "2/7 TF1: build, save, run, train 1 steps",
+        "1/7 load TensorFlow and the model", "2/7 TF1: build, save, run, train 1 step",
         "3/7 jaxscope: build", "4/7 jaxscope: restore TF1's checkpoint",
-        "5/7 jaxscope: run (outputs, gradients, updates)", "6/7 jaxscope: train 1 steps",
+        "5/7 jaxscope: run (outputs, gradients, updates)", "6/7 jaxscope: train 1 step",
     ]  # fmt: skip
     assert "7/7 compare: 8 of 8" in phases
     assert frames[-1].startswith("verify [####################] 7/7 done")
@@ -325,9 +325,10 @@ def test_dropout_in_training_mode_compares_what_no_random_draw_reaches():
     assert "inference mode (without --training)" in points.note
     assert (checks["outputs"].compared, checks["outputs"].skipped) == (0, 1)
     assert [r["name"] for r in checks["gradients"].rows] == ["logits/bias"]  # sum(w): no mask
-    assert checks["training loss"].skipped == 1 and checks["after 1 steps"].skipped == 4
+    assert checks["training loss"].skipped == 1 and checks["after 1 step"].skipped == 4
     assert report.verdict.endswith("; 11 random, not compared: see the notes)"), report.verdict
     assert "(2 random, not compared)" in str(report)
+    assert checks["outputs"].note == "1 not compared (output first): random, as above"
 
 
 def test_dropout_in_inference_mode_is_compared():

@@ -189,7 +189,7 @@ def run_jax(spec, fn, module, args, kwargs, static, *, arg_scope, training, weig
     end_points = flatten_outputs(points, "end_points", _is_array) if points is not None else []
     trained = None
     if train is not None:
-        bar.phase(f"jaxscope: train {train.steps} steps")
+        bar.phase(f"jaxscope: train {train.steps} step" + ("s" if train.steps != 1 else ""))
         total = lambda out, reg: _weighted(out, weights) + sum(reg, jnp.zeros(()))  # noqa: E731
         program = steps_.program(model, total, train)
         trained = _guarded(lambda: steps_.run_jax(program, checkpoint, args, kwargs, train.steps,
