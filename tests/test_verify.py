@@ -1,8 +1,10 @@
 """``jaxscope.verify`` (issue 26): one TF1 model file built under the real ``tf.compat.v1`` and
 under jaxscope. It reports PASS on real ports (tf_slim's resnet_v1 at a small size in training
 mode, a tf.layers classifier with batch norm, an LSTM language model, a hand port written
-against jaxscope) and names the first difference of mutated ports: the mutations are
-``replace=`` edits of the jaxscope side only, so TF1 keeps the original."""
+against jaxscope, GPT-2 against its hand port experiments/gpt2) and names the first difference of
+mutated ports: the mutations are ``replace=`` edits of the jaxscope side only, so TF1 keeps the
+original. Also: training steps (``steps=``), dropout's random draws left out, data-dependent
+shapes named, the progress bar."""
 
 from __future__ import annotations
 

@@ -56,7 +56,9 @@ def verify(
     (names, shapes, dtypes, creation order, trainable flags, collections), the initializers (by
     the statistics of each side's own draws), the outputs, the ``end_points`` of a function
     returning ``(net, end_points)``, the gradients, the moving averages, the regularization
-    losses; each names its first difference in TF1's creation order.
+    losses; each names its first difference in TF1's creation order. What depends on a random
+    draw of the forward pass (dropout in training mode: TF1's graph says which) is counted and
+    named, not compared.
 
     Args:
       build: ``"file.py:function"`` or ``"module:function"`` (``"tf_slim.nets.vgg:vgg_a"``),
@@ -93,6 +95,8 @@ def verify(
       InputSpecError: the inputs do not fit the function.
       RefusedOpError: the jaxscope side calls a TF1 name it refuses or lacks (named, with the
         line of the model file).
+      DataDependentShapeError: a shape of the jaxscope side depends on the input values
+        (``tf.boolean_mask``, ``tf.unique``; named, with the line of the model file).
       BuildFailedError: the model fails to build on one side for another reason.
       TensorFlowMissingError: TensorFlow is not installed (``pip install 'jaxscope[verify]'``).
 
