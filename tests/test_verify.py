@@ -337,3 +337,11 @@ def test_dropout_in_inference_mode_is_compared():
     report = verify(f"{MODELS / 'dropout.py'}:build", ["4x6"], steps=1)
     assert report.passed and not any(c.skipped for c in report.checks), str(report)
     assert report.checks[2].compared == 3
+
+
+def test_training_steps_of_a_model_without_variables_are_left_out():
+    report = verify(f"{MODELS / 'no_variables.py'}:build", ["2x3"], steps=2)
+    assert report.passed, str(report)
+    assert [c.name for c in report.checks] == [
+        "variables", "initial values", "outputs", "regularization"
+    ]  # fmt: skip

@@ -134,6 +134,7 @@ def verify(
         js_module, js_fn = jax_side.load_function(js_spec, replace, aliases)
         js_static = static_kwargs(js_fn, kwargs or {}, training)
         options["weights"] = saved
+        options["train"] = train if tf1.trained is not None else None
         port_result, restore = jax_side.run_jax(js_spec, js_fn, js_module, args, named, js_static,
                                                 **options, checkpoint=tf1.checkpoint, seed=seed,
                                                 progress=bar)  # fmt: skip

@@ -207,6 +207,7 @@ def run_tf1(
         updates = tf.get_collection(tf.GraphKeys.UPDATE_OPS)
         described = _describe(tf, graph, variables)
         saver = tf.train.Saver(variables) if variables else None
+        train = train if trainable else None  # nothing to train: no training checks
         if train is not None:  # after the Saver: it saves the model's variables, not the slots
             total = loss + tf.add_n(reg) if reg else loss
             train_op = steps_.train_op_tf1(tf, total, train)
