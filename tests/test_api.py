@@ -260,6 +260,7 @@ def test_verify_all_is_pinned_and_sorted():
         "BuildFailedError",
         "BuildSpecError",
         "Check",
+        "DataDependentShapeError",
         "InputSpecError",
         "RefusedOpError",
         "Report",
@@ -272,6 +273,7 @@ def test_verify_all_is_pinned_and_sorted():
     assert issubclass(verify.InputSpecError, ValueError)
     assert issubclass(verify.RefusedOpError, NotImplementedError)
     assert issubclass(verify.BuildFailedError, RuntimeError)
+    assert issubclass(verify.DataDependentShapeError, ValueError)
     assert issubclass(verify.TensorFlowMissingError, ImportError)
 
 

@@ -1,8 +1,10 @@
 """``jaxscope.verify`` (issue 26): one TF1 model file built under the real ``tf.compat.v1`` and
 under jaxscope. It reports PASS on real ports (tf_slim's resnet_v1 at a small size in training
 mode, a tf.layers classifier with batch norm, an LSTM language model, a hand port written
-against jaxscope) and names the first difference of mutated ports: the mutations are
-``replace=`` edits of the jaxscope side only, so TF1 keeps the original."""
+against jaxscope, GPT-2 against its hand port experiments/gpt2) and names the first difference of
+mutated ports: the mutations are ``replace=`` edits of the jaxscope side only, so TF1 keeps the
+original. Also: training steps (``steps=``), dropout's random draws left out, data-dependent
+shapes named, the progress bar."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import pytest
 from jaxscope._src.verify.cli import main
 from jaxscope.verify import (
     BuildSpecError,
+    DataDependentShapeError,
     InputSpecError,
     RefusedOpError,
     verify,
@@ -158,6 +161,8 @@ def test_cli_prints_the_report_and_writes_json(tmp_path, capsys):
     assert printed.splitlines()[-1].startswith("PASS: 9 variables")
     report = json.loads(out.read_text())
     assert report["passed"] and report["port"] == MLP_PORT
+    assert list(report["phases"])[0] == "load TensorFlow and the model"
+    assert len(report["phases"]) == 6 and all(t >= 0 for t in report["phases"].values())
     assert main([MLP, "-i", "4x6", "--replace", '{"momentum=0.9": "momentum=0.1"}',
                  "--training"]) == 1  # fmt: skip
     assert "FAIL: moving averages: mlp/hidden/bn/moving_mean" in capsys.readouterr().out
@@ -205,3 +210,138 @@ def test_gradients_off_upstream_of_a_relu_flip_are_explained(port_b, failing, ex
         assert verdict.endswith("(max rel err 0.0e+00; gradients: see the note)"), verdict
     else:
         assert check.first == failing[0] and not check.note
+
+
+def test_training_steps_pass_with_sgd_and_batch_norm_updates():
+    report = verify(MLP, ["4x6"], training=True, steps=3)
+    assert report.passed, str(report)
+    loss, after = report.checks[-2:]
+    assert (loss.name, loss.compared) == ("training loss", 3)
+    assert (after.name, after.compared) == ("after 3 steps", 9)  # sgd keeps no slots
+    assert [r["name"] for r in loss.rows] == ["step 1", "step 2", "step 3"]
+    assert report.to_json()["checks"][-1]["name"] == "after 3 steps"
+
+
+def test_training_steps_compare_adam_slots_in_tf1_order():
+    report = verify(f"{MODELS / 'lstm.py'}:build", ["2x5:int32"], steps=2, optimizer="adam")
+    assert report.passed, str(report)
+    names = [r["name"] for r in report.checks[-1].rows]
+    assert len(names) == 17  # 5 variables, 2 slots each, beta1_power, beta2_power
+    assert names[:3] == ["lm/embedding", "lm/rnn/lstm/kernel", "lm/rnn/lstm/bias"]
+    assert {"lm/embedding/Adam", "lm/embedding/Adam_1", "beta1_power", "beta2_power"} <= set(names)
+
+
+def test_adam_on_a_bias_before_batch_norm_is_explained():
+    # its gradient is ~1e-8 (zero in exact arithmetic); Adam steps ~lr along each side's noise
+    report = verify(MLP, ["4x6"], training=True, steps=2, optimizer="adam")
+    assert report.passed, str(report)
+    assert "mlp/hidden/dense/bias" in report.checks[-1].note
+
+
+def test_training_steps_name_the_first_differing_variable():
+    # the hand port's batch-norm assigns left out of UPDATE_OPS: the train op does not run them
+    drop = {"js.add_to_collection(js.GraphKeys.UPDATE_OPS, update)": "pass"}
+    report = verify(MLP, ["4x6"], port=MLP_PORT, training=True, steps=2, replace=drop)
+    failed = report.first_failure
+    assert (failed.name, failed.first) == ("after 2 steps", "mlp/hidden/bn/moving_mean")
+    assert report.checks[-2].passed  # the loss does not read the moving averages
+
+
+def test_cli_steps_and_optimizer(capsys):
+    argv = [MLP, "-i", "4x6", "--steps", "2", "--optimizer", "momentum", "--lr", "0.1"]
+    assert main(argv) == 0
+    assert "ok   after 2 steps       16" in capsys.readouterr().out  # 9 + 7 momentum slots
+    with pytest.raises(SystemExit):
+        main([MLP, "-i", "4x6", "--steps", "2", "--optimizer", "lbfgs"])
+    with pytest.raises(InputSpecError, match="there is no optimizer 'lbfgs'"):
+        verify(MLP, ["4x6"], steps=1, optimizer="lbfgs")
+
+
+def test_gpt2_release_against_its_hand_port_passes_with_training_steps():
+    """GPT-2 as the original release builds it (tests/gpt2_tf1.py) against the hand port
+    experiments/gpt2 (written against jaxscope), tiny: 1 layer, 8 wide."""
+    report = verify(f"{MODELS / 'gpt2_release.py'}:build", ["2x6:int32"],
+                    port=f"{MODELS / 'gpt2_port.py'}:build", steps=2)  # fmt: skip
+    assert report.passed, str(report)
+    checks = {c.name: c.compared for c in report.checks}
+    assert checks["variables"] == 16 and checks["outputs"] == 2  # logits, present
+    assert checks["after 2 steps"] == 16
+
+
+def test_progress_bar_on_stderr_when_forced(capsys):
+    assert main([MLP, "-i", "4x6", "--steps", "1", "--progress"]) == 0
+    err = capsys.readouterr().err
+    frames = [f.rstrip() for f in err.split("\r") if f.strip()]
+    phases = [f.split("] ", 1)[1].rsplit(" (", 1)[0] for f in frames]
+    assert phases[:6] == [
+        "1/7 load TensorFlow and the model", "2/7 TF1: build, save, run, train 1 step",
+        "3/7 jaxscope: build", "4/7 jaxscope: restore TF1's checkpoint",
+        "5/7 jaxscope: run (outputs, gradients, updates)", "6/7 jaxscope: train 1 step",
+    ]  # fmt: skip
+    assert "7/7 compare: 8 of 8" in phases
+    assert frames[-1].startswith("verify [####################] 7/7 done")
+    assert err.endswith("\n")
+
+
+def test_progress_bar_off_when_stderr_is_not_a_terminal(capsys):
+    assert main([MLP, "-i", "4x6"]) == 0
+    assert "verify [" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "op, line, says",
+    [
+        ("boolean_mask", 11, "the mask must be concrete"),
+        ("where", 13, "with one argument the output's size depends on the values"),
+        ("unique", 15, "the output's size depends on the values of x"),
+    ],
+)
+def test_data_dependent_shape_is_named_with_its_line(op, line, says):
+    pattern = rf"tf\.{op} \(called at data_shape\.py:{line}\) makes a shape that depends on"
+    with pytest.raises(DataDependentShapeError, match=pattern) as e:
+        verify(f"{MODELS / 'data_shape.py'}:build", ["2x4"], kwargs={"op": op})
+    assert says in str(e.value) and "Fix:" in str(e.value)
+    assert isinstance(e.value, ValueError) and e.value.where == f"data_shape.py:{line}"
+
+
+def test_data_dependent_shape_in_a_hand_port_names_its_code():
+    with pytest.raises(DataDependentShapeError, match=r"`return jnp.sum\(scores\[scores > 0\]\)` "
+                       r"\(called at data_shape_port\.py:12\)") as e:  # fmt: skip
+        verify(f"{MODELS / 'data_shape.py'}:build", ["2x4"],
+               port=f"{MODELS / 'data_shape_port.py'}:build")  # fmt: skip
+    assert "NonConcreteBooleanIndexError" in str(e.value)
+
+
+def test_cli_data_dependent_shape_exits_2(capsys):
+    assert main([f"{MODELS / 'data_shape.py'}:build", "-i", "2x4"]) == 2
+    assert "tf.boolean_mask (called at data_shape.py:11)" in capsys.readouterr().err
+
+
+def test_dropout_in_training_mode_compares_what_no_random_draw_reaches():
+    report = verify(f"{MODELS / 'dropout.py'}:build", ["4x6"], training=True, steps=1)
+    assert report.passed, str(report)
+    checks = {c.name: c for c in report.checks}
+    points = checks["end_points"]
+    assert [r["name"] for r in points.rows] == ["end_points['hidden']"]  # before the dropout
+    assert points.skipped == 2 and "dropout/dropout/random_uniform" in points.note
+    assert "inference mode (without --training)" in points.note
+    assert (checks["outputs"].compared, checks["outputs"].skipped) == (0, 1)
+    assert [r["name"] for r in checks["gradients"].rows] == ["logits/bias"]  # sum(w): no mask
+    assert checks["training loss"].skipped == 1 and checks["after 1 step"].skipped == 4
+    assert report.verdict.endswith("; 11 random, not compared: see the notes)"), report.verdict
+    assert "(2 random, not compared)" in str(report)
+    assert checks["outputs"].note == "1 not compared (output first): random, as above"
+
+
+def test_dropout_in_inference_mode_is_compared():
+    report = verify(f"{MODELS / 'dropout.py'}:build", ["4x6"], steps=1)
+    assert report.passed and not any(c.skipped for c in report.checks), str(report)
+    assert report.checks[2].compared == 3
+
+
+def test_training_steps_of_a_model_without_variables_are_left_out():
+    report = verify(f"{MODELS / 'no_variables.py'}:build", ["2x3"], steps=2)
+    assert report.passed, str(report)
+    assert [c.name for c in report.checks] == [
+        "variables", "initial values", "outputs", "regularization"
+    ]  # fmt: skip

@@ -6,6 +6,7 @@ Needs TensorFlow when it runs: ``pip install 'jaxscope[verify]'``.
 
 from jaxscope._src.verify.errors import BuildFailedError as BuildFailedError
 from jaxscope._src.verify.errors import BuildSpecError as BuildSpecError
+from jaxscope._src.verify.errors import DataDependentShapeError as DataDependentShapeError
 from jaxscope._src.verify.errors import InputSpecError as InputSpecError
 from jaxscope._src.verify.errors import RefusedOpError as RefusedOpError
 from jaxscope._src.verify.errors import TensorFlowMissingError as TensorFlowMissingError
@@ -17,6 +18,7 @@ __all__ = [
     "BuildFailedError",
     "BuildSpecError",
     "Check",
+    "DataDependentShapeError",
     "InputSpecError",
     "RefusedOpError",
     "Report",

@@ -28,8 +28,11 @@ def _batch_norm(x, momentum, training, name):
                                 trainable=False)  # fmt: skip
     if training:
         mean, var = jnp.mean(x, 0), jnp.var(x, 0)
-        js.assign(mean_v, mean_v * momentum + mean * (1 - momentum))
-        js.assign(var_v, var_v * momentum + var * (1 - momentum))
+        # filed in UPDATE_OPS as TF1's batch norm files them: a train op made under
+        # tf.control_dependencies(UPDATE_OPS) runs them (verify(steps=N), js.train.Runner)
+        for ref, value in ((mean_v, mean), (var_v, var)):
+            update = js.assign(ref, ref * momentum + value * (1 - momentum))
+            js.add_to_collection(js.GraphKeys.UPDATE_OPS, update)
     else:
         mean, var = mean_v, var_v
     return (x - mean) * jax.lax.rsqrt(var + 1e-3) * gamma + beta

@@ -1,4 +1,5 @@
-"""``python -m jaxscope.verify BUILD --input SPEC ... [--port FILE:FN] [--training] [--json PATH]``.
+"""``python -m jaxscope.verify BUILD --input SPEC ... [--port FILE:FN] [--training] [--steps N]
+[--json PATH]``.
 
 Exit status: 0 PASS, 1 FAIL, 2 when the model cannot be compared (the message says why).
 """
@@ -33,7 +34,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--arg-scope", help="a function of the module returning an arg_scope")
     p.add_argument("--replace", type=json.loads, default={},
                    help="load_tf1_module's edits of the jaxscope side, JSON {old: new}")  # fmt: skip
+    p.add_argument("--steps", type=int, default=0,
+                   help="train N steps on both sides and compare the loss and the variables")  # fmt: skip
+    p.add_argument("--optimizer", default="sgd", choices=["sgd", "momentum", "adam", "rmsprop"])
+    p.add_argument("--lr", type=float, default=0.01, help="the optimizer's learning rate")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="a progress bar on stderr (default: when stderr is a terminal)")  # fmt: skip
     p.add_argument("--json", metavar="PATH", help="write the report as JSON")
     return p
 
@@ -53,7 +60,9 @@ def main(argv=None) -> int:
     try:
         report = verify(args.build, _inputs(args.input), port=args.port, training=args.training,
                         grad=args.grad, rtol=args.rtol, atol=args.atol, kwargs=args.kwargs,
-                        arg_scope=args.arg_scope, replace=args.replace, seed=args.seed)  # fmt: skip
+                        arg_scope=args.arg_scope, replace=args.replace, seed=args.seed,
+                        steps=args.steps, optimizer=args.optimizer, lr=args.lr,
+                        progress=args.progress)  # fmt: skip
     except JaxscopeError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -45,6 +45,24 @@ class RefusedOpError(JaxscopeError, NotImplementedError):
         )
 
 
+class DataDependentShapeError(JaxscopeError, ValueError):
+    """The jaxscope side cannot trace the model: a shape depends on the input values
+    (``tf.boolean_mask``, ``tf.where`` with one argument, ``tf.unique``, indexing by a boolean
+    tensor). TF1's graph leaves that dimension ``None``; jax needs every shape when the program is
+    traced, so nothing of the model can be compared. Names the op and the model file's line."""
+
+    def __init__(self, op: str, where: str, message: str):
+        self.op, self.where = op, where
+        super().__init__(
+            f"verify: {op} (called at {where}) makes a shape that depends on the input values: "
+            "TF1's graph leaves that dimension None, but jax needs every shape when the program "
+            f"is traced, so the jaxscope side cannot run the model.\n    {message}\n"
+            "Give the op a static size (the fix above: pad to a fixed N, or keep the shape with a "
+            "mask), in the file or on the jaxscope side only:\n    verify(build, inputs, "
+            'replace={"tf.boolean_mask(x, m)": "tf.where(m, x, tf.zeros_like(x))"})'
+        )
+
+
 class BuildFailedError(JaxscopeError, RuntimeError):
     """Building the model failed on one side for another reason; the original error is chained."""
 

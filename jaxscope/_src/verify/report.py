@@ -26,11 +26,14 @@ class Check:
     max_rel: float = 0.0
     rows: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     note: str = ""  # why a difference is not a porting error (see run._flipped)
+    skipped: int = 0  # values not compared: they depend on random draws (dropout)
 
     def line(self) -> str:
         status = "ok  " if self.passed else "FAIL"
         errors = f"max abs {self.max_abs:.2e}, rel {self.max_rel:.2e}" if self.rows else ""
         text = f"{status} {self.name:<16} {self.compared:>5}  {errors}"
+        if self.skipped:
+            text = f"{text.rstrip()}  ({self.skipped} random, not compared)"
         if self.note:
             text += f"\n       note: {self.note}"
         return text + (f"\n       first: {self.first}: {self.detail}" if not self.passed else "")
@@ -45,6 +48,7 @@ class Report:
     checks: list[Check]
     restore: str = ""
     seconds: float = 0.0
+    phases: dict[str, float] = dataclasses.field(default_factory=dict)  # seconds per phase
 
     @property
     def passed(self) -> bool:
@@ -59,15 +63,20 @@ class Report:
         failed = self.first_failure
         if failed is None:
             counts = ", ".join(f"{c.compared} {c.name}" for c in self.checks if c.compared)
-            worst = max((c.max_rel for c in self.checks if c.rows and not c.note), default=0.0)
-            notes = [c.name for c in self.checks if c.note]
+            explained = [c for c in self.checks if c.note and not c.skipped]  # max err left out
+            worst = max((c.max_rel for c in self.checks if c.rows and c not in explained),
+                        default=0.0)  # fmt: skip
+            notes = [c.name for c in self.checks if c.note and not c.skipped]
             said = f"; {', '.join(notes)}: see the note" if notes else ""
+            skipped = sum(c.skipped for c in self.checks)
+            said += f"; {skipped} random, not compared: see the notes" if skipped else ""
             return f"PASS: {counts} (max rel err {worst:.1e}{said})"
         return f"FAIL: {failed.name}: {failed.first}: {failed.detail}"
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"build": self.build, "port": self.port, "passed": self.passed}
         out.update(verdict=self.verdict, seconds=round(self.seconds, 2), restore=self.restore)
+        out["phases"] = dict(self.phases)
         out["checks"] = [_plain(dataclasses.asdict(c)) for c in self.checks]
         return out
 

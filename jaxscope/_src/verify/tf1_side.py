@@ -15,8 +15,10 @@ from typing import Any
 
 import numpy as np
 
+from jaxscope._src.verify import steps as steps_
 from jaxscope._src.verify.errors import BuildFailedError, InputSpecError, TensorFlowMissingError
 from jaxscope._src.verify.spec import BuildSpec, flatten_outputs, get_function, split_outputs
+from jaxscope._src.verify.steps import Trained
 
 # The variable collections both sides keep (TF1's GraphKeys values).
 COLLECTIONS = ("variables", "trainable_variables", "model_variables", "local_variables")
@@ -34,6 +36,44 @@ class SideResult:
     updated: dict[str, np.ndarray]  # non-trainable variables after one training step
     regularization: list[float]
     checkpoint: str | None = None
+    trained: Trained | None = None  # verify(steps=N)
+    # what depends on a random draw of the forward pass (dropout): label -> the TF1 random op;
+    # labels are outputs' / end points' paths, variable names (gradients, moving averages) and
+    # LOSS (the training loss, so every step)
+    random: dict[str, str] = dataclasses.field(default_factory=dict)
+
+
+LOSS = "<loss>"
+
+
+def _random_sources(graph) -> dict:
+    """``{op: name of a random op it depends on}`` for every op of ``graph`` with one: a
+    forward pass's dropout, TF1's random ops. Initializers' draws do not count: a variable's read
+    has no inputs. Ops in creation order, so inputs first (a while loop's back edge is missed)."""
+    source: dict = {}
+    for op in graph.get_operations():
+        if "Random" in op.type or op.type in ("TruncatedNormal", "Multinomial"):
+            source[op] = op.name
+            continue
+        found = next((source[i.op] for i in op.inputs if i.op in source), None)
+        if found is not None:
+            source[op] = found
+    return source
+
+
+def _random_labels(graph, outputs, end_points, trainable, grads, updates, loss) -> dict[str, str]:
+    source = _random_sources(graph)
+    out = {p: source[t.op] for p, t in [*outputs, *end_points] if t.op in source}
+    out.update({v.op.name: source[g.op] for v, g in zip(trainable, grads, strict=True)
+                if g.op in source})  # fmt: skip
+    for update in updates:
+        op = getattr(update, "op", update)
+        if op in source:
+            refs = [i.op.name for i in op.inputs if i.op.type in ("VariableV2", "VarHandleOp")]
+            out.update({name: source[op] for name in refs})
+    if loss.op in source:
+        out[LOSS] = source[loss.op]
+    return out
 
 
 def load_tf():
@@ -124,10 +164,24 @@ def _describe(tf, graph, variables) -> list[dict[str, Any]]:
 
 
 def run_tf1(
-    tf, spec, fn, module, args, kwargs, static, *, arg_scope, training, weights, workdir, seed=0
+    tf,
+    spec,
+    fn,
+    module,
+    args,
+    kwargs,
+    static,
+    *,
+    arg_scope,
+    training,
+    weights,
+    workdir,
+    seed=0,
+    train=None,
 ):
     """Builds and runs the model in a fresh graph; returns a :class:`SideResult` with the path of
-    the checkpoint its Saver wrote. ``weights(leaves)`` gives the loss weights of the outputs."""
+    the checkpoint its Saver wrote. ``weights(leaves)`` gives the loss weights of the outputs;
+    ``train`` (a :class:`~jaxscope._src.verify.steps.Training`) adds its training steps."""
     graph = tf.Graph()
     with graph.as_default():
         tf.set_random_seed(seed)  # TF1's initial values, the same each run
@@ -153,6 +207,10 @@ def run_tf1(
         updates = tf.get_collection(tf.GraphKeys.UPDATE_OPS)
         described = _describe(tf, graph, variables)
         saver = tf.train.Saver(variables) if variables else None
+        train = train if trainable else None  # nothing to train: no training checks
+        if train is not None:  # after the Saver: it saves the model's variables, not the slots
+            total = loss + tf.add_n(reg) if reg else loss
+            train_op = steps_.train_op_tf1(tf, total, train)
         config = tf.ConfigProto(intra_op_parallelism_threads=1, inter_op_parallelism_threads=1)
         config.graph_options.rewrite_options.disable_meta_optimizer = True
         with tf.Session(graph=graph, config=config) as sess:
@@ -165,6 +223,10 @@ def run_tf1(
                 sess.run(updates)
                 fixed = {id(v) for v in trainable}
                 updated = sess.run({v.op.name: v for v in variables if id(v) not in fixed})
+        random = _random_labels(graph, outputs, end_points, trainable, grads, updates, loss)
+        trained = None
+        if train is not None:
+            trained = steps_.run_tf1(tf, graph, config, saver, prefix, total, train_op, train.steps)
     return SideResult(
         variables=described,
         initial=initial,
@@ -174,4 +236,6 @@ def run_tf1(
         updated=updated,
         regularization=[float(r) for r in values[3]],
         checkpoint=prefix,
+        trained=trained,
+        random=random,
     )
