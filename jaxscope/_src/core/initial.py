@@ -7,10 +7,12 @@ by one compiled program (no compile-time blow-up with thousands of variables).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import inspect
 import math
+from collections.abc import Callable
 from typing import Any
 
 import jax
@@ -21,7 +23,7 @@ from jaxscope._src.initializers import catalogue as inits
 from jaxscope._src.initializers.dtypes import canonical, checked_initial_value, is_floating
 from jaxscope._src.initializers.dtypes import is_int_or_bool as _int_or_bool
 from jaxscope._src.initializers.errors import InitializerError
-from jaxscope._src.initializers.fused_random import fused
+from jaxscope._src.initializers.fused_random import at_offset, draws_by_index, fused
 
 DRAW, CONST = "draw", "const"  # how init obtains a value: grouped random draw, or computed inline
 
@@ -114,14 +116,16 @@ def initial_values(specs: list, rng) -> dict[str, Any]:
         if not traced:
             host = getattr(initializer, "host_value", None)
             if host is not None and host(shape, dtype) is not None:
-                # A constant: copied to the device, no program to compile. One numpy array per
-                # variable, since a CPU device array may alias it (and be donated later).
+                # A constant: copied to the device, no program to compile (jnp.asarray would
+                # compile a `stage` program per shape). One numpy array per variable, since a
+                # CPU device array may alias it (and be donated later).
                 for var in members:
-                    values[var._node] = jnp.asarray(host(shape, dtype))
+                    values[var._node] = jax.device_put(host(shape, dtype))
                 continue
-            draw = _eager_draw(rng)
             for var, h in zip(members, hashes, strict=True):
-                values[var._node] = _check(draw(initializer, shape, dtype, rng, h), shape, var)
+                values[var._node] = _check(
+                    _eager_value(initializer, shape, dtype, rng, h), shape, var
+                )
             continue
         sample = functools.partial(_sample, initializer, shape, dtype)
         keys = _keys(rng, hashes)  # one vectorized hash for the group, not two loops per variable
@@ -154,9 +158,78 @@ def draw_one(var, initializer, rng):
     except TypeError:
         initializer = _ByIdentity(initializer)
     h = np.array(_name_hash(var._node), dtype=np.uint32)
-    draw = _draw if isinstance(rng, jax.core.Tracer) else _eager_draw(rng)
-    value = draw(initializer, var._shape, canonical(var._dtype), rng, h)
-    return _check(value, var._shape, var)
+    shape, dtype = var._shape, canonical(var._dtype)
+    if isinstance(rng, jax.core.Tracer):
+        return _check(_draw(initializer, shape, dtype, rng, h), shape, var)
+    return _check(_eager_value(initializer, shape, dtype, rng, h), shape, var)
+
+
+def _eager_value(initializer, shape, dtype, rng, h):
+    """A variable's value for a concrete key: drawn flat where it can be (see ``_flat_plan``)."""
+    draw = _eager_draw(rng)
+    plan = _flat_plan(initializer, shape, dtype, rng)
+    if plan is None:
+        return draw(initializer, shape, dtype, rng, h)
+    size = math.prod(shape)
+    chunk = _chunk(size)
+    sampler = _Slice(plan.sampler)
+    parts = [
+        draw(sampler, (chunk,), dtype, rng, h, np.uint32(start), *plan.params)
+        for start in range(0, size, chunk)
+    ]
+    # The values, assembled on the host (CPU buffers: no transfer) rather than by a program
+    # compiled per shape.
+    host = np.empty(size, parts[0].dtype)
+    for start, part in zip(range(0, size, chunk), parts, strict=True):
+        host[start : start + chunk] = np.asarray(part)[: size - start]
+    device = parts[0].device if parts[0].committed else None
+    return jax.device_put(host.reshape(shape), device)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Slice:
+    """``sampler``'s values from element ``offset`` on: the static part of a flat draw."""
+
+    sampler: Callable
+
+    def __call__(self, key, shape, dtype, offset, *params):
+        return self.sampler(at_offset(key, offset), shape, dtype, *params)
+
+
+def _flat_plan(initializer, shape, dtype, rng):
+    """The initializer's flat draw (``initializers.flat``) where its bits are the shape's, or None.
+
+    Only eagerly on one CPU device (the values are sliced on the host), with a threefry key and
+    ``jax_threefry_partitionable`` (otherwise an element's bits depend on the shape), and for an
+    initializer whose ``sample`` is the one its ``flat_draw`` describes.
+    """
+    if not isinstance(initializer, inits.Initializer) or not 0 < math.prod(shape) < 2**31:
+        return None
+    if not draws_by_index(rng):
+        return None
+    devices = rng.devices()
+    if len(devices) != 1 or next(iter(devices)).platform != "cpu":
+        return None
+    cls = type(initializer)
+    owner = next(c for c in cls.__mro__ if "flat_draw" in vars(c))
+    if cls.sample is not owner.sample or cls.__call__ is not inits.Initializer.__call__:
+        return None  # a subclass that draws otherwise
+    return initializer.flat_draw(shape, dtype)
+
+
+def _chunk(size: int) -> int:
+    """How many values one flat draw gives, for a variable of ``size`` values.
+
+    The next power of two for the smallest variables, else the biggest of _CHUNKS that is at most
+    ``size``: at most sixteen calls per variable below the biggest chunk, less than a chunk drawn
+    in vain, and one program per (sampler, dtype) and chunk.
+    """
+    if size <= _CHUNKS[0]:
+        return 1 << (size - 1).bit_length()
+    return max(c for c in _CHUNKS if c <= size)
+
+
+_CHUNKS = (1 << 12, 1 << 16, 1 << 20)
 
 
 # Under a trace a group is drawn stacked, then sliced, in chunks of at most this many bytes (one
@@ -212,13 +285,13 @@ def _keys(rng, hashes):
     return jax.vmap(_key, in_axes=(None, 0))(rng, hashes)
 
 
-def _draw_traced(initializer, shape, dtype, rng, h):
-    return _sample(initializer, shape, dtype, _key(rng, h))
+def _draw_traced(initializer, shape, dtype, rng, h, *params):
+    return _sample(initializer, shape, dtype, _key(rng, h), *params)
 
 
-def _sample(initializer, shape, dtype, k):
+def _sample(initializer, shape, dtype, k, *params):
     # A fused key: the same values without full-size temporaries (see fused_random).
-    value = initializer(fused(k), shape, dtype)
+    value = initializer(fused(k), shape, dtype, *params)
     # A numpy / Python result converts (as TF1's convert_to_tensor); a JAX array keeps its dtype
     # so that _check can refuse a wrong one.
     return value if isinstance(value, jax.Array) else jnp.asarray(value, dtype)
