@@ -175,16 +175,14 @@ def _eager_value(initializer, shape, dtype, rng, h):
     size = math.prod(shape)
     chunk = _chunk(size)
     sampler = _Slice(plan.sampler)
-    parts = [
-        draw(sampler, (chunk,), dtype, rng, h, np.uint32(start), *plan.params)
-        for start in range(0, size, chunk)
-    ]
     # The values, assembled on the host (CPU buffers: no transfer) rather than by a program
-    # compiled per shape.
-    host = np.empty(size, parts[0].dtype)
-    for start, part in zip(range(0, size, chunk), parts, strict=True):
+    # compiled per shape; one chunk at a time, so that no more than one is held beside them.
+    host = None
+    for start in range(0, size, chunk):
+        part = draw(sampler, (chunk,), dtype, rng, h, np.uint32(start), *plan.params)
+        if host is None:
+            host, device = np.empty(size, part.dtype), part.device if part.committed else None
         host[start : start + chunk] = np.asarray(part)[: size - start]
-    device = parts[0].device if parts[0].committed else None
     return jax.device_put(host.reshape(shape), device)
 
 
