@@ -327,8 +327,10 @@ def test_eager_init_on_cpu_compiles_its_draws_for_compile_speed():
     def fn():
         js.get_variable("w", [3, 17], initializer=js.glorot_uniform_initializer())
 
-    before = initial._draw_fast._cache_size()
+    # emptied first: an earlier test in this process may have compiled the same flat draw
+    # (one program per sampler, dtype and chunk size, shared across shapes)
+    initial._draw_fast.clear_cache()
     v = js.transform(fn).init(jax.random.key(3))
-    assert initial._draw_fast._cache_size() == before + (jax.default_backend() == "cpu")
+    assert initial._draw_fast._cache_size() == (jax.default_backend() == "cpu")
     want = _reference(jax.random.key(3), "w", js.glorot_uniform_initializer(), (3, 17))
     np.testing.assert_array_equal(v["params"]["w"], want)  # the same bits as -O3 / op by op

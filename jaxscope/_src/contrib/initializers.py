@@ -13,6 +13,7 @@ from typing import Any
 
 import jax
 
+from jaxscope._src.initializers import flat
 from jaxscope._src.initializers.catalogue import Initializer
 from jaxscope._src.initializers.dtypes import as_dtype, is_floating
 
@@ -30,6 +31,20 @@ class _ContribVarianceScaling(Initializer):
     floats_only = True
 
     def sample(self, key, shape, dtype):
+        n = self._n(shape)
+        if self.uniform:
+            limit = math.sqrt(3.0 * self.factor / n)
+            return jax.random.uniform(key, shape, dtype, -limit, limit)
+        stddev = math.sqrt(1.3 * self.factor / n)
+        return jax.random.truncated_normal(key, -2.0, 2.0, shape, dtype) * stddev
+
+    def flat_draw(self, shape, dtype):
+        n = self._n(shape)
+        if self.uniform:
+            return flat.uniform_within(math.sqrt(3.0 * self.factor / n), dtype)
+        return flat.truncated_times(math.sqrt(1.3 * self.factor / n), dtype)
+
+    def _n(self, shape) -> float:
         if shape:
             fan_in = float(shape[-2]) if len(shape) > 1 else float(shape[-1])
             fan_out = float(shape[-1])
@@ -38,12 +53,9 @@ class _ContribVarianceScaling(Initializer):
         for dim in shape[:-2]:
             fan_in *= float(dim)
             fan_out *= float(dim)
-        n = {"FAN_IN": fan_in, "FAN_OUT": fan_out, "FAN_AVG": (fan_in + fan_out) / 2.0}[self.mode]
-        if self.uniform:
-            limit = math.sqrt(3.0 * self.factor / n)
-            return jax.random.uniform(key, shape, dtype, -limit, limit)
-        stddev = math.sqrt(1.3 * self.factor / n)
-        return jax.random.truncated_normal(key, -2.0, 2.0, shape, dtype) * stddev
+        return {"FAN_IN": fan_in, "FAN_OUT": fan_out, "FAN_AVG": (fan_in + fan_out) / 2.0}[
+            self.mode
+        ]
 
 
 def _check(mode, dtype):

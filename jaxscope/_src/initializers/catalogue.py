@@ -38,6 +38,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from jaxscope._src.initializers import flat
 from jaxscope._src.initializers.dtypes import canonical, is_floating
 
 _TRUNC_STD = 0.87962566103423978  # stddev of a unit normal truncated to (-2, 2)
@@ -118,6 +119,14 @@ class Initializer:
         """The same value as ``sample`` computed by numpy, or None where numpy might differ.
 
         Eager ``init`` copies such a value to the device instead of compiling a program for it.
+        """
+        return None
+
+    def flat_draw(self, shape, dtype) -> flat.FlatDraw | None:
+        """How to draw ``shape`` flat, by a program shared across shapes (see ``flat``), or None.
+
+        Only where the values are the same bits as ``sample``'s; ``init`` asks only instances
+        whose ``sample`` and ``__call__`` are those of the class that defines this method.
         """
         return None
 
@@ -221,6 +230,9 @@ class random_normal_initializer(Initializer):
         normal = jax.lax.optimization_barrier(jax.random.normal(key, shape, dtype))
         return normal * jnp.array(self.stddev, dtype) + jnp.asarray(self.mean, dtype)
 
+    def flat_draw(self, shape, dtype):
+        return flat.FlatDraw(self)  # no parameter depends on the shape
+
 
 @dataclasses.dataclass(frozen=True)
 class truncated_normal_initializer(Initializer):
@@ -239,6 +251,9 @@ class truncated_normal_initializer(Initializer):
     def sample(self, key, shape, dtype):
         unit = jax.random.truncated_normal(key, -2.0, 2.0, shape, dtype)
         return unit * jnp.asarray(self.stddev, dtype) + jnp.asarray(self.mean, dtype)
+
+    def flat_draw(self, shape, dtype):
+        return flat.FlatDraw(self)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -261,6 +276,9 @@ class random_uniform_initializer(Initializer):
         maxval = 1.0 if self.maxval is None else self.maxval
         u = jax.random.uniform(key, shape, dtype)
         return u * jnp.asarray(maxval - self.minval, dtype) + jnp.asarray(self.minval, dtype)
+
+    def flat_draw(self, shape, dtype):
+        return flat.FlatDraw(self) if is_floating(dtype) else None  # randint: drawn per shape
 
 
 _DISTRIBUTIONS = {
@@ -304,9 +322,7 @@ class variance_scaling_initializer(Initializer):
             return jax.nn.initializers.variance_scaling(self.scale, self.mode, dist)(
                 key, shape, dtype
             )
-        fan_in, fan_out = compute_fans(shape if full_shape is None else full_shape)
-        n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
-        var = self.scale / max(1.0, n)
+        var = self._tf_variance(shape if full_shape is None else full_shape)
         if dist == "truncated_normal":
             std = math.sqrt(var) / _TRUNC_STD
             return jax.random.truncated_normal(key, -2.0, 2.0, shape, dtype) * std
@@ -314,6 +330,22 @@ class variance_scaling_initializer(Initializer):
             return jax.random.normal(key, shape, dtype) * math.sqrt(var)
         limit = math.sqrt(3.0 * var)
         return jax.random.uniform(key, shape, dtype, -limit, limit)
+
+    def flat_draw(self, shape, dtype):
+        dist = _DISTRIBUTIONS[self.distribution]
+        if len(shape) >= 2 and 0 not in shape:  # as sample: jax's variance_scaling
+            return flat.jax_variance_scaling(self.scale, self.mode, dist, shape, dtype)
+        var = self._tf_variance(shape)
+        if dist == "truncated_normal":
+            return flat.truncated_times(math.sqrt(var) / _TRUNC_STD, dtype)
+        if dist == "uniform":
+            return flat.uniform_within(math.sqrt(3.0 * var), dtype)
+        return None  # normal: sqrt(2) * stddev may be folded into one constant
+
+    def _tf_variance(self, fan_shape) -> float:
+        fan_in, fan_out = compute_fans(fan_shape)
+        n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
+        return self.scale / max(1.0, n)
 
 
 def glorot_uniform_initializer(seed=None, dtype="float32") -> variance_scaling_initializer:
@@ -365,6 +397,10 @@ class uniform_unit_scaling_initializer(Initializer):
         fan_shape = shape if full_shape is None else full_shape
         limit = self.factor * math.sqrt(3.0 / max(1.0, math.prod(fan_shape[:-1])))
         return jax.random.uniform(key, shape, dtype, -limit, limit)
+
+    def flat_draw(self, shape, dtype):
+        limit = self.factor * math.sqrt(3.0 / max(1.0, math.prod(shape[:-1])))
+        return flat.uniform_within(limit, dtype)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -57,10 +57,12 @@ def _threefry(data):
     return jax.random.wrap_key_data(data, impl=_THREEFRY)
 
 
-def _random_bits(data, bit_width, shape):
+def _random_bits(data, bit_width, shape, offset=None):
     if math.prod(shape) >= 2**32:  # counters need their high word: jax's own draw
         return jax.random.bits(_threefry(data), shape, _UINT[bit_width])
     low = _flat_index(tuple(shape))
+    if offset is not None:
+        low = low + offset
     bits1, bits2 = _threefry2x32(data[0], data[1], lax.full(shape, 0, np.uint32), low)
     if bit_width == 64:
         return lax.shift_left(bits1.astype(np.uint64), np.uint64(32)) | bits2.astype(np.uint64)
@@ -79,8 +81,27 @@ try:
         name="jaxscope_fused_threefry2x32",
         tag="jsfu",
     )
-except (ImportError, TypeError, ValueError):  # a jax whose extension API differs: as jax draws
-    _IMPL = None
+    # Key data (k1, k2, offset): key (k1, k2)'s draws from element `offset` on (see at_offset).
+    _AT_OFFSET = define_prng_impl(
+        key_shape=(3,),
+        seed=lambda seed: _with_offset(jax.random.key_data(jax.random.key(seed, impl=_THREEFRY))),
+        split=lambda data, shape: _with_offset(
+            jax.random.key_data(jax.random.split(_threefry(data[:2]), shape))
+        ),
+        random_bits=lambda data, width, shape: _random_bits(data[:2], width, shape, data[2]),
+        fold_in=lambda data, x: _with_offset(
+            jax.random.key_data(jax.random.fold_in(_threefry(data[:2]), x))
+        ),
+        name="jaxscope_fused_threefry2x32_at_offset",
+        tag="jsfo",
+    )
+except (ImportError, TypeError, ValueError):  # a jax whose extension API differs
+    _IMPL = _AT_OFFSET = None
+
+
+def _with_offset(data, offset=0):
+    offsets = lax.full(data.shape[:-1] + (1,), offset, np.uint32)
+    return lax.concatenate([data, offsets], data.ndim - 1)
 
 
 def _from_data(data):
@@ -93,18 +114,37 @@ def fused(key):
     Unchanged when it is not a threefry key (``rbg``, a custom implementation) or when
     ``jax_threefry_partitionable`` is off (jax then counts differently).
     """
-    if _IMPL is None or not getattr(jax.config, "jax_threefry_partitionable", False):
+    if not _is_threefry(key):
         return key
     if jax.dtypes.issubdtype(key.dtype, jax.dtypes.prng_key):
-        if str(jax.random.key_impl(key)) != _THREEFRY or key.shape:
-            return key
-        data = jax.random.key_data(key)
-    elif (
+        return _from_data(jax.random.key_data(key))
+    return _from_data(key)
+
+
+def _is_threefry(key) -> bool:
+    """A threefry key (typed or raw) that :func:`fused` rewraps; read from metadata only."""
+    if _IMPL is None or not getattr(jax.config, "jax_threefry_partitionable", False):
+        return False
+    if jax.dtypes.issubdtype(key.dtype, jax.dtypes.prng_key):
+        return str(jax.random.key_impl(key)) == _THREEFRY and not key.shape
+    return (
         key.shape == (2,)
         and key.dtype == np.uint32
         and jax.config.jax_default_prng_impl == _THREEFRY
-    ):
-        data = key
-    else:
-        return key
-    return _from_data(data)
+    )
+
+
+def draws_by_index(key) -> bool:
+    """Whether :func:`at_offset` applies to ``key`` and the keys folded from it."""
+    return _AT_OFFSET is not None and _is_threefry(key)
+
+
+def at_offset(key, offset):
+    """A key whose draws of ``n`` values are values ``offset`` to ``offset + n - 1`` of ``key``'s
+    draws of more values (flat, row-major).
+
+    ``key`` is a fused key or one for which :func:`draws_by_index` holds (an element's bits then
+    depend on its index only); ``offset`` a uint32 scalar, so that one program draws every slice.
+    """
+    data = jax.random.key_data(fused(key))
+    return jax.random.wrap_key_data(_with_offset(data, offset), impl=_AT_OFFSET)
