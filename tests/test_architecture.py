@@ -23,7 +23,7 @@ MAY_IMPORT = {
     "flax": {"core", "initializers"},
     "summary": {"core"},
     "compat": {"core", "initializers", "layers", "nn", "train", "contrib", "checkpoint", "summary"},
-    "verify": {"core", "compat", "checkpoint"},
+    "verify": {"core", "compat", "checkpoint", "train"},
 }
 
 

@@ -24,6 +24,7 @@ TREES = {
     "experiments": ["", "experiments"],
     "tests": ["", "test"],
     "benchmarks": ["", "test", "bench"],
+    "docs": ["", "docs"],  # conf.py and the site's plots (docs/plots.py)
 }
 OPTIONAL = {"jaxlib"}  # comes with jax
 # The module "tensorflow" comes from either wheel; [test] declares tensorflow-cpu.
