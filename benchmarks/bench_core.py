@@ -359,6 +359,82 @@ def _prod(shape):
     return out
 
 
+def reentered_models(scopes=50, per_scope=12, d=8):
+    """(init, apply) of jaxscope and dm-haiku for ``scopes * per_scope`` small variables, each
+    scope entered twice: jaxscope by name with ``AUTO_REUSE`` (creates), then re-opened by its
+    scope object with ``reuse=True`` (looks up); haiku by calling each block module twice."""
+    import haiku as hk
+    import jax.numpy as jnp
+
+    import jaxscope as js
+
+    def js_model(x):
+        opened = []
+        for s in range(scopes):
+            with js.variable_scope(f"block{s}", reuse=js.AUTO_REUSE) as scope:
+                for i in range(per_scope):
+                    x = x * js.get_variable(f"w{i}", [d], initializer=js.ones_initializer())
+            opened.append(scope)
+        for scope in opened:
+            with js.variable_scope(scope, reuse=True):
+                for i in range(per_scope):
+                    x = x + js.get_variable(f"w{i}", [d])
+        return jnp.sum(x)
+
+    class Block(hk.Module):
+        def __call__(self, x, first):
+            for i in range(per_scope):
+                w = hk.get_parameter(f"w{i}", [d], init=jnp.ones)
+                x = x * w if first else x + w
+            return x
+
+    def hk_model(x):
+        blocks = [Block(name=f"block{s}") for s in range(scopes)]
+        for first in (True, False):
+            for block in blocks:
+                x = block(x, first)
+        return jnp.sum(x)
+
+    f, g = js.transform(js_model), hk.transform(hk_model)
+    return {
+        "jaxscope": (f.init, f.apply),
+        "haiku": (g.init, lambda p, x: g.apply(p, None, x)),
+    }, jnp.ones(d)
+
+
+def reentered_cost(rounds):
+    """Per-variable eager ``init`` and ``jax.jit(apply).lower()`` of :func:`reentered_models`,
+    CPU time, interleaved in one process, best of ``rounds``."""
+    import jax
+
+    try:
+        models, x = reentered_models()
+    except ImportError:
+        print("\n(re-entered scopes: dm-haiku not installed: pip install -e '.[bench]')")
+        return
+    best = {fw: {"warm init": [], "jit(apply) lower": []} for fw in models}
+    for init, _ in models.values():
+        jax.block_until_ready(init(jax.random.key(0), x))  # the first init: compiles the draws
+    for r in range(rounds):
+        for fw, (init, apply) in models.items():
+            t0 = time.process_time()
+            params = jax.block_until_ready(init(jax.random.key(r), x))
+            best[fw]["warm init"].append(time.process_time() - t0)
+            t0 = time.process_time()
+            jax.jit(lambda p, x, apply=apply: apply(p, x)).lower(params, x)  # traced anew
+            best[fw]["jit(apply) lower"].append(time.process_time() - t0)
+    n = len(jax.tree.leaves(params))
+    print(
+        f"\nRe-entered scopes ({n} variables of 8 floats in 50 scopes, each scope entered twice: "
+        f"AUTO_REUSE by name, then reuse=True by object; haiku: each block module called twice), "
+        f"CPU µs per variable, best of {rounds}, one process:"
+    )
+    print("| per variable | jaxscope | dm-haiku | jaxscope / haiku |\n|---|---|---|---|")
+    for key in ("warm init", "jit(apply) lower"):
+        ours, theirs = min(best["jaxscope"][key]) / n, min(best["haiku"][key]) / n
+        print(f"| {key} (µs) | {ours * 1e6:.0f} | {theirs * 1e6:.0f} | {ours / theirs:.2f} |")
+
+
 def tracing_cost(n):
     import jax
     import jax.numpy as jnp
@@ -436,6 +512,7 @@ def main(argv=None):
         print_table(f"Cold, BERT-Base-shaped init (best of {a.rounds})", best)
         jit_init("BERT-Base-shaped", bert_spec(), 3)
         jit_init("separately named random variables", many_spec(200), 3)
+    reentered_cost(2 if a.quick else 7)
     tracing_cost(2000 if a.quick else 10_000)
     print(f"load average at the end {os.getloadavg()}")
 

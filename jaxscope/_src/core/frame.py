@@ -66,6 +66,10 @@ class Frame:
         # id -> (the value, kept alive so its id stays its own, its aliases in order).
         self.aliases: dict[int, tuple[Any, list[str]]] = {}
         self.specs: list = []  # COLLECT: (variable, how to make its value, initializer)
+        # COLLECT: the zeros that reads at the call's own level return, one per (shape, dtype)
+        # (see Variable.value), and that level's trace (set by `running`)
+        self.stand_ins: dict[tuple, Any] = {}
+        self.own_trace: Any = None
         self.initial: dict[str, Any] = {}  # node -> value before its first assign in this call
         # transform(..., fetch_dependent=True): the call's assigns, kept if fetched (core.fetch)
         self.pending: list | None = None
@@ -128,6 +132,7 @@ class Frame:
             value = var._value
             if value is None or isinstance(value, Tracer):
                 var._value = STALE
+        self.stand_ins = {}
         if everything:
             self.initial = {k: v for k, v in self.initial.items() if not isinstance(v, Tracer)}
             for key, items in self.collections.items():
@@ -206,6 +211,7 @@ class running:
 
     def __enter__(self) -> Frame:
         self.frame.trace = get_opaque_trace_state()  # next_rng_key refuses nested traces
+        self.frame.own_trace = self.frame.trace
         _stack().append(self.frame)
         return self.frame
 

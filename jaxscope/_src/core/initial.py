@@ -120,9 +120,9 @@ def initial_values(specs: list, rng) -> dict[str, Any]:
             if host is not None and host(shape, dtype) is not None:
                 # A constant: copied to the device, no program to compile (jnp.asarray would
                 # compile a `stage` program per shape). One numpy array per variable, since a
-                # CPU device array may alias it (and be donated later).
-                for var in members:
-                    values[var._node] = jax.device_put(host(shape, dtype))
+                # CPU device array may alias it (and be donated later); one batched copy.
+                copies = jax.device_put([host(shape, dtype) for _ in members])
+                values.update(zip([var._node for var in members], copies, strict=True))
                 continue
             for var, h in zip(members, hashes, strict=True):
                 values[var._node] = _check(

@@ -15,6 +15,7 @@ import operator
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.extend.core import get_opaque_trace_state
 
 from jaxscope._src.core import assign as _assign
 from jaxscope._src.core import frame
@@ -53,6 +54,30 @@ def _binary(op):
         return op(_unwrap(other), self.value)
 
     return forward, reflected
+
+
+def _stand_in(shape: tuple, dtype: np.dtype) -> jax.Array:
+    """The zeros a read returns while ``init`` collects (under ``jax.eval_shape``).
+
+    Only their shape and dtype are seen there (the pass computes nothing), so the reads of one
+    (shape, dtype) at the call's own level share one value: making a value per read was half of
+    the per-variable cost of ``init``. A read inside a loop body or another transformation
+    (another JAX trace, which ends before the call does) gets a value of its own.
+    """
+    fr = frame.peek()
+    if fr is None or fr.mode != frame.COLLECT or get_opaque_trace_state() != fr.own_trace:
+        return _zeros(shape, dtype)
+    value = fr.stand_ins.get((shape, dtype))
+    if value is None:
+        value = fr.stand_ins[shape, dtype] = _zeros(shape, dtype)
+    return value
+
+
+def _zeros(shape: tuple, dtype: np.dtype) -> jax.Array:
+    """One ``broadcast_in_dim`` of a numpy scalar: half the tracing cost of ``jnp.zeros``."""
+    if not shape:
+        return jnp.zeros((), dtype)
+    return jax.lax.broadcast_in_dim(np.zeros((), dtype), shape, ())
 
 
 class Variable(Handle):
@@ -177,7 +202,7 @@ class Variable(Handle):
         """The variable's current value (an abstract stand-in while ``init`` collects)."""
         value = self._value
         if value is None:
-            return jnp.zeros(self._shape, canonical(self._dtype))
+            return _stand_in(self._shape, canonical(self._dtype))
         if value is frame.STALE:
             raise StaleVariableError(self._node, "read")
         return value
