@@ -55,10 +55,43 @@ def cold_start_ratios(out: Path) -> Path:
     return path
 
 
+def first_step_over_tf1(out: Path) -> Path:
+    """Time to the first training step over TF1's (CPU seconds), per framework and run, for both
+    programs of the benchmarks page's time-to-first-step tables."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    page = HERE / "guides" / "benchmarks.md"
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.2), sharex=True)
+    for ax, (start, title) in zip(
+        axes,
+        [("tf-slim `resnet_v1_50`", "tf-slim resnet_v1_50"), ("PTB tutorial LSTM", "PTB LSTM")],
+        strict=True,
+    ):
+        rows = table(page, start)[1:]
+        labels = [re.sub(r" \(.*?\)", "", r[0]) for r in rows]
+        ratios = [float(r[-1].strip("*")) for r in rows]
+        colors = ["#2a9d8f" if r <= 1.0 else "#e76f51" for r in ratios]
+        ax.barh(labels[::-1], ratios[::-1], color=colors[::-1])
+        ax.axvline(1.0, color="black", linewidth=0.8)
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel("to first step / TF1's (CPU s)")
+    fig.suptitle(
+        "Time to the first training step, 2-core CPU (below 1: faster than TF1)", fontsize=10
+    )
+    fig.tight_layout()
+    path = out / "first_step_over_tf1.png"
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
 def main(out: str | Path = HERE / "_generated") -> list[Path]:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    return [cold_start_ratios(out)]
+    return [cold_start_ratios(out), first_step_over_tf1(out)]
 
 
 if __name__ == "__main__":
