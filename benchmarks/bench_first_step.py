@@ -247,11 +247,64 @@ def run_child(model: str, fw: str, cache: str, plain: str) -> dict | None:
     return json.loads(line[0][7:])
 
 
+def conv_training(repeat=20):
+    """The steady cost of one 3x3 convolution (8x28x28x128 -> 128 channels), forward and forward +
+    both gradients, XLA:CPU (jax.jit) beside TF1's kernels (oneDNN where TF uses it): most of the
+    resnet training step's gap to TF1 once compiled. Median milliseconds, one process."""
+    import statistics
+    import time
+
+    import jax
+    import jax.numpy as jnp
+    import numpy as np
+
+    os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+    import tensorflow.compat.v1 as tf
+
+    tf.disable_v2_behavior()
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((8, 28, 28, 128)).astype(np.float32)
+    w = (rng.standard_normal((3, 3, 128, 128)) * 0.05).astype(np.float32)
+
+    def conv(x, w):
+        return jax.lax.conv_general_dilated(
+            x, w, (1, 1), "SAME", dimension_numbers=("NHWC", "HWIO", "NHWC")
+        )
+
+    fwd = jax.jit(lambda x, w: jnp.sum(conv(x, w) ** 2))
+    both = jax.jit(jax.grad(lambda x, w: jnp.sum(conv(x, w) ** 2), argnums=(0, 1)))
+
+    def median(run):
+        run()
+        times = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - t0)
+        return statistics.median(times) * 1e3
+
+    xla = [median(lambda f=f: jax.block_until_ready(f(x, w))) for f in (fwd, both)]
+    with tf.Graph().as_default():
+        tx, tw = tf.constant(x), tf.Variable(w)
+        loss = tf.reduce_sum(tf.nn.conv2d(tx, tw, [1, 1, 1, 1], "SAME") ** 2)
+        grads = tf.gradients(loss, [tx, tw])
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            tf1 = [median(lambda: sess.run(loss)), median(lambda: sess.run(grads))]
+    print(f"\nOne 3x3 convolution, 8x28x28x128 -> 128 (steady, median of {repeat}; ms)")
+    print("| | XLA:CPU (jax.jit) | TF1 | XLA / TF1 |\n|---|---|---|---|")
+    for label, a, b in zip(("forward", "forward + both gradients"), xla, tf1, strict=True):
+        print(f"| {label} | {a:.1f} | {b:.1f} | {a / b:.2f} |")
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--rounds", type=int, default=2)
     p.add_argument("--models", default="resnet,lstm")
+    p.add_argument("--conv-only", action="store_true", help="only the convolution row")
     a = p.parse_args(argv)
+    if a.conv_only:
+        return conv_training()
     import jax
 
     print(
@@ -279,6 +332,7 @@ def main(argv=None):
                         for k, v in out.items():
                             best.setdefault(key, {})[k] = min(best.get(key, {}).get(k, v), v)
             print_table(model, best, a.rounds)
+    conv_training()
     print(f"load average at the end {os.getloadavg()}")
 
 
