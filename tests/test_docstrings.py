@@ -262,18 +262,6 @@ UNDOCUMENTED: dict[str, frozenset[str]] = {
             "ToLinen",
         }
     ),
-    "jaxscope.summary": frozenset(
-        {
-            "FileWriter",
-            "Summary",
-            "audio",
-            "histogram",
-            "image",
-            "merge",
-            "merge_all",
-            "text",
-        }
-    ),
     "jaxscope.verify": frozenset(
         {
             "Check",
