@@ -242,33 +242,6 @@ UNDOCUMENTED: dict[str, frozenset[str]] = {
             "polynomial_decay",
         }
     ),
-    "jaxscope.checkpoint": frozenset(
-        {
-            "CheckpointReader",
-            "Mismatch",
-            "RestoreReport",
-            "TensorInfo",
-            "latest_checkpoint",
-            "list_variables",
-            "load_variables",
-            "restore",
-            "restore_tf1_adam",
-            "save",
-            "save_tf1",
-        }
-    ),
-    "jaxscope.flax": frozenset(
-        {
-            "ToLinen",
-        }
-    ),
-    "jaxscope.verify": frozenset(
-        {
-            "Check",
-            "Report",
-            "verify",
-        }
-    ),
 }
 
 
