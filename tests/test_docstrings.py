@@ -220,28 +220,6 @@ UNDOCUMENTED: dict[str, frozenset[str]] = {
             "ResidualWrapper",
         }
     ),
-    "jaxscope.train": frozenset(
-        {
-            "AdadeltaOptimizer",
-            "AdagradOptimizer",
-            "AdamOptimizer",
-            "FtrlOptimizer",
-            "GradientDescentOptimizer",
-            "MomentumOptimizer",
-            "Optimizer",
-            "RMSPropOptimizer",
-            "checkpoint_exists",
-            "cosine_decay",
-            "create_global_step",
-            "exponential_decay",
-            "get_checkpoint_state",
-            "get_global_step",
-            "get_or_create_global_step",
-            "inverse_time_decay",
-            "piecewise_constant",
-            "polynomial_decay",
-        }
-    ),
 }
 
 
