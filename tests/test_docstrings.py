@@ -181,43 +181,13 @@ UNDOCUMENTED: dict[str, frozenset[str]] = {
     ),
     "jaxscope.contrib.rnn": frozenset(
         {
-            "BasicLSTMCell",
-            "BasicRNNCell",
-            "DropoutWrapper",
-            "GRUCell",
-            "LSTMBlockCell",
-            "LSTMCell",
-            "LSTMStateTuple",
-            "MultiRNNCell",
-            "RNNCell",
-            "ResidualWrapper",
             "static_rnn",
         }
     ),
     "jaxscope.nn": frozenset(
         {
-            "EmitArray",
             "bidirectional_dynamic_rnn",
-            "log_uniform_candidate_sampler",
-            "nce_loss",
-            "sampled_softmax_loss",
-            "sigmoid_cross_entropy_with_logits",
             "static_rnn",
-            "uniform_candidate_sampler",
-        }
-    ),
-    "jaxscope.nn.rnn_cell": frozenset(
-        {
-            "BasicLSTMCell",
-            "BasicRNNCell",
-            "DropoutWrapper",
-            "GRUCell",
-            "LSTMCell",
-            "LSTMStateTuple",
-            "LayerRNNCell",
-            "MultiRNNCell",
-            "RNNCell",
-            "ResidualWrapper",
         }
     ),
 }
