@@ -42,7 +42,7 @@ def current_arg_scope() -> dict:
 
 
 def arg_scope_func_key(op) -> str:
-    """The key of ``op`` in a scope dict. TF1 equivalent: tf_slim.arg_scope_func_key
+    """The key of ``op`` in a scope dict.
 
     Args:
       op: a function decorated with :func:`add_arg_scope`.
@@ -51,6 +51,8 @@ def arg_scope_func_key(op) -> str:
       >>> import jaxscope as js
       >>> js.slim.arg_scope_func_key(js.slim.fully_connected)
       '<function fully_connected at ...>'
+
+    TF1 equivalent: tf_slim.arg_scope_func_key
     """
     return getattr(op, "_key_op", str(op))
 

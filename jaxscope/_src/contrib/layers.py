@@ -236,7 +236,7 @@ def convolution2d(inputs, num_outputs, kernel_size, stride=1, padding="SAME", da
                   biases_initializer=_ZEROS, biases_regularizer=None, reuse=None,
                   variables_collections=None, outputs_collections=None, trainable=True,
                   scope=None):  # fmt: skip
-    """:func:`convolution` of a rank-4 input. TF1 equivalent: tf.contrib.layers.conv2d
+    """:func:`convolution` of a rank-4 input.
 
     Args:
       inputs: the input, ``[batch, *spatial, channels]`` (``NCHW``/``NCW``: channels second).
@@ -271,6 +271,8 @@ def convolution2d(inputs, num_outputs, kernel_size, stride=1, padding="SAME", da
       >>> out, variables = f.init_with_output(jax.random.key(0), jnp.ones([1, 8, 8, 3]))
       >>> out.shape, jax.tree.map(jnp.shape, variables["params"])
       ((1, 8, 8, 4), {'Conv': {'biases': (4,), 'weights': (3, 3, 3, 4)}})
+
+    TF1 equivalent: tf.contrib.layers.conv2d
     """
     return convolution(
         inputs, num_outputs, kernel_size, stride, padding, data_format, rate, activation_fn,
@@ -427,7 +429,7 @@ def avg_pool2d(inputs, kernel_size, stride=2, padding="VALID", data_format="NHWC
 
 @add_arg_scope
 def flatten(inputs, outputs_collections=None, scope=None):
-    """``[batch, ...] -> [batch, prod(...)]``. TF1 equivalent: tf.contrib.layers.flatten
+    """``[batch, ...] -> [batch, prod(...)]``.
 
     Args:
       inputs: ``[batch, ...]``.
@@ -440,6 +442,8 @@ def flatten(inputs, outputs_collections=None, scope=None):
       >>> out, variables = f.init_with_output(jax.random.key(0), jnp.ones([2, 3, 4]))
       >>> out.shape, jax.tree.map(jnp.shape, variables["params"])
       ((2, 12), {})
+
+    TF1 equivalent: tf.contrib.layers.flatten
     """
     with name_scope(scope, "Flatten") as sc:
         x = jnp.asarray(inputs)
@@ -711,7 +715,7 @@ def _scoped(regularizer, scope):
 
 def l1_regularizer(scale, scope=None):
     """``w -> scale * sum(|w|)`` (``None`` for a scale of 0); a negative or integer scale is a
-    ``ValueError``, as in TF1. TF1 equivalent: tf.contrib.layers.l1_regularizer
+    ``ValueError``, as in TF1.
 
     Args:
       scale: the factor, a float >= 0.
@@ -721,13 +725,15 @@ def l1_regularizer(scale, scope=None):
       >>> import jax.numpy as jnp, jaxscope as js
       >>> float(js.slim.l1_regularizer(0.5)(jnp.array([1.0, -2.0])))
       1.5
+
+    TF1 equivalent: tf.contrib.layers.l1_regularizer
     """
     return _scoped(regularizers.l1_regularizer(scale), scope)
 
 
 def l2_regularizer(scale, scope=None):
     """``w -> scale * sum(w**2) / 2`` (TF1's ``scale * tf.nn.l2_loss(w)``; ``None`` for a scale
-    of 0). TF1 equivalent: tf.contrib.layers.l2_regularizer
+    of 0).
 
     Args:
       scale: the factor, a float >= 0.
@@ -740,6 +746,8 @@ def l2_regularizer(scale, scope=None):
       >>> import jax.numpy as jnp, jaxscope as js
       >>> float(js.slim.l2_regularizer(0.5)(jnp.array([1.0, -2.0])))
       1.25
+
+    TF1 equivalent: tf.contrib.layers.l2_regularizer
     """
     return _scoped(regularizers.l2_regularizer(scale), scope)
 
