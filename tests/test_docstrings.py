@@ -27,20 +27,6 @@ MODULES = (
 
 # Names (by module) whose docstring still lacks a summary, an Args entry or an Example.
 UNDOCUMENTED: dict[str, frozenset[str]] = {
-    "jaxscope": frozenset(
-        {
-            "Template",
-            "Transformed",
-            "VariableInfo",
-            "VariableScope",
-            "VariablesInfo",
-            "enable_compilation_cache",
-            "get_variable_scope",
-            "initialize_missing",
-            "name_scope",
-            "reinitialize",
-        }
-    ),
     "jaxscope.contrib.rnn": frozenset(
         {
             "static_rnn",
