@@ -142,7 +142,7 @@ def log_uniform_candidate_sampler(
     Example:
       >>> import jax, jax.numpy as jnp, jaxscope as js
       >>> sampled, true_count, sampled_count = js.nn.log_uniform_candidate_sampler(
-      ...     jnp.array([[1], [2]]), 1, num_sampled=3, unique=True, range_max=10,
+      ...     jnp.array([[1], [2]]), 1, num_sampled=3, unique=False, range_max=10,
       ...     key=jax.random.key(0))
       >>> sampled.shape, true_count.shape, sampled_count.shape
       ((3,), (2, 1), (3,))
@@ -194,7 +194,7 @@ def uniform_candidate_sampler(
     Example:
       >>> import jax, jax.numpy as jnp, jaxscope as js
       >>> sampled, true_count, sampled_count = js.nn.uniform_candidate_sampler(
-      ...     jnp.array([[1], [2]]), 1, num_sampled=3, unique=True, range_max=10,
+      ...     jnp.array([[1], [2]]), 1, num_sampled=3, unique=False, range_max=10,
       ...     key=jax.random.key(0))
       >>> sampled.shape, true_count  # 3 draws, each a 1 in 10 chance
       ((3,), Array([[0.3],

@@ -184,6 +184,9 @@ class AdagradOptimizer(Optimizer):
       use_locking: accepted for TF1's signature; updates are pure, nothing is locked.
       name: the slots' name: ``<var>/Adagrad``, ``<var>/Adagrad_1``, ... (default ``"Adagrad"``).
 
+    Raises:
+      TrainArgumentError: ``initial_accumulator_value`` is not positive (a ``ValueError``).
+
     Example:
       >>> import jax, jax.numpy as jnp, optax, jaxscope as js
       >>> opt = js.train.AdagradOptimizer(0.1)
