@@ -25,6 +25,7 @@ MODULES = (
     "jaxscope.flax",
     "jaxscope.summary",
     "jaxscope.verify",
+    # "jaxscope.compat.v1": its own ops get their docstrings in another branch; add it then.
 )
 
 # Names (by module) whose docstring still lacks a summary, an Args entry or an Example.

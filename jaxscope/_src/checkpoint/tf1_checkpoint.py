@@ -45,6 +45,8 @@ class TensorInfo(NamedTuple):
       >>> prefix = js.checkpoint.save_tf1(os.path.join(d, "model.ckpt-10"), variables)
       >>> js.checkpoint.list_variables(d)[1]
       TensorInfo(name='dense/w', shape=(3, 2), dtype=dtype('float32'))
+
+    TF1 equivalent: one ``(name, shape)`` pair of tf.compat.v1.train.list_variables
     """
 
     name: str

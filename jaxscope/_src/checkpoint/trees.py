@@ -127,6 +127,8 @@ class Mismatch(NamedTuple):
       >>> _, report = js.checkpoint.restore_tf1(wider, prefix, strict=False)
       >>> report.mismatched[0].shape, report.mismatched[0].checkpoint_shape
       ((3, 3), (3, 2))
+
+    TF1 equivalent: none (``Saver.restore`` raises at the first mismatch)
     """
 
     name: str
@@ -159,6 +161,8 @@ class RestoreReport:
       >>> restored, report = js.checkpoint.restore_tf1(variables, prefix)
       >>> report.loaded, report.missing
       (['dense/b', 'dense/w'], [])
+
+    TF1 equivalent: none (``Saver.restore`` reports nothing; it raises at the first problem)
     """
 
     path: str

@@ -44,6 +44,9 @@ class VariableInfo(NamedTuple):
       >>> info = js.inspect(f, jnp.ones([1, 3]))[0]
       >>> info.name, info.path, info.shape, info.trainable
       ('dense/w', ('params', 'dense', 'w'), (3, 2), True)
+
+    TF1 equivalent: a ``tf.compat.v1.Variable`` of ``tf.compat.v1.global_variables()`` (its name,
+    shape, dtype and collections)
     """
 
     name: str
@@ -80,6 +83,8 @@ class VariablesInfo(tuple):
       >>> infos = js.inspect(js.transform(model), jnp.ones([1, 3]))
       >>> [v.name for v in infos], [v.name for v in infos.select("trainable_variables")]
       (['step', 'dense/w'], ['dense/w'])
+
+    TF1 equivalent: tf.compat.v1.global_variables() (``select`` is ``get_collection``)
     """
 
     def select(self, collection: str | None = None, scope: str | None = None) -> VariablesInfo:

@@ -65,6 +65,9 @@ class Transformed(NamedTuple):
       ('Transformed', ('init', 'apply'))
       >>> f.apply(f.init(jax.random.key(0), jnp.ones([1, 3])), jnp.ones([1, 3])).shape
       (1, 2)
+
+    TF1 equivalent: none (a graph held the variables; ``init`` replaces
+    ``session.run(tf.global_variables_initializer())``, ``apply`` replaces ``session.run``)
     """
 
     init: Callable[..., dict[str, Any]]

@@ -33,6 +33,8 @@ class Check:
       >>> from jaxscope.verify import Check
       >>> Check("outputs", True, compared=3).line()
       'ok   outputs              3  '
+
+    TF1 equivalent: none
     """
 
     name: str
@@ -74,6 +76,8 @@ class Report:
       >>> report = Report("model.py:build", None, [Check("outputs", True, compared=3)])
       >>> report.passed, report.verdict
       (True, 'PASS: 3 outputs (max rel err 0.0e+00)')
+
+    TF1 equivalent: none
     """
 
     build: str
