@@ -214,13 +214,3 @@ def test_samplers_draw_from_next_rng_key_inside_transform():
     assert not np.array_equal(a, c)
     with pytest.raises(js.MissingRngError):
         f.apply({}, labels)
-
-
-def test_docstring_examples_run():
-    import doctest
-
-    from jaxscope._src.nn import embedding, sampled_losses
-
-    for module in (embedding, sampled_losses):
-        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
-        assert result.failed == 0 and result.attempted > 0

@@ -20,4 +20,8 @@ def where(created_at) -> str | None:
 
 
 class JaxscopeError(Exception):
-    """Base class of every error jaxscope raises."""
+    """Base class of every error jaxscope raises.
+
+    Subclasses ``Exception``; every concrete error also subclasses the builtin TF1 raised
+    (``ValueError``, ``TypeError``, ``LookupError``, ``RuntimeError``, ...).
+    """

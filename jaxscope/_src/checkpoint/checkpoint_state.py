@@ -160,6 +160,13 @@ def get_checkpoint_state(
       CheckpointStateError: the file parses but names no ``model_checkpoint_path`` (a
         ``ValueError``, as TF1's).
 
+    Example:
+      >>> import os, tempfile, numpy as np, jaxscope as js
+      >>> d = tempfile.mkdtemp()
+      >>> prefix = js.checkpoint.save_tf1(os.path.join(d, "model.ckpt-10"), {"w": np.ones(2)})
+      >>> js.train.get_checkpoint_state(d).model_checkpoint_path == prefix
+      True
+
     TF1 equivalent: tf.compat.v1.train.get_checkpoint_state
     """
     directory = os.fspath(checkpoint_dir)
@@ -185,6 +192,19 @@ def get_checkpoint_state(
 
 def checkpoint_exists(checkpoint_prefix: str | os.PathLike) -> bool:
     """Whether a checkpoint exists at ``checkpoint_prefix`` (its ``.index``, or a V1 file).
+
+    Args:
+      checkpoint_prefix: a checkpoint prefix such as ``"dir/model.ckpt-1000"``.
+
+    Returns:
+      True when its index (V2) or its single file (V1) exists.
+
+    Example:
+      >>> import os, tempfile, numpy as np, jaxscope as js
+      >>> d = tempfile.mkdtemp()
+      >>> prefix = js.checkpoint.save_tf1(os.path.join(d, "model.ckpt-10"), {"w": np.ones(2)})
+      >>> js.train.checkpoint_exists(prefix), js.train.checkpoint_exists(prefix + "0")
+      (True, False)
 
     TF1 equivalent: tf.compat.v1.train.checkpoint_exists
     """

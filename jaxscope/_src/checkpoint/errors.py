@@ -12,7 +12,10 @@ _RESAVE_FIX = (
 
 
 class CheckpointNotFoundError(JaxscopeError, FileNotFoundError):
-    """A checkpoint path, its ``checkpoint`` state file or one of its files does not exist."""
+    """A checkpoint path, its ``checkpoint`` state file or one of its files does not exist.
+
+    Subclasses ``FileNotFoundError``.
+    """
 
     def __init__(self, path: str, problem: str, fix: str):
         self.path = path
@@ -23,7 +26,10 @@ class CheckpointNotFoundError(JaxscopeError, FileNotFoundError):
 
 
 class CorruptCheckpointError(JaxscopeError, ValueError):
-    """A checkpoint file is truncated or garbled, so no array can be trusted."""
+    """A checkpoint file is truncated or garbled, so no array can be trusted.
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, path: str, problem: str, name: str | None = None):
         self.path, self.problem, self.name = path, problem, name
@@ -32,7 +38,10 @@ class CorruptCheckpointError(JaxscopeError, ValueError):
 
 
 class ChecksumMismatchError(CorruptCheckpointError):
-    """The CRC32C stored in a checkpoint does not match the bytes on disk."""
+    """The CRC32C stored in a checkpoint does not match the bytes on disk.
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, path: str, what: str, stored: int, computed: int, name: str | None = None):
         self.stored, self.computed = stored, computed
@@ -45,7 +54,10 @@ class ChecksumMismatchError(CorruptCheckpointError):
 
 
 class UnsupportedCheckpointError(JaxscopeError, ValueError):
-    """A valid checkpoint uses a feature that jaxscope does not read (V1 format, compression)."""
+    """A valid checkpoint uses a feature that jaxscope does not read (V1 format, compression).
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, path: str, problem: str, fix: str):
         self.path = path
@@ -53,7 +65,10 @@ class UnsupportedCheckpointError(JaxscopeError, ValueError):
 
 
 class VariableNotInCheckpointError(JaxscopeError, KeyError):
-    """``load_variables`` was asked for names that the checkpoint does not hold."""
+    """``load_variables`` was asked for names that the checkpoint does not hold.
+
+    Subclasses ``KeyError``.
+    """
 
     def __init__(self, names: list[str], path: str, available: list[str]):
         self.names, self.path = names, path
@@ -69,7 +84,10 @@ class VariableNotInCheckpointError(JaxscopeError, KeyError):
 
 
 class CheckpointMismatchError(JaxscopeError, ValueError):
-    """A strict restore found variables that are missing or differ in shape or dtype."""
+    """A strict restore found variables that are missing or differ in shape or dtype.
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, path: str, report):
         self.path, self.report = path, report
@@ -81,7 +99,10 @@ class CheckpointMismatchError(JaxscopeError, ValueError):
 
 
 class RenameCollisionError(JaxscopeError, ValueError):
-    """``rename`` maps two checkpoint variables onto the same tree name."""
+    """``rename`` maps two checkpoint variables onto the same tree name.
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, name: str, first: str, second: str):
         self.name = name
@@ -95,7 +116,10 @@ class RenameCollisionError(JaxscopeError, ValueError):
 class AdamStateError(JaxscopeError, ValueError):
     """``restore_tf1_adam`` got an ``opt_state`` that does not hold exactly one optax Adam
     state, or one built for other parameters (TF1's ``Saver.restore`` of slots built for other
-    variables fails too: ``NotFoundError``/``InvalidArgumentError``)."""
+    variables fails too: ``NotFoundError``/``InvalidArgumentError``).
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, found: int, only_params=(), only_moments=()):
         self.found = found

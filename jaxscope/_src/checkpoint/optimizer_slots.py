@@ -87,6 +87,19 @@ def restore_tf1_adam(
     Returns:
       ``(new_opt_state, report)``; the report names slots as ``tree_name/Adam``.
 
+    Example:
+      >>> import os, tempfile, numpy as np, jaxscope as js
+      >>> d = tempfile.mkdtemp()
+      >>> variables = {"params": {"dense": {"w": np.ones([3, 2], np.float32),
+      ...                                   "b": np.zeros([2], np.float32)}}}
+      >>> prefix = js.checkpoint.save_tf1(os.path.join(d, "model.ckpt-10"), variables)
+      >>> import optax
+      >>> opt_state = optax.adam(1e-3).init(variables["params"])
+      >>> _, report = js.checkpoint.restore_tf1_adam(opt_state, variables["params"], prefix,
+      ...                                            strict=False)
+      >>> report.missing  # this checkpoint holds no Adam slots
+      ['dense/b/Adam', 'dense/w/Adam', 'dense/b/Adam_1', 'dense/w/Adam_1', 'count (beta1_power)']
+
     TF1 equivalent: tf.compat.v1.train.AdamOptimizer slots restored by Saver.restore
     """
     with CheckpointReader(path) as reader:

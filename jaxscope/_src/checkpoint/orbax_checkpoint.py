@@ -40,6 +40,12 @@ def save(directory: str | os.PathLike, tree, *, force: bool = False) -> str:
     Returns:
       The absolute path written.
 
+    Example:
+      >>> import os, tempfile, jax.numpy as jnp, jaxscope as js
+      >>> path = os.path.join(tempfile.mkdtemp(), "step_1")
+      >>> js.checkpoint.save(path, {"params": {"w": jnp.ones([3, 2])}}) == path
+      True
+
     TF1 equivalent: tf.compat.v1.train.Saver().save(sess, path)
     """
     ocp = _orbax()
@@ -130,6 +136,15 @@ def restore(
     Raises:
       CheckpointNotFoundError: ``directory`` holds no orbax checkpoint.
       CheckpointMismatchError: ``strict`` and a target leaf is missing or mismatched.
+
+    Example:
+      >>> import os, tempfile, jax, jax.numpy as jnp, jaxscope as js
+      >>> path = js.checkpoint.save(os.path.join(tempfile.mkdtemp(), "step_1"),
+      ...                           {"params": {"w": jnp.ones([3, 2])}})
+      >>> target = {"params": {"w": jax.ShapeDtypeStruct((3, 2), jnp.float32)}}
+      >>> tree, report = js.checkpoint.restore(path, target)
+      >>> tree["params"]["w"].shape, report.loaded
+      ((3, 2), ['w'])
 
     TF1 equivalent: tf.compat.v1.train.Saver(var_list).restore(sess, path)
     """

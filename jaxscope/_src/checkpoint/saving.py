@@ -80,6 +80,15 @@ def save_tf1(
       CheckpointNameError: an empty name or part, characters TF1 refuses, two paths giving one
         name (``{"a": {"b": x}, "a/b": y}``), or a name that is also a scope (a ``ValueError``).
 
+    Example:
+      >>> import os, tempfile, numpy as np, jaxscope as js
+      >>> d = tempfile.mkdtemp()
+      >>> variables = {"params": {"dense": {"w": np.ones([3, 2], np.float32),
+      ...                                   "b": np.zeros([2], np.float32)}}}
+      >>> prefix = js.checkpoint.save_tf1(os.path.join(d, "model.ckpt-10"), variables)
+      >>> sorted(os.listdir(d))
+      ['checkpoint', 'model.ckpt-10.data-00000-of-00001', 'model.ckpt-10.index']
+
     TF1 equivalent: tf.compat.v1.train.Saver().save(sess, path)
     """
     names = _all_names(variables)  # refuses collisions and names TF1 cannot hold, first

@@ -35,7 +35,19 @@ _STATE_LINE = re.compile(r'^\s*model_checkpoint_path\s*:\s*"((?:[^"\\]|\\.)*)"',
 
 
 class TensorInfo(NamedTuple):
-    """One checkpoint entry, as :func:`list_variables` reports it."""
+    """One checkpoint entry, as :func:`list_variables` reports it.
+
+    Example:
+      >>> import os, tempfile, numpy as np, jaxscope as js
+      >>> d = tempfile.mkdtemp()
+      >>> variables = {"params": {"dense": {"w": np.ones([3, 2], np.float32),
+      ...                                   "b": np.zeros([2], np.float32)}}}
+      >>> prefix = js.checkpoint.save_tf1(os.path.join(d, "model.ckpt-10"), variables)
+      >>> js.checkpoint.list_variables(d)[1]
+      TensorInfo(name='dense/w', shape=(3, 2), dtype=dtype('float32'))
+
+    TF1 equivalent: one ``(name, shape)`` pair of tf.compat.v1.train.list_variables
+    """
 
     name: str
     shape: tuple[int, ...]
@@ -57,6 +69,15 @@ def latest_checkpoint(directory: str | os.PathLike) -> str | None:
 
     Returns:
       A prefix such as ``"dir/model.ckpt-1000"`` whose ``.index`` file exists, or None.
+
+    Example:
+      >>> import os, tempfile, numpy as np, jaxscope as js
+      >>> d = tempfile.mkdtemp()
+      >>> variables = {"params": {"dense": {"w": np.ones([3, 2], np.float32),
+      ...                                   "b": np.zeros([2], np.float32)}}}
+      >>> prefix = js.checkpoint.save_tf1(os.path.join(d, "model.ckpt-10"), variables)
+      >>> js.checkpoint.latest_checkpoint(d) == prefix
+      True
 
     TF1 equivalent: tf.compat.v1.train.latest_checkpoint
     """
@@ -130,6 +151,16 @@ class CheckpointReader:
 
     Args:
       path: a checkpoint prefix, or a directory with a ``checkpoint`` state file.
+
+    Example:
+      >>> import os, tempfile, numpy as np, jaxscope as js
+      >>> d = tempfile.mkdtemp()
+      >>> variables = {"params": {"dense": {"w": np.ones([3, 2], np.float32),
+      ...                                   "b": np.zeros([2], np.float32)}}}
+      >>> prefix = js.checkpoint.save_tf1(os.path.join(d, "model.ckpt-10"), variables)
+      >>> with js.checkpoint.CheckpointReader(d) as reader:
+      ...     print(reader.names, reader.read("dense/w").shape)
+      ['dense/b', 'dense/w'] (3, 2)
 
     TF1 equivalent: tf.compat.v1.train.NewCheckpointReader
     """
@@ -342,6 +373,15 @@ def list_variables(path: str | os.PathLike) -> list[TensorInfo]:
       ``[TensorInfo(name, shape, dtype), ...]``; a partitioned variable is one entry with its
       full shape; string tensors have dtype ``object``.
 
+    Example:
+      >>> import os, tempfile, numpy as np, jaxscope as js
+      >>> d = tempfile.mkdtemp()
+      >>> variables = {"params": {"dense": {"w": np.ones([3, 2], np.float32),
+      ...                                   "b": np.zeros([2], np.float32)}}}
+      >>> prefix = js.checkpoint.save_tf1(os.path.join(d, "model.ckpt-10"), variables)
+      >>> [(v.name, v.shape) for v in js.checkpoint.list_variables(d)]
+      [('dense/b', (2,)), ('dense/w', (3, 2))]
+
     TF1 equivalent: tf.compat.v1.train.list_variables
     """
     with CheckpointReader(path) as reader:
@@ -364,6 +404,15 @@ def load_variables(
     Raises:
       VariableNotInCheckpointError: a name is not in the checkpoint (a ``KeyError``).
       CorruptCheckpointError: a file is truncated, garbled or fails its checksum.
+
+    Example:
+      >>> import os, tempfile, numpy as np, jaxscope as js
+      >>> d = tempfile.mkdtemp()
+      >>> variables = {"params": {"dense": {"w": np.ones([3, 2], np.float32),
+      ...                                   "b": np.zeros([2], np.float32)}}}
+      >>> prefix = js.checkpoint.save_tf1(os.path.join(d, "model.ckpt-10"), variables)
+      >>> js.checkpoint.load_variables(prefix, ["dense/b"])
+      {'dense/b': array([0., 0.], dtype=float32)}
 
     TF1 equivalent: tf.compat.v1.train.load_checkpoint(path).get_tensor(name)
     """

@@ -114,7 +114,22 @@ def _read_sharded(reader, source: str, leaf) -> jax.Array:
 
 
 class Mismatch(NamedTuple):
-    """A tree variable whose checkpoint value has another shape or dtype."""
+    """A tree variable whose checkpoint value has another shape or dtype.
+
+    Example:
+      >>> import os, tempfile, numpy as np, jaxscope as js
+      >>> d = tempfile.mkdtemp()
+      >>> variables = {"params": {"dense": {"w": np.ones([3, 2], np.float32),
+      ...                                   "b": np.zeros([2], np.float32)}}}
+      >>> prefix = js.checkpoint.save_tf1(os.path.join(d, "model.ckpt-10"), variables)
+      >>> wider = {"params": {"dense": {"w": np.ones([3, 3], np.float32),
+      ...                               "b": np.zeros([2], np.float32)}}}
+      >>> _, report = js.checkpoint.restore_tf1(wider, prefix, strict=False)
+      >>> report.mismatched[0].shape, report.mismatched[0].checkpoint_shape
+      ((3, 3), (3, 2))
+
+    TF1 equivalent: none (``Saver.restore`` raises at the first mismatch)
+    """
 
     name: str
     checkpoint_name: str
@@ -128,13 +143,26 @@ class Mismatch(NamedTuple):
 class RestoreReport:
     """What a restore did, by TF1 name.
 
-    Attributes:
+    Args:
       path: the checkpoint that was read.
       loaded: tree names that got a value from the checkpoint.
       missing: tree names that the checkpoint lacks (they keep their value).
-      mismatched: tree names whose checkpoint value differs in shape or dtype (kept too).
+      mismatched: the :class:`Mismatch` of each tree name whose value differs in shape or dtype
+        (kept too).
       unused: checkpoint names that no tree variable took.
       unused_slots: unused checkpoint names that are optimizer slots or counters.
+
+    Example:
+      >>> import os, tempfile, numpy as np, jaxscope as js
+      >>> d = tempfile.mkdtemp()
+      >>> variables = {"params": {"dense": {"w": np.ones([3, 2], np.float32),
+      ...                                   "b": np.zeros([2], np.float32)}}}
+      >>> prefix = js.checkpoint.save_tf1(os.path.join(d, "model.ckpt-10"), variables)
+      >>> restored, report = js.checkpoint.restore_tf1(variables, prefix)
+      >>> report.loaded, report.missing
+      (['dense/b', 'dense/w'], [])
+
+    TF1 equivalent: none (``Saver.restore`` reports nothing; it raises at the first problem)
     """
 
     path: str

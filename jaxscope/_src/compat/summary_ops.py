@@ -112,8 +112,23 @@ def histogram(
     sum, sum of squares, its default exponential buckets with empty runs merged) are computed
     from them, in float64, when the summary is written.
 
+    Args:
+      name: the tag's last part (cleaned, uniquified as TF1's name scopes are).
+      values: a real array of any shape.
+      collections: the collections to file it in (default ``[GraphKeys.SUMMARIES]``).
+      family: a prefix of the tag (TensorBoard's tab).
+
+    Returns:
+      A :class:`Summary` of the raw values; ``FileWriter.add_summary`` computes the buckets.
+
     Differs from TF1: the program returns the raw values (the whole tensor leaves the device);
     NaN or infinity fails when the summary is written, where TF1 fails ``session.run``.
+
+    Example:
+      >>> import jax.numpy as jnp, jaxscope as js, jaxscope.compat.v1 as tf
+      >>> f = js.transform(lambda x: tf.summary.histogram("weights", x))
+      >>> f.apply({}, jnp.arange(4.0)).tags
+      ['weights']
 
     TF1 equivalent: tf.compat.v1.summary.histogram
     """
@@ -130,7 +145,27 @@ def image(name: str, tensor, max_outputs: int = 3, collections: Sequence[str] | 
     to uint8 as TF1 does (per image: by ``255 / max`` when none is negative, else by
     ``127 / max|x|`` around 128; non-finite pixels red) when the summary is written, as PNG.
 
+    Args:
+      name: the tag's first part (cleaned, uniquified as TF1's name scopes are).
+      tensor: ``[batch, height, width, channels]`` images, 1, 3 or 4 channels.
+      max_outputs: how many images of the batch to keep (at least 1).
+      collections: the collections to file it in (default ``[GraphKeys.SUMMARIES]``).
+      family: a prefix of the tag (TensorBoard's tab).
+
+    Returns:
+      A :class:`Summary`; ``FileWriter.add_summary`` encodes the images.
+
+    Raises:
+      SummaryArgumentError: ``tensor`` is not 4-D with 1, 3 or 4 channels, has another dtype,
+        or ``max_outputs`` < 1 (TF1: ``ValueError`` / ``InvalidArgumentError``).
+
     Differs from TF1: the conversion to uint8 and PNG happens when the summary is written.
+
+    Example:
+      >>> import jax.numpy as jnp, jaxscope as js, jaxscope.compat.v1 as tf
+      >>> f = js.transform(lambda x: tf.summary.image("input", x, max_outputs=1))
+      >>> f.apply({}, jnp.zeros([2, 4, 4, 3])).tags
+      ['input']
 
     TF1 equivalent: tf.compat.v1.summary.image
     """
@@ -160,7 +195,27 @@ def audio(name: str, tensor, sample_rate, max_outputs: int = 3,
     ``[batch, frames]`` or ``[batch, frames, channels]``, in [-1, 1]), written as 16-bit WAV at
     ``sample_rate`` Hz. Tags are ``<tag>/audio/<i>``, or ``<tag>/audio`` when ``max_outputs`` is 1.
 
+    Args:
+      name: the tag's first part (cleaned, uniquified as TF1's name scopes are).
+      tensor: ``[batch, frames]`` or ``[batch, frames, channels]`` samples in [-1, 1].
+      sample_rate: the samples per second (a scalar).
+      max_outputs: how many clips of the batch to keep.
+      collections: the collections to file it in (default ``[GraphKeys.SUMMARIES]``).
+      family: a prefix of the tag (TensorBoard's tab).
+
+    Returns:
+      A :class:`Summary`; ``FileWriter.add_summary`` encodes the clips.
+
+    Raises:
+      SummaryArgumentError: ``tensor`` is neither 2-D nor 3-D.
+
     Differs from TF1: the WAV encoding happens when the summary is written.
+
+    Example:
+      >>> import jax.numpy as jnp, jaxscope as js, jaxscope.compat.v1 as tf
+      >>> f = js.transform(lambda x: tf.summary.audio("voice", x, 8000, max_outputs=1))
+      >>> f.apply({}, jnp.zeros([2, 100])).tags
+      ['voice']
 
     TF1 equivalent: tf.compat.v1.summary.audio
     """
@@ -183,11 +238,24 @@ def text(name: str, tensor, collections: Sequence[str] | None = None):
     a Python ``str`` / ``bytes``, a (nested) list of them or a numpy string array. It is kept in
     the :class:`Summary`'s static part, so the summary works under ``jax.jit`` too.
 
+    Args:
+      name: the tag (cleaned, uniquified as TF1's name scopes are).
+      tensor: a ``str`` / ``bytes``, a nested list of them or a numpy string array.
+      collections: the collections to file it in (default ``[GraphKeys.SUMMARIES]``).
+
+    Returns:
+      A :class:`Summary` holding the text in its static part.
+
     Raises:
       SummaryArgumentError: ``tensor`` is an array of numbers (a jax array or tracer) -- TF1
         raises ``ValueError`` for a tensor whose dtype is not string.
 
     Differs from TF1: the text must be a Python/numpy value known at trace time.
+
+    Example:
+      >>> import jaxscope as js, jaxscope.compat.v1 as tf
+      >>> js.transform(lambda: tf.summary.text("notes", "lr=0.1")).apply({}).tags
+      ['notes']
 
     TF1 equivalent: tf.compat.v1.summary.text
     """
@@ -222,9 +290,25 @@ def _written_tags(s: Summary) -> list[str]:
 def merge(inputs: Sequence[Any], collections: Sequence[str] | None = None, name: str | None = None):
     """One summary holding all of ``inputs``' values, in order.
 
+    Args:
+      inputs: the summaries to merge (:class:`Summary` values).
+      collections: the collections to file the merged summary in (default: none).
+      name: the name scope of the op (TF1's op name; not part of the tags).
+
+    Returns:
+      A :class:`Summary` with every input's values, in order.
+
     Raises:
       SummaryArgumentError: an input is not a summary, or two inputs write the same tag (TF1:
         ``InvalidArgumentError: Duplicate tag ... found in summary inputs``).
+
+    Example:
+      >>> import jax.numpy as jnp, jaxscope as js, jaxscope.compat.v1 as tf
+      >>> def f(x):
+      ...     a = tf.summary.scalar("loss", x[0])
+      ...     return tf.summary.merge([a, tf.summary.histogram("x", x)])
+      >>> js.transform(f).apply({}, jnp.arange(3.0)).tags
+      ['loss', 'x']
 
     TF1 equivalent: tf.compat.v1.summary.merge
     """
@@ -261,6 +345,23 @@ def merge(inputs: Sequence[Any], collections: Sequence[str] | None = None, name:
 def merge_all(key: str = GraphKeys.SUMMARIES, scope: str | None = None, name: str | None = None):
     """All summaries of collection ``key`` (names matching ``scope``) merged into one, or None
     when there are none.
+
+    Args:
+      key: the collection to read (default ``GraphKeys.SUMMARIES``).
+      scope: keep only the summaries whose names match this regular expression.
+      name: the name scope of the merge op.
+
+    Returns:
+      The merged :class:`Summary`, or None when the collection is empty.
+
+    Example:
+      >>> import jax.numpy as jnp, jaxscope as js, jaxscope.compat.v1 as tf
+      >>> def f(x):
+      ...     tf.summary.scalar("loss", x.sum())
+      ...     tf.summary.scalar("norm", jnp.sqrt((x * x).sum()))
+      ...     return tf.summary.merge_all()
+      >>> js.transform(f).apply({}, jnp.arange(3.0)).tags
+      ['loss', 'norm']
 
     TF1 equivalent: tf.compat.v1.summary.merge_all
     """

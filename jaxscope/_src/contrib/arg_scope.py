@@ -30,13 +30,30 @@ def _stack() -> list[dict]:
 def current_arg_scope() -> dict:
     """The innermost scope: ``{arg_scope_func_key(op): {arg: value}}``.
 
+    Example:
+      >>> import jaxscope as js
+      >>> with js.slim.arg_scope([js.slim.fully_connected], activation_fn=None):
+      ...     list(js.slim.current_arg_scope().values())
+      [{'activation_fn': None}]
+
     TF1 equivalent: tf_slim.current_arg_scope
     """
     return _stack()[-1]
 
 
 def arg_scope_func_key(op) -> str:
-    """The key of ``op`` in a scope dict. TF1 equivalent: tf_slim.arg_scope_func_key"""
+    """The key of ``op`` in a scope dict.
+
+    Args:
+      op: a function decorated with :func:`add_arg_scope`.
+
+    Example:
+      >>> import jaxscope as js
+      >>> js.slim.arg_scope_func_key(js.slim.fully_connected)
+      '<function fully_connected at ...>'
+
+    TF1 equivalent: tf_slim.arg_scope_func_key
+    """
     return getattr(op, "_key_op", str(op))
 
 
@@ -48,6 +65,14 @@ def _kwarg_names(func) -> tuple[str, ...]:
 def has_arg_scope(func) -> bool:
     """Whether ``func`` was decorated with :func:`add_arg_scope`.
 
+    Args:
+      func: any function.
+
+    Example:
+      >>> import jaxscope as js
+      >>> js.slim.has_arg_scope(js.slim.conv2d), js.slim.has_arg_scope(len)
+      (True, False)
+
     TF1 equivalent: tf_slim.has_arg_scope
     """
     return arg_scope_func_key(func) in _DECORATED_OPS
@@ -55,6 +80,14 @@ def has_arg_scope(func) -> bool:
 
 def arg_scoped_arguments(func) -> tuple[str, ...]:
     """The keyword arguments (with defaults) ``func`` accepts from an ``arg_scope``.
+
+    Args:
+      func: a function decorated with :func:`add_arg_scope`.
+
+    Example:
+      >>> import jaxscope as js
+      >>> js.slim.arg_scoped_arguments(js.slim.flatten)
+      ('outputs_collections', 'scope')
 
     TF1 equivalent: tf_slim.arg_scoped_arguments
     """
@@ -119,6 +152,22 @@ def arg_scope(list_ops_or_scope, **kwargs):
 
 def add_arg_scope(func):
     """Decorates ``func`` so that ``arg_scope`` can set its keyword arguments.
+
+    Args:
+      func: the function to decorate.
+
+    Returns:
+      ``func`` wrapped: keyword arguments set by an enclosing ``arg_scope`` are filled in
+      (explicit arguments win).
+
+    Example:
+      >>> import jaxscope as js
+      >>> @js.slim.add_arg_scope
+      ... def scale(x, factor=1.0):
+      ...     return x * factor
+      >>> with js.slim.arg_scope([scale], factor=3.0):
+      ...     print(scale(2.0), scale(2.0, factor=1.0))
+      6.0 2.0
 
     TF1 equivalent: tf_slim.add_arg_scope
     """

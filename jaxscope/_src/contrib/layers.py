@@ -98,6 +98,22 @@ def fully_connected(inputs, num_outputs, activation_fn=relu, normalizer_fn=None,
     a ``normalizer_fn`` or ``biases_initializer=None``). Inputs of rank > 2 are contracted on
     their last axis. ``activation_fn`` is ReLU by default (``None`` for a linear layer).
 
+    Args:
+      inputs: ``[..., in]``.
+      num_outputs: the output size (an int).
+      activation_fn: applied last (default ``relu``; None for a linear layer).
+      normalizer_fn: a function applied instead of the biases (e.g. ``batch_norm``).
+      normalizer_params: keyword arguments of ``normalizer_fn``.
+      weights_initializer: the weights' initializer (default xavier).
+      weights_regularizer: ``w -> loss``, into ``REGULARIZATION_LOSSES``.
+      biases_initializer: the biases' initializer (zeros); None: no biases.
+      biases_regularizer: ``b -> loss``, into ``REGULARIZATION_LOSSES``.
+      reuse: reuse the variables of ``scope``.
+      variables_collections: more collections for the variables.
+      outputs_collections: collections to add the output to.
+      trainable: False puts the variables in ``variables["state"]``.
+      scope: the variable scope (default ``fully_connected``, uniquified).
+
     Raises:
       ValueError: ``num_outputs`` is not an integer; the last input dimension is unknown.
 
@@ -148,9 +164,41 @@ def convolution(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data
     """An N-D convolution (N = rank - 2, 1 to 3) with ``weights`` ``[*kernel_size, in, out]`` and
     ``biases``, then ``normalizer_fn`` and ``activation_fn`` (ReLU). ``rate`` is the dilation.
 
+    Args:
+      inputs: the input, ``[batch, *spatial, channels]`` (``NCHW``/``NCW``: channels second).
+      num_outputs: the number of output channels.
+      kernel_size: the window, an int or one int per spatial axis.
+      stride: the window's step, an int or one int per spatial axis.
+      padding: ``"SAME"`` or ``"VALID"``.
+      data_format: None or ``"NWC"``/``"NHWC"``/``"NDHWC"`` (channels last), or ``"NCW"``/``"NCHW"``/``"NCDHW"``.
+      rate: the dilation, an int or one int per spatial axis.
+      activation_fn: applied last (default ``relu``; None for a linear layer).
+      normalizer_fn: a function applied instead of the biases (e.g. ``batch_norm``).
+      normalizer_params: keyword arguments of ``normalizer_fn``.
+      weights_initializer: the weights' initializer (default xavier).
+      weights_regularizer: ``w -> loss``, into ``REGULARIZATION_LOSSES``.
+      biases_initializer: the biases' initializer (zeros); None: no biases.
+      biases_regularizer: ``b -> loss``, into ``REGULARIZATION_LOSSES``.
+      reuse: reuse the variables of ``scope``.
+      variables_collections: more collections for the variables.
+      outputs_collections: collections to add the output to.
+      trainable: False puts the variables in ``variables["state"]``.
+      scope: the variable scope (default ``Conv``, ``Conv_1``, ...).
+      conv_dims: the number of spatial axes (default: the input's rank - 2).
+
+    Returns:
+      The output, ``[batch, *spatial, num_outputs]``.
+
     Raises:
       ValueError: an unknown ``data_format``; an input of rank other than 3, 4, 5 (or
         ``conv_dims + 2``).
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> f = js.transform(lambda x: js.slim.convolution(x, 4, 3))
+      >>> out, variables = f.init_with_output(jax.random.key(0), jnp.ones([1, 8, 3]))
+      >>> out.shape, jax.tree.map(jnp.shape, variables["params"])
+      ((1, 8, 4), {'Conv': {'biases': (4,), 'weights': (3, 3, 4)}})
 
     TF1 equivalent: tf.contrib.layers.convolution
     """
@@ -188,7 +236,44 @@ def convolution2d(inputs, num_outputs, kernel_size, stride=1, padding="SAME", da
                   biases_initializer=_ZEROS, biases_regularizer=None, reuse=None,
                   variables_collections=None, outputs_collections=None, trainable=True,
                   scope=None):  # fmt: skip
-    """:func:`convolution` of a rank-4 input. TF1 equivalent: tf.contrib.layers.conv2d"""
+    """:func:`convolution` of a rank-4 input.
+
+    Args:
+      inputs: the input, ``[batch, *spatial, channels]`` (``NCHW``/``NCW``: channels second).
+      num_outputs: the number of output channels.
+      kernel_size: the window, an int or one int per spatial axis.
+      stride: the window's step, an int or one int per spatial axis.
+      padding: ``"SAME"`` or ``"VALID"``.
+      data_format: None or ``"NHWC"`` (channels last), or ``"NCHW"``.
+      rate: the dilation, an int or one int per spatial axis.
+      activation_fn: applied last (default ``relu``; None for a linear layer).
+      normalizer_fn: a function applied instead of the biases (e.g. ``batch_norm``).
+      normalizer_params: keyword arguments of ``normalizer_fn``.
+      weights_initializer: the weights' initializer (default xavier).
+      weights_regularizer: ``w -> loss``, into ``REGULARIZATION_LOSSES``.
+      biases_initializer: the biases' initializer (zeros); None: no biases.
+      biases_regularizer: ``b -> loss``, into ``REGULARIZATION_LOSSES``.
+      reuse: reuse the variables of ``scope``.
+      variables_collections: more collections for the variables.
+      outputs_collections: collections to add the output to.
+      trainable: False puts the variables in ``variables["state"]``.
+      scope: the variable scope (default ``Conv``, ``Conv_1``, ...).
+
+    Returns:
+      The output, ``[batch, height, width, num_outputs]``.
+
+    Raises:
+      ValueError: an unknown ``data_format``, or an input not of rank 4.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> f = js.transform(lambda x: js.slim.conv2d(x, 4, [3, 3]))
+      >>> out, variables = f.init_with_output(jax.random.key(0), jnp.ones([1, 8, 8, 3]))
+      >>> out.shape, jax.tree.map(jnp.shape, variables["params"])
+      ((1, 8, 8, 4), {'Conv': {'biases': (4,), 'weights': (3, 3, 3, 4)}})
+
+    TF1 equivalent: tf.contrib.layers.conv2d
+    """
     return convolution(
         inputs, num_outputs, kernel_size, stride, padding, data_format, rate, activation_fn,
         normalizer_fn, normalizer_params, weights_initializer, weights_regularizer,
@@ -208,6 +293,39 @@ def convolution2d_transpose(inputs, num_outputs, kernel_size, stride=1, padding=
                             biases_regularizer=None, reuse=None, variables_collections=None,
                             outputs_collections=None, trainable=True, scope=None):  # fmt: skip
     """A transposed 2-D convolution; ``weights`` is ``[kh, kw, num_outputs, in]``.
+
+    Args:
+      inputs: the input, ``[batch, *spatial, channels]`` (``NCHW``/``NCW``: channels second).
+      num_outputs: the number of output channels.
+      kernel_size: the window, an int or one int per spatial axis.
+      stride: the window's step, an int or one int per spatial axis.
+      padding: ``"SAME"`` or ``"VALID"``.
+      data_format: ``"NHWC"`` (channels last, the default) or ``"NCHW"``.
+      activation_fn: applied last (default ``relu``; None for a linear layer).
+      normalizer_fn: a function applied instead of the biases (e.g. ``batch_norm``).
+      normalizer_params: keyword arguments of ``normalizer_fn``.
+      weights_initializer: the weights' initializer (default xavier).
+      weights_regularizer: ``w -> loss``, into ``REGULARIZATION_LOSSES``.
+      biases_initializer: the biases' initializer (zeros); None: no biases.
+      biases_regularizer: ``b -> loss``, into ``REGULARIZATION_LOSSES``.
+      reuse: reuse the variables of ``scope``.
+      variables_collections: more collections for the variables.
+      outputs_collections: collections to add the output to.
+      trainable: False puts the variables in ``variables["state"]``.
+      scope: the variable scope (default ``Conv2d_transpose``, uniquified).
+
+    Returns:
+      The output, ``[batch, height * stride, width * stride, num_outputs]`` with ``SAME``.
+
+    Raises:
+      ValueError: an unknown ``data_format``.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> f = js.transform(lambda x: js.slim.conv2d_transpose(x, 4, 3, stride=2))
+      >>> out, variables = f.init_with_output(jax.random.key(0), jnp.ones([1, 4, 4, 3]))
+      >>> out.shape, jax.tree.map(jnp.shape, variables["params"])
+      ((1, 8, 8, 4), {'Conv2d_transpose': {'biases': (4,), 'weights': (3, 3, 4, 3)}})
 
     TF1 equivalent: tf.contrib.layers.conv2d_transpose
     """
@@ -254,6 +372,25 @@ def max_pool2d(inputs, kernel_size, stride=2, padding="VALID", data_format="NHWC
                outputs_collections=None, scope=None):  # fmt: skip
     """2-D max pooling (note tf-slim's defaults: ``stride=2``, ``padding="VALID"``).
 
+    Args:
+      inputs: ``[batch, height, width, channels]`` (``NCHW``: channels second).
+      kernel_size: the window, an int or one int per spatial axis.
+      stride: the window's step, an int or one int per spatial axis.
+      padding: ``"SAME"`` or ``"VALID"``.
+      data_format: ``"NHWC"`` (channels last, the default) or ``"NCHW"``.
+      outputs_collections: collections to add the output to.
+      scope: the name scope (default ``MaxPool2D``).
+
+    Raises:
+      ValueError: an unknown ``data_format``.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> f = js.transform(lambda x: js.slim.max_pool2d(x, 2))
+      >>> out, variables = f.init_with_output(jax.random.key(0), jnp.ones([1, 4, 4, 3]))
+      >>> out.shape, jax.tree.map(jnp.shape, variables["params"])
+      ((1, 2, 2, 3), {})
+
     TF1 equivalent: tf.contrib.layers.max_pool2d
     """
     return _pool(MaxPooling2D, "MaxPool2D", inputs, kernel_size, stride, padding, data_format,
@@ -265,6 +402,25 @@ def avg_pool2d(inputs, kernel_size, stride=2, padding="VALID", data_format="NHWC
                outputs_collections=None, scope=None):  # fmt: skip
     """2-D average pooling (``SAME`` padding averages over the real elements only, as TF1).
 
+    Args:
+      inputs: ``[batch, height, width, channels]`` (``NCHW``: channels second).
+      kernel_size: the window, an int or one int per spatial axis.
+      stride: the window's step, an int or one int per spatial axis.
+      padding: ``"SAME"`` or ``"VALID"``.
+      data_format: ``"NHWC"`` (channels last, the default) or ``"NCHW"``.
+      outputs_collections: collections to add the output to.
+      scope: the name scope (default ``AvgPool2D``).
+
+    Raises:
+      ValueError: an unknown ``data_format``.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> f = js.transform(lambda x: js.slim.avg_pool2d(x, 2))
+      >>> out, variables = f.init_with_output(jax.random.key(0), jnp.ones([1, 4, 4, 3]))
+      >>> out.shape, jax.tree.map(jnp.shape, variables["params"])
+      ((1, 2, 2, 3), {})
+
     TF1 equivalent: tf.contrib.layers.avg_pool2d
     """
     return _pool(AveragePooling2D, "AvgPool2D", inputs, kernel_size, stride, padding,
@@ -273,7 +429,22 @@ def avg_pool2d(inputs, kernel_size, stride=2, padding="VALID", data_format="NHWC
 
 @add_arg_scope
 def flatten(inputs, outputs_collections=None, scope=None):
-    """``[batch, ...] -> [batch, prod(...)]``. TF1 equivalent: tf.contrib.layers.flatten"""
+    """``[batch, ...] -> [batch, prod(...)]``.
+
+    Args:
+      inputs: ``[batch, ...]``.
+      outputs_collections: collections to add the output to.
+      scope: the name scope (default ``Flatten``).
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> f = js.transform(lambda x: js.slim.flatten(x))
+      >>> out, variables = f.init_with_output(jax.random.key(0), jnp.ones([2, 3, 4]))
+      >>> out.shape, jax.tree.map(jnp.shape, variables["params"])
+      ((2, 12), {})
+
+    TF1 equivalent: tf.contrib.layers.flatten
+    """
     with name_scope(scope, "Flatten") as sc:
         x = jnp.asarray(inputs)
         InputSpec(min_ndim=1).check(x.shape, sc.rstrip("/"))
@@ -289,6 +460,19 @@ def dropout(inputs, keep_prob=0.5, noise_shape=None, is_training=True, outputs_c
 
     The mask is drawn from :func:`jaxscope.next_rng_key` (``apply`` needs ``rng=``); ``seed``
     is folded into that key. ``is_training`` must be a Python bool.
+
+    Args:
+      inputs: the input (floating point).
+      keep_prob: the probability of keeping each element, in (0, 1].
+      noise_shape: the mask's shape, broadcast against the input.
+      is_training: a Python bool; False: the identity.
+      outputs_collections: collections to add the output to.
+      scope: the variable scope (default ``Dropout``).
+      seed: an int folded into the key.
+
+    Raises:
+      LayerArgumentError: ``keep_prob`` outside (0, 1] (a ``ValueError``).
+      DropoutDtypeError: the input is not floating point.
 
     Example:
       >>> import jax, jax.numpy as jnp, jaxscope as js
@@ -330,6 +514,18 @@ def repeat(inputs, repetitions, layer, *args, **kwargs):
     """Applies ``layer(outputs, *args, **kwargs)`` ``repetitions`` times in scope ``Repeat``, the
     i-th in scope ``<layer name>_<i>`` (from 1): ``Repeat/fully_connected_1``, ...
 
+    Args:
+      inputs: the first layer's input.
+      repetitions: how many times to apply ``layer``.
+      layer: a layer function, ``layer(inputs, *args, **kwargs)``.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> f = js.transform(lambda x: js.slim.repeat(x, 2, js.slim.fully_connected, 4))
+      >>> out, variables = f.init_with_output(jax.random.key(0), jnp.ones([2, 3]))
+      >>> out.shape, jax.tree.map(jnp.shape, variables["params"])
+      ((2, 4), {'Repeat': {'fully_connected_1': {'biases': (4,), 'weights': (3, 4)}, 'fully_connected_2': {'biases': (4,), 'weights': (4, 4)}}})
+
     TF1 equivalent: tf.contrib.layers.repeat
     """
     scope = kwargs.pop("scope", None)
@@ -347,8 +543,20 @@ def stack(inputs, layer, stack_args, **kwargs):
     """Applies ``layer`` once per entry of ``stack_args`` (its positional arguments) in scope
     ``Stack``, the i-th in scope ``<layer name>_<i>``: ``stack(x, fully_connected, [32, 64])``.
 
+    Args:
+      inputs: the first layer's input.
+      layer: a layer function, ``layer(inputs, *stack_args[i], **kwargs)``.
+      stack_args: a list or tuple of each call's positional arguments (a tuple, or one value).
+
     Raises:
       ValueError: ``stack_args`` is not a list or tuple.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> f = js.transform(lambda x: js.slim.stack(x, js.slim.fully_connected, [4, 5]))
+      >>> out, variables = f.init_with_output(jax.random.key(0), jnp.ones([2, 3]))
+      >>> out.shape, jax.tree.map(jnp.shape, variables["params"])
+      ((2, 5), {'Stack': {'fully_connected_1': {'biases': (4,), 'weights': (3, 4)}, 'fully_connected_2': {'biases': (5,), 'weights': (4, 5)}}})
 
     TF1 equivalent: tf.contrib.layers.stack
     """
@@ -378,6 +586,39 @@ def separable_convolution2d(inputs, num_outputs, kernel_size, depth_multiplier=1
     """A depthwise (``depthwise_weights`` ``[kh, kw, in, depth_multiplier]``) then pointwise
     (``pointwise_weights`` ``[1, 1, in * depth_multiplier, num_outputs]``) convolution;
     ``num_outputs=None`` stops after the depthwise one (biases of ``in * depth_multiplier``).
+
+    Args:
+      inputs: the input, ``[batch, *spatial, channels]`` (``NCHW``/``NCW``: channels second).
+      num_outputs: the pointwise output channels; None: no pointwise convolution.
+      kernel_size: the window, an int or one int per spatial axis.
+      depth_multiplier: the depthwise channels per input channel.
+      stride: the window's step, an int or one int per spatial axis.
+      padding: ``"SAME"`` or ``"VALID"``.
+      data_format: ``"NHWC"`` (channels last, the default) or ``"NCHW"``.
+      rate: the dilation, an int or one int per spatial axis.
+      activation_fn: applied last (default ``relu``; None for a linear layer).
+      normalizer_fn: a function applied instead of the biases (e.g. ``batch_norm``).
+      normalizer_params: keyword arguments of ``normalizer_fn``.
+      weights_initializer: the depthwise weights' initializer (default xavier).
+      pointwise_initializer: the pointwise weights' initializer (default: ``weights_initializer``).
+      weights_regularizer: ``w -> loss`` for both weights, into ``REGULARIZATION_LOSSES``.
+      biases_initializer: the biases' initializer (zeros); None: no biases.
+      biases_regularizer: ``b -> loss``, into ``REGULARIZATION_LOSSES``.
+      reuse: reuse the variables of ``scope``.
+      variables_collections: more collections for the variables.
+      outputs_collections: collections to add the output to.
+      trainable: False puts the variables in ``variables["state"]``.
+      scope: the variable scope (default ``SeparableConv2d``, uniquified).
+
+    Raises:
+      ValueError: an unknown ``data_format``.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> f = js.transform(lambda x: js.slim.separable_conv2d(x, 4, 3, depth_multiplier=2))
+      >>> out, variables = f.init_with_output(jax.random.key(0), jnp.ones([1, 8, 8, 3]))
+      >>> out.shape, jax.tree.map(jnp.shape, variables["params"])
+      ((1, 8, 8, 4), {'SeparableConv2d': {'biases': (4,), 'depthwise_weights': (3, 3, 3, 2), 'pointwise_weights': (1, 1, 6, 4)}})
 
     TF1 equivalent: tf.contrib.layers.separable_conv2d
     """
@@ -441,6 +682,10 @@ separable_conv2d = separable_convolution2d
 def softmax(logits, scope=None):
     """Softmax over the last axis of an N-D (N >= 2) ``logits``, in variable scope ``softmax``.
 
+    Args:
+      logits: ``[..., num_classes]``, rank 2 or more.
+      scope: the variable scope (default ``softmax``).
+
     Raises:
       ValueError: ``logits`` has rank < 2 or an unknown last dimension.
       TypeError: integer ``logits``.
@@ -470,18 +715,56 @@ def _scoped(regularizer, scope):
 
 def l1_regularizer(scale, scope=None):
     """``w -> scale * sum(|w|)`` (``None`` for a scale of 0); a negative or integer scale is a
-    ``ValueError``, as in TF1. TF1 equivalent: tf.contrib.layers.l1_regularizer"""
+    ``ValueError``, as in TF1.
+
+    Args:
+      scale: the factor, a float >= 0.
+      scope: the name scope of the loss.
+
+    Example:
+      >>> import jax.numpy as jnp, jaxscope as js
+      >>> float(js.slim.l1_regularizer(0.5)(jnp.array([1.0, -2.0])))
+      1.5
+
+    TF1 equivalent: tf.contrib.layers.l1_regularizer
+    """
     return _scoped(regularizers.l1_regularizer(scale), scope)
 
 
 def l2_regularizer(scale, scope=None):
     """``w -> scale * sum(w**2) / 2`` (TF1's ``scale * tf.nn.l2_loss(w)``; ``None`` for a scale
-    of 0). TF1 equivalent: tf.contrib.layers.l2_regularizer"""
+    of 0).
+
+    Args:
+      scale: the factor, a float >= 0.
+      scope: the name scope of the loss.
+
+    Raises:
+      ValueError: a negative or integer ``scale``, as in TF1.
+
+    Example:
+      >>> import jax.numpy as jnp, jaxscope as js
+      >>> float(js.slim.l2_regularizer(0.5)(jnp.array([1.0, -2.0])))
+      1.25
+
+    TF1 equivalent: tf.contrib.layers.l2_regularizer
+    """
     return _scoped(regularizers.l2_regularizer(scale), scope)
 
 
 def l1_l2_regularizer(scale_l1=1.0, scale_l2=1.0, scope=None):
     """The sum of :func:`l1_regularizer` and :func:`l2_regularizer`.
 
-    TF1 equivalent: tf.contrib.layers.l1_l2_regularizer"""
+    Args:
+      scale_l1: the L1 factor.
+      scale_l2: the L2 factor.
+      scope: the name scope of the loss.
+
+    Example:
+      >>> import jax.numpy as jnp, jaxscope as js
+      >>> float(js.slim.l1_l2_regularizer(0.5, 0.5)(jnp.array([1.0, -2.0])))
+      2.75
+
+    TF1 equivalent: tf.contrib.layers.l1_l2_regularizer
+    """
     return _scoped(regularizers.l1_l2_regularizer(scale_l1, scale_l2), scope)

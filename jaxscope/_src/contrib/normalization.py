@@ -92,6 +92,33 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001, act
     Note tf-slim's defaults: no ``gamma`` unless ``scale=True``, ``decay=0.999``,
     ``is_training=True``. ``is_training`` must be a Python bool.
 
+    Args:
+      inputs: ``[batch, ..., channels]`` (``NCHW``: channels second).
+      decay: the moving averages' decay.
+      center: create ``beta``.
+      scale: create ``gamma``.
+      epsilon: added to the variance.
+      activation_fn: applied to the output, or None.
+      param_initializers: ``{"beta": ..., "gamma": ..., "moving_mean": ...,
+        "moving_variance": ...}`` initializers.
+      param_regularizers: ``{"beta": ..., "gamma": ...}`` regularizers.
+      updates_collections: where the moving-average updates go (``UPDATE_OPS``), or None to
+        force them in place.
+      is_training: a Python bool: normalize with the batch statistics and update the averages.
+      reuse: reuse the variables of ``scope``.
+      variables_collections: more collections for the variables.
+      outputs_collections: collections to add the output to.
+      trainable: False puts ``beta``/``gamma`` in ``variables["state"]``.
+      batch_weights: not supported (must be None).
+      fused: None, True or False: which route computes it (see the module docstring).
+      data_format: ``"NHWC"`` or ``"NCHW"``.
+      zero_debias_moving_mean: not supported (must be False).
+      scope: the variable scope (default ``BatchNorm``).
+      renorm: use batch renormalization.
+      renorm_clipping: ``{"rmax", "rmin", "dmax"}`` clipping of renormalization.
+      renorm_decay: the renormalization averages' decay.
+      adjustment: training only, ``adjustment(input_shape) -> (scale, bias)``.
+
     Raises:
       ValueError: ``data_format`` is not NCHW or NHWC; an unsupported rank on the fused route.
       NotImplementedError: ``zero_debias_moving_mean`` or ``batch_weights`` (not supported yet).
@@ -268,8 +295,28 @@ def layer_norm(inputs, center=True, scale=True, activation_fn=None, reuse=None,
     """Layer normalization: moments over axes ``begin_norm_axis:``, ``beta`` and ``gamma`` (in
     that order) of shape ``inputs.shape[begin_params_axis:]``, epsilon 1e-12 (1e-3 for float16).
 
+    Args:
+      inputs: the input, rank >= 2.
+      center: create ``beta``.
+      scale: create ``gamma``.
+      activation_fn: applied to the output, or None.
+      reuse: reuse the variables of ``scope``.
+      variables_collections: more collections for the variables.
+      outputs_collections: collections to add the output to.
+      trainable: False puts ``beta``/``gamma`` in ``variables["state"]``.
+      begin_norm_axis: the first axis of the moments.
+      begin_params_axis: the first axis of ``beta``'s and ``gamma``'s shape.
+      scope: the variable scope (default ``LayerNorm``).
+
     Raises:
       ValueError: ``begin_params_axis`` or ``begin_norm_axis`` not below the input's rank.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> f = js.transform(lambda x: js.slim.layer_norm(x))
+      >>> out, variables = f.init_with_output(jax.random.key(0), jnp.ones([2, 3]))
+      >>> out.shape, jax.tree.map(jnp.shape, variables["params"])
+      ((2, 3), {'LayerNorm': {'beta': (3,), 'gamma': (3,)}})
 
     TF1 equivalent: tf.contrib.layers.layer_norm
     """

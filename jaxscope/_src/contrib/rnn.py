@@ -24,6 +24,28 @@ class LSTMBlockCell(LSTMCell):
     4 * num_units]`` (gates ``i, ci, f, o``, as ``LSTMCell``'s ``i, j, f, o``), ``lstm_cell/bias``
     (zeros), with peepholes ``w_i_diag``, ``w_f_diag``, ``w_o_diag`` ``[num_units]``.
 
+    Args:
+      num_units: the size of ``c`` and ``h``.
+      forget_bias: added to the forget gate's pre-activation.
+      cell_clip: clip ``c`` to ``[-cell_clip, cell_clip]`` (None or negative: no clipping).
+      use_peephole: add the diagonal peephole connections.
+      dtype: the variables' dtype (default: the inputs').
+      reuse: ``True`` or ``AUTO_REUSE`` to take the variables of an existing scope.
+      name: the cell's variable scope (TF1's default ``"lstm_cell"``).
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> def model(x):
+      ...     cell = js.contrib.rnn.LSTMBlockCell(4)
+      ...     output, state = cell(x, cell.zero_state(2, jnp.float32))
+      ...     return output
+      >>> f = js.transform(model)
+      >>> output, variables = f.init_with_output(jax.random.key(0), jnp.ones([2, 3]))
+      >>> output.shape
+      (2, 4)
+      >>> jax.tree.map(jnp.shape, variables["params"])
+      {'lstm_cell': {'bias': (16,), 'kernel': (7, 16)}}
+
     TF1 equivalent: tf.contrib.rnn.LSTMBlockCell
     """
 

@@ -57,6 +57,33 @@ def model_variable(
     as ``custom_getter(name, shape=..., dtype=..., ..., reuse=<the scope's reuse>)`` with the
     relative name (unlike a ``variable_scope``'s ``custom_getter``, which also applies here).
 
+    Args:
+      name: the variable's name in the current scope.
+      shape: its shape.
+      dtype: its dtype.
+      initializer: its initializer (default: the scope's, else glorot uniform).
+      regularizer: ``w -> loss``, into ``REGULARIZATION_LOSSES``.
+      trainable: False puts it in ``variables["state"]``.
+      collections: more collections to file it in.
+      caching_device: no effect in JAX.
+      device: no effect in JAX.
+      partitioner: makes a :class:`~jaxscope.PartitionedVariable`.
+      custom_getter: slim's custom getter, called instead of ``get_variable``.
+      use_resource: no effect in JAX.
+      synchronization: no effect in JAX.
+      aggregation: no effect in JAX.
+
+    Returns:
+      The variable (an array inside a transformed function).
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> def model(x):
+      ...     w = js.slim.model_variable("w", [3])
+      ...     return [v.name for v in js.get_collection("model_variables")]
+      >>> js.transform(model).init_with_output(jax.random.key(0), jnp.ones([3]))[0]
+      ['w:0']
+
     TF1 equivalent: tf_slim.model_variable
     """
     del device

@@ -76,6 +76,27 @@ def assign(ref: Variable, value, validate_shape=None, use_locking=None, name=Non
 def assign_add(ref: Variable, value, use_locking=None, name=None, read_value=True):
     """Adds ``value`` (same shape as ``ref``; no broadcasting, as in TF1) to ``ref``.
 
+    Args:
+      ref: the variable.
+      value: the increment, of ``ref``'s shape.
+      use_locking: accepted for TF1's signature; no effect.
+      name: accepted for TF1's signature.
+      read_value: return the new value (True) or None.
+
+    Returns:
+      The new value (``read_value``), else None. The variable holds it after the call
+      (``apply(..., mutable=...)`` returns it).
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> def model():
+      ...     v = js.get_variable("v", [3], initializer=js.zeros_initializer(), trainable=False)
+      ...     return js.assign_add(v, jnp.ones(3))
+      >>> f = js.transform(model)
+      >>> out, new = f.apply(f.init(jax.random.key(0)), mutable=True)
+      >>> out, new["state"]["v"]
+      (Array([1., 1., 1.], dtype=float32), Array([1., 1., 1.], dtype=float32))
+
     TF1 equivalent: tf.compat.v1.assign_add
     """
     if hasattr(ref, "_record_assign"):  # a variable inside an optimizer's TF1 hooks
@@ -87,6 +108,26 @@ def assign_add(ref: Variable, value, use_locking=None, name=None, read_value=Tru
 
 def assign_sub(ref: Variable, value, use_locking=None, name=None, read_value=True):
     """Subtracts ``value`` (same shape as ``ref``) from ``ref``.
+
+    Args:
+      ref: the variable.
+      value: the decrement, of ``ref``'s shape.
+      use_locking: accepted for TF1's signature; no effect.
+      name: accepted for TF1's signature.
+      read_value: return the new value (True) or None.
+
+    Returns:
+      The new value (``read_value``), else None.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> def model():
+      ...     v = js.get_variable("v", [3], initializer=js.zeros_initializer(), trainable=False)
+      ...     return js.assign_sub(v, jnp.ones(3))
+      >>> f = js.transform(model)
+      >>> out, new = f.apply(f.init(jax.random.key(0)), mutable=True)
+      >>> out, new["state"]["v"]
+      (Array([-1., -1., -1.], dtype=float32), Array([-1., -1., -1.], dtype=float32))
 
     TF1 equivalent: tf.compat.v1.assign_sub
     """
@@ -112,6 +153,29 @@ def scatter_update(ref: Variable, indices, updates, use_locking=True, name=None)
     :class:`~jaxscope.ScatterIndexError`; traced ones (inside ``jit``) cannot raise, and their
     updates are dropped (negative ones too: they never wrap around to the last rows).
 
+    Args:
+      ref: the variable.
+      indices: int rows of ``ref``.
+      updates: ``indices.shape + ref.shape[1:]``, or a scalar.
+      use_locking: accepted for TF1's signature; no effect.
+      name: accepted for TF1's signature.
+
+    Returns:
+      The new value.
+
+    Raises:
+      ScatterIndexError: a concrete index outside ``[0, rows)`` (an ``IndexError``).
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> def model():
+      ...     v = js.get_variable("v", [3], initializer=js.zeros_initializer(), trainable=False)
+      ...     return js.scatter_update(v, jnp.array([0, 2]), jnp.array([5.0, 7.0]))
+      >>> f = js.transform(model)
+      >>> out, new = f.apply(f.init(jax.random.key(0)), mutable=True)
+      >>> out, new["state"]["v"]
+      (Array([5., 0., 7.], dtype=float32), Array([5., 0., 7.], dtype=float32))
+
     TF1 equivalent: tf.compat.v1.scatter_update
     """
     del use_locking, name
@@ -124,6 +188,29 @@ def scatter_add(ref: Variable, indices, updates, use_locking=False, name=None):
     """Adds ``updates`` to rows ``ref[indices]`` (duplicates accumulate); returns the new value.
 
     Out-of-range indices (negative ones too) are handled as in :func:`scatter_update`.
+
+    Args:
+      ref: the variable.
+      indices: int rows of ``ref``.
+      updates: ``indices.shape + ref.shape[1:]``, or a scalar.
+      use_locking: accepted for TF1's signature; no effect.
+      name: accepted for TF1's signature.
+
+    Returns:
+      The new value.
+
+    Raises:
+      ScatterIndexError: a concrete index outside ``[0, rows)`` (an ``IndexError``).
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> def model():
+      ...     v = js.get_variable("v", [3], initializer=js.zeros_initializer(), trainable=False)
+      ...     return js.scatter_add(v, jnp.array([1, 1]), jnp.array([1.0, 2.0]))
+      >>> f = js.transform(model)
+      >>> out, new = f.apply(f.init(jax.random.key(0)), mutable=True)
+      >>> out, new["state"]["v"]
+      (Array([0., 3., 0.], dtype=float32), Array([0., 3., 0.], dtype=float32))
 
     TF1 equivalent: tf.compat.v1.scatter_add
     """

@@ -12,6 +12,8 @@ class MissingVariableError(JaxscopeError, LookupError):
     """``apply`` needs a variable that the given ``variables`` tree does not hold.
 
     The functional analog of TF1's "Attempting to use uninitialized value".
+
+    Subclasses ``LookupError``.
     """
 
     def __init__(self, name: str, collection: str, created_at: str | None, available: list[str]):
@@ -30,7 +32,10 @@ class MissingVariableError(JaxscopeError, LookupError):
 
 
 class ValueMismatchError(JaxscopeError, ValueError):
-    """``apply`` got a value whose shape or dtype differs from what the program asks for."""
+    """``apply`` got a value whose shape or dtype differs from what the program asks for.
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, name: str, what: str, given, expected, created_at: str | None):
         self.name = name
@@ -46,6 +51,8 @@ class InvalidVariableValueError(JaxscopeError, TypeError):
 
     Arrays (JAX, numpy, numpy scalars, tracers) and Python numbers are values; anything else is
     refused here, before it reaches the model's arithmetic.
+
+    Subclasses ``TypeError``.
     """
 
     def __init__(self, name: str, collection: str, value):
@@ -77,7 +84,10 @@ class MutableArgumentError(JaxscopeError, TypeError, ValueError):
 
 
 class UnusedVariablesError(JaxscopeError, ValueError):
-    """``apply`` got variables that the program never asked for (often a typo in a restored tree)."""
+    """``apply`` got variables that the program never asked for (often a typo in a restored tree).
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, names: list[str]):
         self.names = names
@@ -117,7 +127,10 @@ class AssignDtypeError(JaxscopeError, TypeError):
 
 
 class ScatterIndexError(JaxscopeError, IndexError):
-    """A scatter index is outside ``[0, rows)`` (TF1: ``InvalidArgumentError`` at run time)."""
+    """A scatter index is outside ``[0, rows)`` (TF1: ``InvalidArgumentError`` at run time).
+
+    Subclasses ``IndexError``.
+    """
 
     def __init__(self, name: str, op: str, index: int, rows: int, position=()):
         self.name, self.index, self.rows, self.position = name, index, rows, tuple(position)
@@ -129,7 +142,10 @@ class ScatterIndexError(JaxscopeError, IndexError):
 
 
 class StaleVariableError(JaxscopeError, RuntimeError):
-    """A variable handle was used after the ``init``/``apply`` call that made it."""
+    """A variable handle was used after the ``init``/``apply`` call that made it.
+
+    Subclasses ``RuntimeError``.
+    """
 
     def __init__(self, name: str, op: str):
         self.name = name
@@ -141,7 +157,10 @@ class StaleVariableError(JaxscopeError, RuntimeError):
 
 
 class TracedHandleError(JaxscopeError, RuntimeError):
-    """A handle that a JAX transformation rebuilt from its arguments has no name."""
+    """A handle that a JAX transformation rebuilt from its arguments has no name.
+
+    Subclasses ``RuntimeError``.
+    """
 
     def __init__(self, op: str, shape, dtype):
         super().__init__(
@@ -155,7 +174,10 @@ class TracedHandleError(JaxscopeError, RuntimeError):
 
 
 class ImmutableVariableError(JaxscopeError, RuntimeError):
-    """``apply`` was not allowed to change the collection of an assigned variable."""
+    """``apply`` was not allowed to change the collection of an assigned variable.
+
+    Subclasses ``RuntimeError``.
+    """
 
     def __init__(self, name: str, op: str, collection: str, mutable):
         self.name, self.collection = name, collection
@@ -170,7 +192,10 @@ class ImmutableVariableError(JaxscopeError, RuntimeError):
 
 
 class UnknownVariableError(JaxscopeError, ValueError):
-    """A selection names variables that the tree (or program) does not hold, or matches none."""
+    """A selection names variables that the tree (or program) does not hold, or matches none.
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, problem: str, available: list[str], fix: str | None = None):
         near = ", ".join(available[:8]) + (", ..." if len(available) > 8 else "")
@@ -182,7 +207,10 @@ class UnknownVariableError(JaxscopeError, ValueError):
 
 
 class MissingRngError(JaxscopeError, ValueError):
-    """``next_rng_key`` was called in an ``apply`` that got no ``rng=``."""
+    """``next_rng_key`` was called in an ``apply`` that got no ``rng=``.
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self):
         super().__init__(
@@ -196,6 +224,8 @@ class RngInTransformError(JaxscopeError, RuntimeError):
 
     A ``jax.lax.scan`` / ``fori_loop`` / ``while_loop`` / ``vmap`` body is traced once, so a
     key taken there would be the same at every step (TF1 drew afresh each iteration).
+
+    Subclasses ``RuntimeError``.
     """
 
     def __init__(self):
@@ -213,7 +243,10 @@ class RngInTransformError(JaxscopeError, RuntimeError):
 
 
 class OutsideTransformError(JaxscopeError, RuntimeError):
-    """A jaxscope function that needs a variable store was called outside ``transform``."""
+    """A jaxscope function that needs a variable store was called outside ``transform``.
+
+    Subclasses ``RuntimeError``.
+    """
 
     def __init__(self, what: str):
         super().__init__(
@@ -226,7 +259,10 @@ class OutsideTransformError(JaxscopeError, RuntimeError):
 
 
 class LoopConditionAssignError(JaxscopeError, ValueError):
-    """The condition of ``while_loop`` assigns a variable: a condition must only read."""
+    """The condition of ``while_loop`` assigns a variable: a condition must only read.
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, names):
         listed = ", ".join(f'"{n}"' for n in names)
@@ -242,7 +278,10 @@ class LoopConditionAssignError(JaxscopeError, ValueError):
 
 class VmapAssignError(JaxscopeError, ValueError):
     """A function mapped with ``jaxscope.vmap`` assigns a variable: variables are shared across
-    the mapped axis, so the assign would give one variable a different value per example."""
+    the mapped axis, so the assign would give one variable a different value per example.
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, names):
         self.names = list(names)
@@ -261,6 +300,8 @@ class LoopTensorError(JaxscopeError, ValueError):
     ``raw_rnn``) and filed in a collection there is used after the loop.
 
     TF1: ``Cannot use 'while/mul' as input to 'add' because 'while/mul' is in a while loop.``
+
+    Subclasses ``ValueError``.
     """
 
     def __init__(self, collection: str, body: str, name: str | None):
@@ -281,7 +322,10 @@ class HandleStructureError(JaxscopeError, TypeError, ValueError):
     """A variable handle went where jax compares pytree structures (a ``lax.scan`` /
     ``while_loop`` / ``fori_loop`` carry, ``lax.cond`` branch outputs, ``lax.reduce`` /
     ``reduce_window`` operands against their init values). A handle is a pytree holding one
-    array, so its structure differs from the plain array on the other side."""
+    array, so its structure differs from the plain array on the other side.
+
+    Subclasses ``TypeError`` and ``ValueError``.
+    """
 
     def __init__(self, names: tuple[str, ...], where: str):
         self.names = names
@@ -300,7 +344,10 @@ class HandleStructureError(JaxscopeError, TypeError, ValueError):
 
 class HandleAbstractionError(JaxscopeError, ValueError):
     """This jax cannot take a variable handle for a ``jax.lax`` operand (jaxscope registers
-    handles with jax's value canonicalization; a jax without that hook refuses them)."""
+    handles with jax's value canonicalization; a jax without that hook refuses them).
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, name: str | None):
         self.name = name
@@ -315,7 +362,10 @@ class HandleAbstractionError(JaxscopeError, ValueError):
 
 
 class TracedFlagError(JaxscopeError, TypeError):
-    """A Python flag that selects the program (a layer's ``training=``) arrived as a tracer."""
+    """A Python flag that selects the program (a layer's ``training=``) arrived as a tracer.
+
+    Subclasses ``TypeError``.
+    """
 
     _FIX = {
         "eval_shape": (
@@ -345,7 +395,10 @@ class TracedFlagError(JaxscopeError, TypeError):
 
 
 class VariableLookupError(JaxscopeError, LookupError):
-    """``get_variable_value`` was asked for a name the variables tree does not hold."""
+    """``get_variable_value`` was asked for a name the variables tree does not hold.
+
+    Subclasses ``LookupError``.
+    """
 
     def __init__(self, name: str, close: list[str], known: int):
         self.name, self.close = name, close

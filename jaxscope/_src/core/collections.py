@@ -15,7 +15,15 @@ from jaxscope._src.core.call_errors import LoopTensorError
 
 
 class GraphKeys:
-    """TF1's standard collection names. TF1 equivalent: tf.compat.v1.GraphKeys"""
+    """TF1's standard collection names.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> js.GraphKeys.TRAINABLE_VARIABLES, js.GraphKeys.UPDATE_OPS
+      ('trainable_variables', 'update_ops')
+
+    TF1 equivalent: tf.compat.v1.GraphKeys
+    """
 
     GLOBAL_VARIABLES = "variables"
     LOCAL_VARIABLES = "local_variables"
@@ -64,6 +72,18 @@ def _add(fr: frame.Frame, key: str, value: Any, name: str | None = None) -> None
 def add_to_collection(name: str, value: Any) -> None:
     """Appends ``value`` to collection ``name`` of the current call.
 
+    Args:
+      name: the collection's name.
+      value: any value (an array, a variable, a summary, ...).
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> def model(x):
+      ...     js.add_to_collection("activations", x * 2)
+      ...     return js.get_collection("activations")
+      >>> js.transform(model).apply({}, jnp.ones(2))
+      [Array([2., 2.], dtype=float32)]
+
     TF1 equivalent: tf.compat.v1.add_to_collection
     """
     _add(frame.current("add_to_collection"), name, value)
@@ -74,6 +94,22 @@ def get_collection(key: str, scope: str | None = None) -> list[Any]:
 
     As in TF1 the match is a regex prefix match (``"foo"`` also matches ``"foo_1/w:0"``), and
     items without a name are left out when a scope is given.
+
+    Args:
+      key: the collection's name (a ``GraphKeys`` value or your own).
+      scope: keep the items whose name matches this regex from its start (TF1's ``re.match``).
+
+    Returns:
+      A new list (changing it does not change the collection).
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> def model(x):
+      ...     js.get_variable("a/w", [2])
+      ...     js.get_variable("b/w", [2])
+      ...     return [v.name for v in js.get_collection(js.GraphKeys.GLOBAL_VARIABLES, "a")]
+      >>> js.transform(model).init_with_output(jax.random.key(0), 0.0)[0]
+      ['a/w:0']
 
     TF1 equivalent: tf.compat.v1.get_collection
     """
@@ -91,12 +127,52 @@ def get_collection(key: str, scope: str | None = None) -> list[Any]:
 
 
 def global_variables(scope: str | None = None) -> list[Any]:
-    """TF1 equivalent: tf.compat.v1.global_variables"""
+    """Every variable created so far in this call (collection ``GLOBAL_VARIABLES``), in order.
+
+    Args:
+      scope: keep the items whose name matches this regex from its start (TF1's ``re.match``).
+
+    Returns:
+      A list of :class:`Variable`.
+
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> def model():
+      ...     js.get_variable("w", [2])
+      ...     js.get_variable("step", [], jnp.int32, trainable=False)
+      ...     return ([v.name for v in js.global_variables()],
+      ...             [v.name for v in js.trainable_variables()])
+      >>> js.transform(model).init_with_output(jax.random.key(0))[0]
+      (['w:0', 'step:0'], ['w:0'])
+
+    TF1 equivalent: tf.compat.v1.global_variables
+    """
     return get_collection(GraphKeys.GLOBAL_VARIABLES, scope)
 
 
 def trainable_variables(scope: str | None = None) -> list[Any]:
-    """TF1 equivalent: tf.compat.v1.trainable_variables"""
+    """The trainable variables created so far in this call (``TRAINABLE_VARIABLES``), in order.
+
+    Args:
+      scope: keep the items whose name matches this regex from its start (TF1's ``re.match``).
+
+    Returns:
+      A list of :class:`Variable`.
+
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> def model():
+      ...     js.get_variable("w", [2])
+      ...     js.get_variable("step", [], jnp.int32, trainable=False)
+      ...     return ([v.name for v in js.global_variables()],
+      ...             [v.name for v in js.trainable_variables()])
+      >>> js.transform(model).init_with_output(jax.random.key(0))[0]
+      (['w:0', 'step:0'], ['w:0'])
+
+    TF1 equivalent: tf.compat.v1.trainable_variables
+    """
     return get_collection(GraphKeys.TRAINABLE_VARIABLES, scope)
 
 

@@ -28,10 +28,13 @@ def enable_compilation_cache(path: str | os.PathLike | None = None) -> str | Non
     Returns:
       The directory used, or None where ``JAXSCOPE_COMPILATION_CACHE`` is ``0`` / ``off``.
 
-    Example::
+    Example:
+      >>> import jaxscope as js
+      >>> js.enable_compilation_cache()  # doctest: +SKIP
+      '/home/you/.cache/jaxscope/xla'
 
-        import jaxscope as js
-        js.enable_compilation_cache()  # before the first compile; once per process
+      Call it before the first compile, once per process (not run here: it changes the
+      process's jax configuration).
 
     TF1 has no equivalent (it does not compile graphs ahead of a run); the jax config keys it
     sets are ``jax_compilation_cache_dir``, ``jax_persistent_cache_min_compile_time_secs`` (0)

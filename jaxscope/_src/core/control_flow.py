@@ -185,6 +185,15 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
     one exists after the call whichever branch runs, as in TF1; an assign in the branch that
     runs is visible after the call (``apply(..., mutable=...)``).
 
+    Args:
+      pred: a scalar bool (traced or not).
+      true_fn: the branch for True (no arguments).
+      false_fn: the branch for False (no arguments).
+      strict: keep a one-element list as a list.
+      name: accepted for TF1's signature.
+      fn1: TF1's deprecated name of ``true_fn``.
+      fn2: TF1's deprecated name of ``false_fn``.
+
     Returns:
       The taken branch's outputs (same structure in both branches); a one-element list is
       unwrapped unless ``strict=True``, as TF1.
@@ -260,6 +269,26 @@ def scan(
     ``lax.scan(lambda a, x: (fn(a, x),) * 2, init, xs)[1]``. Without ``initializer`` the first
     element is the initial accumulator and the first output, as in TF1.
 
+    Args:
+      fn: ``(accumulator, element) -> accumulator``.
+      elems: an array or a pytree of arrays, unstacked along axis 0.
+      initializer: the first accumulator (default: the first element).
+      parallel_iterations: accepted for TF1's signature; no effect.
+      back_prop: accepted for TF1's signature; gradients always flow.
+      swap_memory: accepted for TF1's signature; no effect.
+      infer_shape: accepted for TF1's signature; no effect.
+      reverse: scan from the last element to the first.
+      name: accepted for TF1's signature.
+
+    Returns:
+      Every accumulator, stacked along a new axis 0.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> f = js.transform(lambda x: js.scan(lambda a, e: a + e, x))
+      >>> f.apply({}, jnp.arange(4.0))
+      Array([0., 1., 3., 6.], dtype=float32)
+
     TF1 equivalent: tf.compat.v1.scan
     """
     del parallel_iterations, back_prop, swap_memory, infer_shape
@@ -313,6 +342,26 @@ def map_fn(
 ):
     """``fn`` applied to each element of ``elems`` (axis 0), results stacked; ``fn`` may create
     and assign variables (created once, assigns carried from element to element, in order).
+
+    Args:
+      fn: ``element -> result`` (a pytree of arrays).
+      elems: an array or a pytree of arrays, unstacked along axis 0.
+      dtype: accepted for TF1's signature (the results' dtypes are ``fn``'s).
+      parallel_iterations: accepted for TF1's signature; no effect.
+      back_prop: accepted for TF1's signature; gradients always flow.
+      swap_memory: accepted for TF1's signature; no effect.
+      infer_shape: accepted for TF1's signature; no effect.
+      name: accepted for TF1's signature.
+      fn_output_signature: accepted for TF1's signature, as ``dtype``.
+
+    Returns:
+      The results stacked along a new axis 0.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> f = js.transform(lambda x: js.map_fn(lambda e: e * 2, x))
+      >>> f.apply({}, jnp.arange(3.0))
+      Array([0., 2., 4.], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.map_fn
     """

@@ -38,6 +38,8 @@ class VariableExistsError(JaxscopeError, ValueError):
 
     TF1: ``Variable v already exists, disallowed. Did you mean to set reuse=True or
     reuse=tf.AUTO_REUSE in VarScope?``
+
+    Subclasses ``ValueError``.
     """
 
     def __init__(self, name: str, shape, dtype, created_at: str | None):
@@ -53,6 +55,8 @@ class VariableNotFoundError(JaxscopeError, ValueError):
     """``get_variable`` under ``reuse=True`` asks for a variable that was never created.
 
     TF1: ``Variable v does not exist, or was not created with tf.get_variable()``.
+
+    Subclasses ``ValueError``.
     """
 
     def __init__(self, name: str, made_by_variable: str | None = None):
@@ -73,7 +77,10 @@ class VariableNotFoundError(JaxscopeError, ValueError):
 
 
 class ShapeMismatchError(JaxscopeError, ValueError):
-    """A shared (reused) variable is asked for with an incompatible shape."""
+    """A shared (reused) variable is asked for with an incompatible shape.
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, name: str, shape, found_shape, created_at: str | None):
         self.name, self.shape, self.found_shape = name, shape, found_shape
@@ -89,6 +96,8 @@ class DtypeMismatchError(JaxscopeError, ValueError):
     """A shared (reused) variable is asked for with another dtype.
 
     As in TF1, ``dtype=None`` means the scope's dtype (float32 by default), also on reuse.
+
+    Subclasses ``ValueError``.
     """
 
     def __init__(self, name: str, dtype, found_dtype, created_at: str | None):
@@ -102,7 +111,10 @@ class DtypeMismatchError(JaxscopeError, ValueError):
 
 
 class InvalidNameError(JaxscopeError, ValueError):
-    """A scope or variable name does not match TF1's name rules."""
+    """A scope or variable name does not match TF1's name rules.
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, name: str, pattern: str, kind: str):
         self.name = name
@@ -115,7 +127,10 @@ class InvalidNameError(JaxscopeError, ValueError):
 
 
 class DuplicateNameError(JaxscopeError, ValueError):
-    """An absolute name (ending in ``/``) names a variable that already exists."""
+    """An absolute name (ending in ``/``) names a variable that already exists.
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, name: str):
         self.name = name
@@ -140,7 +155,10 @@ class InitializerDtypeError(JaxscopeError, TypeError):
 
 
 class TreeConflictError(JaxscopeError, ValueError):
-    """A variable name would be both a leaf and a scope prefix of the variables tree."""
+    """A variable name would be both a leaf and a scope prefix of the variables tree.
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, name: str, other: str, created_at: str | None):
         self.name, self.other = name, other
@@ -153,7 +171,10 @@ class TreeConflictError(JaxscopeError, ValueError):
 
 
 class ScopeNestingError(JaxscopeError, RuntimeError):
-    """Scopes were exited in another order than they were entered."""
+    """Scopes were exited in another order than they were entered.
+
+    Subclasses ``RuntimeError``.
+    """
 
     def __init__(self):
         super().__init__(
@@ -176,6 +197,8 @@ class CheckpointNameError(JaxscopeError, ValueError):
     An empty name or name part, characters TF1 refuses, two paths that give one name (data
     would be lost), or a name that is both a variable and a scope of others (a nested tree
     cannot hold both).
+
+    Subclasses ``ValueError``.
     """
 
     def __init__(self, name: str, problem: str, fix: str):
@@ -184,7 +207,10 @@ class CheckpointNameError(JaxscopeError, ValueError):
 
 
 class CheckpointTreeError(JaxscopeError, TypeError):
-    """A checkpoint function got something that is not a tree (nested dicts) of arrays."""
+    """A checkpoint function got something that is not a tree (nested dicts) of arrays.
+
+    Subclasses ``TypeError``.
+    """
 
     def __init__(self, where: str, problem: str, fix: str):
         self.where = where
@@ -193,7 +219,10 @@ class CheckpointTreeError(JaxscopeError, TypeError):
 
 class CustomGetterError(JaxscopeError, ValueError):
     """A ``custom_getter`` that is not callable reached ``get_variable`` (TF1: ``Passed a
-    custom_getter which is not callable``)."""
+    custom_getter which is not callable``).
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, name: str, custom_getter):
         self.name = name
@@ -208,7 +237,10 @@ class CustomGetterError(JaxscopeError, ValueError):
 
 class TemplateVariableError(JaxscopeError, ValueError):
     """A template's later call created a trainable variable, which would not be shared (TF1:
-    ``Trainable variable created when calling a template after the first time``)."""
+    ``Trainable variable created when calling a template after the first time``).
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, template: str, names):
         self.names = list(names)
@@ -224,7 +256,10 @@ class TemplateVariableError(JaxscopeError, ValueError):
 
 class PartitionMismatchError(JaxscopeError, ValueError):
     """A partitioned variable is shared with another partitioning, shape or dtype, or a name is
-    asked for partitioned while it exists unpartitioned (or the other way round)."""
+    asked for partitioned while it exists unpartitioned (or the other way round).
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, name: str, what: str, requested, found, created_at):
         self.name, self.what = name, what

@@ -37,6 +37,16 @@ class VariableInfo(NamedTuple):
 
     ``partition`` is its TF1 partitioning (``partitioner=``), ``sharding`` the ``PartitionSpec``
     that :meth:`VariablesInfo.with_sharding` gave it (None before).
+
+    Example:
+      >>> import jax.numpy as jnp, jaxscope as js
+      >>> f = js.transform(lambda x: x @ js.get_variable("dense/w", [3, 2]))
+      >>> info = js.inspect(f, jnp.ones([1, 3]))[0]
+      >>> info.name, info.path, info.shape, info.trainable
+      ('dense/w', ('params', 'dense', 'w'), (3, 2), True)
+
+    TF1 equivalent: a ``tf.compat.v1.Variable`` of ``tf.compat.v1.global_variables()`` (its name,
+    shape, dtype and collections)
     """
 
     name: str
@@ -63,7 +73,19 @@ class VariableInfo(NamedTuple):
 
 
 class VariablesInfo(tuple):
-    """The :class:`VariableInfo` of every variable, in creation order (a tuple)."""
+    """The :class:`VariableInfo` of every variable, in creation order (a tuple).
+
+    Example:
+      >>> import jax.numpy as jnp, jaxscope as js
+      >>> def model(x):
+      ...     step = js.get_variable("step", [], jnp.int32, trainable=False)
+      ...     return x @ js.get_variable("dense/w", [3, 2])
+      >>> infos = js.inspect(js.transform(model), jnp.ones([1, 3]))
+      >>> [v.name for v in infos], [v.name for v in infos.select("trainable_variables")]
+      (['step', 'dense/w'], ['dense/w'])
+
+    TF1 equivalent: tf.compat.v1.global_variables() (``select`` is ``get_collection``)
+    """
 
     def select(self, collection: str | None = None, scope: str | None = None) -> VariablesInfo:
         """The variables in ``collection`` (a ``GraphKeys`` key or your own) whose name matches

@@ -39,17 +39,57 @@ def _scaled(scale: float, what: str, penalty):
 
 
 def l1_regularizer(scale: float):
-    """``w -> scale * sum(|w|)``. TF1 equivalent: tf.contrib.layers.l1_regularizer"""
+    """``w -> scale * sum(|w|)``.
+
+    Args:
+      scale: the factor.
+
+    Returns:
+      ``w -> loss``, for ``get_variable(regularizer=...)`` or a scope's ``regularizer``.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> js.l1_regularizer(0.5)(jnp.array([1.0, -2.0]))
+      Array(1.5, dtype=float32)
+
+    TF1 equivalent: tf.contrib.layers.l1_regularizer
+    """
     return _scaled(scale, "l1_regularizer", lambda w: jnp.sum(jnp.abs(w)))
 
 
 def l2_regularizer(scale: float):
-    """``w -> scale * sum(w**2) / 2``. TF1 equivalent: tf.contrib.layers.l2_regularizer"""
+    """``w -> scale * sum(w**2) / 2``.
+
+    Args:
+      scale: the factor.
+
+    Returns:
+      ``w -> loss``, for ``get_variable(regularizer=...)`` or a scope's ``regularizer``.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> js.l2_regularizer(0.5)(jnp.array([1.0, -2.0]))
+      Array(1.25, dtype=float32)
+
+    TF1 equivalent: tf.contrib.layers.l2_regularizer
+    """
     return _scaled(scale, "l2_regularizer", lambda w: jnp.sum(jnp.square(w)) / 2)
 
 
 def l1_l2_regularizer(scale_l1: float = 1.0, scale_l2: float = 1.0):
     """``l1_regularizer(scale_l1)(w) + l2_regularizer(scale_l2)(w)``.
+
+    Args:
+      scale_l1: the L1 factor.
+      scale_l2: the L2 factor.
+
+    Returns:
+      ``w -> loss``.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> js.l1_l2_regularizer(0.5, 0.5)(jnp.array([1.0, -2.0]))
+      Array(2.75, dtype=float32)
 
     TF1 equivalent: tf.contrib.layers.l1_l2_regularizer
     """
@@ -65,7 +105,26 @@ def l1_l2_regularizer(scale_l1: float = 1.0, scale_l2: float = 1.0):
 
 
 def no_regularizer(_):
-    """Opts one variable out of its scope's regularizer. TF1 equivalent: tf.compat.v1.no_regularizer"""
+    """Opts one variable out of its scope's regularizer.
+
+    Args:
+      _: the variable's value (ignored).
+
+    Returns:
+      None: no loss.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> def model():
+      ...     with js.variable_scope("layer", regularizer=js.l2_regularizer(0.5)):
+      ...         js.get_variable("w", [2], initializer=js.ones_initializer())
+      ...         js.get_variable("b", [2], regularizer=js.no_regularizer)
+      ...     return len(js.get_regularization_losses())  # only w's
+      >>> js.transform(model).init_with_output(jax.random.key(0))[0]
+      1
+
+    TF1 equivalent: tf.compat.v1.no_regularizer
+    """
     return None
 
 
@@ -80,6 +139,22 @@ def regularize(fr: frame.Frame, var, regularizer) -> None:
 def get_regularization_losses(scope: str | None = None) -> list:
     """The regularization losses of the variables created so far in this call.
 
+    Args:
+      scope: keep the items whose name matches this regex from its start (TF1's ``re.match``).
+
+    Returns:
+      A list of scalar losses, one per regularized variable (and per ``activity_regularizer``).
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> def model():
+      ...     with js.variable_scope("layer", regularizer=js.l2_regularizer(0.5)):
+      ...         js.get_variable("w", [2], initializer=js.ones_initializer())
+      ...         js.get_variable("b", [2], regularizer=js.no_regularizer)
+      ...     return js.get_regularization_losses()
+      >>> js.transform(model).init_with_output(jax.random.key(0))[0]
+      [Array(0.5, dtype=float32)]
+
     TF1 equivalent: tf.compat.v1.losses.get_regularization_losses
     """
     return get_collection(GraphKeys.REGULARIZATION_LOSSES, scope)
@@ -90,6 +165,22 @@ def get_regularization_loss(scope: str | None = None):
 
     ``loss = data_loss + jaxscope.get_regularization_loss()`` works as in TF1, and its gradient
     reaches the regularized variables.
+
+    Args:
+      scope: keep the items whose name matches this regex from its start (TF1's ``re.match``).
+
+    Returns:
+      A scalar.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> def model():
+      ...     with js.variable_scope("layer", regularizer=js.l2_regularizer(0.5)):
+      ...         js.get_variable("w", [2], initializer=js.ones_initializer())
+      ...         js.get_variable("b", [2], regularizer=js.no_regularizer)
+      ...     return js.get_regularization_loss()
+      >>> js.transform(model).init_with_output(jax.random.key(0))[0]
+      Array(0.5, dtype=float32)
 
     TF1 equivalent: tf.compat.v1.losses.get_regularization_loss
     """

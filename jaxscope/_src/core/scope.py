@@ -58,6 +58,11 @@ class name_scope:
     name ending in ``/`` re-enters that absolute scope; ``None`` or ``""`` resets to the root.
     Yields the scope string with a trailing ``/``, as TF1 does.
 
+    Args:
+      name: the scope's name; ``None``/``""`` resets to the root, a trailing ``/`` re-enters.
+      default_name: the name when ``name`` is None (then uniquified).
+      values: accepted for TF1's signature (the op inputs, unused).
+
     Example:
       >>> import jax, jaxscope as js
       >>> def f():
@@ -119,6 +124,29 @@ class VariableScope:
 
     ``name`` is the prefix of ``get_variable`` names; ``original_name_scope`` is the name scope
     opened when the scope was first entered. ``reuse`` is ``False``, ``True`` or ``AUTO_REUSE``.
+
+    Args:
+      reuse: ``False``, ``True`` or ``AUTO_REUSE``.
+      name: the scope's full name.
+      initializer: the default initializer of ``get_variable`` in it.
+      regularizer: the default regularizer.
+      caching_device: accepted for TF1's signature; no effect.
+      partitioner: the default partitioner.
+      custom_getter: the custom getter of ``get_variable`` in it.
+      name_scope: the name scope opened with it.
+      dtype: the default dtype.
+      use_resource: accepted for TF1's signature; no effect.
+      constraint: the default constraint.
+
+    Made by :func:`variable_scope`; read with :func:`get_variable_scope`.
+
+    Example:
+      >>> import jaxscope as js
+      >>> def model():
+      ...     with js.variable_scope("outer", reuse=js.AUTO_REUSE) as scope:
+      ...         return scope.name, scope.reuse is js.AUTO_REUSE
+      >>> js.transform(model).apply({})
+      ('outer', True)
 
     TF1 equivalent: tf.compat.v1.VariableScope
     """
@@ -480,6 +508,14 @@ class variable_scope:
 
 def get_variable_scope() -> VariableScope:
     """The current ``VariableScope``.
+
+    Example:
+      >>> import jaxscope as js
+      >>> def model():
+      ...     with js.variable_scope("a"), js.variable_scope("b"):
+      ...         return js.get_variable_scope().name
+      >>> js.transform(model).apply({})
+      'a/b'
 
     TF1 equivalent: tf.compat.v1.get_variable_scope
     """

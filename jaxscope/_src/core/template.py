@@ -52,6 +52,23 @@ class Template:
 
     Made by :func:`make_template`; call it like the wrapped function.
 
+    Args:
+      name: the variable scope's name (uniquified in the call unless ``unique_name``).
+      func: the function; its variables are created on the first call, reused later.
+      create_scope_now: fix the scope when the template is made, not at its first call.
+      unique_name: the scope's name, used verbatim.
+      custom_getter: the scope's custom getter.
+
+    Raises:
+      ScopeValueError: ``name`` is None (a ``ValueError``).
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> linear = js.make_template("linear", lambda x: x @ js.get_variable("w", [3, 2]))
+      >>> f = js.transform(lambda x: linear(x) + linear(x))  # one w, used twice
+      >>> jax.tree.map(jnp.shape, f.init(jax.random.key(0), jnp.ones([1, 3])))
+      {'params': {'linear': {'w': (3, 2)}}}
+
     TF1 equivalent: tf.compat.v1.make_template's Template
     """
 

@@ -56,7 +56,19 @@ from jaxscope._src.core.values import _lookup as lookup
 
 
 class Transformed(NamedTuple):
-    """The pure pair returned by :func:`transform`."""
+    """The pure pair returned by :func:`transform`.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> f = js.transform(lambda x: x @ js.get_variable("w", [3, 2]))
+      >>> type(f).__name__, f._fields
+      ('Transformed', ('init', 'apply'))
+      >>> f.apply(f.init(jax.random.key(0), jnp.ones([1, 3])), jnp.ones([1, 3])).shape
+      (1, 2)
+
+    TF1 equivalent: none (a graph held the variables; ``init`` replaces
+    ``session.run(tf.global_variables_initializer())``, ``apply`` replaces ``session.run``)
+    """
 
     init: Callable[..., dict[str, Any]]
     apply: Callable[..., Any]
@@ -305,6 +317,16 @@ def initialize_missing(f: Transformed, variables, rng, *args, **kwargs) -> dict[
     uses are an error unless ``transform(..., allow_unused=True)``). New values are the ones
     ``f.init(rng, ...)`` would give them (each variable's key depends only on ``rng`` and its name).
 
+    Args:
+      f: the transformed function.
+      variables: the partial tree (``{"params": ..., "state": ...}``); not mutated.
+      rng: as for ``f.init``.
+      *args: as for ``f.init``.
+      **kwargs: as for ``f.init``.
+
+    Returns:
+      A new, complete tree.
+
     Example:
       >>> import jax, jaxscope as js
       >>> def model(x):
@@ -340,6 +362,19 @@ def reinitialize(f: Transformed, variables, select, rng, *args, **kwargs) -> dic
 
     Returns:
       A new tree; the selected variables get the values ``f.init(rng, *args)`` would give them.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> def model(x):
+      ...     return x @ js.get_variable("body/w", [3, 3]) @ js.get_variable("head/w", [3, 2])
+      >>> f = js.transform(model)
+      >>> x = jnp.ones([1, 3])
+      >>> variables = f.init(jax.random.key(0), x)
+      >>> new = js.reinitialize(f, variables, "head/", jax.random.key(1), x)
+      >>> new["params"]["body"]["w"] is variables["params"]["body"]["w"]
+      True
+      >>> bool((new["params"]["head"]["w"] != variables["params"]["head"]["w"]).any())
+      True
 
     TF1 equivalent: tf.compat.v1.variables_initializer([v_6, v_7, v_8])
     """

@@ -100,6 +100,7 @@ class Variable(Handle):
         ``TRAINABLE_VARIABLES`` is added when trainable), as in TF1.
       constraint: a function ``value -> value`` that ``VariablesInfo.apply_constraints``
         applies after an optimizer step, as TF1's optimizers did.
+      shape: accepted for TF1 compatibility; the shape is the initial value's.
 
     Example:
       >>> import jax, jaxscope as js
@@ -414,6 +415,21 @@ class PartitionedVariable(Variable):
     whole array under its name, so a mesh can shard it), and it has TF1's
     ``PartitionedVariable`` surface: ``.name`` without ``:0``, ``len(pv)`` and iteration over
     the parts, ``_get_partitions()``, ``_get_variable_list()``, ``as_tensor()``.
+
+    Args:
+      initial_value: an array-like, or a callable with no arguments returning one.
+      trainable: if True (default) the variable lives under ``variables["params"]``, else
+        under ``variables["state"]``.
+      collections: the collections to file it in (replacing ``[GLOBAL_VARIABLES]``;
+        ``TRAINABLE_VARIABLES`` is added when trainable), as in TF1.
+      validate_shape, caching_device, use_resource, synchronization: accepted for TF1
+        compatibility; no effect in JAX.
+      name: the name (default ``"Variable"``); a name ending in ``/`` is used verbatim.
+      variable_def, expected_shape, import_scope, aggregation: the same.
+      dtype: converts a Python initial value; an array of another dtype is an error.
+      constraint: a function ``value -> value`` that ``VariablesInfo.apply_constraints``
+        applies after an optimizer step, as TF1's optimizers did.
+      shape: accepted for TF1 compatibility; the shape is the initial value's.
 
     Example:
       >>> import jax, jaxscope as js

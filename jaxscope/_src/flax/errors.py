@@ -9,7 +9,10 @@ from jaxscope._src.errors import JaxscopeError
 
 class LinenImmutableVariableError(ImmutableVariableError):
     """A jaxscope model inside a linen module (``jaxscope.flax.to_linen``) assigned a variable
-    whose linen collection the caller did not make mutable."""
+    whose linen collection the caller did not make mutable.
+
+    Subclasses ``RuntimeError``.
+    """
 
     def __init__(self, name: str, collection: str):
         self.name, self.collection = name, collection
@@ -25,7 +28,10 @@ class LinenImmutableVariableError(ImmutableVariableError):
 
 class LinenModuleError(JaxscopeError, TypeError):
     """``jaxscope.flax.from_linen`` got something other than an unbound ``flax.linen.Module``
-    (or ``from_nnx`` something other than an ``flax.nnx.Module``)."""
+    (or ``from_nnx`` something other than an ``flax.nnx.Module``).
+
+    Subclasses ``TypeError``.
+    """
 
     def __init__(self, module, why: str, nnx: bool = False):
         self.module = module
@@ -49,7 +55,10 @@ class LinenModuleError(JaxscopeError, TypeError):
 
 class LinenCollectionConflictError(JaxscopeError, ValueError):
     """Two collections of a linen module hold a variable at the same path: jaxscope's ``state``
-    (every collection but ``params``) and ``params`` share one namespace, as TF1 names do."""
+    (every collection but ``params``) and ``params`` share one namespace, as TF1 names do.
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, scope: str, node: str, first: str, second: str):
         full = f"{scope}/{node}" if scope else node
@@ -64,7 +73,10 @@ class LinenCollectionConflictError(JaxscopeError, ValueError):
 
 class LinenMissingRngError(MissingRngError):
     """A jaxscope model inside a linen module called ``next_rng_key`` in an ``apply`` that got no
-    key for the module's rng stream."""
+    key for the module's rng stream.
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, stream: str):
         self.stream = stream

@@ -51,10 +51,18 @@ from jaxscope._src.flax.errors import (
 class ToLinen(nn.Module):
     """A jaxscope function as a linen module (build it with :func:`to_linen`).
 
-    Attributes:
+    Args:
       fn: the model function (as given to ``jaxscope.transform``) or its ``Transformed``.
       state_collection: the linen collection of the non-trainable variables.
       rng_collection: the linen rng stream that seeds ``jaxscope.next_rng_key`` in ``apply``.
+      parent: linen's parent module (set by linen when built inside another module).
+      name: linen's module name.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> m = js.flax.ToLinen(lambda x: x @ js.get_variable("w", [3, 2]))
+      >>> jax.tree.map(jnp.shape, m.init(jax.random.key(0), jnp.ones([1, 3])))
+      {'params': {'w': (3, 2)}}
 
     TF1 equivalent: none (tf.compat.v1.make_template is the closest: a reusable variable owner)
     """

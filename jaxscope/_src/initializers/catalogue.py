@@ -133,7 +133,19 @@ class Initializer:
 
 @dataclasses.dataclass(frozen=True)
 class zeros_initializer(Initializer):
-    """Zeros (``False`` for bool). TF1 equivalent: tf.compat.v1.zeros_initializer"""
+    """Zeros (``False`` for bool).
+
+    Args:
+      dtype: the default dtype (``get_variable``'s ``dtype`` wins).
+
+    Example:
+      >>> import jaxscope as js
+      >>> js.zeros_initializer()([2, 2])
+      Array([[0., 0.],
+             [0., 0.]], dtype=float32)
+
+    TF1 equivalent: tf.compat.v1.zeros_initializer
+    """
 
     dtype: Any = "float32"
     needs_key = False
@@ -147,7 +159,18 @@ class zeros_initializer(Initializer):
 
 @dataclasses.dataclass(frozen=True)
 class ones_initializer(Initializer):
-    """Ones. TF1 equivalent: tf.compat.v1.ones_initializer"""
+    """Ones.
+
+    Args:
+      dtype: the default dtype (``get_variable``'s ``dtype`` wins).
+
+    Example:
+      >>> import jaxscope as js
+      >>> js.ones_initializer()([3], "int32")
+      Array([1, 1, 1], dtype=int32)
+
+    TF1 equivalent: tf.compat.v1.ones_initializer
+    """
 
     dtype: Any = "float32"
     needs_key = False
@@ -162,6 +185,20 @@ class ones_initializer(Initializer):
 @dataclasses.dataclass(frozen=True, eq=False)
 class constant_initializer(Initializer):
     """A scalar fill, or a list/array reshaped to the shape (a short one padded with its last value).
+
+    Args:
+      value: a scalar, or a list/array of at most the variable's size.
+      dtype: the default dtype (``get_variable``'s ``dtype`` wins).
+      verify_shape: require ``value`` to have exactly the variable's shape.
+
+    Raises:
+      TypeError: ``verify_shape`` and another shape (when called).
+      ValueError: more values than the variable holds (when called).
+
+    Example:
+      >>> import jaxscope as js
+      >>> js.constant_initializer([1, 2])([4])
+      Array([1., 2., 2., 2.], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.constant_initializer
     """
@@ -213,6 +250,21 @@ class constant_initializer(Initializer):
 class random_normal_initializer(Initializer):
     """Normal(mean, stddev), TF1 defaults mean 0.0, stddev 1.0.
 
+    Args:
+      mean: the mean.
+      stddev: the standard deviation.
+      seed: an int: the initializer then draws the same values at every call, also TF1-style
+        ``init(shape)``; None: it needs a key (``init(key, shape, dtype)``, as ``get_variable``
+        passes one).
+      dtype: the default dtype (``get_variable``'s ``dtype`` wins).
+
+    Example:
+      >>> import jax, jaxscope as js
+      >>> init = js.random_normal_initializer(mean=1.0, stddev=0.1)
+      >>> x = init(jax.random.key(0), [1000])
+      >>> bool(abs(x.mean() - 1.0) < 0.02)
+      True
+
     TF1 equivalent: tf.compat.v1.random_normal_initializer
     """
 
@@ -238,6 +290,20 @@ class random_normal_initializer(Initializer):
 class truncated_normal_initializer(Initializer):
     """Normal(mean, stddev) redrawn outside two stddevs (no variance correction).
 
+    Args:
+      mean: the mean.
+      stddev: the standard deviation before truncation.
+      seed: an int: the initializer then draws the same values at every call, also TF1-style
+        ``init(shape)``; None: it needs a key (``init(key, shape, dtype)``, as ``get_variable``
+        passes one).
+      dtype: the default dtype (``get_variable``'s ``dtype`` wins).
+
+    Example:
+      >>> import jax, jaxscope as js
+      >>> x = js.truncated_normal_initializer(stddev=0.1)(jax.random.key(0), [1000])
+      >>> bool(abs(x).max() <= 0.2)
+      True
+
     TF1 equivalent: tf.compat.v1.truncated_normal_initializer
     """
 
@@ -259,6 +325,23 @@ class truncated_normal_initializer(Initializer):
 @dataclasses.dataclass(frozen=True)
 class random_uniform_initializer(Initializer):
     """Uniform [minval, maxval); ``maxval=None`` means 1 for floats (an error for integers).
+
+    Args:
+      minval: the lower bound (included).
+      maxval: the upper bound (excluded); required for integer dtypes.
+      seed: an int: the initializer then draws the same values at every call, also TF1-style
+        ``init(shape)``; None: it needs a key (``init(key, shape, dtype)``, as ``get_variable``
+        passes one).
+      dtype: the default dtype (``get_variable``'s ``dtype`` wins).
+
+    Raises:
+      ValueError: an integer dtype without ``maxval`` (when called).
+
+    Example:
+      >>> import jaxscope as js
+      >>> x = js.random_uniform_initializer(-1.0, 1.0, seed=0)([1000])
+      >>> bool(x.min() >= -1.0 and x.max() < 1.0)
+      True
 
     TF1 equivalent: tf.compat.v1.random_uniform_initializer
     """
@@ -292,6 +375,25 @@ _DISTRIBUTIONS = {
 @dataclasses.dataclass(frozen=True)
 class variance_scaling_initializer(Initializer):
     """Scale / fan (TF1 fans, also for rank 0 and 1), truncated normal by default.
+
+    Args:
+      scale: the variance's scale (positive).
+      mode: ``"fan_in"``, ``"fan_out"`` or ``"fan_avg"``.
+      distribution: ``"truncated_normal"``, ``"untruncated_normal"``, ``"normal"`` or
+        ``"uniform"``.
+      seed: an int: the initializer then draws the same values at every call, also TF1-style
+        ``init(shape)``; None: it needs a key (``init(key, shape, dtype)``, as ``get_variable``
+        passes one).
+      dtype: the default dtype (``get_variable``'s ``dtype`` wins).
+
+    Raises:
+      ValueError: a non-positive ``scale``, or an unknown ``mode`` or ``distribution``.
+
+    Example:
+      >>> import jax, jaxscope as js
+      >>> init = js.variance_scaling_initializer(scale=2.0, mode="fan_in")
+      >>> init(jax.random.key(0), [300, 200]).std().round(2)  # sqrt(2 / 300)
+      Array(0.08, dtype=float32)
 
     TF1 equivalent: tf.compat.v1.variance_scaling_initializer
     """
@@ -349,32 +451,137 @@ class variance_scaling_initializer(Initializer):
 
 
 def glorot_uniform_initializer(seed=None, dtype="float32") -> variance_scaling_initializer:
-    """TF1's default for floating variables. TF1 equivalent: tf.compat.v1.glorot_uniform_initializer"""
+    """Glorot (Xavier) uniform: ``variance_scaling(1.0, "fan_avg", "uniform")``, TF1's default
+    for floating variables.
+
+    Args:
+      seed: an int: the initializer then draws the same values at every call, also TF1-style
+        ``init(shape)``; None: it needs a key (``init(key, shape, dtype)``, as ``get_variable``
+        passes one).
+      dtype: the default dtype (``get_variable``'s ``dtype`` wins).
+
+    Returns:
+      An initializer: ``init(key, shape, dtype)`` (JAX style) or ``init(shape, dtype)`` (TF1
+      style, deterministic or seeded only).
+
+    Example:
+      >>> import jaxscope as js
+      >>> js.glorot_uniform_initializer()
+      variance_scaling_initializer(scale=1.0, mode='fan_avg', distribution='uniform', seed=None, dtype='float32')
+
+    TF1 equivalent: tf.compat.v1.glorot_uniform_initializer
+    """
     return variance_scaling_initializer(1.0, "fan_avg", "uniform", seed, dtype)
 
 
 def glorot_normal_initializer(seed=None, dtype="float32") -> variance_scaling_initializer:
-    """TF1 equivalent: tf.compat.v1.glorot_normal_initializer"""
+    """Glorot (Xavier) normal: ``variance_scaling(1.0, "fan_avg", "truncated_normal")``.
+
+    Args:
+      seed: an int: the initializer then draws the same values at every call, also TF1-style
+        ``init(shape)``; None: it needs a key (``init(key, shape, dtype)``, as ``get_variable``
+        passes one).
+      dtype: the default dtype (``get_variable``'s ``dtype`` wins).
+
+    Returns:
+      An initializer: ``init(key, shape, dtype)`` (JAX style) or ``init(shape, dtype)`` (TF1
+      style, deterministic or seeded only).
+
+    Example:
+      >>> import jaxscope as js
+      >>> js.glorot_normal_initializer()
+      variance_scaling_initializer(scale=1.0, mode='fan_avg', distribution='truncated_normal', seed=None, dtype='float32')
+
+    TF1 equivalent: tf.compat.v1.glorot_normal_initializer
+    """
     return variance_scaling_initializer(1.0, "fan_avg", "truncated_normal", seed, dtype)
 
 
 def he_normal(seed=None) -> variance_scaling_initializer:
-    """TF1 equivalent: tf.compat.v1.keras.initializers.he_normal"""
+    """He normal: ``variance_scaling(2.0, "fan_in", "truncated_normal")``.
+
+    Args:
+      seed: an int: the initializer then draws the same values at every call, also TF1-style
+        ``init(shape)``; None: it needs a key (``init(key, shape, dtype)``, as ``get_variable``
+        passes one).
+
+    Returns:
+      An initializer: ``init(key, shape, dtype)`` (JAX style) or ``init(shape, dtype)`` (TF1
+      style, deterministic or seeded only).
+
+    Example:
+      >>> import jaxscope as js
+      >>> js.he_normal()
+      variance_scaling_initializer(scale=2.0, mode='fan_in', distribution='truncated_normal', seed=None, dtype='float32')
+
+    TF1 equivalent: tf.compat.v1.keras.initializers.he_normal
+    """
     return variance_scaling_initializer(2.0, "fan_in", "truncated_normal", seed)
 
 
 def he_uniform(seed=None) -> variance_scaling_initializer:
-    """TF1 equivalent: tf.compat.v1.keras.initializers.he_uniform"""
+    """He uniform: ``variance_scaling(2.0, "fan_in", "uniform")``.
+
+    Args:
+      seed: an int: the initializer then draws the same values at every call, also TF1-style
+        ``init(shape)``; None: it needs a key (``init(key, shape, dtype)``, as ``get_variable``
+        passes one).
+
+    Returns:
+      An initializer: ``init(key, shape, dtype)`` (JAX style) or ``init(shape, dtype)`` (TF1
+      style, deterministic or seeded only).
+
+    Example:
+      >>> import jaxscope as js
+      >>> js.he_uniform()
+      variance_scaling_initializer(scale=2.0, mode='fan_in', distribution='uniform', seed=None, dtype='float32')
+
+    TF1 equivalent: tf.compat.v1.keras.initializers.he_uniform
+    """
     return variance_scaling_initializer(2.0, "fan_in", "uniform", seed)
 
 
 def lecun_normal(seed=None) -> variance_scaling_initializer:
-    """TF1 equivalent: tf.compat.v1.keras.initializers.lecun_normal"""
+    """LeCun normal: ``variance_scaling(1.0, "fan_in", "truncated_normal")``.
+
+    Args:
+      seed: an int: the initializer then draws the same values at every call, also TF1-style
+        ``init(shape)``; None: it needs a key (``init(key, shape, dtype)``, as ``get_variable``
+        passes one).
+
+    Returns:
+      An initializer: ``init(key, shape, dtype)`` (JAX style) or ``init(shape, dtype)`` (TF1
+      style, deterministic or seeded only).
+
+    Example:
+      >>> import jaxscope as js
+      >>> js.lecun_normal()
+      variance_scaling_initializer(scale=1.0, mode='fan_in', distribution='truncated_normal', seed=None, dtype='float32')
+
+    TF1 equivalent: tf.compat.v1.keras.initializers.lecun_normal
+    """
     return variance_scaling_initializer(1.0, "fan_in", "truncated_normal", seed)
 
 
 def lecun_uniform(seed=None) -> variance_scaling_initializer:
-    """TF1 equivalent: tf.compat.v1.keras.initializers.lecun_uniform"""
+    """LeCun uniform: ``variance_scaling(1.0, "fan_in", "uniform")``.
+
+    Args:
+      seed: an int: the initializer then draws the same values at every call, also TF1-style
+        ``init(shape)``; None: it needs a key (``init(key, shape, dtype)``, as ``get_variable``
+        passes one).
+
+    Returns:
+      An initializer: ``init(key, shape, dtype)`` (JAX style) or ``init(shape, dtype)`` (TF1
+      style, deterministic or seeded only).
+
+    Example:
+      >>> import jaxscope as js
+      >>> js.lecun_uniform()
+      variance_scaling_initializer(scale=1.0, mode='fan_in', distribution='uniform', seed=None, dtype='float32')
+
+    TF1 equivalent: tf.compat.v1.keras.initializers.lecun_uniform
+    """
     return variance_scaling_initializer(1.0, "fan_in", "uniform", seed)
 
 
@@ -407,6 +614,22 @@ class uniform_unit_scaling_initializer(Initializer):
 class orthogonal_initializer(Initializer):
     """A (semi-)orthogonal matrix over (prod(shape[:-1]), shape[-1]), times ``gain``.
 
+    Args:
+      gain: the matrix's factor.
+      seed: an int: the initializer then draws the same values at every call, also TF1-style
+        ``init(shape)``; None: it needs a key (``init(key, shape, dtype)``, as ``get_variable``
+        passes one).
+      dtype: the default dtype (``get_variable``'s ``dtype`` wins).
+
+    Raises:
+      ValueError: a shape of rank < 2 (when called).
+
+    Example:
+      >>> import jax.numpy as jnp, jaxscope as js
+      >>> q = js.orthogonal_initializer(seed=0)([3, 3])
+      >>> bool(jnp.allclose(q @ q.T, jnp.eye(3), atol=1e-5))
+      True
+
     TF1 equivalent: tf.compat.v1.orthogonal_initializer
     """
 
@@ -428,7 +651,23 @@ class orthogonal_initializer(Initializer):
 
 @dataclasses.dataclass(frozen=True)
 class identity_initializer(Initializer):
-    """``gain * eye(rows, cols)`` for 2-D shapes. TF1 equivalent: tf.compat.v1.initializers.identity"""
+    """``gain * eye(rows, cols)`` for 2-D shapes.
+
+    Args:
+      gain: the diagonal's value.
+      dtype: the default dtype (``get_variable``'s ``dtype`` wins).
+
+    Raises:
+      ValueError: a shape that is not 2-D (when called).
+
+    Example:
+      >>> import jaxscope as js
+      >>> js.identity_initializer(gain=2.0)([2, 3])
+      Array([[2., 0., 0.],
+             [0., 2., 0.]], dtype=float32)
+
+    TF1 equivalent: tf.compat.v1.initializers.identity
+    """
 
     gain: float = 1.0
     dtype: Any = "float32"

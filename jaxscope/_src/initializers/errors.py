@@ -7,7 +7,10 @@ from jaxscope._src.errors import JaxscopeError
 
 
 class InitializerError(JaxscopeError, ValueError):
-    """``get_variable`` got an initializer that cannot define the variable."""
+    """``get_variable`` got an initializer that cannot define the variable.
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, name: str, problem: str, fix: str):
         self.name = name
@@ -40,7 +43,10 @@ class ShapeTypeError(JaxscopeError, TypeError):
 
 
 class InvalidDtypeError(JaxscopeError, TypeError):
-    """A dtype that is no dtype, or that JAX cannot store (strings, objects)."""
+    """A dtype that is no dtype, or that JAX cannot store (strings, objects).
+
+    Subclasses ``TypeError``.
+    """
 
     def __init__(self, name: str, dtype, problem: str):
         self.name, self.dtype = name, dtype

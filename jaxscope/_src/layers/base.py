@@ -60,6 +60,25 @@ class Layer:
     ``call(inputs, ...)``. ``layer(inputs)`` opens the layer's variable scope, builds on the first
     call within an ``init``/``apply`` call and reuses the weights on later calls.
 
+    Args:
+      trainable: False puts the layer's variables in ``variables["state"]``.
+      name: the layer's variable scope (default: the class name in snake case, uniquified).
+      dtype: the variables' dtype (default: the first input's).
+
+    Raises:
+      TypeError: an unknown keyword argument.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> class Scale(js.layers.Layer):
+      ...     def build(self, input_shape):
+      ...         self.w = self.add_weight("w", [input_shape[-1]])
+      ...     def call(self, inputs):
+      ...         return inputs * self.w
+      >>> f = js.transform(lambda x: Scale()(x))
+      >>> jax.tree.map(jnp.shape, f.init(jax.random.key(0), jnp.ones([2, 3])))
+      {'params': {'scale': {'w': (3,)}}}
+
     TF1 equivalent: tf.compat.v1.layers.Layer
     """
 

@@ -185,20 +185,20 @@ class _Conv(Layer):
 
 
 class Conv1D(_Conv):
-    """1-D convolution (``padding`` may also be ``"causal"``). TF1: tf.compat.v1.layers.Conv1D"""
+    # The docstring is set by _documented, below, with the functional form's.
 
     _rank = 1
 
 
 class Conv2D(_Conv):
-    """2-D convolution. TF1 equivalent: tf.compat.v1.layers.Conv2D"""
+    # The docstring is set by _documented, below, with the functional form's.
 
     _rank = 2
     __init__ = with_defaults(_Conv.__init__, strides=(1, 1), dilation_rate=(1, 1))
 
 
 class Conv3D(_Conv):
-    """3-D convolution. TF1 equivalent: tf.compat.v1.layers.Conv3D"""
+    # The docstring is set by _documented, below, with the functional form's.
 
     _rank = 3
     __init__ = with_defaults(_Conv.__init__, strides=(1, 1, 1), dilation_rate=(1, 1, 1))
@@ -268,14 +268,14 @@ class _ConvTranspose(_Conv):
 
 
 class Conv2DTranspose(_ConvTranspose):
-    """Transposed 2-D convolution. TF1 equivalent: tf.compat.v1.layers.Conv2DTranspose"""
+    # The docstring is set by _documented, below, with the functional form's.
 
     _rank = 2
     __init__ = with_defaults(_ConvTranspose.__init__, strides=(1, 1))
 
 
 class Conv3DTranspose(_ConvTranspose):
-    """Transposed 3-D convolution. TF1 equivalent: tf.compat.v1.layers.Conv3DTranspose"""
+    # The docstring is set by _documented, below, with the functional form's.
 
     _rank = 3
     __init__ = with_defaults(_ConvTranspose.__init__, strides=(1, 1, 1))
@@ -357,61 +357,149 @@ class _SeparableConv(_Conv):
 
 
 class SeparableConv1D(_SeparableConv):
-    """Depthwise-separable 1-D convolution. TF1 equivalent: tf.compat.v1.layers.SeparableConv1D"""
+    # The docstring is set by _documented, below, with the functional form's.
 
     _rank = 1
 
 
 class SeparableConv2D(_SeparableConv):
-    """Depthwise-separable 2-D convolution. TF1 equivalent: tf.compat.v1.layers.SeparableConv2D"""
+    # The docstring is set by _documented, below, with the functional form's.
 
     _rank = 2
     __init__ = with_defaults(_SeparableConv.__init__, strides=(1, 1), dilation_rate=(1, 1))
 
 
-_TF1 = "\n\n    TF1 equivalent: tf.compat.v1.layers."
-_ARGS = """
+_ARG = {
+    "inputs": "inputs: the input, ``[batch, *spatial, channels]`` (``channels_first``: channels "
+    "second).",
+    "filters": "filters: the number of output channels.",
+    "kernel_size": "kernel_size: the window, an int or one int per spatial axis.",
+    "strides": "strides: the window's step, an int or one int per spatial axis.",
+    "padding": 'padding: ``"valid"`` or ``"same"`` (any case; TF1\'s padding, extra pixel at the '
+    "end).",
+    "data_format": 'data_format: ``"channels_last"`` (default) or ``"channels_first"``.',
+    "dilation_rate": "dilation_rate: the kernel's dilation, an int or one int per spatial axis "
+    "(strides must then be 1).",
+    "depth_multiplier": "depth_multiplier: the depthwise channels per input channel.",
+    "activation": "activation: a function applied to the output (``jax.nn.relu``), or None.",
+    "use_bias": "use_bias: whether to add a ``bias`` variable.",
+    "kernel": "kernel_initializer, bias_initializer: the initializers (kernel: the scope's, else "
+    "glorot uniform; bias: zeros).",
+    "separable": "depthwise_initializer, pointwise_initializer, bias_initializer: the "
+    "initializers (kernels: the scope's, else glorot uniform; bias: zeros).",
+    "regularizer": "kernel_regularizer, bias_regularizer: ``w -> loss`` functions; the losses go "
+    "to ``REGULARIZATION_LOSSES``.",
+    "separable_regularizer": "depthwise_regularizer, pointwise_regularizer, bias_regularizer: "
+    "``w -> loss`` functions; the losses go to ``REGULARIZATION_LOSSES``.",
+    "activity": "activity_regularizer: ``output -> loss``, divided by the batch size, as TF1.",
+    "constraint": "kernel_constraint, bias_constraint: ``w -> w`` projections applied after "
+    "optimizer steps.",
+    "separable_constraint": "depthwise_constraint, pointwise_constraint, bias_constraint: "
+    "``w -> w`` projections applied after optimizer steps.",
+    "trainable": 'trainable: False puts the variables in ``variables["state"]``.',
+    "name": "name: the variable scope (default: the layer's snake-case name, uniquified).",
+    "reuse": "reuse: reuse the variables of a previous layer with the same name.",
+}
+_ORDER = {
+    "conv": ("filters kernel_size strides padding data_format dilation_rate activation use_bias "
+             "kernel regularizer activity constraint trainable name"),
+    "transpose": ("filters kernel_size strides padding data_format activation use_bias kernel "
+                  "regularizer activity constraint trainable name"),
+    "separable": ("filters kernel_size strides padding data_format dilation_rate depth_multiplier "
+                  "activation use_bias separable separable_regularizer activity "
+                  "separable_constraint trainable name"),
+}  # fmt: skip
+
+
+def _doc(summary, kind, tf1, call, shape, out, variables, functional=False):
+    """A conv layer's docstring: ``summary``, Args, Raises, an Example calling ``call`` on ones of
+    ``shape`` (printing ``out`` and ``variables``) and the TF1 equivalent."""
+    keys = _ORDER[kind].split()
+    if functional:
+        keys = ["inputs", *keys, "reuse"]
+    args = "\n".join("      " + _ARG[k] for k in keys)
+    returns = (
+        "\n\n    Returns:\n      The output, ``[batch, *spatial, filters]``." if functional else ""
+    )
+    return f"""{summary}
 
     Args:
-      inputs: the input, ``[batch, *spatial, channels]`` (``channels_first``: channels second).
-      filters: the number of output channels.
-      kernel_size, strides, dilation_rate: an int or one int per spatial axis.
-      padding: ``"valid"`` or ``"same"`` (any case; TF1's padding, extra pixel at the end).
-      data_format: ``"channels_last"`` (default) or ``"channels_first"``.
-      activation, use_bias, kernel_initializer, bias_initializer: as for :func:`dense`.
-      kernel_regularizer, bias_regularizer, activity_regularizer: as for :func:`dense`.
-      kernel_constraint, bias_constraint, trainable, name, reuse: as for :func:`dense`."""
+{args}{returns}
 
-conv1d = functional(
-    Conv1D,
-    "conv1d",
-    '1-D convolution (padding may also be ``"causal"``).' + _ARGS + _TF1 + "conv1d",
-)
-conv2d = functional(
-    Conv2D, "conv2d", "2-D convolution: kernel ``[kh, kw, in, filters]`` then bias ``[filters]``."
-    + _ARGS + _TF1 + "conv2d", strides=(1, 1), dilation_rate=(1, 1),
-)  # fmt: skip
-conv3d = functional(
-    Conv3D, "conv3d", "3-D convolution." + _ARGS + _TF1 + "conv3d", strides=(1, 1, 1),
-    dilation_rate=(1, 1, 1),
-)  # fmt: skip
-conv2d_transpose = functional(
-    Conv2DTranspose, "conv2d_transpose", "Transposed 2-D convolution (kernel ``[kh, kw, filters, "
-    "in]``); output size ``in * stride`` (same) or ``in * stride + max(k - stride, 0)`` (valid)."
-    + _ARGS + _TF1 + "conv2d_transpose", strides=(1, 1),
-)  # fmt: skip
-conv3d_transpose = functional(
-    Conv3DTranspose, "conv3d_transpose", "Transposed 3-D convolution." + _ARGS + _TF1
-    + "conv3d_transpose", strides=(1, 1, 1),
-)  # fmt: skip
-separable_conv1d = functional(
-    SeparableConv1D, "separable_conv1d", "Depthwise-separable 1-D convolution: "
-    "``depthwise_kernel`` then ``pointwise_kernel`` then ``bias``." + _ARGS + _TF1
-    + "separable_conv1d",
-)  # fmt: skip
-separable_conv2d = functional(
-    SeparableConv2D, "separable_conv2d", "Depthwise-separable 2-D convolution: "
-    "``depthwise_kernel`` ``[kh, kw, in, depth_multiplier]`` then ``pointwise_kernel`` "
-    "``[1, 1, in * depth_multiplier, filters]`` then ``bias``." + _ARGS + _TF1
-    + "separable_conv2d", strides=(1, 1), dilation_rate=(1, 1),
-)  # fmt: skip
+    Raises:
+      LayerArgumentError: a malformed ``kernel_size``, ``strides``, ``padding`` or
+        ``data_format`` (a ``ValueError``, as TF1's).
+      LayerInputError: the input's rank or channel count does not fit (a ``ValueError``).
+      LayerInputDtypeError: the input is not floating point (a ``TypeError``).
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> f = js.transform(lambda x: {call})
+      >>> out, variables = f.init_with_output(jax.random.key(0), jnp.ones({shape}))
+      >>> out.shape
+      {out}
+      >>> jax.tree.map(jnp.shape, variables["params"])
+      {variables}
+
+    TF1 equivalent: tf.compat.v1.layers.{tf1}"""
+
+
+_EXAMPLES = {  # (call, input shape, output shape, variables), class form then functional form
+    "Conv1D": ("js.layers.Conv1D(4, 3)(x)", "js.layers.conv1d(x, 4, 3)", [1, 8, 3], (1, 6, 4),
+               "{'conv1d': {'bias': (4,), 'kernel': (3, 3, 4)}}"),
+    "Conv2D": ("js.layers.Conv2D(4, 3)(x)", "js.layers.conv2d(x, 4, 3)", [1, 8, 8, 3],
+               (1, 6, 6, 4), "{'conv2d': {'bias': (4,), 'kernel': (3, 3, 3, 4)}}"),
+    "Conv3D": ("js.layers.Conv3D(4, 3)(x)", "js.layers.conv3d(x, 4, 3)", [1, 4, 4, 4, 3],
+               (1, 2, 2, 2, 4), "{'conv3d': {'bias': (4,), 'kernel': (3, 3, 3, 3, 4)}}"),
+    "Conv2DTranspose": ("js.layers.Conv2DTranspose(4, 3, strides=2)(x)",
+                        "js.layers.conv2d_transpose(x, 4, 3, strides=2)", [1, 4, 4, 3],
+                        (1, 9, 9, 4), "{'conv2d_transpose': {'bias': (4,), 'kernel': (3, 3, 4, 3)}}"),
+    "Conv3DTranspose": ("js.layers.Conv3DTranspose(4, 2, strides=2)(x)",
+                        "js.layers.conv3d_transpose(x, 4, 2, strides=2)", [1, 2, 2, 2, 3],
+                        (1, 4, 4, 4, 4),
+                        "{'conv3d_transpose': {'bias': (4,), 'kernel': (2, 2, 2, 4, 3)}}"),
+    "SeparableConv1D": ("js.layers.SeparableConv1D(4, 3)(x)", "js.layers.separable_conv1d(x, 4, 3)",
+                        [1, 8, 3], (1, 6, 4),
+                        "{'separable_conv1d': {'bias': (4,), 'depthwise_kernel': (3, 3, 1), "
+                        "'pointwise_kernel': (1, 3, 4)}}"),
+    "SeparableConv2D": ("js.layers.SeparableConv2D(4, 3)(x)", "js.layers.separable_conv2d(x, 4, 3)",
+                        [1, 8, 8, 3], (1, 6, 6, 4),
+                        "{'separable_conv2d': {'bias': (4,), 'depthwise_kernel': (3, 3, 3, 1), "
+                        "'pointwise_kernel': (1, 1, 3, 4)}}"),
+}  # fmt: skip
+_SUMMARY = {
+    "Conv1D": ('1-D convolution (``padding`` may also be ``"causal"``).', "conv", "conv1d"),
+    "Conv2D": ("2-D convolution: kernel ``[kh, kw, in, filters]`` then bias ``[filters]``.", "conv",
+               "conv2d"),
+    "Conv3D": ("3-D convolution: kernel ``[kd, kh, kw, in, filters]`` then bias ``[filters]``.",
+               "conv", "conv3d"),
+    "Conv2DTranspose": ("Transposed 2-D convolution (kernel ``[kh, kw, filters, in]``); output size "
+                        "``in * stride`` (same) or ``in * stride + max(k - stride, 0)`` (valid).",
+                        "transpose", "conv2d_transpose"),
+    "Conv3DTranspose": ("Transposed 3-D convolution (kernel ``[kd, kh, kw, filters, in]``).",
+                        "transpose", "conv3d_transpose"),
+    "SeparableConv1D": ("Depthwise-separable 1-D convolution: ``depthwise_kernel`` then "
+                        "``pointwise_kernel`` then ``bias``.", "separable", "separable_conv1d"),
+    "SeparableConv2D": ("Depthwise-separable 2-D convolution: ``depthwise_kernel`` ``[kh, kw, in, "
+                        "depth_multiplier]`` then ``pointwise_kernel`` ``[1, 1, in * "
+                        "depth_multiplier, filters]`` then ``bias``.", "separable",
+                        "separable_conv2d"),
+}  # fmt: skip
+
+
+def _documented(cls, **defaults):
+    """``cls`` with its docstring, and its functional form (``conv2d`` for ``Conv2D``)."""
+    summary, kind, fn_name = _SUMMARY[cls.__name__]
+    call, fn_call, shape, out, variables = _EXAMPLES[cls.__name__]
+    cls.__doc__ = _doc(summary, kind, cls.__name__, call, shape, out, variables)
+    doc = _doc(summary, kind, fn_name, fn_call, shape, out, variables, functional=True)
+    return functional(cls, fn_name, doc, **defaults)
+
+
+conv1d = _documented(Conv1D)
+conv2d = _documented(Conv2D, strides=(1, 1), dilation_rate=(1, 1))
+conv3d = _documented(Conv3D, strides=(1, 1, 1), dilation_rate=(1, 1, 1))
+conv2d_transpose = _documented(Conv2DTranspose, strides=(1, 1))
+conv3d_transpose = _documented(Conv3DTranspose, strides=(1, 1, 1))
+separable_conv1d = _documented(SeparableConv1D)
+separable_conv2d = _documented(SeparableConv2D, strides=(1, 1), dilation_rate=(1, 1))

@@ -30,6 +30,30 @@ class Dense(Layer):
     Creates ``kernel`` (``[input_dim, units]``, the scope's initializer or glorot uniform) then
     ``bias`` (``[units]``, zeros). Inputs of rank > 2 are contracted on their last axis.
 
+    Args:
+      units: the output size.
+      activation: a function applied to the output (e.g. ``jax.nn.relu``), or None.
+      use_bias: whether to add a ``bias`` variable.
+      kernel_initializer: the kernel's initializer (default: the scope's, else glorot uniform).
+      bias_initializer: the bias's initializer (zeros).
+      kernel_regularizer, bias_regularizer: ``w -> loss`` functions; losses go to
+        ``REGULARIZATION_LOSSES``.
+      activity_regularizer: ``output -> loss``, divided by the batch size, as TF1.
+      kernel_constraint, bias_constraint: ``w -> w`` projections applied after optimizer steps.
+      trainable: False puts the variables in ``variables["state"]``.
+      name: the variable scope (default: ``dense``, ``dense_1``, ... per enclosing scope).
+
+    Raises:
+      LayerArgumentError: ``units`` is negative (a ``ValueError``).
+      LayerInputError: the input has rank < 2, or another last axis than at the first call.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> f = js.transform(lambda x: js.layers.Dense(4, activation=jax.nn.relu)(x))
+      >>> out, variables = f.init_with_output(jax.random.key(0), jnp.ones([2, 3]))
+      >>> out.shape, jax.tree.map(jnp.shape, variables)
+      ((2, 4), {'params': {'dense': {'bias': (4,), 'kernel': (3, 4)}}})
+
     TF1 equivalent: tf.compat.v1.layers.Dense
     """
 
@@ -123,8 +147,8 @@ def dense(
       kernel_initializer, bias_initializer: initializers (kernel: the scope's, else glorot
         uniform; bias: zeros).
       kernel_regularizer, bias_regularizer: ``w -> loss`` functions; losses go to
-        ``REGULARIZATION_LOSSES``. activity_regularizer: ``output -> loss``, divided by the
-        batch size, as TF1.
+        ``REGULARIZATION_LOSSES``.
+      activity_regularizer: ``output -> loss``, divided by the batch size, as TF1.
       kernel_constraint, bias_constraint: ``w -> w`` projections applied after optimizer steps.
       trainable: False puts the variables in ``variables["state"]``.
       name: the variable scope (default: ``dense``, ``dense_1``, ... per enclosing scope).
@@ -154,6 +178,23 @@ def dense(
 class Dropout(Layer):
     """Sets a fraction ``rate`` of the inputs to 0 (scaling the rest by ``1 / (1 - rate)``) when
     called with ``training=True``; the identity otherwise.
+
+    Args:
+      rate: the fraction of elements dropped, in [0, 1).
+      noise_shape: the shape of the mask, broadcast against the input (``None`` entries take the
+        input's size).
+      seed: an integer folded into the key (TF1's op seed).
+      name: the layer's scope name.
+
+    Raises:
+      LayerArgumentError: ``rate`` outside [0, 1) (a ``ValueError``).
+      DropoutDtypeError: the input is not floating point.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> f = js.transform(lambda x: js.layers.Dropout(0.5)(x, training=True))
+      >>> sorted(set(f.apply({}, jnp.ones([100]), rng=jax.random.key(0)).tolist()))
+      [0.0, 2.0]
 
     TF1 equivalent: tf.compat.v1.layers.Dropout
     """
@@ -242,6 +283,16 @@ class Flatten(Layer):
     """Flattens all but the first (batch) axis; ``channels_first`` inputs are first moved to
     channels-last order, as TF1 does, so the result matches a channels-last model.
 
+    Args:
+      data_format: ``"channels_last"`` (default) or ``"channels_first"``.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> f = js.transform(lambda x: js.layers.Flatten()(x))
+      >>> out, variables = f.init_with_output(jax.random.key(0), jnp.ones([2, 3, 4]))
+      >>> out.shape, jax.tree.map(jnp.shape, variables)
+      ((2, 12), {'params': {}})
+
     TF1 equivalent: tf.compat.v1.layers.Flatten
     """
 
@@ -261,6 +312,22 @@ class Flatten(Layer):
 
 def flatten(inputs, name=None, data_format="channels_last"):
     """Flattens all but the batch axis: ``[batch, ...] -> [batch, prod(...)]``.
+
+    Args:
+      inputs: the input, ``[batch, ...]``.
+      name: the layer's scope name.
+      data_format: ``"channels_last"`` (default) or ``"channels_first"`` (the input is first
+        moved to channels-last order, as TF1 does).
+
+    Returns:
+      ``[batch, prod(...)]``.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> f = js.transform(lambda x: js.layers.flatten(x))
+      >>> out, variables = f.init_with_output(jax.random.key(0), jnp.ones([2, 3, 4]))
+      >>> out.shape, jax.tree.map(jnp.shape, variables)
+      ((2, 12), {'params': {}})
 
     TF1 equivalent: tf.compat.v1.layers.flatten
     """

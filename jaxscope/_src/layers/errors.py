@@ -11,6 +11,8 @@ class MovingAverageUpdateError(ImmutableVariableError):
     """A layer ran with ``training=True`` inside ``apply`` that may not update its moving averages.
 
     TF1 left the averages stale when the ``UPDATE_OPS`` were forgotten; jaxscope refuses instead.
+
+    Subclasses ``RuntimeError``.
     """
 
     def __init__(self, layer: str, names: list[str]):
@@ -30,6 +32,8 @@ class MovingAverageUpdateError(ImmutableVariableError):
 class AssignThroughGetterError(JaxscopeError, AttributeError):
     """A layer must assign to a variable (a moving average in training) for which a custom getter
     returned an array, not the variable (TF1: ``'Tensor' object has no attribute 'assign_sub'``).
+
+    Subclasses ``AttributeError``.
     """
 
     def __init__(self, layer: str, name: str, shape, dtype):
@@ -49,7 +53,10 @@ class AssignThroughGetterError(JaxscopeError, AttributeError):
 class LayerArgumentError(JaxscopeError, ValueError):
     """A layer argument TF1 validates has a bad value (``kernel_size=0``, ``strides=0``,
     ``filters=0``, ``padding="full"``, ``axis`` out of range, ...): refused when the layer is made
-    (or first called, for what needs the input), never left to fail inside XLA."""
+    (or first called, for what needs the input), never left to fail inside XLA.
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, layer: str, argument: str, value, requirement: str, fix: str):
         self.layer, self.argument, self.value = layer, argument, value
@@ -72,7 +79,10 @@ class LayerArgumentTypeError(JaxscopeError, TypeError):
 
 class LayerInputError(JaxscopeError, ValueError):
     """A layer's input does not satisfy its ``input_spec`` (rank, or a built axis's size): TF1's
-    ``Input 0 of layer "dense_1" is incompatible with the layer``."""
+    ``Input 0 of layer "dense_1" is incompatible with the layer``.
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, layer: str, expected: str, found: str, shape, fix: str):
         self.layer, self.shape = layer, tuple(shape)

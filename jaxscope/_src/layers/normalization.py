@@ -53,6 +53,37 @@ _ONES = ones_initializer()
 class BatchNormalization(Layer):
     """Batch normalization over the ``axis`` features. See :func:`batch_normalization`.
 
+    Args:
+      axis: the feature axis (or a list of axes), ``-1`` by default; ``1`` for
+        ``channels_first``.
+      momentum: of the moving averages (0.99).
+      epsilon: added to the variance (1e-3).
+      center, scale: create ``beta`` / ``gamma``.
+      beta_initializer, gamma_initializer: zeros, ones.
+      moving_mean_initializer, moving_variance_initializer: zeros, ones.
+      beta_regularizer, gamma_regularizer, beta_constraint, gamma_constraint: as for dense.
+      renorm, renorm_clipping, renorm_momentum: batch renormalization, as
+        :func:`batch_normalization`.
+      fused: accepted (None/True/False); it only chooses which variance updates the moving
+        variance, as in TF1.
+      trainable: False puts ``gamma``/``beta`` in ``variables["state"]`` too.
+      virtual_batch_size: "ghost batch" normalization, as :func:`batch_normalization`.
+      adjustment: training only, ``adjustment(input_shape) -> (scale, bias)``, as
+        :func:`batch_normalization`.
+      name: the variable scope (default ``batch_normalization``, ``..._1``).
+
+    Raises:
+      ValueError: ``renorm_clipping`` has keys other than ``rmax``, ``rmin``, ``dmax``.
+      LayerArgumentTypeError: ``axis`` is not an int or a list of ints (a ``TypeError``).
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> f = js.transform(lambda x: js.layers.BatchNormalization()(x, training=True))
+      >>> out, variables = f.init_with_output(jax.random.key(0), jnp.ones([2, 3]))
+      >>> jax.tree.map(jnp.shape, variables)
+      {'params': {'batch_normalization': {'beta': (3,), 'gamma': (3,)}},
+       'state': {'batch_normalization': {'moving_mean': (3,), 'moving_variance': (3,)}}}
+
     TF1 equivalent: tf.compat.v1.layers.BatchNormalization
     """
 

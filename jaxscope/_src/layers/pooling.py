@@ -81,24 +81,56 @@ class _Pooling(Layer):
         return range(2, ndim) if self.data_format == "channels_first" else range(1, ndim - 1)
 
 
+_SHAPES = {1: ([1, 4, 3], (1, 2, 3)), 2: ([1, 4, 4, 3], (1, 2, 2, 3)),
+           3: ([1, 4, 4, 4, 3], (1, 2, 2, 2, 3))}  # fmt: skip
+
+
+def _pool_doc(what, tf1, call, rank, functional=False):
+    """A pooling layer's docstring; its example pools ones of ``_SHAPES[rank]`` by 2 with step 2."""
+    shape, out = _SHAPES[rank]
+    inputs = (
+        "\n      inputs: the input, ``[batch, *spatial, channels]`` (``channels_first``: channels "
+        "second)."
+        if functional
+        else ""
+    )
+    returns = "\n\n    Returns:\n      The pooled input." if functional else ""
+    return f"""{what} over windows of ``pool_size`` moved by ``strides``.
+
+    Args:{inputs}
+      pool_size: the window, an int or one int per spatial axis.
+      strides: the window's step, an int or one int per spatial axis.
+      padding: ``"valid"`` or ``"same"`` (any case; TF1's padding, extra pixel at the end).
+      data_format: ``"channels_last"`` (default) or ``"channels_first"``.
+      name: the layer's name (pooling holds no variables).{returns}
+
+    Raises:
+      LayerArgumentError: a malformed ``pool_size``, ``strides``, ``padding`` or
+        ``data_format`` (a ``ValueError``, as TF1's).
+      LayerInputError: the input's rank is not {rank + 2} (a ``ValueError``).
+
+    Example:
+      >>> import jax.numpy as jnp, jaxscope as js
+      >>> f = js.transform(lambda x: {call})
+      >>> f.apply({{}}, jnp.ones({shape})).shape
+      {out}
+
+    TF1 equivalent: tf.compat.v1.layers.{tf1}"""
+
+
 def _pool_class(name, rank, is_max, doc):
-    cls = type(name, (_Pooling,), {"_rank": rank, "_max": is_max, "__doc__": doc})
+    cls = type(name, (_Pooling,), {"_rank": rank, "_max": is_max})
+    cls.__doc__ = _pool_doc(doc, name, f"js.layers.{name}(2, 2)(x)", rank)
     cls.__module__ = __name__
     return cls
 
 
-MaxPooling1D = _pool_class("MaxPooling1D", 1, True, "TF1: tf.compat.v1.layers.MaxPooling1D")
-MaxPooling2D = _pool_class("MaxPooling2D", 2, True, "TF1: tf.compat.v1.layers.MaxPooling2D")
-MaxPooling3D = _pool_class("MaxPooling3D", 3, True, "TF1: tf.compat.v1.layers.MaxPooling3D")
-AveragePooling1D = _pool_class(
-    "AveragePooling1D", 1, False, "TF1: tf.compat.v1.layers.AveragePooling1D"
-)
-AveragePooling2D = _pool_class(
-    "AveragePooling2D", 2, False, "TF1: tf.compat.v1.layers.AveragePooling2D"
-)
-AveragePooling3D = _pool_class(
-    "AveragePooling3D", 3, False, "TF1: tf.compat.v1.layers.AveragePooling3D"
-)
+MaxPooling1D = _pool_class("MaxPooling1D", 1, True, "1-D max pooling")
+MaxPooling2D = _pool_class("MaxPooling2D", 2, True, "2-D max pooling")
+MaxPooling3D = _pool_class("MaxPooling3D", 3, True, "3-D max pooling")
+AveragePooling1D = _pool_class("AveragePooling1D", 1, False, "1-D average pooling")
+AveragePooling2D = _pool_class("AveragePooling2D", 2, False, "2-D average pooling")
+AveragePooling3D = _pool_class("AveragePooling3D", 3, False, "3-D average pooling")
 
 
 def _pool_fn(cls, fn_name, what):
@@ -106,11 +138,8 @@ def _pool_fn(cls, fn_name, what):
         return cls(pool_size, strides, padding=padding, data_format=data_format, name=name)(inputs)
 
     pool.__name__ = pool.__qualname__ = fn_name
-    pool.__doc__ = (
-        f"{what} over windows of ``pool_size`` moved by ``strides`` (ints or one per spatial "
-        'axis); ``padding`` ``"valid"`` or ``"same"``; ``data_format`` ``"channels_last"`` '
-        f'or ``"channels_first"``.\n\n    TF1 equivalent: tf.compat.v1.layers.{fn_name}'
-    )
+    call = f"js.layers.{fn_name}(x, 2, 2)"
+    pool.__doc__ = _pool_doc(what, fn_name, call, cls._rank, functional=True)
     return pool
 
 

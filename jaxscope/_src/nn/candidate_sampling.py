@@ -124,7 +124,8 @@ def log_uniform_candidate_sampler(
       num_sampled: how many ids to sample.
       unique: if True, the samples are distinct (rejection sampling, as TF1).
       range_max: ids are drawn from ``[0, range_max)``.
-      seed: an int folded into the key (TF1's op seed). name: unused.
+      seed: an int folded into the key (TF1's op seed).
+      name: unused.
       key: the PRNG key; default :func:`jaxscope.next_rng_key` (inside a transformed function).
       num_draws: with ``unique``, how many draws to make at once (default
         :func:`oversample_size`).
@@ -137,6 +138,14 @@ def log_uniform_candidate_sampler(
       IdOutOfRangeError: (an ``IndexError`` and ``ValueError``) concrete ``true_classes`` hold
         an id outside ``[0, range_max)``, as TF1 raised. Traced ones (under ``jax.jit``) get a
         NaN expected count instead.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> sampled, true_count, sampled_count = js.nn.log_uniform_candidate_sampler(
+      ...     jnp.array([[1], [2]]), 1, num_sampled=3, unique=False, range_max=10,
+      ...     key=jax.random.key(0))
+      >>> sampled.shape, true_count.shape, sampled_count.shape
+      ((3,), (2, 1), (3,))
 
     TF1 equivalent: tf.compat.v1.nn.log_uniform_candidate_sampler
     """
@@ -166,6 +175,30 @@ def uniform_candidate_sampler(
     """Samples ``num_sampled`` class ids uniformly from ``[0, range_max)``; the arguments and
     results (and out-of-range ``true_classes``) are those of
     :func:`log_uniform_candidate_sampler` (``P(k) = 1 / range_max``).
+
+    Args:
+      true_classes: int ``[batch, num_true]``: the target classes (for their expected counts).
+      num_true: TF1's argument (the shape of ``true_classes`` carries it).
+      num_sampled: how many ids to sample.
+      unique: if True, the samples are distinct (rejection sampling, as TF1).
+      range_max: ids are drawn from ``[0, range_max)``.
+      seed: an int folded into the key (TF1's op seed).
+      name: unused.
+      key: the PRNG key; default :func:`jaxscope.next_rng_key` (inside a transformed function).
+      num_draws: with ``unique``, how many draws to make at once.
+
+    Returns:
+      ``(sampled_candidates [num_sampled], true_expected_count [batch, num_true],
+      sampled_expected_count [num_sampled])``, gradients stopped.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> sampled, true_count, sampled_count = js.nn.uniform_candidate_sampler(
+      ...     jnp.array([[1], [2]]), 1, num_sampled=3, unique=False, range_max=10,
+      ...     key=jax.random.key(0))
+      >>> sampled.shape, true_count  # 3 draws, each a 1 in 10 chance
+      ((3,), Array([[0.3],
+                    [0.3]], dtype=float32))
 
     TF1 equivalent: tf.compat.v1.nn.uniform_candidate_sampler
     """

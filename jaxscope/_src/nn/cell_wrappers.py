@@ -108,6 +108,23 @@ class DropoutWrapper(_RNNCellWrapper):
     run, shape ``[1, size]`` (shared by the batch, as TF1) and needs ``dtype`` (and
     ``input_size`` when ``input_keep_prob < 1``). ``seed`` is folded into the keys.
 
+    Args:
+      cell: the wrapped cell.
+      input_keep_prob: the probability of keeping each input unit (a float in [0, 1]).
+      output_keep_prob: the probability of keeping each output unit.
+      state_keep_prob: the probability of keeping each unit of the new state.
+      variational_recurrent: one mask per run instead of one per step.
+      input_size: the inputs' depth (needed with ``variational_recurrent`` and input dropout).
+      dtype: the masks' dtype (needed with ``variational_recurrent``).
+      seed: an int folded into the dropout keys.
+      dropout_state_filter_visitor: ``substate -> bool`` (or a tree of bools): which parts of
+        the state get dropout (default: all but an LSTM's ``c``).
+
+    Raises:
+      ValueError: a keep probability outside [0, 1], or ``variational_recurrent`` without
+        ``dtype`` (or without ``input_size`` when ``input_keep_prob < 1``).
+      TypeError: ``cell`` is not a cell, or ``dropout_state_filter_visitor`` is not callable.
+
     Example:
       >>> import jax, jax.numpy as jnp, jaxscope as js
       >>> rnn_cell = js.nn.rnn_cell
@@ -246,6 +263,26 @@ def _should_dropout(p) -> bool:
 class ResidualWrapper(_RNNCellWrapper):
     """``output = inputs + cell_output`` (or ``residual_fn(inputs, outputs)``); the state is the
     cell's.
+
+    Args:
+      cell: the wrapped cell (its output size must be the input's).
+      residual_fn: ``(inputs, outputs) -> outputs`` (default: their sum).
+
+    Raises:
+      TypeError: ``cell`` is not a cell.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> def model(x):
+      ...     cell = js.nn.rnn_cell.ResidualWrapper(js.nn.rnn_cell.BasicRNNCell(3))
+      ...     output, state = cell(x, cell.zero_state(2, jnp.float32))
+      ...     return output
+      >>> f = js.transform(model)
+      >>> output, variables = f.init_with_output(jax.random.key(0), jnp.ones([2, 3]))
+      >>> output.shape
+      (2, 3)
+      >>> jax.tree.map(jnp.shape, variables["params"])
+      {'basic_rnn_cell': {'bias': (3,), 'kernel': (6, 3)}}
 
     TF1 equivalent: tf.compat.v1.nn.rnn_cell.ResidualWrapper
     """

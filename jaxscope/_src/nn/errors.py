@@ -16,7 +16,10 @@ def _cell_state_message(cell: str, where: str, expected: str, got: str, state_si
 
 class MissingInitialStateError(JaxscopeError, ValueError):
     """An RNN was run without ``initial_state`` and without ``dtype``: nothing fixes the state's
-    dtype. TF1: ``If no initial_state is provided, argument `dtype` must be specified``."""
+    dtype. TF1: ``If no initial_state is provided, argument `dtype` must be specified``.
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, fn: str):
         super().__init__(
@@ -31,7 +34,10 @@ class MissingInitialStateError(JaxscopeError, ValueError):
 
 class CellInputDtypeError(JaxscopeError, ValueError):
     """An RNN cell got integer or boolean inputs or state (TF1: ``RNN cell only supports
-    floating point inputs``)."""
+    floating point inputs``).
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, cell: str, what: str, dtype):
         super().__init__(
@@ -43,7 +49,10 @@ class CellInputDtypeError(JaxscopeError, ValueError):
 
 class PartitionStrategyError(JaxscopeError, ValueError):
     """``embedding_lookup`` (or a sampled loss) got a ``partition_strategy`` other than TF1's
-    ``"mod"`` and ``"div"``."""
+    ``"mod"`` and ``"div"``.
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, strategy):
         super().__init__(
@@ -55,7 +64,10 @@ class PartitionStrategyError(JaxscopeError, ValueError):
 
 class RawRnnMaximumIterationsError(JaxscopeError, ValueError):
     """``raw_rnn`` was called without ``maximum_iterations``: a compiled loop writes its outputs
-    into an array of fixed size (TF1's ``TensorArray`` grows)."""
+    into an array of fixed size (TF1's ``TensorArray`` grows).
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self):
         super().__init__(
@@ -115,6 +127,8 @@ class TensorArrayIndexError(JaxscopeError, IndexError, ValueError):
     loop wrote: outside ``[0, size())``; negative indices do not wrap around (TF1's neither).
 
     TF1 raises ``InvalidArgumentError: Tried to read from index 3 but array size is: 3``.
+
+    Subclasses ``IndexError`` and ``ValueError``.
     """
 
     def __init__(self, op: str, index: int, size: int, of: str | None = None):
@@ -131,7 +145,10 @@ class TensorArrayIndexError(JaxscopeError, IndexError, ValueError):
 class SequenceLengthError(JaxscopeError, ValueError):
     """A concrete ``sequence_length`` of ``bidirectional_dynamic_rnn`` is outside
     ``[0, max_time]``: TF1's ``reverse_sequence`` refuses it (``InvalidArgumentError:
-    seq_lens(0) > input.dims(1)``), which jax would clip silently."""
+    seq_lens(0) > input.dims(1)``), which jax would clip silently.
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, op: str, position: int, value: int, max_time: int):
         self.op, self.position, self.value, self.max_time = op, position, value, max_time

@@ -16,6 +16,30 @@ class MultiRNNCell(RNNCell):
     The state is a tuple of the cells' states (``state_is_tuple=False``: concatenated, only for
     cells whose states are not tuples). The same cell object twice shares its weights, as in TF1.
 
+    Args:
+      cells: a non-empty list or tuple of cells.
+      state_is_tuple: the state is a tuple of the cells' states (else concatenated).
+
+    Raises:
+      ValueError: ``cells`` is empty, or ``state_is_tuple=False`` with a cell whose state is a
+        tuple.
+      TypeError: ``cells`` is not a list or tuple.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> def model(x):
+      ...     rnn_cell = js.nn.rnn_cell
+      ...     cell = rnn_cell.MultiRNNCell([rnn_cell.BasicRNNCell(4), rnn_cell.BasicRNNCell(4)])
+      ...     output, state = cell(x, cell.zero_state(2, jnp.float32))
+      ...     return output
+      >>> f = js.transform(model)
+      >>> output, variables = f.init_with_output(jax.random.key(0), jnp.ones([2, 3]))
+      >>> output.shape
+      (2, 4)
+      >>> jax.tree.map(jnp.shape, variables["params"])
+      {'multi_rnn_cell': {'cell_0': {'basic_rnn_cell': {'bias': (4,), 'kernel': (7, 4)}},
+                          'cell_1': {'basic_rnn_cell': {'bias': (4,), 'kernel': (8, 4)}}}}
+
     TF1 equivalent: tf.compat.v1.nn.rnn_cell.MultiRNNCell
     """
 

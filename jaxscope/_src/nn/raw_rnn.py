@@ -30,6 +30,16 @@ class EmitArray:
     number of steps you know the loop ran). A pytree: it can be returned from ``apply`` and
     crosses ``jax.jit``.
 
+    Args:
+      buffer: ``[maximum_iterations, batch, ...]``: the rows written so far, zeros after.
+      length: the number of rows written (an int32 scalar).
+
+    Example:
+      >>> import jax.numpy as jnp, jaxscope as js
+      >>> emitted = js.nn.EmitArray(jnp.ones([5, 2, 3]), jnp.int32(2))
+      >>> emitted.stack().shape, int(emitted.size())
+      ((5, 2, 3), 2)
+
     TF1 equivalent: tf.TensorArray (the emit_ta of tf.compat.v1.nn.raw_rnn)
     """
 

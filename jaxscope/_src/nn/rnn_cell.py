@@ -50,6 +50,12 @@ def _check_float(dtype, what: str, cell: str = "the cell") -> None:
 class LSTMStateTuple(collections.namedtuple("LSTMStateTuple", ("c", "h"))):
     """``(c, h)``: an LSTM's memory and output state, in that order (a pytree: a namedtuple).
 
+    Example:
+      >>> import jax.numpy as jnp, jaxscope as js
+      >>> state = js.nn.rnn_cell.LSTMStateTuple(c=jnp.zeros([2, 4]), h=jnp.ones([2, 4]))
+      >>> state.h.shape, len(state)
+      ((2, 4), 2)
+
     TF1 equivalent: tf.compat.v1.nn.rnn_cell.LSTMStateTuple
     """
 
@@ -111,6 +117,17 @@ class RNNCell(Layer):
     ``call(inputs, state)``. The first call in an ``init``/``apply`` call opens the cell's
     variable scope (``scope=`` or the class name in snake case, uniquified) and builds; later
     calls reuse the weights.
+
+    Args:
+      trainable: whether the cell's variables are trainable.
+      name: the cell's variable scope (default: the class name in snake case, uniquified).
+      dtype: the variables' dtype (default: the inputs').
+
+    Example:
+      >>> import jax.numpy as jnp, jaxscope as js
+      >>> cell = js.nn.rnn_cell.BasicLSTMCell(4)
+      >>> isinstance(cell, js.nn.rnn_cell.RNNCell), cell.zero_state(2, jnp.float32).c.shape
+      (True, (2, 4))
 
     TF1 equivalent: tf.compat.v1.nn.rnn_cell.RNNCell
     """
@@ -186,6 +203,16 @@ class RNNCell(Layer):
 class LayerRNNCell(RNNCell):
     """A cell whose weights are all made in ``build`` (every cell of this module).
 
+    Args:
+      trainable: whether the cell's variables are trainable.
+      name: the cell's variable scope (default: the class name in snake case, uniquified).
+      dtype: the variables' dtype (default: the inputs').
+
+    Example:
+      >>> import jaxscope as js
+      >>> isinstance(js.nn.rnn_cell.GRUCell(4), js.nn.rnn_cell.LayerRNNCell)
+      True
+
     TF1 equivalent: tf.compat.v1.nn.rnn_cell.LayerRNNCell (tf_keras' legacy LayerRNNCell)
     """
 
@@ -228,6 +255,27 @@ class BasicRNNCell(LayerRNNCell):
     Variables: ``basic_rnn_cell/kernel`` ``[input_depth + num_units, num_units]`` (the scope's
     initializer, else glorot uniform) and ``basic_rnn_cell/bias`` (zeros).
 
+    Args:
+      num_units: the size of the state and of the output.
+      activation: the nonlinearity (default ``tanh``).
+      reuse: ``True`` or ``AUTO_REUSE`` to take the variables of an existing scope of the same
+        name (TF1's); the cell's own later calls always reuse its weights.
+      name: the cell's variable scope (default: the class name in snake case, uniquified).
+      dtype: the variables' dtype (default: the inputs').
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> def model(x):
+      ...     cell = js.nn.rnn_cell.BasicRNNCell(4)
+      ...     output, state = cell(x, cell.zero_state(2, jnp.float32))
+      ...     return output
+      >>> f = js.transform(model)
+      >>> output, variables = f.init_with_output(jax.random.key(0), jnp.ones([2, 3]))
+      >>> output.shape
+      (2, 4)
+      >>> jax.tree.map(jnp.shape, variables["params"])
+      {'basic_rnn_cell': {'bias': (4,), 'kernel': (7, 4)}}
+
     TF1 equivalent: tf.compat.v1.nn.rnn_cell.BasicRNNCell
     """
 
@@ -257,6 +305,30 @@ class GRUCell(LayerRNNCell):
     Variables: ``gru_cell/gates/kernel`` ``[input_depth + num_units, 2 * num_units]``,
     ``gru_cell/gates/bias`` (ones unless ``bias_initializer``), ``gru_cell/candidate/kernel``
     ``[input_depth + num_units, num_units]``, ``gru_cell/candidate/bias`` (zeros).
+
+    Args:
+      num_units: the size of the state and of the output.
+      activation: the candidate's nonlinearity (default ``tanh``).
+      reuse: ``True`` or ``AUTO_REUSE`` to take the variables of an existing scope of the same
+        name (TF1's); the cell's own later calls always reuse its weights.
+      kernel_initializer: the initializer of both kernels (default: the scope's, else glorot
+        uniform).
+      bias_initializer: the initializer of both biases (default: gates ones, candidate zeros).
+      name: the cell's variable scope (default: the class name in snake case, uniquified).
+      dtype: the variables' dtype (default: the inputs').
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> def model(x):
+      ...     cell = js.nn.rnn_cell.GRUCell(4)
+      ...     output, state = cell(x, cell.zero_state(2, jnp.float32))
+      ...     return output
+      >>> f = js.transform(model)
+      >>> output, variables = f.init_with_output(jax.random.key(0), jnp.ones([2, 3]))
+      >>> output.shape
+      (2, 4)
+      >>> jax.tree.map(jnp.shape, variables["params"])
+      {'gru_cell': {'candidate': {'bias': (4,), 'kernel': (7, 4)}, 'gates': {'bias': (8,), 'kernel': (7, 8)}}}
 
     TF1 equivalent: tf.compat.v1.nn.rnn_cell.GRUCell
     """
@@ -315,6 +387,29 @@ class BasicLSTMCell(LayerRNNCell):
     ``i, j, f, o`` side by side) and ``basic_lstm_cell/bias`` (zeros). The state is an
     ``LSTMStateTuple(c, h)``, or ``concat([c, h], 1)`` with ``state_is_tuple=False``.
 
+    Args:
+      num_units: the size of ``c`` and ``h``.
+      forget_bias: added to the forget gate's pre-activation.
+      state_is_tuple: the state is ``LSTMStateTuple(c, h)`` (else ``concat([c, h], 1)``).
+      activation: the nonlinearity of the cell input and output (default ``tanh``).
+      reuse: ``True`` or ``AUTO_REUSE`` to take the variables of an existing scope of the same
+        name (TF1's); the cell's own later calls always reuse its weights.
+      name: the cell's variable scope (default: the class name in snake case, uniquified).
+      dtype: the variables' dtype (default: the inputs').
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> def model(x):
+      ...     cell = js.nn.rnn_cell.BasicLSTMCell(4)
+      ...     output, state = cell(x, cell.zero_state(2, jnp.float32))
+      ...     return output
+      >>> f = js.transform(model)
+      >>> output, variables = f.init_with_output(jax.random.key(0), jnp.ones([2, 3]))
+      >>> output.shape
+      (2, 4)
+      >>> jax.tree.map(jnp.shape, variables["params"])
+      {'basic_lstm_cell': {'bias': (16,), 'kernel': (7, 16)}}
+
     TF1 equivalent: tf.compat.v1.nn.rnn_cell.BasicLSTMCell
     """
 
@@ -367,6 +462,39 @@ class LSTMCell(LayerRNNCell):
     projection ``projection/kernel`` ``[num_units, num_proj]``. ``initializer`` is used for all
     but the bias. ``num_unit_shards`` / ``num_proj_shards`` (partitioned variables) are not
     supported (``NotImplementedError``).
+
+    Args:
+      num_units: the size of the memory ``c``.
+      use_peepholes: add the diagonal peephole connections.
+      cell_clip: clip ``c`` to ``[-cell_clip, cell_clip]`` (None: no clipping).
+      initializer: the initializer of the kernels and peepholes (default: the scope's).
+      num_proj: project the output ``h`` to this size (None: no projection).
+      proj_clip: clip the projected output to ``[-proj_clip, proj_clip]``.
+      num_unit_shards: not supported (must be None).
+      num_proj_shards: not supported (must be None).
+      forget_bias: added to the forget gate's pre-activation.
+      state_is_tuple: the state is ``LSTMStateTuple(c, h)`` (else ``concat([c, h], 1)``).
+      activation: the nonlinearity (default ``tanh``).
+      reuse: ``True`` or ``AUTO_REUSE`` to take the variables of an existing scope of the same
+        name (TF1's); the cell's own later calls always reuse its weights.
+      name: the cell's variable scope (default: the class name in snake case, uniquified).
+      dtype: the variables' dtype (default: the inputs').
+
+    Raises:
+      NotImplementedError: ``num_unit_shards`` or ``num_proj_shards`` is given.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> def model(x):
+      ...     cell = js.nn.rnn_cell.LSTMCell(4, use_peepholes=True, num_proj=2)
+      ...     output, state = cell(x, cell.zero_state(2, jnp.float32))
+      ...     return output
+      >>> f = js.transform(model)
+      >>> output, variables = f.init_with_output(jax.random.key(0), jnp.ones([2, 3]))
+      >>> output.shape
+      (2, 2)
+      >>> jax.tree.map(jnp.shape, variables["params"])
+      {'lstm_cell': {'bias': (16,), 'kernel': (5, 16), 'projection': {'kernel': (4, 2)}, 'w_f_diag': (4,), 'w_i_diag': (4,), 'w_o_diag': (4,)}}
 
     TF1 equivalent: tf.compat.v1.nn.rnn_cell.LSTMCell
     """

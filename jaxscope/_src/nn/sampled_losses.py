@@ -15,7 +15,22 @@ _MIN_FLOAT32 = -float(np.finfo(np.float32).max)  # TF1's compute_accidental_hits
 
 
 def sigmoid_cross_entropy_with_logits(labels, logits):
-    """TF1's numerically stable form: ``max(x, 0) - x * z + log(1 + exp(-|x|))``."""
+    """TF1's numerically stable form: ``max(x, 0) - x * z + log(1 + exp(-|x|))``.
+
+    Args:
+      labels: the targets ``z``, in [0, 1].
+      logits: the logits ``x``, of the shape of ``labels``.
+
+    Returns:
+      The elementwise loss.
+
+    Example:
+      >>> import jax.numpy as jnp, jaxscope as js
+      >>> js.nn.sigmoid_cross_entropy_with_logits(jnp.array([1.0, 0.0]), jnp.zeros(2))
+      Array([0.6931472, 0.6931472], dtype=float32)
+
+    TF1 equivalent: tf.compat.v1.nn.sigmoid_cross_entropy_with_logits
+    """
     return jnp.maximum(logits, 0) - logits * labels + jnp.log1p(jnp.exp(-jnp.abs(logits)))
 
 
@@ -90,7 +105,8 @@ def nce_loss(
       remove_accidental_hits: if True, a negative that is one of the example's true classes
         gets a logit of about ``-3.4e38``.
       partition_strategy: how ``weights``/``biases`` shards map ids (``embedding_lookup``).
-      name: unused. seed: folded into the key.
+      name: unused.
+      seed: an int folded into the key.
       key: the sampler's PRNG key; default :func:`jaxscope.next_rng_key`.
 
     Raises:
@@ -137,6 +153,37 @@ def sampled_softmax_loss(
     negative equal to a true class is removed (``remove_accidental_hits``, TF1's default).
 
     Arguments as :func:`nce_loss`.
+
+    Args:
+      weights: ``[num_classes, dim]``, or a list of shards (see ``partition_strategy``).
+      biases: ``[num_classes]`` (or shards).
+      labels: int ``[batch, num_true]``.
+      inputs: ``[batch, dim]``.
+      num_sampled: the negatives sampled per batch.
+      num_classes: the number of classes (the sampler's ``range_max``).
+      num_true: the true classes per example.
+      sampled_values: ``(sampled, true_expected_count, sampled_expected_count)`` from a candidate
+        sampler; default :func:`log_uniform_candidate_sampler` with ``unique=True``.
+      remove_accidental_hits: drop negatives that are one of the example's true classes.
+      partition_strategy: how ``weights``/``biases`` shards map ids (``embedding_lookup``).
+      name: unused.
+      seed: an int folded into the key.
+      key: the sampler's PRNG key; default :func:`jaxscope.next_rng_key`.
+
+    Returns:
+      The loss per example, ``[batch]``.
+
+    Raises:
+      IdOutOfRangeError: concrete ``labels`` outside ``[0, num_classes)``, as in
+        :func:`nce_loss`.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> loss = js.nn.sampled_softmax_loss(jnp.ones([50, 4]), jnp.zeros([50]),
+      ...                                   jnp.array([[1], [7]]), jnp.ones([2, 4]),
+      ...                                   num_sampled=5, num_classes=50, key=jax.random.key(0))
+      >>> loss.shape
+      (2,)
 
     TF1 equivalent: tf.compat.v1.nn.sampled_softmax_loss
     """

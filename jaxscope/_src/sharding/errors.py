@@ -11,7 +11,10 @@ from jaxscope._src.errors import JaxscopeError
 class PartitionerError(JaxscopeError, ValueError):
     """A ``partitioner`` is not callable, or returned a partition list TF1 refuses (wrong rank,
     a zero, more than one partitioned axis), or the variable cannot be partitioned (rank 0,
-    shape not fully defined)."""
+    shape not fully defined).
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, name: str, problem: str):
         self.name = name
@@ -29,7 +32,10 @@ class PartitionerError(JaxscopeError, ValueError):
 class ShardingRuleError(JaxscopeError, ValueError):
     """A sharding rule (or a partitioner's axis) gives a variable a ``PartitionSpec`` that does
     not fit it: more entries than its rank, a mesh axis the mesh lacks, or a dimension that does
-    not divide evenly over the mesh axes (jax shards evenly only)."""
+    not divide evenly over the mesh axes (jax shards evenly only).
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, name: str, shape, spec, problem: str, source: str):
         self.name, self.shape, self.spec = name, tuple(shape), spec

@@ -139,6 +139,14 @@ def _element_bytes(dtype, bytes_per_string_element: int) -> int:
 def fixed_size_partitioner(num_shards: int, axis: int = 0) -> Partitioner:
     """A partitioner giving ``min(num_shards, shape[axis])`` parts along ``axis``.
 
+    Args:
+      num_shards: the number of parts wanted.
+      axis: the axis to split.
+
+    Returns:
+      ``partitioner(shape=..., dtype=...) -> [parts per axis]``, for ``get_variable`` or
+      ``variable_scope(partitioner=...)``.
+
     Example:
       >>> import jaxscope as js
       >>> js.fixed_size_partitioner(3)(shape=(10, 4), dtype="float32")
@@ -165,6 +173,15 @@ def variable_axis_size_partitioner(
 
     Parts along ``axis``: ``ceil(shape[axis] / max(1, floor(max_shard_bytes /
     bytes_per_slice)))``, at most ``max_shards``.
+
+    Args:
+      max_shard_bytes: the most bytes per part.
+      axis: the axis to split.
+      bytes_per_string_element: the size assumed for a string element.
+      max_shards: the most parts (default: no limit).
+
+    Returns:
+      ``partitioner(shape=..., dtype=...) -> [parts per axis]``.
 
     Example:
       >>> import jaxscope as js
@@ -208,6 +225,15 @@ def min_max_variable_partitioner(
     """A partitioner giving each part at least ``min_slice_size`` bytes, at most
     ``max_partitions`` parts: ``max(1, min(shape[axis], max_partitions, ceil(bytes /
     min_slice_size)))``.
+
+    Args:
+      max_partitions: the most parts.
+      axis: the axis to split.
+      min_slice_size: the fewest bytes per part.
+      bytes_per_string_element: the size assumed for a string element.
+
+    Returns:
+      ``partitioner(shape=..., dtype=...) -> [parts per axis]``.
 
     Example:
       >>> import jaxscope as js

@@ -36,12 +36,28 @@ class Spec:
 
 @jax.tree_util.register_pytree_node_class
 class Summary:
-    """The value of a summary op (or of ``merge`` / ``merge_all``): tags and their values.
+    r"""The value of a summary op (or of ``merge`` / ``merge_all``): tags and their values.
 
     A jax pytree whose leaves are the values' arrays, so a transformed function can return it
     under ``jax.jit`` and ``js.train.Runner`` can fetch it; ``FileWriter.add_summary`` writes it.
     ``SerializeToString()`` gives TF1's serialized ``Summary`` protocol buffer (what
     ``session.run`` of TF1's summary op returns).
+
+    Args:
+      specs: one ``Spec`` (kind, tag, static parameters) per value, in order.
+      data: the arrays of each value (the pytree's leaves), aligned with ``specs``.
+
+    Built by the summary ops; there is no need to construct one by hand.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js, jaxscope.compat.v1 as tf
+      >>> s = js.transform(lambda x: tf.summary.scalar("loss", x)).apply({}, jnp.float32(2.0))
+      >>> s.tags, len(jax.tree.leaves(s))
+      (['loss'], 1)
+      >>> s.SerializeToString()[:2]
+      b'\n\x0b'
+
+    TF1 equivalent: tf.compat.v1.Summary (the protocol buffer ``session.run`` returns)
     """
 
     def __init__(self, specs: tuple[Spec, ...], data: tuple[tuple[Any, ...], ...]):

@@ -44,6 +44,7 @@ class FileWriter:
       graph: must be None (jaxscope has no graph to show).
       max_queue: events kept before they are written.
       flush_secs: the longest an event waits before it is written.
+      graph_def: must be None, as ``graph``.
       filename_suffix: appended to the event file's name.
       session: ignored, as TF1 ignores it without ``tf.contrib.summary``.
 

@@ -61,6 +61,17 @@ def _scalar(who: str, arg: str, value) -> jax.Array:
 def global_norm(t_list) -> jax.Array:
     """``sqrt(sum(l2_loss(t)) * 2)`` over the leaves of ``t_list`` (None leaves skipped).
 
+    Args:
+      t_list: a list (or any pytree) of arrays.
+
+    Returns:
+      A float scalar.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> js.global_norm([jnp.array([3.0]), jnp.array([4.0])])
+      Array(5., dtype=float32)
+
     TF1 equivalent: tf.compat.v1.global_norm
     """
     leaves = _float_leaves("global_norm", t_list)
@@ -73,6 +84,11 @@ def clip_by_global_norm(t_list, clip_norm: ArrayLike, use_norm: ArrayLike | None
 
     Returns TF1's pair ``(clipped, global_norm)``; the norm is of the unclipped values (or
     ``use_norm``). An infinite or NaN norm makes every clipped value NaN, as in TF1.
+
+    Args:
+      t_list: a list (or any pytree) of arrays; None leaves are kept as None.
+      clip_norm: the largest global norm kept (a scalar).
+      use_norm: the global norm to use instead of computing it.
 
     Example:
       >>> import jax.numpy as jnp, jaxscope as js
@@ -101,6 +117,19 @@ def clip_by_global_norm(t_list, clip_norm: ArrayLike, use_norm: ArrayLike | None
 
 def clip_by_norm(t: ArrayLike, clip_norm: ArrayLike, axes=None) -> jax.Array:
     """``t * clip_norm / max(l2norm(t), clip_norm)``, the norm over ``axes`` (all by default).
+
+    Args:
+      t: the array.
+      clip_norm: the largest norm kept (a scalar).
+      axes: the axes of the norm (default: all).
+
+    Returns:
+      ``t`` scaled down where its norm exceeds ``clip_norm``.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> js.clip_by_norm(jnp.array([3.0, 4.0]), 1.0)
+      Array([0.6, 0.8], dtype=float32)
 
     TF1 equivalent: tf.clip_by_norm
     """

@@ -12,7 +12,10 @@ _GRAD_FIX = (
 
 
 class GlobalStepError(JaxscopeError, ValueError):
-    """A learning-rate schedule (or ``num_updates``) needs the global step, and none was given."""
+    """A learning-rate schedule (or ``num_updates``) needs the global step, and none was given.
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, who: str, problem: str, fix: str):
         self.who = who
@@ -24,6 +27,8 @@ class MissingSlotError(JaxscopeError, LookupError):
 
     TF1 creates slots for ``var_list`` when ``minimize``/``apply_gradients`` builds the graph; in
     jaxscope ``opt.init(params)`` creates them, so the gradient tree must name the same variables.
+
+    Subclasses ``LookupError``.
     """
 
     def __init__(self, optimizer: str, name: str, slot: str, available: list[str]):
@@ -41,7 +46,10 @@ class MissingSlotError(JaxscopeError, LookupError):
 
 
 class TrainArgumentError(JaxscopeError, ValueError):
-    """A ``jaxscope.train`` function got an argument TF1 refuses, or lacks one it needs."""
+    """A ``jaxscope.train`` function got an argument TF1 refuses, or lacks one it needs.
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, who: str, problem: str, fix: str):
         self.who = who
@@ -49,7 +57,10 @@ class TrainArgumentError(JaxscopeError, ValueError):
 
 
 class MovingAverageDtypeError(JaxscopeError, TypeError):
-    """``ExponentialMovingAverage.apply`` got a variable that is not floating point (as TF1)."""
+    """``ExponentialMovingAverage.apply`` got a variable that is not floating point (as TF1).
+
+    Subclasses ``TypeError``.
+    """
 
     def __init__(self, name: str, dtype):
         self.name, self.dtype = name, dtype
@@ -94,7 +105,10 @@ class GradientDtypeError(JaxscopeError, TypeError):
 
 
 class GradientTreeError(JaxscopeError, ValueError):
-    """A gradient tree names a variable that the variables tree does not hold."""
+    """A gradient tree names a variable that the variables tree does not hold.
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, who: str, name: str, available: list[str]):
         self.name = name
@@ -110,7 +124,10 @@ class GradientTreeError(JaxscopeError, ValueError):
 
 class SlotMismatchError(JaxscopeError, ValueError):
     """An optimizer slot or a moving-average shadow differs in shape or dtype from its variable:
-    the state was built for another variable of that name."""
+    the state was built for another variable of that name.
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, who: str, name: str, slot: str, got: tuple, expected: tuple, fix: str):
         self.name, self.slot = name, slot

@@ -15,6 +15,14 @@ from jaxscope._src.train.errors import GlobalStepError
 def get_global_step() -> Variable | None:
     """The variable of the ``GLOBAL_STEP`` collection, or None (inside a transformed function).
 
+    Example:
+      >>> import jax, jaxscope as js
+      >>> def model():
+      ...     step = js.train.get_or_create_global_step()
+      ...     return js.train.get_global_step() is step
+      >>> js.transform(model).init_with_output(jax.random.key(0))
+      (True, {'params': {}, 'state': {'global_step': Array(0, dtype=int32)}})
+
     TF1 equivalent: tf.compat.v1.train.get_global_step
     """
     steps = get_collection(GraphKeys.GLOBAL_STEP)
@@ -33,6 +41,11 @@ def create_global_step() -> Variable:
     It lives in ``variables["state"]`` under the current variable scope (TF1 ignores name
     scopes here, as ``get_variable`` does). ``apply_gradients(..., global_step="global_step")``
     increments it.
+
+    Example:
+      >>> import jax, jaxscope as js
+      >>> js.transform(js.train.create_global_step).init(jax.random.key(0))
+      {'params': {}, 'state': {'global_step': Array(0, dtype=int32)}}
 
     TF1 equivalent: tf.compat.v1.train.create_global_step
     """
@@ -54,6 +67,14 @@ def create_global_step() -> Variable:
 
 def get_or_create_global_step() -> Variable:
     """The global step variable, created by :func:`create_global_step` if missing.
+
+    Example:
+      >>> import jax, jaxscope as js
+      >>> def model():
+      ...     step = js.train.get_or_create_global_step()
+      ...     return js.train.get_global_step() is step
+      >>> js.transform(model).init_with_output(jax.random.key(0))
+      (True, {'params': {}, 'state': {'global_step': Array(0, dtype=int32)}})
 
     TF1 equivalent: tf.compat.v1.train.get_or_create_global_step
     """

@@ -117,6 +117,21 @@ class Optimizer(optax.GradientTransformationExtraArgs, tf1_hooks.TF1Hooks):
     ``jaxscope._src.train.tf1_hooks``). The base class sets no public attribute, so a subclass may
     set ``self.learning_rate``, ``self.beta_1``, ...
 
+    Args:
+      learning_rate: a float, a scalar array or a function of the step count; or TF1's first
+        argument ``use_locking`` (a bool) for a subclass written as TF1 writes one.
+      name: the slots' name (``<var>/<name>``); must not be empty.
+
+    Raises:
+      TypeError: an unknown keyword argument.
+      ValueError: ``name`` is empty (TF1's ``Must specify the optimizer name``).
+
+    Example:
+      >>> import jax.numpy as jnp, jaxscope as js
+      >>> opt = js.train.AdamOptimizer(0.1)
+      >>> isinstance(opt, js.train.Optimizer), opt.slot_key("dense/w", "v")
+      (True, 'dense/w/Adam_1')
+
     TF1 equivalent: tf.compat.v1.train.Optimizer
     """
 

@@ -28,6 +28,11 @@ def _f32(x) -> jax.Array:
 class GradientDescentOptimizer(Optimizer):
     """Plain gradient descent: ``var -= grad * lr``.
 
+    Args:
+      learning_rate: a float, a scalar array or a function of the step count (a schedule).
+      use_locking: accepted for TF1's signature; updates are pure, nothing is locked.
+      name: the optimizer's name (it has no slots).
+
     Example:
       >>> import jax.numpy as jnp, optax, jaxscope as js
       >>> opt = js.train.GradientDescentOptimizer(0.5)
@@ -52,6 +57,24 @@ class MomentumOptimizer(Optimizer):
 
     With ``use_nesterov=True``: ``var -= grad * lr + accum * momentum * lr``. Slot ``momentum``
     is named ``<var>/Momentum``.
+
+    Args:
+      learning_rate: a float, a scalar array or a function of the step count (a schedule).
+      momentum: the decay of the accumulator.
+      use_locking: accepted for TF1's signature; updates are pure, nothing is locked.
+      name: the slots' name: ``<var>/Momentum``, ``<var>/Momentum_1``, ... (default ``"Momentum"``).
+      use_nesterov: use Nesterov momentum (the update above).
+
+    Example:
+      >>> import jax, jax.numpy as jnp, optax, jaxscope as js
+      >>> opt = js.train.MomentumOptimizer(0.1, momentum=0.9)
+      >>> params = {"w": jnp.ones(2)}
+      >>> state = opt.init(params)
+      >>> jax.tree.map(jnp.shape, state)
+      {'w/Momentum': (2,)}
+      >>> updates, state = opt.update({"w": jnp.ones(2)}, state, params)
+      >>> optax.apply_updates(params, updates)["w"]
+      Array([0.9, 0.9], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.train.MomentumOptimizer
     """
@@ -85,6 +108,25 @@ class AdamOptimizer(Optimizer):
     ``beta1_power *= beta1`` and ``beta2_power *= beta2``. Slots ``m`` and ``v`` are named
     ``<var>/Adam`` and ``<var>/Adam_1``; the non-slot ``beta1_power`` and ``beta2_power`` keep the
     step count as TF1 does.
+
+    Args:
+      learning_rate: a float, a scalar array or a function of the step count (a schedule).
+      beta1: the decay of the first moment ``m``.
+      beta2: the decay of the second moment ``v``.
+      epsilon: TF1's "epsilon hat", added to ``sqrt(v)``.
+      use_locking: accepted for TF1's signature; updates are pure, nothing is locked.
+      name: the slots' name: ``<var>/Adam``, ``<var>/Adam_1``, ... (default ``"Adam"``).
+
+    Example:
+      >>> import jax, jax.numpy as jnp, optax, jaxscope as js
+      >>> opt = js.train.AdamOptimizer(0.1)
+      >>> params = {"w": jnp.ones(2)}
+      >>> state = opt.init(params)
+      >>> jax.tree.map(jnp.shape, state)
+      {'beta1_power': (), 'beta2_power': (), 'w/Adam': (2,), 'w/Adam_1': (2,)}
+      >>> updates, state = opt.update({"w": jnp.ones(2)}, state, params)
+      >>> optax.apply_updates(params, updates)["w"]
+      Array([0.90000004, 0.90000004], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.train.AdamOptimizer
     """
@@ -136,6 +178,26 @@ class AdagradOptimizer(Optimizer):
     The accumulator (slot ``accumulator``, named ``<var>/Adagrad``) starts at
     ``initial_accumulator_value`` (0.1, TF1's default).
 
+    Args:
+      learning_rate: a float, a scalar array or a function of the step count (a schedule).
+      initial_accumulator_value: the accumulator's start (positive).
+      use_locking: accepted for TF1's signature; updates are pure, nothing is locked.
+      name: the slots' name: ``<var>/Adagrad``, ``<var>/Adagrad_1``, ... (default ``"Adagrad"``).
+
+    Raises:
+      TrainArgumentError: ``initial_accumulator_value`` is not positive (a ``ValueError``).
+
+    Example:
+      >>> import jax, jax.numpy as jnp, optax, jaxscope as js
+      >>> opt = js.train.AdagradOptimizer(0.1)
+      >>> params = {"w": jnp.ones(2)}
+      >>> state = opt.init(params)
+      >>> jax.tree.map(jnp.shape, state)
+      {'w/Adagrad': (2,)}
+      >>> updates, state = opt.update({"w": jnp.ones(2)}, state, params)
+      >>> optax.apply_updates(params, updates)["w"]
+      Array([0.9046537, 0.9046537], dtype=float32)
+
     TF1 equivalent: tf.compat.v1.train.AdagradOptimizer
     """
 
@@ -166,6 +228,24 @@ class AdadeltaOptimizer(Optimizer):
     """Adadelta with TF1's learning rate (applied on top of the Adadelta step).
 
     Slots ``accum`` and ``accum_update``: ``<var>/Adadelta`` and ``<var>/Adadelta_1``.
+
+    Args:
+      learning_rate: a float, a scalar array or a function of the step count (a schedule).
+      rho: the decay of both accumulators.
+      epsilon: added inside the square roots.
+      use_locking: accepted for TF1's signature; updates are pure, nothing is locked.
+      name: the slots' name: ``<var>/Adadelta``, ``<var>/Adadelta_1``, ... (default ``"Adadelta"``).
+
+    Example:
+      >>> import jax, jax.numpy as jnp, optax, jaxscope as js
+      >>> opt = js.train.AdadeltaOptimizer(1.0)
+      >>> params = {"w": jnp.ones(2)}
+      >>> state = opt.init(params)
+      >>> jax.tree.map(jnp.shape, state)
+      {'w/Adadelta': (2,), 'w/Adadelta_1': (2,)}
+      >>> updates, state = opt.update({"w": jnp.ones(2)}, state, params)
+      >>> optax.apply_updates(params, updates)["w"]
+      Array([0.9995528, 0.9995528], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.train.AdadeltaOptimizer
     """
@@ -201,6 +281,26 @@ class RMSPropOptimizer(Optimizer):
     ``sqrt(ms - mg*mg + epsilon)``. The mean square starts at 1 (TF1's choice, unlike optax's 0).
     Slots in TF1's creation order: ``rms`` (``<var>/RMSProp``), ``mg`` when centered, then
     ``momentum`` (``<var>/RMSProp_1``, or ``<var>/RMSProp_2`` when centered).
+
+    Args:
+      learning_rate: a float, a scalar array or a function of the step count (a schedule).
+      decay: the decay of the mean square (and of the mean, when centered).
+      momentum: the decay of the momentum slot.
+      epsilon: added to the mean square inside the square root.
+      use_locking: accepted for TF1's signature; updates are pure, nothing is locked.
+      centered: also track the mean gradient and divide by the variance estimate.
+      name: the slots' name: ``<var>/RMSProp``, ``<var>/RMSProp_1``, ... (default ``"RMSProp"``).
+
+    Example:
+      >>> import jax, jax.numpy as jnp, optax, jaxscope as js
+      >>> opt = js.train.RMSPropOptimizer(0.1)
+      >>> params = {"w": jnp.ones(2)}
+      >>> state = opt.init(params)
+      >>> jax.tree.map(jnp.shape, state)
+      {'w/RMSProp': (2,), 'w/RMSProp_1': (2,)}
+      >>> updates, state = opt.update({"w": jnp.ones(2)}, state, params)
+      >>> optax.apply_updates(params, updates)["w"]
+      Array([0.9, 0.9], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.train.RMSPropOptimizer
     """
@@ -253,6 +353,34 @@ class FtrlOptimizer(Optimizer):
     update is ``new_var - var`` and needs ``params``; ``var + (new_var - var)`` may differ from
     ``new_var`` in the last bit. Not supported yet (``NotImplementedError``):
     ``l2_shrinkage_regularization_strength``, ``accum_name``, ``linear_name``.
+
+    Args:
+      learning_rate: a float, a scalar array or a function of the step count (a schedule).
+      learning_rate_power: ``-p`` above; at most 0.
+      initial_accumulator_value: the start of ``accum``; at least 0.
+      l1_regularization_strength: ``l1`` above.
+      l2_regularization_strength: ``l2`` above.
+      use_locking: accepted for TF1's signature; updates are pure, nothing is locked.
+      name: the slots' name: ``<var>/Ftrl``, ``<var>/Ftrl_1``, ... (default ``"Ftrl"``).
+      accum_name: not supported (must be None).
+      linear_name: not supported (must be None).
+      l2_shrinkage_regularization_strength: not supported (must be 0).
+      beta: adds ``beta / (2 * lr)`` to ``l2`` (TF1's ``beta``; default 0).
+
+    Raises:
+      TrainArgumentError: ``learning_rate_power`` > 0 or ``initial_accumulator_value`` < 0.
+      NotImplementedError: one of the unsupported arguments is given.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, optax, jaxscope as js
+      >>> opt = js.train.FtrlOptimizer(0.1)
+      >>> params = {"w": jnp.ones(2)}
+      >>> state = opt.init(params)
+      >>> jax.tree.map(jnp.shape, state)
+      {'w/Ftrl': (2,), 'w/Ftrl_1': (2,)}
+      >>> updates, state = opt.update({"w": jnp.ones(2)}, state, params)
+      >>> optax.apply_updates(params, updates)["w"]
+      Array([0.6031424, 0.6031424], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.train.FtrlOptimizer
     """

@@ -93,6 +93,17 @@ def exponential_decay(
 ) -> jax.Array:
     """``learning_rate * decay_rate ** (global_step / decay_steps)`` (floored if ``staircase``).
 
+    Args:
+      learning_rate: the initial learning rate.
+      global_step: the step count (a scalar, traced or not).
+      decay_steps: the steps per decay by ``decay_rate``.
+      decay_rate: the factor per ``decay_steps``.
+      staircase: decay at whole multiples of ``decay_steps`` only.
+      name: accepted for TF1's signature.
+
+    Returns:
+      The decayed learning rate, a float32 scalar.
+
     Example:
       >>> import jaxscope as js
       >>> float(js.train.exponential_decay(0.1, 250, 100, 0.5, staircase=True))
@@ -118,6 +129,22 @@ def inverse_time_decay(
     name: str | None = None,
 ) -> jax.Array:
     """``learning_rate / (1 + decay_rate * global_step / decay_steps)`` (floored if ``staircase``).
+
+    Args:
+      learning_rate: the initial learning rate.
+      global_step: the step count (a scalar, traced or not).
+      decay_steps: the step unit of the decay.
+      decay_rate: the decay per ``decay_steps``.
+      staircase: floor ``global_step / decay_steps``.
+      name: accepted for TF1's signature.
+
+    Returns:
+      The decayed learning rate, a float32 scalar.
+
+    Example:
+      >>> import jaxscope as js
+      >>> float(js.train.inverse_time_decay(0.1, 100, 100, 1.0))
+      0.05000000074505806
 
     TF1 equivalent: tf.compat.v1.train.inverse_time_decay
     """
@@ -145,6 +172,23 @@ def polynomial_decay(
     After ``decay_steps`` it stays at ``end_learning_rate``; with ``cycle=True`` it restarts with
     ``decay_steps`` multiplied by ``ceil(global_step / decay_steps)`` (1 at step 0).
 
+    Args:
+      learning_rate: the initial learning rate.
+      global_step: the step count (a scalar, traced or not).
+      decay_steps: the steps to reach ``end_learning_rate``.
+      end_learning_rate: the final learning rate.
+      power: the power of the polynomial (1: linear).
+      cycle: restart after ``decay_steps`` instead of staying at the end.
+      name: accepted for TF1's signature.
+
+    Returns:
+      The decayed learning rate, a float32 scalar.
+
+    Example:
+      >>> import jaxscope as js
+      >>> float(js.train.polynomial_decay(0.1, 50, 100, end_learning_rate=0.0))
+      0.05000000074505806
+
     TF1 equivalent: tf.compat.v1.train.polynomial_decay
     """
     who = "polynomial_decay"
@@ -170,6 +214,21 @@ def cosine_decay(
     name: str | None = None,
 ) -> jax.Array:
     """Half a cosine from ``learning_rate`` to ``alpha * learning_rate`` in ``decay_steps``.
+
+    Args:
+      learning_rate: the initial learning rate.
+      global_step: the step count (a scalar, traced or not).
+      decay_steps: the steps of the half cosine.
+      alpha: the final rate as a fraction of ``learning_rate``.
+      name: accepted for TF1's signature.
+
+    Returns:
+      The decayed learning rate, a float32 scalar.
+
+    Example:
+      >>> import jaxscope as js
+      >>> float(js.train.cosine_decay(0.1, 50, 100))
+      0.04999999701976776
 
     TF1 equivalent: tf.compat.v1.train.cosine_decay
     """
@@ -198,6 +257,12 @@ def piecewise_constant(
     int64 boundaries for an int32 step, which jax without x64 cannot tell apart), the boundaries
     do not decrease (TF1's ``case`` fails at run time on the steps where two intervals overlap;
     equal neighbours are accepted, as in TF1), and the values share one dtype and shape.
+
+    Args:
+      x: the step count (a scalar, traced or not).
+      boundaries: increasing scalars, one fewer than ``values``.
+      values: the value of each interval, of one dtype and shape.
+      name: accepted for TF1's signature.
 
     Example:
       >>> import jaxscope as js

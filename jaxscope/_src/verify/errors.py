@@ -6,7 +6,10 @@ from jaxscope._src.errors import JaxscopeError
 
 
 class BuildSpecError(JaxscopeError, ValueError):
-    """A ``build`` / ``port`` argument that names no function (``file.py:function``)."""
+    """A ``build`` / ``port`` argument that names no function (``file.py:function``).
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, spec: str, reason: str):
         self.spec = spec
@@ -19,7 +22,10 @@ class BuildSpecError(JaxscopeError, ValueError):
 
 class InputSpecError(JaxscopeError, ValueError):
     """Inputs that do not fit the model function (an unreadable spec, a wrong count, a shape the
-    TF1 graph refuses)."""
+    TF1 graph refuses).
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, function: str, reason: str):
         self.function = function
@@ -33,7 +39,10 @@ class InputSpecError(JaxscopeError, ValueError):
 
 class RefusedOpError(JaxscopeError, NotImplementedError):
     """A TF1 name the jaxscope side cannot run (refused by ``jaxscope.compat.v1``, or missing):
-    the comparison cannot start. Names the op and the line of the model file that called it."""
+    the comparison cannot start. Names the op and the line of the model file that called it.
+
+    Subclasses ``NotImplementedError``.
+    """
 
     def __init__(self, op: str, where: str, message: str):
         self.op, self.where = op, where
@@ -49,7 +58,10 @@ class DataDependentShapeError(JaxscopeError, ValueError):
     """The jaxscope side cannot trace the model: a shape depends on the input values
     (``tf.boolean_mask``, ``tf.where`` with one argument, ``tf.unique``, indexing by a boolean
     tensor). TF1's graph leaves that dimension ``None``; jax needs every shape when the program is
-    traced, so nothing of the model can be compared. Names the op and the model file's line."""
+    traced, so nothing of the model can be compared. Names the op and the model file's line.
+
+    Subclasses ``ValueError``.
+    """
 
     def __init__(self, op: str, where: str, message: str):
         self.op, self.where = op, where
@@ -64,7 +76,10 @@ class DataDependentShapeError(JaxscopeError, ValueError):
 
 
 class BuildFailedError(JaxscopeError, RuntimeError):
-    """Building the model failed on one side for another reason; the original error is chained."""
+    """Building the model failed on one side for another reason; the original error is chained.
+
+    Subclasses ``RuntimeError``.
+    """
 
     def __init__(self, side: str, where: str, message: str):
         self.side, self.where = side, where
@@ -76,7 +91,10 @@ class BuildFailedError(JaxscopeError, RuntimeError):
 
 
 class TensorFlowMissingError(JaxscopeError, ImportError):
-    """``jaxscope.verify`` runs the real TensorFlow, which is not installed."""
+    """``jaxscope.verify`` runs the real TensorFlow, which is not installed.
+
+    Subclasses ``ImportError``.
+    """
 
     def __init__(self):
         super().__init__(

@@ -15,7 +15,27 @@ import numpy as np
 @dataclasses.dataclass
 class Check:
     """One aspect compared: ``passed``; ``first`` names its first difference (TF1's creation
-    order), ``detail`` says what differs; ``max_abs`` / ``max_rel`` are the largest errors."""
+    order), ``detail`` says what differs; ``max_abs`` / ``max_rel`` are the largest errors.
+
+    Args:
+      name: the aspect (``"variables"``, ``"outputs"``, ``"gradients"``, ...).
+      passed: whether both sides agree.
+      compared: how many items were compared.
+      first: the first differing item, in TF1's creation order.
+      detail: what differs about ``first``.
+      max_abs: the largest absolute error.
+      max_rel: the largest relative error.
+      rows: one dict per compared item (for ``to_json``).
+      note: a remark printed after the line.
+      skipped: items counted but not compared (random draws of the forward pass).
+
+    Example:
+      >>> from jaxscope.verify import Check
+      >>> Check("outputs", True, compared=3).line()
+      'ok   outputs              3  '
+
+    TF1 equivalent: none
+    """
 
     name: str
     passed: bool
@@ -41,7 +61,24 @@ class Check:
 
 @dataclasses.dataclass
 class Report:
-    """The verifier's result: ``passed``, ``verdict`` (one line), ``checks``; ``to_json()``."""
+    """The verifier's result: ``passed``, ``verdict`` (one line), ``checks``; ``to_json()``.
+
+    Args:
+      build: the TF1 model function verified (``"file.py:function"``).
+      port: the hand port compared, or None (``build`` loaded by ``load_tf1_module``).
+      checks: the :class:`Check` of each aspect, in order.
+      restore: how TF1's checkpoint was restored into the port (a one-line summary).
+      seconds: the time the run took.
+      phases: seconds per phase (build, run, compare, ...).
+
+    Example:
+      >>> from jaxscope.verify import Check, Report
+      >>> report = Report("model.py:build", None, [Check("outputs", True, compared=3)])
+      >>> report.passed, report.verdict
+      (True, 'PASS: 3 outputs (max rel err 0.0e+00)')
+
+    TF1 equivalent: none
+    """
 
     build: str
     port: str | None

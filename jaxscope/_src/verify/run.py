@@ -100,7 +100,9 @@ def verify(
       BuildFailedError: the model fails to build on one side for another reason.
       TensorFlowMissingError: TensorFlow is not installed (``pip install 'jaxscope[verify]'``).
 
-    Example (needs TensorFlow; ``tests/test_verify.py`` runs these):
+    Example:
+      Needs TensorFlow (``tests/test_verify.py`` runs the same):
+
       >>> from jaxscope.verify import verify  # doctest: +SKIP
       >>> report = verify("tests/verify_models/lstm.py:build", ["2x5:int32"])  # doctest: +SKIP
       >>> report.verdict  # doctest: +SKIP
