@@ -303,14 +303,63 @@ def bidirectional_dynamic_rnn(
 
 
 def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=None, scope=None):
-    """The cell unrolled over a Python list of ``[batch, depth]`` inputs (TF1's static RNN).
+    """The cell over a Python list of ``[batch, depth]`` inputs (TF1's static, unrolled RNN).
 
-    The first step creates the variables, later steps reuse them (``reuse_variables()`` on the
-    ``rnn`` scope, as TF1). With ``sequence_length`` outputs past a sequence's end are zeros and
-    its state is frozen.
+    Step 0 runs as TF1's first step: it creates the cell's variables, with TF1's names and in
+    TF1's order, in ``scope`` (default ``rnn``). Then the scope reuses its variables
+    (``reuse_variables()``, as TF1) and steps 1 to T-1 run as one ``jax.lax.scan`` whose body
+    is the cell traced once (``js.scan``'s machinery): XLA compiles one step and a loop instead
+    of T copies of the cell, the same outputs, final state and gradients as the unrolled loop.
+    With ``sequence_length``, outputs past a sequence's end are zeros and its state is frozen.
+
+    The steps after the first run unrolled, as before, where a loop cannot give TF1's result:
+
+    * the inputs after the first differ in structure, shape or dtype (ragged steps);
+    * the state the cell returns differs in structure or shape from the one it was given;
+    * a step after the first assigns a variable or files a value in a collection (TF1's
+      unrolled steps each file a usable value; a loop body's values are loop tensors).
+
+    A cell that creates a variable after step 0 (only an ``AUTO_REUSE`` scope inside the cell
+    can) keeps the loop: the variable is created once, as TF1's step 1 created it, and what that
+    step files is a ``LoopTensor``. Inside the loop ``js.next_rng_key()`` gives each step its
+    own key (dropout draws a new mask each step, as TF1's unrolled steps did).
+
+    Args:
+      cell: an ``RNNCell`` (``jaxscope.nn.rnn_cell``) or any object with ``state_size``,
+        ``output_size``, ``zero_state`` and ``__call__(inputs, state) -> (output, new_state)``.
+      inputs: a non-empty list (or tuple) of ``[batch, depth]`` arrays, or of nested
+        structures of such arrays, one per time step.
+      initial_state: the initial state (default: ``cell.zero_state(batch, dtype)``).
+      dtype: the state's dtype; required without ``initial_state``.
+      sequence_length: optional ``[batch]`` int vector: past a sequence's length its outputs
+        are zeros and its state is frozen (the final state is its state at its last step).
+      scope: the variable scope (default ``"rnn"``): a name or a ``VariableScope``.
 
     Returns:
-      ``(outputs, state)``: a list with one output per input, and the final state.
+      ``(outputs, state)``: a list with one output per input (``[batch, output_size]``), and
+      the final state with the structure of ``cell.state_size``.
+
+    Raises:
+      TypeError: ``inputs`` is not a list or tuple.
+      ValueError: ``inputs`` is empty, or ``sequence_length`` is not a ``[batch]`` vector.
+      MissingInitialStateError (a ``ValueError``): neither ``initial_state`` nor ``dtype``.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> def model(x):
+      ...     cell = js.nn.rnn_cell.BasicLSTMCell(4)
+      ...     steps = [x[:, t] for t in range(x.shape[1])]
+      ...     return js.nn.static_rnn(cell, steps, dtype=jnp.float32)
+      >>> f = js.transform(model)
+      >>> x = jnp.ones([2, 20, 3])
+      >>> variables = f.init(jax.random.key(0), x)
+      >>> jax.tree.map(jnp.shape, variables)
+      {'params': {'rnn': {'basic_lstm_cell': {'bias': (16,), 'kernel': (7, 16)}}}}
+      >>> outputs, state = jax.jit(f.apply)(variables, x)
+      >>> len(outputs), outputs[19].shape, bool((state.h == outputs[19]).all())
+      (20, (2, 4), True)
+      >>> str(jax.make_jaxpr(f.apply)(variables, x)).count("scan[")  # one loop, not 19 cells
+      1
 
     TF1 equivalent: tf.compat.v1.nn.static_rnn
     """
@@ -319,22 +368,90 @@ def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=Non
                         f"{type(inputs).__name__}. For one array use dynamic_rnn.")  # fmt: skip
     if not inputs:
         raise ValueError("inputs must not be empty")
-    outputs = []
     with variable_scope(scope or "rnn") as varscope:
         first = jax.tree.leaves(inputs[0])[0]
         batch_size = jnp.shape(first)[0]
         state = _initial_state(cell, batch_size, initial_state, dtype, "static_rnn")
         sequence_length = _sequence_length(sequence_length, batch_size)
+        zero_output = None
         if sequence_length is not None:
             zero_output = _zeros_like_output(cell, batch_size, _infer_state_dtype(dtype, state))
-        for time, input_ in enumerate(inputs):
-            if time > 0:
-                varscope.reuse_variables()
-            output, new_state = cell(input_, state)
-            if sequence_length is not None:
-                output, new_state = _mask_step(
-                    time, sequence_length, zero_output, state, output, new_state
-                )
-            state = new_state
-            outputs.append(output)
+
+        def mask(time, state, output, new_state):
+            if sequence_length is None:
+                return output, new_state
+            return _mask_step(time, sequence_length, zero_output, state, output, new_state)
+
+        def step(time, input_, state):
+            return mask(time, state, *cell(input_, state))
+
+        output, state = step(0, inputs[0], state)
+        outputs = [output]
+        if len(inputs) > 1:
+            varscope.reuse_variables()
+            scanned = _scan_steps(cell, inputs[1:], state, mask)
+            if scanned is None:  # unrolled, as TF1
+                for time, input_ in enumerate(inputs[1:], 1):
+                    output, state = step(time, input_, state)
+                    outputs.append(output)
+            else:
+                more, state = scanned
+                outputs += more
     return outputs, state
+
+
+def _same_steps(inputs) -> bool:
+    """Every input has the first's structure, shapes and dtypes (a loop's ``xs`` can stack)."""
+    leaves, tree = jax.tree.flatten(inputs[0])
+    want = [(jnp.shape(x), jnp.result_type(x)) for x in leaves]
+    for input_ in inputs[1:]:
+        leaves, other = jax.tree.flatten(input_)
+        if other != tree or [(jnp.shape(x), jnp.result_type(x)) for x in leaves] != want:
+            return False
+    return True
+
+
+def _scan_steps(cell, inputs, state, mask):
+    """Steps 1..T-1 of ``static_rnn`` as one ``lax.scan`` over the cell traced once (a
+    ``_Body``); ``(outputs, state)``, or None where the loop would not be TF1's unrolled steps
+    (``static_rnn``'s docstring lists when), having left the frame as it found it."""
+    if not _same_steps(inputs):
+        return None
+    fr = frame.current("static_rnn")
+    lengths = {k: len(v) for k, v in fr.collections.items()}
+    key = _loop_key(fr)
+    x0 = jax.tree.map(jnp.asarray, inputs[0])
+    body = _Body(fr, cell, (x0, state), _step_key(key, 1), "static_rnn cell")
+    new_state = body.out_shapes[1]
+    same_state = jax.tree.structure(new_state) == jax.tree.structure(state) and all(
+        a.shape == jnp.shape(b) for a, b in zip(jax.tree.leaves(new_state),
+                                                jax.tree.leaves(state), strict=True)
+    )  # fmt: skip
+    filed = any(len(v) != lengths.get(k, 0) for k, v in fr.collections.items())
+    if not body.created and (body.assigned or filed or not same_state):
+        _drop_items(fr, lengths)
+        return None
+    inputs_tm = jax.tree.map(lambda *xs: jnp.stack(xs), *inputs)
+    steps = jnp.arange(1, len(inputs) + 1, dtype=jnp.int32)
+
+    def scan_step(carry, xs):
+        state, carried = carry
+        time, input_t = xs
+        (output, new_state), new = body((input_t, state), carried, _step_key(key, time))
+        output, new_state = mask(time, state, output, jax.tree.map(_like, new_state, state))
+        return (new_state, {**carried, **new}), output
+
+    (state, carried), outputs = jax.lax.scan(
+        scan_step, (state, body.initial_carry()), (steps, inputs_tm)
+    )
+    body.finish(carried)
+    return [jax.tree.map(lambda x, i=i: x[i], outputs) for i in range(len(inputs))], state
+
+
+def _drop_items(fr, lengths) -> None:
+    """Takes the items a traced loop body filed back out of the frame's collections."""
+    for k, items in fr.collections.items():
+        for x in items[lengths.get(k, 0) :]:
+            fr.item_names.pop(id(x), None)
+            fr.aliases.pop(id(x), None)
+        del items[lengths.get(k, 0) :]
