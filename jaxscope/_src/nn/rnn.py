@@ -1,5 +1,9 @@
 """``dynamic_rnn``, ``bidirectional_dynamic_rnn`` and ``static_rnn``, as TF1's ``rnn.py``.
 
+``static_rnn`` runs TF1's unrolled first step (it creates the variables), then the other steps
+as one ``jax.lax.scan`` over the same traced cell as ``dynamic_rnn``'s, so XLA compiles one
+step and a loop, not T copies of the cell.
+
 ``dynamic_rnn`` is one ``jax.lax.scan`` over time (TF1: one ``tf.while_loop``) whose step is the
 cell traced once as a control-flow body (``bodies._Body``, as ``js.while_loop``'s): a cell of
 ``jaxscope.nn.rnn_cell`` has its variables created before the loop, in the cell's scope under
@@ -273,11 +277,43 @@ def bidirectional_dynamic_rnn(
     other length at run time). A concrete one is checked; a traced one (under ``jax.jit``) is
     clipped to ``[0, max_time]``: both directions then read as TF1's ``dynamic_rnn`` does.
 
+    Args:
+      cell_fw, cell_bw: the forward and backward cells (as ``dynamic_rnn``'s ``cell``); their
+        variables are created under ``<scope>/fw/`` and ``<scope>/bw/``.
+      inputs: ``[batch, time, ...]`` (``[time, batch, ...]`` with ``time_major=True``), or a
+        nested structure of such arrays.
+      sequence_length: optional ``[batch]`` int vector, in ``[0, max_time]``.
+      initial_state_fw, initial_state_bw: each direction's initial state (default: its cell's
+        zero state).
+      dtype: the states' dtype; required without both initial states.
+      parallel_iterations, swap_memory: accepted for TF1 compatibility; no effect in JAX.
+      time_major: the layout of ``inputs`` and outputs.
+      scope: the variable scope (default ``"bidirectional_rnn"``).
+
     Returns:
-      ``((output_fw, output_bw), (output_state_fw, output_state_bw))``.
+      ``((output_fw, output_bw), (output_state_fw, output_state_bw))``: both outputs in the
+      layout of ``inputs``, ``output_bw`` back in the inputs' time order.
 
     Raises:
       SequenceLengthError (a ``ValueError``): a concrete ``sequence_length`` out of range.
+      MissingInitialStateError (a ``ValueError``): no initial state and no ``dtype``.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> def model(x, lengths):
+      ...     rc = js.nn.rnn_cell
+      ...     return js.nn.bidirectional_dynamic_rnn(rc.GRUCell(3), rc.GRUCell(2), x,
+      ...                                            sequence_length=lengths, dtype=jnp.float32)
+      >>> f = js.transform(model)
+      >>> x, lengths = jnp.ones([2, 5, 4]), jnp.array([5, 3])
+      >>> variables = f.init(jax.random.key(0), x, lengths)
+      >>> sorted(variables["params"]["bidirectional_rnn"])
+      ['bw', 'fw']
+      >>> (out_fw, out_bw), (state_fw, state_bw) = jax.jit(f.apply)(variables, x, lengths)
+      >>> out_fw.shape, out_bw.shape, bool((out_bw[1, 3:] == 0).all())
+      ((2, 5, 3), (2, 5, 2), True)
+      >>> bool((state_bw[1] == out_bw[1, 0]).all())  # the backward pass ends at step 0
+      True
 
     TF1 equivalent: tf.compat.v1.nn.bidirectional_dynamic_rnn
     """
@@ -307,17 +343,19 @@ def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=Non
 
     Step 0 runs as TF1's first step: it creates the cell's variables, with TF1's names and in
     TF1's order, in ``scope`` (default ``rnn``). Then the scope reuses its variables
-    (``reuse_variables()``, as TF1) and steps 1 to T-1 run as one ``jax.lax.scan`` whose body
-    is the cell traced once (``js.scan``'s machinery): XLA compiles one step and a loop instead
-    of T copies of the cell, the same outputs, final state and gradients as the unrolled loop.
-    With ``sequence_length``, outputs past a sequence's end are zeros and its state is frozen.
+    (``reuse_variables()``, as TF1) and the T steps run as one ``jax.lax.scan`` whose body is
+    the cell traced once (``js.scan``'s machinery), from the initial state: XLA compiles one
+    step and a loop instead of T copies of the cell, with the unrolled loop's outputs, final
+    state and gradients. The unrolled step 0 only made the variables: its results are unused,
+    so under ``jax.jit`` XLA drops it (eagerly it costs one step). With ``sequence_length``,
+    outputs past a sequence's end are zeros and its state is frozen.
 
-    The steps after the first run unrolled, as before, where a loop cannot give TF1's result:
+    The steps run unrolled, as TF1 wrote them, where a loop cannot give TF1's result:
 
-    * the inputs after the first differ in structure, shape or dtype (ragged steps);
-    * the state the cell returns differs in structure or shape from the one it was given;
+    * the inputs differ in structure, shape or dtype from step to step (ragged steps);
+    * the state the cell returns differs in structure, shape or dtype from the one it is given;
     * a step after the first assigns a variable or files a value in a collection (TF1's
-      unrolled steps each file a usable value; a loop body's values are loop tensors).
+      unrolled steps each file a usable value; a loop body's would be loop tensors).
 
     A cell that creates a variable after step 0 (only an ``AUTO_REUSE`` scope inside the cell
     can) keeps the loop: the variable is created once, as TF1's step 1 created it, and what that
@@ -385,18 +423,20 @@ def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=Non
         def step(time, input_, state):
             return mask(time, state, *cell(input_, state))
 
-        output, state = step(0, inputs[0], state)
-        outputs = [output]
-        if len(inputs) > 1:
-            varscope.reuse_variables()
-            scanned = _scan_steps(cell, inputs[1:], state, mask)
-            if scanned is None:  # unrolled, as TF1
-                for time, input_ in enumerate(inputs[1:], 1):
-                    output, state = step(time, input_, state)
-                    outputs.append(output)
-            else:
-                more, state = scanned
-                outputs += more
+        output, state1 = step(0, inputs[0], state)  # creates the variables, as TF1's step 0
+        if len(inputs) == 1:
+            return [output], state1
+        varscope.reuse_variables()
+        # Every step in the loop, step 0 too: under jit XLA drops the unrolled step 0 (its
+        # results go unused), so the program holds the loop only (a third less compiling than
+        # step 0 beside a loop of T-1 steps, for the PTB model).
+        scanned = _scan_steps(cell, inputs, state, mask)
+        if scanned is not None:
+            return scanned
+        outputs, state = [output], state1  # unrolled, as TF1
+        for time, input_ in enumerate(inputs[1:], 1):
+            output, state = step(time, input_, state)
+            outputs.append(output)
     return outputs, state
 
 
@@ -412,27 +452,30 @@ def _same_steps(inputs) -> bool:
 
 
 def _scan_steps(cell, inputs, state, mask):
-    """Steps 1..T-1 of ``static_rnn`` as one ``lax.scan`` over the cell traced once (a
-    ``_Body``); ``(outputs, state)``, or None where the loop would not be TF1's unrolled steps
-    (``static_rnn``'s docstring lists when), having left the frame as it found it."""
+    """The steps of ``static_rnn`` as one ``lax.scan`` over the cell traced once (a ``_Body``)
+    with its variables reused; ``(outputs, state)``, or None where the loop would not be TF1's
+    unrolled steps (``static_rnn``'s docstring lists when), leaving the frame as it found it."""
     if not _same_steps(inputs):
         return None
     fr = frame.current("static_rnn")
     lengths = {k: len(v) for k, v in fr.collections.items()}
+    names, counts = dict(fr.names.names_in_use), dict(fr.scope_counts)
     key = _loop_key(fr)
     x0 = jax.tree.map(jnp.asarray, inputs[0])
-    body = _Body(fr, cell, (x0, state), _step_key(key, 1), "static_rnn cell")
+    body = _Body(fr, cell, (x0, state), _step_key(key, 0), "static_rnn cell")
     new_state = body.out_shapes[1]
     same_state = jax.tree.structure(new_state) == jax.tree.structure(state) and all(
-        a.shape == jnp.shape(b) for a, b in zip(jax.tree.leaves(new_state),
+        (a.shape, a.dtype) == (jnp.shape(b), jnp.result_type(b))
+        for a, b in zip(jax.tree.leaves(new_state),
                                                 jax.tree.leaves(state), strict=True)
     )  # fmt: skip
     filed = any(len(v) != lengths.get(k, 0) for k, v in fr.collections.items())
     if not body.created and (body.assigned or filed or not same_state):
         _drop_items(fr, lengths)
+        fr.names.names_in_use, fr.scope_counts = names, counts  # step 1 names its ops anew
         return None
     inputs_tm = jax.tree.map(lambda *xs: jnp.stack(xs), *inputs)
-    steps = jnp.arange(1, len(inputs) + 1, dtype=jnp.int32)
+    steps = jnp.arange(len(inputs), dtype=jnp.int32)
 
     def scan_step(carry, xs):
         state, carried = carry
