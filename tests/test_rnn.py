@@ -283,6 +283,23 @@ def test_static_rnn_is_step_zero_and_one_loop():
     assert dots(f.apply) == dots(js.transform(dynamic).apply) > 0
 
 
+def test_bench_rnn_ptb_first_step_runs():
+    """benchmarks/bench_rnn.py --ptb, tiny: the five ways make the same tree and all run."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    try:
+        import bench_rnn
+    finally:
+        sys.path.pop(0)
+    result = bench_rnn.ptb_first_step(batch=2, steps=3, units=4, rounds=1)
+    assert sorted(result["first"]) == sorted(
+        ["hand loop", "static_rnn", "dynamic_rnn", "plain unrolled", "plain lax.scan"]
+    )
+    assert all(len(ts) == 1 and ts[0] > 0 for ts in result["first"].values())
+
+
 def test_static_rnn_ragged_steps_run_unrolled():
     class SumCell:
         """Any input depth: its state plus the sum of its input."""
