@@ -387,6 +387,42 @@ def test_no_leaked_tracers_in_init_apply_jit_and_grad():
     assert jax.tree.structure(grads) == jax.tree.structure(variables)
 
 
+def test_static_rnn_leaks_no_tracer_in_init_apply_jit_and_grad():
+    rc = js.nn.rnn_cell
+
+    def model(x, lengths):
+        with js.variable_scope("m", regularizer=js.l2_regularizer(0.1)):
+            cell = rc.MultiRNNCell([rc.DropoutWrapper(rc.LSTMCell(4), output_keep_prob=0.7),
+                                    rc.GRUCell(3)])  # fmt: skip
+            steps = [x[:, t] for t in range(5)]
+            out, _ = js.nn.static_rnn(cell, steps, sequence_length=lengths, dtype=jnp.float32)
+        return jnp.sum(jnp.stack(out)) + js.get_regularization_loss()
+
+    f = js.transform(model)
+    x, lengths = jnp.ones([2, 5, 3]), jnp.array([5, 1])
+    rng = jax.random.key(1)
+    with jax.checking_leaks():
+        variables = f.init(jax.random.key(0), x, lengths)
+        loss = jax.jit(f.apply)(variables, x, lengths, rng=rng)
+        grads = jax.jit(jax.grad(lambda v: f.apply(v, x, lengths, rng=rng)))(variables)
+    assert np.isfinite(loss) and len(js.inspect(f, x, lengths)) == 6  # LSTM 2, GRU 4
+    assert jax.tree.structure(grads) == jax.tree.structure(variables)
+
+
+def test_static_rnn_outside_a_transform_runs_unrolled():
+    class Cell:  # no variables: runs outside a transform, as before
+        state_size = output_size = 2
+
+        def zero_state(self, batch_size, dtype):
+            return jnp.zeros([batch_size, 2], dtype)
+
+        def __call__(self, x, state):
+            return state + x, state + x
+
+    outputs, state = js.nn.static_rnn(Cell(), [jnp.ones([1, 2])] * 3, dtype=jnp.float32)
+    assert [float(o[0, 0]) for o in outputs] == [1.0, 2.0, 3.0] and float(state[0, 1]) == 3.0
+
+
 def _dropout_rnn(**kw):
     def model(x):
         cell = js.nn.rnn_cell.DropoutWrapper(

@@ -455,9 +455,9 @@ def _scan_steps(cell, inputs, state, mask):
     """The steps of ``static_rnn`` as one ``lax.scan`` over the cell traced once (a ``_Body``)
     with its variables reused; ``(outputs, state)``, or None where the loop would not be TF1's
     unrolled steps (``static_rnn``'s docstring lists when), leaving the frame as it found it."""
-    if not _same_steps(inputs):
-        return None
-    fr = frame.current("static_rnn")
+    fr = frame.peek()
+    if fr is None or fr.mode is frame.DETACHED or not _same_steps(inputs):
+        return None  # outside a transform a cell that makes no variables runs unrolled
     lengths = {k: len(v) for k, v in fr.collections.items()}
     names, counts = dict(fr.names.names_in_use), dict(fr.scope_counts)
     key = _loop_key(fr)
