@@ -444,6 +444,10 @@ def _unrolled(cell, inputs, state, lengths):
     return outputs, state
 
 
+def _plain(state):
+    return tuple(_plain(s) for s in state) if isinstance(state, tuple) else state
+
+
 @pytest.mark.parametrize("seed", range(12))
 def test_random_static_rnn_via_scan_matches_the_unrolled_loop(seed):
     """Names, outputs, final state and gradients of static_rnn (one scan) equal the unrolled
@@ -461,8 +465,9 @@ def test_random_static_rnn_via_scan_matches_the_unrolled_loop(seed):
             inputs = [x[:, t] for t in range(steps)]
             lengths = lengths if with_lengths else None
             state = cell.zero_state(batch, jnp.float32)
-            if given_state:
+            if given_state:  # without lengths, plain tuples for the cells' LSTMStateTuple
                 state = jax.tree.map(lambda s: s + 0.25, state)
+                state = state if with_lengths else _plain(state)
             if way == "unrolled":
                 return _unrolled(cell, inputs, state, lengths)
             return js.nn.static_rnn(cell, inputs, initial_state=state, sequence_length=lengths)
@@ -490,6 +495,7 @@ def test_random_static_rnn_via_scan_matches_the_unrolled_loop(seed):
     got, want = loss(scan)(variables, x), loss(unrolled)(variables, x)
     for a, b in zip(jax.tree.leaves(got), jax.tree.leaves(want), strict=True):
         np.testing.assert_allclose(a, b, rtol=2e-5, atol=1e-6)
-    for a, b in zip(jax.tree.leaves(scan.apply(variables, x, lengths)),
-                    jax.tree.leaves(unrolled.apply(variables, x, lengths)), strict=True):  # fmt: skip
+    got, want = scan.apply(variables, x, lengths), unrolled.apply(variables, x, lengths)
+    assert jax.tree.structure(got) == jax.tree.structure(want)  # LSTMStateTuple and all
+    for a, b in zip(jax.tree.leaves(got), jax.tree.leaves(want), strict=True):
         np.testing.assert_allclose(a, b, rtol=2e-5, atol=1e-6)

@@ -353,7 +353,7 @@ def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=Non
     The steps run unrolled, as TF1 wrote them, where a loop cannot give TF1's result:
 
     * the inputs differ in structure, shape or dtype from step to step (ragged steps);
-    * the state the cell returns differs in structure, shape or dtype from the one it is given;
+    * the state the cell returns differs in shape or dtype from the one it is given;
     * a step after the first assigns a variable or files a value in a collection (TF1's
       unrolled steps each file a usable value; a loop body's would be loop tensors).
 
@@ -442,13 +442,13 @@ def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=Non
 
 def _same_steps(inputs) -> bool:
     """Every input has the first's structure, shapes and dtypes (a loop's ``xs`` can stack)."""
-    leaves, tree = jax.tree.flatten(inputs[0])
-    want = [(jnp.shape(x), jnp.result_type(x)) for x in leaves]
-    for input_ in inputs[1:]:
-        leaves, other = jax.tree.flatten(input_)
-        if other != tree or [(jnp.shape(x), jnp.result_type(x)) for x in leaves] != want:
-            return False
-    return True
+    want = _avals(inputs[0])
+    return all(_avals(input_) == want for input_ in inputs[1:])
+
+
+def _avals(tree):
+    leaves, structure = jax.tree.flatten(tree)
+    return structure, [(tuple(jnp.shape(x)), jnp.result_type(x)) for x in leaves]
 
 
 def _scan_steps(cell, inputs, state, mask):
@@ -463,17 +463,16 @@ def _scan_steps(cell, inputs, state, mask):
     key = _loop_key(fr)
     x0 = jax.tree.map(jnp.asarray, inputs[0])
     body = _Body(fr, cell, (x0, state), _step_key(key, 0), "static_rnn cell")
-    new_state = body.out_shapes[1]
-    same_state = jax.tree.structure(new_state) == jax.tree.structure(state) and all(
-        (a.shape, a.dtype) == (jnp.shape(b), jnp.result_type(b))
-        for a, b in zip(jax.tree.leaves(new_state),
-                                                jax.tree.leaves(state), strict=True)
-    )  # fmt: skip
+    structure, avals = _avals(body.out_shapes[1])
+    same_state = avals == _avals(state)[1]
     filed = any(len(v) != lengths.get(k, 0) for k, v in fr.collections.items())
     if not body.created and (body.assigned or filed or not same_state):
         _drop_items(fr, lengths)
         fr.names.names_in_use, fr.scope_counts = names, counts  # step 1 names its ops anew
         return None
+    # the carry takes the cell's structure (an LSTMStateTuple for a plain tuple), as TF1's
+    # state after step 0
+    state = jax.tree.unflatten(structure, jax.tree.leaves(state))
     inputs_tm = jax.tree.map(lambda *xs: jnp.stack(xs), *inputs)
     steps = jnp.arange(len(inputs), dtype=jnp.int32)
 
