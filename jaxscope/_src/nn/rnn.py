@@ -1,8 +1,8 @@
 """``dynamic_rnn``, ``bidirectional_dynamic_rnn`` and ``static_rnn``, as TF1's ``rnn.py``.
 
-``static_rnn`` runs TF1's unrolled first step (it creates the variables), then the other steps
-as one ``jax.lax.scan`` over the same traced cell as ``dynamic_rnn``'s, so XLA compiles one
-step and a loop, not T copies of the cell.
+``static_rnn`` runs TF1's unrolled first step (it creates the variables), then every step as
+one ``jax.lax.scan`` over the cell traced once, as ``dynamic_rnn``'s (the unrolled step's
+results go unused and XLA drops it), so XLA compiles a loop, not T copies of the cell.
 
 ``dynamic_rnn`` is one ``jax.lax.scan`` over time (TF1: one ``tf.while_loop``) whose step is the
 cell traced once as a control-flow body (``bodies._Body``, as ``js.while_loop``'s): a cell of
