@@ -114,9 +114,34 @@ def static(nn, x, lengths, time_major):
     return nn.static_rnn(cell, seq, sequence_length=lengths, dtype=_f32(nn))
 
 
+def _steps(x, time_major):
+    return [x[t] for t in range(STEPS)] if time_major else [x[:, t] for t in range(STEPS)]
+
+
+def static_lstm(nn, x, lengths, time_major):
+    """Step 0, then steps 1-4 as one loop: peepholes, no sequence_length, a named scope."""
+    cell = nn.rnn_cell.LSTMCell(4, use_peepholes=True)
+    return nn.static_rnn(cell, _steps(x, time_major), dtype=_f32(nn), scope="encoder")
+
+
+def static_gru_lengths(nn, x, lengths, time_major):
+    cell = nn.rnn_cell.GRUCell(3)
+    return nn.static_rnn(cell, _steps(x, time_major), sequence_length=lengths, dtype=_f32(nn))
+
+
+def static_multi_lstm(nn, x, lengths, time_major):
+    """Two LSTMs (one projected), a given initial state, and ragged lengths."""
+    rc = nn.rnn_cell
+    cell = rc.MultiRNNCell([rc.BasicLSTMCell(3), rc.LSTMCell(4, num_proj=2)])
+    state = cell.zero_state(BATCH, _f32(nn))
+    return nn.static_rnn(cell, _steps(x, time_major), initial_state=state,
+                         sequence_length=lengths)  # fmt: skip
+
+
 PROGRAMS = [
     basic_lstm_and_gru, lstm_peephole_proj, multi_lstm, concat_states_and_wrappers, shared_cell,
-    bidirectional, bidirectional_no_lengths, static,
+    bidirectional, bidirectional_no_lengths, static, static_lstm, static_gru_lengths,
+    static_multi_lstm,
 ]  # fmt: skip
 
 
@@ -211,6 +236,136 @@ def test_dynamic_rnn_is_one_scan_not_unrolled():
     assert prims.count("dot_general") == 0  # the matmul is inside the scan body only
 
 
+def _loops(f, *args):
+    """The loops of ``f``'s program: (jaxpr scans and whiles, HLO whiles)."""
+    text = str(jax.make_jaxpr(f)(*args))
+    hlo = jax.jit(f).lower(*args).as_text()
+    return text.count("scan[") + text.count("while["), hlo.count("stablehlo.while")
+
+
+def test_static_rnn_is_step_zero_and_one_loop():
+    """PTB's shape: 2 LSTM layers, 20 steps: step 0 unrolled (it makes the variables; XLA drops
+    it), then the 20 steps as one scan whose body is the cell traced once (4 cell calls in all,
+    not 40), in apply and in its gradient."""
+    calls = []
+
+    class Cell(js.nn.rnn_cell.BasicLSTMCell):
+        def call(self, inputs, state):
+            calls.append(self.name)
+            return super().call(inputs, state)
+
+    def model(x):
+        cell = js.nn.rnn_cell.MultiRNNCell([Cell(8) for _ in range(2)])
+        outputs, state = js.nn.static_rnn(cell, [x[:, t] for t in range(20)], dtype=jnp.float32)
+        return jnp.sum(jnp.stack(outputs)) + jnp.sum(state[1].c)
+
+    f = js.transform(model)
+    x = jnp.ones([2, 20, 3])
+    variables = f.init(jax.random.key(0), x)
+    assert len(calls) <= 8  # init: at most two passes of 2 layers x (step 0 + the loop body)
+    calls.clear()
+    assert str(jax.make_jaxpr(f.apply)(variables, x)).count("scan[") == 1
+    assert len(calls) == 2 * 2  # 2 layers x (step 0 + the loop body)
+    assert _loops(f.apply, variables, x) == (1, 1)
+    calls.clear()
+    grad = jax.jit(jax.grad(f.apply))
+    assert grad.lower(variables, x).as_text().count("stablehlo.while") == 2  # forward, backward
+    assert len(calls) == 2 * 2
+
+    def dynamic(x):
+        cell = js.nn.rnn_cell.MultiRNNCell([Cell(8) for _ in range(2)])
+        outputs, state = js.nn.dynamic_rnn(cell, x, dtype=jnp.float32)
+        return jnp.sum(outputs) + jnp.sum(state[1].c)
+
+    def dots(f):  # of the optimized program: the unrolled step 0 is dropped (unused)
+        return jax.jit(f).lower(variables, x).compile().as_text().count(" dot(")
+
+    assert dots(f.apply) == dots(js.transform(dynamic).apply) > 0
+
+
+def test_bench_rnn_ptb_first_step_runs():
+    """benchmarks/bench_rnn.py --ptb, tiny: the five ways make the same tree and all run."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    try:
+        import bench_rnn
+    finally:
+        sys.path.pop(0)
+    result = bench_rnn.ptb_first_step(batch=2, steps=3, units=4, rounds=1)
+    assert sorted(result["first"]) == sorted(
+        ["hand loop", "static_rnn", "dynamic_rnn", "plain unrolled", "plain lax.scan"]
+    )
+    assert all(len(ts) == 1 and ts[0] > 0 for ts in result["first"].values())
+
+
+def test_static_rnn_ragged_steps_run_unrolled():
+    class SumCell:
+        """Any input depth: its state plus the sum of its input."""
+
+        state_size = output_size = 2
+
+        def zero_state(self, batch_size, dtype):
+            return jnp.zeros([batch_size, 2], dtype)
+
+        def __call__(self, x, state):
+            w = js.get_variable("w", [2], initializer=js.constant_initializer(0.5))
+            h = jnp.tanh(state * w + jnp.sum(x, 1, keepdims=True))
+            return h, h
+
+    inputs = [jnp.full([2, d], 0.1 * d) for d in (3, 1, 4, 2)]
+    f = js.transform(lambda xs: js.nn.static_rnn(SumCell(), xs, dtype=jnp.float32))
+    variables = f.init(jax.random.key(0), inputs)
+    assert jax.tree.map(jnp.shape, variables) == {"params": {"rnn": {"w": (2,)}}}
+    assert _loops(f.apply, variables, inputs) == (0, 0)
+    outputs, state = jax.jit(f.apply)(variables, inputs)
+    h = np.zeros([2, 2], np.float32)
+    for x, out in zip(inputs, outputs, strict=True):
+        h = np.tanh(h * 0.5 + np.sum(np.asarray(x), 1, keepdims=True))
+        np.testing.assert_allclose(out, h, rtol=1e-6)
+
+
+def test_static_rnn_cell_that_assigns_runs_unrolled():
+    """An assign in every step: the steps stay unrolled, each assign seen by the next step."""
+
+    class Cell(js.nn.rnn_cell.BasicRNNCell):
+        def call(self, inputs, state):
+            n = js.get_variable("n", [], jnp.float32, js.zeros_initializer(), trainable=False)
+            n.assign_add(1.0)
+            out, new_state = super().call(inputs, state)
+            return out * n, new_state
+
+    def model(x):
+        cell = Cell(2, activation=lambda z: z * 0 + 1.0)
+        return js.nn.static_rnn(cell, [x[:, t] for t in range(4)], dtype=jnp.float32)[0]
+
+    f = js.transform(model)
+    x = jnp.ones([2, 4, 3])
+    variables = f.init(jax.random.key(0), x)
+    assert _loops(lambda v, x: f.apply(v, x, mutable=True), variables, x) == (0, 0)
+    outputs, new = jax.jit(lambda v, x: f.apply(v, x, mutable=True))(variables, x)
+    assert jax.tree.map(float, new["state"]) == {"rnn": {"cell": {"n": 4.0}}}
+    assert [float(out[0, 0]) for out in outputs] == [1.0, 2.0, 3.0, 4.0]  # 1 times n
+
+
+def test_static_rnn_dropout_draws_a_new_mask_every_step():
+    def model(x):
+        cell = js.nn.rnn_cell.DropoutWrapper(
+            js.nn.rnn_cell.BasicRNNCell(64, activation=lambda z: z * 0 + 1.0), output_keep_prob=0.5
+        )
+        return jnp.stack(js.nn.static_rnn(cell, [x[:, t] for t in range(6)], dtype=jnp.float32)[0])
+
+    f = js.transform(model)
+    x = jnp.ones([2, 6, 3])
+    variables = f.init(jax.random.key(0), x)
+    out = jax.jit(f.apply)(variables, x, rng=jax.random.key(1))
+    assert set(np.unique(np.asarray(out)).tolist()) == {0.0, 2.0}
+    masks = np.asarray(out != 0)
+    assert all(not (masks[t] == masks[t + 1]).all() for t in range(5))  # every step its own
+    np.testing.assert_array_equal(out, jax.jit(f.apply)(variables, x, rng=jax.random.key(1)))
+
+
 def test_no_leaked_tracers_in_init_apply_jit_and_grad():
     rc = js.nn.rnn_cell
 
@@ -230,6 +385,42 @@ def test_no_leaked_tracers_in_init_apply_jit_and_grad():
     grads = jax.jit(jax.grad(lambda v: f.apply(v, x, lengths, rng=rng)))(variables)
     assert np.isfinite(loss)
     assert jax.tree.structure(grads) == jax.tree.structure(variables)
+
+
+def test_static_rnn_leaks_no_tracer_in_init_apply_jit_and_grad():
+    rc = js.nn.rnn_cell
+
+    def model(x, lengths):
+        with js.variable_scope("m", regularizer=js.l2_regularizer(0.1)):
+            cell = rc.MultiRNNCell([rc.DropoutWrapper(rc.LSTMCell(4), output_keep_prob=0.7),
+                                    rc.GRUCell(3)])  # fmt: skip
+            steps = [x[:, t] for t in range(5)]
+            out, _ = js.nn.static_rnn(cell, steps, sequence_length=lengths, dtype=jnp.float32)
+        return jnp.sum(jnp.stack(out)) + js.get_regularization_loss()
+
+    f = js.transform(model)
+    x, lengths = jnp.ones([2, 5, 3]), jnp.array([5, 1])
+    rng = jax.random.key(1)
+    with jax.checking_leaks():
+        variables = f.init(jax.random.key(0), x, lengths)
+        loss = jax.jit(f.apply)(variables, x, lengths, rng=rng)
+        grads = jax.jit(jax.grad(lambda v: f.apply(v, x, lengths, rng=rng)))(variables)
+    assert np.isfinite(loss) and len(js.inspect(f, x, lengths)) == 6  # LSTM 2, GRU 4
+    assert jax.tree.structure(grads) == jax.tree.structure(variables)
+
+
+def test_static_rnn_outside_a_transform_runs_unrolled():
+    class Cell:  # no variables: runs outside a transform, as before
+        state_size = output_size = 2
+
+        def zero_state(self, batch_size, dtype):
+            return jnp.zeros([batch_size, 2], dtype)
+
+        def __call__(self, x, state):
+            return state + x, state + x
+
+    outputs, state = js.nn.static_rnn(Cell(), [jnp.ones([1, 2])] * 3, dtype=jnp.float32)
+    assert [float(o[0, 0]) for o in outputs] == [1.0, 2.0, 3.0] and float(state[0, 1]) == 3.0
 
 
 def _dropout_rnn(**kw):

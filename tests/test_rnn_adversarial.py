@@ -393,3 +393,109 @@ def test_bidirectional_traced_lengths_are_clipped_to_max_time():
     want = f.apply(variables, jnp.array([4, 0]))
     for a, b in zip(jax.tree.leaves(got), jax.tree.leaves(want), strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-6)
+
+
+# -- random programs: static_rnn via scan against the unrolled loop ------------------------------
+
+
+def _random_cell(rnd, rc):
+    """A random stack of the core cells and wrappers (keep_prob 1: no draws to compare)."""
+
+    def one(depth):  # (a cell reading `depth` features, its output size)
+        kind = rnd.choice(["lstm", "basic_lstm", "gru", "rnn", "proj", "residual", "dropout"])
+        units = rnd.randint(2, 4)
+        if kind == "lstm":
+            return rc.LSTMCell(units, use_peepholes=rnd.random() < 0.5, forget_bias=0.5), units
+        if kind == "basic_lstm":
+            return rc.BasicLSTMCell(units, state_is_tuple=rnd.random() < 0.7), units
+        if kind == "gru":
+            return rc.GRUCell(units), units
+        if kind == "proj":
+            return rc.LSTMCell(units + 1, num_proj=units, cell_clip=0.5), units
+        if kind == "residual":
+            return rc.ResidualWrapper(rc.BasicRNNCell(depth)), depth
+        if kind == "dropout":
+            return rc.DropoutWrapper(rc.GRUCell(units), input_keep_prob=1.0), units
+        return rc.BasicRNNCell(units), units
+
+    if rnd.random() < 0.5:
+        return one(3)[0]
+    layers, depth = [], 3
+    for _ in range(rnd.randint(2, 3)):
+        cell, depth = one(depth)
+        layers.append(cell)
+    return rc.MultiRNNCell(layers)
+
+
+def _unrolled(cell, inputs, state, lengths):
+    """static_rnn as TF1 writes it (and jaxscope ran it before issue 27): one call per step."""
+    with js.variable_scope("rnn") as scope:
+        outputs = []
+        for t, x in enumerate(inputs):
+            if t:
+                scope.reuse_variables()
+            out, new = cell(x, state)
+            if lengths is not None:
+                done = (t >= lengths)[:, None]
+                out = jnp.where(done, jnp.zeros_like(out), out)
+                new = jax.tree.map(lambda old, n: jnp.where(done, old, n), state, new)
+            state = new
+            outputs.append(out)
+    return outputs, state
+
+
+def _plain(state):
+    return tuple(_plain(s) for s in state) if isinstance(state, tuple) else state
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_static_rnn_via_scan_matches_the_unrolled_loop(seed):
+    """Names, outputs, final state and gradients of static_rnn (one scan) equal the unrolled
+    loop's, for random cells, lengths, step counts and initial states."""
+    import random
+
+    rnd = random.Random(seed)
+    steps, batch = rnd.randint(2, 7), 3
+    with_lengths, given_state = rnd.random() < 0.5, rnd.random() < 0.4
+    cell_seed = rnd.random()
+
+    def program(way):
+        def f(x, lengths):
+            cell = _random_cell(random.Random(cell_seed), js.nn.rnn_cell)
+            inputs = [x[:, t] for t in range(steps)]
+            lengths = lengths if with_lengths else None
+            state = cell.zero_state(batch, jnp.float32)
+            if given_state:  # without lengths, plain tuples for the cells' LSTMStateTuple
+                state = jax.tree.map(lambda s: s + 0.25, state)
+                state = state if with_lengths else _plain(state)
+            if way == "unrolled":
+                return _unrolled(cell, inputs, state, lengths)
+            return js.nn.static_rnn(cell, inputs, initial_state=state, sequence_length=lengths)
+
+        return js.transform(f)
+
+    x = jax.random.normal(jax.random.key(seed), [batch, steps, 3])
+    lengths = jnp.asarray(np.random.RandomState(seed).randint(0, steps + 1, batch), jnp.int32)
+    scan, unrolled = program("scan"), program("unrolled")
+    variables = unrolled.init(jax.random.key(0), x, lengths)
+    assert jax.tree.structure(scan.init(jax.random.key(0), x, lengths)) == jax.tree.structure(
+        variables
+    )
+    assert str(jax.make_jaxpr(scan.apply)(variables, x, lengths)).count("scan[") == 1
+    coef = np.random.RandomState(seed + 1).randn(steps, 64).astype(np.float32)
+
+    def loss(f):
+        def run(variables, x):
+            outputs, state = f.apply(variables, x, lengths)
+            total = sum(jnp.sum(o * coef[t, : o.shape[-1]]) for t, o in enumerate(outputs))
+            return total + sum(jnp.sum(s) * 0.5 for s in jax.tree.leaves(state))
+
+        return jax.jit(jax.value_and_grad(run, argnums=(0, 1)))
+
+    got, want = loss(scan)(variables, x), loss(unrolled)(variables, x)
+    for a, b in zip(jax.tree.leaves(got), jax.tree.leaves(want), strict=True):
+        np.testing.assert_allclose(a, b, rtol=2e-5, atol=1e-6)
+    got, want = scan.apply(variables, x, lengths), unrolled.apply(variables, x, lengths)
+    assert jax.tree.structure(got) == jax.tree.structure(want)  # LSTMStateTuple and all
+    for a, b in zip(jax.tree.leaves(got), jax.tree.leaves(want), strict=True):
+        np.testing.assert_allclose(a, b, rtol=2e-5, atol=1e-6)

@@ -1,5 +1,9 @@
 """``dynamic_rnn``, ``bidirectional_dynamic_rnn`` and ``static_rnn``, as TF1's ``rnn.py``.
 
+``static_rnn`` runs TF1's unrolled first step (it creates the variables), then every step as
+one ``jax.lax.scan`` over the cell traced once, as ``dynamic_rnn``'s (the unrolled step's
+results go unused and XLA drops it), so XLA compiles a loop, not T copies of the cell.
+
 ``dynamic_rnn`` is one ``jax.lax.scan`` over time (TF1: one ``tf.while_loop``) whose step is the
 cell traced once as a control-flow body (``bodies._Body``, as ``js.while_loop``'s): a cell of
 ``jaxscope.nn.rnn_cell`` has its variables created before the loop, in the cell's scope under
@@ -273,11 +277,43 @@ def bidirectional_dynamic_rnn(
     other length at run time). A concrete one is checked; a traced one (under ``jax.jit``) is
     clipped to ``[0, max_time]``: both directions then read as TF1's ``dynamic_rnn`` does.
 
+    Args:
+      cell_fw, cell_bw: the forward and backward cells (as ``dynamic_rnn``'s ``cell``); their
+        variables are created under ``<scope>/fw/`` and ``<scope>/bw/``.
+      inputs: ``[batch, time, ...]`` (``[time, batch, ...]`` with ``time_major=True``), or a
+        nested structure of such arrays.
+      sequence_length: optional ``[batch]`` int vector, in ``[0, max_time]``.
+      initial_state_fw, initial_state_bw: each direction's initial state (default: its cell's
+        zero state).
+      dtype: the states' dtype; required without both initial states.
+      parallel_iterations, swap_memory: accepted for TF1 compatibility; no effect in JAX.
+      time_major: the layout of ``inputs`` and outputs.
+      scope: the variable scope (default ``"bidirectional_rnn"``).
+
     Returns:
-      ``((output_fw, output_bw), (output_state_fw, output_state_bw))``.
+      ``((output_fw, output_bw), (output_state_fw, output_state_bw))``: both outputs in the
+      layout of ``inputs``, ``output_bw`` back in the inputs' time order.
 
     Raises:
       SequenceLengthError (a ``ValueError``): a concrete ``sequence_length`` out of range.
+      MissingInitialStateError (a ``ValueError``): no initial state and no ``dtype``.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> def model(x, lengths):
+      ...     rc = js.nn.rnn_cell
+      ...     return js.nn.bidirectional_dynamic_rnn(rc.GRUCell(3), rc.GRUCell(2), x,
+      ...                                            sequence_length=lengths, dtype=jnp.float32)
+      >>> f = js.transform(model)
+      >>> x, lengths = jnp.ones([2, 5, 4]), jnp.array([5, 3])
+      >>> variables = f.init(jax.random.key(0), x, lengths)
+      >>> sorted(variables["params"]["bidirectional_rnn"])
+      ['bw', 'fw']
+      >>> (out_fw, out_bw), (state_fw, state_bw) = jax.jit(f.apply)(variables, x, lengths)
+      >>> out_fw.shape, out_bw.shape, bool((out_bw[1, 3:] == 0).all())
+      ((2, 5, 3), (2, 5, 2), True)
+      >>> bool((state_bw[1] == out_bw[1, 0]).all())  # the backward pass ends at step 0
+      True
 
     TF1 equivalent: tf.compat.v1.nn.bidirectional_dynamic_rnn
     """
@@ -303,14 +339,65 @@ def bidirectional_dynamic_rnn(
 
 
 def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=None, scope=None):
-    """The cell unrolled over a Python list of ``[batch, depth]`` inputs (TF1's static RNN).
+    """The cell over a Python list of ``[batch, depth]`` inputs (TF1's static, unrolled RNN).
 
-    The first step creates the variables, later steps reuse them (``reuse_variables()`` on the
-    ``rnn`` scope, as TF1). With ``sequence_length`` outputs past a sequence's end are zeros and
-    its state is frozen.
+    Step 0 runs as TF1's first step: it creates the cell's variables, with TF1's names and in
+    TF1's order, in ``scope`` (default ``rnn``). Then the scope reuses its variables
+    (``reuse_variables()``, as TF1) and the T steps run as one ``jax.lax.scan`` whose body is
+    the cell traced once (``js.scan``'s machinery), from the initial state: XLA compiles one
+    step and a loop instead of T copies of the cell, with the unrolled loop's outputs, final
+    state and gradients. The unrolled step 0 only made the variables: its results are unused,
+    so under ``jax.jit`` XLA drops it (eagerly it costs one step). With ``sequence_length``,
+    outputs past a sequence's end are zeros and its state is frozen.
+
+    The steps run unrolled, as TF1 wrote them, where a loop cannot give TF1's result:
+
+    * the inputs differ in structure, shape or dtype from step to step (ragged steps);
+    * the state the cell returns differs in shape or dtype from the one it is given;
+    * a step after the first assigns a variable or files a value in a collection (TF1's
+      unrolled steps each file a usable value; a loop body's would be loop tensors).
+
+    A cell that creates a variable after step 0 (only an ``AUTO_REUSE`` scope inside the cell
+    can) keeps the loop: the variable is created once, as TF1's step 1 created it, and what that
+    step files is a ``LoopTensor``. Inside the loop ``js.next_rng_key()`` gives each step its
+    own key (dropout draws a new mask each step, as TF1's unrolled steps did).
+
+    Args:
+      cell: an ``RNNCell`` (``jaxscope.nn.rnn_cell``) or any object with ``state_size``,
+        ``output_size``, ``zero_state`` and ``__call__(inputs, state) -> (output, new_state)``.
+      inputs: a non-empty list (or tuple) of ``[batch, depth]`` arrays, or of nested
+        structures of such arrays, one per time step.
+      initial_state: the initial state (default: ``cell.zero_state(batch, dtype)``).
+      dtype: the state's dtype; required without ``initial_state``.
+      sequence_length: optional ``[batch]`` int vector: past a sequence's length its outputs
+        are zeros and its state is frozen (the final state is its state at its last step).
+      scope: the variable scope (default ``"rnn"``): a name or a ``VariableScope``.
 
     Returns:
-      ``(outputs, state)``: a list with one output per input, and the final state.
+      ``(outputs, state)``: a list with one output per input (``[batch, output_size]``), and
+      the final state with the structure of ``cell.state_size``.
+
+    Raises:
+      TypeError: ``inputs`` is not a list or tuple.
+      ValueError: ``inputs`` is empty, or ``sequence_length`` is not a ``[batch]`` vector.
+      MissingInitialStateError (a ``ValueError``): neither ``initial_state`` nor ``dtype``.
+
+    Example:
+      >>> import jax, jax.numpy as jnp, jaxscope as js
+      >>> def model(x):
+      ...     cell = js.nn.rnn_cell.BasicLSTMCell(4)
+      ...     steps = [x[:, t] for t in range(x.shape[1])]
+      ...     return js.nn.static_rnn(cell, steps, dtype=jnp.float32)
+      >>> f = js.transform(model)
+      >>> x = jnp.ones([2, 20, 3])
+      >>> variables = f.init(jax.random.key(0), x)
+      >>> jax.tree.map(jnp.shape, variables)
+      {'params': {'rnn': {'basic_lstm_cell': {'bias': (16,), 'kernel': (7, 16)}}}}
+      >>> outputs, state = jax.jit(f.apply)(variables, x)
+      >>> len(outputs), outputs[19].shape, bool((state.h == outputs[19]).all())
+      (20, (2, 4), True)
+      >>> str(jax.make_jaxpr(f.apply)(variables, x)).count("scan[")  # one loop, not 19 cells
+      1
 
     TF1 equivalent: tf.compat.v1.nn.static_rnn
     """
@@ -319,22 +406,94 @@ def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=Non
                         f"{type(inputs).__name__}. For one array use dynamic_rnn.")  # fmt: skip
     if not inputs:
         raise ValueError("inputs must not be empty")
-    outputs = []
     with variable_scope(scope or "rnn") as varscope:
         first = jax.tree.leaves(inputs[0])[0]
         batch_size = jnp.shape(first)[0]
         state = _initial_state(cell, batch_size, initial_state, dtype, "static_rnn")
         sequence_length = _sequence_length(sequence_length, batch_size)
+        zero_output = None
         if sequence_length is not None:
             zero_output = _zeros_like_output(cell, batch_size, _infer_state_dtype(dtype, state))
-        for time, input_ in enumerate(inputs):
-            if time > 0:
-                varscope.reuse_variables()
-            output, new_state = cell(input_, state)
-            if sequence_length is not None:
-                output, new_state = _mask_step(
-                    time, sequence_length, zero_output, state, output, new_state
-                )
-            state = new_state
+
+        def mask(time, state, output, new_state):
+            if sequence_length is None:
+                return output, new_state
+            return _mask_step(time, sequence_length, zero_output, state, output, new_state)
+
+        def step(time, input_, state):
+            return mask(time, state, *cell(input_, state))
+
+        output, state1 = step(0, inputs[0], state)  # creates the variables, as TF1's step 0
+        if len(inputs) == 1:
+            return [output], state1
+        varscope.reuse_variables()
+        # Every step in the loop, step 0 too: under jit XLA drops the unrolled step 0 (its
+        # results go unused), so the program holds the loop only (a third less compiling than
+        # step 0 beside a loop of T-1 steps, for the PTB model).
+        scanned = _scan_steps(cell, inputs, state, mask)
+        if scanned is not None:
+            return scanned
+        outputs, state = [output], state1  # unrolled, as TF1
+        for time, input_ in enumerate(inputs[1:], 1):
+            output, state = step(time, input_, state)
             outputs.append(output)
     return outputs, state
+
+
+def _same_steps(inputs) -> bool:
+    """Every input has the first's structure, shapes and dtypes (a loop's ``xs`` can stack)."""
+    want = _avals(inputs[0])
+    return all(_avals(input_) == want for input_ in inputs[1:])
+
+
+def _avals(tree):
+    leaves, structure = jax.tree.flatten(tree)
+    return structure, [(tuple(jnp.shape(x)), jnp.result_type(x)) for x in leaves]
+
+
+def _scan_steps(cell, inputs, state, mask):
+    """The steps of ``static_rnn`` as one ``lax.scan`` over the cell traced once (a ``_Body``)
+    with its variables reused; ``(outputs, state)``, or None where the loop would not be TF1's
+    unrolled steps (``static_rnn``'s docstring lists when), leaving the frame as it found it."""
+    fr = frame.peek()
+    if fr is None or fr.mode is frame.DETACHED or not _same_steps(inputs):
+        return None  # outside a transform a cell that makes no variables runs unrolled
+    lengths = {k: len(v) for k, v in fr.collections.items()}
+    names, counts = dict(fr.names.names_in_use), dict(fr.scope_counts)
+    key = _loop_key(fr)
+    x0 = jax.tree.map(jnp.asarray, inputs[0])
+    body = _Body(fr, cell, (x0, state), _step_key(key, 0), "static_rnn cell")
+    structure, avals = _avals(body.out_shapes[1])
+    same_state = avals == _avals(state)[1]
+    filed = any(len(v) != lengths.get(k, 0) for k, v in fr.collections.items())
+    if not body.created and (body.assigned or filed or not same_state):
+        _drop_items(fr, lengths)
+        fr.names.names_in_use, fr.scope_counts = names, counts  # step 1 names its ops anew
+        return None
+    # the carry takes the cell's structure (an LSTMStateTuple for a plain tuple), as TF1's
+    # state after step 0
+    state = jax.tree.unflatten(structure, jax.tree.leaves(state))
+    inputs_tm = jax.tree.map(lambda *xs: jnp.stack(xs), *inputs)
+    steps = jnp.arange(len(inputs), dtype=jnp.int32)
+
+    def scan_step(carry, xs):
+        state, carried = carry
+        time, input_t = xs
+        (output, new_state), new = body((input_t, state), carried, _step_key(key, time))
+        output, new_state = mask(time, state, output, jax.tree.map(_like, new_state, state))
+        return (new_state, {**carried, **new}), output
+
+    (state, carried), outputs = jax.lax.scan(
+        scan_step, (state, body.initial_carry()), (steps, inputs_tm)
+    )
+    body.finish(carried)
+    return [jax.tree.map(lambda x, i=i: x[i], outputs) for i in range(len(inputs))], state
+
+
+def _drop_items(fr, lengths) -> None:
+    """Takes the items a traced loop body filed back out of the frame's collections."""
+    for k, items in fr.collections.items():
+        for x in items[lengths.get(k, 0) :]:
+            fr.item_names.pop(id(x), None)
+            fr.aliases.pop(id(x), None)
+        del items[lengths.get(k, 0) :]
