@@ -23,7 +23,9 @@ DONE = [
     "math_ops",
     "nn_ops",
     "select_ops",
+    "segment_ops",
     "slicing_ops",
+    "sort_ops",
     "reduction_ops",
 ]
 # _src/compat modules still to do (issue 28, item 4): their docstrings are one or two lines.
@@ -31,8 +33,8 @@ LEFT = [
     "check_ops", "conv_ops", "diag_ops", "dtypes", "framework_ops",
     "functional_ops", "graph", "image_ops", "image_resize", "linalg_ops", "losses", "lstsq_ops",
     "manip_ops", "matmul_ops", "metrics_ops", "nest", "nn_impl", "nn_losses",
-    "placeholders", "platform", "random_ops", "segment_ops",
-    "seq2seq", "sort_ops", "sparse_embedding", "sparse_ops", "sparse_tensor",
+    "placeholders", "platform", "random_ops",
+    "seq2seq", "sparse_embedding", "sparse_ops", "sparse_tensor",
     "summary_ops",
 ]  # fmt: skip
 PREFIX = "jaxscope._src.compat."
