@@ -20,6 +20,7 @@ import jaxscope.compat.v1 as root
 # _src/compat modules whose public ops have full docstrings.
 DONE = [
     "array_ops",
+    "manip_ops",
     "math_ops",
     "nn_ops",
     "select_ops",
@@ -32,7 +33,7 @@ DONE = [
 LEFT = [
     "check_ops", "conv_ops", "diag_ops", "dtypes", "framework_ops",
     "functional_ops", "graph", "image_ops", "image_resize", "linalg_ops", "losses", "lstsq_ops",
-    "manip_ops", "matmul_ops", "metrics_ops", "nest", "nn_impl", "nn_losses",
+    "matmul_ops", "metrics_ops", "nest", "nn_impl", "nn_losses",
     "placeholders", "platform", "random_ops",
     "seq2seq", "sparse_embedding", "sparse_ops", "sparse_tensor",
     "summary_ops",
