@@ -20,12 +20,14 @@ import jaxscope.compat.v1 as root
 # _src/compat modules whose public ops have full docstrings.
 DONE = [
     "array_ops",
+    "conv_ops",
     "manip_ops",
     "math_ops",
     "matmul_ops",
     "nn_impl",
     "nn_losses",
     "nn_ops",
+    "random_ops",
     "reduction_ops",
     "segment_ops",
     "select_ops",
@@ -34,10 +36,9 @@ DONE = [
 ]
 # _src/compat modules still to do (issue 28, item 4): their docstrings are one or two lines.
 LEFT = [
-    "check_ops", "conv_ops", "diag_ops", "dtypes", "framework_ops", "functional_ops", "graph",
-    "image_ops", "image_resize", "linalg_ops", "losses", "lstsq_ops", "metrics_ops", "nest",
-    "placeholders", "platform", "random_ops", "seq2seq", "sparse_embedding", "sparse_ops",
-    "sparse_tensor", "summary_ops",
+    "check_ops", "diag_ops", "dtypes", "framework_ops", "functional_ops", "graph", "image_ops",
+    "image_resize", "linalg_ops", "losses", "lstsq_ops", "metrics_ops", "nest", "placeholders",
+    "platform", "seq2seq", "sparse_embedding", "sparse_ops", "sparse_tensor", "summary_ops",
 ]  # fmt: skip
 PREFIX = "jaxscope._src.compat."
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
