@@ -20,7 +20,9 @@ import jaxscope.compat.v1 as root
 # _src/compat modules whose public ops have full docstrings.
 DONE = [
     "array_ops",
+    "check_ops",
     "conv_ops",
+    "diag_ops",
     "manip_ops",
     "math_ops",
     "matmul_ops",
@@ -36,9 +38,9 @@ DONE = [
 ]
 # _src/compat modules still to do (issue 28, item 4): their docstrings are one or two lines.
 LEFT = [
-    "check_ops", "diag_ops", "dtypes", "framework_ops", "functional_ops", "graph", "image_ops",
-    "image_resize", "linalg_ops", "losses", "lstsq_ops", "metrics_ops", "nest", "placeholders",
-    "platform", "seq2seq", "sparse_embedding", "sparse_ops", "sparse_tensor", "summary_ops",
+    "dtypes", "framework_ops", "functional_ops", "graph", "image_ops", "image_resize",
+    "linalg_ops", "losses", "lstsq_ops", "metrics_ops", "nest", "placeholders", "platform",
+    "seq2seq", "sparse_embedding", "sparse_ops", "sparse_tensor", "summary_ops",
 ]  # fmt: skip
 PREFIX = "jaxscope._src.compat."
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
