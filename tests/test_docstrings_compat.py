@@ -23,6 +23,8 @@ DONE = [
     "check_ops",
     "conv_ops",
     "diag_ops",
+    "linalg_ops",
+    "lstsq_ops",
     "manip_ops",
     "math_ops",
     "matmul_ops",
@@ -38,9 +40,9 @@ DONE = [
 ]
 # _src/compat modules still to do (issue 28, item 4): their docstrings are one or two lines.
 LEFT = [
-    "dtypes", "framework_ops", "functional_ops", "graph", "image_ops", "image_resize",
-    "linalg_ops", "losses", "lstsq_ops", "metrics_ops", "nest", "placeholders", "platform",
-    "seq2seq", "sparse_embedding", "sparse_ops", "sparse_tensor", "summary_ops",
+    "dtypes", "framework_ops", "functional_ops", "graph", "image_ops", "image_resize", "losses",
+    "metrics_ops", "nest", "placeholders", "platform", "seq2seq", "sparse_embedding",
+    "sparse_ops", "sparse_tensor", "summary_ops",
 ]  # fmt: skip
 PREFIX = "jaxscope._src.compat."
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
