@@ -24,6 +24,7 @@ DONE = [
     "conv_ops",
     "diag_ops",
     "image_ops",
+    "image_resize",
     "linalg_ops",
     "losses",
     "lstsq_ops",
@@ -42,9 +43,8 @@ DONE = [
 ]
 # _src/compat modules still to do (issue 28, item 4): their docstrings are one or two lines.
 LEFT = [
-    "dtypes", "framework_ops", "functional_ops", "graph", "image_resize", "metrics_ops", "nest",
-    "placeholders", "platform", "seq2seq", "sparse_embedding", "sparse_ops", "sparse_tensor",
-    "summary_ops",
+    "dtypes", "framework_ops", "functional_ops", "graph", "metrics_ops", "nest", "placeholders",
+    "platform", "seq2seq", "sparse_embedding", "sparse_ops", "sparse_tensor", "summary_ops",
 ]  # fmt: skip
 PREFIX = "jaxscope._src.compat."
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
