@@ -23,6 +23,7 @@ DONE = [
     "check_ops",
     "conv_ops",
     "diag_ops",
+    "framework_ops",
     "image_ops",
     "image_resize",
     "linalg_ops",
@@ -41,13 +42,14 @@ DONE = [
     "select_ops",
     "slicing_ops",
     "sort_ops",
+    "sparse_embedding",
     "sparse_ops",
     "sparse_tensor",
 ]
 # _src/compat modules still to do (issue 28, item 4): their docstrings are one or two lines.
 LEFT = [
-    "dtypes", "framework_ops", "functional_ops", "graph", "nest", "placeholders", "platform",
-    "seq2seq", "sparse_embedding", "summary_ops",
+    "dtypes", "functional_ops", "graph", "nest", "placeholders", "platform", "seq2seq",
+    "summary_ops",
 ]  # fmt: skip
 PREFIX = "jaxscope._src.compat."
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
