@@ -24,6 +24,7 @@ DONE = [
     "conv_ops",
     "diag_ops",
     "framework_ops",
+    "graph",
     "image_ops",
     "image_resize",
     "linalg_ops",
@@ -48,8 +49,7 @@ DONE = [
 ]
 # _src/compat modules still to do (issue 28, item 4): their docstrings are one or two lines.
 LEFT = [
-    "dtypes", "functional_ops", "graph", "nest", "placeholders", "platform", "seq2seq",
-    "summary_ops",
+    "dtypes", "functional_ops", "nest", "placeholders", "platform", "seq2seq", "summary_ops",
 ]  # fmt: skip
 PREFIX = "jaxscope._src.compat."
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
