@@ -37,6 +37,7 @@ DONE = [
     "nn_impl",
     "nn_losses",
     "nn_ops",
+    "platform",
     "random_ops",
     "reduction_ops",
     "segment_ops",
@@ -49,7 +50,7 @@ DONE = [
 ]
 # _src/compat modules still to do (issue 28, item 4): their docstrings are one or two lines.
 LEFT = [
-    "dtypes", "functional_ops", "nest", "placeholders", "platform", "seq2seq", "summary_ops",
+    "dtypes", "functional_ops", "nest", "placeholders", "seq2seq", "summary_ops",
 ]  # fmt: skip
 PREFIX = "jaxscope._src.compat."
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
