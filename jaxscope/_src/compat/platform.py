@@ -296,8 +296,9 @@ class GFile:
         >>> path = os.path.join(tempfile.mkdtemp(), "a.txt")
         >>> with tf.gfile.GFile(path, "w") as f:
         ...     _ = f.write("hello")
-        >>> tf.gfile.GFile(path).read(), tf.gfile.GFile(path).size()
-        ('hello', 5)
+        >>> with tf.gfile.GFile(path) as f:
+        ...     print(f.read(), f.size())
+        hello 5
 
     TF1 equivalent: tf.compat.v1.gfile.GFile
     """
