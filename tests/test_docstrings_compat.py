@@ -47,10 +47,11 @@ DONE = [
     "sparse_embedding",
     "sparse_ops",
     "sparse_tensor",
+    "summary_ops",
 ]
 # _src/compat modules still to do (issue 28, item 4): their docstrings are one or two lines.
 LEFT = [
-    "dtypes", "functional_ops", "nest", "placeholders", "seq2seq", "summary_ops",
+    "dtypes", "functional_ops", "nest", "placeholders", "seq2seq",
 ]  # fmt: skip
 PREFIX = "jaxscope._src.compat."
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
@@ -99,7 +100,14 @@ def _problems(path: str, obj) -> list[str]:
     if not first or first.startswith(("TF1 equivalent", "Differs from TF1")):
         out.append("no one-line summary")
     args = re.search(r"^Args:\n((?:[ \t]+.*\n?|\n)*)", doc, re.M)
-    named = set(re.findall(r"^    (\w+)(?: \(.*?\))?:", args.group(1), re.M)) if args else set()
+    named = set()
+    if args:  # the entries are the block's least indented lines: "name: ..." or "name (type): ..."
+        lines = [line for line in args.group(1).splitlines() if line.strip()]
+        indent = min((len(line) - len(line.lstrip()) for line in lines), default=0)
+        for line in lines:
+            m = re.match(r"(\w+)(?: \(.*?\))?:", line[indent:])
+            if m and not line[:indent].strip() and line[indent] != " ":
+                named.add(m.group(1))
     missing = [p for p in _params(obj) if p not in named]
     if missing:
         out.append(f"Args: does not name {missing}")

@@ -112,6 +112,20 @@ def histogram(
     sum, sum of squares, its default exponential buckets with empty runs merged) are computed
     from them, in float64, when the summary is written.
 
+    Args:
+      name: the tag's last part (cleaned, uniquified as TF1's name scopes are).
+      values: a real tensor of any shape.
+      collections: the collections to file it in (default ``[GraphKeys.SUMMARIES]``).
+      family: a prefix of the tag (TensorBoard's tab).
+
+    Returns:
+      A :class:`Summary`: return it from the program, then ``FileWriter.add_summary`` it.
+
+    Example:
+      >>> import jax.numpy as jnp, jaxscope as js, jaxscope.compat.v1 as tf
+      >>> js.transform(lambda x: tf.summary.histogram("w", x)).apply({}, jnp.ones(3)).tags
+      ['w']
+
     Differs from TF1: the program returns the raw values (the whole tensor leaves the device);
     NaN or infinity fails when the summary is written, where TF1 fails ``session.run``.
 
@@ -129,6 +143,22 @@ def image(name: str, tensor, max_outputs: int = 3, collections: Sequence[str] | 
     ``<tag>/image/<i>``, or ``<tag>/image`` when ``max_outputs`` is 1. Float images are scaled
     to uint8 as TF1 does (per image: by ``255 / max`` when none is negative, else by
     ``127 / max|x|`` around 128; non-finite pixels red) when the summary is written, as PNG.
+
+    Args:
+      name: the tag's last part (cleaned, uniquified as TF1's name scopes are).
+      tensor: images ``[batch, height, width, channels]``, 1, 3 or 4 channels.
+      max_outputs: how many images of the batch to write.
+      collections: the collections to file it in (default ``[GraphKeys.SUMMARIES]``).
+      family: a prefix of the tag (TensorBoard's tab).
+
+    Returns:
+      A :class:`Summary`: return it from the program, then ``FileWriter.add_summary`` it.
+
+    Example:
+      >>> import jax.numpy as jnp, jaxscope as js, jaxscope.compat.v1 as tf
+      >>> f = js.transform(lambda x: tf.summary.image("input", x, max_outputs=2))
+      >>> f.apply({}, jnp.zeros([4, 2, 2, 1])).tags
+      ['input']
 
     Differs from TF1: the conversion to uint8 and PNG happens when the summary is written.
 
@@ -160,6 +190,23 @@ def audio(name: str, tensor, sample_rate, max_outputs: int = 3,
     ``[batch, frames]`` or ``[batch, frames, channels]``, in [-1, 1]), written as 16-bit WAV at
     ``sample_rate`` Hz. Tags are ``<tag>/audio/<i>``, or ``<tag>/audio`` when ``max_outputs`` is 1.
 
+    Args:
+      name: the tag's last part (cleaned, uniquified as TF1's name scopes are).
+      tensor: float clips ``[batch, frames]`` or ``[batch, frames, channels]`` in [-1, 1].
+      sample_rate: the sample rate in Hz.
+      max_outputs: how many clips of the batch to write.
+      collections: the collections to file it in (default ``[GraphKeys.SUMMARIES]``).
+      family: a prefix of the tag (TensorBoard's tab).
+
+    Returns:
+      A :class:`Summary`: return it from the program, then ``FileWriter.add_summary`` it.
+
+    Example:
+      >>> import jax.numpy as jnp, jaxscope as js, jaxscope.compat.v1 as tf
+      >>> f = js.transform(lambda x: tf.summary.audio("voice", x, 16000, max_outputs=1))
+      >>> f.apply({}, jnp.zeros([2, 8])).tags
+      ['voice']
+
     Differs from TF1: the WAV encoding happens when the summary is written.
 
     TF1 equivalent: tf.compat.v1.summary.audio
@@ -183,9 +230,22 @@ def text(name: str, tensor, collections: Sequence[str] | None = None):
     a Python ``str`` / ``bytes``, a (nested) list of them or a numpy string array. It is kept in
     the :class:`Summary`'s static part, so the summary works under ``jax.jit`` too.
 
+    Args:
+      name: the tag's last part (cleaned, uniquified as TF1's name scopes are).
+      tensor: a Python ``str`` / ``bytes``, a (nested) list of them or a numpy string array.
+      collections: the collections to file it in (default ``[GraphKeys.SUMMARIES]``).
+
+    Returns:
+      A :class:`Summary`: return it from the program, then ``FileWriter.add_summary`` it.
+
     Raises:
       SummaryArgumentError: ``tensor`` is an array of numbers (a jax array or tracer) -- TF1
         raises ``ValueError`` for a tensor whose dtype is not string.
+
+    Example:
+      >>> import jax.numpy as jnp, jaxscope as js, jaxscope.compat.v1 as tf
+      >>> js.transform(lambda: tf.summary.text("note", "hello")).apply({}).tags
+      ['note']
 
     Differs from TF1: the text must be a Python/numpy value known at trace time.
 
@@ -222,9 +282,24 @@ def _written_tags(s: Summary) -> list[str]:
 def merge(inputs: Sequence[Any], collections: Sequence[str] | None = None, name: str | None = None):
     """One summary holding all of ``inputs``' values, in order.
 
+    Args:
+      inputs: summaries (:class:`Summary`; None entries are skipped).
+      collections: the collections to file the merged summary in (default: none).
+      name: accepted for TF1's signature.
+
+    Returns:
+      A :class:`Summary` with all the inputs' tags.
+
     Raises:
       SummaryArgumentError: an input is not a summary, or two inputs write the same tag (TF1:
         ``InvalidArgumentError: Duplicate tag ... found in summary inputs``).
+
+    Example:
+      >>> import jax.numpy as jnp, jaxscope as js, jaxscope.compat.v1 as tf
+      >>> def f(x):
+      ...     return tf.summary.merge([tf.summary.scalar("a", x), tf.summary.scalar("b", x)])
+      >>> js.transform(f).apply({}, jnp.float32(1.0)).tags
+      ['a', 'b']
 
     TF1 equivalent: tf.compat.v1.summary.merge
     """
@@ -261,6 +336,23 @@ def merge(inputs: Sequence[Any], collections: Sequence[str] | None = None, name:
 def merge_all(key: str = GraphKeys.SUMMARIES, scope: str | None = None, name: str | None = None):
     """All summaries of collection ``key`` (names matching ``scope``) merged into one, or None
     when there are none.
+
+    Args:
+      key: the collection to merge (default ``GraphKeys.SUMMARIES``).
+      scope: a name-scope prefix the summaries must match, or None.
+      name: accepted for TF1's signature.
+
+    Returns:
+      A :class:`Summary`, or None when the collection has no summary.
+
+    Example:
+      >>> import jax.numpy as jnp, jaxscope as js, jaxscope.compat.v1 as tf
+      >>> def f(x):
+      ...     tf.summary.scalar("loss", x)
+      ...     tf.summary.histogram("x", x)
+      ...     return tf.summary.merge_all()
+      >>> js.transform(f).apply({}, jnp.float32(1.0)).tags
+      ['loss', 'x']
 
     TF1 equivalent: tf.compat.v1.summary.merge_all
     """
