@@ -293,12 +293,14 @@ class GFile:
     Example:
         >>> import jaxscope.compat.v1 as tf
         >>> import os, tempfile
-        >>> path = os.path.join(tempfile.mkdtemp(), "a.txt")
+        >>> top = tempfile.mkdtemp()
+        >>> path = os.path.join(top, "a.txt")
         >>> with tf.gfile.GFile(path, "w") as f:
         ...     _ = f.write("hello")
         >>> with tf.gfile.GFile(path) as f:
         ...     print(f.read(), f.size())
         hello 5
+        >>> tf.gfile.DeleteRecursively(top)
 
     TF1 equivalent: tf.compat.v1.gfile.GFile
     """
@@ -383,11 +385,12 @@ def glob(pattern):
     Example:
         >>> import jaxscope.compat.v1 as tf
         >>> import os, tempfile
-        >>> d = tempfile.mkdtemp()
+        >>> d = top = tempfile.mkdtemp()
         >>> for n in ("b.txt", "a.txt", "c.csv"):
         ...     open(os.path.join(d, n), "w").close()
         >>> [os.path.basename(p) for p in tf.gfile.Glob(os.path.join(d, "*.txt"))]
         ['a.txt', 'b.txt']
+        >>> tf.gfile.DeleteRecursively(top)
 
     TF1 equivalent: tf.compat.v1.gfile.Glob
     """
@@ -411,10 +414,11 @@ def listdir(path):
     Example:
         >>> import jaxscope.compat.v1 as tf
         >>> import os, tempfile
-        >>> d = tempfile.mkdtemp()
+        >>> d = top = tempfile.mkdtemp()
         >>> tf.gfile.MakeDirs(os.path.join(d, "x", "y"))
         >>> tf.gfile.ListDirectory(d)
         ['x']
+        >>> tf.gfile.DeleteRecursively(top)
 
     TF1 equivalent: tf.compat.v1.gfile.ListDirectory
     """
@@ -437,10 +441,12 @@ def makedirs(path):
     Example:
         >>> import jaxscope.compat.v1 as tf
         >>> import os, tempfile
-        >>> d = os.path.join(tempfile.mkdtemp(), "a", "b")
+        >>> top = tempfile.mkdtemp()
+        >>> d = os.path.join(top, "a", "b")
         >>> tf.gfile.MakeDirs(d)
         >>> tf.gfile.IsDirectory(d)
         True
+        >>> tf.gfile.DeleteRecursively(top)
 
     TF1 equivalent: tf.compat.v1.gfile.MakeDirs
     """
@@ -465,10 +471,12 @@ def mkdir(path):
     Example:
         >>> import jaxscope.compat.v1 as tf
         >>> import os, tempfile
-        >>> d = os.path.join(tempfile.mkdtemp(), "a")
+        >>> top = tempfile.mkdtemp()
+        >>> d = os.path.join(top, "a")
         >>> tf.gfile.MkDir(d)
         >>> tf.gfile.IsDirectory(d)
         True
+        >>> tf.gfile.DeleteRecursively(top)
 
     TF1 equivalent: tf.compat.v1.gfile.MkDir
     """
@@ -497,11 +505,13 @@ def remove(path):
     Example:
         >>> import jaxscope.compat.v1 as tf
         >>> import os, tempfile
-        >>> path = os.path.join(tempfile.mkdtemp(), "a.txt")
+        >>> top = tempfile.mkdtemp()
+        >>> path = os.path.join(top, "a.txt")
         >>> open(path, "w").close()
         >>> tf.gfile.Remove(path)
         >>> tf.gfile.Exists(path)
         False
+        >>> tf.gfile.DeleteRecursively(top)
 
     TF1 equivalent: tf.compat.v1.gfile.Remove
     """
@@ -527,7 +537,7 @@ def rmtree(path):
     Example:
         >>> import jaxscope.compat.v1 as tf
         >>> import os, tempfile
-        >>> d = tempfile.mkdtemp()
+        >>> d = top = tempfile.mkdtemp()
         >>> tf.gfile.MakeDirs(os.path.join(d, "x"))
         >>> tf.gfile.DeleteRecursively(d)
         >>> tf.gfile.Exists(d)
@@ -561,11 +571,12 @@ def rename(src, dst, overwrite=False):
     Example:
         >>> import jaxscope.compat.v1 as tf
         >>> import os, tempfile
-        >>> d = tempfile.mkdtemp()
+        >>> d = top = tempfile.mkdtemp()
         >>> open(os.path.join(d, "a"), "w").close()
         >>> tf.gfile.Rename(os.path.join(d, "a"), os.path.join(d, "b"))
         >>> tf.gfile.ListDirectory(d)
         ['b']
+        >>> tf.gfile.DeleteRecursively(top)
 
     TF1 equivalent: tf.compat.v1.gfile.Rename
     """
@@ -596,11 +607,12 @@ def copy(src, dst, overwrite=False):
     Example:
         >>> import jaxscope.compat.v1 as tf
         >>> import os, tempfile
-        >>> d = tempfile.mkdtemp()
+        >>> d = top = tempfile.mkdtemp()
         >>> open(os.path.join(d, "a"), "w").close()
         >>> tf.gfile.Copy(os.path.join(d, "a"), os.path.join(d, "b"))
         >>> tf.gfile.ListDirectory(d)
         ['a', 'b']
+        >>> tf.gfile.DeleteRecursively(top)
 
     TF1 equivalent: tf.compat.v1.gfile.Copy
     """
@@ -626,10 +638,11 @@ def walk(top, topdown=True, onerror=None):
     Example:
         >>> import jaxscope.compat.v1 as tf
         >>> import os, tempfile
-        >>> d = tempfile.mkdtemp()
+        >>> d = top = tempfile.mkdtemp()
         >>> tf.gfile.MakeDirs(os.path.join(d, "x"))
         >>> [(os.path.relpath(p, d), s, f) for p, s, f in tf.io.gfile.walk(d)]
         [('.', ['x'], []), ('x', [], [])]
+        >>> tf.gfile.DeleteRecursively(top)
 
     TF1 equivalent: tf.compat.v1.io.gfile.walk
     """
@@ -651,10 +664,11 @@ def Walk(top, in_order=True):  # noqa: N802 - TF1's name
     Example:
         >>> import jaxscope.compat.v1 as tf
         >>> import os, tempfile
-        >>> d = tempfile.mkdtemp()
+        >>> d = top = tempfile.mkdtemp()
         >>> tf.gfile.MakeDirs(os.path.join(d, "x"))
         >>> [os.path.relpath(p, d) for p, _, _ in tf.gfile.Walk(d, in_order=False)]
         ['x', '.']
+        >>> tf.gfile.DeleteRecursively(top)
 
     TF1 equivalent: tf.compat.v1.gfile.Walk
     """
