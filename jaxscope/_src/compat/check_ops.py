@@ -23,8 +23,31 @@ def _prefix(message) -> str:
 
 
 def check_numerics(tensor, message, name=None):
-    """``tensor``, checked to hold no NaN or Inf (raises InvalidArgumentError naming
-    ``message``). Its gradient passes through unchecked.
+    """``tensor``, checked to hold no NaN or Inf (raises InvalidArgumentError naming ``message``).
+    Its gradient passes through unchecked.
+
+    Args:
+        tensor: A float tensor.
+        message: The text the error starts with.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``CheckNumerics``).
+
+    Returns:
+        ``tensor``, as a jax array.
+
+    Raises:
+        TypeError: ``tensor`` is not a float.
+        InvalidArgumentError: ``tensor`` holds a NaN or Inf (a ``ValueError``; when called with a
+            concrete value, else when the compiled program runs).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.debugging.check_numerics([1., 2.], "loss")
+        Array([1., 2.], dtype=float32)
+        >>> try:
+        ...     tf.debugging.check_numerics([1., float("nan")], "loss")
+        ... except ValueError as e:
+        ...     print(type(e).__name__)
+        InvalidArgumentError
 
     TF1 equivalent: tf.compat.v1.check_numerics
     """
@@ -41,6 +64,26 @@ def check_numerics(tensor, message, name=None):
 
 def verify_tensor_all_finite(t=None, msg=None, name=None, x=None, message=None):
     """:func:`check_numerics` with TF1's argument names (``x``/``t``, ``message``/``msg``).
+
+    Args:
+        t: The float tensor (TF1's old name of ``x``; give one of the two).
+        msg: The error's text (TF1's old name of ``message``; give one of the two).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``CheckNumerics``).
+        x: The float tensor.
+        message: The error's text.
+
+    Returns:
+        The tensor, as a jax array.
+
+    Raises:
+        ValueError: both an argument and its old name are given.
+        TypeError: the tensor is not a float.
+        InvalidArgumentError: the tensor holds a NaN or Inf (a ``ValueError``).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.verify_tensor_all_finite([1., 2.], "loss")
+        Array([1., 2.], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.verify_tensor_all_finite
     """
@@ -59,14 +102,46 @@ def add_check_numerics_ops():
     every jax operation that produces a NaN raise, the closest global switch; or wrap values in
     :func:`check_numerics`.
 
+    Returns:
+        None.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.add_check_numerics_ops() is None
+        True
+
     TF1 equivalent: tf.compat.v1.add_check_numerics_ops
     """
     op_name(None, "CheckNumerics")
 
 
 def Assert(condition, data, summarize=None, name=None):  # noqa: N802 - TF1's name
-    """Checks that the boolean scalar ``condition`` holds (``data`` is shown when it fails).
-    Returns None.
+    """Checks that the boolean scalar ``condition`` holds (``data`` is shown when it fails). Returns
+    None.
+
+    Args:
+        condition: A bool scalar.
+        data: A list of tensors shown in the message when the check fails.
+        summarize: Accepted for TF1's signature (all of ``data`` is shown).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Assert``).
+
+    Returns:
+        None.
+
+    Raises:
+        TypeError: ``condition`` is not bool.
+        InvalidArgumentError: ``condition`` is False (a ``ValueError``; when called with a concrete
+            value, else when the compiled program runs).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.Assert(tf.less(1, 2), [1, 2]) is None
+        True
+        >>> try:
+        ...     tf.Assert(tf.less(2, 1), [2, 1])
+        ... except ValueError as e:
+        ...     print(type(e).__name__)
+        InvalidArgumentError
 
     TF1 equivalent: tf.compat.v1.Assert (returns an op for control_dependencies)
     """
@@ -78,8 +153,30 @@ def Assert(condition, data, summarize=None, name=None):  # noqa: N802 - TF1's na
 
 
 def assert_near(x, y, rtol=None, atol=None, data=None, summarize=None, message=None, name=None):
-    """Checks ``|x - y| <= atol + rtol * |y|`` element-wise (``rtol``/``atol`` default to ten
-    times the dtype's epsilon), as :func:`tf.assert_equal` checks. Returns None.
+    """Checks ``|x - y| <= atol + rtol * |y|`` element-wise (``rtol``/``atol`` default to ten times
+    the dtype's epsilon), as :func:`tf.assert_equal` checks. Returns None.
+
+    Args:
+        x: A float tensor.
+        y: A tensor of ``x``'s dtype (a Python value converts to it), broadcasting against ``x``.
+        rtol: The relative tolerance (``None``: ``10 * eps``).
+        atol: The absolute tolerance (``None``: ``10 * eps``).
+        data: Tensors shown when the check fails (``None``: ``x`` and ``y``).
+        summarize: Accepted for TF1's signature.
+        message: Text the error starts with.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``assert_near``).
+
+    Returns:
+        None.
+
+    Raises:
+        ValueError: ``y`` is a tensor of another dtype, or ``x`` is not a float.
+        InvalidArgumentError: an element is not near (a ``ValueError``).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.debugging.assert_near([1., 2.], [1., 2.0000001]) is None
+        True
 
     TF1 equivalent: tf.compat.v1.assert_near
     """
@@ -106,6 +203,22 @@ def assert_near(x, y, rtol=None, atol=None, data=None, summarize=None, message=N
 def assert_scalar(tensor, name=None, message=None):
     """``tensor``, checked to be a scalar (ValueError otherwise).
 
+    Args:
+        tensor: A tensor.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``assert_scalar``).
+        message: Text the error starts with.
+
+    Returns:
+        ``tensor``, as a jax array.
+
+    Raises:
+        ValueError: ``tensor`` is not a scalar.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.debugging.assert_scalar(3.)
+        Array(3., dtype=float32)
+
     TF1 equivalent: tf.compat.v1.assert_scalar
     """
     op_name(name, "assert_scalar")
@@ -119,6 +232,22 @@ def assert_scalar(tensor, name=None, message=None):
 
 def assert_integer(x, message=None, name=None):
     """Checks that ``x`` has an integer dtype (TypeError otherwise). Returns None.
+
+    Args:
+        x: A tensor.
+        message: Text the error starts with.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``assert_integer``).
+
+    Returns:
+        None.
+
+    Raises:
+        TypeError: ``x`` is not an integer.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.debugging.assert_integer([1, 2]) is None
+        True
 
     TF1 equivalent: tf.compat.v1.assert_integer
     """
@@ -145,6 +274,26 @@ def _ranks(op: str, x, ranks, test, what: str, message) -> None:
 def assert_rank_at_least(x, rank, data=None, summarize=None, message=None, name=None):
     """Checks that ``x`` has rank ``rank`` or more (a ValueError: ranks are static in jax).
 
+    Args:
+        x: A tensor.
+        rank: The least rank, an int.
+        data: Accepted for TF1's signature.
+        summarize: Accepted for TF1's signature.
+        message: Text the error starts with.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name,
+            ``assert_rank_at_least``).
+
+    Returns:
+        None.
+
+    Raises:
+        InvalidArgumentError: ``x``'s rank is below ``rank`` (a ``ValueError``).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.debugging.assert_rank_at_least([[1.]], 1) is None
+        True
+
     TF1 equivalent: tf.compat.v1.assert_rank_at_least
     """
     op_name(name, "assert_rank_at_least")
@@ -155,6 +304,25 @@ def assert_rank_at_least(x, rank, data=None, summarize=None, message=None, name=
 def assert_rank_in(x, ranks, data=None, summarize=None, message=None, name=None):
     """Checks that ``x``'s rank is one of ``ranks`` (a ValueError: ranks are static in jax).
 
+    Args:
+        x: A tensor.
+        ranks: A list of the ranks allowed.
+        data: Accepted for TF1's signature.
+        summarize: Accepted for TF1's signature.
+        message: Text the error starts with.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``assert_rank_in``).
+
+    Returns:
+        None.
+
+    Raises:
+        InvalidArgumentError: ``x``'s rank is not in ``ranks`` (a ``ValueError``).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.debugging.assert_rank_in([1., 2.], [1, 2]) is None
+        True
+
     TF1 equivalent: tf.compat.v1.assert_rank_in
     """
     op_name(name, "assert_rank_in")
@@ -163,8 +331,23 @@ def assert_rank_in(x, ranks, data=None, summarize=None, message=None, name=None)
 
 
 def assert_same_float_dtype(tensors=None, dtype=None):
-    """The one floating dtype of ``tensors`` (and ``dtype``, when given): float32 when neither
-    says. Raises ValueError for a non-float or for two different dtypes.
+    """The one floating dtype of ``tensors`` (and ``dtype``, when given): float32 when neither says.
+    Raises ValueError for a non-float or for two different dtypes.
+
+    Args:
+        tensors: A list of tensors, or ``None``.
+        dtype: The float dtype expected, or ``None``.
+
+    Returns:
+        A ``DType``: the common float dtype (float32 when nothing says).
+
+    Raises:
+        ValueError: a dtype is not a float, or two differ.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.debugging.assert_same_float_dtype([tf.constant(1.)]) == tf.float32
+        True
 
     TF1 equivalent: tf.compat.v1.assert_same_float_dtype
     """

@@ -170,8 +170,35 @@ def conv2d(
     name=None,
     filters=None,
 ):
-    """A 2-D convolution of ``input`` ``[batch, height, width, channels]`` (or NCHW) with
-    ``filter`` ``[height, width, in_channels, out_channels]``.
+    """A 2-D convolution of ``input`` ``[batch, height, width, channels]`` (or NCHW) with ``filter``
+    ``[height, width, in_channels, out_channels]``.
+
+    Args:
+        input: A 4-D float tensor, NHWC (or NCHW with ``data_format``).
+        filter: The kernel ``[height, width, in_channels, out_channels]`` of ``input``'s dtype
+            (TF1's old name; give ``filter`` or ``filters``).
+        strides: 1, 2 or 4 ints: the step of the window over the dimensions (batch and channel
+            strides 1).
+        padding: ``"SAME"``, ``"VALID"`` or explicit ``[[before, after], ...]`` pairs, one per
+            dimension.
+        use_cudnn_on_gpu: Ignored (XLA picks the kernel).
+        data_format: ``"NHWC"`` or ``"NCHW"``.
+        dilations: 1, 2 or 4 ints: the kernel's dilation.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Conv2D``).
+        filters: The kernel (TF2's name; give ``filter`` or ``filters``).
+
+    Returns:
+        A jax array ``[batch, out_height, out_width, out_channels]`` (NHWC) of ``input``'s dtype.
+
+    Raises:
+        TypeError: the dtypes differ or are not floats, or ``padding`` is not a string or pairs.
+        ValueError: the shapes, strides, dilations, padding or ``data_format`` do not fit.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nn.conv2d(tf.ones([1, 3, 3, 1]), tf.ones([2, 2, 1, 1]), [1, 1, 1, 1], "VALID")[0, :, :, 0]
+        Array([[4., 4.],
+               [4., 4.]], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.nn.conv2d (``use_cudnn_on_gpu`` is ignored: XLA picks the
     kernel)
@@ -194,8 +221,31 @@ def conv1d(
     dilations=None,
 ):
     """A 1-D convolution of ``value`` ``[batch, width, channels]`` (``"NWC"``) or
-    ``[batch, channels, width]`` (``"NCW"``) with ``filters`` ``[width, in_channels,
-    out_channels]``, as TF1 computes it: a 2-D convolution of height 1.
+    ``[batch, channels, width]`` (``"NCW"``) with ``filters``
+    ``[width, in_channels, out_channels]``, as TF1 computes it: a 2-D convolution of height 1.
+
+    Args:
+        value: A 3-D float tensor, NWC (or NCW with ``data_format``) (give ``value`` or ``input``).
+        filters: The kernel ``[width, in_channels, out_channels]`` of ``value``'s dtype.
+        stride: An int, or 1 or 3 ints: the step of the window.
+        padding: ``"SAME"`` or ``"VALID"``.
+        use_cudnn_on_gpu: Ignored (XLA picks the kernel).
+        data_format: ``"NWC"`` (or ``None``/``"NHWC"``) or ``"NCW"`` (or ``"NCHW"``).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``conv1d``).
+        input: TF2's name of ``value`` (give one of the two).
+        dilations: An int, or 1 or 3 ints: the kernel's dilation.
+
+    Returns:
+        A jax array ``[batch, out_width, out_channels]`` (NWC) of ``value``'s dtype.
+
+    Raises:
+        TypeError: the dtypes differ, or ``padding`` is not a string.
+        ValueError: the shapes, stride, dilations or ``data_format`` do not fit.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nn.conv1d([[[1.], [2.], [3.]]], [[[1.]], [[1.]]], 1, "VALID")[0, :, 0]
+        Array([3., 5.], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.nn.conv1d
     """
@@ -269,6 +319,29 @@ def depthwise_conv2d(
     Differs from TF1: ``rate`` > 1 with ``strides`` > 1 is refused (ValueError); TF1 warns and
     computes something else.
 
+    Args:
+        input: A 4-D float tensor, NHWC (or NCHW with ``data_format``).
+        filter: The kernel ``[height, width, in_channels, multiplier]`` of ``input``'s dtype.
+        strides: 4 ints ``[1, s_h, s_w, 1]`` (or 2).
+        padding: ``"SAME"``, ``"VALID"`` or explicit pairs.
+        rate: The dilation ``[r_h, r_w]`` (TF1's old name of ``dilations``; give one of the two).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``depthwise``).
+        data_format: ``"NHWC"`` (or ``None``) or ``"NCHW"``.
+        dilations: The dilation ``[r_h, r_w]``.
+
+    Returns:
+        A jax array ``[batch, out_height, out_width, in_channels * multiplier]`` (NHWC).
+
+    Raises:
+        TypeError: the dtypes differ or are not floats.
+        ValueError: the shapes, strides, rate or padding do not fit, or a rate above 1 comes with a
+            stride above 1.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nn.depthwise_conv2d(tf.ones([1, 2, 2, 2]), tf.ones([2, 2, 2, 1]), [1, 1, 1, 1], "VALID")
+        Array([[[[4., 4.]]]], dtype=float32)
+
     TF1 equivalent: tf.compat.v1.nn.depthwise_conv2d
     """
     op = "nn.depthwise_conv2d"
@@ -291,6 +364,30 @@ def separable_conv2d(
 ):
     """A depthwise convolution, then a 1x1 convolution with ``pointwise_filter``
     ``[1, 1, in_channels * multiplier, out_channels]``.
+
+    Args:
+        input: A 4-D float tensor, NHWC (or NCHW with ``data_format``).
+        depthwise_filter: The depthwise kernel ``[height, width, in_channels, multiplier]``.
+        pointwise_filter: The 1x1 kernel ``[1, 1, in_channels * multiplier, out_channels]``.
+        strides: 4 ints ``[1, s_h, s_w, 1]`` (or 2), for the depthwise step.
+        padding: ``"SAME"``, ``"VALID"`` or explicit pairs, for the depthwise step.
+        rate: The depthwise dilation (TF1's old name of ``dilations``; give one of the two).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name,
+            ``separable_conv2d``).
+        data_format: ``"NHWC"`` (or ``None``) or ``"NCHW"``.
+        dilations: The depthwise dilation ``[r_h, r_w]``.
+
+    Returns:
+        A jax array ``[batch, out_height, out_width, out_channels]`` (NHWC).
+
+    Raises:
+        TypeError: the dtypes differ or are not floats.
+        ValueError: the shapes, strides, rate or padding do not fit.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nn.separable_conv2d(tf.ones([1, 2, 2, 2]), tf.ones([2, 2, 2, 1]), tf.ones([1, 1, 2, 3]), [1, 1, 1, 1], "VALID")
+        Array([[[[8., 8., 8.]]]], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.nn.separable_conv2d
     """
@@ -322,11 +419,41 @@ def conv2d_transpose(
     dilations=None,
 ):
     """The gradient of :func:`conv2d` with respect to its input (TF1's definition): ``value``
-    ``[batch, height, width, in_channels]`` with ``filter`` ``[height, width, out_channels,
-    in_channels]`` to ``output_shape``.
+    ``[batch, height, width, in_channels]`` with ``filter``
+    ``[height, width, out_channels, in_channels]`` to ``output_shape``.
 
     Differs from TF1: ``output_shape`` must be known when the program is traced (it decides
     the output's shape); TF1 takes a tensor.
+
+    Args:
+        value: A 4-D float tensor ``[batch, height, width, in_channels]`` (NHWC) (give ``value`` or
+            ``input``).
+        filter: The kernel ``[height, width, out_channels, in_channels]`` (give ``filter`` or
+            ``filters``).
+        output_shape: The output's shape: 4 ints (or the 2 spatial sizes), known when the program is
+            traced.
+        strides: 1, 2 or 4 ints: the strides of the forward convolution.
+        padding: ``"SAME"``, ``"VALID"`` or explicit pairs, of the forward convolution.
+        data_format: ``"NHWC"`` or ``"NCHW"``.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name,
+            ``conv2d_transpose``).
+        input: TF2's name of ``value``.
+        filters: TF2's name of ``filter``.
+        dilations: The forward convolution's dilation.
+
+    Returns:
+        A jax array of ``output_shape`` and ``value``'s dtype.
+
+    Raises:
+        TypeError: the dtypes differ or are not floats.
+        ValueError: ``output_shape`` is traced, or it, the filter and ``value`` do not fit the
+            forward convolution.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nn.conv2d_transpose(tf.ones([1, 1, 1, 1]), tf.ones([2, 2, 1, 1]), [1, 2, 2, 1], [1, 2, 2, 1], "VALID")[0, :, :, 0]
+        Array([[1., 1.],
+               [1., 1.]], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.nn.conv2d_transpose
     """
@@ -408,6 +535,29 @@ def max_pool(value, ksize, strides, padding, data_format="NHWC", name=None, inpu
     Differs from TF1: a window or stride over the batch or channel dimension is refused
     (ValueError) when the op is called; TF1 builds it and its kernel refuses it when it runs.
 
+    Args:
+        value: A 4-D float or integer tensor, NHWC (or NCHW) (give ``value`` or ``input``).
+        ksize: The window: an int, 2 ints or 4 ints (batch and channel 1).
+        strides: The step of the window, as ``ksize``.
+        padding: ``"SAME"``, ``"VALID"`` or explicit pairs.
+        data_format: ``"NHWC"`` or ``"NCHW"``.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``MaxPool``).
+        input: TF2's name of ``value``.
+
+    Returns:
+        A jax array of ``value``'s dtype.
+
+    Raises:
+        TypeError: ``value`` has a dtype the op does not take.
+        ValueError: the window, strides, padding or ``data_format`` do not fit (including a window
+            over the batch or channels).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nn.max_pool(tf.reshape(tf.range(16.), [1, 4, 4, 1]), 2, 2, "VALID")[0, :, :, 0]
+        Array([[ 5.,  7.],
+               [13., 15.]], dtype=float32)
+
     TF1 equivalent: tf.compat.v1.nn.max_pool
     """
     v = alias("nn.max_pool", input, value, "input", "value")
@@ -416,14 +566,62 @@ def max_pool(value, ksize, strides, padding, data_format="NHWC", name=None, inpu
 
 
 def max_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):  # noqa: A002
-    """TF1 equivalent: tf.compat.v1.nn.max_pool2d (as :func:`max_pool`)"""
+    """The maximum of each window of a 4-D ``input``, as :func:`max_pool`.
+
+    Args:
+        input: A 4-D float or integer tensor, NHWC (or NCHW).
+        ksize: The window: an int, 2 or 4 ints.
+        strides: The step of the window, as ``ksize``.
+        padding: ``"SAME"``, ``"VALID"`` or explicit pairs.
+        data_format: ``"NHWC"`` or ``"NCHW"``.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``MaxPool2d``).
+
+    Returns:
+        A jax array of ``input``'s dtype.
+
+    Raises:
+        TypeError: ``input`` has a dtype the op does not take.
+        ValueError: the window, strides, padding or ``data_format`` do not fit.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nn.max_pool2d(tf.reshape(tf.range(16.), [1, 4, 4, 1]), 2, 2, "VALID")[0, :, :, 0]
+        Array([[ 5.,  7.],
+               [13., 15.]], dtype=float32)
+
+    TF1 equivalent: tf.compat.v1.nn.max_pool2d (as :func:`max_pool`)
+    """
     op_name(name, "MaxPool2d")
     return _pool("nn.max_pool2d", input, ksize, strides, padding, data_format, True)
 
 
 def avg_pool(value, ksize, strides, padding, data_format="NHWC", name=None, input=None):  # noqa: A002
-    """The mean of each window; with ``"SAME"`` the padding is left out of the mean (each window
-    is divided by its number of real elements), as TF1's.
+    """The mean of each window; with ``"SAME"`` the padding is left out of the mean (each window is
+    divided by its number of real elements), as TF1's.
+
+    Args:
+        value: A 4-D float tensor, NHWC (or NCHW) (give ``value`` or ``input``).
+        ksize: The window: an int, 2 ints or 4 ints (batch and channel 1).
+        strides: The step of the window, as ``ksize``.
+        padding: ``"SAME"`` or ``"VALID"``.
+        data_format: ``"NHWC"`` or ``"NCHW"``.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``AvgPool``).
+        input: TF2's name of ``value``.
+
+    Returns:
+        A jax array of ``value``'s dtype.
+
+    Raises:
+        TypeError: ``value`` is not a float, or ``padding`` is not a string.
+        ValueError: the window, strides, padding or ``data_format`` do not fit.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nn.avg_pool(tf.reshape(tf.range(16.), [1, 4, 4, 1]), 2, 2, "VALID")[0, :, :, 0]
+        Array([[ 2.5,  4.5],
+               [10.5, 12.5]], dtype=float32)
+        >>> tf.nn.avg_pool([[[[1.], [3.]]]], [1, 1, 2, 1], 1, "SAME")[0, 0, :, 0]
+        Array([2., 3.], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.nn.avg_pool (= tf.compat.v1.nn.avg_pool2d)
     """

@@ -32,6 +32,25 @@ def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name
 
     Differs from TF1: the sizes must be known when the program is traced.
 
+    Args:
+        num_rows: The number of rows, an int known when the program is traced.
+        num_columns: The number of columns (``None``: ``num_rows``).
+        batch_shape: Leading dimensions, a list of ints, or ``None``.
+        dtype: The dtype.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``eye``).
+
+    Returns:
+        A jax array of shape ``batch_shape + [num_rows, num_columns]``.
+
+    Raises:
+        ValueError: a size is negative, not a scalar, or traced.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.eye(2, 3)
+        Array([[1., 0., 0.],
+               [0., 1., 0.]], dtype=float32)
+
     TF1 equivalent: tf.compat.v1.eye
     """
     op_name(name, "eye")
@@ -60,6 +79,23 @@ def diag(diagonal, name=None):
     """A tensor of rank ``2k`` with ``diagonal`` (rank ``k`` >= 1) on its diagonal:
     ``out[i1..ik, i1..ik] = diagonal[i1..ik]``, zero elsewhere.
 
+    Args:
+        diagonal: A tensor of rank >= 1 (a number dtype).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Diag``).
+
+    Returns:
+        A jax array of ``diagonal``'s dtype and shape ``diagonal.shape + diagonal.shape``.
+
+    Raises:
+        TypeError: ``diagonal`` has a dtype the op does not take.
+        ValueError: ``diagonal`` is a scalar, or bfloat16 (TF1 has no kernel).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.diag([1, 2])
+        Array([[1, 0],
+               [0, 2]], dtype=int32)
+
     TF1 equivalent: tf.compat.v1.diag
     """
     op_name(name, "Diag")
@@ -73,8 +109,24 @@ def diag(diagonal, name=None):
 
 
 def diag_part(input, name=None):  # noqa: A002 - TF1's argument name
-    """The diagonal of a tensor of rank ``2k`` whose shape is ``s + s``: ``out[i1..ik] =
-    input[i1..ik, i1..ik]``.
+    """The diagonal of a tensor of rank ``2k`` whose shape is ``s + s``:
+    ``out[i1..ik] = input[i1..ik, i1..ik]``.
+
+    Args:
+        input: A tensor of even rank and shape ``s + s``.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``DiagPart``).
+
+    Returns:
+        A jax array of ``input``'s dtype and shape ``s``.
+
+    Raises:
+        TypeError: ``input`` has a dtype the op does not take.
+        ValueError: the shape is not ``s + s``, or ``input`` is bfloat16 (TF1 has no kernel).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.diag_part([[1, 2], [3, 4]])
+        Array([1, 4], dtype=int32)
 
     TF1 equivalent: tf.compat.v1.diag_part
     """
@@ -131,12 +183,41 @@ def _band_maps(m: int, n: int, lo: int, hi: int, max_len: int, align: tuple[bool
 def matrix_diag(
     diagonal, name="diag", k=0, num_rows=-1, num_cols=-1, padding_value=0, align="RIGHT_LEFT"
 ):
-    """A batch of matrices with ``diagonal`` on diagonal ``k`` (or on diagonals ``k[0]..k[1]``,
-    the diagonals stacked from ``k[1]`` down, each aligned by ``align``), ``padding_value``
-    elsewhere. The matrix size is inferred (square) unless ``num_rows`` / ``num_cols`` say.
+    """A batch of matrices with ``diagonal`` on diagonal ``k`` (or on diagonals ``k[0]..k[1]``, the
+    diagonals stacked from ``k[1]`` down, each aligned by ``align``), ``padding_value`` elsewhere.
+    The matrix size is inferred (square) unless ``num_rows`` / ``num_cols`` say.
 
     Differs from TF1: ``k``, ``num_rows`` and ``num_cols`` must be known when the program is
     traced.
+
+    Args:
+        diagonal: The diagonal(s): ``[..., max_diag_len]``, or ``[..., num_diags, max_diag_len]``
+            for a range ``k``.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``MatrixDiagV3``).
+        k: The diagonal's offset (0: main, > 0: above, < 0: below), or a pair ``(low, high)``; known
+            when the program is traced.
+        num_rows: The matrices' rows (-1: inferred).
+        num_cols: The matrices' columns (-1: inferred).
+        padding_value: The value outside the diagonals, a scalar of ``diagonal``'s dtype.
+        align: How shorter diagonals are aligned: ``"RIGHT_LEFT"``, ``"LEFT_RIGHT"``,
+            ``"LEFT_LEFT"`` or ``"RIGHT_RIGHT"``.
+
+    Returns:
+        A jax array ``[..., num_rows, num_cols]`` of ``diagonal``'s dtype.
+
+    Raises:
+        TypeError: ``padding_value``'s dtype differs from ``diagonal``'s.
+        ValueError: the shapes, ``k``, ``align`` or the sizes do not fit.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.matrix_diag([1, 2])
+        Array([[1, 0],
+               [0, 2]], dtype=int32)
+        >>> tf.matrix_diag([1, 2], k=1)
+        Array([[0, 1, 0],
+               [0, 0, 2],
+               [0, 0, 0]], dtype=int32)
 
     TF1 equivalent: tf.compat.v1.matrix_diag
     """
@@ -193,10 +274,31 @@ def _diag_shape(op: str, v, lo: int, hi: int) -> int:
 
 
 def matrix_diag_part(input, name="diag_part", k=0, padding_value=0, align="RIGHT_LEFT"):  # noqa: A002
-    """Diagonal ``k`` (or diagonals ``k[0]..k[1]``, stacked from ``k[1]`` down, shorter ones
-    padded with ``padding_value`` as ``align`` says) of a batch of matrices.
+    """Diagonal ``k`` (or diagonals ``k[0]..k[1]``, stacked from ``k[1]`` down, shorter ones padded
+    with ``padding_value`` as ``align`` says) of a batch of matrices.
 
     Differs from TF1: ``k`` must be known when the program is traced.
+
+    Args:
+        input: A tensor ``[..., M, N]``.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name,
+            ``MatrixDiagPartV3``).
+        k: The diagonal's offset, or a pair ``(low, high)``; known when the program is traced.
+        padding_value: The value padding shorter diagonals, of ``input``'s dtype.
+        align: How shorter diagonals are aligned: ``"RIGHT_LEFT"``, ``"LEFT_RIGHT"``,
+            ``"LEFT_LEFT"`` or ``"RIGHT_RIGHT"``.
+
+    Returns:
+        A jax array ``[..., max_diag_len]`` (or ``[..., num_diags, max_diag_len]``) of ``input``'s
+        dtype.
+
+    Raises:
+        ValueError: ``input``'s rank is below 2, or ``k`` or ``align`` do not fit.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.matrix_diag_part([[1, 2], [3, 4]])
+        Array([1, 4], dtype=int32)
 
     TF1 equivalent: tf.compat.v1.matrix_diag_part
     """
@@ -221,10 +323,32 @@ def matrix_diag_part(input, name="diag_part", k=0, padding_value=0, align="RIGHT
 
 
 def matrix_set_diag(input, diagonal, name="set_diag", k=0, align="RIGHT_LEFT"):  # noqa: A002
-    """``input`` with diagonal ``k`` (or diagonals ``k[0]..k[1]``) replaced by ``diagonal``
-    (shaped as :func:`matrix_diag_part` returns them).
+    """``input`` with diagonal ``k`` (or diagonals ``k[0]..k[1]``) replaced by ``diagonal`` (shaped
+    as :func:`matrix_diag_part` returns them).
 
     Differs from TF1: ``k`` must be known when the program is traced.
+
+    Args:
+        input: A tensor ``[..., M, N]``.
+        diagonal: The new diagonal(s), shaped as :func:`matrix_diag_part` returns them, of
+            ``input``'s dtype.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``MatrixSetDiagV3``).
+        k: The diagonal's offset, or a pair ``(low, high)``; known when the program is traced.
+        align: How shorter diagonals are aligned: ``"RIGHT_LEFT"``, ``"LEFT_RIGHT"``,
+            ``"LEFT_LEFT"`` or ``"RIGHT_RIGHT"``.
+
+    Returns:
+        A jax array of ``input``'s shape and dtype.
+
+    Raises:
+        TypeError: the dtypes differ.
+        ValueError: the shapes, ``k`` or ``align`` do not fit.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.matrix_set_diag([[1, 2], [3, 4]], [9, 9])
+        Array([[9, 2],
+               [3, 9]], dtype=int32)
 
     TF1 equivalent: tf.compat.v1.matrix_set_diag
     """
@@ -254,6 +378,22 @@ def matrix_set_diag(input, diagonal, name="set_diag", k=0, align="RIGHT_LEFT"): 
 def trace(x, name=None):
     """The sum of the main diagonal of each matrix of ``x`` (``[..., M, N]`` -> ``[...]``).
 
+    Args:
+        x: A tensor ``[..., M, N]`` of a number dtype.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Trace``).
+
+    Returns:
+        A jax array ``[...]`` of ``x``'s dtype.
+
+    Raises:
+        TypeError: ``x`` has a dtype the op does not take.
+        ValueError: ``x``'s rank is below 2.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.trace([[1, 2], [3, 4]])
+        Array(5, dtype=int32)
+
     TF1 equivalent: tf.compat.v1.trace
     """
     op_name(name, "Trace")
@@ -262,11 +402,31 @@ def trace(x, name=None):
 
 
 def matrix_band_part(input, num_lower, num_upper, name=None):  # noqa: A002
-    """Each matrix of ``input`` with everything outside its band zeroed: ``num_lower``
-    subdiagonals and ``num_upper`` superdiagonals are kept (-1: all of them).
+    """Each matrix of ``input`` with everything outside its band zeroed: ``num_lower`` subdiagonals
+    and ``num_upper`` superdiagonals are kept (-1: all of them).
 
     Differs from TF1: a band wider than the matrix is TF1's run-time InvalidArgumentError; here
     it keeps the whole matrix.
+
+    Args:
+        input: A tensor ``[..., M, N]``.
+        num_lower: How many subdiagonals to keep: an int32/int64 scalar (negative: all).
+        num_upper: How many superdiagonals to keep: an int32/int64 scalar (negative: all).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``MatrixBandPart``).
+
+    Returns:
+        A jax array of ``input``'s shape and dtype.
+
+    Raises:
+        TypeError: ``num_lower``/``num_upper`` is not an integer.
+        ValueError: ``input``'s rank is below 2, or a bound is not a scalar.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.matrix_band_part([[1, 2, 3], [4, 5, 6], [7, 8, 9]], 0, 1)
+        Array([[1, 2, 0],
+               [0, 5, 6],
+               [0, 0, 9]], dtype=int32)
 
     TF1 equivalent: tf.compat.v1.matrix_band_part
     """

@@ -17,7 +17,21 @@ from jaxscope._src.compat.errors import OpTypeError
 
 
 class DType:
-    """``tf.DType``: a numpy dtype with TF1's attribute names."""
+    """``tf.DType``: a numpy dtype with TF1's attribute names.
+
+    Args:
+        dtype: A numpy dtype (or anything ``numpy.dtype`` takes).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> d = tf.float32
+        >>> d.name, d.is_floating, d.size, d.as_numpy_dtype
+        ('float32', True, 4, <class 'numpy.float32'>)
+        >>> tf.int8.min, tf.int8.max
+        (-128, 127)
+
+    TF1 equivalent: tf.compat.v1.DType
+    """
 
     __slots__ = ("_np",)
 
@@ -79,7 +93,24 @@ def _info(d: np.dtype, what: str):
 
 
 def as_dtype(type_value) -> DType:
-    """``tf.as_dtype``: a :class:`DType` from a DType, numpy dtype, type or name."""
+    """``tf.as_dtype``: a :class:`DType` from a DType, numpy dtype, type or name.
+
+    Args:
+        type_value: A ``DType``, numpy dtype, Python or numpy type, or a name (``"float32"``).
+
+    Returns:
+        A :class:`DType`.
+
+    Raises:
+        TypeError: ``type_value`` is not a dtype TF1 knows.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.as_dtype("int32"), tf.as_dtype(float)
+        (tf.int32, tf.float64)
+
+    TF1 equivalent: tf.compat.v1.as_dtype
+    """
     if isinstance(type_value, DType):
         return type_value
     try:

@@ -23,14 +23,50 @@ def get_collection_ref(key: str) -> list:
     """The list of collection ``key`` of the current call itself: appending to it adds to the
     collection (:func:`jaxscope.get_collection` returns a copy).
 
+    Args:
+        key: The collection's name.
+
+    Returns:
+        The collection's list itself.
+
+    Raises:
+        RuntimeError: called outside ``jaxscope.transform``.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> import jaxscope
+        >>> def model():
+        ...     tf.get_collection_ref("my_things").append(3)
+        ...     return tf.get_collection("my_things")
+        >>> jaxscope.transform(model).apply({})
+        [3]
+
     TF1 equivalent: tf.compat.v1.get_collection_ref
     """
     return frame.current("get_collection_ref").collections.setdefault(key, [])
 
 
 def add_to_collections(names, value) -> None:
-    """Appends ``value`` to each collection in ``names`` (a name or an iterable; each name
-    once).
+    """Appends ``value`` to each collection in ``names`` (a name or an iterable; each name once).
+
+    Args:
+        names: A collection name or an iterable of them.
+        value: The value to add.
+
+    Returns:
+        None.
+
+    Raises:
+        RuntimeError: called outside ``jaxscope.transform``.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> import jaxscope
+        >>> def model():
+        ...     tf.add_to_collections(["a", "b"], 1.)
+        ...     return tf.get_collection("a"), tf.get_collection("b")
+        >>> jaxscope.transform(model).apply({})
+        ([1.0], [1.0])
 
     TF1 equivalent: tf.compat.v1.add_to_collections
     """
@@ -41,12 +77,48 @@ def add_to_collections(names, value) -> None:
 
 
 def local_variables(scope: str | None = None) -> list:
-    """TF1 equivalent: tf.compat.v1.local_variables"""
+    """The variables filed in ``GraphKeys.LOCAL_VARIABLES`` (under ``scope``).
+
+    Args:
+        scope: Only the variables whose name starts with it, or ``None`` (all).
+
+    Returns:
+        A list of :class:`~jaxscope.Variable`.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> import jax, jaxscope
+        >>> def model():
+        ...     tf.get_local_variable("count", [], initializer=tf.zeros_initializer())
+        ...     return [v.name for v in tf.local_variables()]
+        >>> jaxscope.transform(model).init_with_output(jax.random.key(0))[0]
+        ['count:0']
+
+    TF1 equivalent: tf.compat.v1.local_variables
+    """
     return get_collection(GraphKeys.LOCAL_VARIABLES, scope)
 
 
 def model_variables(scope: str | None = None) -> list:
-    """TF1 equivalent: tf.compat.v1.model_variables"""
+    """The variables filed in ``GraphKeys.MODEL_VARIABLES`` (under ``scope``).
+
+    Args:
+        scope: Only the variables whose name starts with it, or ``None`` (all).
+
+    Returns:
+        A list of :class:`~jaxscope.Variable`.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> import jax, jaxscope
+        >>> def model():
+        ...     tf.get_variable("w", [], collections=[tf.GraphKeys.MODEL_VARIABLES])
+        ...     return [v.name for v in tf.model_variables()]
+        >>> jaxscope.transform(model).init_with_output(jax.random.key(0))[0]
+        ['w:0']
+
+    TF1 equivalent: tf.compat.v1.model_variables
+    """
     return get_collection(GraphKeys.MODEL_VARIABLES, scope)
 
 
@@ -57,13 +129,40 @@ def moving_average_variables(scope: str | None = None) -> list:
     variables, outside the transformed function, so its ``apply`` files nothing here (TF1's adds
     the averaged variables); this lists only what the program added itself.
 
+    Args:
+        scope: Only the variables whose name starts with it, or ``None`` (all).
+
+    Returns:
+        A list of :class:`~jaxscope.Variable`.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> import jax, jaxscope
+        >>> jaxscope.transform(lambda: tf.moving_average_variables()).init_with_output(jax.random.key(0))[0]
+        []
+
     TF1 equivalent: tf.compat.v1.moving_average_variables
     """
     return get_collection(GraphKeys.MOVING_AVERAGE_VARIABLES, scope)
 
 
 def all_variables() -> list:
-    """TF1 equivalent: tf.compat.v1.all_variables (= global_variables)"""
+    """The global variables (TF1's deprecated name of :func:`jaxscope.global_variables`).
+
+    Returns:
+        A list of :class:`~jaxscope.Variable`.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> import jax, jaxscope
+        >>> def model():
+        ...     tf.get_variable("w", [])
+        ...     return [v.name for v in tf.all_variables()]
+        >>> jaxscope.transform(model).init_with_output(jax.random.key(0))[0]
+        ['w:0']
+
+    TF1 equivalent: tf.compat.v1.all_variables (= global_variables)
+    """
     return global_variables()
 
 
@@ -73,8 +172,37 @@ def get_local_variable(name, shape=None, dtype=None, initializer=None, regulariz
                        validate_shape=True, use_resource=None, custom_getter=None,
                        constraint=None, synchronization=None, aggregation=None):  # fmt: skip
     """:func:`jaxscope.get_variable`, not trainable, filed in ``LOCAL_VARIABLES`` (plus
-    ``collections``) instead of ``GLOBAL_VARIABLES``; its value lives under
-    ``variables["state"]``.
+    ``collections``) instead of ``GLOBAL_VARIABLES``; its value lives under ``variables["state"]``.
+
+    Args:
+        name: The variable's name in the current variable scope.
+        shape: Its shape.
+        dtype: Its dtype.
+        initializer: Its initializer.
+        regularizer: Its regularizer.
+        trainable: Whether it is trainable (default False).
+        collections: Collections to file it in besides ``LOCAL_VARIABLES``.
+        caching_device: As :func:`jaxscope.get_variable`.
+        partitioner: As :func:`jaxscope.get_variable`.
+        validate_shape: As :func:`jaxscope.get_variable`.
+        use_resource: As :func:`jaxscope.get_variable`.
+        custom_getter: As :func:`jaxscope.get_variable`.
+        constraint: As :func:`jaxscope.get_variable`.
+        synchronization: As :func:`jaxscope.get_variable`.
+        aggregation: As :func:`jaxscope.get_variable`.
+
+    Returns:
+        A :class:`~jaxscope.Variable`.
+
+    Raises:
+        ValueError: as :func:`jaxscope.get_variable` (reuse, shape).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> import jax, jaxscope
+        >>> f = jaxscope.transform(lambda: tf.get_local_variable("n", [], initializer=tf.ones_initializer()))
+        >>> f.init(jax.random.key(0))
+        {'params': {}, 'state': {'n': Array(1., dtype=float32)}}
 
     TF1 equivalent: tf.compat.v1.get_local_variable
     """
@@ -99,6 +227,19 @@ def set_random_seed(seed) -> None:
     (``rng=``), never from this seed, so it does not change them; pass
     ``rng=jax.random.key(seed)`` to reproduce a run. The seed is one per process, not per graph.
 
+    Args:
+        seed: An int, or ``None`` to clear it.
+
+    Returns:
+        None.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.set_random_seed(42)
+        >>> tf.get_seed(None)
+        (42, 0)
+        >>> tf.set_random_seed(None)
+
     TF1 equivalent: tf.compat.v1.set_random_seed
     """
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
@@ -107,12 +248,25 @@ def set_random_seed(seed) -> None:
 
 
 def get_seed(op_seed):
-    """``(graph_seed, op_seed)`` by TF1's rules: both None when neither is set; TF1's default
-    graph seed when only ``op_seed`` is; ``(0, 0)`` becomes ``(0, 2**31 - 1)``.
+    """``(graph_seed, op_seed)`` by TF1's rules: both None when neither is set; TF1's default graph
+    seed when only ``op_seed`` is; ``(0, 0)`` becomes ``(0, 2**31 - 1)``.
 
     Differs from TF1: with a graph seed and no ``op_seed``, the op seed is 0 (TF1 uses the
     graph's op count, which a jax program does not have). The seeds do not change any draw (see
     :func:`set_random_seed`).
+
+    Args:
+        op_seed: The op's seed, or ``None``.
+
+    Returns:
+        A pair ``(graph_seed, op_seed)`` of ints or ``None``.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.get_seed(None)
+        (None, None)
+        >>> tf.get_seed(7)
+        (87654321, 7)
 
     TF1 equivalent: tf.compat.v1.get_seed
     """
@@ -128,8 +282,16 @@ def get_seed(op_seed):
 
 
 def executing_eagerly() -> bool:
-    """False: a jaxscope program is TF1's graph program (collections, scopes, reuse), run eagerly
-    or under ``jax.jit`` alike, so code that branches on this takes TF1's graph-mode path.
+    """False: a jaxscope program is TF1's graph program (collections, scopes, reuse), run eagerly or
+    under ``jax.jit`` alike, so code that branches on this takes TF1's graph-mode path.
+
+    Returns:
+        False.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.executing_eagerly()
+        False
 
     TF1 equivalent: tf.compat.v1.executing_eagerly (False while TF1 builds a graph)
     """
@@ -140,6 +302,16 @@ def executing_eagerly() -> bool:
 def init_scope():
     """A no-op context: there is no function graph or control-flow context to lift out of; the
     current name and variable scopes stay as they are (TF1 keeps the name scope too).
+
+    Yields:
+        None.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> with tf.init_scope():
+        ...     x = tf.constant(1.)
+        >>> x
+        Array(1., dtype=float32)
 
     TF1 equivalent: tf.compat.v1.init_scope
     """
@@ -185,6 +357,13 @@ def custom_gradient(f=None):
     is not supported: ``grad_fn`` is always called without ``variables``, and the variables
     ``f`` reads get no gradient through ``y``. Keyword arguments are passed to ``f`` (TF1's graph
     mode refuses them) and get no gradient.
+
+    Args:
+        f: The function ``f(*x) -> (y, grad_fn)`` (``None``: ``custom_gradient`` returns a
+            decorator).
+
+    Returns:
+        The decorated function (or a decorator for ``f=None``).
 
     Example:
       >>> import jax, jaxscope.compat.v1 as tf

@@ -39,6 +39,25 @@ def foldl(fn, elems, initializer=None, parallel_iterations=10, back_prop=True,
     """``a = fn(a, x)`` for each ``x`` of ``elems`` (axis 0, nested structures allowed), first to
     last; the final ``a``. Without ``initializer`` the first element starts it.
 
+    Args:
+        fn: ``fn(accumulator, element) -> accumulator``.
+        elems: A tensor (or nested structure of tensors) unstacked along axis 0.
+        initializer: The first accumulator, or ``None`` (the first element).
+        parallel_iterations: Accepted for TF1's signature.
+        back_prop: Accepted for TF1's signature (gradients always flow).
+        swap_memory: Accepted for TF1's signature.
+        name: The op's name scope, as in TF1.
+
+    Returns:
+        The final accumulator.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.foldl(lambda a, x: a + x, tf.constant([1, 2, 3]))
+        Array(6, dtype=int32)
+        >>> tf.foldl(lambda a, x: a * 10 + x, tf.constant([1, 2, 3]), initializer=0)
+        Array(123, dtype=int32)
+
     TF1 equivalent: tf.compat.v1.foldl
     """
     del parallel_iterations, back_prop, swap_memory
@@ -49,6 +68,23 @@ def foldr(fn, elems, initializer=None, parallel_iterations=10, back_prop=True,
           swap_memory=False, name=None):  # fmt: skip
     """``a = fn(a, x)`` for each ``x`` of ``elems`` (axis 0, nested structures allowed), last to
     first; the final ``a``. Without ``initializer`` the last element starts it.
+
+    Args:
+        fn: ``fn(accumulator, element) -> accumulator``.
+        elems: A tensor (or nested structure of tensors) unstacked along axis 0.
+        initializer: The first accumulator, or ``None`` (the last element).
+        parallel_iterations: Accepted for TF1's signature.
+        back_prop: Accepted for TF1's signature (gradients always flow).
+        swap_memory: Accepted for TF1's signature.
+        name: The op's name scope, as in TF1.
+
+    Returns:
+        The final accumulator.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.foldr(lambda a, x: a * 10 + x, tf.constant([1, 2, 3]), initializer=0)
+        Array(321, dtype=int32)
 
     TF1 equivalent: tf.compat.v1.foldr
     """

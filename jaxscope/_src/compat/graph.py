@@ -26,7 +26,20 @@ class OpError(JaxscopeError):
     Constructed as TF1's: ``OpError(node_def, op, message, error_code)`` (the subclasses:
     ``(node_def, op, message)``); ``str(e)`` is the message.
 
-    TF1 equivalent: tf.compat.v1.errors.OpError"""
+    Args:
+        node_def: TF1's failing node (always None here: there is no graph).
+        op: The failing op (always None here).
+        message: The error message.
+        error_code: TF's error code, an int.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> e = tf.errors.OpError(None, None, "it failed", 2)
+        >>> str(e), e.error_code
+        ('it failed', 2)
+
+    TF1 equivalent: tf.compat.v1.errors.OpError
+    """
 
     def __init__(self, node_def, op, message, error_code, *args):
         super().__init__(message)
@@ -52,7 +65,19 @@ class OpError(JaxscopeError):
 class InvalidArgumentError(OpError, ValueError):
     """``tf.errors.InvalidArgumentError`` (also a ``ValueError``: a bad value).
 
-    TF1 equivalent: tf.compat.v1.errors.InvalidArgumentError"""
+    Args:
+        node_def: TF1's failing node (always None here).
+        op: The failing op (always None here).
+        message: The error message.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> e = tf.errors.InvalidArgumentError(None, None, "bad value")
+        >>> isinstance(e, ValueError), e.message
+        (True, 'bad value')
+
+    TF1 equivalent: tf.compat.v1.errors.InvalidArgumentError
+    """
 
     def __init__(self, node_def, op, message, *args):
         super().__init__(node_def, op, message, 3, *args)
@@ -61,7 +86,21 @@ class InvalidArgumentError(OpError, ValueError):
 class NotFoundError(OpError, FileNotFoundError):
     """``tf.errors.NotFoundError`` (also a ``FileNotFoundError``: ``tf.gfile`` on a missing path).
 
-    TF1 equivalent: tf.compat.v1.errors.NotFoundError"""
+    Args:
+        node_def: TF1's failing node (always None here).
+        op: The failing op (always None here).
+        message: The error message.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> try:
+        ...     tf.gfile.Remove("/no/such/file")
+        ... except tf.errors.NotFoundError as e:
+        ...     print(isinstance(e, FileNotFoundError))
+        True
+
+    TF1 equivalent: tf.compat.v1.errors.NotFoundError
+    """
 
     def __init__(self, node_def, op, message, *args):
         super().__init__(node_def, op, message, 5, *args)
@@ -70,7 +109,18 @@ class NotFoundError(OpError, FileNotFoundError):
 class AlreadyExistsError(OpError, FileExistsError):
     """``tf.errors.AlreadyExistsError`` (also a ``FileExistsError``: ``tf.gfile`` onto a path).
 
-    TF1 equivalent: tf.compat.v1.errors.AlreadyExistsError"""
+    Args:
+        node_def: TF1's failing node (always None here).
+        op: The failing op (always None here).
+        message: The error message.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> issubclass(tf.errors.AlreadyExistsError, FileExistsError)
+        True
+
+    TF1 equivalent: tf.compat.v1.errors.AlreadyExistsError
+    """
 
     def __init__(self, node_def, op, message, *args):
         super().__init__(node_def, op, message, 6, *args)
@@ -79,7 +129,18 @@ class AlreadyExistsError(OpError, FileExistsError):
 class OutOfRangeError(OpError, IndexError):
     """``tf.errors.OutOfRangeError`` (also an ``IndexError``).
 
-    TF1 equivalent: tf.compat.v1.errors.OutOfRangeError"""
+    Args:
+        node_def: TF1's failing node (always None here).
+        op: The failing op (always None here).
+        message: The error message.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> issubclass(tf.errors.OutOfRangeError, IndexError)
+        True
+
+    TF1 equivalent: tf.compat.v1.errors.OutOfRangeError
+    """
 
     def __init__(self, node_def, op, message, *args):
         super().__init__(node_def, op, message, 11, *args)
@@ -88,7 +149,18 @@ class OutOfRangeError(OpError, IndexError):
 class UnimplementedError(OpError, NotImplementedError):
     """``tf.errors.UnimplementedError`` (also a ``NotImplementedError``).
 
-    TF1 equivalent: tf.compat.v1.errors.UnimplementedError"""
+    Args:
+        node_def: TF1's failing node (always None here).
+        op: The failing op (always None here).
+        message: The error message.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> issubclass(tf.errors.UnimplementedError, NotImplementedError)
+        True
+
+    TF1 equivalent: tf.compat.v1.errors.UnimplementedError
+    """
 
     def __init__(self, node_def, op, message, *args):
         super().__init__(node_def, op, message, 12, *args)
@@ -102,7 +174,21 @@ def device(device_name):
     Differs from TF1: the device string is accepted and ignored (XLA places the computation;
     shard with ``jaxscope.sharding`` to spread it over devices).
 
-    TF1 equivalent: tf.compat.v1.device"""
+    Args:
+        device_name: A TF1 device string (``"/cpu:0"``, ...), a function or None; ignored.
+
+    Yields:
+        None.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> with tf.device("/gpu:0"):
+        ...     x = tf.constant(1.)
+        >>> x
+        Array(1., dtype=float32)
+
+    TF1 equivalent: tf.compat.v1.device
+    """
     yield
 
 
@@ -113,14 +199,33 @@ def control_dependencies(control_inputs):
     ``control_inputs``: in a ``transform(..., fetch_dependent=True)`` program (the ``Runner``)
     fetching one of them runs the assigns that ``control_inputs`` depend on, as in TF1.
 
+    Inside a TF1-style optimizer hook (``_apply_dense``) it does order: reads under it see the
+    updates it names, as TF1's do (see ``jaxscope._src.train.tf1_hooks``).
+
     Differs from TF1: other values computed inside do not depend on ``control_inputs`` (fetch a
     ``tf.identity`` made inside instead); there is nothing to order otherwise, and the
     ``tf.assert_*`` ops usually given check when they are called (see :func:`assert_equal`).
 
-    Inside a TF1-style optimizer hook (``_apply_dense``) it does order: reads under it see the
-    updates it names, as TF1's do (see ``jaxscope._src.train.tf1_hooks``).
+    Args:
+        control_inputs: A list of ops or tensors (or None, which clears the dependencies).
 
-    TF1 equivalent: tf.compat.v1.control_dependencies"""
+    Yields:
+        None.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> import jax, jaxscope
+        >>> def model():
+        ...     v = tf.get_variable("v", [], initializer=tf.zeros_initializer())
+        ...     with tf.control_dependencies([tf.assign_add(v, 1.)]):
+        ...         return tf.identity(v.read_value())
+        >>> f = jaxscope.transform(model)
+        >>> out, variables = f.apply(f.init(jax.random.key(0)), mutable=True)
+        >>> out, variables["params"]["v"]
+        (Array(1., dtype=float32), Array(1., dtype=float32))
+
+    TF1 equivalent: tf.compat.v1.control_dependencies
+    """
     fr = frame.peek()
     inputs = [] if control_inputs is None else list(control_inputs)
     saved = fr.control if fr is not None else None
@@ -135,9 +240,23 @@ def control_dependencies(control_inputs):
 
 
 def no_op(name=None):
-    """Differs from TF1: returns None, not an op (there is no op to run or depend on).
+    """Does nothing.
 
-    TF1 equivalent: tf.compat.v1.no_op"""
+    Differs from TF1: returns None, not an op (there is no op to run or depend on).
+
+    Args:
+        name: The op's name scope, as in TF1.
+
+    Returns:
+        None.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.no_op() is None
+        True
+
+    TF1 equivalent: tf.compat.v1.no_op
+    """
     op_name(name, "NoOp")
 
 
@@ -148,7 +267,20 @@ def group(*inputs, **kwargs):
     (``js.train.Runner`` runs them only when it is fetched, as TF1); outside a transformed
     function it returns None (there is no graph).
 
-    TF1 equivalent: tf.compat.v1.group"""
+    Args:
+        *inputs: Ops and tensors (or nested lists of them).
+        **kwargs: ``name``: the op's name (default ``group_deps``).
+
+    Returns:
+        An ``Op`` inside a transformed function; None outside one.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.group(tf.constant(1.)) is None
+        True
+
+    TF1 equivalent: tf.compat.v1.group
+    """
     op_name(kwargs.get("name"), "group_deps")
     if frame.peek() is None:
         return None
@@ -164,10 +296,26 @@ def _flat(inputs) -> list:
 
 
 def tuple(tensors, name=None, control_inputs=None):  # noqa: A001 - TF1's name
-    """The tensors as a list (each converted; a None stays None); ``ValueError`` when none is
-    given.
+    """The tensors as a list (each converted; a None stays None); ``ValueError`` when none is given.
 
-    TF1 equivalent: tf.compat.v1.tuple"""
+    Args:
+        tensors: A list of tensors (or None entries).
+        name: The op's name scope, as in TF1.
+        control_inputs: Accepted for TF1's signature.
+
+    Returns:
+        A list of jax arrays (and None where a tensor was None).
+
+    Raises:
+        ValueError: every entry is None.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.tuple([1., None])
+        [Array(1., dtype=float32), None]
+
+    TF1 equivalent: tf.compat.v1.tuple
+    """
     op_name(name, "tuple")
     tensors = list(tensors)
     if all(t is None for t in tensors):
@@ -194,6 +342,23 @@ def _check(ok, message: str, data) -> None:
     fail(concrete, *[np.asarray(v) for v in data])
 
 
+# examples of the generated asserts: arguments that pass, arguments that fail
+_BINARY_EXAMPLES = {
+    "==": ("[1, 2], [1, 2]", "[1, 2], [1, 3]"),
+    "!=": ("[1, 2], [3, 4]", "[1, 2], [1, 4]"),
+    "<": ("[1, 2], [3, 4]", "[1, 5], [3, 4]"),
+    "<=": ("[1, 2], [1, 4]", "[2, 2], [1, 4]"),
+    ">": ("[5, 6], [3, 4]", "[5, 4], [3, 4]"),
+    ">=": ("[5, 6], [5, 4]", "[4, 6], [5, 4]"),
+}
+_UNARY_EXAMPLES = {
+    "> 0": ("[1, 2]", "[1, -2]"),
+    "< 0": ("[-1, -2]", "[1, -2]"),
+    ">= 0": ("[0, 2]", "[0, -2]"),
+    "<= 0": ("[0, -2]", "[0, 2]"),
+}
+
+
 def _binary_assert(op, default, test, symbol):
     def assert_(x, y, data=None, summarize=None, message=None, name=None):
         op_name(name, default)
@@ -204,14 +369,39 @@ def _binary_assert(op, default, test, symbol):
         _check(test(xv, yv), text, [xv, yv] if data is None else [convert(d) for d in data])
 
     assert_.__name__ = op
-    assert_.__doc__ = (
-        f"Checks ``x {symbol} y`` element-wise. Raises InvalidArgumentError (a ValueError).\n\n"
-        "    Differs from TF1: checked when called, if the values are concrete (TF1: when the "
-        "returned op runs, and only if something depends on it); under jax.jit, when the "
-        "compiled program runs, through a host callback (the error reaches the caller as jax's "
-        "runtime error). Returns None, not an op.\n\n"
-        f"    TF1 equivalent: tf.compat.v1.{op}"
-    )
+    good, bad = _BINARY_EXAMPLES[symbol]
+    assert_.__doc__ = f"""Checks ``x {symbol} y`` element-wise. Raises InvalidArgumentError (a ValueError).
+
+    Differs from TF1: checked when called, if the values are concrete (TF1: when the returned
+    op runs, and only if something depends on it); under jax.jit, when the compiled program
+    runs, through a host callback (the error reaches the caller as jax's runtime error). Returns
+    None, not an op.
+
+    Args:
+        x: A tensor.
+        y: A tensor broadcasting against ``x``.
+        data: Tensors shown when the check fails (``None``: ``x`` and ``y``).
+        summarize: Accepted for TF1's signature.
+        message: Text the error starts with.
+        name: The op's name scope, as in TF1 (``None``: ``{default}``).
+
+    Returns:
+        None.
+
+    Raises:
+        InvalidArgumentError: the condition fails for an element (a ``ValueError``).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.{op}({good}) is None
+        True
+        >>> try:
+        ...     tf.{op}({bad})
+        ... except ValueError as e:
+        ...     print(type(e).__name__)
+        InvalidArgumentError
+
+    TF1 equivalent: tf.compat.v1.{op}"""
     return assert_
 
 
@@ -233,12 +423,36 @@ def _unary_assert(op, test, what):
         _check(test(xv), text, [xv] if data is None else [convert(d) for d in data])
 
     assert_.__name__ = op
-    assert_.__doc__ = (
-        f"Checks that x is {what} element-wise.\n\n"
-        "    Differs from TF1: checked when called, as :func:`assert_equal` is (TF1: when the "
-        "returned op runs); under jax.jit, when the compiled program runs. Returns None.\n\n"
-        f"    TF1 equivalent: tf.compat.v1.{op}"
-    )
+    good, bad = _UNARY_EXAMPLES[what]
+    assert_.__doc__ = f"""Checks that x is {what} element-wise.
+
+    Differs from TF1: checked when called, as :func:`assert_equal` is (TF1: when the returned
+    op runs); under jax.jit, when the compiled program runs. Returns None.
+
+    Args:
+        x: A tensor.
+        data: Tensors shown when the check fails (``None``: ``x``).
+        summarize: Accepted for TF1's signature.
+        message: Text the error starts with.
+        name: The op's name scope, as in TF1 (``None``: ``{op}``).
+
+    Returns:
+        None.
+
+    Raises:
+        InvalidArgumentError: an element is not {what} (a ``ValueError``).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.{op}({good}) is None
+        True
+        >>> try:
+        ...     tf.{op}({bad})
+        ... except ValueError as e:
+        ...     print(type(e).__name__)
+        InvalidArgumentError
+
+    TF1 equivalent: tf.compat.v1.{op}"""
     return assert_
 
 
@@ -249,10 +463,28 @@ assert_non_positive = _unary_assert("assert_non_positive", lambda x: x <= 0, "<=
 
 
 def assert_rank(x, rank, message=None, name=None):
-    """Checks the rank (static in jax: always checked when called). Raises ValueError, as TF1
-    does for a static rank.
+    """Checks the rank (static in jax: always checked when called). Raises ValueError, as TF1 does
+    for a static rank.
 
-    TF1 equivalent: tf.compat.v1.assert_rank"""
+    Args:
+        x: A tensor.
+        rank: The rank it must have, an int.
+        message: Text the error starts with.
+        name: The op's name scope, as in TF1.
+
+    Returns:
+        None.
+
+    Raises:
+        InvalidArgumentError: ``x``'s rank is not ``rank`` (a ``ValueError``).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.assert_rank([[1.]], 2) is None
+        True
+
+    TF1 equivalent: tf.compat.v1.assert_rank
+    """
     op_name(name, "assert_rank")
     xv = convert(x, op="assert_rank", arg="x")
     if xv.ndim != int(rank):
@@ -265,7 +497,27 @@ def assert_rank(x, rank, message=None, name=None):
 
 
 def assert_type(tensor, tf_type, message=None, name=None):
-    """TF1 equivalent: tf.compat.v1.assert_type (raises TypeError, as TF1)."""
+    """Checks that ``tensor`` has dtype ``tf_type``.
+
+    Args:
+        tensor: A tensor.
+        tf_type: The dtype it must have.
+        message: Text the error starts with.
+        name: The op's name scope, as in TF1.
+
+    Returns:
+        None.
+
+    Raises:
+        TypeError: ``tensor``'s dtype is not ``tf_type``.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.assert_type(tf.constant(1.), tf.float32) is None
+        True
+
+    TF1 equivalent: tf.compat.v1.assert_type (raises TypeError, as TF1).
+    """
     from jaxscope._src.compat.dtypes import as_dtype
 
     op_name(name, "assert_type")
@@ -284,7 +536,25 @@ def Print(input_, data, message=None, first_n=None, summarize=None, name=None): 
     Differs from TF1: ``first_n`` and ``summarize`` are ignored (every run prints, values in
     numpy's format), and the text goes to jax.debug.print's output rather than TF1's log.
 
-    TF1 equivalent: tf.compat.v1.Print"""
+    Args:
+        input_: The tensor returned.
+        data: A list of tensors to print.
+        message: Text printed first.
+        first_n: Ignored.
+        summarize: Ignored.
+        name: The op's name scope, as in TF1.
+
+    Returns:
+        ``input_``, as a jax array.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.Print(tf.constant(2.), [tf.constant(3.)], message="x: ")
+        x: 3.0
+        Array(2., dtype=float32)
+
+    TF1 equivalent: tf.compat.v1.Print
+    """
     op_name(name, "Print")
     values = [convert(d) for d in data]
     jax.debug.print((message or "") + " ".join("{}" for _ in values), *values)
@@ -332,7 +602,15 @@ REFUSED = {name: _refused(name) for name in _INSTEAD}
 def disable_v2_behavior():
     """A no-op: jaxscope.compat.v1 is TF1's behaviour already.
 
-    TF1 equivalent: tf.compat.v1.disable_v2_behavior"""
+    Returns:
+        None.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.disable_eager_execution()
+
+    TF1 equivalent: tf.compat.v1.disable_v2_behavior
+    """
 
 
 disable_eager_execution = disable_v2_behavior

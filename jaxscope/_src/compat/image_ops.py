@@ -49,6 +49,21 @@ def _int(op: str, v, arg: str) -> int:
 def flip_left_right(image):
     """``image`` mirrored along its width.
 
+    Args:
+        image: A 3-D ``[height, width, channels]`` or 4-D ``[batch, height, width, channels]``
+            tensor.
+
+    Returns:
+        A jax array of ``image``'s shape and dtype.
+
+    Raises:
+        ValueError: ``image`` is not 3-D or 4-D.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.image.flip_left_right([[[1], [2]]])[..., 0]
+        Array([[2, 1]], dtype=int32)
+
     TF1 equivalent: tf.compat.v1.image.flip_left_right
     """
     op_name(None, "flip_left_right")
@@ -57,6 +72,22 @@ def flip_left_right(image):
 
 def flip_up_down(image):
     """``image`` mirrored along its height.
+
+    Args:
+        image: A 3-D ``[height, width, channels]`` or 4-D ``[batch, height, width, channels]``
+            tensor.
+
+    Returns:
+        A jax array of ``image``'s shape and dtype.
+
+    Raises:
+        ValueError: ``image`` is not 3-D or 4-D.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.image.flip_up_down([[[1]], [[2]]])[..., 0]
+        Array([[2],
+               [1]], dtype=int32)
 
     TF1 equivalent: tf.compat.v1.image.flip_up_down
     """
@@ -75,14 +106,49 @@ def _random_flip(op: str, image, axis: int, seed):
 def random_flip_left_right(image, seed=None):
     """``image`` mirrored along its width with probability 1/2 (each image of a batch on its own).
 
+    Args:
+        image: A 3-D or 4-D (batch) image tensor.
+        seed: An op seed, folded into the rng key.
+
+    Returns:
+        A jax array of ``image``'s shape and dtype.
+
+    Raises:
+        ValueError: ``image`` is not 3-D or 4-D.
+        RuntimeError: called outside ``jaxscope.transform`` (a ``RandomOpOutsideTransformError``).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> import jax, jaxscope
+        >>> f = jaxscope.transform(lambda x: tf.image.random_flip_left_right(x))
+        >>> f.apply({}, tf.ones([2, 2, 1]), rng=jax.random.key(0)).shape
+        (2, 2, 1)
+
     TF1 equivalent: tf.compat.v1.image.random_flip_left_right (draws from jaxscope's rng stream)
     """
     return _random_flip("image.random_flip_left_right", image, -2, seed)
 
 
 def random_flip_up_down(image, seed=None):
-    """``image`` mirrored along its height with probability 1/2 (each image of a batch on its
-    own).
+    """``image`` mirrored along its height with probability 1/2 (each image of a batch on its own).
+
+    Args:
+        image: A 3-D or 4-D (batch) image tensor.
+        seed: An op seed, folded into the rng key.
+
+    Returns:
+        A jax array of ``image``'s shape and dtype.
+
+    Raises:
+        ValueError: ``image`` is not 3-D or 4-D.
+        RuntimeError: called outside ``jaxscope.transform`` (a ``RandomOpOutsideTransformError``).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> import jax, jaxscope
+        >>> f = jaxscope.transform(lambda x: tf.image.random_flip_up_down(x))
+        >>> f.apply({}, tf.ones([2, 2, 1]), rng=jax.random.key(0)).shape
+        (2, 2, 1)
 
     TF1 equivalent: tf.compat.v1.image.random_flip_up_down (draws from jaxscope's rng stream)
     """
@@ -91,6 +157,23 @@ def random_flip_up_down(image, seed=None):
 
 def rot90(image, k=1, name=None):
     """``image`` rotated counter-clockwise by ``k`` quarter turns (``k`` known when traced).
+
+    Args:
+        image: A 3-D or 4-D (batch) image tensor.
+        k: The number of quarter turns, an int known when the program is traced.
+        name: The op's name scope, as in TF1.
+
+    Returns:
+        A jax array of ``image``'s dtype (height and width swapped for odd ``k``).
+
+    Raises:
+        ValueError: ``image`` is not 3-D or 4-D, or ``k`` is traced.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.image.rot90([[[1], [2]], [[3], [4]]])[..., 0]
+        Array([[2, 4],
+               [1, 3]], dtype=int32)
 
     TF1 equivalent: tf.compat.v1.image.rot90
     """
@@ -102,6 +185,21 @@ def rot90(image, k=1, name=None):
 
 def transpose(image, name=None):
     """``image`` with its height and width swapped.
+
+    Args:
+        image: A 3-D or 4-D (batch) image tensor.
+        name: The op's name scope, as in TF1.
+
+    Returns:
+        A jax array of ``image``'s dtype, height and width swapped.
+
+    Raises:
+        ValueError: ``image`` is not 3-D or 4-D.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.image.transpose([[[1], [2]]]).shape
+        (2, 1, 1)
 
     TF1 equivalent: tf.compat.v1.image.transpose
     """
@@ -118,8 +216,28 @@ def _batched(op: str, image) -> tuple[jax.Array, bool]:
 
 
 def crop_to_bounding_box(image, offset_height, offset_width, target_height, target_width):
-    """The ``target_height x target_width`` window of ``image`` at ``(offset_height,
-    offset_width)``; every size known when traced.
+    """The ``target_height x target_width`` window of ``image`` at
+    ``(offset_height, offset_width)``; every size known when traced.
+
+    Args:
+        image: A 3-D or 4-D (batch) image tensor.
+        offset_height: The window's top row.
+        offset_width: The window's left column.
+        target_height: The window's height.
+        target_width: The window's width.
+
+    Returns:
+        A jax array ``[..., target_height, target_width, channels]`` of ``image``'s dtype.
+
+    Raises:
+        ValueError: ``image`` is not 3-D or 4-D, a size is negative or traced, or the window leaves
+            the image.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.image.crop_to_bounding_box(tf.reshape(tf.range(9), [3, 3, 1]), 1, 1, 2, 2)[..., 0]
+        Array([[4, 5],
+               [7, 8]], dtype=int32)
 
     TF1 equivalent: tf.compat.v1.image.crop_to_bounding_box
     """
@@ -147,6 +265,26 @@ def pad_to_bounding_box(image, offset_height, offset_width, target_height, targe
     """``image`` zero-padded to ``target_height x target_width`` with its top-left corner at
     ``(offset_height, offset_width)``.
 
+    Args:
+        image: A 3-D or 4-D (batch) image tensor.
+        offset_height: Rows of zeros added above.
+        offset_width: Columns of zeros added on the left.
+        target_height: The output's height.
+        target_width: The output's width.
+
+    Returns:
+        A jax array ``[..., target_height, target_width, channels]`` of ``image``'s dtype.
+
+    Raises:
+        ValueError: ``image`` is not 3-D or 4-D, a size is negative or traced, or the image does not
+            fit.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.image.pad_to_bounding_box([[[1]]], 1, 0, 2, 2)[..., 0]
+        Array([[0, 0],
+               [1, 0]], dtype=int32)
+
     TF1 equivalent: tf.compat.v1.image.pad_to_bounding_box
     """
     op = "image.pad_to_bounding_box"
@@ -171,6 +309,22 @@ def pad_to_bounding_box(image, offset_height, offset_width, target_height, targe
 def resize_image_with_crop_or_pad(image, target_height, target_width):
     """``image`` centrally cropped and/or zero-padded to ``target_height x target_width``.
 
+    Args:
+        image: A 3-D or 4-D (batch) image tensor.
+        target_height: The output's height.
+        target_width: The output's width.
+
+    Returns:
+        A jax array ``[..., target_height, target_width, channels]`` of ``image``'s dtype.
+
+    Raises:
+        ValueError: ``image`` is not 3-D or 4-D, or a target is not positive or traced.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.image.resize_image_with_crop_or_pad(tf.reshape(tf.range(9), [3, 3, 1]), 1, 5)[..., 0]
+        Array([[0, 3, 4, 5, 0]], dtype=int32)
+
     TF1 equivalent: tf.compat.v1.image.resize_image_with_crop_or_pad
     """
     op = "image.resize_image_with_crop_or_pad"
@@ -191,6 +345,22 @@ resize_with_crop_or_pad = resize_image_with_crop_or_pad
 
 def central_crop(image, central_fraction):
     """The central ``central_fraction`` (in ``(0, 1]``) of ``image``'s height and width.
+
+    Args:
+        image: A 3-D or 4-D (batch) image tensor.
+        central_fraction: The fraction kept, in ``(0, 1]``, known when the program is traced.
+
+    Returns:
+        A jax array of ``image``'s dtype.
+
+    Raises:
+        ValueError: ``central_fraction`` is out of range or traced, or ``image`` is not 3-D or 4-D.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.image.central_crop(tf.reshape(tf.range(16), [4, 4, 1]), 0.5)[..., 0]
+        Array([[ 5,  6],
+               [ 9, 10]], dtype=int32)
 
     TF1 equivalent: tf.compat.v1.image.central_crop
     """
@@ -214,11 +384,32 @@ def central_crop(image, central_fraction):
 
 
 def random_crop(value, size, seed=None, name=None):
-    """A random window of shape ``size`` (one offset per dimension, uniform over the valid
-    offsets) of ``value``; ``size`` known when traced.
+    """A random window of shape ``size`` (one offset per dimension, uniform over the valid offsets)
+    of ``value``; ``size`` known when traced.
 
     Differs from TF1: a ``size`` larger than ``value`` raises ValueError when traced (TF1's
     assertion fails when the op runs).
+
+    Args:
+        value: A tensor.
+        size: The window's shape, one int per dimension of ``value``, known when the program is
+            traced.
+        seed: An op seed, folded into the rng key.
+        name: The op's name scope, as in TF1.
+
+    Returns:
+        A jax array of shape ``size`` and ``value``'s dtype.
+
+    Raises:
+        ValueError: ``size`` does not fit ``value``, or is traced.
+        RuntimeError: called outside ``jaxscope.transform`` (a ``RandomOpOutsideTransformError``).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> import jax, jaxscope
+        >>> f = jaxscope.transform(lambda x: tf.random_crop(x, [2, 2]))
+        >>> f.apply({}, tf.ones([4, 4]), rng=jax.random.key(0)).shape
+        (2, 2)
 
     TF1 equivalent: tf.compat.v1.random_crop (draws from jaxscope's rng stream)
     """
@@ -240,6 +431,19 @@ def random_crop(value, size, seed=None, name=None):
 # -- dtypes and colour -------------------------------------------------------------------------
 def saturate_cast(value, dtype, name=None):
     """``value`` cast to ``dtype``, clamped first to the range ``dtype`` can hold.
+
+    Args:
+        value: A tensor.
+        dtype: The dtype to cast to.
+        name: The op's name scope, as in TF1.
+
+    Returns:
+        A jax array of ``value``'s shape and ``dtype``.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.saturate_cast([-5., 300.], tf.uint8)
+        Array([  0, 255], dtype=uint8)
 
     TF1 equivalent: tf.compat.v1.saturate_cast
     """
@@ -272,9 +476,28 @@ def _bound(v: float, dtype, up: bool):
 
 
 def convert_image_dtype(image, dtype, saturate=False, name=None):
-    """``image`` in ``dtype`` with TF1's scaling: floats are in ``[0, 1]``, integers in ``[0,
-    MAX]``; integer-to-integer scales by the ratio of the ranges; ``saturate`` clamps before
+    """``image`` in ``dtype`` with TF1's scaling: floats are in ``[0, 1]``, integers in
+    ``[0, MAX]``; integer-to-integer scales by the ratio of the ranges; ``saturate`` clamps before
     casting (without it an out-of-range value wraps, as TF1's cast).
+
+    Args:
+        image: A tensor of an integer or float dtype.
+        dtype: The dtype to convert to.
+        saturate: Whether to clamp to ``dtype``'s range before casting.
+        name: The op's name scope, as in TF1.
+
+    Returns:
+        A jax array of ``image``'s shape and ``dtype``.
+
+    Raises:
+        TypeError: ``image`` or ``dtype`` is not an integer or float.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.image.convert_image_dtype(tf.constant([0, 51, 255], tf.uint8), tf.float32)
+        Array([0.        , 0.20000002, 1.        ], dtype=float32)
+        >>> tf.image.convert_image_dtype([0., 0.5, 1.], tf.uint8)
+        Array([  0, 127, 255], dtype=uint8)
 
     TF1 equivalent: tf.compat.v1.image.convert_image_dtype
     """
@@ -318,6 +541,21 @@ def _as_float(op: str, image):
 def rgb_to_grayscale(images, name=None):
     """``images`` ``[..., 3]`` as ``[..., 1]`` luma (ITU-R 601 weights), in their dtype.
 
+    Args:
+        images: A tensor ``[..., 3]``.
+        name: The op's name scope, as in TF1.
+
+    Returns:
+        A jax array ``[..., 1]`` of ``images``' dtype.
+
+    Raises:
+        ValueError: the last dimension is not 3.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.image.rgb_to_grayscale([[1., 1., 1.]])
+        Array([[0.99990004]], dtype=float32)
+
     TF1 equivalent: tf.compat.v1.image.rgb_to_grayscale
     """
     op_name(name, "rgb_to_grayscale")
@@ -329,6 +567,21 @@ def rgb_to_grayscale(images, name=None):
 
 def grayscale_to_rgb(images, name=None):
     """``images`` ``[..., 1]`` repeated to ``[..., 3]``.
+
+    Args:
+        images: A tensor ``[..., 1]``.
+        name: The op's name scope, as in TF1.
+
+    Returns:
+        A jax array ``[..., 3]`` of ``images``' dtype.
+
+    Raises:
+        ValueError: the last dimension is not 1.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.image.grayscale_to_rgb([[0.5]])
+        Array([[0.5, 0.5, 0.5]], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.image.grayscale_to_rgb
     """
@@ -345,6 +598,18 @@ def grayscale_to_rgb(images, name=None):
 def adjust_brightness(image, delta):
     """``image + delta`` (on [0, 1] floats for integer images, saturated back to their dtype).
 
+    Args:
+        image: An image tensor, float or integer.
+        delta: The amount added (on the ``[0, 1]`` scale).
+
+    Returns:
+        A jax array of ``image``'s shape and dtype.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.image.adjust_brightness([0.2, 0.5], 0.1)
+        Array([0.3, 0.6], dtype=float32)
+
     TF1 equivalent: tf.compat.v1.image.adjust_brightness
     """
     op_name(None, "adjust_brightness")
@@ -357,6 +622,21 @@ def adjust_contrast(images, contrast_factor):
     """``(x - mean) * contrast_factor + mean`` with each channel's mean over height and width.
 
     Differs from TF1: it has a gradient; TF1 defines none for ``AdjustContrastv2``.
+
+    Args:
+        images: A tensor ``[..., height, width, channels]``, rank at least 3.
+        contrast_factor: The factor the deviations from the mean are multiplied by.
+
+    Returns:
+        A jax array of ``images``' shape and dtype.
+
+    Raises:
+        ValueError: ``images`` has rank below 3.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.image.adjust_contrast([[[1.], [3.]]], 2.)[..., 0]
+        Array([[0., 4.]], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.image.adjust_contrast
     """
@@ -375,6 +655,26 @@ def adjust_contrast(images, contrast_factor):
 def random_brightness(image, max_delta, seed=None):
     """:func:`adjust_brightness` by a delta uniform in ``[-max_delta, max_delta)``.
 
+    Args:
+        image: An image tensor.
+        max_delta: The largest delta, a non-negative float.
+        seed: An op seed, folded into the rng key.
+
+    Returns:
+        A jax array of ``image``'s shape and dtype.
+
+    Raises:
+        ValueError: ``max_delta`` is negative.
+        RuntimeError: called outside ``jaxscope.transform`` (a ``RandomOpOutsideTransformError``).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> import jax, jaxscope
+        >>> f = jaxscope.transform(lambda x: tf.image.random_brightness(x, 0.1))
+        >>> y = f.apply({}, tf.zeros([2, 2, 1]), rng=jax.random.key(0))
+        >>> bool(tf.reduce_all(tf.abs(y) <= 0.1))
+        True
+
     TF1 equivalent: tf.compat.v1.image.random_brightness (draws from jaxscope's rng stream)
     """
     op = "image.random_brightness"
@@ -386,6 +686,27 @@ def random_brightness(image, max_delta, seed=None):
 
 def random_contrast(image, lower, upper, seed=None):
     """:func:`adjust_contrast` by a factor uniform in ``[lower, upper)``.
+
+    Args:
+        image: A tensor ``[..., height, width, channels]``.
+        lower: The smallest factor, >= 0.
+        upper: The largest factor, > ``lower``.
+        seed: An op seed, folded into the rng key.
+
+    Returns:
+        A jax array of ``image``'s shape and dtype.
+
+    Raises:
+        ValueError: ``lower``/``upper`` are out of order or negative.
+        RuntimeError: called outside ``jaxscope.transform`` (a ``RandomOpOutsideTransformError``).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> import jax, jaxscope
+        >>> f = jaxscope.transform(lambda x: tf.image.random_contrast(x, 0.5, 1.5))
+        >>> f.apply({}, tf.ones([2, 2, 1]), rng=jax.random.key(0))[..., 0]
+        Array([[1., 1.],
+               [1., 1.]], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.image.random_contrast (draws from jaxscope's rng stream)
     """
@@ -401,6 +722,20 @@ def random_contrast(image, lower, upper, seed=None):
 def per_image_standardization(image):
     """``(x - mean) / max(stddev, 1 / sqrt(num_elements))`` per image, in float32.
 
+    Args:
+        image: A 3-D image or a 4-D batch of them.
+
+    Returns:
+        A float32 jax array of ``image``'s shape.
+
+    Raises:
+        ValueError: ``image`` has rank below 3.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.image.per_image_standardization([[[1.], [3.]]])[..., 0]
+        Array([[-1.,  1.]], dtype=float32)
+
     TF1 equivalent: tf.compat.v1.image.per_image_standardization
     """
     op_name(None, "per_image_standardization")
@@ -415,6 +750,23 @@ def per_image_standardization(image):
 def image_gradients(image):
     """``(dy, dx)``: forward differences of 4-D ``image`` along height and width, the last row
     (column) zero.
+
+    Args:
+        image: A 4-D tensor ``[batch, height, width, channels]``.
+
+    Returns:
+        A pair ``(dy, dx)`` of jax arrays of ``image``'s shape and dtype.
+
+    Raises:
+        ValueError: ``image`` is not 4-D.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> dy, dx = tf.image.image_gradients([[[[1.], [3.]], [[2.], [7.]]]])
+        >>> dy[0, ..., 0], dx[0, ..., 0]
+        (Array([[1., 4.],
+               [0., 0.]], dtype=float32), Array([[2., 0.],
+               [5., 0.]], dtype=float32))
 
     TF1 equivalent: tf.compat.v1.image.image_gradients
     """
@@ -434,6 +786,21 @@ def image_gradients(image):
 def total_variation(images, name=None):
     """The sum of absolute differences of neighbouring pixels: a scalar for a 3-D image, one per
     image ``[batch]`` for 4-D.
+
+    Args:
+        images: A 3-D image or a 4-D batch of them.
+        name: The op's name scope, as in TF1.
+
+    Returns:
+        A jax scalar (3-D) or a ``[batch]`` array (4-D) of ``images``' dtype.
+
+    Raises:
+        ValueError: ``images`` is not 3-D or 4-D.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.image.total_variation([[[1.], [3.]], [[2.], [7.]]])
+        Array(12., dtype=float32)
 
     TF1 equivalent: tf.compat.v1.image.total_variation
     """
@@ -461,6 +828,28 @@ def extract_image_patches(
     """The ``ksizes`` patches of 4-D ``images`` (every ``strides`` pixels, taps ``rates`` apart,
     ``padding`` ``"SAME"`` or ``"VALID"``), each flattened in (row, column, channel) order to the
     depth of ``[batch, out_rows, out_cols, rows * cols * depth]``.
+
+    Args:
+        images: A 4-D tensor ``[batch, rows, cols, depth]``.
+        ksizes: The patch size ``[1, rows, cols, 1]`` (give ``ksizes`` or ``sizes``).
+        strides: ``[1, stride_rows, stride_cols, 1]``.
+        rates: ``[1, rate_rows, rate_cols, 1]``: the distance between a patch's taps.
+        padding: ``"SAME"`` or ``"VALID"``.
+        name: The op's name scope, as in TF1.
+        sizes: TF2's name of ``ksizes``.
+
+    Returns:
+        A jax array ``[batch, out_rows, out_cols, rows * cols * depth]`` of ``images``' dtype.
+
+    Raises:
+        ValueError: the arguments do not fit (rank, lengths, padding).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> x = tf.reshape(tf.range(16), [1, 4, 4, 1])
+        >>> tf.extract_image_patches(x, [1, 2, 2, 1], [1, 2, 2, 1], [1, 1, 1, 1], "VALID")[0, 0]
+        Array([[0, 1, 4, 5],
+               [2, 3, 6, 7]], dtype=int32)
 
     TF1 equivalent: tf.compat.v1.extract_image_patches
     """
@@ -511,6 +900,26 @@ def extract_image_patches(
 
 def extract_patches(images, sizes, strides, rates, padding, name=None):
     """As :func:`extract_image_patches` (``sizes`` is its ``ksizes``).
+
+    Args:
+        images: A 4-D tensor ``[batch, rows, cols, depth]``.
+        sizes: The patch size ``[1, rows, cols, 1]``.
+        strides: ``[1, stride_rows, stride_cols, 1]``.
+        rates: ``[1, rate_rows, rate_cols, 1]``.
+        padding: ``"SAME"`` or ``"VALID"``.
+        name: The op's name scope, as in TF1.
+
+    Returns:
+        A jax array ``[batch, out_rows, out_cols, rows * cols * depth]`` of ``images``' dtype.
+
+    Raises:
+        ValueError: the arguments do not fit.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> x = tf.reshape(tf.range(16), [1, 4, 4, 1])
+        >>> tf.image.extract_patches(x, [1, 2, 2, 1], [1, 2, 2, 1], [1, 1, 1, 1], "VALID").shape
+        (1, 2, 2, 4)
 
     TF1 equivalent: tf.compat.v1.image.extract_patches
     """

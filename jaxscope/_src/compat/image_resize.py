@@ -26,6 +26,13 @@ class ResizeMethod:
     """TF1's ``tf.image.ResizeMethod`` (``ResizeMethodV1``): the ``method`` of
     :func:`resize_images`.
 
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.image.ResizeMethod.NEAREST_NEIGHBOR
+        1
+        >>> tf.image.resize([[[1.], [2.]]], [1, 4], method=tf.image.ResizeMethod.NEAREST_NEIGHBOR)[..., 0]
+        Array([[1., 1., 2., 2.]], dtype=float32)
+
     TF1 equivalent: tf.compat.v1.image.ResizeMethod
     """
 
@@ -164,6 +171,25 @@ def _size(api: str, size) -> tuple[int, int]:
 def resize_bilinear(images, size, align_corners=False, name=None, half_pixel_centers=False):
     """Bilinear resize of 4-D ``images`` to ``size``; float32 out whatever the input dtype.
 
+    Args:
+        images: A 4-D tensor ``[batch, height, width, channels]``.
+        size: ``[new_height, new_width]``, ints known when the program is traced.
+        align_corners: Whether the corner pixels of input and output are aligned.
+        name: The op's name scope, as in TF1.
+        half_pixel_centers: Whether pixel centers are at half-integer coordinates.
+
+    Returns:
+        A float32 jax array ``[batch, new_height, new_width, channels]``.
+
+    Raises:
+        ValueError: ``images`` is not 4-D, ``size`` is malformed or traced, or ``align_corners`` and
+            ``half_pixel_centers`` are both True.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.image.resize_bilinear([[[[0.], [2.]]]], [1, 4])[0, ..., 0]
+        Array([[0., 1., 2., 2.]], dtype=float32)
+
     TF1 equivalent: tf.compat.v1.image.resize_bilinear
     """
     return _kernel(
@@ -179,6 +205,25 @@ def resize_bilinear(images, size, align_corners=False, name=None, half_pixel_cen
 
 def resize_nearest_neighbor(images, size, align_corners=False, name=None, half_pixel_centers=False):
     """Nearest-neighbour resize of 4-D ``images`` to ``size``; keeps the dtype.
+
+    Args:
+        images: A 4-D tensor ``[batch, height, width, channels]``.
+        size: ``[new_height, new_width]``, ints known when the program is traced.
+        align_corners: Whether the corner pixels of input and output are aligned.
+        name: The op's name scope, as in TF1.
+        half_pixel_centers: Whether pixel centers are at half-integer coordinates.
+
+    Returns:
+        A jax array ``[batch, new_height, new_width, channels]`` of ``images``' dtype.
+
+    Raises:
+        ValueError: ``images`` is not 4-D, ``size`` is malformed or traced, or ``align_corners`` and
+            ``half_pixel_centers`` are both True.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.image.resize_nearest_neighbor([[[[1], [2]]]], [1, 4])[0, ..., 0]
+        Array([[1, 1, 2, 2]], dtype=int32)
 
     TF1 equivalent: tf.compat.v1.image.resize_nearest_neighbor
     """
@@ -196,6 +241,27 @@ def resize_nearest_neighbor(images, size, align_corners=False, name=None, half_p
 def resize_bicubic(images, size, align_corners=False, name=None, half_pixel_centers=False):
     """Bicubic resize of 4-D ``images`` to ``size`` (TF1's kernel: Keys' a = -0.75, or -0.5 with
     ``half_pixel_centers``, weights from TF1's 1024-step table); float32 out.
+
+    Args:
+        images: A 4-D tensor ``[batch, height, width, channels]``.
+        size: ``[new_height, new_width]``, ints known when the program is traced.
+        align_corners: Whether the corner pixels of input and output are aligned.
+        name: The op's name scope, as in TF1.
+        half_pixel_centers: Whether pixel centers are at half-integer coordinates.
+
+    Returns:
+        A float32 jax array ``[batch, new_height, new_width, channels]``.
+
+    Raises:
+        ValueError: ``images`` is not 4-D, ``size`` is malformed or traced, or ``align_corners`` and
+            ``half_pixel_centers`` are both True.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.image.resize_bicubic(tf.ones([1, 2, 2, 1]), [3, 3])[0, ..., 0]
+        Array([[1., 1., 1.],
+               [1., 1., 1.],
+               [1., 1., 1.]], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.image.resize_bicubic
     """
@@ -215,6 +281,23 @@ def resize_area(images, size, align_corners=False, name=None):
 
     Differs from TF1: it has a gradient (the transposed box average); TF1 defines none for
     ``ResizeArea``.
+
+    Args:
+        images: A 4-D tensor ``[batch, height, width, channels]``.
+        size: ``[new_height, new_width]``, ints known when the program is traced.
+        align_corners: Whether the corner pixels of input and output are aligned.
+        name: The op's name scope, as in TF1.
+
+    Returns:
+        A float32 jax array ``[batch, new_height, new_width, channels]``.
+
+    Raises:
+        ValueError: ``images`` is not 4-D, or ``size`` is malformed or traced.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.image.resize_area([[[[1.], [3.], [5.], [7.]]]], [1, 2])[0, ..., 0]
+        Array([[2., 6.]], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.image.resize_area
     """
@@ -247,12 +330,34 @@ def resize_images(
     preserve_aspect_ratio=False,
     name=None,
 ):
-    """Resizes 3-D ``[height, width, channels]`` or 4-D ``[batch, ...]`` ``images`` to ``size``
-    with ``method`` (a :class:`ResizeMethod`), TF1's legacy coordinates (no half-pixel centers).
+    """Resizes 3-D ``[height, width, channels]`` or 4-D ``[batch, ...]`` ``images`` to ``size`` with
+    ``method`` (a :class:`ResizeMethod`), TF1's legacy coordinates (no half-pixel centers).
 
-    The result is float32, except for ``NEAREST_NEIGHBOR`` and when ``size`` equals the image's
-    size (the images come back as they are, as in TF1). ``preserve_aspect_ratio`` fits the image
-    within ``size``.
+    The result is float32, except for ``NEAREST_NEIGHBOR`` and when ``size`` equals the image's size
+    (the images come back as they are, as in TF1). ``preserve_aspect_ratio`` fits the image within
+    ``size``.
+
+    Args:
+        images: A 3-D ``[height, width, channels]`` or 4-D ``[batch, height, width, channels]``
+            tensor.
+        size: ``[new_height, new_width]``, ints known when the program is traced.
+        method: A :class:`ResizeMethod` value (``BILINEAR``, ``NEAREST_NEIGHBOR``, ``BICUBIC``,
+            ``AREA``).
+        align_corners: Whether the corner pixels of input and output are aligned.
+        preserve_aspect_ratio: Whether to keep the aspect ratio, fitting the image within ``size``.
+        name: The op's name scope, as in TF1.
+
+    Returns:
+        A jax array of ``images``' rank with the new height and width (float32, except as above).
+
+    Raises:
+        ValueError: ``images`` is not 3-D or 4-D, ``size`` is malformed or traced, or ``method`` is
+            unknown.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.image.resize([[[0.], [2.]]], [1, 4])[..., 0]
+        Array([[0., 1., 2., 2.]], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.image.resize_images
     """

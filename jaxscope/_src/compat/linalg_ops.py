@@ -65,6 +65,24 @@ def matrix_inverse(input, adjoint=False, name=None):  # noqa: A002
     Differs from TF1: a singular matrix is TF1's run-time InvalidArgumentError; jax returns
     inf/NaN instead (no error can come out of a compiled program).
 
+    Args:
+        input: A float or complex tensor ``[..., M, M]``.
+        adjoint: Whether to invert the adjoint (conjugate transpose) instead.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``MatrixInverse``).
+
+    Returns:
+        A jax array of ``input``'s shape and dtype.
+
+    Raises:
+        TypeError: ``input`` is not a float or complex.
+        ValueError: ``input``'s matrices are not square.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.matrix_inverse([[2., 0.], [0., 4.]])
+        Array([[0.5 , 0.  ],
+               [0.  , 0.25]], dtype=float32)
+
     TF1 equivalent: tf.compat.v1.matrix_inverse
     """
     op_name(name, "MatrixInverse")
@@ -79,6 +97,23 @@ def matrix_determinant(input, name=None):  # noqa: A002
     Differs from TF1: float16 works (computed in float32); TF1 has no CPU kernel for it and fails
     when the op runs.
 
+    Args:
+        input: A float or complex tensor ``[..., M, M]``.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name,
+            ``MatrixDeterminant``).
+
+    Returns:
+        A jax array ``[...]`` of ``input``'s dtype.
+
+    Raises:
+        TypeError: ``input`` is not a float or complex.
+        ValueError: ``input``'s matrices are not square.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.matrix_determinant([[1., 2.], [3., 4.]])
+        Array(-2., dtype=float32)
+
     TF1 equivalent: tf.compat.v1.matrix_determinant
     """
     op_name(name, "MatrixDeterminant")
@@ -92,6 +127,23 @@ def slogdet(input, name=None):  # noqa: A002
     Differs from TF1: float16 works (computed in float32); TF1 has no CPU kernel for it and fails
     when the op runs.
 
+    Args:
+        input: A float or complex tensor ``[..., M, M]``.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name,
+            ``LogMatrixDeterminant``).
+
+    Returns:
+        A pair ``(sign, log_abs_determinant)`` of jax arrays ``[...]``.
+
+    Raises:
+        TypeError: ``input`` is not a float or complex.
+        ValueError: ``input``'s matrices are not square.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.linalg.slogdet([[1., 2.], [3., 4.]])
+        LogMatrixDeterminant(sign=Array(-1., dtype=float32), log_abs_determinant=Array(0.6931472, dtype=float32))
+
     TF1 equivalent: tf.compat.v1.linalg.slogdet
     """
     op_name(name, "LogMatrixDeterminant")
@@ -101,12 +153,29 @@ def slogdet(input, name=None):  # noqa: A002
 
 
 def cholesky(input, name=None):  # noqa: A002
-    """The lower Cholesky factor ``L`` of each Hermitian positive definite matrix of ``input``
-    (only its lower triangle is read).
+    """The lower Cholesky factor ``L`` of each Hermitian positive definite matrix of ``input`` (only
+    its lower triangle is read).
 
     Differs from TF1: float16 works (computed in float32; TF1 has no CPU kernel for it
     and fails when the op runs). A matrix that is not positive definite is TF1's run-time
     InvalidArgumentError; jax returns NaN instead (no error can come out of a compiled program).
+
+    Args:
+        input: A float or complex tensor ``[..., M, M]`` of Hermitian positive definite matrices.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Cholesky``).
+
+    Returns:
+        A jax array of ``input``'s shape and dtype, lower triangular.
+
+    Raises:
+        TypeError: ``input`` is not a float or complex.
+        ValueError: ``input``'s matrices are not square.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.cholesky([[4., 2.], [2., 5.]])
+        Array([[2., 0.],
+               [1., 2.]], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.cholesky
     """
@@ -125,6 +194,22 @@ def logdet(matrix, name=None):
 
     Differs from TF1: float16 works (computed in float32); TF1 has no CPU kernel for it and fails
     when the op runs.
+
+    Args:
+        matrix: A float or complex tensor ``[..., M, M]`` of Hermitian positive definite matrices.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``logdet``).
+
+    Returns:
+        A jax array ``[...]`` of ``matrix``'s real dtype.
+
+    Raises:
+        TypeError: ``matrix`` is not a float or complex.
+        ValueError: ``matrix``'s matrices are not square.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.linalg.logdet([[4., 0.], [0., 4.]])
+        Array(2.7725887, dtype=float32)
 
     TF1 equivalent: tf.compat.v1.linalg.logdet
     """
@@ -173,6 +258,24 @@ def cholesky_solve(chol, rhs, name=None):
     Differs from TF1: float16 works (computed in float32); TF1 has no CPU kernel for it and fails
     when the op runs.
 
+    Args:
+        chol: Lower Cholesky factors ``[..., M, M]``, float or complex.
+        rhs: Right-hand sides ``[..., M, K]`` of ``chol``'s dtype (batch dimensions broadcast).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``cholesky_solve``).
+
+    Returns:
+        A jax array ``[..., M, K]``.
+
+    Raises:
+        TypeError: the dtypes differ or are not taken.
+        ValueError: the shapes do not fit.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.linalg.cholesky_solve(tf.cholesky([[4., 2.], [2., 5.]]), [[4.], [2.]])
+        Array([[1.],
+               [0.]], dtype=float32)
+
     TF1 equivalent: tf.compat.v1.linalg.cholesky_solve
     """
     op_name(name, "cholesky_solve")
@@ -191,6 +294,25 @@ def matrix_solve(matrix, rhs, adjoint=False, name=None):
     and fails when the op runs). A singular matrix is TF1's run-time InvalidArgumentError; jax returns
     inf/NaN instead (no error can come out of a compiled program).
 
+    Args:
+        matrix: Square matrices ``[..., M, M]``, float or complex.
+        rhs: Right-hand sides ``[..., M, K]`` of ``matrix``'s dtype (batch dimensions broadcast).
+        adjoint: Whether to solve with the adjoint of ``matrix``.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``MatrixSolve``).
+
+    Returns:
+        A jax array ``[..., M, K]``.
+
+    Raises:
+        TypeError: the dtypes differ or are not taken.
+        ValueError: the shapes do not fit.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.matrix_solve([[2., 0.], [0., 4.]], [[2.], [8.]])
+        Array([[1.],
+               [2.]], dtype=float32)
+
     TF1 equivalent: tf.compat.v1.matrix_solve
     """
     op_name(name, "MatrixSolve")
@@ -200,11 +322,33 @@ def matrix_solve(matrix, rhs, adjoint=False, name=None):
 
 
 def matrix_triangular_solve(matrix, rhs, lower=True, adjoint=False, name=None):
-    """``X`` with ``matrix X = rhs`` for lower (``lower=True``) or upper triangular ``matrix``
-    (only that triangle is read); ``adjoint(matrix) X = rhs`` if ``adjoint``.
+    """``X`` with ``matrix X = rhs`` for lower (``lower=True``) or upper triangular ``matrix`` (only
+    that triangle is read); ``adjoint(matrix) X = rhs`` if ``adjoint``.
 
     Differs from TF1: float16 works (computed in float32); TF1 has no CPU kernel for it and fails
     when the op runs.
+
+    Args:
+        matrix: Triangular matrices ``[..., M, M]``, float or complex (only the triangle named by
+            ``lower`` is read).
+        rhs: Right-hand sides ``[..., M, K]`` of ``matrix``'s dtype (batch dimensions broadcast).
+        lower: Whether ``matrix`` is lower (else upper) triangular.
+        adjoint: Whether to solve with the adjoint of ``matrix``.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name,
+            ``MatrixTriangularSolve``).
+
+    Returns:
+        A jax array ``[..., M, K]``.
+
+    Raises:
+        TypeError: the dtypes differ or are not taken.
+        ValueError: the shapes do not fit.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.matrix_triangular_solve([[2., 0.], [1., 1.]], [[2.], [3.]])
+        Array([[1.],
+               [2.]], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.matrix_triangular_solve
     """
@@ -222,11 +366,30 @@ def matrix_triangular_solve(matrix, rhs, lower=True, adjoint=False, name=None):
 
 
 def qr(input, full_matrices=False, name=None):  # noqa: A002
-    """``(q, r)``: the QR decomposition of each matrix of ``input`` (``q`` with orthonormal
-    columns, ``r`` upper triangular); ``full_matrices`` gives the square ``q``.
+    """``(q, r)``: the QR decomposition of each matrix of ``input`` (``q`` with orthonormal columns,
+    ``r`` upper triangular); ``full_matrices`` gives the square ``q``.
 
     Differs from TF1: the signs of ``q``'s columns and ``r``'s rows may differ from TF1's (both
     are valid factorizations); ``|r|`` and ``q @ r`` agree.
+
+    Args:
+        input: A float or complex tensor ``[..., M, N]``.
+        full_matrices: Whether ``q`` is ``[..., M, M]`` (else ``[..., M, min(M, N)]``).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Qr``).
+
+    Returns:
+        A pair ``(q, r)`` of jax arrays.
+
+    Raises:
+        TypeError: ``input`` is not a float or complex.
+        ValueError: ``input``'s rank is below 2.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> q, r = tf.qr([[3., 0.], [4., 5.]])
+        >>> tf.abs(r)
+        Array([[5., 4.],
+               [0., 3.]], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.qr
     """
@@ -237,13 +400,31 @@ def qr(input, full_matrices=False, name=None):  # noqa: A002
 
 
 def svd(tensor, full_matrices=False, compute_uv=True, name=None):
-    """The singular value decomposition ``tensor = u @ diag(s) @ adjoint(v)`` of each matrix:
-    ``s`` (descending) if not ``compute_uv``, else ``(s, u, v)`` -- TF1's order, and ``v``, not
-    its adjoint (numpy returns ``(u, s, vh)``).
+    """The singular value decomposition ``tensor = u @ diag(s) @ adjoint(v)`` of each matrix: ``s``
+    (descending) if not ``compute_uv``, else ``(s, u, v)`` -- TF1's order, and ``v``, not its
+    adjoint (numpy returns ``(u, s, vh)``).
 
     Differs from TF1: float16 works (computed in float32; TF1 has no CPU kernel for it
     and fails when the op runs). The signs (phases) of matching columns of ``u`` and ``v`` may differ from
     TF1's (both are valid decompositions); ``s`` and ``u @ diag(s) @ adjoint(v)`` agree.
+
+    Args:
+        tensor: A float or complex tensor ``[..., M, N]``.
+        full_matrices: Whether ``u`` and ``v`` are square (else ``min(M, N)`` columns).
+        compute_uv: Whether to return ``u`` and ``v`` too.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Svd``).
+
+    Returns:
+        ``s`` (``[..., min(M, N)]``, descending), or ``(s, u, v)`` with ``compute_uv``.
+
+    Raises:
+        TypeError: ``tensor`` is not a float or complex.
+        ValueError: ``tensor``'s rank is below 2.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.svd([[3., 0.], [0., 4.]], compute_uv=False)
+        Array([4., 3.], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.svd
     """
@@ -267,12 +448,29 @@ def _lower_filled(v):
 
 
 def self_adjoint_eig(tensor, name=None):
-    """``(e, v)``: the eigenvalues (ascending) and eigenvectors (columns) of each Hermitian
-    matrix of ``tensor``; only its lower triangle is read.
+    """``(e, v)``: the eigenvalues (ascending) and eigenvectors (columns) of each Hermitian matrix
+    of ``tensor``; only its lower triangle is read.
 
     Differs from TF1: float16 works (computed in float32; TF1 has no CPU kernel for it
     and fails when the op runs). The signs (phases) of the eigenvectors may differ from TF1's (both are
     valid); the eigenvalues and ``v @ diag(e) @ adjoint(v)`` agree.
+
+    Args:
+        tensor: Hermitian matrices ``[..., M, M]``, float or complex.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name,
+            ``SelfAdjointEigV2``).
+
+    Returns:
+        A pair ``(e, v)``: eigenvalues ``[..., M]`` and eigenvectors ``[..., M, M]``.
+
+    Raises:
+        TypeError: ``tensor`` is not a float or complex.
+        ValueError: ``tensor``'s matrices are not square.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.self_adjoint_eig([[2., 0.], [0., 1.]])[0]
+        Array([1., 2.], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.self_adjoint_eig
     """
@@ -288,6 +486,23 @@ def self_adjoint_eigvals(tensor, name=None):
     Differs from TF1: float16 works (computed in float32); TF1 has no CPU kernel for it and fails
     when the op runs.
 
+    Args:
+        tensor: Hermitian matrices ``[..., M, M]``, float or complex.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name,
+            ``SelfAdjointEigV2``).
+
+    Returns:
+        A jax array ``[..., M]`` of the eigenvalues, ascending.
+
+    Raises:
+        TypeError: ``tensor`` is not a float or complex.
+        ValueError: ``tensor``'s matrices are not square.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.self_adjoint_eigvals([[2., 1.], [1., 2.]])
+        Array([1., 3.], dtype=float32)
+
     TF1 equivalent: tf.compat.v1.self_adjoint_eigvals
     """
     op_name(name, "SelfAdjointEigV2")
@@ -297,8 +512,25 @@ def self_adjoint_eigvals(tensor, name=None):
 
 
 def cross(a, b, name=None):
-    """The cross product of the 3-vectors in the last dimension of ``a`` and ``b`` (one
-    shape, no broadcasting).
+    """The cross product of the 3-vectors in the last dimension of ``a`` and ``b`` (one shape, no
+    broadcasting).
+
+    Args:
+        a: A tensor ``[..., 3]`` of a real number dtype.
+        b: A tensor of ``a``'s shape and dtype.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Cross``).
+
+    Returns:
+        A jax array of ``a``'s shape and dtype.
+
+    Raises:
+        TypeError: the dtypes differ or are not taken.
+        ValueError: the shapes differ, or the last dimension is not 3.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.cross([1., 0., 0.], [0., 1., 0.])
+        Array([0., 0., 1.], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.cross
     """
@@ -325,6 +557,24 @@ def expm(input, name=None):  # noqa: A002
     and fails when the op runs). Computed by jax's Pade approximation with scaling and squaring (TF1's
     algorithm too); results agree to rounding, not bit for bit.
 
+    Args:
+        input: Square matrices ``[..., M, M]``, float or complex.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name,
+            ``MatrixExponential``).
+
+    Returns:
+        A jax array of ``input``'s shape and dtype.
+
+    Raises:
+        TypeError: ``input`` is not a float or complex.
+        ValueError: ``input``'s matrices are not square.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.linalg.expm([[0., 0.], [0., 1.]])
+        Array([[1.      , 0.      ],
+               [0.      , 2.718282]], dtype=float32)
+
     TF1 equivalent: tf.compat.v1.linalg.expm
     """
     op_name(name, "MatrixExponential")
@@ -344,8 +594,28 @@ def expm(input, name=None):  # noqa: A002
 
 def matvec(a, b, transpose_a=False, adjoint_a=False, a_is_sparse=False, b_is_sparse=False,
            name=None):  # fmt: skip
-    """``a @ b`` for a (batch) matrix ``a`` and a (batch) vector ``b``, with ``tf.matmul``'s
-    rules.
+    """``a @ b`` for a (batch) matrix ``a`` and a (batch) vector ``b``, with ``tf.matmul``'s rules.
+
+    Args:
+        a: A (batch of) matrix ``[..., M, N]``.
+        b: A (batch of) vector ``[..., N]`` of ``a``'s dtype.
+        transpose_a: Whether to transpose ``a`` first.
+        adjoint_a: Whether to conjugate-transpose ``a`` first.
+        a_is_sparse: A hint, as in :func:`matmul`.
+        b_is_sparse: A hint, as in :func:`matmul`.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``MatVec``).
+
+    Returns:
+        A jax array ``[..., M]``.
+
+    Raises:
+        TypeError: the dtypes differ or are not taken.
+        ValueError: the shapes do not fit.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.linalg.matvec([[1., 2.], [3., 4.]], [1., 1.])
+        Array([3., 7.], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.linalg.matvec
     """
@@ -360,6 +630,22 @@ def matvec(a, b, transpose_a=False, adjoint_a=False, a_is_sparse=False, b_is_spa
 
 def adjoint(matrix, name=None):
     """The conjugate transpose of each matrix.
+
+    Args:
+        matrix: A tensor ``[..., M, N]``.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``adjoint``).
+
+    Returns:
+        A jax array ``[..., N, M]`` of ``matrix``'s dtype.
+
+    Raises:
+        ValueError: ``matrix``'s rank is below 2.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.linalg.adjoint([[1 + 2j, 3j]])
+        Array([[1.-2.j],
+               [0.-3.j]], dtype=complex64)
 
     TF1 equivalent: tf.compat.v1.linalg.adjoint
     """

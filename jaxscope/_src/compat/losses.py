@@ -23,7 +23,18 @@ from jaxscope._src.core.scope import name_scope
 
 
 class Reduction:
-    """TF1 equivalent: tf.compat.v1.losses.Reduction"""
+    """The keys of how a loss is reduced (``NONE``, ``SUM``, ``MEAN``, ``SUM_OVER_BATCH_SIZE``,
+    ``SUM_BY_NONZERO_WEIGHTS``).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.losses.Reduction.MEAN, tf.losses.Reduction.SUM_BY_NONZERO_WEIGHTS
+        ('weighted_mean', 'weighted_sum_by_nonzero_weights')
+        >>> tf.losses.mean_squared_error([1., 2.], [2., 4.], reduction=tf.losses.Reduction.SUM)
+        Array(5., dtype=float32)
+
+    TF1 equivalent: tf.compat.v1.losses.Reduction
+    """
 
     NONE = "none"
     SUM = "weighted_sum"
@@ -69,7 +80,27 @@ def _check_weights(op, losses, weights) -> None:
 
 
 def add_loss(loss, loss_collection=GraphKeys.LOSSES):
-    """TF1 equivalent: tf.compat.v1.losses.add_loss"""
+    """Files ``loss`` in ``loss_collection`` (inside a transform; outside one there is no collection
+    and nothing happens).
+
+    Args:
+        loss: A loss tensor.
+        loss_collection: The collection's name (``None``: do not file it).
+
+    Returns:
+        None.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> import jaxscope
+        >>> def model():
+        ...     tf.losses.add_loss(tf.constant(2.))
+        ...     return tf.losses.get_losses()
+        >>> jaxscope.transform(model).apply({})
+        [Array(2., dtype=float32)]
+
+    TF1 equivalent: tf.compat.v1.losses.add_loss
+    """
     if loss_collection and frame._stack():
         fr = frame.current("add_loss")
         _add(fr, loss_collection, loss, f"{fr.names.name_stack or 'loss'}/value:0")
@@ -82,7 +113,33 @@ def compute_weighted_loss(
     loss_collection=GraphKeys.LOSSES,
     reduction=Reduction.SUM_BY_NONZERO_WEIGHTS,
 ):
-    """TF1 equivalent: tf.compat.v1.losses.compute_weighted_loss"""
+    """``losses`` weighted by ``weights`` and reduced as ``reduction`` says; the result is filed in
+    ``loss_collection``.
+
+    Args:
+        losses: A tensor of per-element losses.
+        weights: Weights broadcasting to the losses' shape (a scalar, or per example): each
+            element's loss is multiplied by its weight.
+        scope: The name scope of the loss (``None``: ``weighted_loss``).
+        loss_collection: The collection the loss is filed in (inside a transform).
+        reduction: A ``Reduction`` key: how the weighted losses are reduced (default: their sum over
+            the number of nonzero weights).
+
+    Returns:
+        A float jax scalar (a tensor of the losses' shape with ``Reduction.NONE``), of the losses's
+        dtype.
+
+    Raises:
+        ValueError: an argument is None, the shapes differ, the weights do not broadcast, or
+            ``reduction`` is unknown.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.losses.compute_weighted_loss([1., 2., 3.], weights=[1., 0., 1.])
+        Array(2., dtype=float32)
+
+    TF1 equivalent: tf.compat.v1.losses.compute_weighted_loss
+    """
     Reduction.validate(reduction)
     with _scope(scope, "weighted_loss"):
         losses = convert(losses, op="losses.compute_weighted_loss", arg="losses")
@@ -126,7 +183,7 @@ def _pair(op, labels, predictions, label_arg="labels", pred_arg="predictions"):
     return y, p
 
 
-def _elementwise(op_name, default, fn):
+def _elementwise(op_name, default, fn, what, example):
     def loss(labels, predictions, weights=1.0, scope=None, loss_collection=GraphKeys.LOSSES,
              reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):  # fmt: skip
         with _scope(scope, default):
@@ -134,21 +191,81 @@ def _elementwise(op_name, default, fn):
             return compute_weighted_loss(fn(y, p), weights, None, loss_collection, reduction)
 
     loss.__name__ = op_name
-    loss.__doc__ = f"TF1 equivalent: tf.compat.v1.losses.{op_name}"
+    loss.__doc__ = f"""The {what} of ``predictions`` and ``labels``, weighted and reduced.
+
+    Args:
+        labels: The targets, of ``predictions``' shape.
+        predictions: The predicted values.
+        weights: Weights broadcasting to the losses' shape (a scalar, or per example): each
+            element's loss is multiplied by its weight.
+        scope: The name scope of the loss (``None``: ``{default}``).
+        loss_collection: The collection the loss is filed in (inside a transform).
+        reduction: A ``Reduction`` key: how the weighted losses are reduced (default: their sum
+            over the number of nonzero weights).
+
+    Returns:
+        A float jax scalar (a tensor of the losses' shape with ``Reduction.NONE``), of the
+        predictions' dtype.
+
+    Raises:
+        ValueError: an argument is None, the shapes differ, the weights do not broadcast, or
+            ``reduction`` is unknown.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        {example}
+
+    TF1 equivalent: tf.compat.v1.losses.{op_name}"""
     return loss
 
 
 absolute_difference = _elementwise(
-    "absolute_difference", "absolute_difference", lambda y, p: jnp.abs(p - y)
+    "absolute_difference",
+    "absolute_difference",
+    lambda y, p: jnp.abs(p - y),
+    "mean absolute difference",
+    ">>> tf.losses.absolute_difference([1., 2.], [2., 4.])\n        Array(1.5, dtype=float32)",
 )
 mean_squared_error = _elementwise(
-    "mean_squared_error", "mean_squared_error", lambda y, p: jnp.square(p - y)
+    "mean_squared_error",
+    "mean_squared_error",
+    lambda y, p: jnp.square(p - y),
+    "mean squared error",
+    ">>> tf.losses.mean_squared_error([1., 2.], [2., 4.])\n        Array(2.5, dtype=float32)",
 )
 
 
 def huber_loss(labels, predictions, weights=1.0, delta=1.0, scope=None,
                loss_collection=GraphKeys.LOSSES, reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):  # fmt: skip
-    """TF1 equivalent: tf.compat.v1.losses.huber_loss"""
+    """The Huber loss of ``predictions - labels``: quadratic up to ``delta``, linear beyond,
+    weighted and reduced.
+
+    Args:
+        labels: The targets, of ``predictions``' shape.
+        predictions: The predicted values.
+        delta: Where the loss turns from quadratic to linear.
+        weights: Weights broadcasting to the losses' shape (a scalar, or per example): each
+            element's loss is multiplied by its weight.
+        scope: The name scope of the loss (``None``: ``huber_loss``).
+        loss_collection: The collection the loss is filed in (inside a transform).
+        reduction: A ``Reduction`` key: how the weighted losses are reduced (default: their sum over
+            the number of nonzero weights).
+
+    Returns:
+        A float jax scalar (a tensor of the losses' shape with ``Reduction.NONE``), of the
+        predictions' dtype.
+
+    Raises:
+        ValueError: an argument is None, the shapes differ, the weights do not broadcast, or
+            ``reduction`` is unknown.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.losses.huber_loss([0., 0.], [0.5, 3.])
+        Array(1.3125, dtype=float32)
+
+    TF1 equivalent: tf.compat.v1.losses.huber_loss
+    """
     with _scope(scope, "huber_loss"):
         y, p = _pair("losses.huber_loss", labels, predictions)
         err = jnp.abs(p - y)
@@ -159,7 +276,35 @@ def huber_loss(labels, predictions, weights=1.0, delta=1.0, scope=None,
 
 def log_loss(labels, predictions, weights=1.0, epsilon=1e-7, scope=None,
              loss_collection=GraphKeys.LOSSES, reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):  # fmt: skip
-    """TF1 equivalent: tf.compat.v1.losses.log_loss"""
+    """The log loss ``-y log(p + eps) - (1 - y) log(1 - p + eps)`` of probabilities ``predictions``,
+    weighted and reduced.
+
+    Args:
+        labels: The targets in ``[0, 1]``, of ``predictions``' shape.
+        predictions: Predicted probabilities.
+        epsilon: Added inside the logarithms.
+        weights: Weights broadcasting to the losses' shape (a scalar, or per example): each
+            element's loss is multiplied by its weight.
+        scope: The name scope of the loss (``None``: ``log_loss``).
+        loss_collection: The collection the loss is filed in (inside a transform).
+        reduction: A ``Reduction`` key: how the weighted losses are reduced (default: their sum over
+            the number of nonzero weights).
+
+    Returns:
+        A float jax scalar (a tensor of the losses' shape with ``Reduction.NONE``), of the
+        predictions' dtype.
+
+    Raises:
+        ValueError: an argument is None, the shapes differ, the weights do not broadcast, or
+            ``reduction`` is unknown.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.losses.log_loss([1., 0.], [0.5, 0.5])
+        Array(0.69314694, dtype=float32)
+
+    TF1 equivalent: tf.compat.v1.losses.log_loss
+    """
     with _scope(scope, "log_loss"):
         y, p = _pair("losses.log_loss", labels, predictions)
         losses = -y * jnp.log(p + epsilon) - (1 - y) * jnp.log(1 - p + epsilon)
@@ -168,7 +313,34 @@ def log_loss(labels, predictions, weights=1.0, epsilon=1e-7, scope=None,
 
 def hinge_loss(labels, logits, weights=1.0, scope=None, loss_collection=GraphKeys.LOSSES,
                reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):  # fmt: skip
-    """TF1 equivalent: tf.compat.v1.losses.hinge_loss (labels in {0, 1})"""
+    """The hinge loss ``max(0, 1 - (2 y - 1) * logits)`` of labels ``y`` in {0, 1}, weighted and
+    reduced.
+
+    Args:
+        labels: The targets, 0 or 1, of ``logits``' shape.
+        logits: The unbounded scores.
+        weights: Weights broadcasting to the losses' shape (a scalar, or per example): each
+            element's loss is multiplied by its weight.
+        scope: The name scope of the loss (``None``: ``hinge_loss``).
+        loss_collection: The collection the loss is filed in (inside a transform).
+        reduction: A ``Reduction`` key: how the weighted losses are reduced (default: their sum over
+            the number of nonzero weights).
+
+    Returns:
+        A float jax scalar (a tensor of the losses' shape with ``Reduction.NONE``), of the logits's
+        dtype.
+
+    Raises:
+        ValueError: an argument is None, the shapes differ, the weights do not broadcast, or
+            ``reduction`` is unknown.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.losses.hinge_loss([1., 0.], [2., 0.5])
+        Array(0.75, dtype=float32)
+
+    TF1 equivalent: tf.compat.v1.losses.hinge_loss (labels in {0, 1})
+    """
     with _scope(scope, "hinge_loss"):
         y, x = _pair("losses.hinge_loss", labels, logits, pred_arg="logits")
         losses = jax.nn.relu(1.0 - (2.0 * y - 1.0) * x)
@@ -178,7 +350,36 @@ def hinge_loss(labels, logits, weights=1.0, scope=None, loss_collection=GraphKey
 def cosine_distance(labels, predictions, axis=None, weights=1.0, scope=None,
                     loss_collection=GraphKeys.LOSSES, reduction=Reduction.SUM_BY_NONZERO_WEIGHTS,
                     dim=None):  # fmt: skip
-    """TF1 equivalent: tf.compat.v1.losses.cosine_distance (inputs already unit-normalized)"""
+    """``1 - sum(labels * predictions, axis)`` for unit-normalized inputs, weighted and reduced.
+
+    Args:
+        labels: Unit-normalized targets, of ``predictions``' shape.
+        predictions: Unit-normalized predictions.
+        axis: The axis of the vectors (required).
+        weights: Weights broadcasting to the losses' shape (a scalar, or per example): each
+            element's loss is multiplied by its weight.
+        scope: The name scope of the loss (``None``: ``cosine_distance_loss``).
+        loss_collection: The collection the loss is filed in (inside a transform).
+        reduction: A ``Reduction`` key: how the weighted losses are reduced (default: their sum over
+            the number of nonzero weights).
+        dim: TF1's old name of ``axis`` (give one of the two).
+
+    Returns:
+        A float jax scalar (a tensor of the losses' shape with ``Reduction.NONE``), of the
+        predictions' dtype.
+
+    Raises:
+        ValueError: ``axis`` is missing or given twice (with ``dim``).
+        ValueError: an argument is None, the shapes differ, the weights do not broadcast, or
+            ``reduction`` is unknown.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.losses.cosine_distance([[1., 0.]], [[0.6, 0.8]], axis=1)
+        Array(0.39999998, dtype=float32)
+
+    TF1 equivalent: tf.compat.v1.losses.cosine_distance (inputs already unit-normalized)
+    """
     if dim is not None:
         if axis is not None:
             raise OpArgumentError("losses.cosine_distance", "cannot specify both 'dim' and 'axis'.")
@@ -209,7 +410,34 @@ def _logits_labels(op, labels, logits, label_arg):
 def sigmoid_cross_entropy(multi_class_labels, logits, weights=1.0, label_smoothing=0, scope=None,
                           loss_collection=GraphKeys.LOSSES,
                           reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):  # fmt: skip
-    """TF1 equivalent: tf.compat.v1.losses.sigmoid_cross_entropy"""
+    """The sigmoid cross entropy of ``logits`` against ``multi_class_labels``, weighted and reduced.
+
+    Args:
+        multi_class_labels: Targets in ``[0, 1]``, of ``logits``' shape.
+        logits: The unbounded scores.
+        label_smoothing: If nonzero, labels are smoothed towards 1/2: ``y * (1 - s) + s / 2``.
+        weights: Weights broadcasting to the losses' shape (a scalar, or per example): each
+            element's loss is multiplied by its weight.
+        scope: The name scope of the loss (``None``: ``sigmoid_cross_entropy_loss``).
+        loss_collection: The collection the loss is filed in (inside a transform).
+        reduction: A ``Reduction`` key: how the weighted losses are reduced (default: their sum over
+            the number of nonzero weights).
+
+    Returns:
+        A float jax scalar (a tensor of the losses' shape with ``Reduction.NONE``), of the logits's
+        dtype.
+
+    Raises:
+        ValueError: an argument is None, the shapes differ, the weights do not broadcast, or
+            ``reduction`` is unknown.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.losses.sigmoid_cross_entropy([[1., 0.]], [[0., 0.]])
+        Array(0.6931472, dtype=float32)
+
+    TF1 equivalent: tf.compat.v1.losses.sigmoid_cross_entropy
+    """
     with _scope(scope, "sigmoid_cross_entropy_loss"):
         op = "losses.sigmoid_cross_entropy"
         y, x = _logits_labels(op, multi_class_labels, logits, "multi_class_labels")
@@ -222,7 +450,36 @@ def sigmoid_cross_entropy(multi_class_labels, logits, weights=1.0, label_smoothi
 def softmax_cross_entropy(onehot_labels, logits, weights=1.0, label_smoothing=0, scope=None,
                           loss_collection=GraphKeys.LOSSES,
                           reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):  # fmt: skip
-    """TF1 equivalent: tf.compat.v1.losses.softmax_cross_entropy (no gradient into the labels)"""
+    """The softmax cross entropy of ``logits`` against ``onehot_labels``, one per example, weighted
+    and reduced.
+
+    Args:
+        onehot_labels: One-hot (or probability) targets ``[batch, num_classes]``.
+        logits: The unbounded scores ``[batch, num_classes]``.
+        label_smoothing: If nonzero, labels are smoothed towards uniform:
+            ``y * (1 - s) + s / num_classes``.
+        weights: Weights broadcasting to the losses' shape (a scalar, or per example): each
+            element's loss is multiplied by its weight.
+        scope: The name scope of the loss (``None``: ``softmax_cross_entropy_loss``).
+        loss_collection: The collection the loss is filed in (inside a transform).
+        reduction: A ``Reduction`` key: how the weighted losses are reduced (default: their sum over
+            the number of nonzero weights).
+
+    Returns:
+        A float jax scalar (a tensor of the losses' shape with ``Reduction.NONE``), of the logits's
+        dtype.
+
+    Raises:
+        ValueError: an argument is None, the shapes differ, the weights do not broadcast, or
+            ``reduction`` is unknown.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.losses.softmax_cross_entropy([[0., 1.]], [[0., 0.]])
+        Array(0.6931472, dtype=float32)
+
+    TF1 equivalent: tf.compat.v1.losses.softmax_cross_entropy (no gradient into the labels)
+    """
     with _scope(scope, "softmax_cross_entropy_loss"):
         op = "losses.softmax_cross_entropy"
         y, x = _logits_labels(op, onehot_labels, logits, "onehot_labels")
@@ -238,10 +495,37 @@ def softmax_cross_entropy(onehot_labels, logits, weights=1.0, label_smoothing=0,
 def sparse_softmax_cross_entropy(labels, logits, weights=1.0, scope=None,
                                  loss_collection=GraphKeys.LOSSES,
                                  reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):  # fmt: skip
-    """Differs from TF1: a label outside [0, num_classes) is refused when the labels are
+    """The softmax cross entropy of ``logits`` against class indices ``labels``, weighted and
+    reduced.
+
+    Differs from TF1: a label outside [0, num_classes) is refused when the labels are
     concrete (TF1's CPU kernel raises when the op runs); traced under jax.jit, its loss is NaN.
 
-    TF1 equivalent: tf.compat.v1.losses.sparse_softmax_cross_entropy"""
+    Args:
+        labels: Class indices, int32/int64, of ``logits``' shape without its last dimension.
+        logits: The unbounded scores ``[..., num_classes]``.
+        weights: Weights broadcasting to the losses' shape (a scalar, or per example): each
+            element's loss is multiplied by its weight.
+        scope: The name scope of the loss (``None``: ``sparse_softmax_cross_entropy_loss``).
+        loss_collection: The collection the loss is filed in (inside a transform).
+        reduction: A ``Reduction`` key: how the weighted losses are reduced (default: their sum over
+            the number of nonzero weights).
+
+    Returns:
+        A float jax scalar (a tensor of the losses' shape with ``Reduction.NONE``), of the logits's
+        dtype.
+
+    Raises:
+        ValueError: an argument is None, the shapes differ, the weights do not broadcast, or
+            ``reduction`` is unknown.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.losses.sparse_softmax_cross_entropy([1], [[0., 0.]])
+        Array(0.6931472, dtype=float32)
+
+    TF1 equivalent: tf.compat.v1.losses.sparse_softmax_cross_entropy
+    """
     from jaxscope._src.nn.embedding import check_ids
 
     op = "losses.sparse_softmax_cross_entropy"
@@ -268,12 +552,55 @@ def sparse_softmax_cross_entropy(labels, logits, weights=1.0, scope=None,
 
 
 def get_losses(scope=None, loss_collection=GraphKeys.LOSSES):
-    """TF1 equivalent: tf.compat.v1.losses.get_losses"""
+    """The losses filed in ``loss_collection`` (under ``scope``, a name-scope prefix).
+
+    Args:
+        scope: Only the losses whose name starts with it, or ``None`` (all).
+        loss_collection: The collection's name.
+
+    Returns:
+        A list of the losses.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> import jaxscope
+        >>> def model():
+        ...     tf.losses.mean_squared_error([1.], [3.])
+        ...     return tf.losses.get_losses()
+        >>> jaxscope.transform(model).apply({})
+        [Array(4., dtype=float32)]
+
+    TF1 equivalent: tf.compat.v1.losses.get_losses
+    """
     return get_collection(loss_collection, scope)
 
 
 def get_total_loss(add_regularization_losses=True, name="total_loss", scope=None):
-    """TF1 equivalent: tf.compat.v1.losses.get_total_loss"""
+    """The sum of the filed losses and (by default) the regularization losses.
+
+    Args:
+        add_regularization_losses: Whether to add ``GraphKeys.REGULARIZATION_LOSSES``.
+        name: Accepted for TF1's signature.
+        scope: Only the losses under this name scope, or ``None`` (all).
+
+    Returns:
+        A jax scalar.
+
+    Raises:
+        ValueError: there is no loss to add.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> import jaxscope
+        >>> def model():
+        ...     tf.losses.mean_squared_error([1.], [3.])
+        ...     tf.losses.absolute_difference([1.], [3.])
+        ...     return tf.losses.get_total_loss()
+        >>> jaxscope.transform(model).apply({})
+        Array(6., dtype=float32)
+
+    TF1 equivalent: tf.compat.v1.losses.get_total_loss
+    """
     losses = get_losses(scope)
     if add_regularization_losses:
         losses = losses + get_regularization_losses(scope)

@@ -33,9 +33,9 @@ class Lu(NamedTuple):
 
 
 def lu(input, output_idx_type=None, name=None):  # noqa: A002
-    """``(lu, p)``: the LU factorization with partial pivoting of each square matrix of
-    ``input``: ``input[..., p, :] == L @ U`` with ``L`` unit lower triangular (its strict lower
-    triangle is ``lu``'s) and ``U`` upper triangular (``lu``'s upper triangle). ``p`` has dtype
+    """``(lu, p)``: the LU factorization with partial pivoting of each square matrix of ``input``:
+    ``input[..., p, :] == L @ U`` with ``L`` unit lower triangular (its strict lower triangle is
+    ``lu``'s) and ``U`` upper triangular (``lu``'s upper triangle). ``p`` has dtype
     ``output_idx_type`` (int32 or int64; default int32).
 
     Differs from TF1: float16 works (computed in float32; TF1 has no CPU kernel for it and fails
@@ -43,6 +43,24 @@ def lu(input, output_idx_type=None, name=None):  # noqa: A002
     factors with a zero on ``U``'s diagonal (no error can come out of a compiled program). The
     factors are differentiable (TF1 registers no gradient for Lu: tf.gradients raises
     LookupError).
+
+    Args:
+        input: Square matrices ``[..., M, M]``, float or complex.
+        output_idx_type: The dtype of ``p``: int32 (``None``) or int64.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Lu``).
+
+    Returns:
+        A pair ``(lu, p)``: the packed factors ``[..., M, M]`` and the permutation ``[..., M]``.
+
+    Raises:
+        TypeError: ``input`` is not a float or complex, or ``output_idx_type`` is not int32/int64.
+        ValueError: ``input``'s matrices are not square.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> lu, p = tf.linalg.lu([[1., 2.], [3., 4.]])
+        >>> p
+        Array([1, 0], dtype=int32)
 
     TF1 equivalent: tf.compat.v1.linalg.lu
     """
@@ -97,6 +115,27 @@ def lu_solve(lower_upper, perm, rhs, validate_args=False, name=None):
     Differs from TF1: float16 works (computed in float32); ``validate_args`` is accepted and
     ignored (the shapes are always checked when the program is traced).
 
+    Args:
+        lower_upper: The packed factors of :func:`lu`.
+        perm: The permutation of :func:`lu`.
+        rhs: Right-hand sides ``[..., M, K]`` of ``lower_upper``'s dtype.
+        validate_args: Accepted and ignored.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``lu_solve``).
+
+    Returns:
+        A jax array ``[..., M, K]``.
+
+    Raises:
+        TypeError: the dtypes differ or are not taken.
+        ValueError: the shapes do not fit.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> lu, p = tf.linalg.lu([[2., 0.], [0., 4.]])
+        >>> tf.linalg.lu_solve(lu, p, [[2.], [8.]])
+        Array([[1.],
+               [2.]], dtype=float32)
+
     TF1 equivalent: tf.compat.v1.linalg.lu_solve
     """
     del validate_args
@@ -127,6 +166,26 @@ def lu_matrix_inverse(lower_upper, perm, validate_args=False, name=None):
     Differs from TF1: float16 works (computed in float32); ``validate_args`` is accepted and
     ignored.
 
+    Args:
+        lower_upper: The packed factors of :func:`lu`.
+        perm: The permutation of :func:`lu`.
+        validate_args: Accepted and ignored.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name,
+            ``lu_matrix_inverse``).
+
+    Returns:
+        A jax array of ``lower_upper``'s shape and dtype.
+
+    Raises:
+        TypeError: ``lower_upper`` is not a float or complex.
+        ValueError: the shapes do not fit.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.linalg.lu_matrix_inverse(*tf.linalg.lu([[2., 0.], [0., 4.]]))
+        Array([[0.5 , 0.  ],
+               [0.  , 0.25]], dtype=float32)
+
     TF1 equivalent: tf.compat.v1.linalg.lu_matrix_inverse
     """
     del validate_args
@@ -142,6 +201,24 @@ def lu_reconstruct(lower_upper, perm, validate_args=False, name=None):
 
     Differs from TF1: ``validate_args`` is accepted and ignored.
 
+    Args:
+        lower_upper: The packed factors of :func:`lu`.
+        perm: The permutation of :func:`lu`.
+        validate_args: Accepted and ignored.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``lu_reconstruct``).
+
+    Returns:
+        A jax array of ``lower_upper``'s shape and dtype.
+
+    Raises:
+        ValueError: the shapes do not fit.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.linalg.lu_reconstruct(*tf.linalg.lu([[1., 2.], [3., 4.]]))
+        Array([[1., 2.],
+               [3., 4.]], dtype=float32)
+
     TF1 equivalent: tf.compat.v1.linalg.lu_reconstruct
     """
     del validate_args
@@ -155,12 +232,31 @@ def lu_reconstruct(lower_upper, perm, validate_args=False, name=None):
 
 
 def pinv(a, rcond=None, validate_args=False, name=None):
-    """The Moore-Penrose pseudo-inverse of each matrix of ``a`` (through its SVD): singular
-    values at most ``rcond * max(s)`` count as zero; ``rcond`` defaults to TF1's
+    """The Moore-Penrose pseudo-inverse of each matrix of ``a`` (through its SVD): singular values
+    at most ``rcond * max(s)`` count as zero; ``rcond`` defaults to TF1's
     ``10 * max(rows, cols) * eps(dtype)``.
 
     Differs from TF1: float16 works (computed in float32; TF1 has no CPU kernel for it and fails
     when the op runs); ``validate_args`` is accepted and ignored.
+
+    Args:
+        a: A float or complex tensor ``[..., M, N]``.
+        rcond: The relative cutoff of small singular values, or ``None`` (TF1's default).
+        validate_args: Accepted and ignored.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``pinv``).
+
+    Returns:
+        A jax array ``[..., N, M]`` of ``a``'s dtype.
+
+    Raises:
+        TypeError: ``a`` is not a float or complex.
+        ValueError: ``a``'s rank is below 2.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.linalg.pinv([[2., 0.], [0., 0.]])
+        Array([[0.5, 0. ],
+               [0. , 0. ]], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.linalg.pinv
     """
@@ -214,15 +310,36 @@ def matrix_solve_ls(matrix, rhs, l2_regularizer=0.0, fast=True, name=None):
 
     ``fast=True`` (TF1's default) solves the normal equations by Cholesky, as TF1:
     ``(A^H A + l2 I)^-1 A^H rhs`` when ``A`` has at least as many rows as columns, else
-    ``A^H (A A^H + l2 I)^-1 rhs`` (the minimum-norm solution). ``fast=False`` uses an
-    orthogonal decomposition (jax's SVD-based ``lstsq``; TF1 a complete orthogonal
-    decomposition: both give the minimum-norm least-squares solution) and ignores
-    ``l2_regularizer``, as TF1.
+    ``A^H (A A^H + l2 I)^-1 rhs`` (the minimum-norm solution). ``fast=False`` uses an orthogonal
+    decomposition (jax's SVD-based ``lstsq``; TF1 a complete orthogonal decomposition: both give the
+    minimum-norm least-squares solution) and ignores ``l2_regularizer``, as TF1.
 
     Differs from TF1: float16 works (computed in float32; TF1 has no CPU kernel for it and fails
     when the op runs). With ``fast=False`` the solution is differentiable; TF1 refuses its
     gradient (ValueError). TF1 fails at run time on a singular Gramian (fast=True); jax returns
     NaN.
+
+    Args:
+        matrix: Matrices ``[..., M, N]``, float or complex.
+        rhs: Right-hand sides ``[..., M, K]`` of ``matrix``'s dtype.
+        l2_regularizer: The L2 penalty (a scalar; used with ``fast=True``).
+        fast: Whether to solve the (regularized) normal equations by Cholesky (else an orthogonal
+            decomposition).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``matrix_solve_ls``,
+            or ``MatrixSolveLs`` with ``fast=False``).
+
+    Returns:
+        A jax array ``[..., N, K]``.
+
+    Raises:
+        TypeError: the dtypes differ or are not taken.
+        ValueError: the shapes do not fit.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.matrix_solve_ls([[2., 0.], [0., 2.], [0., 0.]], [[2.], [4.], [0.]])
+        Array([[1.],
+               [2.]], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.matrix_solve_ls
     """

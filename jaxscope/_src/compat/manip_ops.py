@@ -29,6 +29,23 @@ def broadcast_to(input, shape, name=None):  # noqa: A002 - TF1's argument name
 
     Differs from TF1: ``shape`` must be known when the program is traced.
 
+    Args:
+        input: A tensor.
+        shape: The target shape: a list of ints known when the program is traced.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``BroadcastTo``).
+
+    Returns:
+        A jax array of ``shape`` and ``input``'s dtype.
+
+    Raises:
+        ValueError: ``input`` does not broadcast to ``shape``, or ``shape`` is traced.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.broadcast_to([1, 2], [2, 2])
+        Array([[1, 2],
+               [1, 2]], dtype=int32)
+
     TF1 equivalent: tf.compat.v1.broadcast_to
     """
     op_name(name, "BroadcastTo")
@@ -46,8 +63,30 @@ def broadcast_to(input, shape, name=None):  # noqa: A002 - TF1's argument name
 
 
 def roll(input, shift, axis, name=None):  # noqa: A002
-    """``input`` rolled by ``shift`` along ``axis`` (each may be a vector; shifts along one axis
-    add up). ``shift`` may be traced; ``axis`` must be static.
+    """``input`` rolled by ``shift`` along ``axis`` (each may be a vector; shifts along one axis add
+    up). ``shift`` may be traced; ``axis`` must be static.
+
+    Args:
+        input: A tensor.
+        shift: An int32/int64 scalar or vector: how far to roll (negative: backwards).
+        axis: An int or a vector of ints (as long as ``shift``), known when the program is traced.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Roll``).
+
+    Returns:
+        A jax array of ``input``'s shape and dtype.
+
+    Raises:
+        TypeError: ``shift`` is not an integer.
+        ValueError: ``shift`` and ``axis`` are not scalars or vectors of one length, or an axis is
+            out of range.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.roll([1, 2, 3, 4], 1, 0)
+        Array([4, 1, 2, 3], dtype=int32)
+        >>> tf.roll([[1, 2], [3, 4]], [1, 1], [0, 1])
+        Array([[4, 3],
+               [2, 1]], dtype=int32)
 
     TF1 equivalent: tf.compat.v1.roll
     """
@@ -70,8 +109,27 @@ def roll(input, shift, axis, name=None):  # noqa: A002
 
 
 def meshgrid(*args, **kwargs):
-    """Coordinate grids of the 1-D ``args``: ``indexing="xy"`` (default, Cartesian: the first
-    two outputs' dimensions swapped) or ``"ij"`` (matrix).
+    """Coordinate grids of the 1-D ``args``: ``indexing="xy"`` (default, Cartesian: the first two
+    outputs' dimensions swapped) or ``"ij"`` (matrix).
+
+    Args:
+        *args: 1-D tensors of one dtype (any shape is flattened).
+        **kwargs: ``indexing`` (``"xy"`` or ``"ij"``) and ``name`` (the op's name scope, as in TF1;
+            default ``"meshgrid"``).
+
+    Returns:
+        A list of jax arrays, one per argument (an empty list for none).
+
+    Raises:
+        TypeError: an unknown keyword argument, or the dtypes differ.
+        ValueError: ``indexing`` is not ``"xy"`` or ``"ij"``.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.meshgrid([1, 2, 3], [4, 5])
+        [Array([[1, 2, 3],
+               [1, 2, 3]], dtype=int32), Array([[4, 4, 4],
+               [5, 5, 5]], dtype=int32)]
 
     TF1 equivalent: tf.compat.v1.meshgrid
     """
@@ -95,6 +153,30 @@ def repeat(input, repeats, axis=None, name=None):  # noqa: A002
 
     Differs from TF1: ``repeats`` must be known when the program is traced (it decides the
     output's size).
+
+    Args:
+        input: A tensor.
+        repeats: An int32/int64 scalar, or a vector of one count per slice along ``axis``; known
+            when the program is traced.
+        axis: The axis to repeat along, or ``None`` (the flattened ``input``).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Repeat``).
+
+    Returns:
+        A jax array of ``input``'s dtype.
+
+    Raises:
+        TypeError: ``repeats`` is not an integer.
+        ValueError: ``repeats`` is traced, negative or of the wrong length, or ``axis`` is out of
+            range.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.repeat([1, 2], 2)
+        Array([1, 1, 2, 2], dtype=int32)
+        >>> tf.repeat([[1, 2], [3, 4]], [1, 2], axis=0)
+        Array([[1, 2],
+               [3, 4],
+               [3, 4]], dtype=int32)
 
     TF1 equivalent: tf.compat.v1.repeat
     """
@@ -130,6 +212,21 @@ def repeat(input, repeats, axis=None, name=None):  # noqa: A002
 def identity_n(input, name=None):  # noqa: A002
     """A list of the tensors of ``input``, each unchanged.
 
+    Args:
+        input: A non-empty list of tensors.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``IdentityN``).
+
+    Returns:
+        A list of jax arrays.
+
+    Raises:
+        ValueError: ``input`` is empty.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.identity_n([1., [2, 3]])
+        [Array(1., dtype=float32), Array([2, 3], dtype=int32)]
+
     TF1 equivalent: tf.compat.v1.identity_n
     """
     op_name(name, "IdentityN")
@@ -140,6 +237,22 @@ def identity_n(input, name=None):  # noqa: A002
 
 def shape_n(input, out_type=dtypes.int32, name=None):  # noqa: A002
     """The shapes of the tensors of ``input``, each a numpy vector (shapes are static in jax).
+
+    Args:
+        input: A list of tensors of one dtype.
+        out_type: The dtype of the shapes: int32 or int64.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``ShapeN``).
+
+    Returns:
+        A list of 1-D numpy arrays of ``out_type``.
+
+    Raises:
+        TypeError: ``out_type`` is not int32/int64, or the tensors' dtypes differ.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.shape_n([[1., 2.], [[3.]]])
+        [array([2], dtype=int32), array([1, 1], dtype=int32)]
 
     TF1 equivalent: tf.compat.v1.shape_n
     """
@@ -155,6 +268,17 @@ def dimension_value(dimension):
     """The int value of a ``Dimension`` (``None`` for an unknown one); an int or ``None`` is
     returned as it is.
 
+    Args:
+        dimension: A ``Dimension``, an int or ``None``.
+
+    Returns:
+        An int or ``None``.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.dimension_value(tf.Dimension(3)), tf.dimension_value(None)
+        (3, None)
+
     TF1 equivalent: tf.compat.v1.dimension_value
     """
     if isinstance(dimension, Dimension):
@@ -166,6 +290,17 @@ def is_tensor(x) -> bool:
     """Whether ``x`` is a tensor: a jax array, a tracer or a variable (numpy arrays and Python
     values are not, as in TF1).
 
+    Args:
+        x: Any object.
+
+    Returns:
+        A Python bool.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.is_tensor(tf.constant(1.)), tf.is_tensor([1.])
+        (True, False)
+
     TF1 equivalent: tf.compat.v1.is_tensor
     """
     return common.is_tensor(x)
@@ -176,6 +311,23 @@ def invert_permutation(x, name=None):
 
     Differs from TF1: a vector that is not a permutation is TF1's run-time InvalidArgumentError;
     here it is a ``ValueError`` when ``x`` is concrete (traced, the result is unspecified).
+
+    Args:
+        x: An int32/int64 vector holding a permutation of ``0..n-1``.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name,
+            ``InvertPermutation``).
+
+    Returns:
+        A jax array of ``x``'s shape and dtype.
+
+    Raises:
+        TypeError: ``x`` is not an integer.
+        ValueError: ``x`` is not a vector, or (concrete) not a permutation.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.invert_permutation([2, 0, 1])
+        Array([1, 2, 0], dtype=int32)
 
     TF1 equivalent: tf.compat.v1.invert_permutation
     """
@@ -213,10 +365,29 @@ def _back(v, data_format: str):
 
 
 def space_to_depth(input, block_size, name=None, data_format="NHWC"):  # noqa: A002
-    """Moves each ``block_size`` x ``block_size`` block of the spatial dimensions into the
-    channels (the block's row, then column, then the input channel).
+    """Moves each ``block_size`` x ``block_size`` block of the spatial dimensions into the channels
+    (the block's row, then column, then the input channel).
 
     Differs from TF1: NCHW works on every device (TF1's CPU kernel takes NHWC only).
+
+    Args:
+        input: A 4-D tensor.
+        block_size: The block's side, an int >= 2 dividing the height and width.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``SpaceToDepth``).
+        data_format: ``"NHWC"`` or ``"NCHW"``.
+
+    Returns:
+        A jax array of ``input``'s dtype: height and width divided by ``block_size``, channels
+        multiplied by its square.
+
+    Raises:
+        ValueError: ``block_size`` is below 2 or does not divide the dimensions, ``input`` is not
+            4-D, or ``data_format`` is unknown.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.space_to_depth(tf.reshape(tf.range(4), [1, 2, 2, 1]), 2)
+        Array([[[[0, 1, 2, 3]]]], dtype=int32)
 
     TF1 equivalent: tf.compat.v1.space_to_depth
     """
@@ -240,6 +411,26 @@ def depth_to_space(input, block_size, name=None, data_format="NHWC"):  # noqa: A
     ``block_size`` spatial blocks.
 
     Differs from TF1: NCHW works on every device (TF1's CPU kernel takes NHWC only).
+
+    Args:
+        input: A 4-D tensor.
+        block_size: The block's side, an int >= 2 whose square divides the channels.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``DepthToSpace``).
+        data_format: ``"NHWC"`` or ``"NCHW"``.
+
+    Returns:
+        A jax array of ``input``'s dtype: height and width multiplied by ``block_size``, channels
+        divided by its square.
+
+    Raises:
+        ValueError: ``block_size`` is below 2 or its square does not divide the channels, ``input``
+            is not 4-D, or ``data_format`` is unknown.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.depth_to_space([[[[0, 1, 2, 3]]]], 2)[0, :, :, 0]
+        Array([[0, 1],
+               [2, 3]], dtype=int32)
 
     TF1 equivalent: tf.compat.v1.depth_to_space
     """
@@ -280,11 +471,29 @@ def _block_shape_and(op: str, v, block_shape, pairs, arg: str):
 
 
 def space_to_batch_nd(input, block_shape, paddings, name=None):  # noqa: A002
-    """Pads the spatial dimensions ``1..M`` of ``input`` by ``paddings``, splits them into blocks
-    of ``block_shape`` and moves the blocks into the batch dimension.
+    """Pads the spatial dimensions ``1..M`` of ``input`` by ``paddings``, splits them into blocks of
+    ``block_shape`` and moves the blocks into the batch dimension.
 
     Differs from TF1: ``block_shape`` and ``paddings`` must be known when the program is traced.
     bool and complex inputs work (TF1 has no CPU kernel for them and fails when the op runs).
+
+    Args:
+        input: A tensor ``[batch] + spatial (M dimensions) + rest``.
+        block_shape: M ints >= 1, known when the program is traced.
+        paddings: An ``[M, 2]`` int list of non-negative ``[before, after]`` paddings.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``SpaceToBatchND``).
+
+    Returns:
+        A jax array of ``input``'s dtype, shape
+        ``[batch * prod(block_shape)] + padded spatial / block_shape + rest``.
+
+    Raises:
+        ValueError: the shapes do not fit, or a padded dimension is not divisible by its block.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.space_to_batch_nd(tf.reshape(tf.range(4), [1, 2, 2, 1]), [2, 2], [[0, 0], [0, 0]])[:, 0, 0, 0]
+        Array([0, 1, 2, 3], dtype=int32)
 
     TF1 equivalent: tf.compat.v1.space_to_batch_nd
     """
@@ -316,11 +525,31 @@ def space_to_batch_nd(input, block_shape, paddings, name=None):  # noqa: A002
 
 
 def batch_to_space_nd(input, block_shape, crops, name=None):  # noqa: A002
-    """The inverse of :func:`space_to_batch_nd`: blocks of the batch dimension move back into
-    the spatial dimensions ``1..M``, which are then cropped by ``crops``.
+    """The inverse of :func:`space_to_batch_nd`: blocks of the batch dimension move back into the
+    spatial dimensions ``1..M``, which are then cropped by ``crops``.
 
     Differs from TF1: ``block_shape`` and ``crops`` must be known when the program is traced.
     bool and complex inputs work (TF1 has no CPU kernel for them and fails when the op runs).
+
+    Args:
+        input: A tensor ``[batch] + spatial (M dimensions) + rest``, ``batch`` divisible by
+            ``prod(block_shape)``.
+        block_shape: M ints >= 1, known when the program is traced.
+        crops: An ``[M, 2]`` int list of non-negative ``[before, after]`` crops.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``BatchToSpaceND``).
+
+    Returns:
+        A jax array of ``input``'s dtype, shape
+        ``[batch / prod(block_shape)] + spatial * block_shape - crops + rest``.
+
+    Raises:
+        ValueError: the shapes do not fit, the batch is not divisible, or the crops are too large.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.batch_to_space_nd([[[[0]]], [[[1]]], [[[2]]], [[[3]]]], [2, 2], [[0, 0], [0, 0]])[0, :, :, 0]
+        Array([[0, 1],
+               [2, 3]], dtype=int32)
 
     TF1 equivalent: tf.compat.v1.batch_to_space_nd
     """
@@ -372,6 +601,25 @@ def space_to_batch(input, paddings, block_size=None, name=None, block_shape=None
 
     Differs from TF1: ``paddings`` must be known when the program is traced.
 
+    Args:
+        input: A 4-D NHWC tensor.
+        paddings: A ``[2, 2]`` int list of ``[before, after]`` paddings of the height and width.
+        block_size: The square block's side, an int >= 2.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``SpaceToBatchND``).
+        block_shape: Another name of ``block_size`` (give one of the two).
+
+    Returns:
+        A jax array of ``input``'s dtype, as :func:`space_to_batch_nd`.
+
+    Raises:
+        ValueError: ``input`` is not 4-D, neither or both of ``block_size``/``block_shape`` are
+            given, or the shapes do not fit.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.space_to_batch(tf.reshape(tf.range(4), [1, 2, 2, 1]), [[0, 0], [0, 0]], 2).shape
+        (4, 1, 1, 1)
+
     TF1 equivalent: tf.compat.v1.space_to_batch
     """
     op_name(name, "SpaceToBatchND")
@@ -388,6 +636,25 @@ def batch_to_space(input, crops, block_size, name=None, block_shape=None):  # no
     """:func:`batch_to_space_nd` of a 4-D NHWC ``input`` with the square block ``block_size``.
 
     Differs from TF1: ``crops`` must be known when the program is traced.
+
+    Args:
+        input: A 4-D NHWC tensor, the batch divisible by ``block_size ** 2``.
+        crops: A ``[2, 2]`` int list of ``[before, after]`` crops of the height and width.
+        block_size: The square block's side, an int >= 2.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``BatchToSpaceND``).
+        block_shape: Another name of ``block_size`` (give one of the two).
+
+    Returns:
+        A jax array of ``input``'s dtype, as :func:`batch_to_space_nd`.
+
+    Raises:
+        ValueError: ``input`` is not 4-D, neither or both of ``block_size``/``block_shape`` are
+            given, or the shapes do not fit.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.batch_to_space(tf.zeros([4, 1, 1, 3]), [[0, 0], [0, 0]], 2).shape
+        (1, 2, 2, 3)
 
     TF1 equivalent: tf.compat.v1.batch_to_space
     """
@@ -456,12 +723,29 @@ def _unique(op: str, x, out_idx, counts: bool):
 
 
 def unique(x, out_idx=dtypes.int32, name=None):
-    """The unique values of the vector ``x`` in order of first occurrence, and for each element
-    of ``x`` the index of its value in them.
+    """The unique values of the vector ``x`` in order of first occurrence, and for each element of
+    ``x`` the index of its value in them.
 
     Differs from TF1: ``x`` must be concrete (the output's size depends on its values): under
     ``jax.jit`` it is refused with the fix (``jnp.unique(..., size=N)``). Complex values work
     (TF1 has no CPU kernel for them).
+
+    Args:
+        x: A 1-D tensor, concrete.
+        out_idx: The dtype of ``idx``: int32 or int64.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Unique``).
+
+    Returns:
+        A ``Unique(y, idx)`` named tuple of jax arrays.
+
+    Raises:
+        TypeError: ``out_idx`` is not int32/int64.
+        ValueError: ``x`` is not 1-D, or traced.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.unique([4, 1, 4, 2])
+        Unique(y=Array([4, 1, 2], dtype=int32), idx=Array([0, 1, 0, 2], dtype=int32))
 
     TF1 equivalent: tf.compat.v1.unique
     """
@@ -475,6 +759,24 @@ def unique_with_counts(x, out_idx=dtypes.int32, name=None):
     Differs from TF1: ``x`` must be concrete (the output's size depends on its values): under
     ``jax.jit`` it is refused with the fix.
 
+    Args:
+        x: A 1-D tensor, concrete.
+        out_idx: The dtype of ``idx`` and ``count``: int32 or int64.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name,
+            ``UniqueWithCounts``).
+
+    Returns:
+        A ``UniqueWithCounts(y, idx, count)`` named tuple of jax arrays.
+
+    Raises:
+        TypeError: ``out_idx`` is not int32/int64.
+        ValueError: ``x`` is not 1-D, or traced.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.unique_with_counts([4, 1, 4]).count
+        Array([2, 1], dtype=int32)
+
     TF1 equivalent: tf.compat.v1.unique_with_counts
     """
     op_name(name, "UniqueWithCounts")
@@ -482,12 +784,30 @@ def unique_with_counts(x, out_idx=dtypes.int32, name=None):
 
 
 def setdiff1d(x, y, index_dtype=dtypes.int32, name=None):
-    """The values of the vector ``x`` not in ``y`` (in order, duplicates kept) and their
-    indices in ``x``.
+    """The values of the vector ``x`` not in ``y`` (in order, duplicates kept) and their indices in
+    ``x``.
 
     Differs from TF1: ``x`` and ``y`` must be concrete (the output's size depends on their
     values): under ``jax.jit`` it is refused with the fix. bool and complex values work (TF1 has
     no CPU kernel for them).
+
+    Args:
+        x: A 1-D tensor, concrete.
+        y: A 1-D tensor of ``x``'s dtype, concrete.
+        index_dtype: The dtype of ``idx``: int32 or int64.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``ListDiff``).
+
+    Returns:
+        A ``ListDiff(out, idx)`` named tuple of jax arrays.
+
+    Raises:
+        TypeError: the dtypes differ, or ``index_dtype`` is not int32/int64.
+        ValueError: ``x`` or ``y`` is not 1-D, or traced.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.setdiff1d([1, 2, 3, 2], [2])
+        ListDiff(out=Array([1, 3], dtype=int32), idx=Array([0, 2], dtype=int32))
 
     TF1 equivalent: tf.compat.v1.setdiff1d
     """
@@ -507,6 +827,18 @@ def to_double(x, name="ToDouble"):
 
     Differs from TF1: float64 is float32 unless ``jax_enable_x64``.
 
+    Args:
+        x: A tensor (or a value that converts to one).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Cast``).
+
+    Returns:
+        A jax array of ``x``'s shape, float64 with jax_enable_x64, else float32.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.to_double([1, 2])
+        Array([1., 2.], dtype=float32)
+
     TF1 equivalent: tf.compat.v1.to_double
     """
     op_name(name, "Cast")
@@ -516,6 +848,18 @@ def to_double(x, name="ToDouble"):
 def to_bfloat16(x, name="ToBFloat16"):
     """``tf.cast(x, tf.bfloat16)``.
 
+    Args:
+        x: A tensor (or a value that converts to one).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Cast``).
+
+    Returns:
+        A bfloat16 jax array of ``x``'s shape.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.to_bfloat16([1.5, 2.])
+        Array([1.5, 2], dtype=bfloat16)
+
     TF1 equivalent: tf.compat.v1.to_bfloat16
     """
     op_name(name, "Cast")
@@ -523,9 +867,26 @@ def to_bfloat16(x, name="ToBFloat16"):
 
 
 def clip_by_average_norm(t, clip_norm, name=None):
-    """``t * clip_norm * min(size(t) / l2norm(t), 1 / clip_norm)``: ``t`` scaled so that its L2
-    norm divided by its number of elements is at most ``clip_norm``. TF1 mixes in a float32
-    element count, so only float32 ``t`` builds.
+    """``t * clip_norm * min(size(t) / l2norm(t), 1 / clip_norm)``: ``t`` scaled so that its L2 norm
+    divided by its number of elements is at most ``clip_norm``. TF1 mixes in a float32 element
+    count, so only float32 ``t`` builds.
+
+    Args:
+        t: A float32 tensor.
+        clip_norm: The largest average norm (``l2norm(t) / size(t)``): a float32 scalar.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name,
+            ``clip_by_average_norm``).
+
+    Returns:
+        A float32 jax array of ``t``'s shape.
+
+    Raises:
+        TypeError: ``t`` is not float32, or ``clip_norm`` does not convert to float32.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.clip_by_average_norm([3., 4.], 1.)
+        Array([1.2, 1.6], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.clip_by_average_norm
     """

@@ -212,11 +212,64 @@ def _squared_difference(x, y):
     return d * jnp.conj(d)
 
 
-def _doc(tf_name: str, note: str = "", path: str = "", differs: str = "") -> str:
+_KINDS = {
+    F: "a float",
+    F + C: "a float or complex",
+    F + SI + C: "a float, signed integer or complex",
+    NUM: "a number",
+    REAL: "a real number (float or integer)",
+    ("bool",): "the bool",
+}
+
+
+def _kinds(allowed) -> str:
+    return _KINDS.get(tuple(allowed), "one of the " + ", ".join(allowed))
+
+
+_NAME = "name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``{}``)."
+
+
+def _doc(
+    tf_name: str,
+    note: str = "",
+    path: str = "",
+    differs: str = "",
+    *,
+    op_type: str = "",
+    summary: str = "",
+    args: str = "",
+    returns: str = "",
+    raises: str = "",
+    example: str = "",
+) -> str:
     """The docstring of a generated op: ``differs`` is what a user can notice (a paragraph
-    "Differs from TF1: ..." that docs/COMPAT.md shows), ``note`` a remark on TF1's semantics."""
+    "Differs from TF1: ..." that docs/COMPAT.md shows), ``note`` a remark on TF1's semantics;
+    ``args``, ``returns`` and ``raises`` are the sections' bodies and ``example`` the ``>>>``
+    lines after the import."""
     tf1 = f"TF1 equivalent: tf.compat.v1.{path}{tf_name}{f' ({note})' if note else ''}."
-    return f"Differs from TF1: {differs}\n\n{tf1}" if differs else tf1
+    if not summary:
+        return f"Differs from TF1: {differs}\n\n{tf1}" if differs else tf1
+    parts = [summary]
+    if differs:
+        parts.append(f"Differs from TF1: {differs}")
+
+    def section(title: str, body: str) -> str:
+        return title + ":\n" + "\n".join("    " + line for line in body.strip().split("\n"))
+
+    parts.append(section("Args", args + "\n" + _NAME.format(op_type)))
+    parts.append(section("Returns", returns))
+    parts.append(section("Raises", raises))
+    ex = ">>> import jaxscope.compat.v1 as tf\n" + example.strip()
+    parts.append(section("Example", ex))
+    parts.append(tf1)
+    return "\n\n".join(parts)
+
+
+_RAISES_TYPE = "TypeError: ``{}`` has a dtype the op does not take (TF1 never casts)."
+_RAISES_KERNEL = (
+    "\nValueError: ``x`` has a dtype TF1 builds but has no kernel for ({}), as TF1 fails "
+    "when the op runs."
+)
 
 
 def _unary(tf_name: str, op_type: str, allowed, fn, note="", no_kernel=(), differs=""):
@@ -226,8 +279,23 @@ def _unary(tf_name: str, op_type: str, allowed, fn, note="", no_kernel=(), diffe
         check_dtype(tf_name, v, allowed, no_kernel=no_kernel)
         return fn(v)
 
+    summary, example, returns = _UNARY[tf_name]
+    raises = _RAISES_TYPE.format("x")
+    if no_kernel:
+        raises += _RAISES_KERNEL.format(", ".join(no_kernel))
     op.__name__ = op.__qualname__ = tf_name
-    op.__doc__ = _doc(tf_name, note, differs=differs)
+    op.__doc__ = _doc(
+        tf_name,
+        note,
+        differs=differs,
+        op_type=op_type,
+        summary=summary,
+        args=f"x: A tensor (a jax array, or a value ``tf.convert_to_tensor`` takes) of "
+        f"{_kinds(allowed)} dtype.",
+        returns=returns or "A jax array of ``x``'s shape and dtype.",
+        raises=raises,
+        example=example,
+    )
     return op
 
 
@@ -242,10 +310,98 @@ def _binary(
             _int_divisor(tf_name, yv, y)
         return fn(xv, yv)
 
+    summary, example, returns = _BINARY[tf_name]
+    raises = (
+        "TypeError: ``x`` has a dtype the op does not take, or ``y``'s differs from ``x``'s (TF1 "
+        "never casts; a Python value converts to ``x``'s dtype).\nValueError: ``x`` and ``y`` do "
+        "not broadcast."
+    )
+    if no_kernel:
+        raises += _RAISES_KERNEL.format(", ".join(no_kernel))
+    if int_div:
+        raises += "\nValueError: an integer ``y`` known when the op is called has a 0."
     op.__name__ = op.__qualname__ = tf_name
-    op.__doc__ = _doc(tf_name, note, differs=differs)
+    op.__doc__ = _doc(
+        tf_name,
+        note,
+        differs=differs,
+        op_type=op_type,
+        summary=summary,
+        args=f"x: A tensor (a jax array, or a value ``tf.convert_to_tensor`` takes) of "
+        f"{_kinds(allowed)} dtype.\ny: A tensor of ``x``'s dtype, or a Python value that "
+        "converts to it; broadcasts against ``x``.",
+        returns=returns
+        or "A jax array of ``x``'s dtype and the broadcast shape of ``x`` and ``y``.",
+        raises=raises,
+        example=example,
+    )
     return op
 
+
+_BOOL = "A bool jax array of ``x``'s shape."
+_CMP = "A bool jax array of the broadcast shape of ``x`` and ``y``."
+# summary, example (the >>> lines after the import), returns ("": the usual)
+_UNARY = {
+    "abs": ("The absolute value of ``x``, elementwise.", ">>> tf.abs([-1.5, 2.])\nArray([1.5, 2. ], dtype=float32)", "A jax array of ``x``'s shape and dtype (a complex ``x`` gives its real dtype)."),
+    "negative": ("``-x``, elementwise.", ">>> tf.negative([1., -2.])\nArray([-1.,  2.], dtype=float32)", ""),
+    "sign": ("The sign of ``x``, elementwise: -1, 0 or 1 (``x / |x|`` for a complex).", ">>> tf.sign([-3., 0., 2.])\nArray([-1.,  0.,  1.], dtype=float32)", ""),
+    "square": ("``x * x``, elementwise.", ">>> tf.square([2, -3])\nArray([4, 9], dtype=int32)", ""),
+    "sqrt": ("The square root of ``x``, elementwise.", ">>> tf.sqrt([4., 9.])\nArray([2., 3.], dtype=float32)", ""),
+    "rsqrt": ("``1 / sqrt(x)``, elementwise.", ">>> tf.rsqrt([4., 16.])\nArray([0.5 , 0.25], dtype=float32)", ""),
+    "exp": ("``e ** x``, elementwise.", ">>> tf.exp([0., 1.])\nArray([1.       , 2.7182817], dtype=float32)", ""),
+    "expm1": ("``exp(x) - 1``, elementwise, accurate for small ``x``.", ">>> tf.expm1([0., 1.])\nArray([0.       , 1.7182817], dtype=float32)", ""),
+    "log": ("The natural logarithm of ``x``, elementwise.", ">>> tf.log([1., 100.])\nArray([0.       , 4.6051702], dtype=float32)", ""),
+    "log1p": ("``log(1 + x)``, elementwise, accurate for small ``x``.", ">>> tf.log1p([0., 1.])\nArray([0.       , 0.6931472], dtype=float32)", ""),
+    "sin": ("The sine of ``x`` (radians), elementwise.", ">>> tf.sin([0., 1.])\nArray([0.        , 0.84147096], dtype=float32)", ""),
+    "cos": ("The cosine of ``x`` (radians), elementwise.", ">>> tf.cos([0., 1.])\nArray([1.       , 0.5403023], dtype=float32)", ""),
+    "tan": ("The tangent of ``x`` (radians), elementwise.", ">>> tf.tan([0., 1.])\nArray([0.       , 1.5574077], dtype=float32)", ""),
+    "asin": ("The inverse sine of ``x``, elementwise.", ">>> tf.asin([0., 1.])\nArray([0.       , 1.5707964], dtype=float32)", ""),
+    "acos": ("The inverse cosine of ``x``, elementwise.", ">>> tf.acos([1., 0.])\nArray([0.       , 1.5707964], dtype=float32)", ""),
+    "atan": ("The inverse tangent of ``x``, elementwise.", ">>> tf.atan([0., 1.])\nArray([0.       , 0.78539...], dtype=float32)", ""),
+    "sinh": ("The hyperbolic sine of ``x``, elementwise.", ">>> tf.sinh([0., 1.])\nArray([0.       , 1.1752012], dtype=float32)", ""),
+    "cosh": ("The hyperbolic cosine of ``x``, elementwise.", ">>> tf.cosh([0., 1.])\nArray([1.       , 1.5430806], dtype=float32)", ""),
+    "tanh": ("The hyperbolic tangent of ``x``, elementwise.", ">>> tf.tanh([0., 1.])\nArray([0.       , 0.7615942], dtype=float32)", ""),
+    "asinh": ("The inverse hyperbolic sine of ``x``, elementwise.", ">>> tf.asinh([0., 1.])\nArray([0.        , 0.88137364], dtype=float32)", ""),
+    "acosh": ("The inverse hyperbolic cosine of ``x``, elementwise.", ">>> tf.acosh([1., 2.])\nArray([0.      , 1.316958], dtype=float32)", ""),
+    "atanh": ("The inverse hyperbolic tangent of ``x``, elementwise.", ">>> tf.atanh([0., 0.5])\nArray([0.        , 0.54930615], dtype=float32)", ""),
+    "sigmoid": ("``1 / (1 + exp(-x))``, elementwise.", ">>> tf.sigmoid([0., 2.])\nArray([0.5     , 0.880797], dtype=float32)", ""),
+    "log_sigmoid": ("``log(sigmoid(x))``, elementwise, computed stably.", ">>> tf.log_sigmoid([0., -100.])\nArray([  -0.6931472, -100.       ], dtype=float32)", ""),
+    "floor": ("The largest integer not above ``x``, elementwise.", ">>> tf.floor([1.5, -1.5])\nArray([ 1., -2.], dtype=float32)", ""),
+    "ceil": ("The smallest integer not below ``x``, elementwise.", ">>> tf.ceil([1.5, -1.5])\nArray([ 2., -1.], dtype=float32)", ""),
+    "round": ("``x`` rounded to the nearest integer, elementwise, half to even.", ">>> tf.round([0.5, 1.5, 2.7])\nArray([0., 2., 3.], dtype=float32)", ""),
+    "rint": ("``x`` rounded to the nearest integer, elementwise, half to even.", ">>> tf.rint([0.5, 1.5, -2.7])\nArray([ 0.,  2., -3.], dtype=float32)", ""),
+    "reciprocal": ("``1 / x``, elementwise.", ">>> tf.reciprocal([2., 4.])\nArray([0.5 , 0.25], dtype=float32)", ""),
+    "erf": ("The error function of ``x``, elementwise.", ">>> tf.erf([0., 1.])\nArray([0.        , 0.84270084], dtype=float32)", ""),
+    "erfc": ("The complementary error function ``1 - erf(x)``, elementwise.", ">>> tf.erfc([0., 1.])\nArray([1.        , 0.15729924], dtype=float32)", ""),
+    "lgamma": ("``log(|Gamma(x)|)``, elementwise.", ">>> tf.lgamma([3., 4.])\nArray([0.6931474, 1.7917603], dtype=float32)", ""),
+    "digamma": ("The digamma function (the derivative of ``lgamma``), elementwise.", ">>> tf.digamma([1., 2.])\nArray([-0.5772154 ,  0.42278463], dtype=float32)", ""),
+    "is_nan": ("Whether ``x`` is NaN, elementwise.", ">>> tf.is_nan([1., float('nan')])\nArray([False,  True], dtype=bool)", _BOOL),
+    "is_inf": ("Whether ``x`` is +inf or -inf, elementwise.", ">>> tf.is_inf([1., float('-inf')])\nArray([False,  True], dtype=bool)", _BOOL),
+    "is_finite": ("Whether ``x`` is neither inf nor NaN, elementwise.", ">>> tf.is_finite([1., float('inf')])\nArray([ True, False], dtype=bool)", _BOOL),
+    "logical_not": ("``not x``, elementwise.", ">>> tf.logical_not([True, False])\nArray([False,  True], dtype=bool)", ""),
+}  # fmt: skip
+_BINARY = {
+    "add": ("``x + y``, elementwise, broadcasting.", ">>> tf.add([1., 2.], 10.)\nArray([11., 12.], dtype=float32)", ""),
+    "subtract": ("``x - y``, elementwise, broadcasting.", ">>> tf.subtract([5, 7], [1, 2])\nArray([4, 5], dtype=int32)", ""),
+    "multiply": ("``x * y``, elementwise, broadcasting.", ">>> tf.multiply([1., 2.], [3., 4.])\nArray([3., 8.], dtype=float32)", ""),
+    "realdiv": ("``x / y``, elementwise, broadcasting, for floats and complexes.", ">>> tf.realdiv([1., 3.], 2.)\nArray([0.5, 1.5], dtype=float32)", ""),
+    "floor_div": ("``x / y`` rounded down, elementwise, broadcasting.", ">>> tf.floor_div([7, -7], 2)\nArray([ 3, -4], dtype=int32)", ""),
+    "floormod": ("The remainder of floor division (the sign of ``y``), elementwise.", ">>> tf.floormod([7, -7], 3)\nArray([1, 2], dtype=int32)", ""),
+    "mod": ("The remainder of floor division (the sign of ``y``), elementwise; = ``floormod``.", ">>> tf.mod([7, -7], 3)\nArray([1, 2], dtype=int32)", ""),
+    "truncatediv": ("``x / y`` rounded toward zero, elementwise, broadcasting.", ">>> tf.truncatediv([7, -7], 2)\nArray([ 3, -3], dtype=int32)", ""),
+    "truncatemod": ("The remainder of truncating division (the sign of ``x``), elementwise.", ">>> tf.truncatemod([7, -7], 3)\nArray([ 1, -1], dtype=int32)", ""),
+    "maximum": ("The larger of ``x`` and ``y``, elementwise, broadcasting.", ">>> tf.maximum([1., 5.], 3.)\nArray([3., 5.], dtype=float32)", ""),
+    "minimum": ("The smaller of ``x`` and ``y``, elementwise, broadcasting.", ">>> tf.minimum([1., 5.], 3.)\nArray([1., 3.], dtype=float32)", ""),
+    "squared_difference": ("``(x - y) * conj(x - y)``, elementwise, broadcasting.", ">>> tf.squared_difference([1., 5.], 3.)\nArray([4., 4.], dtype=float32)", ""),
+    "equal": ("``x == y``, elementwise, broadcasting.", ">>> tf.equal([1, 2], 2)\nArray([False,  True], dtype=bool)", _CMP),
+    "not_equal": ("``x != y``, elementwise, broadcasting.", ">>> tf.not_equal([1, 2], 2)\nArray([ True, False], dtype=bool)", _CMP),
+    "less": ("``x < y``, elementwise, broadcasting.", ">>> tf.less([1, 2], 2)\nArray([ True, False], dtype=bool)", _CMP),
+    "less_equal": ("``x <= y``, elementwise, broadcasting.", ">>> tf.less_equal([1, 2], 2)\nArray([ True,  True], dtype=bool)", _CMP),
+    "greater": ("``x > y``, elementwise, broadcasting.", ">>> tf.greater([1, 3], 2)\nArray([False,  True], dtype=bool)", _CMP),
+    "greater_equal": ("``x >= y``, elementwise, broadcasting.", ">>> tf.greater_equal([1, 2], 2)\nArray([False,  True], dtype=bool)", _CMP),
+    "logical_and": ("``x and y``, elementwise, broadcasting.", ">>> tf.logical_and([True, True], [True, False])\nArray([ True, False], dtype=bool)", ""),
+    "logical_or": ("``x or y``, elementwise, broadcasting.", ">>> tf.logical_or([True, False], [False, False])\nArray([ True, False], dtype=bool)", ""),
+}  # fmt: skip
 
 _FC = F + C
 _GRAD_ABS = "the gradient at 0 is 0, as TF1's; jax's jnp.abs has 1"
@@ -337,21 +493,84 @@ logical_or = _binary("logical_or", "LogicalOr", ("bool",), jnp.logical_or)
 
 
 def logical_xor(x, y, name="LogicalXor"):
-    """TF1 equivalent: tf.compat.v1.logical_xor."""
+    """``x != y`` for bools, elementwise, broadcasting.
+
+    Args:
+        x: A tensor (a jax array, or a value ``tf.convert_to_tensor`` takes) of the bool dtype.
+        y: A tensor of ``x``'s dtype, or a Python value that converts to it; broadcasts against
+            ``x``.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``LogicalXor``).
+
+    Returns:
+        A jax array of the broadcast shape of ``x`` and ``y``, bool.
+
+    Raises:
+        TypeError: ``x`` has a dtype the op does not take, or ``y``'s differs from ``x``'s.
+        ValueError: ``x`` and ``y`` do not broadcast.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.logical_xor([True, True], [True, False])
+        Array([False,  True], dtype=bool)
+
+    TF1 equivalent: tf.compat.v1.logical_xor."""
     op_name(name, "LogicalXor")
     return jnp.logical_xor(*binary("logical_xor", x, y, ("bool",)))
 
 
 def atan2(y, x, name=None):
-    """TF1 equivalent: tf.compat.v1.atan2 (``y`` first, as TF1)."""
+    """The angle of the point ``(x, y)``, ``atan(y / x)`` in ``[-pi, pi]``, elementwise.
+
+    Args:
+        y: A tensor of a float dtype (a jax array, or a value ``tf.convert_to_tensor`` takes).
+        x: A tensor of ``y``'s dtype, or a Python value that converts to it; broadcasts against
+            ``y``.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Atan2``).
+
+    Returns:
+        A jax array of ``y``'s dtype and the broadcast shape of ``y`` and ``x``.
+
+    Raises:
+        TypeError: ``y`` is not a float, or ``x``'s dtype differs from ``y``'s.
+        ValueError: ``y`` and ``x`` do not broadcast.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.atan2([1., -1.], [0., 0.])
+        Array([ 1.5707964, -1.5707964], dtype=float32)
+
+    TF1 equivalent: tf.compat.v1.atan2 (``y`` first, as TF1)."""
     op_name(name, "Atan2")
     yv, xv = binary("atan2", y, x, F, "y", "x")
     return jnp.arctan2(yv, xv)
 
 
 def pow(x, y, name=None):  # noqa: A001 - TF1's name
-    """Differs from TF1: an integer to a negative power is refused with a ValueError when the
+    """``x ** y``, elementwise, broadcasting.
+
+    Differs from TF1: an integer to a negative power is refused with a ValueError when the
     op is called with a concrete ``y`` (TF1 raises InvalidArgumentError when the op runs).
+
+    Args:
+        x: A tensor (a jax array, or a value ``tf.convert_to_tensor`` takes) of a float, signed integer or complex dtype.
+        y: A tensor of ``x``'s dtype, or a Python value that converts to it; broadcasts against
+            ``x``.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Pow``).
+
+    Returns:
+        A jax array of the broadcast shape of ``x`` and ``y``, of ``x``'s dtype.
+
+    Raises:
+        TypeError: ``x`` has a dtype the op does not take, or ``y``'s differs from ``x``'s.
+        ValueError: ``x`` and ``y`` do not broadcast.
+        ValueError: an integer ``y`` known when the op is called is negative.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.pow([2., 3.], 2.)
+        Array([4., 9.], dtype=float32)
+        >>> tf.pow(2, [3, 4])
+        Array([ 8, 16], dtype=int32)
 
     TF1 equivalent: tf.compat.v1.pow"""
     op_name(name, "Pow")
@@ -377,8 +596,28 @@ def _truediv(op: str, xv, yv):
 
 
 def truediv(x, y, name=None):
-    """Differs from TF1: int32/int64 inputs divide in float32 and give float32 unless
+    """``x / y``, elementwise, broadcasting; integers are cast to a float first.
+
+    Differs from TF1: int32/int64 inputs divide in float32 and give float32 unless
     jax_enable_x64 (TF1: float64; int8/int16 give float32 in both).
+
+    Args:
+        x: A tensor (a jax array, or a value ``tf.convert_to_tensor`` takes) of a number dtype.
+        y: A tensor of ``x``'s dtype, or a Python value that converts to it; broadcasts against
+            ``x``.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``truediv``).
+
+    Returns:
+        A jax array of the broadcast shape of ``x`` and ``y``: ``x``'s dtype for floats and complexes, a float for integers.
+
+    Raises:
+        TypeError: ``x`` has a dtype the op does not take, or ``y``'s differs from ``x``'s.
+        ValueError: ``x`` and ``y`` do not broadcast.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.truediv([3, 4], 2)
+        Array([1.5, 2. ], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.truediv"""
     op_name(name, "truediv")
@@ -386,8 +625,28 @@ def truediv(x, y, name=None):
 
 
 def divide(x, y, name=None):
-    """Differs from TF1: as :func:`truediv`, int32/int64 inputs give float32 unless
+    """``x / y``, elementwise, broadcasting, as :func:`truediv`.
+
+    Differs from TF1: as :func:`truediv`, int32/int64 inputs give float32 unless
     jax_enable_x64 (TF1: float64).
+
+    Args:
+        x: A tensor of a number dtype, or a Python value (it converts to ``y``'s dtype when
+            ``y`` is a tensor and ``name`` is None, as TF1).
+        y: A tensor or Python value; broadcasts against ``x``.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``truediv``).
+
+    Returns:
+        A jax array of the broadcast shape of ``x`` and ``y``: ``x``'s dtype for floats and complexes, a float for integers.
+
+    Raises:
+        TypeError: ``x`` has a dtype the op does not take, or ``y``'s differs from ``x``'s.
+        ValueError: ``x`` and ``y`` do not broadcast.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.divide(1., [2., 4.])
+        Array([0.5 , 0.25], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.divide (= truediv; a Python ``x`` converts to ``y``'s dtype)."""
     op_name(name, "truediv")
@@ -398,8 +657,30 @@ def divide(x, y, name=None):
 
 
 def div(x, y, name=None):
-    """Differs from TF1: an integer division by zero is refused with a ValueError when the op
+    """``x / y`` with Python 2's rule, elementwise: integers floor-divide, floats divide.
+
+    Differs from TF1: an integer division by zero is refused with a ValueError when the op
     is called with a concrete ``y`` (TF1 raises InvalidArgumentError when the op runs).
+
+    Args:
+        x: A tensor (a jax array, or a value ``tf.convert_to_tensor`` takes) of a number dtype.
+        y: A tensor of ``x``'s dtype, or a Python value that converts to it.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``div``).
+
+    Returns:
+        A jax array of the broadcast shape of ``x`` and ``y``, of ``x``'s dtype.
+
+    Raises:
+        TypeError: ``x`` has a dtype the op does not take, or ``y``'s differs from ``x``'s.
+        ValueError: ``x`` and ``y`` do not broadcast.
+        ValueError: an integer ``y`` known when the op is called has a 0.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.div([7, -7], 2)
+        Array([ 3, -4], dtype=int32)
+        >>> tf.div([7., -7.], 2.)
+        Array([ 3.5, -3.5], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.div (Python 2 division: integers floor-divide, floats
     divide)."""
@@ -413,8 +694,32 @@ def div(x, y, name=None):
 
 
 def floordiv(x, y, name=None):
-    """Differs from TF1: an integer division by zero is refused with a ValueError when the op
+    """``x / y`` rounded down, elementwise, broadcasting (``x // y``).
+
+    Differs from TF1: an integer division by zero is refused with a ValueError when the op
     is called with a concrete ``y`` (TF1 raises InvalidArgumentError when the op runs).
+
+    Args:
+        x: A tensor (a jax array, or a value ``tf.convert_to_tensor`` takes) of a real number (float or integer) dtype.
+        y: A tensor of ``x``'s dtype, or a Python value that converts to it; broadcasts against
+            ``x``.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``floordiv``).
+
+    Returns:
+        A jax array of the broadcast shape of ``x`` and ``y``, of ``x``'s dtype.
+
+    Raises:
+        TypeError: ``x`` has a dtype the op does not take, or ``y``'s differs from ``x``'s.
+        ValueError: ``x`` and ``y`` do not broadcast.
+        ValueError: ``x`` is complex (TF1 has no kernel), or an integer ``y`` known when the
+            op is called has a 0.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.floordiv([7, -7], 2)
+        Array([ 3, -4], dtype=int32)
+        >>> tf.floordiv(1., 0.1)
+        Array(10., dtype=float32)
 
     TF1 equivalent: tf.compat.v1.floordiv (floats: floor(x / y), as TF1)."""
     op_name(name, "floordiv")
@@ -425,8 +730,28 @@ def floordiv(x, y, name=None):
 
 
 def div_no_nan(x, y, name=None):
-    """Differs from TF1: as :func:`truediv`, int32/int64 inputs give float32 unless
+    """``x / y``, elementwise, broadcasting, and 0 where ``y`` is 0.
+
+    Differs from TF1: as :func:`truediv`, int32/int64 inputs give float32 unless
     jax_enable_x64 (TF1: float64).
+
+    Args:
+        x: A tensor of a number dtype, or a Python value (it converts to ``y``'s dtype when
+            ``y`` is a tensor).
+        y: A tensor of ``x``'s dtype, or a Python value; broadcasts against ``x``.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``div_no_nan``).
+
+    Returns:
+        A jax array of the broadcast shape of ``x`` and ``y``: ``x``'s dtype for floats and complexes, a float for integers.
+
+    Raises:
+        TypeError: ``x`` has a dtype the op does not take, or ``y``'s differs from ``x``'s.
+        ValueError: ``x`` and ``y`` do not broadcast.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.div_no_nan([1., 2.], [2., 0.])
+        Array([0.5, 0. ], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.div_no_nan (0 where ``y`` is 0, with gradient 0 there)."""
     op_name(name, "div_no_nan")
@@ -442,7 +767,26 @@ divide_no_nan = div_no_nan
 
 
 def scalar_mul(scalar, x, name=None):
-    """TF1 equivalent: tf.compat.v1.scalar_mul."""
+    """``scalar * x``: a tensor scaled by a 0-D value.
+
+    Args:
+        scalar: A 0-D value of ``x``'s dtype (a Python number converts to it).
+        x: A tensor (a jax array, or a value ``tf.convert_to_tensor`` takes) of a number dtype.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Mul``).
+
+    Returns:
+        A jax array of ``x``'s shape and dtype.
+
+    Raises:
+        TypeError: ``x`` has a dtype the op does not take.
+        ValueError: ``scalar`` is not 0-D, or is a tensor of another dtype than ``x``.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.math.scalar_mul(2., [1., 3.])
+        Array([2., 6.], dtype=float32)
+
+    TF1 equivalent: tf.compat.v1.scalar_mul."""
     op_name(name, "Mul")
     xv = convert(x, op="scalar_mul", arg="x")
     s = to_dtype("scalar_mul", scalar, xv.dtype, "scalar")
@@ -455,7 +799,28 @@ def scalar_mul(scalar, x, name=None):
 
 
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):
-    """TF1 equivalent: tf.compat.v1.clip_by_value (``minimum`` then ``maximum``, with TF1's
+    """``t`` with each value clipped to ``[clip_value_min, clip_value_max]``.
+
+    Args:
+        t: A tensor of a real number dtype (float or integer).
+        clip_value_min: The lower bound: a scalar, or a tensor that broadcasts to ``t``'s shape,
+            of ``t``'s dtype.
+        clip_value_max: The upper bound, as ``clip_value_min``.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``clip_by_value``).
+
+    Returns:
+        A jax array of ``t``'s shape and dtype.
+
+    Raises:
+        TypeError: ``t`` has a dtype the op does not take, or a bound's dtype differs from it.
+        ValueError: a bound does not broadcast to ``t``'s shape (or would enlarge it).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.clip_by_value([-2., 0.5, 3.], 0., 1.)
+        Array([0. , 0.5, 1. ], dtype=float32)
+
+    TF1 equivalent: tf.compat.v1.clip_by_value (``minimum`` then ``maximum``, with TF1's
     gradients: at a bound, the gradient goes to ``t``)."""
     op_name(name, "clip_by_value")
     v = convert(t, op="clip_by_value", arg="t")
@@ -472,8 +837,31 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
 
 
 def linspace(start, stop, num, name=None, axis=0):
-    """Differs from TF1: ``num`` must be known when the program is traced (it decides the
+    """``num`` evenly spaced values from ``start`` to ``stop``, both included.
+
+    Differs from TF1: ``num`` must be known when the program is traced (it decides the
     output's shape); TF1 takes a tensor.
+
+    Args:
+        start: The first value: a float tensor (integers are divided as :func:`truediv`).
+        stop: The last value, of ``start``'s dtype; ``start`` and ``stop`` broadcast.
+        num: How many values: a Python int (or a concrete integer), >= 0.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``linspace``).
+        axis: Where the new axis of ``num`` values goes when ``start``/``stop`` are not 0-D.
+
+    Returns:
+        A jax array: the broadcast shape of ``start`` and ``stop`` with ``num`` inserted at
+        ``axis``.
+
+    Raises:
+        TypeError: ``num`` is not an integer.
+        ValueError: ``num`` is traced or negative, ``stop``'s dtype differs from ``start``'s,
+            or ``axis`` is out of range.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.linspace(0., 1., 5)
+        Array([0.  , 0.25, 0.5 , 0.75, 1.  ], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.linspace (TF1's arithmetic: ``start + i * (stop - start) /
     (num - 1)``, the last value exactly ``stop``)."""

@@ -47,8 +47,36 @@ def _check_norm_args(ord, axis) -> bool:  # noqa: A002 - TF1's argument name
 
 
 def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None, keep_dims=None):  # noqa: A002
-    """TF1 equivalent: tf.compat.v1.norm (TF1's formulas: the euclidean norm is
-    ``sqrt(sum(x * conj(x)))``, a matrix 2-norm the largest singular value)."""
+    """The vector or matrix norm of ``tensor`` over ``axis``.
+
+    Args:
+        tensor: A tensor of a float or complex dtype.
+        ord: ``"euclidean"``/``"fro"``, 1, 2, ``np.inf`` or (vector norms) any positive real: the
+            norm's order.
+        axis: ``None`` (the whole tensor as a vector), an int (vector norms) or a pair of ints
+            (matrix norms).
+        keepdims: Whether the reduced axes stay, with length 1 (``None``: False).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``norm``).
+        keep_dims: TF1's old name of ``keepdims`` (give one of the two).
+
+    Returns:
+        A jax array of ``tensor``'s real dtype, without the reduced axes (or with them of length 1).
+
+    Raises:
+        TypeError: ``tensor`` is not a float or complex.
+        ValueError: ``ord`` or ``axis`` is not one TF1 takes, or an axis is out of range or
+            repeated.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.norm([3., 4.])
+        Array(5., dtype=float32)
+        >>> tf.norm([[1., 2.], [3., 4.]], ord=1, axis=[0, 1])
+        Array(6., dtype=float32)
+
+    TF1 equivalent: tf.compat.v1.norm (TF1's formulas: the euclidean norm is
+    ``sqrt(sum(x * conj(x)))``, a matrix 2-norm the largest singular value).
+    """
     op_name(name, "norm")
     k = bool(alias("norm", keepdims, keep_dims, "keepdims", "keep_dims"))
     matrix = _check_norm_args(ord, axis)
@@ -78,7 +106,29 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None, keep_dims
 
 
 def matrix_transpose(a, name="matrix_transpose", conjugate=False):
-    """TF1 equivalent: tf.compat.v1.matrix_transpose."""
+    """The transpose of the last two dimensions of ``a``.
+
+    Args:
+        a: A tensor of rank >= 2 (a batch of matrices).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name,
+            ``matrix_transpose``).
+        conjugate: Whether to also conjugate (complex ``a``).
+
+    Returns:
+        A jax array of ``a``'s dtype, the last two dimensions swapped.
+
+    Raises:
+        ValueError: ``a`` has rank below 2.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.matrix_transpose([[1, 2, 3]])
+        Array([[1],
+               [2],
+               [3]], dtype=int32)
+
+    TF1 equivalent: tf.compat.v1.matrix_transpose.
+    """
     op_name(name, "matrix_transpose")
     v = convert(a, op="matrix_transpose", arg="a")
     if v.ndim < 2:
@@ -139,8 +189,40 @@ def matmul(
     grad_b=False,
     name=None,
 ):
-    """TF1 equivalent: tf.compat.v1.matmul (TF 2.21's: batch dimensions broadcast;
-    ``a_is_sparse``/``b_is_sparse``/``grad_*`` are hints that change nothing here)."""
+    """The matrix product of ``a`` and ``b`` (batch dimensions broadcast).
+
+    Args:
+        a: A tensor of rank >= 2.
+        b: A tensor of rank >= 2 of ``a``'s dtype (a Python value converts to it).
+        transpose_a: Whether to transpose ``a``'s last two dimensions first.
+        transpose_b: Whether to transpose ``b``'s last two dimensions first.
+        adjoint_a: Whether to conjugate-transpose ``a`` first.
+        adjoint_b: Whether to conjugate-transpose ``b`` first.
+        a_is_sparse: A hint; ``a`` must then be 2-D, as in TF1.
+        b_is_sparse: A hint; ``b`` must then be 2-D, as in TF1.
+        output_type: The output dtype TF1 allows for int8/uint8 inputs (int32), or ``None``.
+        grad_a: A hint TF1 uses in gradients; it changes nothing here.
+        grad_b: A hint TF1 uses in gradients; it changes nothing here.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``MatMul``).
+
+    Returns:
+        A jax array: ``a @ b`` of shape ``batch + [a rows, b columns]``.
+
+    Raises:
+        TypeError: the dtypes differ or are not taken.
+        ValueError: a rank is below 2, the inner dimensions or batch dimensions do not fit, or both
+            ``transpose_x`` and ``adjoint_x`` are True.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.matmul([[1., 2.]], [[3.], [4.]])
+        Array([[11.]], dtype=float32)
+        >>> tf.matmul([[1., 2.]], [[3., 4.]], transpose_b=True)
+        Array([[11.]], dtype=float32)
+
+    TF1 equivalent: tf.compat.v1.matmul (TF 2.21's: batch dimensions broadcast;
+    ``a_is_sparse``/``b_is_sparse``/``grad_*`` are hints that change nothing here).
+    """
     op_name(name, "MatMul")
     for m, t, adj in (("a", transpose_a, adjoint_a), ("b", transpose_b, adjoint_b)):
         if t and adj:
@@ -210,7 +292,29 @@ def _tensordot_axes(av, bv, axes):
 
 
 def tensordot(a, b, axes, name=None):
-    """TF1 equivalent: tf.compat.v1.tensordot."""
+    """The sum of the products of ``a`` and ``b`` over the axes ``axes``.
+
+    Args:
+        a: A tensor.
+        b: A tensor of ``a``'s dtype.
+        axes: An int ``n`` (``a``'s last ``n`` axes with ``b``'s first ``n``) or a pair of lists of
+            axes.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Tensordot``).
+
+    Returns:
+        A jax array of ``a``'s free dimensions followed by ``b``'s.
+
+    Raises:
+        TypeError: the dtypes differ or are not taken.
+        ValueError: ``axes`` is malformed, or the contracted dimensions differ.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.tensordot([[1., 2.], [3., 4.]], [1., 1.], 1)
+        Array([3., 7.], dtype=float32)
+
+    TF1 equivalent: tf.compat.v1.tensordot.
+    """
     op_name(name, "Tensordot")
     av = convert(a, op="tensordot", arg="a")
     bv = convert(b, op="tensordot", arg="b")
@@ -259,8 +363,30 @@ def _einsum_shapes(equation: str, vals) -> None:
 
 
 def einsum(equation, *inputs, **kwargs):
-    """TF1 equivalent: tf.compat.v1.einsum (``optimize=`` is ignored: XLA plans the
-    contraction)."""
+    """The contraction of ``inputs`` written in Einstein notation by ``equation``.
+
+    Args:
+        equation: A string such as ``"ij,jk->ik"``.
+        *inputs: The tensors, of one dtype.
+        **kwargs: ``name`` (the op's name scope, as in TF1; default ``einsum``); ``optimize`` is
+            ignored (XLA plans the contraction).
+
+    Returns:
+        A jax array.
+
+    Raises:
+        TypeError: the inputs' dtypes differ.
+        ValueError: the equation does not fit the inputs, or the dtype has no TF1 kernel (bool,
+            small integers).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.einsum("ij,j->i", [[1., 2.], [3., 4.]], [1., 1.])
+        Array([3., 7.], dtype=float32)
+
+    TF1 equivalent: tf.compat.v1.einsum (``optimize=`` is ignored: XLA plans the
+    contraction).
+    """
     name = kwargs.pop("name", None)
     op_name(name, "einsum")
     vals = [convert(v, op="einsum", arg=f"inputs[{i}]") for i, v in enumerate(inputs)]

@@ -93,6 +93,33 @@ def _broadcast_weights(weights, values, who: str):
 def mean(values, weights=None, metrics_collections=None, updates_collections=None, name=None):
     """The (weighted) mean of ``values`` over every batch: ``total / count``.
 
+    Args:
+        values: The tensor whose mean is taken.
+        weights: Weights broadcasting to ``values``' shape, or ``None`` (1 each).
+        metrics_collections: Collections the value is added to, or ``None``.
+        updates_collections: Collections the update op is added to, or ``None``.
+        name: The variable scope of the metric's variables (``None``: ``mean``).
+
+    Returns:
+        A pair ``(value, update_op)``: the metric as this run found its variables, and an ``Op``
+        whose fetched value is the metric after this batch's update.
+
+    Raises:
+        ValueError: the shapes do not fit.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> import jax, jaxscope
+        >>> def model(x):
+        ...     value, update_op = tf.metrics.mean(x)
+        ...     return {"value": value, "update": update_op}
+        >>> runner = jaxscope.train.Runner(model)
+        >>> _ = runner.init(jax.random.key(0), tf.constant([1., 3.]))
+        >>> runner.run("update", tf.constant([1., 3.]))
+        Array(2., dtype=float32)
+        >>> runner.run("update", tf.constant([5.]))
+        Array(3., dtype=float32)
+
     TF1 equivalent: tf.compat.v1.metrics.mean
     """
     with variable_scope(name, "mean"):
@@ -126,6 +153,32 @@ def accuracy(labels, predictions, weights=None, metrics_collections=None,
              updates_collections=None, name=None):  # fmt: skip
     """How often ``predictions`` equal ``labels``.
 
+    Args:
+        labels: The true values, of ``predictions``' shape.
+        predictions: The predicted values.
+        weights: Weights broadcasting to ``predictions``' shape, or ``None`` (1 each).
+        metrics_collections: Collections the value is added to, or ``None``.
+        updates_collections: Collections the update op is added to, or ``None``.
+        name: The variable scope of the metric's variables (``None``: ``accuracy``).
+
+    Returns:
+        A pair ``(value, update_op)``: the metric as this run found its variables, and an ``Op``
+        whose fetched value is the metric after this batch's update.
+
+    Raises:
+        ValueError: the shapes do not fit.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> import jax, jaxscope
+        >>> def model(y, p):
+        ...     value, update_op = tf.metrics.accuracy(y, p)
+        ...     return {"value": value, "update": update_op}
+        >>> runner = jaxscope.train.Runner(model)
+        >>> _ = runner.init(jax.random.key(0), tf.constant([1, 0, 1]), tf.constant([1, 1, 1]))
+        >>> runner.run("update", tf.constant([1, 0, 1]), tf.constant([1, 1, 1]))
+        Array(0.6666667, dtype=float32)
+
     TF1 equivalent: tf.compat.v1.metrics.accuracy
     """
     predictions, labels, weights = _pair(labels, predictions, weights, "accuracy")
@@ -137,7 +190,36 @@ def accuracy(labels, predictions, weights=None, metrics_collections=None,
 
 def mean_absolute_error(labels, predictions, weights=None, metrics_collections=None,
                         updates_collections=None, name=None):  # fmt: skip
-    """TF1 equivalent: tf.compat.v1.metrics.mean_absolute_error"""
+    """The mean of ``|predictions - labels|`` over every batch.
+
+    Args:
+        labels: The true values, of ``predictions``' shape.
+        predictions: The predicted values.
+        weights: Weights broadcasting to ``predictions``' shape, or ``None`` (1 each).
+        metrics_collections: Collections the value is added to, or ``None``.
+        updates_collections: Collections the update op is added to, or ``None``.
+        name: The variable scope of the metric's variables (``None``: ``mean_absolute_error``).
+
+    Returns:
+        A pair ``(value, update_op)``: the metric as this run found its variables, and an ``Op``
+        whose fetched value is the metric after this batch's update.
+
+    Raises:
+        ValueError: the shapes do not fit.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> import jax, jaxscope
+        >>> def model(y, p):
+        ...     value, update_op = tf.metrics.mean_absolute_error(y, p)
+        ...     return {"value": value, "update": update_op}
+        >>> runner = jaxscope.train.Runner(model)
+        >>> _ = runner.init(jax.random.key(0), tf.constant([1., 2.]), tf.constant([2., 2.]))
+        >>> runner.run("update", tf.constant([1., 2.]), tf.constant([2., 2.]))
+        Array(0.5, dtype=float32)
+
+    TF1 equivalent: tf.compat.v1.metrics.mean_absolute_error
+    """
     predictions, labels, weights = _pair(labels, predictions, weights, "mean_absolute_error")
     errors = jnp.abs(predictions - labels.astype(predictions.dtype))
     return mean(errors, weights, metrics_collections, updates_collections,
@@ -146,7 +228,36 @@ def mean_absolute_error(labels, predictions, weights=None, metrics_collections=N
 
 def mean_squared_error(labels, predictions, weights=None, metrics_collections=None,
                        updates_collections=None, name=None):  # fmt: skip
-    """TF1 equivalent: tf.compat.v1.metrics.mean_squared_error"""
+    """The mean of ``(predictions - labels) ** 2`` over every batch.
+
+    Args:
+        labels: The true values, of ``predictions``' shape.
+        predictions: The predicted values.
+        weights: Weights broadcasting to ``predictions``' shape, or ``None`` (1 each).
+        metrics_collections: Collections the value is added to, or ``None``.
+        updates_collections: Collections the update op is added to, or ``None``.
+        name: The variable scope of the metric's variables (``None``: ``mean_squared_error``).
+
+    Returns:
+        A pair ``(value, update_op)``: the metric as this run found its variables, and an ``Op``
+        whose fetched value is the metric after this batch's update.
+
+    Raises:
+        ValueError: the shapes do not fit.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> import jax, jaxscope
+        >>> def model(y, p):
+        ...     value, update_op = tf.metrics.mean_squared_error(y, p)
+        ...     return {"value": value, "update": update_op}
+        >>> runner = jaxscope.train.Runner(model)
+        >>> _ = runner.init(jax.random.key(0), tf.constant([1., 2.]), tf.constant([2., 2.]))
+        >>> runner.run("update", tf.constant([1., 2.]), tf.constant([2., 2.]))
+        Array(0.5, dtype=float32)
+
+    TF1 equivalent: tf.compat.v1.metrics.mean_squared_error
+    """
     predictions, labels, weights = _pair(labels, predictions, weights, "mean_squared_error")
     errors = jnp.square(predictions - labels.astype(predictions.dtype))
     return mean(errors, weights, metrics_collections, updates_collections,
@@ -155,7 +266,36 @@ def mean_squared_error(labels, predictions, weights=None, metrics_collections=No
 
 def root_mean_squared_error(labels, predictions, weights=None, metrics_collections=None,
                             updates_collections=None, name=None):  # fmt: skip
-    """TF1 equivalent: tf.compat.v1.metrics.root_mean_squared_error"""
+    """The square root of the mean of ``(predictions - labels) ** 2`` over every batch.
+
+    Args:
+        labels: The true values, of ``predictions``' shape.
+        predictions: The predicted values.
+        weights: Weights broadcasting to ``predictions``' shape, or ``None`` (1 each).
+        metrics_collections: Collections the value is added to, or ``None``.
+        updates_collections: Collections the update op is added to, or ``None``.
+        name: The variable scope of the metric's variables (``None``: ``root_mean_squared_error``).
+
+    Returns:
+        A pair ``(value, update_op)``: the metric as this run found its variables, and an ``Op``
+        whose fetched value is the metric after this batch's update.
+
+    Raises:
+        ValueError: the shapes do not fit.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> import jax, jaxscope
+        >>> def model(y, p):
+        ...     value, update_op = tf.metrics.root_mean_squared_error(y, p)
+        ...     return {"value": value, "update": update_op}
+        >>> runner = jaxscope.train.Runner(model)
+        >>> _ = runner.init(jax.random.key(0), tf.constant([1., 2.]), tf.constant([2., 2.]))
+        >>> runner.run("update", tf.constant([1., 2.]), tf.constant([2., 2.]))
+        Array(0.70710677, dtype=float32)
+
+    TF1 equivalent: tf.compat.v1.metrics.root_mean_squared_error
+    """
     predictions, labels, weights = _pair(labels, predictions, weights, "root_mean_squared_error")
     errors = jnp.square(predictions - labels.astype(predictions.dtype))
     mse, op = mean(errors, weights, None, None, name or "root_mean_squared_error")
@@ -167,6 +307,33 @@ def root_mean_squared_error(labels, predictions, weights=None, metrics_collectio
 def mean_tensor(values, weights=None, metrics_collections=None, updates_collections=None,
                 name=None):  # fmt: skip
     """The element-wise (weighted) mean of ``values`` over every batch.
+
+    Args:
+        values: The tensor whose element-wise mean is taken.
+        weights: Weights broadcasting to ``values``' shape, or ``None`` (1 each).
+        metrics_collections: Collections the value is added to, or ``None``.
+        updates_collections: Collections the update op is added to, or ``None``.
+        name: The variable scope of the metric's variables (``None``: ``mean``).
+
+    Returns:
+        A pair ``(value, update_op)``: the metric as this run found its variables, and an ``Op``
+        whose fetched value is the metric after this batch's update.
+
+    Raises:
+        ValueError: the shapes do not fit.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> import jax, jaxscope
+        >>> def model(x):
+        ...     value, update_op = tf.metrics.mean_tensor(x)
+        ...     return {"value": value, "update": update_op}
+        >>> runner = jaxscope.train.Runner(model)
+        >>> _ = runner.init(jax.random.key(0), tf.constant([1., 3.]))
+        >>> runner.run("update", tf.constant([1., 3.]))
+        Array([1., 3.], dtype=float32)
+        >>> runner.run("update", tf.constant([3., 5.]))
+        Array([2., 4.], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.metrics.mean_tensor
     """
@@ -208,9 +375,38 @@ def _counter(default: str, condition: Callable) -> Callable:
                       updates_collections, name, default)  # fmt: skip
 
     metric.__name__ = metric.__qualname__ = default
-    metric.__doc__ = (f"The (weighted) number of {default.replace('_', ' ')} over every batch "
-                      f"(labels and predictions read as bool).\n\n    TF1 equivalent: "
-                      f"tf.compat.v1.metrics.{default}\n    ")  # fmt: skip
+    metric.__doc__ = f"""The (weighted) number of {default.replace("_", " ")} over every batch (labels and
+    predictions read as bool).
+
+    Args:
+        labels: The true values, read as bool, of ``predictions``' shape.
+        predictions: The predictions, read as bool.
+        weights: Weights broadcasting to ``predictions``' shape, or ``None`` (1 each).
+        metrics_collections: Collections the value is added to, or ``None``.
+        updates_collections: Collections the update op is added to, or ``None``.
+        name: The variable scope of the metric's variable (``None``: ``{default}``).
+
+    Returns:
+        A pair ``(value, update_op)``: the float32 count as this run found it, and an ``Op``
+        whose fetched value is the count after this batch's update.
+
+    Raises:
+        ValueError: the shapes do not fit.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> import jax, jaxscope
+        >>> def model(y, p):
+        ...     value, update_op = tf.metrics.{default}(y, p)
+        ...     return {{"value": value, "update": update_op}}
+        >>> runner = jaxscope.train.Runner(model)
+        >>> y, p = tf.constant([1, 0, 1, 0]), tf.constant([1, 1, 0, 0])
+        >>> _ = runner.init(jax.random.key(0), y, p)
+        >>> runner.run("update", y, p)
+        Array(1., dtype=float32)
+
+    TF1 equivalent: tf.compat.v1.metrics.{default}
+    """
     return metric
 
 
@@ -240,6 +436,32 @@ def precision(labels, predictions, weights=None, metrics_collections=None,
               updates_collections=None, name=None):  # fmt: skip
     """``true_positives / (true_positives + false_positives)`` over every batch (0 when none).
 
+    Args:
+        labels: The true values, read as bool, of ``predictions``' shape.
+        predictions: The predictions, read as bool.
+        weights: Weights broadcasting to ``predictions``' shape, or ``None`` (1 each).
+        metrics_collections: Collections the value is added to, or ``None``.
+        updates_collections: Collections the update op is added to, or ``None``.
+        name: The variable scope of the metric's variables (``None``: ``precision``).
+
+    Returns:
+        A pair ``(value, update_op)``: the metric as this run found its variables, and an ``Op``
+        whose fetched value is the metric after this batch's update.
+
+    Raises:
+        ValueError: the shapes do not fit.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> import jax, jaxscope
+        >>> def model(y, p):
+        ...     value, update_op = tf.metrics.precision(y, p)
+        ...     return {"value": value, "update": update_op}
+        >>> runner = jaxscope.train.Runner(model)
+        >>> _ = runner.init(jax.random.key(0), tf.constant([1, 0, 1]), tf.constant([1, 1, 1]))
+        >>> runner.run("update", tf.constant([1, 0, 1]), tf.constant([1, 1, 1]))
+        Array(0.6666667, dtype=float32)
+
     TF1 equivalent: tf.compat.v1.metrics.precision
     """
     return _ratio(false_positives, "precision", labels, predictions, weights,
@@ -249,6 +471,32 @@ def precision(labels, predictions, weights=None, metrics_collections=None,
 def recall(labels, predictions, weights=None, metrics_collections=None,
            updates_collections=None, name=None):  # fmt: skip
     """``true_positives / (true_positives + false_negatives)`` over every batch (0 when none).
+
+    Args:
+        labels: The true values, read as bool, of ``predictions``' shape.
+        predictions: The predictions, read as bool.
+        weights: Weights broadcasting to ``predictions``' shape, or ``None`` (1 each).
+        metrics_collections: Collections the value is added to, or ``None``.
+        updates_collections: Collections the update op is added to, or ``None``.
+        name: The variable scope of the metric's variables (``None``: ``recall``).
+
+    Returns:
+        A pair ``(value, update_op)``: the metric as this run found its variables, and an ``Op``
+        whose fetched value is the metric after this batch's update.
+
+    Raises:
+        ValueError: the shapes do not fit.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> import jax, jaxscope
+        >>> def model(y, p):
+        ...     value, update_op = tf.metrics.recall(y, p)
+        ...     return {"value": value, "update": update_op}
+        >>> runner = jaxscope.train.Runner(model)
+        >>> _ = runner.init(jax.random.key(0), tf.constant([1, 0, 1]), tf.constant([1, 1, 1]))
+        >>> runner.run("update", tf.constant([1, 0, 1]), tf.constant([1, 1, 1]))
+        Array(1., dtype=float32)
 
     TF1 equivalent: tf.compat.v1.metrics.recall
     """
@@ -263,11 +511,42 @@ _SUMMATIONS = ("trapezoidal", "careful_interpolation", "minoring", "majoring")
 def auc(labels, predictions, weights=None, num_thresholds=200, metrics_collections=None,
         updates_collections=None, curve="ROC", name=None, summation_method="trapezoidal",
         thresholds=None):  # fmt: skip
-    """The area under the ROC (or PR) curve, from confusion counts at ``num_thresholds``
-    thresholds spread over [0, 1], summed as trapezoids.
+    """The area under the ROC (or PR) curve, from confusion counts at ``num_thresholds`` thresholds
+    spread over [0, 1], summed as trapezoids.
 
     Differs from TF1: ``summation_method`` ``'trapezoidal'`` only (TF1's others raise
     ``NotImplementedError`` here); predictions outside [0, 1] are not checked.
+
+    Args:
+        labels: The true values, 0 or 1 (read as bool), of ``predictions``' shape.
+        predictions: Scores in ``[0, 1]``.
+        weights: Weights broadcasting to ``predictions``' shape, or ``None`` (1 each).
+        num_thresholds: How many thresholds, evenly spread over ``[0, 1]``.
+        metrics_collections: Collections the value is added to, or ``None``.
+        updates_collections: Collections the update op is added to, or ``None``.
+        curve: ``"ROC"`` or ``"PR"``.
+        name: The variable scope of the metric's variables (``None``: ``auc``).
+        summation_method: ``"trapezoidal"`` only.
+        thresholds: Explicit thresholds instead of ``num_thresholds``, or ``None``.
+
+    Returns:
+        A pair ``(value, update_op)``: the metric as this run found its variables, and an ``Op``
+        whose fetched value is the metric after this batch's update.
+
+    Raises:
+        ValueError: the shapes do not fit, or ``curve`` is unknown.
+        NotImplementedError: ``summation_method`` is not ``"trapezoidal"``.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> import jax, jaxscope
+        >>> def model(y, p):
+        ...     value, update_op = tf.metrics.auc(y, p)
+        ...     return {"value": value, "update": update_op}
+        >>> runner = jaxscope.train.Runner(model)
+        >>> _ = runner.init(jax.random.key(0), tf.constant([0, 0, 1, 1]), tf.constant([0.1, 0.4, 0.35, 0.8]))
+        >>> runner.run("update", tf.constant([0, 0, 1, 1]), tf.constant([0.1, 0.4, 0.35, 0.8]))
+        Array(0.7499..., dtype=float32)
 
     TF1 equivalent: tf.compat.v1.metrics.auc
     """
@@ -332,9 +611,40 @@ def _at_thresholds(labels, predictions, thresholds: Sequence[float], weights):
 
 def mean_iou(labels, predictions, num_classes, weights=None, metrics_collections=None,
              updates_collections=None, name=None):  # fmt: skip
-    """The mean over classes of intersection over union, from a float64 confusion matrix
-    accumulated over every batch (classes never seen count as absent). As in TF1,
-    ``update_op`` gives the updated confusion matrix, not the metric.
+    """The mean over classes of intersection over union, from a float64 confusion matrix accumulated
+    over every batch (classes never seen count as absent). As in TF1, ``update_op`` gives the
+    updated confusion matrix, not the metric.
+
+    Args:
+        labels: The true class ids, of ``predictions``' shape.
+        predictions: The predicted class ids.
+        num_classes: The number of classes.
+        weights: Weights broadcasting to ``predictions``' shape, or ``None`` (1 each).
+        metrics_collections: Collections the value is added to, or ``None``.
+        updates_collections: Collections the update op is added to, or ``None``.
+        name: The variable scope of the metric's variables (``None``: ``mean_iou``).
+
+    Returns:
+        A pair ``(value, update_op)``: the mean IoU as this run found the confusion matrix, and an
+        ``Op`` whose fetched value is the updated confusion matrix (as TF1's).
+
+    Raises:
+        ValueError: the shapes do not fit.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> import jax, jaxscope
+        >>> def model(y, p):
+        ...     value, update_op = tf.metrics.mean_iou(y, p, 2)
+        ...     return {"value": value, "update": update_op}
+        >>> runner = jaxscope.train.Runner(model)
+        >>> y, p = tf.constant([0, 1, 1]), tf.constant([0, 1, 0])
+        >>> _ = runner.init(jax.random.key(0), y, p)
+        >>> runner.run("update", y, p)
+        Array([[1., 0.],
+               [1., 1.]], dtype=float32)
+        >>> runner.run("value", y, p)
+        Array(0.5, dtype=float32)
 
     TF1 equivalent: tf.compat.v1.metrics.mean_iou
     """

@@ -11,6 +11,17 @@ from collections.abc import Mapping
 def is_nested(seq) -> bool:
     """Whether ``seq`` is a list, tuple or mapping (strings and ``None`` are not).
 
+    Args:
+        seq: Any value.
+
+    Returns:
+        A Python bool.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nest.is_nested([1, 2]), tf.nest.is_nested("ab"), tf.nest.is_nested({"a": 1})
+        (True, False, True)
+
     TF1 equivalent: tf.compat.v1.nest.is_nested
     """
     return isinstance(seq, (list, tuple, Mapping))
@@ -24,6 +35,18 @@ def _children(x) -> list:
 
 def flatten(structure, expand_composites=False) -> list:
     """The leaves of ``structure`` in TF's order (a leaf alone gives ``[leaf]``).
+
+    Args:
+        structure: A nested structure of lists, tuples, dicts (sorted by key) and leaves.
+        expand_composites: Accepted for TF's signature.
+
+    Returns:
+        A list of the leaves.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nest.flatten({"b": [1, 2], "a": (3,)})
+        [3, 1, 2]
 
     TF1 equivalent: tf.compat.v1.nest.flatten
     """
@@ -55,6 +78,22 @@ def pack_sequence_as(structure, flat_sequence, expand_composites=False):
     """``flat_sequence`` rebuilt in the shape of ``structure``.
 
     Raises ValueError when the counts differ, as TF1's nest.
+
+    Args:
+        structure: The nested structure to copy.
+        flat_sequence: The leaves, as many as ``structure`` has.
+        expand_composites: Accepted for TF's signature.
+
+    Returns:
+        ``flat_sequence``'s values in ``structure``'s nesting.
+
+    Raises:
+        ValueError: the counts differ.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nest.pack_sequence_as({"b": [0, 0], "a": (0,)}, [1, 2, 3])
+        {'b': [2, 3], 'a': (1,)}
 
     TF1 equivalent: tf.compat.v1.nest.pack_sequence_as
     """
@@ -97,6 +136,24 @@ def assert_same_structure(nest1, nest2, check_types=True, expand_composites=Fals
     """Raises ValueError when ``nest1`` and ``nest2`` nest differently, TypeError when only the
     sequence types differ (``check_types``), as TF1's nest.
 
+    Args:
+        nest1: A nested structure.
+        nest2: Another.
+        check_types: Whether the sequence types must match too.
+        expand_composites: Accepted for TF's signature.
+
+    Returns:
+        None.
+
+    Raises:
+        ValueError: they nest differently.
+        TypeError: only the sequence types differ (with ``check_types``).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nest.assert_same_structure([1, (2, 3)], [4, (5, 6)]) is None
+        True
+
     TF1 equivalent: tf.compat.v1.nest.assert_same_structure
     """
     _same(nest1, nest2, check_types, "")
@@ -105,6 +162,23 @@ def assert_same_structure(nest1, nest2, check_types=True, expand_composites=Fals
 def map_structure(func, *structure, **kwargs):
     """``func`` applied leaf by leaf across ``structure`` (all of one structure), in the shape of
     the first. ``check_types`` (default True) as :func:`assert_same_structure`.
+
+    Args:
+        func: Called with one leaf of each structure.
+        *structure: Structures of one nesting.
+        **kwargs: ``check_types`` (default True); ``expand_composites`` is accepted and ignored.
+
+    Returns:
+        ``func``'s results in the first structure's nesting.
+
+    Raises:
+        ValueError: the structures nest differently.
+        TypeError: an unexpected keyword argument, or (``check_types``) the sequence types differ.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nest.map_structure(lambda a, b: a + b, [1, (2, 3)], [10, (20, 30)])
+        [11, (22, 33)]
 
     TF1 equivalent: tf.compat.v1.nest.map_structure
     """

@@ -25,8 +25,28 @@ def _reduce_mean(op: str, y: jax.Array, ax: tuple[int, ...] | None) -> jax.Array
 
 def moments(x, axes=None, shift=None, name=None, keep_dims=None, keepdims=None):  # noqa: A002
     """The mean and (biased) variance of ``x`` over ``axes``; float16 is computed in float32 and
-    cast back, as TF1 does; integer means truncate, as TF1's ``reduce_mean``. ``shift`` is
-    unused, as in TF1.
+    cast back, as TF1 does; integer means truncate, as TF1's ``reduce_mean``. ``shift`` is unused,
+    as in TF1.
+
+    Args:
+        x: A tensor of a number dtype.
+        axes: The axes to reduce: an int or a list of ints.
+        shift: Unused, as in TF1.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``moments``).
+        keep_dims: TF1's old name of ``keepdims`` (give one of the two).
+        keepdims: Whether the reduced axes stay, with length 1.
+
+    Returns:
+        A pair ``(mean, variance)`` of jax arrays of ``x``'s dtype.
+
+    Raises:
+        TypeError: ``x`` has a dtype the op does not take.
+        ValueError: an axis is out of range, or both ``keepdims`` and ``keep_dims`` are given.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nn.moments([[1., 2.], [3., 6.]], axes=[0])
+        (Array([2., 4.], dtype=float32), Array([1., 4.], dtype=float32))
 
     TF1 equivalent: tf.compat.v1.nn.moments
     """
@@ -58,6 +78,25 @@ def _axes(op: str, a, ndim: int) -> tuple[int, ...] | None:
 def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
     """``x / sqrt(max(sum(x ** 2, axis), epsilon))`` (all axes when ``axis`` is None).
 
+    Args:
+        x: A tensor of a float or complex dtype.
+        axis: The axes to normalize over: an int, a list of ints or ``None`` (all).
+        epsilon: The lower bound of the squared norm (guards against division by 0).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``l2_normalize``).
+        dim: TF1's old name of ``axis`` (give one of the two).
+
+    Returns:
+        A jax array of ``x``'s shape and dtype.
+
+    Raises:
+        TypeError: ``x`` is not a float or complex.
+        ValueError: an axis is out of range, or both ``axis`` and ``dim`` are given.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nn.l2_normalize([3., 4.])
+        Array([0.6, 0.8], dtype=float32)
+
     TF1 equivalent: tf.compat.v1.nn.l2_normalize (``epsilon`` is cast to ``x``'s dtype first, so
     in float16 the default 1e-12 is 0, as in TF1)
     """
@@ -76,6 +115,27 @@ def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name
     """``(x - mean) * scale / sqrt(variance + variance_epsilon) + offset``, as TF1 computes it
     (``inv = rsqrt(variance + eps) * scale``; ``x * inv + (offset - mean * inv)``). ``offset`` and
     ``scale`` may be None.
+
+    Args:
+        x: A float tensor.
+        mean: The mean, broadcasting against ``x`` (usually over its last dimension).
+        variance: The variance, of ``mean``'s dtype.
+        offset: The offset (beta) of ``mean``'s dtype, or ``None``.
+        scale: The scale (gamma) of ``mean``'s dtype, or ``None``.
+        variance_epsilon: A small float added to the variance.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``batchnorm``).
+
+    Returns:
+        A jax array of ``x``'s shape and dtype.
+
+    Raises:
+        TypeError: ``x`` is not a float, or the statistics' dtypes differ.
+        ValueError: the statistics do not broadcast against ``x``.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nn.batch_normalization([1., 3.], 2., 1., 0.5, 2., 0.)
+        Array([-1.5,  2.5], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.nn.batch_normalization
     """
@@ -101,6 +161,18 @@ def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name
 
 def zero_fraction(value, name=None):
     """The fraction of zeros in ``value``, a float32 scalar.
+
+    Args:
+        value: A tensor.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``zero_fraction``).
+
+    Returns:
+        A float32 jax scalar in ``[0, 1]``.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nn.zero_fraction([0., 1., 0., 2.])
+        Array(0.5, dtype=float32)
 
     TF1 equivalent: tf.compat.v1.nn.zero_fraction
     """

@@ -86,6 +86,27 @@ def softmax_cross_entropy_with_logits_v2(labels, logits, axis=None, name=None, d
     """``-sum(labels * log_softmax(logits), axis)``: one loss per example, gradients into both
     ``logits`` and ``labels`` (``labels`` of any dtype are cast to the logits' float dtype).
 
+    Args:
+        labels: Class probabilities of ``logits``' shape (each row usually sums to 1).
+        logits: Unnormalized log-probabilities, a float tensor.
+        axis: The class axis (``None``: the last).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name,
+            ``softmax_cross_entropy_with_logits``).
+        dim: TF1's old name of ``axis`` (give one of the two).
+
+    Returns:
+        A jax array of ``logits``' dtype and shape without the class axis.
+
+    Raises:
+        TypeError: ``logits`` is not a float.
+        ValueError: the shapes differ, the axis is out of range, or both ``axis`` and ``dim`` are
+            given.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nn.softmax_cross_entropy_with_logits_v2([[0., 1.]], [[0., 0.]])
+        Array([0.6931472], dtype=float32)
+
     TF1 equivalent: tf.compat.v1.nn.softmax_cross_entropy_with_logits_v2 (the gradient is
     TF1's, see the module docstring)
     """
@@ -96,9 +117,30 @@ def softmax_cross_entropy_with_logits_v2(labels, logits, axis=None, name=None, d
 
 
 def softmax_cross_entropy_with_logits(labels=None, logits=None, dim=-1, name=None, axis=None):
-    """As :func:`softmax_cross_entropy_with_logits_v2`, but no gradient flows into ``labels``
-    (TF1 stops it). ``dim`` defaults to -1, so giving ``axis=`` too is TF1's "Cannot specify
-    both" ``ValueError``: pass ``dim=``.
+    """As :func:`softmax_cross_entropy_with_logits_v2`, but no gradient flows into ``labels`` (TF1
+    stops it). ``dim`` defaults to -1, so giving ``axis=`` too is TF1's "Cannot specify both"
+    ``ValueError``: pass ``dim=``.
+
+    Args:
+        labels: Class probabilities of ``logits``' shape (required).
+        logits: Unnormalized log-probabilities, a float tensor (required).
+        dim: The class axis (default the last).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name,
+            ``softmax_cross_entropy_with_logits_sg``).
+        axis: Another name of ``dim``; giving it is TF1's "Cannot specify both" error, since ``dim``
+            has a default.
+
+    Returns:
+        A jax array of ``logits``' dtype and shape without the class axis.
+
+    Raises:
+        TypeError: ``logits`` is not a float.
+        ValueError: ``labels`` or ``logits`` is missing, the shapes differ, or ``axis`` is given.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nn.softmax_cross_entropy_with_logits(labels=[[0., 1.]], logits=[[0., 0.]])
+        Array([0.6931472], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.nn.softmax_cross_entropy_with_logits
     """
@@ -117,6 +159,27 @@ def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None
     Differs from TF1: a label outside ``[0, num_classes)`` is refused when the labels are
     concrete (TF1's CPU kernel raises when it runs); traced (under ``jax.jit``) its loss is NaN
     (its gradient 0), as TF1's GPU kernel gives NaN -- never another class's loss.
+
+    Args:
+        labels: Class indices, int32/int64, of ``logits``' shape without its last dimension
+            (required).
+        logits: Unnormalized log-probabilities, a float tensor whose last dimension is the classes
+            (required).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name,
+            ``SparseSoftmaxCrossEntropyWithLogits``).
+
+    Returns:
+        A jax array of ``logits``' dtype and ``labels``' shape.
+
+    Raises:
+        TypeError: ``logits`` is not a float or ``labels`` not int32/int64.
+        ValueError: an argument is missing, the shapes do not fit, ``logits`` is a scalar, or a
+            concrete label is out of range.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nn.sparse_softmax_cross_entropy_with_logits(labels=[1], logits=[[0., 0.]])
+        Array([0.6931472], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.nn.sparse_softmax_cross_entropy_with_logits
     """
@@ -169,6 +232,23 @@ def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
     """``max(x, 0) - x * z + log(1 + exp(-abs(x)))`` for ``x = logits``, ``z = labels`` (TF1's
     stable form), elementwise; ``labels`` and ``logits`` of one shape and dtype.
 
+    Args:
+        labels: Targets in ``[0, 1]``, of ``logits``' shape and dtype (required).
+        logits: A float tensor (required).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``logistic_loss``).
+
+    Returns:
+        A jax array of ``logits``' shape and dtype.
+
+    Raises:
+        TypeError: ``logits`` is not a float, or the dtypes differ.
+        ValueError: an argument is missing, or the shapes differ.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nn.sigmoid_cross_entropy_with_logits(labels=[1., 0.], logits=[0., 0.])
+        Array([0.6931472, 0.6931472], dtype=float32)
+
     TF1 equivalent: tf.compat.v1.nn.sigmoid_cross_entropy_with_logits
     """
     op = "nn.sigmoid_cross_entropy_with_logits"
@@ -188,6 +268,25 @@ def weighted_cross_entropy_with_logits(
     """The sigmoid cross entropy with the positive term weighted by ``pos_weight``:
     ``(1 - z) * x + (1 + (pos_weight - 1) * z) * (log(1 + exp(-abs(x))) + max(-x, 0))``.
 
+    Args:
+        labels: Targets of ``logits``' shape and dtype.
+        logits: A float tensor.
+        pos_weight: The weight of the positive term, of ``logits``' dtype.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``logistic_loss``).
+        targets: TF1's old name of ``labels`` (give one of the two).
+
+    Returns:
+        A jax array of ``logits``' shape and dtype.
+
+    Raises:
+        TypeError: ``logits`` is not a float, or the dtypes differ.
+        ValueError: the shapes differ, or both ``labels`` and ``targets`` are given.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nn.weighted_cross_entropy_with_logits(labels=[1., 0.], logits=[0., 0.], pos_weight=2.)
+        Array([1.3862944, 0.6931472], dtype=float32)
+
     TF1 equivalent: tf.compat.v1.nn.weighted_cross_entropy_with_logits (``targets`` is TF1's
     old name of ``labels``)
     """
@@ -204,9 +303,27 @@ def weighted_cross_entropy_with_logits(
 
 
 def log_poisson_loss(targets, log_input, compute_full_loss=False, name=None):
-    """``exp(log_input) - log_input * targets``, plus with ``compute_full_loss`` the Stirling
-    term ``targets * log(targets) - targets + 0.5 * log(2 * pi * targets)`` where
-    ``targets > 1``.
+    """``exp(log_input) - log_input * targets``, plus with ``compute_full_loss`` the Stirling term
+    ``targets * log(targets) - targets + 0.5 * log(2 * pi * targets)`` where ``targets > 1``.
+
+    Args:
+        targets: A tensor of ``log_input``'s shape and dtype.
+        log_input: The log of the predicted rate, a float tensor.
+        compute_full_loss: Whether to add the Stirling term.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name,
+            ``log_poisson_loss``).
+
+    Returns:
+        A jax array of ``log_input``'s shape and dtype.
+
+    Raises:
+        TypeError: ``log_input`` is not a float, or the dtypes differ.
+        ValueError: the shapes differ.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nn.log_poisson_loss([1., 2.], [0., 0.])
+        Array([1., 1.], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.nn.log_poisson_loss
     """
@@ -224,6 +341,21 @@ def log_poisson_loss(targets, log_input, compute_full_loss=False, name=None):
 
 def l2_loss(t, name=None):
     """``sum(t ** 2) / 2``, a scalar of ``t``'s dtype.
+
+    Args:
+        t: A float tensor.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``L2Loss``).
+
+    Returns:
+        A jax scalar of ``t``'s dtype.
+
+    Raises:
+        TypeError: ``t`` is not a float.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nn.l2_loss([1., 2.])
+        Array(2.5, dtype=float32)
 
     TF1 equivalent: tf.compat.v1.nn.l2_loss
     """

@@ -64,8 +64,22 @@ def _unary(op: str, features, arg: str, allowed) -> jax.Array:
 
 
 def relu(features, name=None):
-    """``max(features, 0)``: NaN stays NaN and the gradient at 0 is 0, as TF1's
-    (``jax.nn.relu``).
+    """``max(features, 0)``: NaN stays NaN and the gradient at 0 is 0, as TF1's (``jax.nn.relu``).
+
+    Args:
+        features: A tensor of a real number dtype (float or integer).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Relu``).
+
+    Returns:
+        A jax array of ``features``' shape and dtype.
+
+    Raises:
+        TypeError: ``features`` has a dtype the op does not take.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nn.relu([-1., 0., 2.])
+        Array([0., 0., 2.], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.nn.relu
     """
@@ -75,6 +89,21 @@ def relu(features, name=None):
 
 def relu6(features, name=None):
     """``min(max(features, 0), 6)``; the gradient is 1 only strictly between 0 and 6, as TF1's.
+
+    Args:
+        features: A tensor of a real number dtype (float or integer).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Relu6``).
+
+    Returns:
+        A jax array of ``features``' shape and dtype.
+
+    Raises:
+        TypeError: ``features`` has a dtype the op does not take.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nn.relu6([-1., 3., 8.])
+        Array([0., 3., 6.], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.nn.relu6
     """
@@ -94,6 +123,21 @@ def _keep_nan(x, out):
 
 def elu(features, name=None):
     """``exp(features) - 1`` below 0, ``features`` above.
+
+    Args:
+        features: A tensor of a float dtype.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Elu``).
+
+    Returns:
+        A jax array of ``features``' shape and dtype.
+
+    Raises:
+        TypeError: ``features`` is not a float.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nn.elu([-1., 2.])
+        Array([-0.63212055,  2.        ], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.nn.elu
     """
@@ -152,6 +196,21 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 def selu(features, name=None):
     """``scale * elu(features, alpha)`` with TF1's (Klambauer et al.'s) constants.
 
+    Args:
+        features: A tensor of a float dtype.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Selu``).
+
+    Returns:
+        A jax array of ``features``' shape and dtype.
+
+    Raises:
+        TypeError: ``features`` is not a float.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nn.selu([-1., 2.])
+        Array([-1.1113307,  2.101402 ], dtype=float32)
+
     TF1 equivalent: tf.compat.v1.nn.selu
     """
     op_name(name, "Selu")
@@ -160,6 +219,21 @@ def selu(features, name=None):
 
 def softplus(features, name=None):
     """``log(exp(features) + 1)``.
+
+    Args:
+        features: A tensor of a float dtype.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Softplus``).
+
+    Returns:
+        A jax array of ``features``' shape and dtype.
+
+    Raises:
+        TypeError: ``features`` is not a float.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nn.softplus([0., 2.])
+        Array([0.6931472, 2.126928 ], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.nn.softplus
     """
@@ -170,6 +244,21 @@ def softplus(features, name=None):
 def softsign(features, name=None):
     """``features / (abs(features) + 1)``.
 
+    Args:
+        features: A tensor of a float dtype.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Softsign``).
+
+    Returns:
+        A jax array of ``features``' shape and dtype.
+
+    Raises:
+        TypeError: ``features`` is not a float.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nn.softsign([-1., 3.])
+        Array([-0.5 ,  0.75], dtype=float32)
+
     TF1 equivalent: tf.compat.v1.nn.softsign
     """
     op_name(name, "Softsign")
@@ -177,8 +266,24 @@ def softsign(features, name=None):
 
 
 def leaky_relu(features, alpha=0.2, name=None):
-    """``features`` above 0, ``alpha * features`` below; integer features are cast to float32
-    first, as TF1 does.
+    """``features`` above 0, ``alpha * features`` below; integer features are cast to float32 first,
+    as TF1 does.
+
+    Args:
+        features: A tensor of a float dtype, or of an integer dtype (cast to float32).
+        alpha: The slope below 0: a Python float (an op attribute).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``LeakyRelu``).
+
+    Returns:
+        A jax array of ``features``' shape, of its float dtype (float32 for integers).
+
+    Raises:
+        TypeError: ``features`` is not a float or integer, or ``alpha`` is not a Python number.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nn.leaky_relu([-1., 2.], alpha=0.1)
+        Array([-0.1,  2. ], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.nn.leaky_relu
     """
@@ -199,6 +304,23 @@ def leaky_relu(features, alpha=0.2, name=None):
 def crelu(features, name=None, axis=-1):
     """``relu(concat([features, -features], axis))``.
 
+    Args:
+        features: A tensor of a real number dtype (float or integer).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``CRelu``).
+        axis: The axis along which ``features`` and ``-features`` are joined.
+
+    Returns:
+        A jax array of ``features``' dtype, twice as long along ``axis``.
+
+    Raises:
+        TypeError: ``features`` has a dtype the op does not take.
+        ValueError: ``axis`` is out of range.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nn.crelu([-1., 2.])
+        Array([0., 2., 1., 0.], dtype=float32)
+
     TF1 equivalent: tf.compat.v1.nn.crelu
     """
     op_name(name, "CRelu")
@@ -210,6 +332,21 @@ def crelu(features, name=None, axis=-1):
 def sigmoid(x, name=None):
     """``1 / (1 + exp(-x))``.
 
+    Args:
+        x: A tensor of a float or complex dtype.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Sigmoid``).
+
+    Returns:
+        A jax array of ``x``'s shape and dtype.
+
+    Raises:
+        TypeError: ``x`` is not a float or complex.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nn.sigmoid([0., 2.])
+        Array([0.5     , 0.880797], dtype=float32)
+
     TF1 equivalent: tf.compat.v1.nn.sigmoid (= tf.sigmoid)
     """
     op_name(name, "Sigmoid")
@@ -217,7 +354,25 @@ def sigmoid(x, name=None):
 
 
 def tanh(x, name=None):
-    """TF1 equivalent: tf.compat.v1.nn.tanh (= tf.tanh)"""
+    """The hyperbolic tangent of ``x``, elementwise.
+
+    Args:
+        x: A tensor of a float or complex dtype.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Tanh``).
+
+    Returns:
+        A jax array of ``x``'s shape and dtype.
+
+    Raises:
+        TypeError: ``x`` is not a float or complex.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nn.tanh([0., 1.])
+        Array([0.       , 0.7615942], dtype=float32)
+
+    TF1 equivalent: tf.compat.v1.nn.tanh (= tf.tanh)
+    """
     op_name(name, "Tanh")
     return jnp.tanh(_unary("nn.tanh", x, "x", FLOATS + COMPLEX))
 
@@ -238,6 +393,26 @@ def softmax(logits, axis=None, name=None, dim=None):
     an axis other than the last, TF1 also builds transposes around it whose names are not
     taken here, so a later ``name_scope("transpose")`` may be numbered differently.
 
+    Args:
+        logits: A tensor of a float dtype, rank at least 1.
+        axis: The axis to normalize, an int in ``[-rank, rank)`` (``None``: the last).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Softmax``).
+        dim: TF1's old name of ``axis`` (give one of the two).
+
+    Returns:
+        A jax array of ``logits``' shape and dtype whose entries along ``axis`` sum to 1.
+
+    Raises:
+        TypeError: ``logits`` is not a float.
+        ValueError: ``logits`` is a scalar, ``axis`` is out of range, or both ``axis`` and ``dim``
+            are given.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nn.softmax([[1., 1.], [0., 1000.]])
+        Array([[0.5, 0.5],
+               [0. , 1. ]], dtype=float32)
+
     TF1 equivalent: tf.compat.v1.nn.softmax
     """
     return _softmax("nn.softmax", jax.nn.softmax, logits, axis, dim, name, "Softmax")
@@ -245,6 +420,25 @@ def softmax(logits, axis=None, name=None, dim=None):
 
 def log_softmax(logits, axis=None, name=None, dim=None):
     """``logits - log(sum(exp(logits), axis))``, along the last axis by default.
+
+    Args:
+        logits: A tensor of a float dtype, rank at least 1.
+        axis: The axis to normalize, an int in ``[-rank, rank)`` (``None``: the last).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``LogSoftmax``).
+        dim: TF1's old name of ``axis`` (give one of the two).
+
+    Returns:
+        A jax array of ``logits``' shape and dtype.
+
+    Raises:
+        TypeError: ``logits`` is not a float.
+        ValueError: ``logits`` is a scalar, ``axis`` is out of range, or both ``axis`` and ``dim``
+            are given.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nn.log_softmax([0., 0.])
+        Array([-0.6931472, -0.6931472], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.nn.log_softmax
     """
@@ -291,8 +485,29 @@ def _bias_add(op: str, v: jax.Array, bias, first: bool) -> jax.Array:
 
 
 def bias_add(value, bias, data_format=None, name=None):
-    """``value + bias``, ``bias`` 1-D over ``value``'s channels: its last dimension
-    (``data_format`` ``None`` or ``"N...C"``) or its second (``"NC..."``).
+    """``value + bias``, ``bias`` 1-D over ``value``'s channels: its last dimension (``data_format``
+    ``None`` or ``"N...C"``) or its second (``"NC..."``).
+
+    Args:
+        value: A tensor of rank at least 2 (3 with ``"NC..."``) of a number dtype.
+        bias: A 1-D tensor of ``value``'s dtype, as long as ``value``'s channel dimension.
+        data_format: ``None`` or ``"N...C"`` (channels last, e.g. ``"NHWC"``), or ``"NC..."``
+            (channels second, e.g. ``"NCHW"``).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``BiasAdd``).
+
+    Returns:
+        A jax array of ``value``'s shape and dtype.
+
+    Raises:
+        TypeError: ``value`` has a dtype the op does not take.
+        ValueError: the ranks or the channel size do not fit, ``bias`` has another dtype, or
+            ``data_format`` is not of either form.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nn.bias_add([[1., 2.], [3., 4.]], [10., 20.])
+        Array([[11., 22.],
+               [13., 24.]], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.nn.bias_add
     """
@@ -330,6 +545,25 @@ def matmul(op: str, x, weights) -> jax.Array:
 def xw_plus_b(x, weights, biases, name=None):
     """``matmul(x, weights) + biases``.
 
+    Args:
+        x: A matrix (rank >= 2; leading dimensions broadcast) of a float, int32, int64 or complex
+            dtype.
+        weights: A matrix of ``x``'s dtype, ``weights.shape[-2] == x.shape[-1]``.
+        biases: A 1-D tensor of ``x``'s dtype, as long as ``weights``' last dimension.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``xw_plus_b``).
+
+    Returns:
+        A jax array of ``x``'s dtype.
+
+    Raises:
+        TypeError: the dtypes differ or are not taken.
+        ValueError: the shapes do not fit.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nn.xw_plus_b([[1., 2.]], [[1., 0.], [0., 1.]], [10., 20.])
+        Array([[11., 22.]], dtype=float32)
+
     TF1 equivalent: tf.compat.v1.nn.xw_plus_b
     """
     op_name(name, "xw_plus_b")
@@ -338,6 +572,25 @@ def xw_plus_b(x, weights, biases, name=None):
 
 def relu_layer(x, weights, biases, name=None):
     """``relu(matmul(x, weights) + biases)``.
+
+    Args:
+        x: A matrix (rank >= 2; leading dimensions broadcast) of a float, int32, int64 or complex
+            dtype.
+        weights: A matrix of ``x``'s dtype, ``weights.shape[-2] == x.shape[-1]``.
+        biases: A 1-D tensor of ``x``'s dtype, as long as ``weights``' last dimension.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``relu_layer``).
+
+    Returns:
+        A jax array of ``x``'s dtype.
+
+    Raises:
+        TypeError: the dtypes differ or are not taken.
+        ValueError: the shapes do not fit.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nn.relu_layer([[1., 2.]], [[1., 0.], [0., 1.]], [-5., 0.])
+        Array([[0., 2.]], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.nn.relu_layer
     """
@@ -388,17 +641,47 @@ def _noise_shape(noise_shape, shape) -> tuple[int, ...]:
 def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None):
     """Zeroes each element with probability ``rate = 1 - keep_prob`` and scales the others by
     ``1 / (1 - rate)``, as TF1: a Python ``rate`` must be in ``[0, 1)`` (``keep_prob`` in
-    ``(0, 1]``) and ``rate == 0`` returns ``x`` (drawing nothing, so no ``rng`` is needed); a
-    tensor ``rate`` (scalar, ``x``'s dtype) divides ``x`` by ``1 - rate``. ``noise_shape``
-    (``None`` entries: ``x``'s sizes) broadcasts one draw over several elements.
+    ``(0, 1]``) and ``rate == 0`` returns ``x`` (drawing nothing, so no ``rng`` is needed); a tensor
+    ``rate`` (scalar, ``x``'s dtype) divides ``x`` by ``1 - rate``. ``noise_shape`` (``None``
+    entries: ``x``'s sizes) broadcasts one draw over several elements.
 
     The mask is ``uniform[0, 1) >= rate``, drawn from the transform's rng stream
-    (:func:`jaxscope.next_rng_key`, with ``seed`` folded in): inside ``jaxscope.transform``,
-    with ``apply(..., rng=key)``.
+    (:func:`jaxscope.next_rng_key`, with ``seed`` folded in): inside ``jaxscope.transform``, with
+    ``apply(..., rng=key)``.
 
     Differs from TF1: the same distribution and scaling, but not TF1's values (the mask comes
     from the transform's rng stream, not TF1's Philox stream), ``apply`` needs ``rng=`` unless
     ``rate`` is 0, and an op ``seed`` does not repeat a draw within a call.
+
+    Args:
+        x: A tensor of a float dtype.
+        keep_prob: TF1's old argument: the probability to keep an element, ``1 - rate`` (give
+            ``rate`` or ``keep_prob``).
+        noise_shape: The shape of the random mask, broadcast to ``x``'s (``None`` entries: ``x``'s
+            sizes); ``None``: ``x``'s shape.
+        seed: An op seed folded into the rng key.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``dropout``).
+        rate: The probability to drop an element: a Python float in ``[0, 1)`` or a scalar tensor.
+
+    Returns:
+        A jax array of ``x``'s shape and dtype.
+
+    Raises:
+        ValueError: neither or both of ``rate``/``keep_prob`` are given, a Python rate is outside
+            ``[0, 1)``, ``x`` is not a float, a tensor rate is not a scalar of ``x``'s dtype, or
+            ``noise_shape`` does not broadcast to ``x``'s shape.
+        RuntimeError: called with a nonzero rate outside ``jaxscope.transform``
+            (a ``RandomOpOutsideTransformError``).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> import jax, jaxscope
+        >>> f = jaxscope.transform(lambda x: tf.nn.dropout(x, rate=0.5))
+        >>> y = f.apply({}, tf.ones([1000]), rng=jax.random.key(0))
+        >>> sorted(set(y.tolist())), 400 < int(tf.count_nonzero(y)) < 600
+        ([0.0, 2.0], True)
+        >>> tf.nn.dropout([1., 2.], rate=0.)
+        Array([1., 2.], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.nn.dropout
     """
@@ -452,10 +735,30 @@ class TopKV2(NamedTuple):
 
 
 def top_k(input, k=1, sorted=True, index_type=dtypes.int32, name=None):  # noqa: A002
-    """The ``k`` largest entries of the last dimension and their indices (equal values: the
-    lower index first, as TF1).
+    """The ``k`` largest entries of the last dimension and their indices (equal values: the lower
+    index first, as TF1).
 
     Differs from TF1: ``index_type=tf.int64`` gives int32 indices unless jax_enable_x64.
+
+    Args:
+        input: A tensor of a real number dtype (float or integer), rank at least 1.
+        k: How many entries: an int in ``[0, input.shape[-1]]``, known when the program is traced.
+        sorted: Accepted for TF1's signature; the result is sorted either way.
+        index_type: The dtype of the indices (int64 is int32 unless jax_enable_x64).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``TopKV2``).
+
+    Returns:
+        A ``TopKV2(values, indices)`` named tuple of jax arrays of shape
+        ``input.shape[:-1] + (k,)``.
+
+    Raises:
+        TypeError: ``input`` has a dtype the op does not take.
+        ValueError: ``input`` is a scalar, or ``k`` is out of range.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nn.top_k([1., 5., 3.], k=2)
+        TopKV2(values=Array([5., 3.], dtype=float32), indices=Array([1, 2], dtype=int32))
 
     TF1 equivalent: tf.compat.v1.nn.top_k (``sorted=False`` also returns them sorted, one of the
     orders TF1 allows)
@@ -480,8 +783,26 @@ def top_k(input, k=1, sorted=True, index_type=dtypes.int32, name=None):  # noqa:
 
 def in_top_k(predictions, targets, k, name=None):
     """Whether each ``targets[i]`` is among the ``k`` largest ``predictions[i]``, by TF1's rule:
-    fewer than ``k`` predictions are strictly larger than the target's (so ties are all in); a
-    row with a non-finite prediction, or a target outside ``[0, num_classes)``, is False.
+    fewer than ``k`` predictions are strictly larger than the target's (so ties are all in); a row
+    with a non-finite prediction, or a target outside ``[0, num_classes)``, is False.
+
+    Args:
+        predictions: A float32 tensor of shape ``[batch, classes]``.
+        targets: An int32 or int64 tensor of shape ``[batch]``: class indices.
+        k: How many top predictions count.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``in_top_k``).
+
+    Returns:
+        A bool jax array of shape ``[batch]``.
+
+    Raises:
+        TypeError: ``predictions`` is not float32 or ``targets`` not int32/int64.
+        ValueError: the shapes are not ``[batch, classes]`` and ``[batch]``.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.nn.in_top_k([[0.1, 0.9, 0.0], [0.5, 0.2, 0.3]], [1, 2], k=1)
+        Array([ True, False], dtype=bool)
 
     TF1 equivalent: tf.compat.v1.nn.in_top_k
     """

@@ -61,12 +61,27 @@ def placeholder(dtype=None, shape=None, name=None):
         of another shape raises ``OpArgumentError`` (a ``ValueError``, as TF1's).
       name: the op's name; its TF1 name (with the enclosing name scopes) is the ``feed_dict`` key.
 
+    Returns:
+      A jax array: the fed value (or zeros of the shape while ``init`` builds the program).
+
     Raises:
       GraphOnlyError: outside a transformed function, or in a plain ``apply`` (nothing is fed).
 
     Not fed, it is zeros of its shape while the program is built (``init``); a run whose
     fetches need it raises ``TrainArgumentError`` (a ``ValueError``; TF1's "You must feed a
     value for placeholder tensor").
+
+    Example:
+      >>> import jaxscope as js, jaxscope.compat.v1 as tf
+      >>> def model():
+      ...     x = tf.placeholder(tf.float32, [2], name="x")
+      ...     scale = tf.placeholder_with_default(tf.constant(1.), [], name="scale")
+      ...     return {"y": x * scale}
+      >>> runner = js.train.Runner(model, variables={})
+      >>> runner.run("y", feed_dict={"x": [1., 2.]})
+      Array([1., 2.], dtype=float32)
+      >>> runner.run("y", feed_dict={"x": [1., 2.], "scale": 10.})
+      Array([10., 20.], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.placeholder
     """
@@ -86,6 +101,24 @@ def placeholder_with_default(input, shape, name=None):  # noqa: A002
       input: the default value.
       shape: the shape a fed value must have (``None`` entries: any size).
       name: the op's name; its TF1 name (with the enclosing name scopes) is the ``feed_dict`` key.
+
+    Returns:
+      A jax array: the fed value, or ``input`` when nothing is fed.
+
+    Raises:
+      OpArgumentError: a fed value does not have ``shape`` (a ``ValueError``, as TF1's).
+
+    Example:
+      >>> import jaxscope as js, jaxscope.compat.v1 as tf
+      >>> def model():
+      ...     x = tf.placeholder(tf.float32, [2], name="x")
+      ...     scale = tf.placeholder_with_default(tf.constant(1.), [], name="scale")
+      ...     return {"y": x * scale}
+      >>> runner = js.train.Runner(model, variables={})
+      >>> runner.run("y", feed_dict={"x": [1., 2.]})
+      Array([1., 2.], dtype=float32)
+      >>> runner.run("y", feed_dict={"x": [1., 2.], "scale": 10.})
+      Array([10., 20.], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.placeholder_with_default
     """

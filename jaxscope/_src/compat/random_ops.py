@@ -84,6 +84,29 @@ def random_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, 
     an op ``seed`` makes the program reproducible from its ``rng`` rather than repeating one
     draw (see the module docstring).
 
+    Args:
+        shape: The output's shape: a list of ints known when the program is traced.
+        mean: The mean, a scalar or a tensor broadcasting to ``shape``, of ``dtype``.
+        stddev: The standard deviation, as ``mean``.
+        dtype: A float dtype.
+        seed: An op seed, folded into the rng key.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``random_normal``).
+
+    Returns:
+        A jax array of ``shape`` and ``dtype``.
+
+    Raises:
+        TypeError: ``dtype`` is not a float.
+        ValueError: ``shape`` is traced or negative.
+        RuntimeError: called outside ``jaxscope.transform`` (a ``RandomOpOutsideTransformError``).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> import jax, jaxscope
+        >>> f = jaxscope.transform(lambda: tf.random_normal([2, 3], stddev=0.1))
+        >>> f.apply({}, rng=jax.random.key(0)).shape
+        (2, 3)
+
     TF1 equivalent: tf.compat.v1.random_normal
     """
     op = "random_normal"
@@ -96,13 +119,37 @@ def random_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
     """Normal(``mean``, ``stddev``) samples redrawn beyond two standard deviations (so within
-    ``(mean - 2 * stddev, mean + 2 * stddev)``; the standard deviation is about
-    ``0.88 * stddev``).
+    ``(mean - 2 * stddev, mean + 2 * stddev)``; the standard deviation is about ``0.88 * stddev``).
 
     Differs from TF1: the values are not TF1's (a draw from the transformed function's rng
     stream, not TF1's Philox stream; the distribution is TF1's), ``apply`` needs ``rng=``, and
     an op ``seed`` makes the program reproducible from its ``rng`` rather than repeating one
     draw (see the module docstring).
+
+    Args:
+        shape: The output's shape: a list of ints known when the program is traced.
+        mean: The mean, a scalar or a tensor broadcasting to ``shape``, of ``dtype``.
+        stddev: The standard deviation before truncation, as ``mean``.
+        dtype: A float dtype.
+        seed: An op seed, folded into the rng key.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name,
+            ``truncated_normal``).
+
+    Returns:
+        A jax array of ``shape`` and ``dtype``.
+
+    Raises:
+        TypeError: ``dtype`` is not a float.
+        ValueError: ``shape`` is traced or negative.
+        RuntimeError: called outside ``jaxscope.transform`` (a ``RandomOpOutsideTransformError``).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> import jax, jaxscope
+        >>> f = jaxscope.transform(lambda: tf.truncated_normal([1000]))
+        >>> x = f.apply({}, rng=jax.random.key(0))
+        >>> bool(tf.reduce_all(tf.abs(x) < 2.))
+        True
 
     TF1 equivalent: tf.compat.v1.truncated_normal
     """
@@ -122,6 +169,31 @@ def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None
     stream, not TF1's Philox stream; the distribution is TF1's), ``apply`` needs ``rng=``, and
     an op ``seed`` makes the program reproducible from its ``rng`` rather than repeating one
     draw (see the module docstring).
+
+    Args:
+        shape: The output's shape: a list of ints known when the program is traced.
+        minval: The lower bound (included), of ``dtype``.
+        maxval: The upper bound (excluded), of ``dtype``; ``None`` is 1 for floats and an error for
+            integers.
+        dtype: A float dtype, int32 or int64.
+        seed: An op seed, folded into the rng key.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``random_uniform``).
+
+    Returns:
+        A jax array of ``shape`` and ``dtype``.
+
+    Raises:
+        ValueError: ``dtype`` is not taken, an integer ``maxval`` is missing, integer bounds are not
+            scalars with ``minval < maxval``, or ``shape`` is traced.
+        RuntimeError: called outside ``jaxscope.transform`` (a ``RandomOpOutsideTransformError``).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> import jax, jaxscope
+        >>> f = jaxscope.transform(lambda: tf.random_uniform([5], 0, 10, dtype=tf.int32))
+        >>> x = f.apply({}, rng=jax.random.key(0))
+        >>> x.dtype, bool(tf.reduce_all((x >= 0) & (x < 10)))
+        (dtype('int32'), True)
 
     TF1 equivalent: tf.compat.v1.random_uniform
     """
@@ -161,6 +233,25 @@ def random_shuffle(value, seed=None, name=None):
     an op ``seed`` makes the program reproducible from its ``rng`` rather than repeating one
     draw (see the module docstring).
 
+    Args:
+        value: A tensor.
+        seed: An op seed, folded into the rng key.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``RandomShuffle``).
+
+    Returns:
+        A jax array of ``value``'s shape and dtype.
+
+    Raises:
+        RuntimeError: called outside ``jaxscope.transform`` with two or more rows to shuffle (a
+            ``RandomOpOutsideTransformError``).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> import jax, jaxscope
+        >>> f = jaxscope.transform(lambda: tf.random_shuffle(tf.range(5)))
+        >>> sorted(f.apply({}, rng=jax.random.key(0)).tolist())
+        [0, 1, 2, 3, 4]
+
     TF1 equivalent: tf.compat.v1.random_shuffle
     """
     op = "random_shuffle"
@@ -180,6 +271,28 @@ def multinomial(logits, num_samples, seed=None, name=None, output_dtype=None):
     an op ``seed`` makes the program reproducible from its ``rng`` rather than repeating one
     draw (see the module docstring); int64 output is
     int32 unless jax_enable_x64.
+
+    Args:
+        logits: A float tensor ``[batch, num_classes]`` of unnormalized log-probabilities.
+        num_samples: How many samples per row: an int known when the program is traced.
+        seed: An op seed, folded into the rng key.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``multinomial``).
+        output_dtype: The indices' dtype, int32 or int64 (``None``: int64).
+
+    Returns:
+        A jax array ``[batch, num_samples]`` of class indices.
+
+    Raises:
+        TypeError: ``logits`` or ``output_dtype`` has a dtype the op does not take.
+        ValueError: ``logits`` is not 2-D, or ``num_samples`` is traced or negative.
+        RuntimeError: called outside ``jaxscope.transform`` (a ``RandomOpOutsideTransformError``).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> import jax, jaxscope
+        >>> f = jaxscope.transform(lambda: tf.multinomial([[0., -1e9]], 3))
+        >>> f.apply({}, rng=jax.random.key(0))
+        Array([[0, 0, 0]], dtype=int32)
 
     TF1 equivalent: tf.compat.v1.multinomial
     """
@@ -218,6 +331,28 @@ def categorical(logits, num_samples, dtype=None, seed=None, name=None):
     an op ``seed`` makes the program reproducible from its ``rng`` rather than repeating one
     draw (see the module docstring); int64 output is
     int32 unless jax_enable_x64.
+
+    Args:
+        logits: A float tensor ``[batch, num_classes]`` of unnormalized log-probabilities.
+        num_samples: How many samples per row: an int known when the program is traced.
+        dtype: The indices' dtype, int32 or int64 (``None``: int64).
+        seed: An op seed, folded into the rng key.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``categorical``).
+
+    Returns:
+        A jax array ``[batch, num_samples]`` of class indices.
+
+    Raises:
+        TypeError: ``logits`` or ``dtype`` has a dtype the op does not take.
+        ValueError: ``logits`` is not 2-D, or ``num_samples`` is traced or negative.
+        RuntimeError: called outside ``jaxscope.transform`` (a ``RandomOpOutsideTransformError``).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> import jax, jaxscope
+        >>> f = jaxscope.transform(lambda: tf.random.categorical([[-1e9, 0.]], 2))
+        >>> f.apply({}, rng=jax.random.key(0))
+        Array([[1, 1]], dtype=int32)
 
     TF1 equivalent: tf.compat.v1.random.categorical
     """

@@ -86,10 +86,39 @@ def extreme(v, ax, keepdims, highest: builtins.bool):
 def reduce_sum(
     input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
 ):
-    """Differs from TF1: float16 sums accumulate in float32 (TF1's CPU kernel in float16: a sum
+    """The sum of ``input_tensor``'s elements over ``axis``.
+
+    Differs from TF1: float16 sums accumulate in float32 (TF1's CPU kernel in float16: a sum
     that overflows float16 midway is inf in TF1, finite here).
 
-    TF1 equivalent: tf.compat.v1.reduce_sum"""
+    Args:
+        input_tensor: The tensor to reduce, of a number dtype (a jax array, or a value
+            ``tf.convert_to_tensor`` takes).
+        axis: The axes to reduce: ``None`` (all), an int or a list of ints in ``[-rank, rank)``,
+            known when the program is traced.
+        keepdims: Whether the reduced axes stay, with length 1 (``None``: False).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Sum``).
+        reduction_indices: TF1's old name of ``axis`` (give one of the two).
+        keep_dims: TF1's old name of ``keepdims`` (give one of the two).
+
+    Returns:
+        A jax array of ``input_tensor``'s dtype, without the reduced axes (of length 1 with
+        ``keepdims``).
+
+    Raises:
+        TypeError: ``input_tensor`` has a dtype the op does not take, or ``axis`` is not integer.
+        ValueError: an axis is out of range or repeated, ``axis`` is traced, or both an argument and
+            its old name are given.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.reduce_sum([[1., 2.], [3., 4.]], axis=1)
+        Array([3., 7.], dtype=float32)
+        >>> tf.reduce_sum([[1, 2], [3, 4]], keep_dims=True)
+        Array([[10]], dtype=int32)
+
+    TF1 equivalent: tf.compat.v1.reduce_sum
+    """
     args = (input_tensor, axis, keepdims, reduction_indices, keep_dims, NUM)
     v, ax, k = _reduction("reduce_sum", "Sum", name, *args)
     return jnp.sum(v, ax, keepdims=k, promote_integers=False)
@@ -98,7 +127,34 @@ def reduce_sum(
 def reduce_prod(
     input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
 ):
-    """TF1 equivalent: tf.compat.v1.reduce_prod."""
+    """The product of ``input_tensor``'s elements over ``axis``.
+
+    Args:
+        input_tensor: The tensor to reduce, of a number dtype (a jax array, or a value
+            ``tf.convert_to_tensor`` takes).
+        axis: The axes to reduce: ``None`` (all), an int or a list of ints in ``[-rank, rank)``,
+            known when the program is traced.
+        keepdims: Whether the reduced axes stay, with length 1 (``None``: False).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Prod``).
+        reduction_indices: TF1's old name of ``axis`` (give one of the two).
+        keep_dims: TF1's old name of ``keepdims`` (give one of the two).
+
+    Returns:
+        A jax array of ``input_tensor``'s dtype, without the reduced axes (of length 1 with
+        ``keepdims``).
+
+    Raises:
+        TypeError: ``input_tensor`` has a dtype the op does not take, or ``axis`` is not integer.
+        ValueError: an axis is out of range or repeated, ``axis`` is traced, or both an argument and
+            its old name are given.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.reduce_prod([[1., 2.], [3., 4.]], axis=0)
+        Array([3., 8.], dtype=float32)
+
+    TF1 equivalent: tf.compat.v1.reduce_prod.
+    """
     args = (input_tensor, axis, keepdims, reduction_indices, keep_dims, NUM)
     v, ax, k = _reduction("reduce_prod", "Prod", name, *args)
     return jnp.prod(v, ax, keepdims=k, promote_integers=False)
@@ -107,11 +163,40 @@ def reduce_prod(
 def reduce_mean(
     input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
 ):
-    """Differs from TF1: int32 sums in int64 only with jax_enable_x64 (TF1 always: a huge
+    """The mean of ``input_tensor``'s elements over ``axis``; integers truncate.
+
+    Differs from TF1: int32 sums in int64 only with jax_enable_x64 (TF1 always: a huge
     int32 sum wraps here); float16 sums accumulate in float32 (TF1's CPU kernel in float16).
 
+    Args:
+        input_tensor: The tensor to reduce, of a number dtype (a jax array, or a value
+            ``tf.convert_to_tensor`` takes).
+        axis: The axes to reduce: ``None`` (all), an int or a list of ints in ``[-rank, rank)``,
+            known when the program is traced.
+        keepdims: Whether the reduced axes stay, with length 1 (``None``: False).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Mean``).
+        reduction_indices: TF1's old name of ``axis`` (give one of the two).
+        keep_dims: TF1's old name of ``keepdims`` (give one of the two).
+
+    Returns:
+        A jax array of ``input_tensor``'s dtype, without the reduced axes (of length 1 with
+        ``keepdims``).
+
+    Raises:
+        TypeError: ``input_tensor`` has a dtype the op does not take, or ``axis`` is not integer.
+        ValueError: an axis is out of range or repeated, ``axis`` is traced, or both an argument and
+            its old name are given.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.reduce_mean([[1., 2.], [3., 4.]], axis=1)
+        Array([1.5, 3.5], dtype=float32)
+        >>> tf.reduce_mean([1, 2])
+        Array(1, dtype=int32)
+
     TF1 equivalent: tf.compat.v1.reduce_mean (integers: the sum, in a wider integer as TF1,
-    divided by the count and truncated toward zero)."""
+    divided by the count and truncated toward zero).
+    """
     args = (input_tensor, axis, keepdims, reduction_indices, keep_dims, NUM)
     v, ax, k = _reduction("reduce_mean", "Mean", name, *args)
     if v.dtype.kind in "iu":
@@ -127,8 +212,35 @@ def reduce_mean(
 def reduce_max(
     input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
 ):
-    """TF1 equivalent: tf.compat.v1.reduce_max (over no elements: -inf, or the integer
-    minimum)."""
+    """The largest of ``input_tensor``'s elements over ``axis``.
+
+    Args:
+        input_tensor: The tensor to reduce, of a real number (float or integer) dtype (a jax array,
+            or a value ``tf.convert_to_tensor`` takes).
+        axis: The axes to reduce: ``None`` (all), an int or a list of ints in ``[-rank, rank)``,
+            known when the program is traced.
+        keepdims: Whether the reduced axes stay, with length 1 (``None``: False).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Max``).
+        reduction_indices: TF1's old name of ``axis`` (give one of the two).
+        keep_dims: TF1's old name of ``keepdims`` (give one of the two).
+
+    Returns:
+        A jax array of ``input_tensor``'s dtype, without the reduced axes (of length 1 with
+        ``keepdims``).
+
+    Raises:
+        TypeError: ``input_tensor`` has a dtype the op does not take, or ``axis`` is not integer.
+        ValueError: an axis is out of range or repeated, ``axis`` is traced, or both an argument and
+            its old name are given.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.reduce_max([[1., 5.], [3., 4.]], axis=1)
+        Array([5., 4.], dtype=float32)
+
+    TF1 equivalent: tf.compat.v1.reduce_max (over no elements: -inf, or the integer
+    minimum).
+    """
     args = (input_tensor, axis, keepdims, reduction_indices, keep_dims, REAL)
     v, ax, k = _reduction("reduce_max", "Max", name, *args)
     return extreme(v, ax, k, highest=False)
@@ -137,8 +249,35 @@ def reduce_max(
 def reduce_min(
     input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
 ):
-    """TF1 equivalent: tf.compat.v1.reduce_min (over no elements: inf, or the integer
-    maximum)."""
+    """The smallest of ``input_tensor``'s elements over ``axis``.
+
+    Args:
+        input_tensor: The tensor to reduce, of a real number (float or integer) dtype (a jax array,
+            or a value ``tf.convert_to_tensor`` takes).
+        axis: The axes to reduce: ``None`` (all), an int or a list of ints in ``[-rank, rank)``,
+            known when the program is traced.
+        keepdims: Whether the reduced axes stay, with length 1 (``None``: False).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Min``).
+        reduction_indices: TF1's old name of ``axis`` (give one of the two).
+        keep_dims: TF1's old name of ``keepdims`` (give one of the two).
+
+    Returns:
+        A jax array of ``input_tensor``'s dtype, without the reduced axes (of length 1 with
+        ``keepdims``).
+
+    Raises:
+        TypeError: ``input_tensor`` has a dtype the op does not take, or ``axis`` is not integer.
+        ValueError: an axis is out of range or repeated, ``axis`` is traced, or both an argument and
+            its old name are given.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.reduce_min([[1., 5.], [3., 4.]], axis=1)
+        Array([1., 3.], dtype=float32)
+
+    TF1 equivalent: tf.compat.v1.reduce_min (over no elements: inf, or the integer
+    maximum).
+    """
     args = (input_tensor, axis, keepdims, reduction_indices, keep_dims, REAL)
     v, ax, k = _reduction("reduce_min", "Min", name, *args)
     return extreme(v, ax, k, highest=True)
@@ -147,7 +286,34 @@ def reduce_min(
 def reduce_all(
     input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
 ):
-    """TF1 equivalent: tf.compat.v1.reduce_all."""
+    """Whether all of ``input_tensor``'s elements over ``axis`` are True.
+
+    Args:
+        input_tensor: The tensor to reduce, of the bool dtype (a jax array, or a value
+            ``tf.convert_to_tensor`` takes).
+        axis: The axes to reduce: ``None`` (all), an int or a list of ints in ``[-rank, rank)``,
+            known when the program is traced.
+        keepdims: Whether the reduced axes stay, with length 1 (``None``: False).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``All``).
+        reduction_indices: TF1's old name of ``axis`` (give one of the two).
+        keep_dims: TF1's old name of ``keepdims`` (give one of the two).
+
+    Returns:
+        A jax array of ``input_tensor``'s dtype, without the reduced axes (of length 1 with
+        ``keepdims``).
+
+    Raises:
+        TypeError: ``input_tensor`` has a dtype the op does not take, or ``axis`` is not integer.
+        ValueError: an axis is out of range or repeated, ``axis`` is traced, or both an argument and
+            its old name are given.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.reduce_all([[True, False], [True, True]], axis=1)
+        Array([False,  True], dtype=bool)
+
+    TF1 equivalent: tf.compat.v1.reduce_all.
+    """
     args = (input_tensor, axis, keepdims, reduction_indices, keep_dims, ("bool",))
     v, ax, k = _reduction("reduce_all", "All", name, *args)
     return jnp.all(v, ax, keepdims=k)
@@ -156,7 +322,34 @@ def reduce_all(
 def reduce_any(
     input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
 ):
-    """TF1 equivalent: tf.compat.v1.reduce_any."""
+    """Whether any of ``input_tensor``'s elements over ``axis`` is True.
+
+    Args:
+        input_tensor: The tensor to reduce, of the bool dtype (a jax array, or a value
+            ``tf.convert_to_tensor`` takes).
+        axis: The axes to reduce: ``None`` (all), an int or a list of ints in ``[-rank, rank)``,
+            known when the program is traced.
+        keepdims: Whether the reduced axes stay, with length 1 (``None``: False).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Any``).
+        reduction_indices: TF1's old name of ``axis`` (give one of the two).
+        keep_dims: TF1's old name of ``keepdims`` (give one of the two).
+
+    Returns:
+        A jax array of ``input_tensor``'s dtype, without the reduced axes (of length 1 with
+        ``keepdims``).
+
+    Raises:
+        TypeError: ``input_tensor`` has a dtype the op does not take, or ``axis`` is not integer.
+        ValueError: an axis is out of range or repeated, ``axis`` is traced, or both an argument and
+            its old name are given.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.reduce_any([[True, False], [False, False]], axis=1)
+        Array([ True, False], dtype=bool)
+
+    TF1 equivalent: tf.compat.v1.reduce_any.
+    """
     args = (input_tensor, axis, keepdims, reduction_indices, keep_dims, ("bool",))
     v, ax, k = _reduction("reduce_any", "Any", name, *args)
     return jnp.any(v, ax, keepdims=k)
@@ -165,8 +358,35 @@ def reduce_any(
 def reduce_logsumexp(
     input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
 ):
-    """TF1 equivalent: tf.compat.v1.reduce_logsumexp (TF1's formula: the finite max is
-    subtracted, without gradient)."""
+    """``log(sum(exp(input_tensor)))`` over ``axis``, computed stably.
+
+    Args:
+        input_tensor: The tensor to reduce, of a float dtype (a jax array, or a value
+            ``tf.convert_to_tensor`` takes).
+        axis: The axes to reduce: ``None`` (all), an int or a list of ints in ``[-rank, rank)``,
+            known when the program is traced.
+        keepdims: Whether the reduced axes stay, with length 1 (``None``: False).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``ReduceLogSumExp``).
+        reduction_indices: TF1's old name of ``axis`` (give one of the two).
+        keep_dims: TF1's old name of ``keepdims`` (give one of the two).
+
+    Returns:
+        A jax array of ``input_tensor``'s dtype, without the reduced axes (of length 1 with
+        ``keepdims``).
+
+    Raises:
+        TypeError: ``input_tensor`` has a dtype the op does not take, or ``axis`` is not integer.
+        ValueError: an axis is out of range or repeated, ``axis`` is traced, or both an argument and
+            its old name are given.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.reduce_logsumexp([[0., 0.], [1000., 1000.]], axis=1)
+        Array([6.9314718e-01, 1.0006932e+03], dtype=float32)
+
+    TF1 equivalent: tf.compat.v1.reduce_logsumexp (TF1's formula: the finite max is
+    subtracted, without gradient).
+    """
     args = (input_tensor, axis, keepdims, reduction_indices, keep_dims, F)
     v, ax, k = _reduction("reduce_logsumexp", "ReduceLogSumExp", name, *args)
     raw = extreme(v, ax, True, highest=False)
@@ -176,8 +396,34 @@ def reduce_logsumexp(
 
 
 def reduce_euclidean_norm(input_tensor, axis=None, keepdims=False, name=None):
-    """TF1 equivalent: tf.compat.v1.math.reduce_euclidean_norm (integers: the square root
-    truncated, computed in float32 unless jax_enable_x64)."""
+    """The Euclidean norm ``sqrt(sum(|x| ** 2))`` of ``input_tensor`` over ``axis``.
+
+    Args:
+        input_tensor: The tensor to reduce, of a number dtype (a jax array, or a value
+            ``tf.convert_to_tensor`` takes).
+        axis: The axes to reduce: ``None`` (all), an int or a list of ints in ``[-rank, rank)``,
+            known when the program is traced.
+        keepdims: Whether the reduced axes stay, with length 1.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``EuclideanNorm``).
+
+    Returns:
+        A jax array of ``input_tensor``'s dtype, without the reduced axes (of length 1 with
+        ``keepdims``).
+
+    Raises:
+        TypeError: ``input_tensor`` has a dtype the op does not take, or ``axis`` is not integer.
+        ValueError: an axis is out of range or repeated, or ``axis`` is traced.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.math.reduce_euclidean_norm([[3., 4.], [5., 12.]], axis=1)
+        Array([ 5., 13.], dtype=float32)
+        >>> tf.math.reduce_euclidean_norm([3, 4])
+        Array(5, dtype=int32)
+
+    TF1 equivalent: tf.compat.v1.math.reduce_euclidean_norm (integers: the square root
+    truncated, computed in float32 unless jax_enable_x64).
+    """
     args = (input_tensor, axis, keepdims, None, None, REAL + C)
     v, ax, k = _reduction("reduce_euclidean_norm", "EuclideanNorm", name, *args)
     if v.dtype.kind in "iu":
@@ -204,19 +450,65 @@ def _arg(op, fn, nan_as, input, axis, dimension, output_type):
 
 
 def argmax(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):  # noqa: A002
-    """Differs from TF1: the default ``output_type`` int64 gives int32 unless jax_enable_x64.
+    """The index of the largest value along ``axis`` (the first one on ties; NaN is skipped).
+
+    Differs from TF1: the default ``output_type`` int64 gives int32 unless jax_enable_x64.
+
+    Args:
+        input: A tensor of a real number or bool dtype.
+        axis: The axis to search, an int in ``[-rank, rank)`` (``None``: 0).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``ArgMax``).
+        dimension: TF1's old name of ``axis`` (give one of the two).
+        output_type: The dtype of the indices: int16, uint16, int32 or int64.
+
+    Returns:
+        A jax array of ``output_type``: ``input``'s shape without ``axis``.
+
+    Raises:
+        TypeError: ``input`` or ``output_type`` has a dtype the op does not take.
+        ValueError: ``axis`` is out of range or has length 0, or both ``axis`` and ``dimension`` are
+            given.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.argmax([[1., 5., 2.], [7., 0., 7.]], axis=1)
+        Array([1, 0], dtype=int32)
 
     TF1 equivalent: tf.compat.v1.argmax (axis 0 by default; NaN is skipped as TF1's kernel
-    does)."""
+    does).
+    """
     op_name(name, "ArgMax")
     return _arg("argmax", jnp.argmax, -np.inf, input, axis, dimension, output_type)
 
 
 def argmin(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):  # noqa: A002
-    """Differs from TF1: the default ``output_type`` int64 gives int32 unless jax_enable_x64.
+    """The index of the smallest value along ``axis`` (the first one on ties; NaN is skipped).
+
+    Differs from TF1: the default ``output_type`` int64 gives int32 unless jax_enable_x64.
+
+    Args:
+        input: A tensor of a real number or bool dtype.
+        axis: The axis to search, an int in ``[-rank, rank)`` (``None``: 0).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``ArgMin``).
+        dimension: TF1's old name of ``axis`` (give one of the two).
+        output_type: The dtype of the indices: int16, uint16, int32 or int64.
+
+    Returns:
+        A jax array of ``output_type``: ``input``'s shape without ``axis``.
+
+    Raises:
+        TypeError: ``input`` or ``output_type`` has a dtype the op does not take.
+        ValueError: ``axis`` is out of range or has length 0, or both ``axis`` and ``dimension`` are
+            given.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.argmin([[1., 5., 2.], [7., 0., 7.]], axis=1)
+        Array([0, 1], dtype=int32)
 
     TF1 equivalent: tf.compat.v1.argmin (axis 0 by default; NaN is skipped as TF1's kernel
-    does)."""
+    does).
+    """
     op_name(name, "ArgMin")
     return _arg("argmin", jnp.argmin, np.inf, input, axis, dimension, output_type)
 
@@ -239,13 +531,63 @@ def _scan(op, fn, identity, x, axis, exclusive, reverse):
 
 
 def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
-    """TF1 equivalent: tf.compat.v1.cumsum."""
+    """The cumulative sum of ``x`` along ``axis``.
+
+    Args:
+        x: A tensor of a number dtype.
+        axis: The axis to scan, an int in ``[-rank, rank)``.
+        exclusive: Whether each output leaves out its own element (the first output is the sum's
+            identity).
+        reverse: Whether to scan from the end of the axis.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Cumsum``).
+
+    Returns:
+        A jax array of ``x``'s shape and dtype.
+
+    Raises:
+        TypeError: ``x`` has a dtype the op does not take.
+        ValueError: ``axis`` is out of range.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.cumsum([1, 2, 3])
+        Array([1, 3, 6], dtype=int32)
+        >>> tf.cumsum([1, 2, 3], exclusive=True, reverse=True)
+        Array([5, 3, 0], dtype=int32)
+
+    TF1 equivalent: tf.compat.v1.cumsum.
+    """
     op_name(name, "Cumsum")
     return _scan("cumsum", lax.cumsum, 0, x, axis, exclusive, reverse)
 
 
 def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
-    """TF1 equivalent: tf.compat.v1.cumprod."""
+    """The cumulative product of ``x`` along ``axis``.
+
+    Args:
+        x: A tensor of a number dtype.
+        axis: The axis to scan, an int in ``[-rank, rank)``.
+        exclusive: Whether each output leaves out its own element (the first output is the product's
+            identity).
+        reverse: Whether to scan from the end of the axis.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Cumprod``).
+
+    Returns:
+        A jax array of ``x``'s shape and dtype.
+
+    Raises:
+        TypeError: ``x`` has a dtype the op does not take.
+        ValueError: ``axis`` is out of range.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.cumprod([1., 2., 3.])
+        Array([1., 2., 6.], dtype=float32)
+        >>> tf.cumprod([1., 2., 3.], exclusive=True)
+        Array([1., 1., 2.], dtype=float32)
+
+    TF1 equivalent: tf.compat.v1.cumprod.
+    """
     op_name(name, "Cumprod")
     return _scan("cumprod", lax.cumprod, 1, x, axis, exclusive, reverse)
 
@@ -260,9 +602,35 @@ def count_nonzero(
     keep_dims=None,
     input=None,  # noqa: A002 - TF1's argument name
 ):
-    """Differs from TF1: the default ``dtype`` int64 gives int32 unless jax_enable_x64.
+    """The number of nonzero (or True) elements of ``input_tensor`` over ``axis``.
 
-    TF1 equivalent: tf.compat.v1.count_nonzero"""
+    Differs from TF1: the default ``dtype`` int64 gives int32 unless jax_enable_x64.
+
+    Args:
+        input_tensor: The tensor to count in, of any number or bool dtype.
+        axis: The axes to reduce: ``None`` (all), an int or a list of ints in ``[-rank, rank)``,
+            known when the program is traced.
+        keepdims: Whether the reduced axes stay, with length 1 (``None``: False).
+        dtype: The dtype of the counts.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``count_nonzero``).
+        reduction_indices: TF1's old name of ``axis`` (give one of the two).
+        keep_dims: TF1's old name of ``keepdims`` (give one of the two).
+        input: TF1's other name of ``input_tensor`` (give one of the two).
+
+    Returns:
+        A jax array of ``dtype``, without the reduced axes (of length 1 with ``keepdims``).
+
+    Raises:
+        ValueError: an axis is out of range or repeated, or both an argument and its other name are
+            given.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.count_nonzero([[0., 1.], [2., 3.]], axis=1)
+        Array([1, 2], dtype=int32)
+
+    TF1 equivalent: tf.compat.v1.count_nonzero
+    """
     op_name(name, "count_nonzero")
     x = alias("count_nonzero", input_tensor, input, "input_tensor", "input")
     a = alias("count_nonzero", axis, reduction_indices, "axis", "reduction_indices")
@@ -300,7 +668,27 @@ def _inputs(op: str, inputs) -> list[jax.Array]:
 
 
 def add_n(inputs, name=None):
-    """TF1 equivalent: tf.compat.v1.add_n (no broadcasting; summed left to right)."""
+    """The elementwise sum of a list of tensors of one dtype and shape.
+
+    Args:
+        inputs: A non-empty list of tensors of one number dtype and one shape (each converts on its
+            own).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``AddN``).
+
+    Returns:
+        A jax array of the inputs' shape and dtype.
+
+    Raises:
+        TypeError: the inputs' dtypes differ, or are not numbers.
+        ValueError: ``inputs`` is empty or not a list, or the shapes differ (no broadcasting).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.add_n([[1., 2.], [3., 4.], [5., 6.]])
+        Array([ 9., 12.], dtype=float32)
+
+    TF1 equivalent: tf.compat.v1.add_n (no broadcasting; summed left to right).
+    """
     op_name(name, "AddN")
     vals = _inputs("add_n", inputs)
     out = vals[0]
@@ -310,7 +698,29 @@ def add_n(inputs, name=None):
 
 
 def accumulate_n(inputs, shape=None, tensor_dtype=None, name=None):
-    """TF1 equivalent: tf.compat.v1.accumulate_n (= add_n, with its shape and dtype checks)."""
+    """The elementwise sum of a list of tensors, as :func:`add_n`, checking ``shape`` and
+    ``tensor_dtype``.
+
+    Args:
+        inputs: A non-empty list of tensors of one number dtype and one shape.
+        shape: The expected shape of the inputs, or ``None``.
+        tensor_dtype: The expected dtype of the inputs, or ``None``.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``AddN``).
+
+    Returns:
+        A jax array of the inputs' shape and dtype.
+
+    Raises:
+        TypeError: the inputs' dtypes differ or are not ``tensor_dtype``.
+        ValueError: ``inputs`` is empty, or a shape differs from another or from ``shape``.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.accumulate_n([[1, 2], [3, 4]], shape=[2])
+        Array([4, 6], dtype=int32)
+
+    TF1 equivalent: tf.compat.v1.accumulate_n (= add_n, with its shape and dtype checks).
+    """
     vals = _inputs("accumulate_n", inputs)
     if tensor_dtype is not None and canonical(tensor_dtype) != vals[0].dtype:
         raise OpTypeError(

@@ -23,6 +23,7 @@ from jaxscope._src.compat.math_ops import (
     NUM,
     REAL,
     F,
+    _doc,
     canonical,
     check_dtype,
     concrete,
@@ -139,12 +140,25 @@ def _sorted_op(kind, op_type, allowed):
         return _segment(kind, d, i, n, empty_fill=0)
 
     segment_op.__name__ = segment_op.__qualname__ = op
-    segment_op.__doc__ = (
-        "Differs from TF1: the segment ids must be concrete (they decide the output's size), "
-        "so it is refused under jax.jit with traced ids; TF1 takes an ids tensor.\n\n"
-        f"TF1 equivalent: tf.compat.v1.{op} (an empty segment is 0"
-        + (", 1 for a product" if kind == "prod" else "")
-        + ")."
+    what, example = _WHAT[kind]
+    segment_op.__doc__ = _doc(
+        op,
+        "an empty segment is 0" + (", 1 for a product" if kind == "prod" else ""),
+        differs="the segment ids must be concrete (they decide the output's size), so it is "
+        "refused under jax.jit with traced ids; TF1 takes an ids tensor.",
+        op_type=op_type,
+        summary=f"The {what} of ``data``'s rows in each segment: row ``i`` belongs to segment "
+        "``segment_ids[i]``.",
+        args="data: A tensor of a number dtype"
+        + (" (real: no complex)" if allowed is REAL else "")
+        + ".\nsegment_ids: A 1-D int32/int64 tensor, sorted and non-negative, as long as "
+        "``data``'s\n    first dimension; known when the program is traced.",
+        returns="A jax array of ``data``'s dtype and shape ``[segment_ids[-1] + 1] + "
+        "data.shape[1:]``.",
+        raises="TypeError: ``data`` or ``segment_ids`` has a dtype the op does not take.\n"
+        "ValueError: the ids are not sorted and non-negative, not 1-D, not one per row, or "
+        "traced.",
+        example=f">>> tf.segment_{kind}([1., 2., 3., 4.], [0, 0, 1, 1])\n{example}",
     )
     return segment_op
 
@@ -158,15 +172,48 @@ def _unsorted_op(kind, op_type, allowed, note):
         return _segment(kind, d, i, _num_segments(op, segment_ids, num_segments))
 
     unsorted_op.__name__ = unsorted_op.__qualname__ = op
-    unsorted_op.__doc__ = (
-        "Differs from TF1: an id >= num_segments is refused with a ValueError when the ids are "
-        "concrete (TF1 raises InvalidArgumentError when the op runs); traced under jax.jit it "
-        "cannot be checked and is dropped.\n\n"
-        f"TF1 equivalent: tf.compat.v1.{op} (negative ids are dropped; an empty segment is "
-        f"{note})."
+    what, _ = _WHAT[kind]
+    unsorted_op.__doc__ = _doc(
+        op,
+        f"negative ids are dropped; an empty segment is {note}",
+        differs="an id >= num_segments is refused with a ValueError when the ids are concrete "
+        "(TF1 raises InvalidArgumentError when the op runs); traced under jax.jit it cannot be "
+        "checked and is dropped.",
+        op_type=op_type,
+        summary=f"The {what} of ``data``'s slices in each of ``num_segments`` segments, in any "
+        "order.",
+        args="data: A tensor of a "
+        + ("float" if allowed is F else "real number" if allowed is REAL else "number")
+        + " dtype.\nsegment_ids: An int16/int32/int64 tensor whose shape is a prefix of "
+        "``data``'s: the\n    segment of each slice (negative: dropped).\nnum_segments: The "
+        "number of segments: an integer known when the program is traced.",
+        returns="A jax array of ``data``'s dtype"
+        + (" (a float for integers)" if kind in ("mean", "sqrt_n") else "")
+        + " and shape ``[num_segments] + data.shape[segment_ids.ndim:]``.",
+        raises="TypeError: ``data``, ``segment_ids`` or ``num_segments`` has a dtype the op does "
+        "not take.\nValueError: ``segment_ids``' shape is not a prefix of ``data``'s, "
+        "``num_segments`` is\n    negative or traced, or a concrete id is >= ``num_segments``.",
+        example=_UNSORTED_EXAMPLES[kind],
     )
     return unsorted_op
 
+
+_WHAT = {
+    "sum": ("sum", "Array([3., 7.], dtype=float32)"),
+    "prod": ("product", "Array([ 2., 12.], dtype=float32)"),
+    "mean": ("mean", "Array([1.5, 3.5], dtype=float32)"),
+    "max": ("maximum", "Array([2., 4.], dtype=float32)"),
+    "min": ("minimum", "Array([1., 3.], dtype=float32)"),
+    "sqrt_n": ("sum divided by the square root of the count", ""),
+}
+_UNSORTED_EXAMPLES = {
+    "sum": ">>> tf.unsorted_segment_sum([1., 2., 3., 4.], [1, 0, 1, -1], 2)\nArray([2., 4.], dtype=float32)",
+    "prod": ">>> tf.unsorted_segment_prod([1., 2., 3., 4.], [1, 0, 1, -1], 2)\nArray([2., 3.], dtype=float32)",
+    "max": ">>> tf.unsorted_segment_max([1., 2., 3., 4.], [1, 0, 1, -1], 2)\nArray([2., 3.], dtype=float32)",
+    "min": ">>> tf.unsorted_segment_min([1., 2., 3., 4.], [1, 0, 1, -1], 2)\nArray([2., 1.], dtype=float32)",
+    "mean": ">>> tf.unsorted_segment_mean([1., 2., 3., 4.], [1, 0, 1, -1], 2)\nArray([2., 2.], dtype=float32)",
+    "sqrt_n": ">>> tf.unsorted_segment_sqrt_n([1., 2., 3., 4.], [1, 0, 1, -1], 2)\nArray([2.      , 2.828427], dtype=float32)",
+}
 
 segment_sum = _sorted_op("sum", "SegmentSum", NUM)
 segment_prod = _sorted_op("prod", "SegmentProd", NUM)

@@ -25,11 +25,41 @@ from jaxscope._src.nn.embedding import check_ids
 
 
 def gather(params, indices, validate_indices=None, name=None, axis=None, batch_dims=0):
-    """Differs from TF1: an index out of range is refused when the op is called with concrete
+    """The slices of ``params`` along ``axis`` at ``indices``.
+
+    Differs from TF1: an index out of range is refused when the op is called with concrete
     indices (TF1's CPU kernel raises when the op runs); traced under jax.jit, its rows are NaN
     (the dtype's fill value), never another row.
 
-    TF1 equivalent: tf.compat.v1.gather"""
+    Args:
+        params: The tensor to gather from.
+        indices: An int32 or int64 tensor of indices into ``params``' dimension ``axis``.
+        validate_indices: Accepted for TF1's signature; indices are always checked when concrete.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``GatherV2``).
+        axis: The axis of ``params`` to gather along (``None``: 0).
+        batch_dims: How many leading dimensions ``params`` and ``indices`` share as a batch
+            (negative: counted from ``indices``' rank).
+
+    Returns:
+        A jax array of ``params``' dtype and shape
+        ``params.shape[:axis] + indices.shape[batch_dims:] + params.shape[axis + 1:]``.
+
+    Raises:
+        TypeError: ``indices`` is not an integer.
+        ValueError: ``axis`` is out of range, ``batch_dims`` exceeds ``axis`` or ``indices``' rank,
+            or a concrete index is out of range.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.gather([[1, 2], [3, 4], [5, 6]], [2, 0])
+        Array([[5, 6],
+               [1, 2]], dtype=int32)
+        >>> tf.gather([[1, 2], [3, 4]], [1], axis=1)
+        Array([[2],
+               [4]], dtype=int32)
+
+    TF1 equivalent: tf.compat.v1.gather
+    """
     op_name(name, "GatherV2")
     p = convert(params, op="gather", arg="params")
     i = convert(indices, op="gather", arg="indices")
@@ -50,10 +80,34 @@ def gather(params, indices, validate_indices=None, name=None, axis=None, batch_d
 
 
 def gather_nd(params, indices, name=None, batch_dims=0):
-    """Differs from TF1: ``batch_dims`` other than 0 is refused (ValueError), not yet
+    """The elements (or slices) of ``params`` at the coordinates ``indices[..., :]``.
+
+    Differs from TF1: ``batch_dims`` other than 0 is refused (ValueError), not yet
     supported.
 
-    TF1 equivalent: tf.compat.v1.gather_nd"""
+    Args:
+        params: The tensor to gather from.
+        indices: An integer tensor whose last dimension (``k <= rank(params)``) holds coordinates
+            into ``params``' first ``k`` dimensions.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``GatherNd``).
+        batch_dims: Only 0 is supported.
+
+    Returns:
+        A jax array of ``params``' dtype and shape ``indices.shape[:-1] + params.shape[k:]``.
+
+    Raises:
+        ValueError: ``batch_dims`` is not 0, ``indices``' last dimension exceeds ``params``' rank,
+            or a concrete index is out of range.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.gather_nd([[1, 2], [3, 4]], [[0, 1], [1, 0]])
+        Array([2, 3], dtype=int32)
+        >>> tf.gather_nd([[1, 2], [3, 4]], [[1]])
+        Array([[3, 4]], dtype=int32)
+
+    TF1 equivalent: tf.compat.v1.gather_nd
+    """
     op_name(name, "GatherNd")
     if batch_dims:
         raise OpArgumentError("gather_nd", "batch_dims other than 0 is not supported yet.")
@@ -72,7 +126,37 @@ def gather_nd(params, indices, name=None, batch_dims=0):
 
 
 def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
-    """TF1 equivalent: tf.compat.v1.one_hot (an index outside [0, depth) gives an all-off row)."""
+    """A one-hot encoding of ``indices``: ``on_value`` where a new axis' position equals the index,
+    ``off_value`` elsewhere.
+
+    Args:
+        indices: An integer tensor of class indices.
+        depth: The number of classes (the new axis' length): an int known when the program is
+            traced.
+        on_value: The value at the index (``None``: 1).
+        off_value: The value elsewhere (``None``: 0).
+        axis: Where the new axis goes (``None`` or -1: last).
+        dtype: The output's dtype (``None``: ``on_value``'s/``off_value``'s, else float32).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``one_hot``).
+
+    Returns:
+        A jax array of ``indices``' shape with ``depth`` inserted at ``axis``.
+
+    Raises:
+        TypeError: ``on_value`` and ``off_value`` have different dtypes and no ``dtype`` is given.
+        ValueError: ``axis`` is out of range.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.one_hot([0, 2, 5], 3)
+        Array([[1., 0., 0.],
+               [0., 0., 1.],
+               [0., 0., 0.]], dtype=float32)
+        >>> tf.one_hot([1], 2, on_value=5, off_value=-1)
+        Array([[-1,  5]], dtype=int32)
+
+    TF1 equivalent: tf.compat.v1.one_hot (an index outside [0, depth) gives an all-off row).
+    """
     op_name(name, "one_hot")
     i = convert(indices, op="one_hot", arg="indices")
     depth = static_ints("one_hot", depth, "depth")[0]
@@ -98,15 +182,42 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
 
 
 def where(condition, x=None, y=None, name=None):
-    """One argument: the coordinates of true elements. Three: TF1's select -- ``x`` and ``y`` of
-    one shape, ``condition`` of that shape or a vector over its first dimension (no broadcasting:
-    that is ``tf.where_v2``).
+    """With one argument, the coordinates of ``condition``'s true elements; with three, elements of
+    ``x`` where ``condition`` is true and of ``y`` elsewhere.
+
+    One argument: the coordinates of true elements. Three: TF1's select -- ``x`` and ``y`` of one
+    shape, ``condition`` of that shape or a vector over its first dimension (no broadcasting: that
+    is ``tf.where_v2``).
 
     Differs from TF1: the one-argument form needs a concrete condition (the output's size
     depends on it: it is refused under jax.jit) and gives int32 coordinates unless
     jax_enable_x64 (TF1: int64).
 
-    TF1 equivalent: tf.compat.v1.where"""
+    Args:
+        condition: A bool tensor.
+        x: A tensor of the values where ``condition`` is true, or ``None`` (the one-argument form).
+        y: A tensor of ``x``'s dtype and shape, or ``None``.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Select``).
+
+    Returns:
+        One argument: an integer jax array of shape ``[number of true elements, rank(condition)]``.
+        Three: a jax array of ``x``'s shape and dtype.
+
+    Raises:
+        TypeError: ``condition`` is not bool, or ``x`` and ``y``'s dtypes differ.
+        ValueError: only one of ``x``/``y`` is given, the shapes do not fit, or the one-argument
+            form is traced.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.where([[True, False], [False, True]])
+        Array([[0, 0],
+               [1, 1]], dtype=int32)
+        >>> tf.where([True, False], [1, 2], [10, 20])
+        Array([ 1, 20], dtype=int32)
+
+    TF1 equivalent: tf.compat.v1.where
+    """
     op_name(name, "Select" if x is not None else "Where")
     c = convert(condition, op="where", arg="condition")
     if c.dtype != np.bool_:
@@ -142,7 +253,29 @@ def where(condition, x=None, y=None, name=None):
 
 
 def where_v2(condition, x=None, y=None, name=None):
-    """TF1 equivalent: tf.compat.v1.where_v2 (numpy broadcasting)."""
+    """Elements of ``x`` where ``condition`` is true and of ``y`` elsewhere, all three broadcasting;
+    with only ``condition``, as :func:`where`.
+
+    Args:
+        condition: A bool tensor.
+        x: A tensor, or ``None`` (the one-argument form).
+        y: A tensor of ``x``'s dtype, or ``None``.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``SelectV2``).
+
+    Returns:
+        A jax array of the broadcast shape, of ``x``'s dtype (or the coordinates, as :func:`where`).
+
+    Raises:
+        TypeError: ``x`` and ``y``'s dtypes differ.
+        ValueError: the shapes do not broadcast.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.where_v2([True, False], 1., [[5., 6.]])
+        Array([[1., 6.]], dtype=float32)
+
+    TF1 equivalent: tf.compat.v1.where_v2 (numpy broadcasting).
+    """
     if x is None and y is None:
         return where(condition, name=name)
     op_name(name, "SelectV2")
@@ -155,10 +288,33 @@ def where_v2(condition, x=None, y=None, name=None):
 
 
 def sequence_mask(lengths, maxlen=None, dtype=dtypes.bool, name=None):
-    """Differs from TF1: ``maxlen`` must be known when the program is traced (it decides the
+    """A mask of the first ``lengths[i]`` positions: ``mask[i, j] = j < lengths[i]``.
+
+    Differs from TF1: ``maxlen`` must be known when the program is traced (it decides the
     output's shape; with ``maxlen=None``, ``lengths`` must be concrete); TF1 takes tensors.
 
-    TF1 equivalent: tf.compat.v1.sequence_mask"""
+    Args:
+        lengths: An integer tensor of lengths.
+        maxlen: The mask's last dimension: an int known when the program is traced (``None``: the
+            largest length, ``lengths`` then concrete).
+        dtype: The mask's dtype.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``SequenceMask``).
+
+    Returns:
+        A jax array of shape ``lengths.shape + (maxlen,)`` and ``dtype``.
+
+    Raises:
+        ValueError: ``maxlen`` (or, without it, ``lengths``) is not known when the program is
+            traced.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.sequence_mask([1, 3], 4)
+        Array([[ True, False, False, False],
+               [ True,  True,  True, False]], dtype=bool)
+
+    TF1 equivalent: tf.compat.v1.sequence_mask
+    """
     op_name(name, "SequenceMask")
     lens = convert(lengths, op="sequence_mask", arg="lengths")
     if maxlen is None:
@@ -175,10 +331,33 @@ def sequence_mask(lengths, maxlen=None, dtype=dtypes.bool, name=None):
 
 
 def boolean_mask(tensor, mask, name="boolean_mask", axis=None):
-    """Differs from TF1: needs a concrete mask (the output's size depends on it), so it is
+    """The elements (or slices) of ``tensor`` where ``mask`` is true, flattened over the mask's
+    dimensions.
+
+    Differs from TF1: needs a concrete mask (the output's size depends on it), so it is
     refused under jax.jit; TF1 takes a mask tensor.
 
-    TF1 equivalent: tf.compat.v1.boolean_mask"""
+    Args:
+        tensor: A tensor.
+        mask: A bool tensor whose shape equals ``tensor``'s dimensions from ``axis`` on (as many as
+            the mask has).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``boolean_mask``).
+        axis: The first dimension of ``tensor`` the mask covers (``None``: 0).
+
+    Returns:
+        A jax array of ``tensor``'s dtype.
+
+    Raises:
+        ValueError: the shapes do not fit, or the mask is traced.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.boolean_mask([[1, 2], [3, 4], [5, 6]], [True, False, True])
+        Array([[1, 2],
+               [5, 6]], dtype=int32)
+
+    TF1 equivalent: tf.compat.v1.boolean_mask
+    """
     op_name(name, "boolean_mask")
     t = convert(tensor, op="boolean_mask", arg="tensor")
     m = convert(mask, op="boolean_mask", arg="mask")

@@ -30,6 +30,22 @@ def sequence_loss(logits, targets, weights, average_across_timesteps=True,
     averaged nor summed is kept: the result is a scalar, ``[time]``, ``[batch]`` or
     ``[batch, time]``. ``softmax_loss_function(labels=, logits=)`` replaces the cross entropy.
 
+    Args:
+      logits: float logits ``[batch, time, classes]``.
+      targets: int class ids ``[batch, time]``.
+      weights: float weights ``[batch, time]`` (0 masks a step).
+      average_across_timesteps: divide the time dimension's weighted sum by its total weight.
+      average_across_batch: divide the batch dimension's weighted sum by its total weight.
+      sum_over_timesteps: divide the time dimension's weighted sum by its count of non-zero
+        weights.
+      sum_over_batch: divide the batch dimension's weighted sum by its count of non-zero weights.
+      softmax_loss_function: ``fn(labels=, logits=)`` replacing the sparse softmax cross entropy,
+        or None.
+      name: the op's name scope (default ``sequence_loss``).
+
+    Returns:
+      A float jax array: a scalar, ``[time]``, ``[batch]`` or ``[batch, time]``.
+
     Raises:
       ValueError: ``logits`` is not rank 3 or ``targets``/``weights`` not rank 2; both
         ``average_across_timesteps`` and ``sum_over_timesteps`` (or ``..._batch``) are set.

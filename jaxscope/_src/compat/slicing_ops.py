@@ -121,6 +121,37 @@ def strided_slice(
     Differs from TF1: ``begin``, ``end`` and ``strides`` must be known when the program is traced
     (jax shapes are static); ``var`` (TF1's sliced-assignment hook) is accepted and ignored.
 
+    Args:
+        input_: The tensor to slice.
+        begin: The start of each slice entry: a 1-D int list, known when the program is traced.
+        end: The end (excluded) of each entry, as ``begin``.
+        strides: The step of each entry, non-zero (``None``: all 1).
+        begin_mask: Bit ``i`` set: ignore ``begin[i]``.
+        end_mask: Bit ``i`` set: ignore ``end[i]``.
+        ellipsis_mask: Bit ``i`` set: entry ``i`` is ``...``.
+        new_axis_mask: Bit ``i`` set: entry ``i`` inserts a dimension of size 1.
+        shrink_axis_mask: Bit ``i`` set: entry ``i`` takes the index ``begin[i]`` and drops the
+            dimension.
+        var: Accepted and ignored (TF1's sliced-assignment hook).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``StridedSlice``).
+
+    Returns:
+        A jax array of ``input_``'s dtype: what ``input_[...]`` gives with the same spec in numpy.
+
+    Raises:
+        TypeError: ``begin``/``end``/``strides`` are not integers.
+        ValueError: the spec is malformed (lengths differ, several ellipses, a zero stride, a shrink
+            index out of range), or not known when traced.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> x = tf.reshape(tf.range(12), [3, 4])
+        >>> tf.strided_slice(x, [0, 1], [3, 4], [2, 2])
+        Array([[ 1,  3],
+               [ 9, 11]], dtype=int32)
+        >>> tf.strided_slice(x, [1, 0], [2, 0], end_mask=2, shrink_axis_mask=1)
+        Array([4, 5, 6, 7], dtype=int32)
+
     TF1 equivalent: tf.compat.v1.strided_slice
     """
     op_name(name, "StridedSlice")
@@ -186,6 +217,29 @@ def reverse_sequence(
     Differs from TF1: a length above the sequence dimension is TF1's run-time
     InvalidArgumentError; here it is a ``ValueError`` when the lengths are concrete, and clamped to
     the dimension when they are traced (under ``jax.jit``), where they cannot be checked.
+
+    Args:
+        input: The tensor, with a batch axis and a sequence axis.
+        seq_lengths: A 1-D int32/int64 tensor of ``input.shape[batch_axis]`` lengths, each at most
+            ``input.shape[seq_axis]``.
+        seq_axis: The axis reversed (required).
+        batch_axis: The axis of the batch (``None``: 0).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``ReverseSequence``).
+        seq_dim: TF1's old name of ``seq_axis`` (give one of the two).
+        batch_dim: TF1's old name of ``batch_axis`` (give one of the two).
+
+    Returns:
+        A jax array of ``input``'s shape and dtype.
+
+    Raises:
+        ValueError: ``seq_axis`` is missing, the axes are equal or out of range, ``seq_lengths`` has
+            the wrong shape, or a concrete length is too large.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.reverse_sequence([[1, 2, 3], [4, 5, 6]], [2, 3], seq_axis=1)
+        Array([[2, 1, 3],
+               [6, 5, 4]], dtype=int32)
 
     TF1 equivalent: tf.compat.v1.reverse_sequence
     """
@@ -257,13 +311,35 @@ def _scatter_args(op: str, indices, updates, shape, what: str, check: bool = Tru
 
 
 def scatter_nd(indices, updates, shape, bad_indices_policy="", name=None):
-    """A tensor of ``shape``, zeros but for ``updates`` summed in at ``indices`` (the last
-    dimension of ``indices`` indexes the first dimensions of ``shape``; duplicates add).
+    """A tensor of ``shape``, zeros but for ``updates`` summed in at ``indices`` (the last dimension
+    of ``indices`` indexes the first dimensions of ``shape``; duplicates add).
 
     Differs from TF1: ``shape`` must be known when the program is traced. An index out of range
     is TF1's run-time InvalidArgumentError (CPU); here it is an ``IndexError`` when the indices
     are concrete, and dropped when they are traced (under ``jax.jit``); ``bad_indices_policy=
     "IGNORE"`` drops them always, as TF1's.
+
+    Args:
+        indices: An int32/int64 tensor whose last dimension ``k`` indexes the first ``k`` dimensions
+            of ``shape``.
+        updates: The values, of shape ``indices.shape[:-1] + shape[k:]``.
+        shape: The output's shape: a list of ints known when the program is traced.
+        bad_indices_policy: ``""``/``"DEFAULT"``/``"ERROR"`` (an index out of range is an error when
+            concrete) or ``"IGNORE"`` (dropped).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``ScatterNd``).
+
+    Returns:
+        A jax array of ``shape`` and ``updates``' dtype (booleans are or-ed).
+
+    Raises:
+        TypeError: ``indices`` is not an integer.
+        ValueError: the shapes do not fit, or ``bad_indices_policy`` is unknown.
+        IndexError: a concrete index is out of range (unless ``"IGNORE"``).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.scatter_nd([[1], [3], [1]], [5, 6, 7], [4])
+        Array([ 0, 12,  0,  6], dtype=int32)
 
     TF1 equivalent: tf.compat.v1.scatter_nd
     """
@@ -305,6 +381,28 @@ def tensor_scatter_nd_update(tensor, indices, updates, name=None):
     jax (which one may differ). An index out of range is TF1's run-time InvalidArgumentError;
     here it is an ``IndexError`` when the indices are concrete, and dropped when they are traced.
 
+    Args:
+        tensor: The tensor to update.
+        indices: An int32/int64 tensor whose last dimension ``k`` indexes the first ``k`` dimensions
+            of ``tensor``.
+        updates: The new slices, of ``tensor``'s dtype and shape
+            ``indices.shape[:-1] + tensor.shape[k:]``.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name,
+            ``TensorScatterUpdate``).
+
+    Returns:
+        A jax array of ``tensor``'s shape and dtype (``tensor`` itself is not changed).
+
+    Raises:
+        TypeError: the dtypes differ, or ``indices`` is not an integer.
+        ValueError: the shapes do not fit.
+        IndexError: a concrete index is out of range.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.tensor_scatter_nd_update([1, 2, 3, 4], [[0], [2]], [9, 8])
+        Array([9, 2, 8, 4], dtype=int32)
+
     TF1 equivalent: tf.compat.v1.tensor_scatter_nd_update
     """
     return _tensor_scatter(
@@ -318,6 +416,28 @@ def tensor_scatter_nd_add(tensor, indices, updates, name=None):
     Differs from TF1: an index out of range is TF1's run-time InvalidArgumentError; here it is an
     ``IndexError`` when the indices are concrete, and dropped when they are traced.
 
+    Args:
+        tensor: The tensor to add to.
+        indices: An int32/int64 tensor whose last dimension ``k`` indexes the first ``k`` dimensions
+            of ``tensor``.
+        updates: The slices to add, of ``tensor``'s dtype and shape
+            ``indices.shape[:-1] + tensor.shape[k:]``.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name,
+            ``TensorScatterAdd``).
+
+    Returns:
+        A jax array of ``tensor``'s shape and dtype.
+
+    Raises:
+        TypeError: the dtypes differ, or ``indices`` is not an integer.
+        ValueError: the shapes do not fit, or ``tensor`` is bool (TF1 has no kernel).
+        IndexError: a concrete index is out of range.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.tensor_scatter_add([1, 2, 3, 4], [[0], [0]], [10, 20])
+        Array([31,  2,  3,  4], dtype=int32)
+
     TF1 equivalent: tf.compat.v1.tensor_scatter_nd_add
     """
     return _tensor_scatter(
@@ -330,6 +450,28 @@ def tensor_scatter_nd_sub(tensor, indices, updates, name=None):
 
     Differs from TF1: an index out of range is TF1's run-time InvalidArgumentError; here it is an
     ``IndexError`` when the indices are concrete, and dropped when they are traced.
+
+    Args:
+        tensor: The tensor to subtract from.
+        indices: An int32/int64 tensor whose last dimension ``k`` indexes the first ``k`` dimensions
+            of ``tensor``.
+        updates: The slices to subtract, of ``tensor``'s dtype and shape
+            ``indices.shape[:-1] + tensor.shape[k:]``.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name,
+            ``TensorScatterSub``).
+
+    Returns:
+        A jax array of ``tensor``'s shape and dtype.
+
+    Raises:
+        TypeError: the dtypes differ, or ``indices`` is not an integer.
+        ValueError: the shapes do not fit, or ``tensor`` is bool (TF1 has no kernel).
+        IndexError: a concrete index is out of range.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.tensor_scatter_nd_sub([1, 2, 3, 4], [[1]], [2])
+        Array([1, 0, 3, 4], dtype=int32)
 
     TF1 equivalent: tf.compat.v1.tensor_scatter_nd_sub
     """
@@ -347,6 +489,28 @@ def tensor_scatter_nd_max(tensor, indices, updates, name=None):
     Differs from TF1: an index out of range is TF1's run-time InvalidArgumentError; here it is an
     ``IndexError`` when the indices are concrete, and dropped when they are traced.
 
+    Args:
+        tensor: The tensor to update.
+        indices: An int32/int64 tensor whose last dimension ``k`` indexes the first ``k`` dimensions
+            of ``tensor``.
+        updates: The slices compared, of ``tensor``'s dtype and shape
+            ``indices.shape[:-1] + tensor.shape[k:]``.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name,
+            ``TensorScatterMax``).
+
+    Returns:
+        A jax array of ``tensor``'s shape and dtype.
+
+    Raises:
+        TypeError: the dtypes differ, or ``indices`` is not an integer.
+        ValueError: the shapes do not fit, or ``tensor`` is bool or complex (TF1 has no kernel).
+        IndexError: a concrete index is out of range.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.tensor_scatter_nd_max([1, 2, 3, 4], [[0], [1]], [5, 0])
+        Array([5, 2, 3, 4], dtype=int32)
+
     TF1 equivalent: tf.compat.v1.tensor_scatter_nd_max
     """
     return _tensor_scatter(
@@ -359,6 +523,28 @@ def tensor_scatter_nd_min(tensor, indices, updates, name=None):
 
     Differs from TF1: an index out of range is TF1's run-time InvalidArgumentError; here it is an
     ``IndexError`` when the indices are concrete, and dropped when they are traced.
+
+    Args:
+        tensor: The tensor to update.
+        indices: An int32/int64 tensor whose last dimension ``k`` indexes the first ``k`` dimensions
+            of ``tensor``.
+        updates: The slices compared, of ``tensor``'s dtype and shape
+            ``indices.shape[:-1] + tensor.shape[k:]``.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name,
+            ``TensorScatterMin``).
+
+    Returns:
+        A jax array of ``tensor``'s shape and dtype.
+
+    Raises:
+        TypeError: the dtypes differ, or ``indices`` is not an integer.
+        ValueError: the shapes do not fit, or ``tensor`` is bool or complex (TF1 has no kernel).
+        IndexError: a concrete index is out of range.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.tensor_scatter_nd_min([1, 2, 3, 4], [[0], [1]], [5, 0])
+        Array([1, 0, 3, 4], dtype=int32)
 
     TF1 equivalent: tf.compat.v1.tensor_scatter_nd_min
     """

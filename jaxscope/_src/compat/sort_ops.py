@@ -40,6 +40,28 @@ def _sort_args(op: str, values, axis, direction):
 def sort(values, axis=-1, direction="ASCENDING", name=None):
     """``values`` sorted along ``axis`` (``direction`` ``"ASCENDING"`` or ``"DESCENDING"``).
 
+    Args:
+        values: A tensor of a real number dtype (float or integer), rank at least 1.
+        axis: The axis to sort along: a Python int (or a concrete scalar) in ``[-rank, rank)``.
+        direction: ``"ASCENDING"`` or ``"DESCENDING"``.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``sort``).
+
+    Returns:
+        A jax array of ``values``' shape and dtype.
+
+    Raises:
+        TypeError: ``values`` has a dtype the op does not take.
+        ValueError: ``direction`` is unknown, ``axis`` is not a constant scalar or out of range, or
+            ``values`` is a scalar.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.sort([3, 1, 2])
+        Array([1, 2, 3], dtype=int32)
+        >>> tf.sort([[3., 1.], [2., 4.]], axis=0, direction="DESCENDING")
+        Array([[3., 4.],
+               [2., 1.]], dtype=float32)
+
     TF1 equivalent: tf.compat.v1.sort
     """
     op_name(name, "sort")
@@ -48,8 +70,28 @@ def sort(values, axis=-1, direction="ASCENDING", name=None):
 
 
 def argsort(values, axis=-1, direction="ASCENDING", stable=False, name=None):
-    """The int32 indices that sort ``values`` along ``axis``; equal values keep their index
-    order (TF1's ``top_k`` does so too, whatever ``stable`` says).
+    """The int32 indices that sort ``values`` along ``axis``; equal values keep their index order
+    (TF1's ``top_k`` does so too, whatever ``stable`` says).
+
+    Args:
+        values: A tensor of a real number dtype (float or integer), rank at least 1.
+        axis: The axis to sort along: a Python int (or a concrete scalar) in ``[-rank, rank)``.
+        direction: ``"ASCENDING"`` or ``"DESCENDING"``.
+        stable: Accepted for TF1's signature; the sort is always stable.
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``argsort``).
+
+    Returns:
+        An int32 jax array of ``values``' shape.
+
+    Raises:
+        TypeError: ``values`` has a dtype the op does not take.
+        ValueError: ``direction`` is unknown, ``axis`` is not a constant scalar or out of range, or
+            ``values`` is a scalar.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.argsort([3., 1., 2.])
+        Array([1, 2, 0], dtype=int32)
 
     TF1 equivalent: tf.compat.v1.argsort
     """
@@ -61,9 +103,31 @@ def argsort(values, axis=-1, direction="ASCENDING", stable=False, name=None):
 
 
 def searchsorted(sorted_sequence, values, side="left", out_type=dtypes.int32, name=None):
-    """For each of ``values``, the index in the innermost dimension of ``sorted_sequence`` where
-    it would be inserted to keep it sorted (``side="left"``: before equal values, ``"right"``:
-    after); the leading dimensions of both are matched row by row.
+    """For each of ``values``, the index in the innermost dimension of ``sorted_sequence`` where it
+    would be inserted to keep it sorted (``side="left"``: before equal values, ``"right"``: after);
+    the leading dimensions of both are matched row by row.
+
+    Args:
+        sorted_sequence: A tensor of a real number dtype, sorted along its last dimension.
+        values: A tensor of ``sorted_sequence``'s dtype, with as many rows (leading elements) as it.
+        side: ``"left"`` or ``"right"``.
+        out_type: The dtype of the indices: int32 or int64 (int64 is int32 unless jax_enable_x64).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``LowerBound``).
+
+    Returns:
+        A jax array of ``values``' shape and ``out_type``.
+
+    Raises:
+        TypeError: the dtypes differ or are not taken, or ``out_type`` is not int32/int64.
+        ValueError: ``side`` is unknown, an argument is a scalar, the row counts differ, or the
+            dtype is bool/complex (TF1 has no kernel).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.searchsorted([1., 2., 2., 5.], [2., 3.])
+        Array([1, 3], dtype=int32)
+        >>> tf.searchsorted([1., 2., 2., 5.], [2., 3.], side="right")
+        Array([3, 3], dtype=int32)
 
     TF1 equivalent: tf.compat.v1.searchsorted
     """

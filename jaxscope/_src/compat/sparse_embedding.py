@@ -72,8 +72,8 @@ def embedding_lookup_sparse(params, sp_ids, sp_weights, partition_strategy="mod"
                             combiner=None, max_norm=None, allow_fast_lookup=False):  # fmt: skip
     """Per row ``r`` of ``sp_ids``: the ``combiner`` of ``params[id]`` over the ids of that row,
     weighted by ``sp_weights``' values (1 if ``None``). ``"sum"`` adds them; ``"mean"`` (the
-    default) divides by the sum of weights; ``"sqrtn"`` by the root of the sum of squared
-    weights. ``sp_ids`` is ``[batch, ...]`` (its first index is the row); the result is
+    default) divides by the sum of weights; ``"sqrtn"`` by the root of the sum of squared weights.
+    ``sp_ids`` is ``[batch, ...]`` (its first index is the row); the result is
     ``[dense_shape[0]] + params.shape[1:]``.
 
     Differs from TF1: the result has ``dense_shape[0]`` rows, a row without ids being zeros;
@@ -81,6 +81,31 @@ def embedding_lookup_sparse(params, sp_ids, sp_weights, partition_strategy="mod"
     and needs the indices in row-major order. Ids out of range are refused when known when the
     program is traced (``IdOutOfRangeError``), else looked up as NaN rows, as
     ``tf.nn.embedding_lookup``. ``allow_fast_lookup`` is accepted and ignored.
+
+    Args:
+        params: The embedding table ``[vocab, dim...]`` (or a list of shards, split by
+            ``partition_strategy``).
+        sp_ids: A :class:`SparseTensor` of int ids, ``[batch, ...]``.
+        sp_weights: A :class:`SparseTensor` of float weights with ``sp_ids``' indices, or ``None``
+            (1 each).
+        partition_strategy: ``"mod"`` or ``"div"``: how ids map to the shards of a list ``params``.
+        name: The op's name scope, as in TF1.
+        combiner: ``"sum"``, ``"mean"`` (``None``) or ``"sqrtn"``.
+        max_norm: If given, each embedding is clipped to this L2 norm before combining.
+        allow_fast_lookup: Accepted and ignored.
+
+    Returns:
+        A jax array ``[dense_shape[0]] + params.shape[1:]`` of ``params``' dtype.
+
+    Raises:
+        ValueError: ``combiner`` or ``partition_strategy`` is unknown, the shapes do not fit, or a
+            concrete id is out of range.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> ids = tf.SparseTensor([[0, 0], [0, 1], [1, 0]], [0, 2, 1], [2, 2])
+        >>> tf.nn.embedding_lookup_sparse([[1.], [10.], [100.]], ids, None, combiner="sum")
+        Array([101.,  10.], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.nn.embedding_lookup_sparse
     """
@@ -104,13 +129,37 @@ def safe_embedding_lookup_sparse(embedding_weights, sparse_ids, sparse_weights=N
                                  combiner="mean", default_id=None, name=None,
                                  partition_strategy="div", max_norm=None,
                                  allow_fast_lookup=False):  # fmt: skip
-    """:func:`embedding_lookup_sparse` for ids of any rank ``[d_0, ..., d_{n-1}, ids]``, robust
-    to bad entries: ids ``< 0`` are left out, and, unless ``combiner="sum"``, so are entries of
-    weight ``<= 0``; a row left without entries is the embedding of ``default_id`` (zeros if
-    ``None``). The result is ``[d_0, ..., d_{n-1}] + params.shape[1:]``.
+    """:func:`embedding_lookup_sparse` for ids of any rank ``[d_0, ..., d_{n-1}, ids]``, robust to
+    bad entries: ids ``< 0`` are left out, and, unless ``combiner="sum"``, so are entries of weight
+    ``<= 0``; a row left without entries is the embedding of ``default_id`` (zeros if ``None``). The
+    result is ``[d_0, ..., d_{n-1}] + params.shape[1:]``.
 
     Differs from TF1: entries are left out by masking them (the shapes stay static), which gives
     TF1's results. ``allow_fast_lookup`` is accepted and ignored.
+
+    Args:
+        embedding_weights: The embedding table ``[vocab, dim...]`` (or a list of shards).
+        sparse_ids: A :class:`SparseTensor` of int ids ``[d_0, ..., d_{n-1}, ids]``.
+        sparse_weights: A :class:`SparseTensor` of float weights with ``sparse_ids``' indices, or
+            ``None``.
+        combiner: ``"sum"``, ``"mean"`` or ``"sqrtn"``.
+        default_id: The id whose embedding fills a row without valid entries, or ``None`` (zeros).
+        name: The op's name scope, as in TF1.
+        partition_strategy: ``"div"`` or ``"mod"``: how ids map to the shards of a list of tables.
+        max_norm: If given, each embedding is clipped to this L2 norm before combining.
+        allow_fast_lookup: Accepted and ignored.
+
+    Returns:
+        A jax array ``[d_0, ..., d_{n-1}] + dim`` of the table's dtype.
+
+    Raises:
+        ValueError: ``combiner`` or ``partition_strategy`` is unknown, or the shapes do not fit.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> ids = tf.SparseTensor([[0, 0], [1, 0]], [2, -1], [2, 1])
+        >>> tf.nn.safe_embedding_lookup_sparse([[1.], [10.], [100.]], ids)
+        Array([100.,   0.], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.nn.safe_embedding_lookup_sparse
     """

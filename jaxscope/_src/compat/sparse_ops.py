@@ -78,12 +78,33 @@ def _scatter(values, idx, shape, base, add: bool):
 def sparse_tensor_to_dense(sp_input, default_value=None, validate_indices=True, name=None):
     """The dense tensor of ``sp_input``: ``default_value`` (0) but for its values.
 
-    ``validate_indices`` checks that the indices are in bounds, in row-major order and not
-    repeated (without it, a repeated index takes its last value).
+    ``validate_indices`` checks that the indices are in bounds, in row-major order and not repeated
+    (without it, a repeated index takes its last value).
 
     Differs from TF1: the index checks (TF1's run-time InvalidArgumentError) are made when the
     indices are known when the program is traced (a ValueError); traced indices are not
     checked, and entries out of bounds are dropped.
+
+    Args:
+        sp_input: A :class:`SparseTensor` (or ``SparseTensorValue``).
+        default_value: The value where there is no entry (``None``: 0), of the values' dtype.
+        validate_indices: Whether to check the indices (bounds, order, repeats) when they are
+            concrete.
+        name: The op's name scope, as in TF1.
+
+    Returns:
+        A jax array of the dense shape and the values' dtype.
+
+    Raises:
+        TypeError: ``sp_input`` is not sparse, or ``default_value``'s dtype differs.
+        ValueError: a concrete index is out of bounds, out of order or repeated (with
+            ``validate_indices``).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.sparse.to_dense(tf.SparseTensor([[0, 1]], [5], [2, 2]), default_value=-1)
+        Array([[-1,  5],
+               [-1, -1]], dtype=int32)
 
     TF1 equivalent: tf.compat.v1.sparse_tensor_to_dense
     """
@@ -106,14 +127,36 @@ def sparse_tensor_to_dense(sp_input, default_value=None, validate_indices=True, 
 
 def sparse_to_dense(sparse_indices, output_shape, sparse_values, default_value=0,
                     validate_indices=True, name=None):  # fmt: skip
-    """A dense tensor of ``output_shape``: ``default_value`` but for ``sparse_values`` (a vector,
-    or a scalar for every index) at ``sparse_indices`` (``[n, rank]``; a vector or scalar for a
-    vector output).
+    """A dense tensor of ``output_shape``: ``default_value`` but for ``sparse_values`` (a vector, or
+    a scalar for every index) at ``sparse_indices`` (``[n, rank]``; a vector or scalar for a vector
+    output).
 
     Differs from TF1: ``output_shape`` must be known when the program is traced; the index
     checks of ``validate_indices`` (TF1's run-time InvalidArgumentError) are made when the
     indices are known then (a ValueError); traced ones are not checked, and entries out of
     bounds are dropped.
+
+    Args:
+        sparse_indices: ``[n, rank]`` integer indices (a vector or scalar for a vector output).
+        output_shape: The dense shape, known when the program is traced.
+        sparse_values: A ``[n]`` vector, or a scalar for every index.
+        default_value: The value elsewhere, of the values' dtype.
+        validate_indices: Whether to check the indices (bounds, order, repeats) when they are
+            concrete.
+        name: The op's name scope, as in TF1.
+
+    Returns:
+        A jax array of ``output_shape`` and the values' dtype.
+
+    Raises:
+        TypeError: the dtypes do not fit.
+        ValueError: the shapes do not fit, ``output_shape`` is traced, or a concrete index fails the
+            checks.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.sparse_to_dense([1, 3], [5], 7)
+        Array([0, 7, 0, 7, 0], dtype=int32)
 
     TF1 equivalent: tf.compat.v1.sparse_to_dense
     """
@@ -157,6 +200,23 @@ def from_dense(tensor, name=None):
     refused (ValueError) -- build ``tf.SparseTensor(indices, values, dense_shape)`` with indices
     known then, or keep the tensor dense.
 
+    Args:
+        tensor: A dense tensor, concrete.
+        name: The op's name scope, as in TF1.
+
+    Returns:
+        A :class:`SparseTensor`.
+
+    Raises:
+        ValueError: ``tensor`` is traced.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> sp = tf.sparse.from_dense([[0, 3], [4, 0]])
+        >>> sp.indices, sp.values
+        (Array([[0, 1],
+               [1, 0]], dtype=int32), Array([3, 4], dtype=int32))
+
     TF1 equivalent: tf.compat.v1.sparse.from_dense
     """
     op = "sparse.from_dense"
@@ -182,6 +242,26 @@ def sparse_reduce_sum(sp_input, axis=None, keepdims=None, reduction_axes=None, k
     Differs from TF1: indices out of the dense shape (TF1's run-time InvalidArgumentError) are
     refused when they are known when the program is traced (a ValueError); traced ones are
     dropped.
+
+    Args:
+        sp_input: A :class:`SparseTensor`.
+        axis: The axes to reduce: ``None`` (all), an int or a list of ints.
+        keepdims: Whether the reduced axes stay, with length 1.
+        reduction_axes: TF1's old name of ``axis`` (give one of the two).
+        keep_dims: TF1's old name of ``keepdims`` (give one of the two).
+
+    Returns:
+        A dense jax array of the values' dtype.
+
+    Raises:
+        ValueError: an axis is out of range, both an argument and its old name are given, or a
+            concrete index is out of the dense shape.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> sp = tf.SparseTensor([[0, 0], [1, 2]], [1., 2.], [2, 3])
+        >>> tf.sparse.reduce_sum(sp, axis=1)
+        Array([1., 2.], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.sparse_reduce_sum
     """
@@ -215,6 +295,27 @@ def sparse_tensor_dense_matmul(sp_a, b, adjoint_a=False, adjoint_b=False, name=N
     Differs from TF1: indices out of the dense shape (TF1's run-time InvalidArgumentError) are
     refused when they are known when the program is traced (a ValueError); traced ones are
     dropped.
+
+    Args:
+        sp_a: A rank-2 :class:`SparseTensor`.
+        b: A dense matrix of the values' dtype.
+        adjoint_a: Whether to use the adjoint of ``sp_a``.
+        adjoint_b: Whether to use the adjoint of ``b``.
+        name: The op's name scope, as in TF1.
+
+    Returns:
+        A dense jax array ``[rows of sp_a, columns of b]``.
+
+    Raises:
+        TypeError: the dtypes differ.
+        ValueError: the shapes do not fit, or a concrete index is out of the dense shape.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> sp = tf.SparseTensor([[0, 0], [1, 1]], [2., 3.], [2, 2])
+        >>> tf.sparse.matmul(sp, [[1.], [1.]])
+        Array([[2.],
+               [3.]], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.sparse_tensor_dense_matmul
     """
@@ -275,14 +376,37 @@ def _merge(op: str, a: SparseTensor, b: SparseTensor, threshold):
 
 
 def sparse_add(a, b, threshold=None, thresh=None):
-    """``a + b`` where at least one is a :class:`SparseTensor`: a dense tensor if the other is
-    dense (same shape), else a SparseTensor of the distinct indices of both, in row-major order;
-    where both have an index, their sum is left out if its magnitude is below ``threshold``
-    (``thresh``), as TF1's kernel.
+    """``a + b`` where at least one is a :class:`SparseTensor`: a dense tensor if the other is dense
+    (same shape), else a SparseTensor of the distinct indices of both, in row-major order; where
+    both have an index, their sum is left out if its magnitude is below ``threshold`` (``thresh``),
+    as TF1's kernel.
 
     Differs from TF1: sparse + sparse needs both SparseTensors' indices known when the program is
     traced (their union decides the result's shape), and a nonzero ``threshold`` needs the values
     known too; traced ones are refused (ValueError). Sparse + dense works anywhere.
+
+    Args:
+        a: A :class:`SparseTensor` or a dense tensor.
+        b: A :class:`SparseTensor` or a dense tensor (at least one of ``a``/``b`` sparse).
+        threshold: Sums of magnitude below it are dropped (sparse + sparse only).
+        thresh: TF1's old name of ``threshold`` (give one of the two).
+
+    Returns:
+        A dense jax array (sparse + dense) or a :class:`SparseTensor` (sparse + sparse).
+
+    Raises:
+        TypeError: neither is sparse, or the dtypes differ.
+        ValueError: the shapes differ, or sparse + sparse has traced indices (or traced values with
+            a threshold).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> a = tf.SparseTensor([[0]], [1.], [3])
+        >>> b = tf.SparseTensor([[0], [2]], [2., 5.], [3])
+        >>> tf.sparse.to_dense(tf.sparse.add(a, b))
+        Array([3., 0., 5.], dtype=float32)
+        >>> tf.sparse.add(a, tf.ones([3]))
+        Array([2., 1., 1.], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.sparse_add
     """
@@ -321,6 +445,18 @@ def sparse_add(a, b, threshold=None, thresh=None):
 def sparse_reorder(sp_input, name=None):
     """``sp_input`` with its entries in row-major order of their indices (same dense tensor).
 
+    Args:
+        sp_input: A :class:`SparseTensor`.
+        name: The op's name scope, as in TF1.
+
+    Returns:
+        A :class:`SparseTensor`.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.sparse.reorder(tf.SparseTensor([[1], [0]], [5, 6], [2])).values
+        Array([6, 5], dtype=int32)
+
     TF1 equivalent: tf.compat.v1.sparse_reorder
     """
     op_name(name, "SparseReorder")
@@ -337,11 +473,28 @@ def _reordered(idx, values, shape) -> SparseTensor:
 
 
 def sparse_transpose(sp_input, perm=None, name=None):
-    """``sp_input`` with its dimensions permuted by ``perm`` (reversed by default), in
-    row-major order.
+    """``sp_input`` with its dimensions permuted by ``perm`` (reversed by default), in row-major
+    order.
 
     Differs from TF1: a ``perm`` that is not a permutation of the dimensions is refused
     (ValueError); TF1 does not check it and returns a meaningless SparseTensor.
+
+    Args:
+        sp_input: A :class:`SparseTensor`.
+        perm: A permutation of its dimensions (``None``: reversed).
+        name: The op's name scope, as in TF1.
+
+    Returns:
+        A :class:`SparseTensor`.
+
+    Raises:
+        ValueError: ``perm`` is not a permutation of the dimensions.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> sp = tf.sparse.transpose(tf.SparseTensor([[0, 1]], [5], [2, 3]))
+        >>> sp.indices, sp.shape
+        (Array([[1, 0]], dtype=int32), TensorShape([3, 2]))
 
     TF1 equivalent: tf.compat.v1.sparse_transpose
     """
@@ -358,10 +511,26 @@ def sparse_transpose(sp_input, perm=None, name=None):
 
 
 def sparse_reshape(sp_input, shape, name=None):
-    """``sp_input`` as a SparseTensor of ``shape`` (one dimension may be -1), its entries in
-    the same order.
+    """``sp_input`` as a SparseTensor of ``shape`` (one dimension may be -1), its entries in the
+    same order.
 
     Differs from TF1: ``shape`` must be known when the program is traced.
+
+    Args:
+        sp_input: A :class:`SparseTensor`.
+        shape: The new dense shape (one entry may be -1), known when the program is traced.
+        name: The op's name scope, as in TF1.
+
+    Returns:
+        A :class:`SparseTensor`.
+
+    Raises:
+        ValueError: the sizes differ, or ``shape`` is traced.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.sparse.reshape(tf.SparseTensor([[1, 0]], [5], [2, 2]), [-1]).indices
+        Array([[2]], dtype=int32)
 
     TF1 equivalent: tf.compat.v1.sparse_reshape
     """
@@ -406,6 +575,21 @@ def sparse_retain(sp_input, to_retain):
     must be known when the program is traced; a traced one is refused (ValueError) -- mask the
     values instead: ``sp.with_values(tf.where(to_retain, sp.values, tf.zeros_like(sp.values)))``.
 
+    Args:
+        sp_input: A :class:`SparseTensor`.
+        to_retain: A ``[nnz]`` bool vector, concrete.
+
+    Returns:
+        A :class:`SparseTensor`.
+
+    Raises:
+        ValueError: ``to_retain`` has the wrong length or is traced.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.sparse.retain(tf.SparseTensor([[0], [2]], [5, 6], [3]), [False, True]).values
+        Array([6], dtype=int32)
+
     TF1 equivalent: tf.compat.v1.sparse_retain
     """
     op = "sparse.retain"
@@ -438,6 +622,22 @@ def sparse_to_indicator(sp_input, vocab_size, name=None):
     Differs from TF1: ``vocab_size`` must be known when the program is traced; values out of
     ``[0, vocab_size)`` (TF1's run-time InvalidArgumentError) are refused when known then (a
     ValueError), and dropped when traced.
+
+    Args:
+        sp_input: A :class:`SparseTensor` of integer values.
+        vocab_size: The size of the last output dimension, known when the program is traced.
+        name: The op's name scope, as in TF1.
+
+    Returns:
+        A bool jax array ``dense_shape[:-1] + [vocab_size]``.
+
+    Raises:
+        ValueError: ``vocab_size`` is traced, or a concrete value is out of range.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> tf.sparse.to_indicator(tf.SparseTensor([[0, 0], [0, 1]], [1, 3], [1, 2]), 4)
+        Array([[False,  True, False,  True]], dtype=bool)
 
     TF1 equivalent: tf.compat.v1.sparse_to_indicator
     """

@@ -33,6 +33,18 @@ class SparseTensorValue(NamedTuple):
     """``tf.SparseTensorValue``: the numpy-side triple ``(indices, values, dense_shape)``; every
     sparse op takes one where it takes a :class:`SparseTensor`.
 
+    Args:
+        indices: ``[nnz, rank]`` integer indices.
+        values: ``[nnz]`` values.
+        dense_shape: The dense shape, ``rank`` ints.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> v = tf.SparseTensorValue([[0, 1]], [5.], [2, 2])
+        >>> tf.sparse.to_dense(v)
+        Array([[0., 5.],
+               [0., 0.]], dtype=float32)
+
     TF1 equivalent: tf.compat.v1.SparseTensorValue
     """
 
@@ -59,19 +71,37 @@ def _dense_shape(op: str, dense_shape) -> tuple[int, ...]:
 
 @jax.tree_util.register_pytree_node_class
 class SparseTensor:
-    """``tf.SparseTensor(indices, values, dense_shape)``: the dense tensor of shape
-    ``dense_shape``, zero but for ``values[i]`` at ``indices[i]``.
+    """``tf.SparseTensor(indices, values, dense_shape)``: the dense tensor of shape ``dense_shape``,
+    zero but for ``values[i]`` at ``indices[i]``.
 
     ``indices`` are ``[nnz, rank]`` integers, ``values`` ``[nnz]``, ``dense_shape`` a vector of
     ``rank`` ints. Like TF1's, ``.indices``, ``.values``, ``.dense_shape`` (an int64 tensor),
     ``.dtype`` (the values' dtype), ``.shape`` / ``.get_shape()`` (a ``TensorShape``) and
-    ``.with_values(v)`` answer; it is a jax pytree (leaves ``indices`` and ``values``), so it can
-    be an argument or result of a jitted function.
+    ``.with_values(v)`` answer; it is a jax pytree (leaves ``indices`` and ``values``), so it can be
+    an argument or result of a jitted function.
 
     Differs from TF1: ``dense_shape`` must be known when the program is traced (a traced one is
     refused: jax shapes are static). ``indices`` of any integer dtype are taken (TF1 refuses an
     int32 tensor); they are int64 only with jax_enable_x64, else int32, as all of jax's 64-bit
     integers.
+
+    Args:
+        indices: ``[nnz, rank]`` integers (a list, numpy or jax array).
+        values: ``[nnz]`` values of any dtype.
+        dense_shape: ``rank`` ints, known when the program is traced.
+
+    Raises:
+        TypeError: ``indices`` or ``dense_shape`` is not integer.
+        ValueError: the shapes do not fit, or ``dense_shape`` is traced.
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> sp = tf.SparseTensor([[0, 0], [1, 2]], [1., 2.], [2, 3])
+        >>> sp.shape, sp.dtype
+        (TensorShape([2, 3]), tf.float32)
+        >>> tf.sparse.to_dense(sp)
+        Array([[1., 0., 0.],
+               [0., 0., 2.]], dtype=float32)
 
     TF1 equivalent: tf.compat.v1.SparseTensor
     """
@@ -195,6 +225,22 @@ def placeholder(dtype, shape=None, name=None):
 
     Differs from TF1: refused (GraphOnlyError, a RuntimeError) -- make the SparseTensor an
     argument of the transformed function (it is a pytree: ``f.apply(variables, sp)``).
+
+    Args:
+        dtype: The values' dtype.
+        shape: The dense shape.
+        name: The op's name scope, as in TF1.
+
+    Raises:
+        GraphOnlyError: always (a ``RuntimeError``).
+
+    Example:
+        >>> import jaxscope.compat.v1 as tf
+        >>> try:
+        ...     tf.sparse.placeholder(tf.float32)
+        ... except RuntimeError as e:
+        ...     print(type(e).__name__)
+        GraphOnlyError
 
     TF1 equivalent: tf.compat.v1.sparse.placeholder
     """
