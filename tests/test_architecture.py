@@ -115,3 +115,37 @@ def test_no_import_circles():
         if v not in index:
             visit(v)
     assert not circles, f"import circles: {circles}"
+
+
+def _code_lines(tree: ast.Module, source: str) -> list[int]:
+    """The numbers of the lines that hold code: not blank, not a comment, not a docstring."""
+    docstrings = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            first = node.body[0] if node.body else None
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                if isinstance(first.value.value, str):
+                    docstrings.update(range(first.lineno, first.end_lineno + 1))
+    return [
+        i
+        for i, line in enumerate(source.splitlines(), 1)
+        if line.strip() and not line.lstrip().startswith("#") and i not in docstrings
+    ]
+
+
+def test_modules_and_functions_stay_small():
+    """No module of ``_src`` over 500 lines of code and no function over 80 (docstrings, comments
+    and blank lines not counted: the docstrings carry the API reference)."""
+    big = []
+    for path in sorted(SRC.rglob("*.py")):
+        source = path.read_text()
+        tree = ast.parse(source)
+        code = _code_lines(tree, source)
+        if len(code) > 500:
+            big.append(f"{path.relative_to(SRC)}: {len(code)} lines of code")
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                n = sum(node.lineno <= i <= node.end_lineno for i in code)
+                if n > 80:
+                    big.append(f"{path.relative_to(SRC)}:{node.name}: {n} lines of code")
+    assert not big, big
