@@ -1,6 +1,7 @@
 """The type check of the public API, run by the suite (and so by CI): mypy with pyproject's
 [tool.mypy] on jaxscope/ and on tests/typecheck_public_api.py."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_mypy_passes_on_the_package_and_its_public_api(tmp_path):
+def test_mypy_passes_on_the_package_and_its_public_api():
     pytest.importorskip("mypy.api")
     # mypy's own command line, not mypy.api.run in this process: run in-process (clean_exit) mypy
     # frees its ~1100 modules' trees and cannot take its fast exit, about 1.6x the CPU time of
@@ -19,7 +20,7 @@ def test_mypy_passes_on_the_package_and_its_public_api(tmp_path):
         [
             sys.executable, "-m", "mypy",
             "--config-file", str(ROOT / "pyproject.toml"),
-            "--cache-dir", str(tmp_path / "mypy_cache"),
+            "--cache-dir", os.devnull,  # writes no cache: one check, 8.4 instead of 10.1 CPU s
             str(ROOT / "jaxscope"),
             str(ROOT / "tests" / "typecheck_public_api.py"),
         ],
