@@ -34,6 +34,39 @@ from jaxscope._src.compat.math_ops import (
     static,
 )
 
+_REDUCTION_ARGS = """Args:
+        input_tensor: The tensor to reduce, of {dtypes} (a jax array, or a value
+            ``tf.convert_to_tensor`` takes).
+        axis: The axes to reduce: ``None`` (all), an int or a list of ints in ``[-rank, rank)``,
+            known when the program is traced.
+        keepdims: Whether the reduced axes stay, with length 1 (``None``: False).
+        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``{op_type}``).
+        reduction_indices: TF1's old name of ``axis`` (give one of the two).
+        keep_dims: TF1's old name of ``keepdims`` (give one of the two).
+
+    Returns:
+        A jax array of ``input_tensor``'s dtype, without the reduced axes (of length 1 with
+        ``keepdims``).
+
+    Raises:
+        TypeError: ``input_tensor`` has a dtype the op does not take, or ``axis`` is not integer.
+        ValueError: an axis is out of range or repeated, ``axis`` is traced, or both an argument and
+            its old name are given.
+"""
+
+
+def _reduction_doc(dtypes: str, op_type: str):
+    """Fills ``{reduction_args}`` in a ``reduce_*`` docstring with the Args, Returns and Raises
+    the reductions share (``dtypes``: what ``input_tensor`` may be; ``op_type``: TF1's op name)."""
+
+    def decorate(fn):
+        if fn.__doc__:  # None under python -OO
+            args = _REDUCTION_ARGS.format(dtypes=dtypes, op_type=op_type)
+            fn.__doc__ = fn.__doc__.replace("{reduction_args}\n", args)
+        return fn
+
+    return decorate
+
 
 def _axes(op: str, a, ndim: int) -> tuple[int, ...] | None:
     """TF1's reduction axes: ``None`` (all), an int or a list of ints, each in range, no
@@ -83,6 +116,7 @@ def extreme(v, ax, keepdims, highest: builtins.bool):
     return fn(v, ax, keepdims=keepdims)
 
 
+@_reduction_doc("a number dtype", "Sum")
 def reduce_sum(
     input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
 ):
@@ -91,24 +125,7 @@ def reduce_sum(
     Differs from TF1: float16 sums accumulate in float32 (TF1's CPU kernel in float16: a sum
     that overflows float16 midway is inf in TF1, finite here).
 
-    Args:
-        input_tensor: The tensor to reduce, of a number dtype (a jax array, or a value
-            ``tf.convert_to_tensor`` takes).
-        axis: The axes to reduce: ``None`` (all), an int or a list of ints in ``[-rank, rank)``,
-            known when the program is traced.
-        keepdims: Whether the reduced axes stay, with length 1 (``None``: False).
-        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Sum``).
-        reduction_indices: TF1's old name of ``axis`` (give one of the two).
-        keep_dims: TF1's old name of ``keepdims`` (give one of the two).
-
-    Returns:
-        A jax array of ``input_tensor``'s dtype, without the reduced axes (of length 1 with
-        ``keepdims``).
-
-    Raises:
-        TypeError: ``input_tensor`` has a dtype the op does not take, or ``axis`` is not integer.
-        ValueError: an axis is out of range or repeated, ``axis`` is traced, or both an argument and
-            its old name are given.
+    {reduction_args}
 
     Example:
         >>> import jaxscope.compat.v1 as tf
@@ -124,29 +141,13 @@ def reduce_sum(
     return jnp.sum(v, ax, keepdims=k, promote_integers=False)
 
 
+@_reduction_doc("a number dtype", "Prod")
 def reduce_prod(
     input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
 ):
     """The product of ``input_tensor``'s elements over ``axis``.
 
-    Args:
-        input_tensor: The tensor to reduce, of a number dtype (a jax array, or a value
-            ``tf.convert_to_tensor`` takes).
-        axis: The axes to reduce: ``None`` (all), an int or a list of ints in ``[-rank, rank)``,
-            known when the program is traced.
-        keepdims: Whether the reduced axes stay, with length 1 (``None``: False).
-        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Prod``).
-        reduction_indices: TF1's old name of ``axis`` (give one of the two).
-        keep_dims: TF1's old name of ``keepdims`` (give one of the two).
-
-    Returns:
-        A jax array of ``input_tensor``'s dtype, without the reduced axes (of length 1 with
-        ``keepdims``).
-
-    Raises:
-        TypeError: ``input_tensor`` has a dtype the op does not take, or ``axis`` is not integer.
-        ValueError: an axis is out of range or repeated, ``axis`` is traced, or both an argument and
-            its old name are given.
+    {reduction_args}
 
     Example:
         >>> import jaxscope.compat.v1 as tf
@@ -160,6 +161,7 @@ def reduce_prod(
     return jnp.prod(v, ax, keepdims=k, promote_integers=False)
 
 
+@_reduction_doc("a number dtype", "Mean")
 def reduce_mean(
     input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
 ):
@@ -168,24 +170,7 @@ def reduce_mean(
     Differs from TF1: int32 sums in int64 only with jax_enable_x64 (TF1 always: a huge
     int32 sum wraps here); float16 sums accumulate in float32 (TF1's CPU kernel in float16).
 
-    Args:
-        input_tensor: The tensor to reduce, of a number dtype (a jax array, or a value
-            ``tf.convert_to_tensor`` takes).
-        axis: The axes to reduce: ``None`` (all), an int or a list of ints in ``[-rank, rank)``,
-            known when the program is traced.
-        keepdims: Whether the reduced axes stay, with length 1 (``None``: False).
-        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Mean``).
-        reduction_indices: TF1's old name of ``axis`` (give one of the two).
-        keep_dims: TF1's old name of ``keepdims`` (give one of the two).
-
-    Returns:
-        A jax array of ``input_tensor``'s dtype, without the reduced axes (of length 1 with
-        ``keepdims``).
-
-    Raises:
-        TypeError: ``input_tensor`` has a dtype the op does not take, or ``axis`` is not integer.
-        ValueError: an axis is out of range or repeated, ``axis`` is traced, or both an argument and
-            its old name are given.
+    {reduction_args}
 
     Example:
         >>> import jaxscope.compat.v1 as tf
@@ -283,29 +268,13 @@ def reduce_min(
     return extreme(v, ax, k, highest=True)
 
 
+@_reduction_doc("the bool dtype", "All")
 def reduce_all(
     input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
 ):
     """Whether all of ``input_tensor``'s elements over ``axis`` are True.
 
-    Args:
-        input_tensor: The tensor to reduce, of the bool dtype (a jax array, or a value
-            ``tf.convert_to_tensor`` takes).
-        axis: The axes to reduce: ``None`` (all), an int or a list of ints in ``[-rank, rank)``,
-            known when the program is traced.
-        keepdims: Whether the reduced axes stay, with length 1 (``None``: False).
-        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``All``).
-        reduction_indices: TF1's old name of ``axis`` (give one of the two).
-        keep_dims: TF1's old name of ``keepdims`` (give one of the two).
-
-    Returns:
-        A jax array of ``input_tensor``'s dtype, without the reduced axes (of length 1 with
-        ``keepdims``).
-
-    Raises:
-        TypeError: ``input_tensor`` has a dtype the op does not take, or ``axis`` is not integer.
-        ValueError: an axis is out of range or repeated, ``axis`` is traced, or both an argument and
-            its old name are given.
+    {reduction_args}
 
     Example:
         >>> import jaxscope.compat.v1 as tf
@@ -319,29 +288,13 @@ def reduce_all(
     return jnp.all(v, ax, keepdims=k)
 
 
+@_reduction_doc("the bool dtype", "Any")
 def reduce_any(
     input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
 ):
     """Whether any of ``input_tensor``'s elements over ``axis`` is True.
 
-    Args:
-        input_tensor: The tensor to reduce, of the bool dtype (a jax array, or a value
-            ``tf.convert_to_tensor`` takes).
-        axis: The axes to reduce: ``None`` (all), an int or a list of ints in ``[-rank, rank)``,
-            known when the program is traced.
-        keepdims: Whether the reduced axes stay, with length 1 (``None``: False).
-        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``Any``).
-        reduction_indices: TF1's old name of ``axis`` (give one of the two).
-        keep_dims: TF1's old name of ``keepdims`` (give one of the two).
-
-    Returns:
-        A jax array of ``input_tensor``'s dtype, without the reduced axes (of length 1 with
-        ``keepdims``).
-
-    Raises:
-        TypeError: ``input_tensor`` has a dtype the op does not take, or ``axis`` is not integer.
-        ValueError: an axis is out of range or repeated, ``axis`` is traced, or both an argument and
-            its old name are given.
+    {reduction_args}
 
     Example:
         >>> import jaxscope.compat.v1 as tf
@@ -355,29 +308,13 @@ def reduce_any(
     return jnp.any(v, ax, keepdims=k)
 
 
+@_reduction_doc("a float dtype", "ReduceLogSumExp")
 def reduce_logsumexp(
     input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
 ):
     """``log(sum(exp(input_tensor)))`` over ``axis``, computed stably.
 
-    Args:
-        input_tensor: The tensor to reduce, of a float dtype (a jax array, or a value
-            ``tf.convert_to_tensor`` takes).
-        axis: The axes to reduce: ``None`` (all), an int or a list of ints in ``[-rank, rank)``,
-            known when the program is traced.
-        keepdims: Whether the reduced axes stay, with length 1 (``None``: False).
-        name: The op's name scope, as in TF1 (``None``: TF1's default op name, ``ReduceLogSumExp``).
-        reduction_indices: TF1's old name of ``axis`` (give one of the two).
-        keep_dims: TF1's old name of ``keepdims`` (give one of the two).
-
-    Returns:
-        A jax array of ``input_tensor``'s dtype, without the reduced axes (of length 1 with
-        ``keepdims``).
-
-    Raises:
-        TypeError: ``input_tensor`` has a dtype the op does not take, or ``axis`` is not integer.
-        ValueError: an axis is out of range or repeated, ``axis`` is traced, or both an argument and
-            its old name are given.
+    {reduction_args}
 
     Example:
         >>> import jaxscope.compat.v1 as tf
